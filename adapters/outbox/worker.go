@@ -1,0 +1,335 @@
+// Package outbox sends the durable outbox: it reads entries from the queue,
+// hands them to the platform's Sender, and acknowledges, retries with backoff
+// or dead-letters each one. It knows no platform.
+package outbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"os"
+	"sync"
+	"time"
+
+	"tsunagu/adapters/redis"
+	"tsunagu/bot"
+)
+
+// Sender delivers outbox entries to one platform.
+type Sender interface {
+	Send(ctx context.Context, out bot.Outgoing, attempt int) error
+}
+
+// NameLookup is an optional Sender capability used for bot.OutLookupProfile
+// entries.
+type NameLookup interface {
+	LookupName(ctx context.Context, profileID string) (string, error)
+}
+
+// Handler receives the EventProfileInfo fed back after a lookup (the bot).
+type Handler interface {
+	Handle(ctx context.Context, in bot.Inbound) error
+}
+
+// StatusReader tells whether a person is blocked (then messages are dropped,
+// not sent).
+type StatusReader interface {
+	FindProfile(ctx context.Context, id string) (*bot.Profile, error)
+}
+
+// Queue is the outbox as the worker uses it; *redis.Outbox implements it.
+type Queue interface {
+	Read(ctx context.Context, consumer string, count int) ([]redis.Delivery, error)
+	Reclaim(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]redis.Delivery, error)
+	Ack(ctx context.Context, d redis.Delivery) error
+	Retry(ctx context.Context, d redis.Delivery, due time.Time) error
+	DeadLetter(ctx context.Context, d redis.Delivery, reason string, status int) error
+	PromoteDue(ctx context.Context, now time.Time) (int, error)
+}
+
+var _ Queue = (*redis.Outbox)(nil)
+
+// Results reported to OnResult.
+const (
+	ResultSent    = "sent"
+	ResultRetry   = "retry"
+	ResultDead    = "dead"
+	ResultSkipped = "skipped"
+)
+
+const (
+	batchSize = 32
+	// reclaimEvery is how often a worker looks for entries left pending by
+	// a crashed one.
+	reclaimEvery = 5 * time.Second
+	// sendTimeout bounds one send (the platforms' HTTP timeout is 10s too);
+	// settleTimeout bounds the queue update after it.
+	sendTimeout   = 10 * time.Second
+	settleTimeout = 5 * time.Second
+	// lookupAttempts: a display name is a nicety, not worth more retries.
+	lookupAttempts = 3
+)
+
+// Worker sends outbox entries. Entries are processed one at a time, which
+// keeps the messages to one person in order. Several workers (replicas) share
+// the queue through its consumer group.
+type Worker struct {
+	Queue    Queue
+	Senders  map[string]Sender // by bot.Platform of the recipient
+	Handler  Handler           // receives looked-up display names; optional
+	Profiles StatusReader      // optional; without it nobody is skipped
+	Logger   *slog.Logger
+	Now      func() time.Time
+	// Consumer names this worker in the consumer group; by default
+	// host-pid-random.
+	Consumer string
+	// MaxAttempts is how many sends are tried before an entry is dead
+	// (default 8).
+	MaxAttempts int
+	// Backoff is the wait before retry number attempt+1 (default 1s·2^n,
+	// capped at 5 minutes, with jitter). A platform's Retry-After wins when
+	// longer.
+	Backoff func(attempt int) time.Duration
+	// ReclaimIdle is how long an entry stays pending before another worker
+	// takes it over (default 60s); it must exceed the slowest send.
+	ReclaimIdle time.Duration
+	// PollInterval is how often the queue is read without a Notify (default
+	// 500ms).
+	PollInterval time.Duration
+	// OnResult, if set, is called once per settled entry with the
+	// recipient's platform and one of the Result constants.
+	OnResult func(platform, result string)
+
+	once        sync.Once
+	wake        chan struct{}
+	lastReclaim time.Time
+}
+
+func (w *Worker) setup() {
+	w.once.Do(func() {
+		w.wake = make(chan struct{}, 1)
+		if w.Logger == nil {
+			w.Logger = slog.New(slog.DiscardHandler)
+		}
+		if w.Now == nil {
+			w.Now = time.Now
+		}
+		if w.Consumer == "" {
+			w.Consumer = consumerName()
+		}
+		if w.MaxAttempts <= 0 {
+			w.MaxAttempts = 8
+		}
+		if w.Backoff == nil {
+			w.Backoff = Backoff
+		}
+		if w.ReclaimIdle <= 0 {
+			w.ReclaimIdle = 60 * time.Second
+		}
+		if w.PollInterval <= 0 {
+			w.PollInterval = 500 * time.Millisecond
+		}
+	})
+}
+
+// Notify wakes the worker to read the queue now. It never blocks.
+func (w *Worker) Notify() {
+	w.setup()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends entries until ctx is cancelled, then finishes the entry in
+// progress and returns nil. Entries it read but did not settle stay pending
+// and are reclaimed by another worker.
+func (w *Worker) Run(ctx context.Context) error {
+	w.setup()
+	timer := time.NewTimer(w.PollInterval)
+	defer timer.Stop()
+	for {
+		n, err := w.ProcessOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			w.Logger.ErrorContext(ctx, "outbox", "err", err)
+		}
+		if n >= batchSize {
+			continue // more may be waiting
+		}
+		timer.Reset(w.PollInterval)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+// ProcessOnce promotes due retries, reclaims abandoned entries (every few
+// seconds), reads new ones and settles each. It returns how many entries it
+// handled.
+func (w *Worker) ProcessOnce(ctx context.Context) (int, error) {
+	w.setup()
+	now := w.Now()
+	if _, err := w.Queue.PromoteDue(ctx, now); err != nil {
+		return 0, err
+	}
+	var ds []redis.Delivery
+	if now.Sub(w.lastReclaim) >= reclaimEvery {
+		w.lastReclaim = now
+		var err error
+		if ds, err = w.Queue.Reclaim(ctx, w.Consumer, w.ReclaimIdle, batchSize); err != nil {
+			return 0, err
+		}
+	}
+	if len(ds) < batchSize {
+		fresh, err := w.Queue.Read(ctx, w.Consumer, batchSize-len(ds))
+		if err != nil {
+			return 0, err
+		}
+		ds = append(ds, fresh...)
+	}
+	for i, d := range ds {
+		if ctx.Err() != nil {
+			return i, nil
+		}
+		if err := w.process(ctx, d); err != nil {
+			return i + 1, err
+		}
+	}
+	return len(ds), nil
+}
+
+// process sends one entry and settles it. Both run detached from ctx's
+// cancellation, each with its own timeout, so a shutdown waits for them and
+// a slow send still leaves time to settle.
+func (w *Worker) process(ctx context.Context, d redis.Delivery) error {
+	platform := bot.Platform(d.Out.To)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	skipped, maxAttempts, err := w.deliver(sctx, d, platform)
+	cancel()
+	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	if skipped {
+		if err := w.Queue.Ack(qctx, d); err != nil {
+			return err
+		}
+		w.result(platform, ResultSkipped)
+		return nil
+	}
+	return w.settle(qctx, d, platform, maxAttempts, err)
+}
+
+// deliver sends d, or for a lookup fetches the recipient's display name and
+// feeds it to the Handler as an EventProfileInfo (deduplicated by the
+// entry's ID). skipped reports there was nothing to do; maxAttempts is how
+// many tries the entry deserves.
+func (w *Worker) deliver(ctx context.Context, d redis.Delivery, platform string) (skipped bool, maxAttempts int, err error) {
+	sender, ok := w.Senders[platform]
+	if !ok {
+		return false, 1, &bot.SendError{Permanent: true, Err: fmt.Errorf("no sender for platform %q", platform)}
+	}
+	blocked, err := w.blocked(ctx, d.Out.To)
+	if err != nil || blocked {
+		return blocked, w.MaxAttempts, err
+	}
+	if d.Out.Kind != bot.OutLookupProfile {
+		return false, w.MaxAttempts, sender.Send(ctx, d.Out, d.Attempt)
+	}
+	nl, ok := sender.(NameLookup)
+	if !ok || w.Handler == nil {
+		return true, 0, nil
+	}
+	name, err := nl.LookupName(ctx, d.Out.To)
+	if err == nil && name != "" {
+		err = w.Handler.Handle(ctx, bot.Inbound{
+			ID: "lookup:" + d.Out.ID, Kind: bot.EventProfileInfo,
+			ProfileID: d.Out.To, DisplayName: name, At: w.Now(),
+		})
+	}
+	return false, lookupAttempts, err
+}
+
+// blocked reports whether the recipient blocked the bot. A deleted person is
+// not blocked: the goodbye after a deletion is still sent.
+func (w *Worker) blocked(ctx context.Context, id string) (bool, error) {
+	if w.Profiles == nil {
+		return false, nil
+	}
+	p, err := w.Profiles.FindProfile(ctx, id)
+	switch {
+	case bot.ErrorCode(err) == bot.ENOTFOUND:
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("status of %s: %w", id, err)
+	}
+	return p.Status == bot.StatusBlocked, nil
+}
+
+// settle acknowledges, retries or dead-letters d according to the outcome
+// of its send.
+func (w *Worker) settle(ctx context.Context, d redis.Delivery, platform string, maxAttempts int, sendErr error) error {
+	var se *bot.SendError
+	isSendErr := errors.As(sendErr, &se)
+	log := w.Logger.With("out", d.Out.ID, "to", d.Out.To, "attempt", d.Attempt)
+	switch {
+	case sendErr == nil:
+		if err := w.Queue.Ack(ctx, d); err != nil {
+			return err
+		}
+		w.result(platform, ResultSent)
+		log.DebugContext(ctx, "outbox sent")
+	case isSendErr && se.Permanent, d.Attempt+1 >= maxAttempts:
+		status := 0
+		if isSendErr {
+			status = se.Status
+		}
+		if err := w.Queue.DeadLetter(ctx, d, sendErr.Error(), status); err != nil {
+			return err
+		}
+		w.result(platform, ResultDead)
+		log.WarnContext(ctx, "outbox dead letter", "err", sendErr)
+	default:
+		wait := w.Backoff(d.Attempt)
+		if isSendErr && se.RetryAfter > wait {
+			wait = se.RetryAfter
+		}
+		if err := w.Queue.Retry(ctx, d, w.Now().Add(wait)); err != nil {
+			return err
+		}
+		w.result(platform, ResultRetry)
+		log.InfoContext(ctx, "outbox retry", "in", wait, "err", sendErr)
+	}
+	return nil
+}
+
+func (w *Worker) result(platform, result string) {
+	if w.OnResult != nil {
+		w.OnResult(platform, result)
+	}
+}
+
+// Backoff is the default retry wait: 1s·2^attempt capped at 5 minutes, of
+// which a random half is taken off so that retries from many entries spread.
+func Backoff(attempt int) time.Duration {
+	d := 5 * time.Minute
+	if attempt < 9 {
+		d = min(time.Second<<attempt, d)
+	}
+	return d/2 + mrand.N(d/2+1)
+}
+
+func consumerName() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}

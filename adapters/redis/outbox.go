@@ -1,0 +1,333 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"tsunagu/bot"
+)
+
+// Outbox caps and batch sizes.
+const (
+	deadCap      = 10000 // dead letters kept per shard
+	promoteBatch = 100   // delayed entries moved per shard and call
+)
+
+// Outbox is the durable queue of outgoing messages: one stream per shard,
+// read through the consumer group "senders", with a sorted set of entries
+// waiting for a retry and a list of dead letters beside it.
+type Outbox struct {
+	c    goredis.UniversalClient
+	next atomic.Uint32 // the shard Read starts at, so no shard starves
+}
+
+// NewOutbox returns the outbox stored in c.
+func NewOutbox(c goredis.UniversalClient) *Outbox { return &Outbox{c: c} }
+
+// Delivery is one outbox entry handed to a worker. It stays pending in the
+// group until Ack, Retry or DeadLetter settles it.
+type Delivery struct {
+	Shard    int
+	StreamID string
+	// Attempt counts the sends tried before this one.
+	Attempt int
+	Out     bot.Outgoing
+}
+
+// DeadLetter records an entry that was given up on. It holds no message
+// text, only enough to find out what went wrong.
+type DeadLetter struct {
+	OutID    string    `json:"out_id"`
+	Kind     string    `json:"kind,omitempty"`
+	To       string    `json:"to"`
+	Reason   string    `json:"reason"`
+	Status   int       `json:"status,omitempty"`
+	Attempts int       `json:"attempts"`
+	At       time.Time `json:"at"`
+}
+
+// EnsureGroups creates every shard's stream and consumer group if missing.
+func (o *Outbox) EnsureGroups(ctx context.Context) error {
+	for sh := 0; sh < Shards; sh++ {
+		if err := o.ensureGroup(ctx, sh); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (o *Outbox) ensureGroup(ctx context.Context, sh int) error {
+	err := o.c.XGroupCreateMkStream(ctx, outboxKey(sh), group, "0").Err()
+	if err != nil && !strings.HasPrefix(err.Error(), "BUSYGROUP") {
+		return fmt.Errorf("outbox: create group for shard %d: %w", sh, err)
+	}
+	return nil
+}
+
+// Enqueue queues out outside a commit, in the shard of its recipient.
+func (o *Outbox) Enqueue(ctx context.Context, out bot.Outgoing) error {
+	oj, err := json.Marshal(out)
+	if err != nil {
+		return fmt.Errorf("enqueue %s: %w", out.ID, err)
+	}
+	err = o.c.XAdd(ctx, &goredis.XAddArgs{
+		Stream: outboxKey(shardOf(out.To)),
+		Values: []any{"out", oj, "attempt", 0},
+	}).Err()
+	if err != nil {
+		return fmt.Errorf("enqueue %s: %w", out.ID, err)
+	}
+	return nil
+}
+
+// Read hands consumer up to count new entries, reading the shards in turn
+// without blocking.
+func (o *Outbox) Read(ctx context.Context, consumer string, count int) ([]Delivery, error) {
+	var got []Delivery
+	start := int(o.next.Add(1))
+	for i := 0; i < Shards && len(got) < count; i++ {
+		sh := (start + i) % Shards
+		args := &goredis.XReadGroupArgs{
+			Group:    group,
+			Consumer: consumer,
+			Streams:  []string{outboxKey(sh), ">"},
+			Count:    int64(count - len(got)),
+			Block:    -1, // 0 would block forever
+		}
+		streams, err := o.c.XReadGroup(ctx, args).Result()
+		if err != nil && strings.HasPrefix(err.Error(), "NOGROUP") {
+			// The stream was removed (FLUSHDB, a failover without
+			// persistence): recreate it and read next time.
+			if err := o.ensureGroup(ctx, sh); err != nil {
+				return got, err
+			}
+			continue
+		}
+		if errors.Is(err, goredis.Nil) {
+			continue
+		}
+		if err != nil {
+			return got, fmt.Errorf("outbox read: shard %d: %w", sh, err)
+		}
+		for _, s := range streams {
+			got = append(got, o.deliveries(ctx, sh, s.Messages)...)
+		}
+	}
+	return got, nil
+}
+
+// Reclaim takes over up to count entries that another consumer read and did
+// not settle within minIdle, such as those of a crashed worker.
+func (o *Outbox) Reclaim(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]Delivery, error) {
+	var got []Delivery
+	for sh := 0; sh < Shards && len(got) < count; sh++ {
+		start := "0-0"
+		for len(got) < count {
+			msgs, next, err := o.c.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
+				Stream:   outboxKey(sh),
+				Group:    group,
+				Consumer: consumer,
+				MinIdle:  minIdle,
+				Start:    start,
+				Count:    int64(count - len(got)),
+			}).Result()
+			if err != nil && strings.HasPrefix(err.Error(), "NOGROUP") {
+				break
+			}
+			if err != nil {
+				return got, fmt.Errorf("outbox reclaim: shard %d: %w", sh, err)
+			}
+			got = append(got, o.deliveries(ctx, sh, msgs)...)
+			if next == "0-0" || next == "" {
+				break
+			}
+			start = next
+		}
+	}
+	return got, nil
+}
+
+// deliveries decodes stream entries. An entry that cannot be decoded can
+// never be sent: it goes straight to the dead letters.
+func (o *Outbox) deliveries(ctx context.Context, sh int, msgs []goredis.XMessage) []Delivery {
+	ds := make([]Delivery, 0, len(msgs))
+	for _, m := range msgs {
+		d := Delivery{Shard: sh, StreamID: m.ID}
+		oj, _ := m.Values["out"].(string)
+		err := json.Unmarshal([]byte(oj), &d.Out)
+		if err == nil {
+			as, _ := m.Values["attempt"].(string)
+			d.Attempt, err = strconv.Atoi(as)
+		}
+		if err != nil {
+			// Best effort: if this fails the entry stays pending and
+			// comes back through Reclaim.
+			_ = o.DeadLetter(ctx, d, "undecodable entry: "+err.Error(), 0)
+			continue
+		}
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// ackScript removes a settled entry from the group and the stream.
+//
+// KEYS: outbox. ARGV: group, stream ID.
+var ackScript = goredis.NewScript(`
+local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+return n
+`)
+
+// Ack settles a delivered entry.
+func (o *Outbox) Ack(ctx context.Context, d Delivery) error {
+	err := ackScript.Run(ctx, o.c, []string{outboxKey(d.Shard)}, group, d.StreamID).Err()
+	if err != nil {
+		return fmt.Errorf("outbox ack %s: %w", d.Out.ID, err)
+	}
+	return nil
+}
+
+// retryScript moves a pending entry to the delayed set, unless another
+// consumer settled it first.
+//
+// KEYS: outbox, delayed. ARGV: group, stream ID, due ms, delayed member.
+var retryScript = goredis.NewScript(`
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('XDEL', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+return 1
+`)
+
+// delayedEntry is a member of the delayed set. Its JSON starts with
+// {"attempt":N,"out": so that promoteScript can split it without decoding.
+type delayedEntry struct {
+	Attempt int             `json:"attempt"`
+	Out     json.RawMessage `json:"out"`
+}
+
+// Retry settles d for now and queues it again, as attempt d.Attempt+1, once
+// due has passed.
+func (o *Outbox) Retry(ctx context.Context, d Delivery, due time.Time) error {
+	oj, err := json.Marshal(d.Out)
+	if err != nil {
+		return fmt.Errorf("outbox retry %s: %w", d.Out.ID, err)
+	}
+	member, err := json.Marshal(delayedEntry{Attempt: d.Attempt + 1, Out: oj})
+	if err != nil {
+		return fmt.Errorf("outbox retry %s: %w", d.Out.ID, err)
+	}
+	keys := []string{outboxKey(d.Shard), delayedKey(d.Shard)}
+	if err := retryScript.Run(ctx, o.c, keys, group, d.StreamID, due.UnixMilli(), member).Err(); err != nil {
+		return fmt.Errorf("outbox retry %s: %w", d.Out.ID, err)
+	}
+	return nil
+}
+
+// deadScript moves a pending entry to the dead letters, unless another
+// consumer settled it first.
+//
+// KEYS: outbox, dead. ARGV: group, stream ID, record, cap.
+var deadScript = goredis.NewScript(`
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('XDEL', KEYS[1], ARGV[2])
+redis.call('LPUSH', KEYS[2], ARGV[3])
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
+return 1
+`)
+
+// DeadLetter gives up on d, recording why.
+func (o *Outbox) DeadLetter(ctx context.Context, d Delivery, reason string, status int) error {
+	rec, err := json.Marshal(DeadLetter{
+		OutID: d.Out.ID, Kind: string(d.Out.Kind), To: d.Out.To, Reason: reason,
+		Status: status, Attempts: d.Attempt + 1, At: time.Now().UTC(),
+	})
+	if err != nil {
+		return fmt.Errorf("outbox dead letter %s: %w", d.Out.ID, err)
+	}
+	keys := []string{outboxKey(d.Shard), deadKey(d.Shard)}
+	if err := deadScript.Run(ctx, o.c, keys, group, d.StreamID, rec, deadCap).Err(); err != nil {
+		return fmt.Errorf("outbox dead letter %s: %w", d.Out.ID, err)
+	}
+	return nil
+}
+
+// promoteScript moves due delayed entries back into the stream, oldest due
+// first.
+//
+// KEYS: delayed, outbox. ARGV: now ms, batch size.
+var promoteScript = goredis.NewScript(`
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, m in ipairs(due) do
+  local attempt, out = string.match(m, '^{"attempt":(%d+),"out":(.*)}$')
+  if out then redis.call('XADD', KEYS[2], '*', 'out', out, 'attempt', attempt) end
+  redis.call('ZREM', KEYS[1], m)
+end
+return #due
+`)
+
+// PromoteDue queues again the retries due at now and returns how many.
+func (o *Outbox) PromoteDue(ctx context.Context, now time.Time) (int, error) {
+	total := 0
+	for sh := 0; sh < Shards; sh++ {
+		n, err := promoteScript.Run(ctx, o.c, []string{delayedKey(sh), outboxKey(sh)}, now.UnixMilli(), promoteBatch).Int()
+		if err != nil {
+			return total, fmt.Errorf("outbox promote: shard %d: %w", sh, err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// Depth returns how many entries wait to be sent, now or after a retry.
+func (o *Outbox) Depth(ctx context.Context) (int64, error) {
+	var total int64
+	for sh := 0; sh < Shards; sh++ {
+		var xlen, zcard *goredis.IntCmd
+		_, err := o.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			xlen = p.XLen(ctx, outboxKey(sh))
+			zcard = p.ZCard(ctx, delayedKey(sh))
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("outbox depth: shard %d: %w", sh, err)
+		}
+		total += xlen.Val() + zcard.Val()
+	}
+	return total, nil
+}
+
+// DeadLetters returns up to n of the newest dead letters.
+func (o *Outbox) DeadLetters(ctx context.Context, n int) ([]DeadLetter, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	var all []DeadLetter
+	for sh := 0; sh < Shards; sh++ {
+		recs, err := o.c.LRange(ctx, deadKey(sh), 0, int64(n-1)).Result()
+		if err != nil {
+			return nil, fmt.Errorf("outbox dead letters: shard %d: %w", sh, err)
+		}
+		for _, r := range recs {
+			var dl DeadLetter
+			if err := json.Unmarshal([]byte(r), &dl); err != nil {
+				return nil, fmt.Errorf("outbox dead letters: shard %d: %w", sh, err)
+			}
+			all = append(all, dl)
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].At.After(all[j].At) })
+	if len(all) > n {
+		all = all[:n]
+	}
+	return all, nil
+}

@@ -1,0 +1,259 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"tsunagu/bot"
+)
+
+// seenFor is how long processed event IDs are remembered. Platforms redeliver
+// within minutes or hours; a week is generous.
+const seenFor = 7 * 24 * time.Hour
+
+// Store keeps each person's profile and conversation in one hash per person.
+type Store struct {
+	c goredis.UniversalClient
+}
+
+var (
+	_ bot.ConversationStore = (*Store)(nil)
+	_ bot.ProfileStore      = (*Store)(nil)
+)
+
+// NewStore returns a Store using c.
+func NewStore(c goredis.UniversalClient) *Store { return &Store{c: c} }
+
+// loadScript returns the person's profile, conversation and version, and
+// whether the event was processed.
+//
+// KEYS: person, seen. ARGV: event ID.
+var loadScript = goredis.NewScript(`
+local v = redis.call('HMGET', KEYS[1], 'profile', 'conv', 'ver')
+local seen = 0
+if ARGV[1] ~= '' and redis.call('ZSCORE', KEYS[2], ARGV[1]) then seen = 1 end
+return {v[1] or '', v[2] or '', tonumber(v[3] or '0'), seen}
+`)
+
+// Load returns what the store knows about the person and whether eventID was
+// processed.
+func (s *Store) Load(ctx context.Context, profileID, eventID string) (bot.Snapshot, error) {
+	sh := shardOf(profileID)
+	res, err := loadScript.Run(ctx, s.c, []string{personKey(profileID), seenKey(sh)}, eventID).Slice()
+	if err != nil {
+		return bot.Snapshot{}, fmt.Errorf("load %s: %w", profileID, err)
+	}
+	if len(res) != 4 {
+		return bot.Snapshot{}, fmt.Errorf("load %s: unexpected reply %v", profileID, res)
+	}
+	pj, _ := res[0].(string)
+	cj, _ := res[1].(string)
+	ver, _ := res[2].(int64)
+	seen, _ := res[3].(int64)
+	snap := bot.Snapshot{Version: ver, Seen: seen == 1}
+	if pj != "" {
+		snap.Profile = new(bot.Profile)
+		if err := json.Unmarshal([]byte(pj), snap.Profile); err != nil {
+			return bot.Snapshot{}, fmt.Errorf("load %s: profile: %w", profileID, err)
+		}
+	}
+	if cj != "" {
+		if err := json.Unmarshal([]byte(cj), &snap.Conv); err != nil {
+			return bot.Snapshot{}, fmt.Errorf("load %s: conversation: %w", profileID, err)
+		}
+	}
+	return snap, nil
+}
+
+// commitScript applies a bot.Change. It returns {1, new version}, {0,
+// stored version} when the version moved, or {-1, stored version} when the
+// event was already processed.
+//
+// KEYS: person, profiles, seen, outbox, delayed, dead.
+// ARGV: version, event ID, now ms, forget-before ms, mode ("put" or "del"),
+// profile ID, profile JSON, conv JSON, the needle naming the person in
+// outbox JSON, then one outbox entry (JSON) per argument.
+//
+// Deleting a person (APPI) also removes the retries and dead letters
+// addressed to them; entries still in the stream, such as the goodbye queued
+// by this very commit, leave with their send.
+var commitScript = goredis.NewScript(`
+local ver = tonumber(redis.call('HGET', KEYS[1], 'ver') or '0')
+if ver ~= tonumber(ARGV[1]) then return {0, ver} end
+if ARGV[2] ~= '' and redis.call('ZSCORE', KEYS[3], ARGV[2]) then return {-1, ver} end
+if ARGV[5] == 'del' then
+  redis.call('DEL', KEYS[1])
+  redis.call('SREM', KEYS[2], ARGV[6])
+  for _, m in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do
+    if string.find(m, ARGV[9], 1, true) then redis.call('ZREM', KEYS[5], m) end
+  end
+  for _, m in ipairs(redis.call('LRANGE', KEYS[6], 0, -1)) do
+    if string.find(m, ARGV[9], 1, true) then redis.call('LREM', KEYS[6], 0, m) end
+  end
+  ver = 0
+else
+  redis.call('HSET', KEYS[1], 'profile', ARGV[7], 'conv', ARGV[8])
+  ver = redis.call('HINCRBY', KEYS[1], 'ver', 1)
+  redis.call('SADD', KEYS[2], ARGV[6])
+end
+if ARGV[2] ~= '' then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2]) end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
+for i = 10, #ARGV do
+  redis.call('XADD', KEYS[4], '*', 'out', ARGV[i], 'attempt', 0)
+end
+return {1, ver}
+`)
+
+// Commit applies ch atomically. It fails with ECONFLICT when the stored
+// version is not ch.Version or ch.EventID was processed meanwhile. A change
+// without a profile (an event from someone unknown that created nothing)
+// leaves no state, like a deletion.
+func (s *Store) Commit(ctx context.Context, ch bot.Change) error {
+	id := ch.ProfileID
+	if id == "" {
+		return fmt.Errorf("commit: %w", bot.Errorf(bot.EINVALID, "change names no profile"))
+	}
+	at := ch.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	mode, pj, cj := "del", []byte{}, []byte{}
+	if !ch.Delete && ch.Profile != nil {
+		if ch.Profile.ID != id {
+			return fmt.Errorf("commit %s: %w", id, bot.Errorf(bot.EINVALID, "profile %q in the change of %q", ch.Profile.ID, id))
+		}
+		var err error
+		if pj, err = json.Marshal(ch.Profile); err != nil {
+			return fmt.Errorf("commit %s: %w", id, err)
+		}
+		if cj, err = json.Marshal(ch.Conv); err != nil {
+			return fmt.Errorf("commit %s: %w", id, err)
+		}
+		mode = "put"
+	}
+	args := []any{ch.Version, ch.EventID, at.UnixMilli(), at.Add(-seenFor).UnixMilli(),
+		mode, id, pj, cj, recipientNeedle(id)}
+	for _, out := range ch.Outgoing {
+		oj, err := json.Marshal(out)
+		if err != nil {
+			return fmt.Errorf("commit %s: outgoing %s: %w", id, out.ID, err)
+		}
+		args = append(args, oj)
+	}
+	sh := shardOf(id)
+	keys := []string{personKey(id), profilesKey(sh), seenKey(sh), outboxKey(sh), delayedKey(sh), deadKey(sh)}
+	res, err := commitScript.Run(ctx, s.c, keys, args...).Int64Slice()
+	if err != nil {
+		return fmt.Errorf("commit %s: %w", id, err)
+	}
+	switch res[0] {
+	case 0:
+		return fmt.Errorf("commit %s: %w", id, bot.Errorf(bot.ECONFLICT, "version %d is not %d", res[1], ch.Version))
+	case -1:
+		return fmt.Errorf("commit %s: %w", id, bot.Errorf(bot.ECONFLICT, "event %s was already processed", ch.EventID))
+	}
+	return nil
+}
+
+// recipientNeedle is how outbox JSON (entries and dead letters) names the
+// person: `"to":"line:U123"`.
+func recipientNeedle(profileID string) string {
+	b, _ := json.Marshal(profileID)
+	return `"to":` + string(b)
+}
+
+// createScript stores a profile unless the person has one.
+//
+// KEYS: person, profiles. ARGV: profile JSON, profile ID.
+var createScript = goredis.NewScript(`
+if redis.call('HEXISTS', KEYS[1], 'profile') == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'profile', ARGV[1])
+redis.call('HINCRBY', KEYS[1], 'ver', 1)
+redis.call('SADD', KEYS[2], ARGV[2])
+return 1
+`)
+
+// CreateProfile stores a new profile, or fails with ECONFLICT if the person
+// has one.
+func (s *Store) CreateProfile(ctx context.Context, p *bot.Profile) error {
+	if p.ID == "" {
+		return fmt.Errorf("create profile: %w", bot.Errorf(bot.EINVALID, "profile has no id"))
+	}
+	pj, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("create profile %s: %w", p.ID, err)
+	}
+	ok, err := createScript.Run(ctx, s.c, []string{personKey(p.ID), profilesKey(shardOf(p.ID))}, pj, p.ID).Int()
+	if err != nil {
+		return fmt.Errorf("create profile %s: %w", p.ID, err)
+	}
+	if ok == 0 {
+		return fmt.Errorf("create profile %s: %w", p.ID, bot.Errorf(bot.ECONFLICT, "profile %s already exists", p.ID))
+	}
+	return nil
+}
+
+// FindProfile returns the person's profile or an ENOTFOUND error.
+func (s *Store) FindProfile(ctx context.Context, id string) (*bot.Profile, error) {
+	pj, err := s.c.HGet(ctx, personKey(id), "profile").Result()
+	if errors.Is(err, goredis.Nil) {
+		return nil, fmt.Errorf("find profile %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no profile %s", id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find profile %s: %w", id, err)
+	}
+	p := new(bot.Profile)
+	if err := json.Unmarshal([]byte(pj), p); err != nil {
+		return nil, fmt.Errorf("find profile %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// FindProfiles returns the profiles passing f, ordered by ID. It reads each
+// shard's index and then the profiles of that shard in one pipeline.
+func (s *Store) FindProfiles(ctx context.Context, f bot.ProfileFilter) ([]*bot.Profile, error) {
+	var found []*bot.Profile
+	for sh := 0; sh < Shards; sh++ {
+		ids, err := s.c.SMembers(ctx, profilesKey(sh)).Result()
+		if err != nil {
+			return nil, fmt.Errorf("find profiles: shard %d: %w", sh, err)
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		cmds := make([]*goredis.StringCmd, len(ids))
+		_, err = s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			for i, id := range ids {
+				cmds[i] = p.HGet(ctx, personKey(id), "profile")
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, goredis.Nil) {
+			return nil, fmt.Errorf("find profiles: shard %d: %w", sh, err)
+		}
+		for i, cmd := range cmds {
+			pj, err := cmd.Result()
+			if errors.Is(err, goredis.Nil) {
+				continue // deleted between the two reads
+			}
+			if err != nil {
+				return nil, fmt.Errorf("find profiles: %s: %w", ids[i], err)
+			}
+			p := new(bot.Profile)
+			if err := json.Unmarshal([]byte(pj), p); err != nil {
+				return nil, fmt.Errorf("find profiles: %s: %w", ids[i], err)
+			}
+			if f.Match(p) {
+				found = append(found, p)
+			}
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].ID < found[j].ID })
+	return found, nil
+}

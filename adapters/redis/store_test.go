@@ -1,0 +1,542 @@
+package redis
+
+import (
+	"context"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	goredis "github.com/redis/go-redis/v9"
+
+	"tsunagu/bot"
+)
+
+func TestStoreEmbedded(t *testing.T) {
+	testStore(t, func(t *testing.T) goredis.UniversalClient {
+		m := miniredis.RunT(t)
+		c := goredis.NewClient(&goredis.Options{Addr: m.Addr()})
+		t.Cleanup(func() { c.Close() })
+		return c
+	})
+}
+
+// TestStoreReal runs the suite against the server named by REDIS_URL. It uses
+// database 15 of that server and flushes it before every test: point it at a
+// server (or at least a database) dedicated to tests.
+func TestStoreReal(t *testing.T) {
+	url := os.Getenv("REDIS_URL")
+	if url == "" {
+		t.Skip("REDIS_URL is not set")
+	}
+	testStore(t, func(t *testing.T) goredis.UniversalClient {
+		opt, err := goredis.ParseURL(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.DB = 15
+		c := goredis.NewClient(opt)
+		t.Cleanup(func() { c.Close() })
+		if err := c.FlushDB(context.Background()).Err(); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	})
+}
+
+// TestStoreCluster runs the suite against the Redis Cluster named by
+// REDIS_CLUSTER_ADDRS, flushing every master before each test: point it at a
+// cluster dedicated to tests.
+func TestStoreCluster(t *testing.T) {
+	addrs := os.Getenv("REDIS_CLUSTER_ADDRS")
+	if addrs == "" {
+		t.Skip("REDIS_CLUSTER_ADDRS is not set")
+	}
+	testStore(t, func(t *testing.T) goredis.UniversalClient {
+		c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: strings.Split(addrs, ",")})
+		t.Cleanup(func() { c.Close() })
+		err := c.ForEachMaster(context.Background(), func(ctx context.Context, n *goredis.Client) error {
+			return n.FlushDB(ctx).Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	})
+}
+
+// testStore is the conformance suite every Redis (embedded, single server)
+// must pass.
+func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClient) {
+	ctx := context.Background()
+	t0 := time.Date(2025, 4, 1, 10, 0, 0, 0, time.UTC)
+
+	t.Run("unknown person loads empty", func(t *testing.T) {
+		s := NewStore(newClient(t))
+		got, err := s.Load(ctx, "line:Unobody", "ev1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (bot.Snapshot{}); !reflect.DeepEqual(got, want) {
+			t.Errorf("got %+v, want %+v", got, want)
+		}
+	})
+
+	t.Run("commit then load returns the new state and marks the event", func(t *testing.T) {
+		s := NewStore(newClient(t))
+		p := testProfile("line:U1", "setagaya", bot.StatusOnboarding, "pc")
+		conv := bot.Conversation{Step: bot.StepName, SuggestedName: "花子"}
+		commit(t, s, bot.Change{ProfileID: p.ID, EventID: "ev1", Profile: p, Conv: conv, At: t0})
+
+		got, err := s.Load(ctx, p.ID, "ev1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := bot.Snapshot{Profile: p, Conv: conv, Version: 1, Seen: true}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("got %+v, want %+v", got, want)
+		}
+		if got, _ := s.Load(ctx, p.ID, "ev2"); got.Seen {
+			t.Error("an unprocessed event is seen")
+		}
+	})
+
+	t.Run("a stale version conflicts", func(t *testing.T) {
+		s := NewStore(newClient(t))
+		p := testProfile("line:U1", "setagaya", bot.StatusActive, "pc")
+		commit(t, s, bot.Change{ProfileID: p.ID, EventID: "ev1", Profile: p, At: t0})
+		err := s.Commit(ctx, bot.Change{ProfileID: p.ID, EventID: "ev2", Profile: p, At: t0})
+		if got := bot.ErrorCode(err); got != bot.ECONFLICT {
+			t.Errorf("got %v, want a conflict", err)
+		}
+	})
+
+	t.Run("a duplicate event is seen and cannot commit twice", func(t *testing.T) {
+		s := NewStore(newClient(t))
+		p := testProfile("line:U1", "setagaya", bot.StatusActive, "pc")
+		commit(t, s, bot.Change{ProfileID: p.ID, EventID: "ev1", Profile: p, At: t0})
+		snap, err := s.Load(ctx, p.ID, "ev1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !snap.Seen {
+			t.Error("the processed event is not seen")
+		}
+		err = s.Commit(ctx, bot.Change{ProfileID: p.ID, Version: snap.Version, EventID: "ev1", Profile: p, At: t0})
+		if got := bot.ErrorCode(err); got != bot.ECONFLICT {
+			t.Errorf("got %v, want a conflict", err)
+		}
+	})
+
+	t.Run("events from an unknown person that create nothing leave no state", func(t *testing.T) {
+		c := newClient(t)
+		s := NewStore(c)
+		commit(t, s, bot.Change{ProfileID: "line:U1", EventID: "ev1", At: t0})
+		snap, err := s.Load(ctx, "line:U1", "ev1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snap.Profile != nil || snap.Version != 0 || !snap.Seen {
+			t.Errorf("got %+v, want no profile, version 0, seen", snap)
+		}
+		if n, _ := c.Exists(ctx, personKey("line:U1")).Result(); n != 0 {
+			t.Error("a key was stored for the person")
+		}
+	})
+
+	t.Run("a commit queues its replies in the outbox", func(t *testing.T) {
+		c := newClient(t)
+		s, q := NewStore(c), NewOutbox(c)
+		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		p := testProfile("slack:T1:U1", "", bot.StatusActive, "pc")
+		outs := []bot.Outgoing{testOut("o1", p.ID, t0), {ID: "o2", Kind: bot.OutLookupProfile, To: p.ID, CreatedAt: t0}}
+		commit(t, s, bot.Change{ProfileID: p.ID, EventID: "ev1", Profile: p, Outgoing: outs, At: t0})
+		ds := read(t, q, "w1", 10)
+		if len(ds) != 2 {
+			t.Fatalf("got %d entries, want 2", len(ds))
+		}
+		for i, d := range ds {
+			if !reflect.DeepEqual(d.Out, outs[i]) || d.Attempt != 0 {
+				t.Errorf("entry %d: got %+v (attempt %d), want %+v", i, d.Out, d.Attempt, outs[i])
+			}
+		}
+	})
+
+	t.Run("concurrent commits of one version: exactly one wins", func(t *testing.T) {
+		s := NewStore(newClient(t))
+		p := testProfile("line:U1", "setagaya", bot.StatusActive, "pc")
+		var wg sync.WaitGroup
+		errs := make([]error, 10)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = s.Commit(ctx, bot.Change{ProfileID: p.ID, EventID: "ev" + string(rune('a'+i)), Profile: p, At: t0})
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range errs {
+			switch bot.ErrorCode(err) {
+			case "":
+				won++
+			case bot.ECONFLICT:
+			default:
+				t.Errorf("unexpected error %v", err)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d commits won, want 1", won)
+		}
+		if snap, _ := s.Load(ctx, p.ID, ""); snap.Version != 1 {
+			t.Errorf("version %d, want 1", snap.Version)
+		}
+	})
+
+	t.Run("deleting a person leaves no key naming them", func(t *testing.T) {
+		c := newClient(t)
+		s, q := NewStore(c), NewOutbox(c)
+		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		const id = "line:Uleaving"
+		other := testProfile("line:Ustaying", "setagaya", bot.StatusActive, "pc")
+		if err := s.CreateProfile(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		p := testProfile(id, "setagaya", bot.StatusActive, "pc")
+		commit(t, s, bot.Change{ProfileID: id, EventID: "ev1", Profile: p, Outgoing: []bot.Outgoing{testOut("o1", id, t0)}, At: t0})
+		commit(t, s, bot.Change{ProfileID: id, Version: 1, EventID: "ev2", Profile: p, Outgoing: []bot.Outgoing{testOut("o2", id, t0)}, At: t0})
+		// One reply waits for a retry, the other is a dead letter.
+		ds := read(t, q, "w1", 10)
+		if len(ds) != 2 {
+			t.Fatalf("got %d entries, want 2", len(ds))
+		}
+		if err := q.Retry(ctx, ds[0], t0.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.DeadLetter(ctx, ds[1], "bad request", 400); err != nil {
+			t.Fatal(err)
+		}
+		goodbye := testOut("bye", id, t0)
+		commit(t, s, bot.Change{ProfileID: id, Version: 2, EventID: "ev3", Delete: true, Outgoing: []bot.Outgoing{goodbye}, At: t0})
+
+		// The goodbye queued by the deletion itself may name the person
+		// until it is sent.
+		for _, k := range naming(t, c, id) {
+			if !strings.HasSuffix(k, ":outbox") {
+				t.Errorf("%s still names the person", k)
+			}
+		}
+		ds = read(t, q, "w1", 10)
+		if len(ds) != 1 || ds[0].Out.ID != "bye" {
+			t.Fatalf("got %+v, want the goodbye", ds)
+		}
+		if err := q.Ack(ctx, ds[0]); err != nil {
+			t.Fatal(err)
+		}
+		if ks := naming(t, c, id); len(ks) > 0 {
+			t.Errorf("after the goodbye was sent, %v still name the person", ks)
+		}
+
+		if _, err := s.FindProfile(ctx, id); bot.ErrorCode(err) != bot.ENOTFOUND {
+			t.Errorf("find after delete: got %v, want not found", err)
+		}
+		if snap, _ := s.Load(ctx, id, "ev3"); snap.Profile != nil || !snap.Seen {
+			t.Errorf("load after delete: got %+v, want no profile and the event seen", snap)
+		}
+		ps, err := s.FindProfiles(ctx, bot.ProfileFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != 1 || ps[0].ID != other.ID {
+			t.Errorf("got %v, want only %s", ids(ps), other.ID)
+		}
+	})
+
+	t.Run("profiles are created, found and listed by filter", func(t *testing.T) {
+		s := NewStore(newClient(t))
+		ps := []*bot.Profile{
+			testProfile("slack:T1:U9", "ota", bot.StatusActive, "pc", "zoom"),
+			testProfile("line:U2", "setagaya", bot.StatusActive, "zoom"),
+			testProfile("line:U1", "setagaya", bot.StatusPaused, "pc"),
+			testProfile("line:U3", "ota", bot.StatusOnboarding, "english"),
+		}
+		for _, p := range ps {
+			if err := s.CreateProfile(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.CreateProfile(ctx, ps[0]); bot.ErrorCode(err) != bot.ECONFLICT {
+			t.Errorf("second create: got %v, want a conflict", err)
+		}
+		got, err := s.FindProfile(ctx, "line:U2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, ps[1]) {
+			t.Errorf("got %+v, want %+v", got, ps[1])
+		}
+		if _, err := s.FindProfile(ctx, "line:Unobody"); bot.ErrorCode(err) != bot.ENOTFOUND {
+			t.Errorf("unknown: got %v, want not found", err)
+		}
+		if snap, _ := s.Load(ctx, "line:U2", ""); snap.Version != 1 || snap.Profile == nil {
+			t.Errorf("load of a created profile: got %+v", snap)
+		}
+
+		for _, tc := range []struct {
+			name string
+			f    bot.ProfileFilter
+			want []string
+		}{
+			{"no filter lists everyone by ID", bot.ProfileFilter{}, []string{"line:U1", "line:U2", "line:U3", "slack:T1:U9"}},
+			{"area", bot.ProfileFilter{Area: "ota"}, []string{"line:U3", "slack:T1:U9"}},
+			{"skill", bot.ProfileFilter{Skill: "zoom"}, []string{"line:U2", "slack:T1:U9"}},
+			{"status", bot.ProfileFilter{Status: bot.StatusActive}, []string{"line:U2", "slack:T1:U9"}},
+			{"all three", bot.ProfileFilter{Area: "setagaya", Skill: "pc", Status: bot.StatusPaused}, []string{"line:U1"}},
+			{"nobody", bot.ProfileFilter{Area: "nowhere"}, nil},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				ps, err := s.FindProfiles(ctx, tc.f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := ids(ps); !reflect.DeepEqual(got, tc.want) {
+					t.Errorf("got %v, want %v", got, tc.want)
+				}
+			})
+		}
+	})
+
+	t.Run("outbox: an acked entry is gone", func(t *testing.T) {
+		c := newClient(t)
+		q := NewOutbox(c)
+		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatalf("second EnsureGroups: %v", err)
+		}
+		out := testOut("o1", "line:U1", t0)
+		if err := q.Enqueue(ctx, out); err != nil {
+			t.Fatal(err)
+		}
+		depth(t, q, 1)
+		ds := read(t, q, "w1", 10)
+		if len(ds) != 1 || !reflect.DeepEqual(ds[0].Out, out) {
+			t.Fatalf("got %+v, want %+v", ds, out)
+		}
+		if ds := read(t, q, "w1", 10); len(ds) != 0 {
+			t.Errorf("read twice: %+v", ds)
+		}
+		if err := q.Ack(ctx, ds[0]); err != nil {
+			t.Fatal(err)
+		}
+		depth(t, q, 0)
+	})
+
+	t.Run("outbox: a retry waits until due and counts the attempt", func(t *testing.T) {
+		q := NewOutbox(newClient(t))
+		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		out := testOut("o1", "line:U1", t0)
+		if err := q.Enqueue(ctx, out); err != nil {
+			t.Fatal(err)
+		}
+		ds := read(t, q, "w1", 10)
+		if err := q.Retry(ctx, ds[0], t0.Add(30*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		depth(t, q, 1)
+		if ds := read(t, q, "w1", 10); len(ds) != 0 {
+			t.Errorf("a delayed entry was read: %+v", ds)
+		}
+		if n, err := q.PromoteDue(ctx, t0.Add(29*time.Second)); err != nil || n != 0 {
+			t.Errorf("promote before due: %d, %v", n, err)
+		}
+		if n, err := q.PromoteDue(ctx, t0.Add(30*time.Second)); err != nil || n != 1 {
+			t.Errorf("promote when due: %d, %v", n, err)
+		}
+		ds = read(t, q, "w1", 10)
+		if len(ds) != 1 || ds[0].Attempt != 1 || !reflect.DeepEqual(ds[0].Out, out) {
+			t.Fatalf("got %+v, want %+v at attempt 1", ds, out)
+		}
+	})
+
+	t.Run("outbox: a dead letter is recorded and leaves the queue", func(t *testing.T) {
+		q := NewOutbox(newClient(t))
+		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Enqueue(ctx, testOut("o1", "slack:T1:U1", t0)); err != nil {
+			t.Fatal(err)
+		}
+		ds := read(t, q, "w1", 10)
+		if err := q.DeadLetter(ctx, ds[0], "invalid_blocks", 400); err != nil {
+			t.Fatal(err)
+		}
+		depth(t, q, 0)
+		dls, err := q.DeadLetters(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dls) != 1 {
+			t.Fatalf("got %d dead letters, want 1", len(dls))
+		}
+		got := dls[0]
+		if got.OutID != "o1" || got.To != "slack:T1:U1" || got.Reason != "invalid_blocks" || got.Status != 400 || got.Attempts != 1 {
+			t.Errorf("got %+v", got)
+		}
+	})
+
+	t.Run("outbox: entries a consumer never acked are reclaimed", func(t *testing.T) {
+		q := NewOutbox(newClient(t))
+		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		out := testOut("o1", "line:U1", t0)
+		if err := q.Enqueue(ctx, out); err != nil {
+			t.Fatal(err)
+		}
+		read(t, q, "crashed", 10)
+		ds, err := q.Reclaim(ctx, "rescuer", time.Hour, 10)
+		if err != nil || len(ds) != 0 {
+			t.Fatalf("an entry read just now was reclaimed: %+v, %v", ds, err)
+		}
+		// An idle time of 0 makes every pending entry idle enough.
+		ds, err = q.Reclaim(ctx, "rescuer", 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) != 1 || !reflect.DeepEqual(ds[0].Out, out) {
+			t.Fatalf("got %+v, want %+v", ds, out)
+		}
+		if err := q.Ack(ctx, ds[0]); err != nil {
+			t.Fatal(err)
+		}
+		if ds, _ := q.Reclaim(ctx, "rescuer", 0, 10); len(ds) != 0 {
+			t.Errorf("an acked entry was reclaimed: %+v", ds)
+		}
+	})
+}
+
+func testProfile(id, area string, st bot.Status, skills ...string) *bot.Profile {
+	consented := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	return &bot.Profile{
+		ID: id, Name: "山田 花子", Area: area, Skills: skills, WeeklyLimit: 3,
+		ConsentedAt: &consented, Status: st, Counters: bot.Counters{Offers: 2, Accepts: 1},
+		CreatedAt: consented, UpdatedAt: consented,
+	}
+}
+
+func testOut(id, to string, at time.Time) bot.Outgoing {
+	return bot.Outgoing{ID: id, To: to, Messages: []bot.Message{{Text: "こんにちは <b>&"}}, CreatedAt: at}
+}
+
+func commit(t *testing.T, s *Store, ch bot.Change) {
+	t.Helper()
+	if err := s.Commit(context.Background(), ch); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func read(t *testing.T, q *Outbox, consumer string, n int) []Delivery {
+	t.Helper()
+	ds, err := q.Read(context.Background(), consumer, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+func depth(t *testing.T, q *Outbox, want int64) {
+	t.Helper()
+	got, err := q.Depth(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("depth %d, want %d", got, want)
+	}
+}
+
+func ids(ps []*bot.Profile) []string {
+	var ids []string
+	for _, p := range ps {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+// naming returns the keys whose name or any value contains s.
+func naming(t *testing.T, c goredis.UniversalClient, s string) []string {
+	t.Helper()
+	ctx := context.Background()
+	var keys []string
+	var mu sync.Mutex
+	collect := func(ctx context.Context, n *goredis.Client) error {
+		ks, err := n.Keys(ctx, "*").Result()
+		mu.Lock()
+		defer mu.Unlock()
+		keys = append(keys, ks...)
+		return err
+	}
+	var err error
+	if cc, ok := c.(*goredis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, collect)
+	} else {
+		err = collect(ctx, c.(*goredis.Client))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, k := range keys {
+		var values []string
+		typ, err := c.Type(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch typ {
+		case "string":
+			values = []string{c.Get(ctx, k).Val()}
+		case "hash":
+			for f, v := range c.HGetAll(ctx, k).Val() {
+				values = append(values, f, v)
+			}
+		case "set":
+			values = c.SMembers(ctx, k).Val()
+		case "zset":
+			values = c.ZRange(ctx, k, 0, -1).Val()
+		case "list":
+			values = c.LRange(ctx, k, 0, -1).Val()
+		case "stream":
+			for _, m := range c.XRange(ctx, k, "-", "+").Val() {
+				for f, v := range m.Values {
+					values = append(values, f, v.(string))
+				}
+			}
+		default:
+			t.Fatalf("key %s has unexpected type %s", k, typ)
+		}
+		if strings.Contains(k, s) || anyContains(values, s) {
+			found = append(found, k)
+		}
+	}
+	return found
+}
+
+func anyContains(vs []string, s string) bool {
+	for _, v := range vs {
+		if strings.Contains(v, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	goredis "github.com/redis/go-redis/v9"
+
+	"tsunagu/adapters/httpapi"
+	"tsunagu/adapters/line"
+	"tsunagu/adapters/metrics"
+	"tsunagu/adapters/outbox"
+	redisadapter "tsunagu/adapters/redis"
+	"tsunagu/bot"
+	"tsunagu/config"
+)
+
+// app is one running service: stores, bot, outbox worker and HTTP routes.
+type app struct {
+	cfg     config.Config
+	log     *slog.Logger
+	close   func() error
+	rdb     goredis.UniversalClient
+	mux     *http.ServeMux
+	worker  *outbox.Worker
+	metrics *metrics.Metrics
+}
+
+// newApp wires the service from its configuration. The caller runs it with
+// serveHTTP.
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+	cat, err := loadCatalog(cfg.CatalogFile)
+	if err != nil {
+		return nil, err
+	}
+	rdb, closeRedis, err := redisadapter.Open(ctx, redisadapter.Options{URL: cfg.RedisURL, ClusterAddrs: cfg.RedisClusterAddrs})
+	if err != nil {
+		return nil, fmt.Errorf("redis: %w", err)
+	}
+	store := redisadapter.NewStore(rdb)
+	queue := redisadapter.NewOutbox(rdb)
+	if err := queue.EnsureGroups(ctx); err != nil {
+		closeRedis()
+		return nil, fmt.Errorf("redis: outbox groups: %w", err)
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := metrics.New(reg, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		n, err := queue.Depth(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	})
+
+	worker := &outbox.Worker{
+		Queue:    queue,
+		Senders:  map[string]outbox.Sender{},
+		Profiles: store,
+		Logger:   log,
+		Consumer: consumerName(),
+		OnResult: m.Sent,
+	}
+	b := &bot.Bot{
+		Store:   store,
+		Catalog: cat,
+		Logger:  log,
+		Now:     time.Now,
+		NewID:   func() string { return uuid.NewString() },
+		Notify:  worker.Notify,
+	}
+	worker.Handler = b
+
+	mux := httpapi.New(httpapi.Options{
+		AdminToken: cfg.AdminToken,
+		Catalog:    cat,
+		Profiles:   store,
+		Ready:      func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
+		Metrics:    metrics.Handler(reg),
+		Now:        time.Now,
+		Logger:     log,
+	})
+	if cfg.LINEEnabled() {
+		hc := &http.Client{Timeout: 10 * time.Second}
+		sender, err := line.NewSender(cfg.LINEAPIBaseURL, cfg.LINEChannelAccessToken, hc)
+		if err != nil {
+			closeRedis()
+			return nil, fmt.Errorf("line: %w", err)
+		}
+		worker.Senders[bot.PlatformLINE] = sender
+		mux.Handle("POST /line/webhook", line.NewWebhook(cfg.LINEChannelSecret, timed{b, m, bot.PlatformLINE}, log, line.WithResultHook(func(r string) { m.Webhook(bot.PlatformLINE, r) })))
+	}
+	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, metrics: m}, nil
+}
+
+// timed measures how long the bot takes per event, for the latency histogram.
+type timed struct {
+	b        *bot.Bot
+	m        *metrics.Metrics
+	platform string
+}
+
+func (t timed) Handle(ctx context.Context, in bot.Inbound) error {
+	start := time.Now()
+	err := t.b.Handle(ctx, in)
+	t.m.ObserveHandler(t.platform, time.Since(start))
+	return err
+}
+
+func loadCatalog(path string) (*bot.Catalog, error) {
+	file, err := config.DefaultCatalog()
+	if path != "" {
+		file, err = config.LoadCatalog(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	if err := file.Validate(); err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	skills := make([]bot.Skill, len(file.Skills))
+	for i, s := range file.Skills {
+		skills[i] = bot.Skill{ID: s.ID, LabelJA: s.LabelJA, LabelEN: s.LabelEN, Synonyms: s.Synonyms}
+	}
+	areas := make([]bot.Area, len(file.Areas))
+	for i, a := range file.Areas {
+		areas[i] = bot.Area{ID: a.ID, LabelJA: a.LabelJA, LabelEN: a.LabelEN, Synonyms: a.Synonyms}
+	}
+	return bot.NewCatalog(skills, areas)
+}
+
+// serveHTTP runs the HTTP server and the outbox worker until ctx ends, then
+// shuts down in order: stop taking webhooks, drain the worker, close Redis.
+func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := a.worker.Run(workerCtx); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("outbox worker stopped", "err", err)
+		}
+	}()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		a.log.Info("shutting down")
+		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		err = srv.Shutdown(shutCtx)
+		cancel()
+	}
+	stopWorker()
+	wg.Wait()
+	if cerr := a.close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func consumerName() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+}
+
+// newLogger writes JSON logs at LOG_LEVEL (info by default).
+func newLogger(env environment) *slog.Logger {
+	var level slog.Level
+	if v, ok := env.lookup("LOG_LEVEL"); ok && v != "" {
+		if err := level.UnmarshalText([]byte(v)); err != nil {
+			level = slog.LevelInfo
+		}
+	}
+	return slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,70 @@
+package avail
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+)
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"平日の午前", "月水金 10時〜15時", "月・水・金 10:00-15:00", "月曜と木曜の午前", "火曜日 13時から16時",
+		"１０時〜１５時", "午後2時〜5時", "mon wed fri 10-15", "weekdays morning", "月水の午前、土曜の午後",
+		"15時〜10時", "〜", "10:", "午後", "am10", "24時から", "金〜月", "十時から三時", "から", "0時まで",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		w, err := Parse(s)
+		if err != nil {
+			if !errors.Is(err, ErrNotUnderstood) && !errors.Is(err, ErrEndBeforeStart) {
+				t.Fatalf("Parse(%q) error %v is neither sentinel", s, err)
+			}
+			if !w.IsZero() {
+				t.Fatalf("Parse(%q) failed with a week %v", s, w)
+			}
+			return
+		}
+		if w.IsZero() {
+			t.Fatalf("Parse(%q) = zero week without an error", s)
+		}
+		back, err := FromRanges(w.Ranges())
+		if err != nil {
+			t.Fatalf("Parse(%q) ranges %v do not load: %v", s, w.Ranges(), err)
+		}
+		if back != w {
+			t.Fatalf("Parse(%q) ranges do not round-trip: %v", s, w.Ranges())
+		}
+	})
+}
+
+func FuzzFromRanges(f *testing.F) {
+	f.Add("mon", "09:00", "12:00")
+	f.Add("sun", "22:00", "24:00")
+	f.Add("xyz", "10:15", "09:00")
+	f.Add("Monday", "9:00", "+10:00")
+	f.Add("tue", "24:00", "24:00")
+	f.Fuzz(func(t *testing.T, day, from, to string) {
+		w, err := FromRanges([]Range{{Day: day, From: from, To: to}})
+		if err != nil {
+			if !w.IsZero() {
+				t.Fatalf("failed with a week %v", w)
+			}
+			return
+		}
+		if w.IsZero() {
+			t.Fatalf("%q %q-%q accepted as nothing", day, from, to)
+		}
+		b, err := json.Marshal(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Week
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("%s does not load: %v", b, err)
+		}
+		if back != w {
+			t.Fatalf("JSON round trip %s changed the week", b)
+		}
+	})
+}

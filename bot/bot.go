@@ -1,0 +1,85 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// maxCommitAttempts bounds the retries when another replica commits for the
+// same person between our load and our commit.
+const maxCommitAttempts = 8
+
+// Bot handles inbound events: it loads the person's state, runs the
+// conversation and commits the new state together with the replies, so a
+// crash after Handle returns loses nothing and a redelivered event does
+// nothing.
+type Bot struct {
+	Store   ConversationStore
+	Catalog *Catalog
+	Logger  *slog.Logger
+	// Now and NewID are injected so tests control time and IDs.
+	Now   func() time.Time
+	NewID func() string
+	// Notify, if set, wakes the local outbox worker after a commit.
+	Notify func()
+}
+
+// Handle processes one inbound event exactly once.
+func (b *Bot) Handle(ctx context.Context, in Inbound) error {
+	if err := ValidateProfileID(in.ProfileID); err != nil {
+		return fmt.Errorf("handle %s: %w", in.ID, err)
+	}
+	for attempt := 0; attempt < maxCommitAttempts; attempt++ {
+		snap, err := b.Store.Load(ctx, in.ProfileID, in.ID)
+		if err != nil {
+			return fmt.Errorf("handle %s: load %s: %w", in.ID, in.ProfileID, err)
+		}
+		if snap.Seen {
+			b.Logger.DebugContext(ctx, "duplicate event", "event", in.ID, "profile", in.ProfileID)
+			return nil
+		}
+		now := b.Now()
+		res := Converse(b.Catalog, now, snap.Profile, snap.Conv, in)
+		ch := b.change(in, snap, res, now)
+		err = b.Store.Commit(ctx, ch)
+		if ErrorCode(err) == ECONFLICT {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("handle %s: commit %s: %w", in.ID, in.ProfileID, err)
+		}
+		b.Logger.InfoContext(ctx, "event handled", "event", in.ID, "kind", in.Kind,
+			"profile", in.ProfileID, "step", res.Conv.Step, "replies", len(res.Messages), "deleted", res.Delete)
+		if len(ch.Outgoing) > 0 && b.Notify != nil {
+			b.Notify()
+		}
+		return nil
+	}
+	return fmt.Errorf("handle %s: %w", in.ID, Errorf(ECONFLICT, "too many concurrent updates for one person"))
+}
+
+// change turns a conversation result into what the store commits.
+func (b *Bot) change(in Inbound, snap Snapshot, res Result, now time.Time) Change {
+	ch := Change{
+		ProfileID: in.ProfileID,
+		Version:   snap.Version,
+		EventID:   in.ID,
+		Profile:   res.Profile,
+		Conv:      res.Conv,
+		Delete:    res.Delete,
+		At:        now,
+	}
+	if len(res.Messages) > 0 {
+		out := Outgoing{ID: b.NewID(), To: in.ProfileID, Messages: res.Messages, CreatedAt: now}
+		if in.ReplyToken != "" && now.Before(in.ReplyBefore) {
+			out.ReplyToken, out.ReplyBefore = in.ReplyToken, in.ReplyBefore
+		}
+		ch.Outgoing = append(ch.Outgoing, out)
+	}
+	if res.LookupName && !res.Delete {
+		ch.Outgoing = append(ch.Outgoing, Outgoing{ID: b.NewID(), Kind: OutLookupProfile, To: in.ProfileID, CreatedAt: now})
+	}
+	return ch
+}

@@ -1,0 +1,599 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"tsunagu/bot/avail"
+	"tsunagu/bot/jtext"
+)
+
+// Step is where a person is in a conversation with the bot.
+type Step string
+
+// Steps of onboarding, editing and the detours any step can take. The empty
+// step is "nothing asked": a registered person talking to the bot.
+const (
+	StepIdle          Step = ""
+	StepConsent       Step = "consent"
+	StepName          Step = "name"
+	StepArea          Step = "area"
+	StepSkills        Step = "skills"
+	StepAvailability  Step = "availability"
+	StepLimit         Step = "limit"
+	StepConfirm       Step = "confirm"
+	StepEditField     Step = "edit"
+	StepDeleteConfirm Step = "delete"
+)
+
+// onboardingOrder is the order of the questions for a newcomer.
+var onboardingOrder = []Step{StepConsent, StepName, StepArea, StepSkills, StepAvailability, StepLimit, StepConfirm}
+
+// Conversation is the per-person state of the chat, stored beside the
+// profile.
+type Conversation struct {
+	Step Step `json:"step,omitempty"`
+	// Return is the step to go back to after the delete confirmation.
+	Return Step `json:"return,omitempty"`
+	// Editing is set while one field is being changed; answering it goes
+	// back to the summary (onboarding) or to the profile (registered).
+	Editing bool `json:"editing,omitempty"`
+	// SuggestedName is the platform display name, offered as a button.
+	SuggestedName string `json:"suggested_name,omitempty"`
+}
+
+// Result is what one event does to a person: their new state and the
+// messages to send back.
+type Result struct {
+	// Profile is the new profile, nil when there is none (never created,
+	// or Delete is set).
+	Profile  *Profile
+	Conv     Conversation
+	Messages []Message
+	// Delete asks for every key about the person to be removed.
+	Delete bool
+	// LookupName asks the platform for the person's display name.
+	LookupName bool
+}
+
+// Converse is the conversation as a pure function: the person's state and an
+// inbound event in, the new state and the replies out. It never fails: any
+// input gets an answer, at worst a kind re-prompt.
+func Converse(cat *Catalog, now time.Time, p *Profile, c Conversation, in Inbound) Result {
+	t := &turn{cat: cat, now: now, conv: c, in: in}
+	if p != nil {
+		cp := *p
+		cp.Skills = append([]string(nil), p.Skills...)
+		t.p = &cp
+	}
+	t.run()
+	if t.del {
+		return Result{Delete: true, Messages: t.out}
+	}
+	if t.p != nil && t.changed {
+		t.p.UpdatedAt = now
+	}
+	return Result{Profile: t.p, Conv: t.conv, Messages: t.out, LookupName: t.lookup}
+}
+
+// turn carries one event through the conversation.
+type turn struct {
+	cat     *Catalog
+	now     time.Time
+	p       *Profile
+	conv    Conversation
+	in      Inbound
+	out     []Message
+	del     bool
+	lookup  bool
+	changed bool
+}
+
+func (t *turn) say(m ...Message)            { t.out = append(t.out, m...) }
+func (t *turn) text(s string, ch ...Choice) { t.say(Message{Text: s, Choices: ch}) }
+
+func (t *turn) run() {
+	switch t.in.Kind {
+	case EventUnfollow:
+		if t.p != nil && t.p.Status != StatusBlocked {
+			t.p.Status = StatusBlocked
+			t.changed = true
+		}
+		return
+	case EventProfileInfo:
+		if t.p != nil && t.in.DisplayName != "" && ValidateName(t.in.DisplayName) == nil {
+			t.conv.SuggestedName = strings.TrimSpace(t.in.DisplayName)
+		}
+		return
+	}
+	if t.p == nil {
+		t.start()
+		return
+	}
+	if t.p.Status == StatusBlocked {
+		t.unblock()
+		if t.in.Kind == EventFollow {
+			return
+		}
+	} else if t.in.Kind == EventFollow {
+		t.text(ja.WelcomeBack)
+		t.prompt()
+		return
+	}
+	t.answer()
+}
+
+// start greets a person the service has not met and asks for consent. The
+// profile holds nothing personal until they consent.
+func (t *turn) start() {
+	t.p = &Profile{ID: t.in.ProfileID, Status: StatusOnboarding, CreatedAt: t.now}
+	t.changed = true
+	t.conv = Conversation{Step: StepConsent}
+	if t.in.DisplayName != "" && ValidateName(t.in.DisplayName) == nil {
+		t.conv.SuggestedName = strings.TrimSpace(t.in.DisplayName)
+	} else {
+		t.lookup = true
+	}
+	t.text(ja.Welcome)
+	t.prompt()
+}
+
+// unblock welcomes back someone who had blocked the bot.
+func (t *turn) unblock() {
+	t.changed = true
+	if t.p.Validate(t.cat) == nil && t.p.ConsentedAt != nil {
+		t.p.Status = StatusActive
+		t.conv = Conversation{SuggestedName: t.conv.SuggestedName}
+	} else {
+		t.p.Status = StatusOnboarding
+	}
+	if t.in.Kind == EventFollow {
+		t.text(ja.WelcomeBack)
+		t.prompt()
+	}
+}
+
+// answer handles text and button taps.
+func (t *turn) answer() {
+	if t.in.Kind == EventText && strings.TrimSpace(t.in.Text) == "" {
+		t.text(ja.TextOnly)
+		t.prompt()
+		return
+	}
+	verb, arg := "", ""
+	if t.in.Kind == EventPostback {
+		verb, arg, _ = strings.Cut(t.in.Data, ":")
+	}
+	if verb == "cmd" {
+		t.command(command(arg))
+		return
+	}
+	if t.in.Kind == EventText {
+		if cmd, ok := commandWords[key(t.in.Text)]; ok {
+			t.command(cmd)
+			return
+		}
+	}
+	if verb != "" && verb != stepVerb[t.conv.Step] {
+		t.text(ja.StaleButton)
+		t.prompt()
+		return
+	}
+	switch t.conv.Step {
+	case StepConsent:
+		t.answerConsent(arg)
+	case StepName:
+		t.answerName(arg)
+	case StepArea:
+		t.answerArea(arg)
+	case StepSkills:
+		t.answerSkills(arg)
+	case StepAvailability:
+		t.answerAvailability(arg)
+	case StepLimit:
+		t.answerLimit(arg)
+	case StepConfirm:
+		t.answerConfirm(arg)
+	case StepEditField:
+		t.answerEditField(arg)
+	case StepDeleteConfirm:
+		t.answerDelete(arg)
+	default:
+		t.text(ja.NotUnderstood)
+		t.menu()
+	}
+}
+
+// stepVerb is the postback verb each step's buttons carry; a tap on an old
+// button from another step is recognised as stale.
+var stepVerb = map[Step]string{
+	StepConsent: "consent", StepName: "name", StepArea: "area", StepSkills: "skill",
+	StepAvailability: "avail", StepLimit: "limit", StepConfirm: "confirm",
+	StepEditField: "edit", StepDeleteConfirm: "delete",
+}
+
+// key normalizes free text for a lookup in a word list.
+func key(s string) string {
+	return strings.TrimRight(jtext.Normalize(s), "。．.！!、 ")
+}
+
+// yesNo reads a yes/no answer from a button argument or free text.
+func (t *turn) yesNo(arg string) (yes, ok bool) {
+	switch arg {
+	case "yes":
+		return true, true
+	case "no":
+		return false, true
+	}
+	if t.in.Kind != EventText {
+		return false, false
+	}
+	return jtext.YesNo(t.in.Text)
+}
+
+func (t *turn) answerConsent(arg string) {
+	yes, ok := t.yesNo(arg)
+	switch {
+	case !ok:
+		t.text(ja.ConsentRetry)
+		t.prompt()
+	case !yes:
+		t.text(ja.ConsentDeclined, Choice{Label: ja.ConsentYes, Data: "consent:yes"})
+	default:
+		now := t.now
+		t.p.ConsentedAt = &now
+		t.changed = true
+		t.advance()
+	}
+}
+
+func (t *turn) answerName(arg string) {
+	name := strings.TrimSpace(t.in.Text)
+	if arg == "suggested" || (t.conv.SuggestedName != "" && isYes(t.in)) {
+		name = t.conv.SuggestedName
+	}
+	if err := ValidateName(name); err != nil {
+		t.text(ja.NameInvalid)
+		t.prompt()
+		return
+	}
+	t.p.Name = name
+	t.changed = true
+	t.advance()
+}
+
+func isYes(in Inbound) bool {
+	if in.Kind != EventText {
+		return false
+	}
+	yes, ok := jtext.YesNo(in.Text)
+	return ok && yes
+}
+
+func (t *turn) answerArea(arg string) {
+	id := arg
+	if id == "" {
+		id, _ = t.cat.FindArea(t.in.Text)
+	}
+	if _, ok := t.cat.Area(id); !ok {
+		t.text(ja.AreaUnknown)
+		t.prompt()
+		return
+	}
+	t.p.Area = id
+	t.changed = true
+	t.advance()
+}
+
+func (t *turn) answerSkills(arg string) {
+	var add []string
+	switch {
+	case arg == "done" || (t.in.Kind == EventText && doneWords[key(t.in.Text)]):
+		if len(t.p.Skills) == 0 {
+			t.text(ja.SkillsNeedOne)
+			t.prompt()
+			return
+		}
+		t.advance()
+		return
+	case arg == "list" || (t.in.Kind == EventText && listWords[key(t.in.Text)]):
+		labels := make([]string, 0, len(t.cat.Skills()))
+		for _, s := range t.cat.Skills() {
+			labels = append(labels, s.LabelJA)
+		}
+		t.text(fmt.Sprintf(ja.SkillsList, strings.Join(labels, "、")))
+		t.prompt()
+		return
+	case arg != "":
+		if _, ok := t.cat.Skill(arg); ok {
+			add = []string{arg}
+		}
+	default:
+		var unknown []string
+		add, unknown = t.cat.FindSkills(t.in.Text)
+		if len(unknown) > 0 && len(add) == 0 {
+			t.text(fmt.Sprintf(ja.SkillsUnknown, strings.Join(unknown, "、")))
+			t.prompt()
+			return
+		}
+		if len(unknown) > 0 {
+			t.text(fmt.Sprintf(ja.SkillsUnknown, strings.Join(unknown, "、")))
+		}
+	}
+	var added []string
+	for _, id := range add {
+		if contains(t.p.Skills, id) {
+			continue
+		}
+		if len(t.p.Skills) >= MaxSkills {
+			t.text(ja.SkillsTooMany, Choice{Label: ja.Next, Data: "skill:done"})
+			return
+		}
+		t.p.Skills = append(t.p.Skills, id)
+		added = append(added, id)
+		t.changed = true
+	}
+	if len(added) > 0 {
+		t.text(fmt.Sprintf(ja.SkillsMore, strings.Join(t.cat.SkillLabels(added), "・")), t.skillChoices()...)
+		return
+	}
+	t.prompt()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *turn) answerAvailability(arg string) {
+	phrase := arg
+	if phrase == "" {
+		phrase = t.in.Text
+	}
+	w, err := avail.Parse(phrase)
+	if err != nil || w.IsZero() {
+		t.text(ja.AvailabilityUnknown)
+		t.prompt()
+		return
+	}
+	t.p.Availability = w
+	t.changed = true
+	t.text(fmt.Sprintf(ja.AvailabilityOK, w.Japanese()))
+	t.advance()
+}
+
+func (t *turn) answerLimit(arg string) {
+	n, ok := 0, false
+	if arg != "" {
+		v, err := strconv.Atoi(arg)
+		n, ok = v, err == nil
+	} else {
+		n, ok = jtext.Count(t.in.Text)
+	}
+	if !ok || n < MinWeeklyLimit || n > MaxWeeklyLimit {
+		t.text(ja.LimitInvalid)
+		t.prompt()
+		return
+	}
+	t.p.WeeklyLimit = n
+	t.changed = true
+	t.advance()
+}
+
+func (t *turn) answerConfirm(arg string) {
+	if arg == "edit" || (t.in.Kind == EventText && editFieldWords[key(t.in.Text)] != "") {
+		if step := editFieldWords[key(t.in.Text)]; step != "" {
+			t.editField(step)
+			return
+		}
+		t.conv.Step = StepEditField
+		t.prompt()
+		return
+	}
+	yes, ok := t.yesNo(arg)
+	if t.in.Kind == EventText && key(t.in.Text) == key(ja.Register) {
+		yes, ok = true, true
+	}
+	switch {
+	case !ok:
+		t.text(ja.ConfirmRetry)
+		t.prompt()
+	case !yes:
+		t.conv.Step = StepEditField
+		t.prompt()
+	case t.p.Validate(t.cat) != nil:
+		// Something is missing (a field was lost or the catalog changed):
+		// ask again from the first unanswered question.
+		t.conv.Step = t.firstMissing()
+		t.prompt()
+	default:
+		t.p.Status = StatusActive
+		t.changed = true
+		t.conv = Conversation{SuggestedName: t.conv.SuggestedName}
+		t.text(ja.Registered, menuChoices(t.p)...)
+	}
+}
+
+func (t *turn) answerEditField(arg string) {
+	if arg == "cancel" || (t.in.Kind == EventText && cancelWords[key(t.in.Text)]) {
+		t.text(ja.EditCancel)
+		t.finishEdit(false)
+		return
+	}
+	step := Step(arg)
+	if arg == "" {
+		step = editFieldWords[key(t.in.Text)]
+	}
+	switch step {
+	case StepName, StepArea, StepSkills, StepAvailability, StepLimit:
+		t.editField(step)
+	default:
+		t.prompt()
+	}
+}
+
+func (t *turn) editField(step Step) {
+	t.conv.Step = step
+	t.conv.Editing = true
+	if step == StepSkills {
+		// Choosing skills adds to a list; editing starts from an empty one
+		// so a skill can also be removed.
+		t.p.Skills = nil
+		t.changed = true
+	}
+	t.prompt()
+}
+
+// advance moves to the next question, or back to the summary or profile
+// after an edit.
+func (t *turn) advance() {
+	if t.conv.Editing {
+		t.finishEdit(true)
+		return
+	}
+	for i, s := range onboardingOrder {
+		if s == t.conv.Step && i+1 < len(onboardingOrder) {
+			t.conv.Step = onboardingOrder[i+1]
+			break
+		}
+	}
+	t.prompt()
+}
+
+func (t *turn) finishEdit(edited bool) {
+	t.conv.Editing = false
+	if t.p.Status == StatusOnboarding {
+		t.conv.Step = StepConfirm
+		t.prompt()
+		return
+	}
+	t.conv.Step = StepIdle
+	if missing := t.firstMissing(); missing != StepIdle {
+		// An edit was abandoned half-way (skills emptied): ask it again.
+		t.conv.Step, t.conv.Editing = missing, true
+		t.prompt()
+		return
+	}
+	if edited {
+		t.text(ja.Edited)
+	}
+	t.say(t.profileCard())
+}
+
+// firstMissing returns the first onboarding question without a valid answer.
+func (t *turn) firstMissing() Step {
+	switch {
+	case t.p.ConsentedAt == nil:
+		return StepConsent
+	case ValidateName(t.p.Name) != nil:
+		return StepName
+	case !t.areaKnown():
+		return StepArea
+	case len(t.p.Skills) == 0:
+		return StepSkills
+	case t.p.Availability.IsZero():
+		return StepAvailability
+	case t.p.WeeklyLimit < MinWeeklyLimit || t.p.WeeklyLimit > MaxWeeklyLimit:
+		return StepLimit
+	}
+	return StepIdle
+}
+
+func (t *turn) areaKnown() bool {
+	_, ok := t.cat.Area(t.p.Area)
+	return ok
+}
+
+func (t *turn) answerDelete(arg string) {
+	yes, ok := t.yesNo(arg)
+	if t.in.Kind == EventText && key(t.in.Text) == key(ja.DeleteYes) {
+		yes, ok = true, true
+	}
+	switch {
+	case !ok:
+		t.prompt()
+	case yes:
+		t.del = true
+		t.out = nil
+		t.text(ja.Deleted)
+	default:
+		t.conv.Step = t.conv.Return
+		t.conv.Return = StepIdle
+		t.text(ja.DeleteCancelled)
+		if t.conv.Step != StepIdle {
+			t.prompt()
+		}
+	}
+}
+
+// command runs a command typed or tapped at any point.
+func (t *turn) command(cmd command) {
+	onboarding := t.p.Status == StatusOnboarding
+	switch cmd {
+	case cmdHelp:
+		t.text(ja.Help)
+		if onboarding || t.conv.Step != StepIdle {
+			t.text(ja.HelpOnboarding)
+			t.prompt()
+		}
+		return
+	case cmdDelete:
+		if t.conv.Step != StepDeleteConfirm {
+			t.conv.Return = t.conv.Step
+		}
+		t.conv.Step = StepDeleteConfirm
+		t.prompt()
+		return
+	}
+	if onboarding {
+		// Until registration is complete, only help and delete make sense;
+		// everything else returns to the question being asked.
+		if cmd == cmdEdit && t.conv.Step == StepConfirm {
+			t.conv.Step = StepEditField
+		} else {
+			t.text(ja.InOnboarding)
+		}
+		t.prompt()
+		return
+	}
+	// A command ends whatever detour a registered person was in.
+	if t.conv.Step != StepIdle && t.firstMissing() != StepIdle {
+		t.text(ja.InOnboarding)
+		t.prompt()
+		return
+	}
+	t.conv.Step, t.conv.Editing, t.conv.Return = StepIdle, false, StepIdle
+	switch cmd {
+	case cmdMenu:
+		t.menu()
+	case cmdProfile:
+		t.say(t.profileCard())
+	case cmdEdit:
+		t.conv.Step = StepEditField
+		t.prompt()
+	case cmdPause:
+		if t.p.Status == StatusPaused {
+			t.text(ja.AlreadyPaused, Choice{Label: ja.CmdResume, Data: "cmd:resume"})
+			return
+		}
+		t.p.Status = StatusPaused
+		t.changed = true
+		t.text(ja.Paused, Choice{Label: ja.CmdResume, Data: "cmd:resume"})
+	case cmdResume:
+		if t.p.Status == StatusActive {
+			t.text(ja.AlreadyActive, menuChoices(t.p)...)
+			return
+		}
+		t.p.Status = StatusActive
+		t.changed = true
+		t.text(ja.Resumed, menuChoices(t.p)...)
+	default:
+		t.menu()
+	}
+}

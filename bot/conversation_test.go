@@ -1,0 +1,365 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+var testNow = time.Date(2026, 12, 1, 10, 0, 0, 0, time.FixedZone("JST", 9*3600))
+
+func testCatalog(t testing.TB) *Catalog {
+	t.Helper()
+	cat, err := NewCatalog(
+		[]Skill{
+			{ID: "grading", LabelJA: "採点", LabelEN: "Grading", Synonyms: []string{"丸つけ", "テスト採点"}},
+			{ID: "pc_input", LabelJA: "パソコン入力", LabelEN: "PC data entry", Synonyms: []string{"パソコン", "PC入力"}},
+			{ID: "zoom_support", LabelJA: "Zoom配信", LabelEN: "Zoom support", Synonyms: []string{"ズーム"}},
+			{ID: "childcare", LabelJA: "保育補助", LabelEN: "Childcare", Synonyms: []string{"保育"}},
+		},
+		[]Area{
+			{ID: "setagaya", LabelJA: "世田谷区", LabelEN: "Setagaya", Synonyms: []string{"せたがや"}},
+			{ID: "chofu", LabelJA: "調布市", LabelEN: "Chofu"},
+			{ID: AreaRemote, LabelJA: "リモート（オンライン）", LabelEN: "Remote", Synonyms: []string{"オンライン"}},
+		},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+// chat drives Converse like a person on a phone, keeping the state between
+// turns the way the store would.
+type chat struct {
+	t    *testing.T
+	cat  *Catalog
+	p    *Profile
+	conv Conversation
+	last Result
+	n    int
+}
+
+func newChat(t *testing.T) *chat { return &chat{t: t, cat: testCatalog(t)} }
+
+func (c *chat) send(in Inbound) Result {
+	c.t.Helper()
+	c.n++
+	in.ProfileID = "line:U0001"
+	in.ID = "ev" + string(rune('A'+c.n))
+	c.last = Converse(c.cat, testNow, c.p, c.conv, in)
+	if c.last.Delete {
+		c.p, c.conv = nil, Conversation{}
+	} else {
+		c.p, c.conv = c.last.Profile, c.last.Conv
+	}
+	return c.last
+}
+
+func (c *chat) follow() Result      { return c.send(Inbound{Kind: EventFollow}) }
+func (c *chat) say(s string) Result { return c.send(Inbound{Kind: EventText, Text: s}) }
+func (c *chat) tap(d string) Result { return c.send(Inbound{Kind: EventPostback, Data: d}) }
+
+// registered walks a newcomer through onboarding to an active profile.
+func registered(t *testing.T) *chat {
+	t.Helper()
+	c := newChat(t)
+	c.follow()
+	c.tap("consent:yes")
+	c.say("山田 花子")
+	c.say("世田谷")
+	c.say("採点、パソコン")
+	c.tap("skill:done")
+	c.say("平日の午前")
+	c.say("2件")
+	c.tap("confirm:yes")
+	if c.p == nil || c.p.Status != StatusActive {
+		t.Fatalf("setup: profile not active: %+v, conv %+v, last %+v", c.p, c.conv, c.last.Messages)
+	}
+	return c
+}
+
+// said flattens every text a result shows the person.
+func said(r Result) string {
+	var b strings.Builder
+	for _, m := range r.Messages {
+		b.WriteString(m.Text)
+		if m.Card != nil {
+			b.WriteString(m.Card.Title + m.Card.Body)
+			for _, f := range m.Card.Fields {
+				b.WriteString(f.Label + f.Value)
+			}
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// buttons lists the postback data of every button and quick reply.
+func buttons(r Result) []string {
+	var out []string
+	for _, m := range r.Messages {
+		for _, ch := range m.Choices {
+			out = append(out, ch.Data)
+		}
+		if m.Card != nil {
+			for _, ch := range m.Card.Buttons {
+				out = append(out, ch.Data)
+			}
+		}
+	}
+	return out
+}
+
+func hasButton(r Result, data string) bool {
+	for _, b := range buttons(r) {
+		if b == data {
+			return true
+		}
+	}
+	return false
+}
+
+func TestOnboardingHappyPath(t *testing.T) {
+	c := newChat(t)
+	r := c.follow()
+	if c.conv.Step != StepConsent || !hasButton(r, "consent:yes") || !r.LookupName {
+		t.Fatalf("follow: step %q buttons %v lookup %v", c.conv.Step, buttons(r), r.LookupName)
+	}
+	if c.p.ConsentedAt != nil || c.p.Status != StatusOnboarding {
+		t.Fatalf("follow stored consent or wrong status: %+v", c.p)
+	}
+	c.send(Inbound{Kind: EventProfileInfo, DisplayName: "はなこ"})
+	r = c.say("はい")
+	if c.conv.Step != StepName || c.p.ConsentedAt == nil || !hasButton(r, "name:suggested") {
+		t.Fatalf("consent: step %q consent %v buttons %v", c.conv.Step, c.p.ConsentedAt, buttons(r))
+	}
+	c.tap("name:suggested")
+	if c.p.Name != "はなこ" || c.conv.Step != StepArea {
+		t.Fatalf("name: %q step %q", c.p.Name, c.conv.Step)
+	}
+	c.tap("area:setagaya")
+	c.say("丸つけ・ズーム")
+	if got, want := strings.Join(c.p.Skills, ","), "grading,zoom_support"; got != want {
+		t.Fatalf("skills = %s, want %s", got, want)
+	}
+	c.say("次へ")
+	r = c.say("月水金 10時〜15時")
+	if c.conv.Step != StepLimit || !strings.Contains(said(r), "10:00") {
+		t.Fatalf("availability: step %q said %q", c.conv.Step, said(r))
+	}
+	r = c.say("３件")
+	if c.p.WeeklyLimit != 3 || c.conv.Step != StepConfirm || !hasButton(r, "confirm:yes") {
+		t.Fatalf("limit: %d step %q buttons %v", c.p.WeeklyLimit, c.conv.Step, buttons(r))
+	}
+	if s := said(r); !strings.Contains(s, "世田谷区") || !strings.Contains(s, "採点") {
+		t.Fatalf("summary does not show the answers: %q", s)
+	}
+	c.tap("confirm:yes")
+	if c.p.Status != StatusActive || c.conv.Step != StepIdle {
+		t.Fatalf("confirm: status %q step %q", c.p.Status, c.conv.Step)
+	}
+	if err := c.p.Validate(c.cat); err != nil {
+		t.Fatalf("registered profile invalid: %v", err)
+	}
+}
+
+func TestOnboardingSteps(t *testing.T) {
+	tests := []struct {
+		name     string
+		step     Step
+		in       Inbound
+		wantStep Step
+		wantSay  string // substring of what the bot says
+		check    func(t *testing.T, p *Profile)
+	}{
+		{name: "consent by button", step: StepConsent, in: Inbound{Kind: EventPostback, Data: "consent:yes"}, wantStep: StepName},
+		{name: "consent by できます", step: StepConsent, in: Inbound{Kind: EventText, Text: "できます"}, wantStep: StepName},
+		{name: "consent declined stays", step: StepConsent, in: Inbound{Kind: EventText, Text: "いいえ"}, wantStep: StepConsent, wantSay: "同意いただくまで",
+			check: func(t *testing.T, p *Profile) {
+				if p.ConsentedAt != nil {
+					t.Error("declined consent was recorded")
+				}
+			}},
+		{name: "consent gibberish re-prompts", step: StepConsent, in: Inbound{Kind: EventText, Text: "あいうえお"}, wantStep: StepConsent, wantSay: "同意する"},
+		{name: "name typed", step: StepName, in: Inbound{Kind: EventText, Text: "  佐藤 一郎 "}, wantStep: StepArea,
+			check: func(t *testing.T, p *Profile) {
+				if p.Name != "佐藤 一郎" {
+					t.Errorf("name = %q", p.Name)
+				}
+			}},
+		{name: "name too long re-prompts", step: StepName, in: Inbound{Kind: EventText, Text: strings.Repeat("長", 41)}, wantStep: StepName, wantSay: "40文字"},
+		{name: "area by label", step: StepArea, in: Inbound{Kind: EventText, Text: "調布市"}, wantStep: StepSkills},
+		{name: "area without 区", step: StepArea, in: Inbound{Kind: EventText, Text: "世田谷"}, wantStep: StepSkills},
+		{name: "area by hiragana synonym", step: StepArea, in: Inbound{Kind: EventText, Text: "せたがや"}, wantStep: StepSkills},
+		{name: "area remote in katakana", step: StepArea, in: Inbound{Kind: EventText, Text: "オンライン"}, wantStep: StepSkills},
+		{name: "area unknown re-prompts with buttons", step: StepArea, in: Inbound{Kind: EventText, Text: "大阪"}, wantStep: StepArea, wantSay: "わかりませんでした"},
+		{name: "skills need one before next", step: StepSkills, in: Inbound{Kind: EventText, Text: "次へ"}, wantStep: StepSkills, wantSay: "少なくとも"},
+		{name: "skills unknown word named", step: StepSkills, in: Inbound{Kind: EventText, Text: "宇宙飛行"}, wantStep: StepSkills, wantSay: "「宇宙飛行」"},
+		{name: "skills full-width and katakana", step: StepSkills, in: Inbound{Kind: EventText, Text: "ＰＣ入力　保育"}, wantStep: StepSkills, wantSay: "追加しました",
+			check: func(t *testing.T, p *Profile) {
+				if strings.Join(p.Skills, ",") != "pc_input,childcare" {
+					t.Errorf("skills = %v", p.Skills)
+				}
+			}},
+		{name: "skills list shows every label", step: StepSkills, in: Inbound{Kind: EventText, Text: "一覧"}, wantStep: StepSkills, wantSay: "保育補助"},
+		{name: "availability preset", step: StepAvailability, in: Inbound{Kind: EventPostback, Data: "avail:平日の午前"}, wantStep: StepLimit},
+		{name: "availability full-width times", step: StepAvailability, in: Inbound{Kind: EventText, Text: "土日 １０時〜１５時"}, wantStep: StepLimit},
+		{name: "availability not understood", step: StepAvailability, in: Inbound{Kind: EventText, Text: "気が向いたら"}, wantStep: StepAvailability, wantSay: "わかりませんでした"},
+		{name: "limit by button", step: StepLimit, in: Inbound{Kind: EventPostback, Data: "limit:5"}, wantStep: StepConfirm},
+		{name: "limit zero refused", step: StepLimit, in: Inbound{Kind: EventText, Text: "0"}, wantStep: StepLimit, wantSay: "1から20"},
+		{name: "limit too many refused", step: StepLimit, in: Inbound{Kind: EventText, Text: "100件"}, wantStep: StepLimit, wantSay: "1から20"},
+		{name: "sticker gets a kind re-prompt", step: StepArea, in: Inbound{Kind: EventText, Text: ""}, wantStep: StepArea, wantSay: "文字かボタン"},
+		{name: "stale button re-prompts", step: StepArea, in: Inbound{Kind: EventPostback, Data: "consent:yes"}, wantStep: StepArea, wantSay: "使えません"},
+		{name: "help mid-flow keeps the step", step: StepArea, in: Inbound{Kind: EventText, Text: "ヘルプ"}, wantStep: StepArea, wantSay: "使い方"},
+		{name: "menu mid-flow keeps the step", step: StepSkills, in: Inbound{Kind: EventText, Text: "メニュー"}, wantStep: StepSkills, wantSay: "登録の途中"},
+		{name: "delete mid-flow asks to confirm", step: StepSkills, in: Inbound{Kind: EventText, Text: "退会"}, wantStep: StepDeleteConfirm, wantSay: "すべて削除"},
+		{name: "confirm edit opens the field list", step: StepConfirm, in: Inbound{Kind: EventPostback, Data: "confirm:edit"}, wantStep: StepEditField},
+		{name: "confirm by naming a field", step: StepConfirm, in: Inbound{Kind: EventText, Text: "地域"}, wantStep: StepArea},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cat := testCatalog(t)
+			consented := testNow.Add(-time.Hour)
+			p := &Profile{ID: "line:U1", Status: StatusOnboarding, ConsentedAt: &consented,
+				Name: "山田", Area: "setagaya", Skills: []string{"grading"}, WeeklyLimit: 2}
+			p.Availability.Set(0, 18, 24)
+			if tt.step == StepConsent {
+				p = &Profile{ID: "line:U1", Status: StatusOnboarding}
+			}
+			if tt.step == StepSkills {
+				p.Skills = nil
+			}
+			tt.in.ProfileID = p.ID
+			r := Converse(cat, testNow, p, Conversation{Step: tt.step}, tt.in)
+			if r.Conv.Step != tt.wantStep {
+				t.Errorf("step = %q, want %q (said %q)", r.Conv.Step, tt.wantStep, said(r))
+			}
+			if len(r.Messages) == 0 {
+				t.Fatal("no answer at all")
+			}
+			if tt.wantSay != "" && !strings.Contains(said(r), tt.wantSay) {
+				t.Errorf("said %q, want it to contain %q", said(r), tt.wantSay)
+			}
+			if tt.check != nil {
+				tt.check(t, r.Profile)
+			}
+		})
+	}
+}
+
+func TestResumeAfterFollowAgain(t *testing.T) {
+	c := newChat(t)
+	c.follow()
+	c.tap("consent:yes")
+	c.say("田中")
+	r := c.follow()
+	if c.conv.Step != StepArea || c.p.Name != "田中" || !hasButton(r, "area:setagaya") {
+		t.Fatalf("resume: step %q name %q buttons %v", c.conv.Step, c.p.Name, buttons(r))
+	}
+}
+
+func TestDeleteDuringOnboardingCanBeCancelled(t *testing.T) {
+	c := newChat(t)
+	c.follow()
+	c.tap("consent:yes")
+	c.say("田中")
+	c.say("退会")
+	r := c.tap("delete:no")
+	if c.conv.Step != StepArea || !strings.Contains(said(r), "とりやめ") {
+		t.Fatalf("cancel delete: step %q said %q", c.conv.Step, said(r))
+	}
+	c.say("退会")
+	r = c.say("はい")
+	if !r.Delete || r.Profile != nil || !strings.Contains(said(r), "削除しました") {
+		t.Fatalf("delete: %+v", r)
+	}
+}
+
+func TestRegisteredCommands(t *testing.T) {
+	tests := []struct {
+		name       string
+		inputs     []string // text, or "tap:<data>"
+		wantStatus Status
+		wantStep   Step
+		wantSay    string
+		wantDelete bool
+	}{
+		{name: "pause", inputs: []string{"休止"}, wantStatus: StatusPaused, wantSay: "休止しました"},
+		{name: "pause twice", inputs: []string{"休止", "一時停止"}, wantStatus: StatusPaused, wantSay: "いまは休止中"},
+		{name: "resume", inputs: []string{"pause", "再開"}, wantStatus: StatusActive, wantSay: "再開しました"},
+		{name: "resume when active", inputs: []string{"resume"}, wantStatus: StatusActive, wantSay: "受け付けています"},
+		{name: "profile shows answers", inputs: []string{"プロフィール"}, wantStatus: StatusActive, wantSay: "採点"},
+		{name: "profile in English", inputs: []string{"Profile"}, wantStatus: StatusActive, wantSay: "世田谷区"},
+		{name: "menu by button", inputs: []string{"tap:cmd:menu"}, wantStatus: StatusActive, wantSay: "メニュー"},
+		{name: "edit area", inputs: []string{"変更", "tap:edit:area", "調布"}, wantStatus: StatusActive, wantSay: "調布市"},
+		{name: "edit skills starts fresh", inputs: []string{"変更", "できること", "保育", "次へ"}, wantStatus: StatusActive, wantSay: "保育補助"},
+		{name: "edit cancelled", inputs: []string{"変更", "やめる"}, wantStatus: StatusActive, wantSay: "変更をやめました"},
+		{name: "edit abandoned half-way returns to it", inputs: []string{"変更", "できること", "メニュー"}, wantStatus: StatusActive, wantStep: StepSkills, wantSay: "登録の途中"},
+		{name: "free text gets the menu", inputs: []string{"こんにちは"}, wantStatus: StatusActive, wantSay: "メニュー"},
+		{name: "delete confirmed", inputs: []string{"退会", "tap:delete:yes"}, wantDelete: true, wantSay: "削除しました"},
+		{name: "delete by typing 退会する", inputs: []string{"delete", "退会する"}, wantDelete: true},
+		{name: "delete declined", inputs: []string{"退会", "いいえ"}, wantStatus: StatusActive, wantSay: "とりやめ"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := registered(t)
+			var r Result
+			for _, in := range tt.inputs {
+				if d, ok := strings.CutPrefix(in, "tap:"); ok {
+					r = c.tap(d)
+				} else {
+					r = c.say(in)
+				}
+			}
+			if r.Delete != tt.wantDelete {
+				t.Fatalf("delete = %v, want %v", r.Delete, tt.wantDelete)
+			}
+			if tt.wantSay != "" && !strings.Contains(said(r), tt.wantSay) {
+				t.Errorf("said %q, want it to contain %q", said(r), tt.wantSay)
+			}
+			if tt.wantDelete {
+				return
+			}
+			if c.p.Status != tt.wantStatus || c.conv.Step != tt.wantStep {
+				t.Errorf("status %q step %q, want %q %q", c.p.Status, c.conv.Step, tt.wantStatus, tt.wantStep)
+			}
+		})
+	}
+}
+
+func TestUnfollowBlocksAndFollowRestores(t *testing.T) {
+	c := registered(t)
+	r := c.send(Inbound{Kind: EventUnfollow})
+	if c.p.Status != StatusBlocked || len(r.Messages) != 0 {
+		t.Fatalf("unfollow: status %q messages %d", c.p.Status, len(r.Messages))
+	}
+	c.follow()
+	if c.p.Status != StatusActive {
+		t.Fatalf("refollow: status %q", c.p.Status)
+	}
+}
+
+func TestUnfollowOfStrangerStoresNothing(t *testing.T) {
+	r := Converse(testCatalog(t), testNow, nil, Conversation{}, Inbound{Kind: EventUnfollow, ProfileID: "line:U9"})
+	if r.Profile != nil || len(r.Messages) != 0 {
+		t.Fatalf("got %+v", r)
+	}
+}
+
+func TestMessageFromStrangerStartsOnboarding(t *testing.T) {
+	r := Converse(testCatalog(t), testNow, nil, Conversation{}, Inbound{Kind: EventText, Text: "こんにちは", ProfileID: "slack:T1:U1", DisplayName: "Taro"})
+	if r.Profile == nil || r.Conv.Step != StepConsent || r.Conv.SuggestedName != "Taro" || r.LookupName {
+		t.Fatalf("got %+v", r)
+	}
+}
+
+func TestConverseDoesNotMutateInput(t *testing.T) {
+	c := registered(t)
+	before := *c.p
+	skills := append([]string(nil), c.p.Skills...)
+	Converse(c.cat, testNow, c.p, Conversation{Step: StepSkills, Editing: true}, Inbound{Kind: EventText, Text: "保育", ProfileID: c.p.ID})
+	if c.p.Status != before.Status || strings.Join(c.p.Skills, ",") != strings.Join(skills, ",") {
+		t.Fatalf("input profile changed: %+v", c.p)
+	}
+}

@@ -1,0 +1,88 @@
+package jtext
+
+import (
+	"strings"
+	"unicode"
+)
+
+// maxAnswerLen bounds how long a yes/no answer may be: a long message is a
+// question or a story, not an answer, and is better handed to a person.
+const maxAnswerLen = 120
+
+// YesNo reads a yes/no answer from free text. ok is false when the text is
+// not clearly one or the other.
+//
+// The whole answer must be known words: 「はい」「できます！」「OKです」
+// 「了解しました😊」 are yes, 「いいえ」「今回は見送ります」「結構です。」 are no,
+// and 「はいけい」 or 「はい、でも…」 are not understood. Several pieces that
+// agree are understood (「はい、お願いします」), pieces that disagree are not
+// (「はい、いいえ」), and apologies or thanks beside an answer are ignored
+// (「すみません、できません」). Sentence endings such as 「です」「よ」「ね」
+// and trailing punctuation or emoji are tolerated.
+func YesNo(s string) (yes bool, ok bool) {
+	n := Normalize(s)
+	if len(n) > maxAnswerLen {
+		return false, false
+	}
+	if v, known := answerWord(n); known {
+		return v, true
+	}
+	decided := false
+	for _, piece := range strings.FieldsFunc(n, isNoise) {
+		v, known := answerWord(piece)
+		if !known {
+			if courtesyWords[trimNoise(piece)] {
+				continue
+			}
+			return false, false
+		}
+		if decided && v != yes {
+			return false, false
+		}
+		yes, decided = v, true
+	}
+	return yes, decided
+}
+
+// answerWord looks up one normalized piece of an answer, first as it is,
+// then without a leading 「今回は」 and without sentence endings.
+func answerWord(p string) (yes bool, ok bool) {
+	p = trimNoise(p)
+	for _, pre := range answerPrefixes {
+		if rest, cut := strings.CutPrefix(p, pre); cut && rest != "" {
+			p = rest
+			break
+		}
+	}
+	// Each suffix is tried after the one before it is gone, so
+	// 「できますよー」 loses 「ー」 and then 「よ」. The bound keeps it short.
+	for range 4 {
+		if yesWords[p] {
+			return true, true
+		}
+		if noWords[p] {
+			return false, true
+		}
+		stripped := false
+		for _, suf := range answerSuffixes {
+			if rest, cut := strings.CutSuffix(p, suf); cut && rest != "" {
+				p, stripped = trimNoise(rest), true
+				break
+			}
+		}
+		if !stripped {
+			break
+		}
+	}
+	return false, false
+}
+
+// isNoise reports runes that separate or decorate the words of an answer:
+// punctuation, symbols (emoji, ~), spaces, and the marks and joiners that
+// ride on emoji.
+func isNoise(r rune) bool {
+	return unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r) ||
+		unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf)
+}
+
+func trimNoise(s string) string { return strings.TrimFunc(s, isNoise) }

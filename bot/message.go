@@ -1,0 +1,103 @@
+package bot
+
+import (
+	"fmt"
+	"time"
+)
+
+// EventKind is what a person did, in platform-neutral terms.
+type EventKind string
+
+// Inbound event kinds.
+const (
+	EventFollow   EventKind = "follow"   // added the bot (LINE follow, first Slack DM)
+	EventUnfollow EventKind = "unfollow" // blocked or removed the bot
+	EventText     EventKind = "text"     // typed a message
+	EventPostback EventKind = "postback" // tapped a button carrying Data
+	// EventProfileInfo carries facts the platform told us about the person
+	// (their display name), fetched after a follow without blocking it.
+	EventProfileInfo EventKind = "profile_info"
+)
+
+// Inbound is one event from a person, translated by an adapter.
+type Inbound struct {
+	// ID identifies the delivery for deduplication (LINE webhookEventId,
+	// Slack event_id). Events with an empty ID are never deduplicated.
+	ID          string    `json:"id"`
+	Kind        EventKind `json:"kind"`
+	ProfileID   string    `json:"profile_id"`
+	Text        string    `json:"text,omitempty"`
+	Data        string    `json:"data,omitempty"`
+	DisplayName string    `json:"display_name,omitempty"`
+	// ReplyToken lets the adapter answer in-thread; it is valid until
+	// ReplyBefore and only once.
+	ReplyToken  string    `json:"reply_token,omitempty"`
+	ReplyBefore time.Time `json:"reply_before,omitempty"`
+	At          time.Time `json:"at"`
+}
+
+// Message is one platform-neutral message. Adapters render Card as a LINE
+// Flex bubble or Slack blocks and Choices as quick replies or buttons.
+type Message struct {
+	Text    string   `json:"text,omitempty"`
+	Card    *Card    `json:"card,omitempty"`
+	Choices []Choice `json:"choices,omitempty"`
+}
+
+// Card is a titled box of facts with buttons.
+type Card struct {
+	Title   string   `json:"title"`
+	Body    string   `json:"body,omitempty"`
+	Fields  []Field  `json:"fields,omitempty"`
+	Buttons []Choice `json:"buttons,omitempty"`
+}
+
+// Field is one labelled line of a card.
+type Field struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Choice is a button. Tapping it sends Data back as a postback; Label is what
+// the person sees and what the chat shows as their answer.
+type Choice struct {
+	Label string `json:"label"`
+	Data  string `json:"data"`
+}
+
+// OutKind says what an outbox entry asks the platform to do.
+type OutKind string
+
+// Outbox entry kinds.
+const (
+	OutMessages      OutKind = ""               // send Messages to To
+	OutLookupProfile OutKind = "lookup_profile" // fetch To's display name, feed it back as EventProfileInfo
+)
+
+// Outgoing is one durable outbox entry.
+type Outgoing struct {
+	// ID is unique per entry and stable across retries: LINE uses it as the
+	// X-Line-Retry-Key so a retried push is not delivered twice.
+	ID          string    `json:"id"`
+	Kind        OutKind   `json:"kind,omitempty"`
+	To          string    `json:"to"`
+	ReplyToken  string    `json:"reply_token,omitempty"`
+	ReplyBefore time.Time `json:"reply_before,omitempty"`
+	Messages    []Message `json:"messages,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// SendError classifies a failed send so the outbox knows whether and when to
+// try again.
+type SendError struct {
+	Status     int           // the platform's HTTP status, 0 when none came back
+	Permanent  bool          // retrying cannot help (a 4xx other than 429)
+	RetryAfter time.Duration // the platform asked us to wait this long
+	Err        error
+}
+
+func (e *SendError) Error() string {
+	return fmt.Sprintf("send: status %d: %v", e.Status, e.Err)
+}
+
+func (e *SendError) Unwrap() error { return e.Err }

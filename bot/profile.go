@@ -1,0 +1,167 @@
+package bot
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"tsunagu/bot/avail"
+)
+
+// Status is where a person stands with the service.
+type Status string
+
+// Profile statuses. A deleted profile has no status: it is gone.
+const (
+	StatusOnboarding Status = "onboarding"
+	StatusActive     Status = "active"
+	StatusPaused     Status = "paused"
+	StatusBlocked    Status = "blocked" // unfollowed or blocked the bot
+)
+
+// Platform prefixes of profile IDs.
+const (
+	PlatformLINE  = "line"
+	PlatformSlack = "slack"
+)
+
+// Limits on what a person can tell us.
+const (
+	MaxNameRunes   = 40
+	MinWeeklyLimit = 1
+	MaxWeeklyLimit = 20
+	MaxSkills      = 15
+)
+
+// Profile is one person on one channel.
+type Profile struct {
+	ID           string     `json:"id"`
+	Name         string     `json:"name"`
+	Area         string     `json:"area"`
+	Skills       []string   `json:"skills"`
+	Availability avail.Week `json:"availability"`
+	WeeklyLimit  int        `json:"weekly_limit"`
+	ConsentedAt  *time.Time `json:"consented_at,omitempty"`
+	Status       Status     `json:"status"`
+	Counters     Counters   `json:"counters"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+}
+
+// Counters are the person's history with offers, used for fair ranking.
+type Counters struct {
+	Offers    int `json:"offers"`
+	Accepts   int `json:"accepts"`
+	Declines  int `json:"declines"`
+	NoShows   int `json:"no_shows"`
+	Completed int `json:"completed"`
+}
+
+// Platform returns the platform prefix of a profile ID ("line", "slack"), or
+// "" when the ID has none.
+func Platform(id string) string {
+	p, _, ok := strings.Cut(id, ":")
+	if !ok {
+		return ""
+	}
+	return p
+}
+
+// ValidateProfileID checks the SPEC's ID forms: line:<userId> and
+// slack:<team>:<user>.
+func ValidateProfileID(id string) error {
+	if len(id) > 200 || !utf8.ValidString(id) {
+		return Errorf(EINVALID, "profile id is too long or not UTF-8")
+	}
+	parts := strings.Split(id, ":")
+	switch {
+	case parts[0] == PlatformLINE && len(parts) == 2 && validToken(parts[1]):
+		return nil
+	case parts[0] == PlatformSlack && len(parts) == 3 && validToken(parts[1]) && validToken(parts[2]):
+		return nil
+	}
+	return Errorf(EINVALID, "profile id %q must be line:<user id> or slack:<team id>:<user id>", id)
+}
+
+func validToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// Validate checks a complete (active or paused) profile against the catalog.
+func (p *Profile) Validate(cat *Catalog) error {
+	if err := ValidateProfileID(p.ID); err != nil {
+		return err
+	}
+	if err := ValidateName(p.Name); err != nil {
+		return err
+	}
+	if _, ok := cat.Area(p.Area); !ok {
+		return Errorf(EUNPROCESSABLE, "area %q is not in the catalog", p.Area)
+	}
+	if len(p.Skills) == 0 {
+		return Errorf(EUNPROCESSABLE, "skills must name at least one skill")
+	}
+	if len(p.Skills) > MaxSkills {
+		return Errorf(EUNPROCESSABLE, "at most %d skills", MaxSkills)
+	}
+	for _, s := range p.Skills {
+		if _, ok := cat.Skill(s); !ok {
+			return Errorf(EUNPROCESSABLE, "skill %q is not in the catalog", s)
+		}
+	}
+	if p.Availability.IsZero() {
+		return Errorf(EUNPROCESSABLE, "availability must name at least one time")
+	}
+	if p.WeeklyLimit < MinWeeklyLimit || p.WeeklyLimit > MaxWeeklyLimit {
+		return Errorf(EUNPROCESSABLE, "weekly_limit must be between %d and %d", MinWeeklyLimit, MaxWeeklyLimit)
+	}
+	return nil
+}
+
+// ValidateName checks a display name typed by a person or imported.
+func ValidateName(name string) error {
+	n := utf8.RuneCountInString(name)
+	switch {
+	case strings.TrimSpace(name) == "":
+		return Errorf(EUNPROCESSABLE, "name is empty")
+	case n > MaxNameRunes:
+		return Errorf(EUNPROCESSABLE, "name is longer than %d characters", MaxNameRunes)
+	case strings.ContainsAny(name, "\n\r\t"):
+		return Errorf(EUNPROCESSABLE, "name must be one line")
+	}
+	return nil
+}
+
+// ProfileFilter selects profiles; empty fields match everything.
+type ProfileFilter struct {
+	Area   string
+	Skill  string
+	Status Status
+}
+
+// Match reports whether p passes the filter.
+func (f ProfileFilter) Match(p *Profile) bool {
+	if f.Area != "" && p.Area != f.Area {
+		return false
+	}
+	if f.Status != "" && p.Status != f.Status {
+		return false
+	}
+	if f.Skill != "" {
+		for _, s := range p.Skills {
+			if s == f.Skill {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}

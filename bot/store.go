@@ -1,0 +1,53 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Snapshot is what the store knows about one person when an event arrives.
+type Snapshot struct {
+	// Profile is nil for a person the service has never seen (or deleted).
+	Profile *Profile
+	Conv    Conversation
+	// Version increases with every commit; Commit checks it so that two
+	// replicas handling the same person cannot interleave.
+	Version int64
+	// Seen reports that the event was already processed.
+	Seen bool
+}
+
+// Change is the result of handling one event, committed atomically: the
+// person's new state, the event marked processed and the replies queued.
+type Change struct {
+	ProfileID string
+	// Version is the Snapshot's version; the commit fails with ECONFLICT if
+	// the stored version moved.
+	Version int64
+	EventID string
+	// Profile and Conv replace the stored ones; ignored when Delete is set.
+	Profile *Profile
+	Conv    Conversation
+	// Delete removes every key about the person (APPI deletion).
+	Delete   bool
+	Outgoing []Outgoing
+	At       time.Time
+}
+
+// ConversationStore holds each person's profile and conversation state.
+type ConversationStore interface {
+	// Load returns the person's state and whether eventID was processed.
+	Load(ctx context.Context, profileID, eventID string) (Snapshot, error)
+	// Commit applies a Change atomically, or returns an ECONFLICT *Error.
+	Commit(ctx context.Context, ch Change) error
+}
+
+// ProfileStore serves coordinators' profile queries and imports.
+type ProfileStore interface {
+	// CreateProfile stores a new profile; ECONFLICT if the ID exists.
+	CreateProfile(ctx context.Context, p *Profile) error
+	// FindProfile returns the profile or an ENOTFOUND *Error.
+	FindProfile(ctx context.Context, id string) (*Profile, error)
+	// FindProfiles returns the profiles passing the filter, ordered by ID.
+	FindProfiles(ctx context.Context, f ProfileFilter) ([]*Profile, error)
+}

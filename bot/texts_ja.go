@@ -1,0 +1,138 @@
+package bot
+
+// The Japanese message catalog: every sentence the bot says lives here, so
+// wording can be reviewed (and one day translated) in one place. Short
+// sentences and polite forms, for people who are new to smartphones.
+var ja = struct {
+	Welcome, WelcomeBack, ConsentTitle, ConsentBody, ConsentYes, ConsentNo, ConsentDeclined,
+	ConsentRetry, AskName, NameInvalid, AskArea, AreaUnknown, AskSkills, SkillsMore,
+	SkillsUnknown, SkillsNeedOne, SkillsTooMany, SkillsList, SkillsListButton, SkillsDone,
+	AskAvailability, AvailabilityUnknown, AvailabilityOK, AskLimit, LimitInvalid,
+	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
+	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
+	AlreadyActive, DeleteTitle, DeleteBody, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
+	NotUnderstood, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
+
+	FieldName, FieldArea, FieldSkills, FieldAvailability, FieldLimit, FieldStatus string
+	LimitValue                                                                    string // fmt: count
+	StatusActive, StatusPaused                                                    string
+	CmdProfile, CmdEdit, CmdPause, CmdResume, CmdDelete, CmdHelp, Cancel          string
+	Next                                                                          string
+	AvailPresets                                                                  []string
+	LimitPresets                                                                  []int
+}{
+	Welcome:             "友だち追加ありがとうございます。「つなぐ」は、地域のちょっとしたお仕事と、できる方をおつなぎするサービスです。",
+	WelcomeBack:         "おかえりなさい。続きからどうぞ。",
+	ConsentTitle:        "ご利用の前に",
+	ConsentBody:         "お仕事のご紹介のために、お名前・地域・できること・空き時間をお預かりします。ご紹介以外には使いません。「退会」と送れば、いつでもすべて削除できます。",
+	ConsentYes:          "同意する",
+	ConsentNo:           "同意しない",
+	ConsentDeclined:     "承知しました。同意いただくまで、お名前などはお預かりしません。気が変わりましたら「同意する」を押してください。",
+	ConsentRetry:        "「同意する」か「同意しない」のボタンでお答えください。",
+	AskName:             "お名前を教えてください。（ニックネームでも大丈夫です）",
+	NameInvalid:         "お名前は1行、40文字以内で教えてください。",
+	AskArea:             "お仕事をしたい地域を選んでください。",
+	AreaUnknown:         "すみません、地域がわかりませんでした。下のボタンから選んでください。",
+	AskSkills:           "できること・得意なことを選んでください。いくつでも選べます。文字で「採点、パソコン入力」のように送っても大丈夫です。",
+	SkillsMore:          "「%s」を追加しました。ほかにもあれば選んでください。終わったら「次へ」を押してください。",
+	SkillsUnknown:       "「%s」はわかりませんでした。ボタンから選ぶか、「一覧」と送ると全部の項目をご覧いただけます。",
+	SkillsNeedOne:       "少なくとも1つ選んでください。",
+	SkillsTooMany:       "選べるのは15個までです。「次へ」を押してください。",
+	SkillsList:          "選べる項目はこちらです：\n%s\n文字で送っていただいても大丈夫です。",
+	SkillsListButton:    "一覧",
+	SkillsDone:          "次へ",
+	AskAvailability:     "お仕事ができる曜日と時間を教えてください。\n例：「平日の午前」「月水金 10時〜15時」「土日」",
+	AvailabilityUnknown: "すみません、曜日や時間がわかりませんでした。「月水金 10時〜15時」のように送るか、ボタンから選んでください。",
+	AvailabilityOK:      "「%s」ですね。",
+	AskLimit:            "1週間に何件まで、お仕事を受けられますか？",
+	LimitInvalid:        "1から20までの数でお答えください。（例：「2件」）",
+	SummaryTitle:        "登録内容の確認",
+	SummaryBody:         "この内容で登録してよろしいですか？",
+	Register:            "登録する",
+	Fix:                 "修正する",
+	Registered:          "登録が完了しました。ありがとうございます！合うお仕事があれば、こちらからご案内します。「メニュー」と送ると、登録内容の確認や休止ができます。",
+	AskEditField:        "どこを変更しますか？",
+	EditCancel:          "変更をやめました。",
+	Edited:              "変更しました。",
+	ProfileTitle:        "登録内容",
+	MenuTitle:           "メニュー",
+	MenuBody:            "ご用件を選んでください。",
+	Help:                "つなぐの使い方：\n・「メニュー」…メニューを表示\n・「プロフィール」…登録内容の確認\n・「変更」…登録内容の変更\n・「休止」／「再開」…ご案内を止める／再開する\n・「退会」…登録内容をすべて削除\nボタンを押すか、文字で送ってください。",
+	HelpOnboarding:      "ただいまご登録の途中です。続けてお答えください。",
+	Paused:              "ご案内を休止しました。再開するときは「再開」と送ってください。",
+	AlreadyPaused:       "いまは休止中です。再開するときは「再開」と送ってください。",
+	Resumed:             "ご案内を再開しました。",
+	AlreadyActive:       "いまはご案内を受け付けています。",
+	DeleteTitle:         "退会の確認",
+	DeleteBody:          "退会すると、お名前・地域・できること・空き時間など、お預かりした内容はすべて削除されます。よろしいですか？",
+	DeleteYes:           "退会する",
+	DeleteNo:            "やめる",
+	Deleted:             "登録内容をすべて削除しました。これまでありがとうございました。またいつでもご登録いただけます。",
+	DeleteCancelled:     "退会をとりやめました。",
+	NotUnderstood:       "すみません、よくわかりませんでした。下のメニューから選んでください。",
+	TextOnly:            "すみません、文字かボタンでお答えください。",
+	StaleButton:         "このボタンは、いまは使えません。",
+	InOnboarding:        "ただいまご登録の途中です。",
+	ConfirmRetry:        "「登録する」か「修正する」を押してください。",
+
+	FieldName:         "お名前",
+	FieldArea:         "地域",
+	FieldSkills:       "できること",
+	FieldAvailability: "空き時間",
+	FieldLimit:        "1週間の上限",
+	FieldStatus:       "状態",
+	LimitValue:        "%d件まで",
+	StatusActive:      "ご案内中",
+	StatusPaused:      "休止中",
+	CmdProfile:        "登録内容",
+	CmdEdit:           "変更",
+	CmdPause:          "休止",
+	CmdResume:         "再開",
+	CmdDelete:         "退会",
+	CmdHelp:           "ヘルプ",
+	Cancel:            "やめる",
+	Next:              "次へ",
+	AvailPresets:      []string{"平日の午前", "平日の午後", "土日", "夕方", "夜", "いつでも"},
+	LimitPresets:      []int{1, 2, 3, 5},
+}
+
+// command is something a person can ask for at any point of a conversation.
+type command string
+
+const (
+	cmdMenu    command = "menu"
+	cmdProfile command = "profile"
+	cmdEdit    command = "edit"
+	cmdPause   command = "pause"
+	cmdResume  command = "resume"
+	cmdDelete  command = "delete"
+	cmdHelp    command = "help"
+)
+
+// commandWords maps normalized words (see jtext.Normalize: hiragana, lower
+// case) to commands. Japanese first, English understood.
+var commandWords = map[string]command{
+	"めにゅー": cmdMenu, "menu": cmdMenu,
+	"ぷろふぃーる": cmdProfile, "登録内容": cmdProfile, "profile": cmdProfile, "登録内容の確認": cmdProfile,
+	"変更": cmdEdit, "修正": cmdEdit, "編集": cmdEdit, "登録内容の変更": cmdEdit, "edit": cmdEdit, "change": cmdEdit,
+	"休止": cmdPause, "一時停止": cmdPause, "お休み": cmdPause, "pause": cmdPause, "stop": cmdPause,
+	"再開": cmdResume, "resume": cmdResume, "start": cmdResume,
+	"退会": cmdDelete, "退会したい": cmdDelete, "データ削除": cmdDelete, "削除": cmdDelete, "delete": cmdDelete, "unsubscribe": cmdDelete,
+	"へるぷ": cmdHelp, "help": cmdHelp, "使い方": cmdHelp, "?": cmdHelp,
+}
+
+// Words that finish a list answer or leave a detour.
+var (
+	doneWords   = map[string]bool{"次へ": true, "つぎへ": true, "次": true, "完了": true, "以上": true, "おわり": true, "終わり": true, "done": true, "next": true}
+	listWords   = map[string]bool{"一覧": true, "いちらん": true, "list": true, "全部": true}
+	cancelWords = map[string]bool{"やめる": true, "やめます": true, "キャンセル": true, "きゃんせる": true, "cancel": true, "戻る": true}
+)
+
+// editFieldWords maps what people call each profile field to its step.
+var editFieldWords = map[string]Step{
+	"名前": StepName, "お名前": StepName, "name": StepName,
+	"地域": StepArea, "えりあ": StepArea, "場所": StepArea, "area": StepArea,
+	"できること": StepSkills, "すきる": StepSkills, "得意なこと": StepSkills, "skills": StepSkills, "skill": StepSkills,
+	"空き時間": StepAvailability, "時間": StepAvailability, "曜日": StepAvailability, "availability": StepAvailability,
+	"上限": StepLimit, "件数": StepLimit, "1週間の上限": StepLimit, "週の上限": StepLimit, "limit": StepLimit,
+}

@@ -1,0 +1,323 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	goredis "github.com/redis/go-redis/v9"
+
+	"tsunagu/adapters/linesim"
+)
+
+// service is the real service booted in-process through `serve`, between a
+// simulated LINE platform and Redis (embedded, or REDIS_URL when set).
+type service struct {
+	base     string
+	admin    string
+	sim      *linesim.Sim
+	redisURL string
+}
+
+func bootService(t *testing.T) *service {
+	t.Helper()
+	redisURL := os.Getenv("REDIS_URL")
+	if redisURL == "" {
+		redisURL = "redis://" + miniredis.RunT(t).Addr()
+	}
+	secret, token, admin := randomHex(16), randomHex(16), randomHex(16)
+	sim := linesim.New(linesim.Options{ChannelSecret: secret, AccessToken: token})
+	api := httptest.NewServer(sim.APIHandler())
+	t.Cleanup(api.Close)
+
+	env := map[string]string{
+		"HTTP_ADDR":                 "127.0.0.1:0",
+		"REDIS_URL":                 redisURL,
+		"ADMIN_TOKEN":               admin,
+		"LINE_CHANNEL_SECRET":       secret,
+		"LINE_CHANNEL_ACCESS_TOKEN": token,
+		"LINE_API_BASE_URL":         api.URL,
+		"LOG_LEVEL":                 "warn",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc, done := make(chan string, 1), make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, environment{
+			lookup:    func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			stdout:    io.Discard,
+			stderr:    testWriter{t},
+			listening: func(addr string) { addrc <- addr },
+		})
+	}()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case code := <-done:
+		t.Fatalf("serve exited with %d before listening", code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not start listening")
+	}
+	t.Cleanup(func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("serve exited with %d", code)
+		}
+	})
+	base := "http://" + addr
+	sim.SetWebhookURL(base + "/line/webhook")
+	return &service{base: base, admin: admin, sim: sim, redisURL: redisURL}
+}
+
+// testWriter sends the service's logs to the test log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// person is one simulated LINE user talking to the service.
+type person struct {
+	t    *testing.T
+	s    *service
+	id   string
+	seen int
+}
+
+func (s *service) newPerson(t *testing.T, name string) *person {
+	return &person{t: t, s: s, id: "U" + randomHex(16)}
+}
+
+// reply waits for the bot's answer to what the person just did and returns
+// every message of it.
+func (p *person) reply() []linesim.Delivered {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	msgs, err := p.s.sim.WaitMessages(ctx, p.id, p.seen+1)
+	if err != nil {
+		p.t.Fatalf("waiting for a reply after %d messages: %v", p.seen, err)
+	}
+	got := msgs[p.seen:]
+	p.seen = len(msgs)
+	return got
+}
+
+func (p *person) follow(name string) []linesim.Delivered {
+	p.t.Helper()
+	if err := p.s.sim.Follow(context.Background(), p.id, name); err != nil {
+		p.t.Fatal(err)
+	}
+	return p.reply()
+}
+
+func (p *person) say(text string) []linesim.Delivered {
+	p.t.Helper()
+	if err := p.s.sim.Say(context.Background(), p.id, text); err != nil {
+		p.t.Fatal(err)
+	}
+	return p.reply()
+}
+
+func (p *person) tap(data string) []linesim.Delivered {
+	p.t.Helper()
+	if err := p.s.sim.Tap(context.Background(), p.id, data); err != nil {
+		p.t.Fatal(err)
+	}
+	return p.reply()
+}
+
+func texts(msgs []linesim.Delivered) string {
+	var b strings.Builder
+	for _, m := range msgs {
+		b.WriteString(m.Text)
+		b.WriteString(string(m.Raw))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func offers(msgs []linesim.Delivered, data string) bool {
+	for _, m := range msgs {
+		for _, b := range append(append([]linesim.Button(nil), m.Buttons...), m.QuickReplies...) {
+			if b.Data == data {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *service) api(t *testing.T, method, path string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, s.base+path, rd)
+	req.Header.Set("Authorization", "Bearer "+s.admin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+func TestSeniorRegistersOnLINE(t *testing.T) {
+	s := bootService(t)
+	p := s.newPerson(t, "花子")
+
+	msgs := p.follow("花子")
+	if !offers(msgs, "consent:yes") {
+		t.Fatalf("follow: no consent button in %s", texts(msgs))
+	}
+	steps := []struct {
+		do     func() []linesim.Delivered
+		expect string // postback data of a button the reply must offer, or text it must show
+	}{
+		{func() []linesim.Delivered { return p.tap("consent:yes") }, "お名前"},
+		{func() []linesim.Delivered { return p.say("山田 花子") }, "area:setagaya"},
+		{func() []linesim.Delivered { return p.say("世田谷") }, "skill:list"},
+		{func() []linesim.Delivered { return p.say("採点、パソコン") }, "skill:done"},
+		{func() []linesim.Delivered { return p.tap("skill:done") }, "月水金"},
+		{func() []linesim.Delivered { return p.say("月水金 10時〜15時") }, "limit:2"},
+		{func() []linesim.Delivered { return p.say("２件") }, "confirm:yes"},
+		{func() []linesim.Delivered { return p.tap("confirm:yes") }, "登録が完了"},
+	}
+	for i, st := range steps {
+		msgs := st.do()
+		if !offers(msgs, st.expect) && !strings.Contains(texts(msgs), st.expect) {
+			t.Fatalf("step %d: reply lacks %q: %s", i, st.expect, texts(msgs))
+		}
+	}
+
+	code, prof := s.api(t, "GET", "/api/profiles/line:"+p.id, nil)
+	if code != http.StatusOK {
+		t.Fatalf("GET profile: %d %v", code, prof)
+	}
+	if prof["status"] != "active" || prof["area"] != "setagaya" || prof["name"] != "山田 花子" || prof["weekly_limit"] != float64(2) {
+		t.Fatalf("profile = %v", prof)
+	}
+	if skills := fmt.Sprint(prof["skills"]); !strings.Contains(skills, "grading") {
+		t.Fatalf("skills = %s", skills)
+	}
+}
+
+func TestRedeliveredEventIsHandledOnce(t *testing.T) {
+	s := bootService(t)
+	p := s.newPerson(t, "一郎")
+	p.follow("一郎")
+	p.tap("consent:yes")
+	if err := s.sim.Redeliver(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The redelivery was answered 200 after its (non-)effect was committed,
+	// so the next reply is the next message in the chat: nothing in between.
+	msgs := p.say("ヘルプ")
+	if n := strings.Count(texts(msgs), "お名前を教えてください"); n != 1 {
+		t.Fatalf("want exactly the help reply with one re-prompt, got %d prompts: %s", n, texts(msgs))
+	}
+	all := s.sim.Messages(p.id)
+	prompts := 0
+	for _, m := range all {
+		prompts += strings.Count(m.Text, "お名前を教えてください")
+	}
+	if prompts != 2 { // once after consent, once after help
+		t.Fatalf("name prompt sent %d times, want 2", prompts)
+	}
+}
+
+func TestDeleteLeavesNoKeyNamingThePerson(t *testing.T) {
+	s := bootService(t)
+	p := s.newPerson(t, "次郎")
+	p.follow("次郎")
+	p.tap("consent:yes")
+	p.say("次郎")
+	p.say("退会")
+	msgs := p.tap("delete:yes")
+	if !strings.Contains(texts(msgs), "削除しました") {
+		t.Fatalf("no goodbye: %s", texts(msgs))
+	}
+	opt, err := goredis.ParseURL(s.redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := goredis.NewClient(opt)
+	defer rdb.Close()
+	// The goodbye message leaves the outbox when the worker acknowledges it,
+	// just after the simulator received it; allow it that moment.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		left := keysMentioning(t, rdb, p.id)
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("keys still naming the person: %v", left)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	code, _ := s.api(t, "GET", "/api/profiles/line:"+p.id, nil)
+	if code != http.StatusNotFound {
+		t.Fatalf("GET deleted profile: %d", code)
+	}
+}
+
+// keysMentioning lists keys whose name or value mentions s.
+func keysMentioning(t *testing.T, rdb *goredis.Client, s string) []string {
+	t.Helper()
+	ctx := context.Background()
+	var found []string
+	iter := rdb.Scan(ctx, 0, "*", 1000).Iterator()
+	for iter.Next(ctx) {
+		k := iter.Val()
+		if strings.Contains(k, s) {
+			found = append(found, k)
+			continue
+		}
+		if dump, err := rdb.Dump(ctx, k).Result(); err == nil && strings.Contains(dump, s) {
+			found = append(found, k+" (value)")
+		}
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+func TestServeRefusesHalfSetConfiguration(t *testing.T) {
+	var stderr bytes.Buffer
+	env := map[string]string{"LINE_CHANNEL_SECRET": "x"}
+	code := run(context.Background(), []string{"serve"}, environment{
+		lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		stdout: io.Discard, stderr: &stderr,
+	})
+	if code != 2 {
+		t.Fatalf("exit code %d, want 2", code)
+	}
+	for _, want := range []string{"LINE_CHANNEL_ACCESS_TOKEN", "ADMIN_TOKEN", "REDIS_URL"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr does not name %s:\n%s", want, stderr.String())
+		}
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"frobnicate"}, environment{stderr: &stderr, stdout: io.Discard}); code != 2 {
+		t.Fatalf("exit code %d, want 2", code)
+	}
+}
