@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
@@ -73,7 +70,6 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Senders:  map[string]outbox.Sender{},
 		Profiles: store,
 		Logger:   log,
-		Consumer: consumerName(),
 		OnResult: m.Sent,
 	}
 	b := &bot.Bot{
@@ -97,7 +93,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	})
 	if cfg.LINEEnabled() {
 		hc := &http.Client{Timeout: 10 * time.Second}
-		sender, err := line.NewSender(cfg.LINEAPIBaseURL, cfg.LINEChannelAccessToken, hc)
+		sender, err := line.NewSender(cfg.LINEAPIBaseURL, cfg.LINEChannelAccessToken, hc, line.WithSenderLogger(log))
 		if err != nil {
 			closeRedis()
 			return nil, fmt.Errorf("line: %w", err)
@@ -184,13 +180,6 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 		err = nil
 	}
 	return err
-}
-
-func consumerName() string {
-	host, _ := os.Hostname()
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }
 
 // newLogger writes JSON logs at LOG_LEVEL (info by default).

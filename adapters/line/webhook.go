@@ -112,7 +112,14 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// One request's events are handled in order: they may be one
 		// person's consecutive messages and the conversation is a state
 		// machine. Stop at the first failure; LINE redelivers the request.
-		if err := wh.handler.Handle(r.Context(), in); err != nil {
+		err := wh.handler.Handle(r.Context(), in)
+		if bot.ErrorCode(err) == bot.EINVALID {
+			// An event the bot can never accept (an ID outside LINE's
+			// form): a redelivery would fail the same way, so drop it.
+			wh.log.Warn("line webhook: event refused", "event_id", in.ID, "err", err)
+			continue
+		}
+		if err != nil {
 			wh.log.Error("line webhook: handle event", "event_id", in.ID, "profile_id", in.ProfileID, "kind", in.Kind, "err", err)
 			wh.fail(w, http.StatusInternalServerError, ResultError, bot.EINTERNAL, "internal error")
 			return

@@ -3,7 +3,6 @@ package linesim
 import (
 	"encoding/json"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 )
@@ -74,7 +73,7 @@ func (v *validator) add(property, msg string) {
 
 // text checks a required text field.
 func (v *validator) text(property, s string, max int) {
-	switch n := utf8.RuneCountInString(s); {
+	switch n := charLen(s); {
 	case n == 0:
 		v.add(property, "must be specified")
 	case n > max:
@@ -92,10 +91,10 @@ func (v *validator) action(property string, a messaging_api.ActionInterface, max
 	switch a := a.(type) {
 	case messaging_api.PostbackAction:
 		label = a.Label
-		if n := utf8.RuneCountInString(a.Data); n == 0 || n > maxPostbackData {
+		if n := charLen(a.Data); n == 0 || n > maxPostbackData {
 			v.add(property+".data", fmt.Sprintf("Length must be between 1 and %d", maxPostbackData))
 		}
-		if utf8.RuneCountInString(a.DisplayText) > maxDisplayText {
+		if charLen(a.DisplayText) > maxDisplayText {
 			v.add(property+".displayText", fmt.Sprintf("Length must be between 0 and %d", maxDisplayText))
 		}
 	case messaging_api.MessageAction:
@@ -114,7 +113,7 @@ func (v *validator) action(property string, a messaging_api.ActionInterface, max
 	if labelRequired && label == "" {
 		v.add(property+".label", "must be specified")
 	}
-	if utf8.RuneCountInString(label) > maxLabel {
+	if charLen(label) > maxLabel {
 		v.add(property+".label", fmt.Sprintf("Length must be between 0 and %d", maxLabel))
 	}
 }
@@ -173,4 +172,18 @@ func (v *validator) component(property string, c messaging_api.FlexComponentInte
 			v.action(property+".action", c.Action, maxActionLabel, false)
 		}
 	}
+}
+
+// charLen counts characters as LINE does: in UTF-16 code units, so an emoji
+// outside the BMP counts twice.
+func charLen(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 )
@@ -108,7 +107,7 @@ func (s *Sim) Unfollow(ctx context.Context, userID string) error {
 
 // Say makes the user send a text message.
 func (s *Sim) Say(ctx context.Context, userID, text string) error {
-	if n := utf8.RuneCountInString(text); n == 0 || n > maxTextLen {
+	if n := charLen(text); n == 0 || n > maxTextLen {
 		return fmt.Errorf("linesim: say: %w text: it must have 1 to %d characters, has %d", ErrInvalid, maxTextLen, n)
 	}
 	s.mu.Lock()
@@ -143,7 +142,7 @@ func (s *Sim) Tap(ctx context.Context, userID, data string) error {
 // tap sends a postback. When shown is true, b carries the label and
 // displayText of the button the page tapped; otherwise they are looked up.
 func (s *Sim) tap(ctx context.Context, userID string, b Button, shown bool) error {
-	if n := utf8.RuneCountInString(b.Data); n == 0 || n > maxPostbackData {
+	if n := charLen(b.Data); n == 0 || n > maxPostbackData {
 		return fmt.Errorf("linesim: tap: %w data: it must have 1 to %d characters, has %d", ErrInvalid, maxPostbackData, n)
 	}
 	s.mu.Lock()

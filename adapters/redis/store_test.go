@@ -428,11 +428,13 @@ func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 
 func testProfile(id, area string, st bot.Status, skills ...string) *bot.Profile {
 	consented := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
-	return &bot.Profile{
+	p := &bot.Profile{
 		ID: id, Name: "山田 花子", Area: area, Skills: skills, WeeklyLimit: 3,
 		ConsentedAt: &consented, Status: st, Counters: bot.Counters{Offers: 2, Accepts: 1},
 		CreatedAt: consented, UpdatedAt: consented,
 	}
+	p.Availability.Set(0, 18, 24) // Monday 9:00-12:00
+	return p
 }
 
 func testOut(id, to string, at time.Time) bot.Outgoing {

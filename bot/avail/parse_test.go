@@ -39,6 +39,8 @@ func TestParse(t *testing.T) {
 		{"1時 without 午前 is afternoon", "1時から3時", func(t *testing.T) Week { return on(t, "毎日", "13:00", "15:00") }},
 		{"夜 before a time", "夜7時〜9時", func(t *testing.T) Week { return on(t, "毎日", "19:00", "21:00") }},
 		{"kanji numerals", "十時から三時", func(t *testing.T) Week { return on(t, "毎日", "10:00", "15:00") }},
+		{"minutes without 分", "10時30から12時", func(t *testing.T) Week { return on(t, "毎日", "10:30", "12:00") }},
+		{"brackets and の間", "平日（月〜金）の10時から15時の間", func(t *testing.T) Week { return on(t, "月火水木金", "10:00", "15:00") }},
 		{"minutes round outward", "10時15分〜11時45分", func(t *testing.T) Week { return on(t, "毎日", "10:00", "12:00") }},
 		{"colon minutes round outward", "10:10-10:20", func(t *testing.T) Week { return on(t, "毎日", "10:00", "10:30") }},
 		{"up to midnight", "金 18:00-24:00", func(t *testing.T) Week { return on(t, "金", "18:00", "24:00") }},

@@ -56,6 +56,10 @@ func (p *parser) endpoint() (e endpoint, ok bool, err error) {
 		case p.peek(0).kind == tkNum && p.peek(1).kind == tkMinute:
 			m = p.peek(0).num
 			p.i += 2
+		case p.peek(0).kind == tkNum && !startsClock(p.peek(1).kind):
+			// 「10時30から」: minutes without 分, as people type in a hurry.
+			m = p.peek(0).num
+			p.i++
 		}
 	default:
 		e.bare = true
@@ -124,6 +128,9 @@ func (p *parser) timeRange() (span, error) {
 	from, _ := startOf(start)
 	return checked(span{from, min(from+60, h24)})
 }
+
+// startsClock reports tokens that make the number before them an hour.
+func startsClock(k tokKind) bool { return k == tkHour || k == tkColon || k == tkMeridiem }
 
 func (p *parser) skip(k tokKind) {
 	if p.peek(0).kind == k {

@@ -149,4 +149,5 @@ var phrases = map[string]token{
 	"頃": filler, "ごろ": filler, "くらい": filler, "ぐらい": filler, "位": filler, "程度": filler, "ほど": filler,
 	"and": filler, "or": filler, "on": filler, "every": filler, "in": filler, "the": filler, "at": filler,
 	"from": filler, "between": filler,
+	"の間": filler, "のあいだ": filler, "(": filler, ")": filler, "「": filler, "」": filler, "[": filler, "]": filler,
 }

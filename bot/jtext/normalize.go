@@ -38,6 +38,9 @@ func Normalize(s string) string {
 		return r
 	}, strings.ToValidUTF8(s, ""))
 	s = norm.NFKC.String(s)
+	// Folding can make runes compose that did not before (J̌ has no
+	// composed form, ǰ has), so compose again for a stable result.
+	s = norm.NFKC.String(strings.Map(foldRune, s))
 
 	runes := make([]rune, 0, len(s))
 	space := false
@@ -50,7 +53,7 @@ func Normalize(s string) string {
 			runes = append(runes, ' ')
 		}
 		space = false
-		runes = append(runes, foldRune(r))
+		runes = append(runes, r)
 	}
 	return string(unifyRanges(runes))
 }

@@ -41,6 +41,7 @@ func TestNormalize(t *testing.T) {
 		{"full-width colon", "１０：３０", "10:30"},
 		{"full-width exclamation", "はい！", "はい!"},
 		{"kanji untouched", "平日の午前", "平日の午前"},
+		{"lower-casing may compose with a combining mark", "J̌", "ǰ"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

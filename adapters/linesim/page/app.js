@@ -138,6 +138,7 @@
         apply(data);
       } catch (err) {
         if (gen !== state.generation || (err && err.name === "AbortError")) return;
+        console.warn("linesim poll:", err);
         notice("シミュレーターにつながりません。再接続しています…");
         await sleep(1000);
       }
