@@ -33,6 +33,9 @@ type app struct {
 	mux     *http.ServeMux
 	worker  *outbox.Worker
 	metrics *metrics.Metrics
+	// beforeShutdown, if set, runs when shutdown begins (the playground
+	// ends the chat page's long polls with it).
+	beforeShutdown func()
 }
 
 // newApp wires the service from its configuration. The caller runs it with
@@ -82,15 +85,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	}
 	worker.Handler = b
 
-	mux := httpapi.New(httpapi.Options{
-		AdminToken: cfg.AdminToken,
-		Catalog:    cat,
-		Profiles:   store,
-		Ready:      func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
-		Metrics:    metrics.Handler(reg),
-		Now:        time.Now,
-		Logger:     log,
-	})
+	mount := map[string]http.Handler{}
 	if cfg.LINEEnabled() {
 		hc := &http.Client{Timeout: 10 * time.Second}
 		sender, err := line.NewSender(cfg.LINEAPIBaseURL, cfg.LINEChannelAccessToken, hc, line.WithSenderLogger(log))
@@ -99,8 +94,19 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			return nil, fmt.Errorf("line: %w", err)
 		}
 		worker.Senders[bot.PlatformLINE] = sender
-		mux.Handle("POST /line/webhook", line.NewWebhook(cfg.LINEChannelSecret, timed{b, m, bot.PlatformLINE}, log, line.WithResultHook(func(r string) { m.Webhook(bot.PlatformLINE, r) })))
+		onResult := line.WithResultHook(func(r string) { m.Webhook(bot.PlatformLINE, r) })
+		mount["POST /line/webhook"] = line.NewWebhook(cfg.LINEChannelSecret, timed{b, m, bot.PlatformLINE}, log, onResult)
 	}
+	mux := httpapi.New(httpapi.Options{
+		AdminToken: cfg.AdminToken,
+		Catalog:    cat,
+		Profiles:   store,
+		Ready:      func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
+		Metrics:    metrics.Handler(reg),
+		Now:        time.Now,
+		Logger:     log,
+		Mount:      mount,
+	})
 	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, metrics: m}, nil
 }
 
@@ -167,6 +173,9 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	case err = <-errc:
 	case <-ctx.Done():
 		a.log.Info("shutting down")
+		if a.beforeShutdown != nil {
+			a.beforeShutdown()
+		}
 		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		err = srv.Shutdown(shutCtx)
 		cancel()

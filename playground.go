@@ -52,6 +52,7 @@ func playground(ctx context.Context, env environment) int {
 	})
 	a.mux.Handle("/linesim/", http.StripPrefix("/linesim", sim.APIHandler()))
 	a.mux.Handle("/", sim.PageHandler())
+	a.beforeShutdown = sim.Close
 
 	fmt.Fprintf(env.stdout, `
 tsunagu playground

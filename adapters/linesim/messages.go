@@ -25,8 +25,8 @@ func parseMessages(body []byte, decoded []messaging_api.MessageInterface) ([]out
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, badBody(err.Error(), "")
 	}
-	if n := len(raw.Messages); n < 1 || n > 5 || len(decoded) != n {
-		return nil, badBody("Size must be between 1 and 5", "messages")
+	if n := len(raw.Messages); n < 1 || n > maxMessagesPerCall || len(decoded) != n {
+		return nil, badBody(fmt.Sprintf("Size must be between 1 and %d", maxMessagesPerCall), "messages")
 	}
 	var details []errorDetail
 	for i, r := range raw.Messages {

@@ -1,0 +1,58 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"tsunagu/bot"
+)
+
+// errMethod is the code of a request whose method the route does not
+// take. It is an HTTP matter, so it is not among the domain codes.
+const errMethod = "method_not_allowed"
+
+// statusOf maps an error code to its HTTP status. It is the only place
+// where domain codes meet status codes.
+func statusOf(code string) int {
+	switch code {
+	case bot.EINVALID:
+		return http.StatusBadRequest
+	case bot.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case bot.ENOTFOUND:
+		return http.StatusNotFound
+	case errMethod:
+		return http.StatusMethodNotAllowed
+	case bot.ECONFLICT:
+		return http.StatusConflict
+	case bot.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case bot.EUNPROCESSABLE:
+		return http.StatusUnprocessableEntity
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// errorBody is the JSON of every error answer.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// WriteError answers with err as {"error":{"code","message"}} and the
+// status its code maps to. An error without a code is internal: it is
+// logged with the request ID and the client only learns that something
+// went wrong.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	code := bot.ErrorCode(err)
+	status := statusOf(code)
+	if status == http.StatusInternalServerError {
+		code = bot.EINTERNAL
+		loggerFrom(r.Context()).Error("request failed", "pattern", r.Pattern, "err", err)
+	}
+	WriteJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: bot.ErrorMessage(err)}})
+}

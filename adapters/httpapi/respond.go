@@ -1,0 +1,80 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"tsunagu/bot"
+)
+
+// MaxBodyBytes caps request bodies.
+const MaxBodyBytes = 1 << 20
+
+// contentType is the type of every answer of this package except /metrics.
+const contentType = "application/json; charset=utf-8"
+
+// WriteJSON answers with v as JSON and the given status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only a programming mistake gets here (a channel or NaN in v).
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":{"code":"internal","message":"internal error"}}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// DecodeJSON reads the request body into v: at most MaxBodyBytes (else
+// ETOOLARGE), one JSON value with no fields v does not know (else
+// EINVALID). The Content-Type header is not checked: clients written by
+// hand get it wrong, and the body says what it is.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if r.ContentLength > MaxBodyBytes {
+		return bot.Errorf(bot.ETOOLARGE, "request body is larger than %d bytes", MaxBodyBytes)
+	}
+	body := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	// A second value, or garbage after the first, is a malformed body too.
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		if err == nil {
+			return bot.Errorf(bot.EINVALID, "malformed JSON: more than one value in the body")
+		}
+		return decodeError(err)
+	}
+	return nil
+}
+
+// decodeError turns a JSON decoding failure into a domain error a client
+// can act on.
+func decodeError(err error) error {
+	var tooLarge *http.MaxBytesError
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return bot.Errorf(bot.ETOOLARGE, "request body is larger than %d bytes", MaxBodyBytes)
+	case errors.Is(err, io.EOF):
+		return bot.Errorf(bot.EINVALID, "request body is empty")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return bot.Errorf(bot.EINVALID, "malformed JSON: body ends early")
+	case errors.As(err, &syntax):
+		return bot.Errorf(bot.EINVALID, "malformed JSON at byte %d: %v", syntax.Offset, syntax)
+	case errors.As(err, &typ):
+		return bot.Errorf(bot.EINVALID, "malformed JSON: %s must be %s, not %s", typ.Field, typ.Type, typ.Value)
+	}
+	// The decoder's own messages, e.g. `json: unknown field "x"`, say
+	// nothing about the service, so they can be shown.
+	return &bot.Error{Code: bot.EINVALID, Message: fmt.Sprintf("malformed JSON: %v", err)}
+}

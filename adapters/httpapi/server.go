@@ -1,0 +1,103 @@
+// Package httpapi serves the service's own HTTP routes: health and
+// readiness probes, Prometheus metrics and the coordinators' REST API under
+// /api/. Platform webhooks are other packages' handlers, mounted by the
+// caller on the returned mux.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"tsunagu/bot"
+)
+
+// Options configure New. Catalog and Profiles are required for the API.
+type Options struct {
+	// AdminToken is the bearer token of /api/. Empty refuses every API
+	// request: the API fails closed.
+	AdminToken string
+	Catalog    *bot.Catalog
+	Profiles   bot.ProfileStore
+	// Ready reports whether the service can take traffic (Redis answers a
+	// ping). Nil means always ready.
+	Ready func(ctx context.Context) error
+	// Metrics serves GET /metrics; nil leaves the route out.
+	Metrics http.Handler
+	// Now is the clock; nil means time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
+	// API adds routes under /api/, such as "POST /api/tasks": they are
+	// served behind the bearer token, with request logging, panic recovery
+	// and JSON 404/405 answers, like the built-in API routes.
+	API map[string]http.Handler
+	// Mount adds public routes, such as "POST /line/webhook", with request
+	// logging and panic recovery. Handlers registered directly on the
+	// returned mux get neither.
+	Mount map[string]http.Handler
+}
+
+// server holds the dependencies the handlers share.
+type server struct {
+	token    string
+	catalog  *bot.Catalog
+	profiles bot.ProfileStore
+	ready    func(ctx context.Context) error
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// New returns a mux with every route. The caller may register more
+// handlers on it; patterns under /api/ belong in Options.API so that they
+// stay behind the token. Like http.ServeMux.Handle, New panics when an
+// Options pattern is malformed or conflicts with another.
+func New(o Options) *http.ServeMux {
+	s := &server{
+		token:    o.AdminToken,
+		catalog:  o.Catalog,
+		profiles: o.Profiles,
+		ready:    o.Ready,
+		now:      o.Now,
+		log:      o.Logger,
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+
+	api := http.NewServeMux()
+	api.HandleFunc("GET /api/catalog", s.getCatalog)
+	api.HandleFunc("POST /api/profiles", s.createProfile)
+	api.HandleFunc("GET /api/profiles", s.listProfiles)
+	api.HandleFunc("GET /api/profiles/{id}", s.getProfile)
+	for pattern, h := range o.API {
+		api.Handle(pattern, h)
+	}
+
+	mux := http.NewServeMux()
+	apiHandler := s.observe(s.authorize(routeJSON(api)))
+	mux.Handle("/api/", apiHandler)
+	mux.Handle("/api", apiHandler) // rather than the mux's HTML redirect
+	s.probe(mux, "/healthz", http.HandlerFunc(s.healthz))
+	s.probe(mux, "/readyz", http.HandlerFunc(s.readyz))
+	if o.Metrics != nil {
+		s.probe(mux, "/metrics", o.Metrics)
+	}
+	for pattern, h := range o.Mount {
+		mux.Handle(pattern, s.observe(h))
+	}
+	return mux
+}
+
+// probe registers a GET-only route, answering other methods with a JSON 405
+// rather than the mux's plain-text one.
+func (s *server) probe(mux *http.ServeMux, path string, h http.Handler) {
+	mux.Handle("GET "+path, s.observe(h))
+	mux.Handle(path, s.observe(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD")
+		WriteError(w, r, bot.Errorf(errMethod, "method %s not allowed", r.Method))
+	})))
+}
