@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"tsunagu/bot/avail"
@@ -134,8 +135,8 @@ func ValidateName(name string) error {
 		return Errorf(EUNPROCESSABLE, "name is empty")
 	case n > MaxNameRunes:
 		return Errorf(EUNPROCESSABLE, "name is longer than %d characters", MaxNameRunes)
-	case strings.ContainsAny(name, "\n\r\t"):
-		return Errorf(EUNPROCESSABLE, "name must be one line")
+	case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
+		return Errorf(EUNPROCESSABLE, "name must be one line of text")
 	}
 	return nil
 }

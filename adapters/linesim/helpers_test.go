@@ -41,7 +41,6 @@ type bot struct {
 	mu     sync.Mutex
 	status int // answer for valid webhooks; 0 means 200
 	events []webhook.EventInterface
-	bodies [][]byte
 	dest   []string
 }
 
