@@ -336,7 +336,7 @@ func (t *turn) answerSkills(arg string) {
 		t.changed = true
 	}
 	if len(added) > 0 {
-		t.text(fmt.Sprintf(ja.SkillsMore, strings.Join(t.cat.SkillLabels(added), "・")), t.skillChoices()...)
+		t.text(fmt.Sprintf(ja.SkillsMore, strings.Join(t.cat.SkillLabels(added), "、")), t.skillChoices()...)
 		return
 	}
 	t.prompt()

@@ -126,7 +126,7 @@ func fieldRows(fields []bot.Field) []messaging_api.FlexComponentInterface {
 		rows = append(rows, &messaging_api.FlexBox{
 			Layout: messaging_api.FlexBoxLAYOUT_BASELINE, Spacing: "sm",
 			Contents: []messaging_api.FlexComponentInterface{
-				&messaging_api.FlexText{Text: truncate(f.Label, maxText), Size: "md", Color: colorLabel, Flex: 2, Wrap: true},
+				&messaging_api.FlexText{Text: truncate(f.Label, maxText), Size: "md", Color: colorLabel, Flex: 3, Wrap: true},
 				&messaging_api.FlexText{Text: truncate(value, maxText), Size: "lg", Color: colorText, Flex: 5, Wrap: true},
 			},
 		})
