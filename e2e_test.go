@@ -325,3 +325,58 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("exit code %d, want 2", code)
 	}
 }
+
+func TestServiceAnswersBadInputClearly(t *testing.T) {
+	s := bootService(t)
+	post := func(body []byte, sig string) int {
+		t.Helper()
+		resp, err := s.sim.PostRaw(context.Background(), body, sig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	empty := []byte(`{"destination":"Ubot","events":[]}`)
+	malformed := []byte(`{"destination":"Ubot","events":[{]`)
+	huge := append([]byte(`{"destination":"Ubot","events":[],"pad":"`), bytes.Repeat([]byte("x"), 1<<20)...)
+	huge = append(huge, `"}`...)
+	cases := []struct {
+		name string
+		body []byte
+		sig  string
+		want int
+	}{
+		{"verification with no events", empty, s.sim.Sign(empty), http.StatusOK},
+		{"wrong signature", empty, s.sim.Sign([]byte("other")), http.StatusUnauthorized},
+		{"missing signature", empty, "", http.StatusUnauthorized},
+		{"malformed JSON", malformed, s.sim.Sign(malformed), http.StatusBadRequest},
+		{"over 1 MiB", huge, s.sim.Sign(huge), http.StatusRequestEntityTooLarge},
+	}
+	for _, c := range cases {
+		if got := post(c.body, c.sig); got != c.want {
+			t.Errorf("%s: status %d, want %d", c.name, got, c.want)
+		}
+	}
+
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/api/profiles/line:Unobody": 404} {
+		if code, _ := s.api(t, "GET", path, nil); code != want {
+			t.Errorf("GET %s = %d, want %d", path, code, want)
+		}
+	}
+	resp, err := http.Get(s.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{
+		`tsunagu_webhooks_total{platform="line",result="bad_signature"} 2`,
+		`tsunagu_webhooks_total{platform="line",result="too_large"} 1`,
+		`tsunagu_outbox_depth`,
+	} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
