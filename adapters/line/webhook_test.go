@@ -25,6 +25,7 @@ const testSecret = "test-channel-secret"
 type recorder struct {
 	got    []bot.Inbound
 	failOn string
+	refuse string // answered with an EINVALID error
 }
 
 var _ EventHandler = (*recorder)(nil)
@@ -32,6 +33,9 @@ var _ EventHandler = (*recorder)(nil)
 func (r *recorder) Handle(_ context.Context, in bot.Inbound) error {
 	if r.failOn != "" && in.ID == r.failOn {
 		return errors.New("store down")
+	}
+	if r.refuse != "" && in.ID == r.refuse {
+		return bot.Errorf(bot.EINVALID, "bad profile id")
 	}
 	r.got = append(r.got, in)
 	return nil
@@ -272,4 +276,20 @@ func FuzzWebhook(f *testing.F) {
 			t.Fatalf("status %d for %q", rec.Code, b)
 		}
 	})
+}
+
+func TestWebhookSkipsEventsTheBotCanNeverAccept(t *testing.T) {
+	b := body(
+		event("a", "follow", user1, ""),
+		event("b", "message", user1, `,"message":{"id":"m","type":"text","text":"x"}`),
+		event("c", "message", user1, `,"message":{"id":"m","type":"text","text":"y"}`),
+	)
+	h := &recorder{refuse: "b"}
+	rec, _ := post(t, h, b, sign(testSecret, b))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status = %d, want 200: a redelivery would be refused the same way", rec.Code)
+	}
+	if len(h.got) != 2 || h.got[1].ID != "c" {
+		t.Errorf("handled %+v, want a and c", h.got)
+	}
 }
