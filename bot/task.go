@@ -1,0 +1,130 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// TaskStatus is where a task stands.
+type TaskStatus string
+
+// Task statuses: a task is open until its headcount accepts (filled), the
+// coordinator closes or cancels it.
+const (
+	TaskOpen      TaskStatus = "open"
+	TaskFilled    TaskStatus = "filled"
+	TaskClosed    TaskStatus = "closed"
+	TaskCancelled TaskStatus = "cancelled"
+)
+
+// OfferState is one person's relation to one task.
+type OfferState string
+
+// Offer states.
+const (
+	OfferOffered    OfferState = "offered"
+	OfferAccepted   OfferState = "accepted"
+	OfferDeclined   OfferState = "declined"
+	OfferExpired    OfferState = "expired"
+	OfferWaitlisted OfferState = "waitlisted"
+	OfferCancelled  OfferState = "cancelled"
+)
+
+// Limits on what a coordinator can post.
+const (
+	MaxTitleRunes       = 60
+	MaxDescriptionRunes = 2000
+	MaxHeadcount        = 100
+	DefaultOfferTTL     = 24 * time.Hour
+	MinOfferTTL         = 5 * time.Minute
+)
+
+// Task is a small piece of work cut out of a local business or
+// organization (仕事の切り出し).
+type Task struct {
+	ID           string   `json:"id"`
+	Title        string   `json:"title"`
+	Description  string   `json:"description,omitempty"`
+	Organization string   `json:"organization,omitempty"`
+	Skills       []string `json:"skills"`
+	// RequireAll asks for people with every skill; by default any one will do.
+	RequireAll bool          `json:"require_all,omitempty"`
+	Area       string        `json:"area,omitempty"`
+	Remote     bool          `json:"remote,omitempty"`
+	Start      time.Time     `json:"start"`
+	End        time.Time     `json:"end"`
+	Headcount  int           `json:"headcount"`
+	Reward     string        `json:"reward,omitempty"`
+	OfferTTL   time.Duration `json:"-"`
+	Status     TaskStatus    `json:"status"`
+	CreatedAt  time.Time     `json:"created_at"`
+}
+
+// Validate checks a new task against the catalog at time now; each error
+// names the field, for a 422 the coordinator can act on.
+func (t *Task) Validate(cat *Catalog, now time.Time) error {
+	switch n := utf8.RuneCountInString(strings.TrimSpace(t.Title)); {
+	case n == 0:
+		return Errorf(EUNPROCESSABLE, "title is required")
+	case n > MaxTitleRunes:
+		return Errorf(EUNPROCESSABLE, "title is longer than %d characters", MaxTitleRunes)
+	}
+	if utf8.RuneCountInString(t.Description) > MaxDescriptionRunes {
+		return Errorf(EUNPROCESSABLE, "description is longer than %d characters", MaxDescriptionRunes)
+	}
+	for _, s := range t.Skills {
+		if _, ok := cat.Skill(s); !ok {
+			return Errorf(EUNPROCESSABLE, "skills: %q is not in the catalog", s)
+		}
+	}
+	switch {
+	case t.Remote && t.Area != "" && t.Area != AreaRemote:
+		if _, ok := cat.Area(t.Area); !ok {
+			return Errorf(EUNPROCESSABLE, "area: %q is not in the catalog", t.Area)
+		}
+	case !t.Remote:
+		if t.Area == "" {
+			return Errorf(EUNPROCESSABLE, "area is required unless remote is true")
+		}
+		if _, ok := cat.Area(t.Area); !ok {
+			return Errorf(EUNPROCESSABLE, "area: %q is not in the catalog", t.Area)
+		}
+	}
+	switch {
+	case t.Start.IsZero() || t.End.IsZero():
+		return Errorf(EUNPROCESSABLE, "start and end are required (RFC 3339)")
+	case !t.End.After(t.Start):
+		return Errorf(EUNPROCESSABLE, "end must be after start")
+	case !t.Start.After(now):
+		return Errorf(EUNPROCESSABLE, "start is in the past")
+	}
+	if t.Headcount < 1 || t.Headcount > MaxHeadcount {
+		return Errorf(EUNPROCESSABLE, "headcount must be between 1 and %d", MaxHeadcount)
+	}
+	if t.OfferTTL != 0 && t.OfferTTL < MinOfferTTL {
+		return Errorf(EUNPROCESSABLE, "offer_ttl must be at least %s", MinOfferTTL)
+	}
+	return nil
+}
+
+var weekdaysJA = [...]string{"日", "月", "火", "水", "木", "金", "土"}
+
+// FormatSpanJA writes a time span the way a Japanese notice does:
+// 「12月1日(月) 8:00〜10:00」, with the end date repeated only when the span
+// crosses midnight.
+func FormatSpanJA(start, end time.Time, loc *time.Location) string {
+	s, e := start.In(loc), end.In(loc)
+	out := fmt.Sprintf("%d月%d日(%s) %d:%02d〜", s.Month(), s.Day(), weekdaysJA[s.Weekday()], s.Hour(), s.Minute())
+	if !sameDay(s, e) {
+		out += fmt.Sprintf("%d月%d日(%s) ", e.Month(), e.Day(), weekdaysJA[e.Weekday()])
+	}
+	return out + fmt.Sprintf("%d:%02d", e.Hour(), e.Minute())
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
+}
