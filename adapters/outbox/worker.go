@@ -182,20 +182,17 @@ func (w *Worker) ProcessOnce(ctx context.Context) (int, error) {
 	if _, err := w.Queue.PromoteDue(ctx, now); err != nil {
 		return 0, err
 	}
+	// Entries already taken from some shards are processed even when
+	// another shard failed: left pending, they would wait for a reclaim.
 	var ds []redis.Delivery
+	var readErr error
 	if now.Sub(w.lastReclaim) >= reclaimEvery {
 		w.lastReclaim = now
-		var err error
-		if ds, err = w.Queue.Reclaim(ctx, w.Consumer, w.ReclaimIdle, batchSize); err != nil {
-			return 0, err
-		}
+		ds, readErr = w.Queue.Reclaim(ctx, w.Consumer, w.ReclaimIdle, batchSize)
 	}
-	if len(ds) < batchSize {
+	if len(ds) < batchSize && readErr == nil {
 		fresh, err := w.Queue.Read(ctx, w.Consumer, batchSize-len(ds))
-		if err != nil {
-			return 0, err
-		}
-		ds = append(ds, fresh...)
+		ds, readErr = append(ds, fresh...), err
 	}
 	for i, d := range ds {
 		if ctx.Err() != nil {
@@ -205,7 +202,7 @@ func (w *Worker) ProcessOnce(ctx context.Context) (int, error) {
 			return i + 1, err
 		}
 	}
-	return len(ds), nil
+	return len(ds), readErr
 }
 
 // process sends one entry and settles it. Both run detached from ctx's

@@ -211,6 +211,7 @@ type env struct {
 	t       *testing.T
 	mr      *miniredis.Miniredis
 	q       *redis.Outbox
+	store   *redis.Store
 	w       *Worker
 	now     time.Time
 	results []string
@@ -225,7 +226,7 @@ func newEnv(t *testing.T, senders map[string]Sender) *env {
 	if err := q.EnsureGroups(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, mr: mr, q: q, now: t0}
+	e := &env{t: t, mr: mr, q: q, store: redis.NewStore(c), now: t0}
 	var mu sync.Mutex
 	e.w = &Worker{
 		Queue:    q,
@@ -241,8 +242,14 @@ func newEnv(t *testing.T, senders map[string]Sender) *env {
 	return e
 }
 
+// enqueue queues o for a recipient who has a profile, as every recipient
+// but a just-deleted one does.
 func (e *env) enqueue(o bot.Outgoing) {
 	e.t.Helper()
+	err := e.store.CreateProfile(context.Background(), &bot.Profile{ID: o.To})
+	if err != nil && bot.ErrorCode(err) != bot.ECONFLICT {
+		e.t.Fatal(err)
+	}
 	if err := e.q.Enqueue(context.Background(), o); err != nil {
 		e.t.Fatal(err)
 	}

@@ -200,13 +200,29 @@ func (o *Outbox) Ack(ctx context.Context, d Delivery) error {
 // retryScript moves a pending entry to the delayed set, unless another
 // consumer settled it first.
 //
-// KEYS: outbox, delayed. ARGV: group, stream ID, due ms, delayed member.
+// A retry for a person who was deleted meanwhile is dropped: the delayed
+// entry would keep their message (and ID) in Redis after 退会.
+//
+// KEYS: outbox, delayed, recipient's person key (or the outbox again when
+// the recipient lives in another shard). ARGV: group, stream ID, due ms,
+// delayed member.
 var retryScript = goredis.NewScript(`
 if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('XDEL', KEYS[1], ARGV[2])
+if redis.call('EXISTS', KEYS[3]) == 0 then return 2 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return 1
 `)
+
+// recipientKey is the person key of d's recipient when it shares d's shard
+// (always, for entries committed with the person), else the outbox key,
+// which exists and so changes nothing.
+func recipientKey(d Delivery) string {
+	if d.Out.To != "" && shardOf(d.Out.To) == d.Shard {
+		return personKey(d.Out.To)
+	}
+	return outboxKey(d.Shard)
+}
 
 // delayedEntry is a member of the delayed set. Its JSON starts with
 // {"attempt":N,"out": so that promoteScript can split it without decoding.
@@ -226,7 +242,7 @@ func (o *Outbox) Retry(ctx context.Context, d Delivery, due time.Time) error {
 	if err != nil {
 		return fmt.Errorf("outbox retry %s: %w", d.Out.ID, err)
 	}
-	keys := []string{outboxKey(d.Shard), delayedKey(d.Shard)}
+	keys := []string{outboxKey(d.Shard), delayedKey(d.Shard), recipientKey(d)}
 	if err := retryScript.Run(ctx, o.c, keys, group, d.StreamID, due.UnixMilli(), member).Err(); err != nil {
 		return fmt.Errorf("outbox retry %s: %w", d.Out.ID, err)
 	}
@@ -236,26 +252,38 @@ func (o *Outbox) Retry(ctx context.Context, d Delivery, due time.Time) error {
 // deadScript moves a pending entry to the dead letters, unless another
 // consumer settled it first.
 //
-// KEYS: outbox, dead. ARGV: group, stream ID, record, cap.
+// The record names the recipient only while they have a profile; after
+// 退会 the anonymous record (ARGV[5]) is kept instead.
+//
+// KEYS: outbox, dead, recipient's person key (see recipientKey).
+// ARGV: group, stream ID, record, cap, anonymous record.
 var deadScript = goredis.NewScript(`
 if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('XDEL', KEYS[1], ARGV[2])
-redis.call('LPUSH', KEYS[2], ARGV[3])
+local rec = ARGV[3]
+if redis.call('EXISTS', KEYS[3]) == 0 then rec = ARGV[5] end
+redis.call('LPUSH', KEYS[2], rec)
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
 return 1
 `)
 
 // DeadLetter gives up on d, recording why.
 func (o *Outbox) DeadLetter(ctx context.Context, d Delivery, reason string, status int) error {
-	rec, err := json.Marshal(DeadLetter{
+	dl := DeadLetter{
 		OutID: d.Out.ID, Kind: string(d.Out.Kind), To: d.Out.To, Reason: reason,
 		Status: status, Attempts: d.Attempt + 1, At: time.Now().UTC(),
-	})
+	}
+	rec, err := json.Marshal(dl)
 	if err != nil {
 		return fmt.Errorf("outbox dead letter %s: %w", d.Out.ID, err)
 	}
-	keys := []string{outboxKey(d.Shard), deadKey(d.Shard)}
-	if err := deadScript.Run(ctx, o.c, keys, group, d.StreamID, rec, deadCap).Err(); err != nil {
+	dl.To = ""
+	anon, err := json.Marshal(dl)
+	if err != nil {
+		return fmt.Errorf("outbox dead letter %s: %w", d.Out.ID, err)
+	}
+	keys := []string{outboxKey(d.Shard), deadKey(d.Shard), recipientKey(d)}
+	if err := deadScript.Run(ctx, o.c, keys, group, d.StreamID, rec, deadCap, anon).Err(); err != nil {
 		return fmt.Errorf("outbox dead letter %s: %w", d.Out.ID, err)
 	}
 	return nil

@@ -341,8 +341,12 @@ func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 	})
 
 	t.Run("outbox: a retry waits until due and counts the attempt", func(t *testing.T) {
-		q := NewOutbox(newClient(t))
+		c := newClient(t)
+		q := NewOutbox(c)
 		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := NewStore(c).CreateProfile(ctx, &bot.Profile{ID: "line:U1"}); err != nil {
 			t.Fatal(err)
 		}
 		out := testOut("o1", "line:U1", t0)
@@ -369,9 +373,40 @@ func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		}
 	})
 
-	t.Run("outbox: a dead letter is recorded and leaves the queue", func(t *testing.T) {
+	t.Run("outbox: a retry or dead letter for a deleted person keeps nothing naming them", func(t *testing.T) {
 		q := NewOutbox(newClient(t))
 		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"o1", "o2"} {
+			if err := q.Enqueue(ctx, testOut(id, "line:Ugone", t0)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ds := read(t, q, "w1", 10)
+		if err := q.Retry(ctx, ds[0], t0.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.DeadLetter(ctx, ds[1], "invalid", 400); err != nil {
+			t.Fatal(err)
+		}
+		depth(t, q, 0)
+		dls, err := q.DeadLetters(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dls) != 1 || dls[0].To != "" || dls[0].OutID != "o2" {
+			t.Fatalf("dead letters %+v, want one anonymous record of o2", dls)
+		}
+	})
+
+	t.Run("outbox: a dead letter is recorded and leaves the queue", func(t *testing.T) {
+		c := newClient(t)
+		q := NewOutbox(c)
+		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := NewStore(c).CreateProfile(ctx, &bot.Profile{ID: "slack:T1:U1"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := q.Enqueue(ctx, testOut("o1", "slack:T1:U1", t0)); err != nil {
