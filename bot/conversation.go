@@ -40,8 +40,15 @@ type Conversation struct {
 	// Editing is set while one field is being changed; answering it goes
 	// back to the summary (onboarding) or to the profile (registered).
 	Editing bool `json:"editing,omitempty"`
-	// SuggestedName is the platform display name, offered as a button.
+	// SuggestedName is the platform display name, offered as a button. It
+	// is fetched only after consent.
 	SuggestedName string `json:"suggested_name,omitempty"`
+	// PrevSkills keeps the skills while they are being chosen again, so
+	// cancelling the edit restores them.
+	PrevSkills []string `json:"prev_skills,omitempty"`
+	// BeforeBlock is the status to restore when a person who blocked the
+	// bot adds it again: a paused person stays paused.
+	BeforeBlock Status `json:"before_block,omitempty"`
 }
 
 // Result is what one event does to a person: their new state and the
@@ -98,31 +105,45 @@ func (t *turn) run() {
 	switch t.in.Kind {
 	case EventUnfollow:
 		if t.p != nil && t.p.Status != StatusBlocked {
+			t.conv.BeforeBlock = t.p.Status
 			t.p.Status = StatusBlocked
 			t.changed = true
 		}
 		return
 	case EventProfileInfo:
-		if t.p != nil && t.in.DisplayName != "" && ValidateName(t.in.DisplayName) == nil {
-			t.conv.SuggestedName = strings.TrimSpace(t.in.DisplayName)
-		}
+		t.profileInfo()
 		return
 	}
-	if t.p == nil {
+	switch {
+	case t.p == nil:
 		t.start()
-		return
-	}
-	if t.p.Status == StatusBlocked {
+	case t.p.Status == StatusBlocked && t.in.Kind == EventFollow:
 		t.unblock()
-		if t.in.Kind == EventFollow {
-			return
-		}
-	} else if t.in.Kind == EventFollow {
+	case t.p.Status == StatusBlocked:
+		// A late or redelivered message from before the block: the person
+		// does not want to hear from us, so it changes nothing.
+	case t.in.Kind == EventFollow && t.p.Status == StatusOnboarding:
 		t.text(ja.WelcomeBack)
 		t.prompt()
+	case t.in.Kind == EventFollow:
+		// Already registered, e.g. imported by a coordinator.
+		t.text(ja.WelcomeRegistered, menuChoices(t.p)...)
+	default:
+		t.answer()
+	}
+}
+
+// profileInfo keeps the platform display name (looked up after consent)
+// and offers it if the name question is waiting for an answer.
+func (t *turn) profileInfo() {
+	name := strings.TrimSpace(t.in.DisplayName)
+	if t.p == nil || t.p.ConsentedAt == nil || name == "" || ValidateName(name) != nil {
 		return
 	}
-	t.answer()
+	t.conv.SuggestedName = name
+	if t.conv.Step == StepName && t.p.Name == "" {
+		t.text(fmt.Sprintf(ja.SuggestName, name), Choice{Label: truncate(name, 20), Data: "name:suggested"})
+	}
 }
 
 // start greets a person the service has not met and asks for consent. The
@@ -131,11 +152,6 @@ func (t *turn) start() {
 	t.p = &Profile{ID: t.in.ProfileID, Status: StatusOnboarding, CreatedAt: t.now}
 	t.changed = true
 	t.conv = Conversation{Step: StepConsent}
-	if t.in.DisplayName != "" && ValidateName(t.in.DisplayName) == nil {
-		t.conv.SuggestedName = strings.TrimSpace(t.in.DisplayName)
-	} else {
-		t.lookup = true
-	}
 	t.text(ja.Welcome)
 	t.prompt()
 }
@@ -143,16 +159,23 @@ func (t *turn) start() {
 // unblock welcomes back someone who had blocked the bot.
 func (t *turn) unblock() {
 	t.changed = true
-	if t.p.Validate(t.cat) == nil && t.p.ConsentedAt != nil {
-		t.p.Status = StatusActive
+	before := t.conv.BeforeBlock
+	t.conv.BeforeBlock = ""
+	if (before == StatusActive || before == StatusPaused) && t.firstMissing() == StepIdle {
+		t.p.Status = before
 		t.conv = Conversation{SuggestedName: t.conv.SuggestedName}
-	} else {
-		t.p.Status = StatusOnboarding
+		t.text(ja.WelcomeBack, menuChoices(t.p)...)
+		return
 	}
-	if t.in.Kind == EventFollow {
-		t.text(ja.WelcomeBack)
-		t.prompt()
+	t.p.Status = StatusOnboarding
+	if t.conv.Step == StepIdle || t.conv.Step == StepDeleteConfirm {
+		t.conv.Step = t.firstMissing()
 	}
+	if t.conv.Step == StepIdle {
+		t.conv.Step = StepConfirm
+	}
+	t.text(ja.WelcomeBack)
+	t.prompt()
 }
 
 // answer handles text and button taps.
@@ -171,10 +194,15 @@ func (t *turn) answer() {
 		return
 	}
 	if t.in.Kind == EventText {
-		if cmd, ok := commandWords[key(t.in.Text)]; ok {
+		if cmd, ok := lookupCommand(t.in.Text); ok {
 			t.command(cmd)
 			return
 		}
+	}
+	if t.conv.Editing && (arg == "cancel" || (t.in.Kind == EventText && cancelWords[key(t.in.Text)])) {
+		t.text(ja.EditCancel)
+		t.finishEdit(false)
+		return
 	}
 	if verb != "" && verb != stepVerb[t.conv.Step] {
 		t.text(ja.StaleButton)
@@ -214,6 +242,26 @@ var stepVerb = map[Step]string{
 	StepEditField: "edit", StepDeleteConfirm: "delete",
 }
 
+// politeEndings are stripped before looking a command up: 「退会します」
+// means 退会.
+var politeEndings = []string{"をお願いします", "お願いします", "してください", "したいです", "したい", "します", "する"}
+
+// lookupCommand recognises a whole message as a command.
+func lookupCommand(text string) (command, bool) {
+	k := key(text)
+	if cmd, ok := commandWords[k]; ok {
+		return cmd, true
+	}
+	for _, end := range politeEndings {
+		if stem, ok := strings.CutSuffix(k, end); ok && stem != "" {
+			if cmd, ok := commandWords[stem]; ok {
+				return cmd, true
+			}
+		}
+	}
+	return "", false
+}
+
 // key normalizes free text for a lookup in a word list.
 func key(s string) string {
 	return strings.TrimRight(jtext.Normalize(s), "。．.！!、 ")
@@ -245,6 +293,11 @@ func (t *turn) answerConsent(arg string) {
 		now := t.now
 		t.p.ConsentedAt = &now
 		t.changed = true
+		if name := strings.TrimSpace(t.in.DisplayName); name != "" && ValidateName(name) == nil {
+			t.conv.SuggestedName = name
+		} else if t.conv.SuggestedName == "" {
+			t.lookup = true
+		}
 		t.advance()
 	}
 }
@@ -387,6 +440,9 @@ func (t *turn) answerLimit(arg string) {
 }
 
 func (t *turn) answerConfirm(arg string) {
+	if t.in.Kind == EventText && fixWords[key(t.in.Text)] {
+		arg = "edit"
+	}
 	if arg == "edit" || (t.in.Kind == EventText && editFieldWords[key(t.in.Text)] != "") {
 		if step := editFieldWords[key(t.in.Text)]; step != "" {
 			t.editField(step)
@@ -397,7 +453,7 @@ func (t *turn) answerConfirm(arg string) {
 		return
 	}
 	yes, ok := t.yesNo(arg)
-	if t.in.Kind == EventText && key(t.in.Text) == key(ja.Register) {
+	if t.in.Kind == EventText && registerWords[key(t.in.Text)] {
 		yes, ok = true, true
 	}
 	switch {
@@ -410,7 +466,11 @@ func (t *turn) answerConfirm(arg string) {
 	case t.p.Validate(t.cat) != nil:
 		// Something is missing (a field was lost or the catalog changed):
 		// ask again from the first unanswered question.
-		t.conv.Step = t.firstMissing()
+		if step := t.firstMissing(); step != StepIdle {
+			t.conv.Step = step
+		} else {
+			t.text(ja.ConfirmRetry)
+		}
 		t.prompt()
 	default:
 		t.p.Status = StatusActive
@@ -443,7 +503,9 @@ func (t *turn) editField(step Step) {
 	t.conv.Editing = true
 	if step == StepSkills {
 		// Choosing skills adds to a list; editing starts from an empty one
-		// so a skill can also be removed.
+		// so a skill can also be removed. The old list comes back if the
+		// person cancels.
+		t.conv.PrevSkills = t.p.Skills
 		t.p.Skills = nil
 		t.changed = true
 	}
@@ -468,6 +530,11 @@ func (t *turn) advance() {
 
 func (t *turn) finishEdit(edited bool) {
 	t.conv.Editing = false
+	if len(t.p.Skills) == 0 && len(t.conv.PrevSkills) > 0 {
+		t.p.Skills = t.conv.PrevSkills
+		t.changed = true
+	}
+	t.conv.PrevSkills = nil
 	if t.p.Status == StatusOnboarding {
 		t.conv.Step = StepConfirm
 		t.prompt()
@@ -488,6 +555,7 @@ func (t *turn) finishEdit(edited bool) {
 
 // firstMissing returns the first onboarding question without a valid answer.
 func (t *turn) firstMissing() Step {
+	t.pruneSkills()
 	switch {
 	case t.p.ConsentedAt == nil:
 		return StepConsent
@@ -503,6 +571,21 @@ func (t *turn) firstMissing() Step {
 		return StepLimit
 	}
 	return StepIdle
+}
+
+// pruneSkills drops skills the catalog no longer has (an operator replaced
+// it), so they are asked again instead of failing validation forever.
+func (t *turn) pruneSkills() {
+	known := t.p.Skills[:0:0]
+	for _, s := range t.p.Skills {
+		if _, ok := t.cat.Skill(s); ok {
+			known = append(known, s)
+		}
+	}
+	if len(known) != len(t.p.Skills) {
+		t.p.Skills = known
+		t.changed = true
+	}
 }
 
 func (t *turn) areaKnown() bool {
@@ -544,6 +627,11 @@ func (t *turn) command(cmd command) {
 		}
 		return
 	case cmdDelete:
+		if t.conv.Step == StepDeleteConfirm && t.in.Kind == EventText {
+			// 「退会します」 in answer to 「退会しますか？」 is a yes.
+			t.answerDelete("yes")
+			return
+		}
 		if t.conv.Step != StepDeleteConfirm {
 			t.conv.Return = t.conv.Step
 		}
@@ -562,13 +650,13 @@ func (t *turn) command(cmd command) {
 		t.prompt()
 		return
 	}
-	// A command ends whatever detour a registered person was in.
-	if t.conv.Step != StepIdle && t.firstMissing() != StepIdle {
-		t.text(ja.InOnboarding)
-		t.prompt()
-		return
+	// A command ends whatever detour a registered person was in; an edit
+	// left half-way keeps the old answer.
+	if t.conv.Editing && len(t.p.Skills) == 0 && len(t.conv.PrevSkills) > 0 {
+		t.p.Skills = t.conv.PrevSkills
+		t.changed = true
 	}
-	t.conv.Step, t.conv.Editing, t.conv.Return = StepIdle, false, StepIdle
+	t.conv.Step, t.conv.Editing, t.conv.Return, t.conv.PrevSkills = StepIdle, false, StepIdle, nil
 	switch cmd {
 	case cmdMenu:
 		t.menu()

@@ -123,16 +123,20 @@ func hasButton(r Result, data string) bool {
 func TestOnboardingHappyPath(t *testing.T) {
 	c := newChat(t)
 	r := c.follow()
-	if c.conv.Step != StepConsent || !hasButton(r, "consent:yes") || !r.LookupName {
+	if c.conv.Step != StepConsent || !hasButton(r, "consent:yes") || r.LookupName {
 		t.Fatalf("follow: step %q buttons %v lookup %v", c.conv.Step, buttons(r), r.LookupName)
 	}
 	if c.p.ConsentedAt != nil || c.p.Status != StatusOnboarding {
 		t.Fatalf("follow stored consent or wrong status: %+v", c.p)
 	}
-	c.send(Inbound{Kind: EventProfileInfo, DisplayName: "はなこ"})
 	r = c.say("はい")
-	if c.conv.Step != StepName || c.p.ConsentedAt == nil || !hasButton(r, "name:suggested") {
-		t.Fatalf("consent: step %q consent %v buttons %v", c.conv.Step, c.p.ConsentedAt, buttons(r))
+	if c.conv.Step != StepName || c.p.ConsentedAt == nil || !r.LookupName {
+		t.Fatalf("consent: step %q consent %v lookup %v", c.conv.Step, c.p.ConsentedAt, r.LookupName)
+	}
+	// The display name is looked up only now, and offered when it arrives.
+	r = c.send(Inbound{Kind: EventProfileInfo, DisplayName: "はなこ"})
+	if !hasButton(r, "name:suggested") || !strings.Contains(said(r), "はなこ") {
+		t.Fatalf("profile info: buttons %v said %q", buttons(r), said(r))
 	}
 	c.tap("name:suggested")
 	if c.p.Name != "はなこ" || c.conv.Step != StepArea {
@@ -295,7 +299,12 @@ func TestRegisteredCommands(t *testing.T) {
 		{name: "edit area", inputs: []string{"変更", "tap:edit:area", "調布"}, wantStatus: StatusActive, wantSay: "調布市"},
 		{name: "edit skills starts fresh", inputs: []string{"変更", "できること", "保育", "次へ"}, wantStatus: StatusActive, wantSay: "保育補助"},
 		{name: "edit cancelled", inputs: []string{"変更", "やめる"}, wantStatus: StatusActive, wantSay: "変更をやめました"},
-		{name: "edit abandoned half-way returns to it", inputs: []string{"変更", "できること", "メニュー"}, wantStatus: StatusActive, wantStep: StepSkills, wantSay: "登録の途中"},
+		{name: "edit abandoned half-way keeps the old answer", inputs: []string{"変更", "できること", "メニュー"}, wantStatus: StatusActive, wantSay: "メニュー"},
+		{name: "cancel word while editing the name is not a name", inputs: []string{"変更", "名前", "やめる"}, wantStatus: StatusActive, wantSay: "変更をやめました"},
+		{name: "cancel button while editing skills", inputs: []string{"変更", "できること", "tap:skill:cancel"}, wantStatus: StatusActive, wantSay: "変更をやめました"},
+		{name: "polite pause", inputs: []string{"休止します"}, wantStatus: StatusPaused, wantSay: "休止しました"},
+		{name: "polite delete asks first", inputs: []string{"退会します"}, wantStatus: StatusActive, wantStep: StepDeleteConfirm, wantSay: "すべて削除"},
+		{name: "polite delete confirmed", inputs: []string{"退会したい", "退会します"}, wantDelete: true},
 		{name: "free text gets the menu", inputs: []string{"こんにちは"}, wantStatus: StatusActive, wantSay: "メニュー"},
 		{name: "delete confirmed", inputs: []string{"退会", "tap:delete:yes"}, wantDelete: true, wantSay: "削除しました"},
 		{name: "delete by typing 退会する", inputs: []string{"delete", "退会する"}, wantDelete: true},
@@ -349,7 +358,8 @@ func TestUnfollowOfStrangerStoresNothing(t *testing.T) {
 
 func TestMessageFromStrangerStartsOnboarding(t *testing.T) {
 	r := Converse(testCatalog(t), testNow, nil, Conversation{}, Inbound{Kind: EventText, Text: "こんにちは", ProfileID: "slack:T1:U1", DisplayName: "Taro"})
-	if r.Profile == nil || r.Conv.Step != StepConsent || r.Conv.SuggestedName != "Taro" || r.LookupName {
+	// Nothing personal, not even the display name, is kept before consent.
+	if r.Profile == nil || r.Conv.Step != StepConsent || r.Conv.SuggestedName != "" || r.LookupName {
 		t.Fatalf("got %+v", r)
 	}
 }
@@ -361,5 +371,76 @@ func TestConverseDoesNotMutateInput(t *testing.T) {
 	Converse(c.cat, testNow, c.p, Conversation{Step: StepSkills, Editing: true}, Inbound{Kind: EventText, Text: "保育", ProfileID: c.p.ID})
 	if c.p.Status != before.Status || strings.Join(c.p.Skills, ",") != strings.Join(skills, ",") {
 		t.Fatalf("input profile changed: %+v", c.p)
+	}
+}
+
+func TestEditsKeepWhatWasThere(t *testing.T) {
+	c := registered(t)
+	before := strings.Join(c.p.Skills, ",")
+	c.say("変更")
+	c.say("できること")
+	c.say("メニュー")
+	if got := strings.Join(c.p.Skills, ","); got != before {
+		t.Errorf("skills after an abandoned edit = %q, want %q", got, before)
+	}
+	c.say("変更")
+	c.say("名前")
+	c.say("キャンセル")
+	if c.p.Name != "山田 花子" {
+		t.Errorf("name = %q after cancelling", c.p.Name)
+	}
+}
+
+func TestBlockAndReturn(t *testing.T) {
+	t.Run("paused stays paused", func(t *testing.T) {
+		c := registered(t)
+		c.say("休止")
+		c.send(Inbound{Kind: EventUnfollow})
+		c.follow()
+		if c.p.Status != StatusPaused {
+			t.Fatalf("status %q after refollow, want paused", c.p.Status)
+		}
+	})
+	t.Run("a late message does not undo a block", func(t *testing.T) {
+		c := registered(t)
+		c.send(Inbound{Kind: EventUnfollow})
+		r := c.say("プロフィール")
+		if c.p.Status != StatusBlocked || len(r.Messages) != 0 {
+			t.Fatalf("status %q, %d messages", c.p.Status, len(r.Messages))
+		}
+	})
+}
+
+func TestImportedPersonFollowingIsWelcomedAsRegistered(t *testing.T) {
+	c := registered(t)
+	c.conv = Conversation{}
+	r := c.follow()
+	if !strings.Contains(said(r), "ご登録はお済み") || c.p.Status != StatusActive {
+		t.Fatalf("said %q status %q", said(r), c.p.Status)
+	}
+}
+
+func TestConfirmUnderstandsWhatTheButtonsSay(t *testing.T) {
+	for text, want := range map[string]Step{"修正する": StepEditField, "修正します": StepEditField, "登録します": StepIdle} {
+		t.Run(text, func(t *testing.T) {
+			c := registered(t)
+			c.p.Status = StatusOnboarding
+			c.conv = Conversation{Step: StepConfirm}
+			c.say(text)
+			if c.conv.Step != want {
+				t.Fatalf("step %q, want %q", c.conv.Step, want)
+			}
+		})
+	}
+}
+
+func TestRemovedCatalogSkillIsAskedAgain(t *testing.T) {
+	c := registered(t)
+	c.p.Status = StatusOnboarding
+	c.p.Skills = []string{"retired_skill"}
+	c.conv = Conversation{Step: StepConfirm}
+	c.tap("confirm:yes")
+	if c.conv.Step != StepSkills || c.p.Status != StatusOnboarding {
+		t.Fatalf("step %q status %q, want the skills question again", c.conv.Step, c.p.Status)
 	}
 }

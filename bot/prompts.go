@@ -27,27 +27,27 @@ func (t *turn) prompt() {
 		if t.conv.SuggestedName != "" {
 			ch = append(ch, Choice{Label: truncate(t.conv.SuggestedName, 20), Data: "name:suggested"})
 		}
-		t.text(ja.AskName, ch...)
+		t.text(ja.AskName, t.withCancel(ch)...)
 	case StepArea:
 		ch := make([]Choice, 0, len(t.cat.Areas()))
 		for _, a := range t.cat.Areas() {
 			ch = append(ch, Choice{Label: a.LabelJA, Data: "area:" + a.ID})
 		}
-		t.text(ja.AskArea, limitChoices(ch)...)
+		t.text(ja.AskArea, t.withCancel(limitChoices(ch))...)
 	case StepSkills:
-		t.text(ja.AskSkills, t.skillChoices()...)
+		t.text(ja.AskSkills, t.withCancel(t.skillChoices())...)
 	case StepAvailability:
 		ch := make([]Choice, 0, len(ja.AvailPresets))
 		for _, p := range ja.AvailPresets {
 			ch = append(ch, Choice{Label: p, Data: "avail:" + p})
 		}
-		t.text(ja.AskAvailability, ch...)
+		t.text(ja.AskAvailability, t.withCancel(ch)...)
 	case StepLimit:
 		ch := make([]Choice, 0, len(ja.LimitPresets))
 		for _, n := range ja.LimitPresets {
 			ch = append(ch, Choice{Label: fmt.Sprintf(ja.LimitValue, n), Data: "limit:" + strconv.Itoa(n)})
 		}
-		t.text(ja.AskLimit, ch...)
+		t.text(ja.AskLimit, t.withCancel(ch)...)
 	case StepConfirm:
 		card := t.summary(ja.SummaryTitle)
 		card.Body = ja.SummaryBody
@@ -77,6 +77,17 @@ func (t *turn) prompt() {
 	default:
 		t.menu()
 	}
+}
+
+// withCancel adds a button to leave an edit without changing anything.
+func (t *turn) withCancel(ch []Choice) []Choice {
+	if !t.conv.Editing {
+		return ch
+	}
+	if len(ch) >= maxChoices {
+		ch = ch[:maxChoices-1]
+	}
+	return append(ch, Choice{Label: ja.Cancel, Data: stepVerb[t.conv.Step] + ":cancel"})
 }
 
 // skillChoices offers the skills not chosen yet, the full list, and "next"

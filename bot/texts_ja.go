@@ -4,7 +4,7 @@ package bot
 // wording can be reviewed (and one day translated) in one place. Short
 // sentences and polite forms, for people who are new to smartphones.
 var ja = struct {
-	Welcome, WelcomeBack, ConsentTitle, ConsentBody, ConsentYes, ConsentNo, ConsentDeclined,
+	Welcome, WelcomeBack, WelcomeRegistered, SuggestName, ConsentTitle, ConsentBody, ConsentYes, ConsentNo, ConsentDeclined,
 	ConsentRetry, AskName, NameInvalid, AskArea, AreaUnknown, AskSkills, SkillsMore,
 	SkillsUnknown, SkillsNeedOne, SkillsTooMany, SkillsList, SkillsListButton, SkillsDone,
 	AskAvailability, AvailabilityUnknown, AvailabilityOK, AskLimit, LimitInvalid,
@@ -23,6 +23,8 @@ var ja = struct {
 }{
 	Welcome:             "友だち追加ありがとうございます。「つなぐ」は、地域のちょっとしたお仕事と、できる方をおつなぎするサービスです。",
 	WelcomeBack:         "おかえりなさい。続きからどうぞ。",
+	WelcomeRegistered:   "友だち追加ありがとうございます。ご登録はお済みです。合うお仕事があれば、こちらからご案内します。",
+	SuggestName:         "LINEのお名前「%s」でよろしければ、下のボタンを押してください。",
 	ConsentTitle:        "ご利用の前に",
 	ConsentBody:         "お仕事のご紹介のために、お名前・地域・できること・空き時間をお預かりします。ご紹介以外には使いません。「退会」と送れば、いつでもすべて削除できます。",
 	ConsentYes:          "同意する",
@@ -123,9 +125,11 @@ var commandWords = map[string]command{
 
 // Words that finish a list answer or leave a detour.
 var (
-	doneWords   = map[string]bool{"次へ": true, "つぎへ": true, "次": true, "完了": true, "以上": true, "おわり": true, "終わり": true, "done": true, "next": true}
-	listWords   = map[string]bool{"一覧": true, "いちらん": true, "list": true, "全部": true}
-	cancelWords = map[string]bool{"やめる": true, "やめます": true, "キャンセル": true, "きゃんせる": true, "cancel": true, "戻る": true}
+	doneWords     = map[string]bool{"次へ": true, "つぎへ": true, "次": true, "完了": true, "以上": true, "おわり": true, "終わり": true, "done": true, "next": true}
+	listWords     = map[string]bool{"一覧": true, "いちらん": true, "list": true, "全部": true}
+	registerWords = map[string]bool{"登録する": true, "登録します": true, "登録": true, "登録してください": true, "register": true}
+	fixWords      = map[string]bool{"修正する": true, "修正します": true, "修正": true, "直す": true, "fix": true}
+	cancelWords   = map[string]bool{"やめる": true, "やめます": true, "キャンセル": true, "きゃんせる": true, "cancel": true, "戻る": true}
 )
 
 // editFieldWords maps what people call each profile field to its step.
