@@ -33,16 +33,16 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // DecodeJSON reads the request body into v: at most MaxBodyBytes (else
-// ETOOLARGE), one JSON value with no fields v does not know (else
-// EINVALID). The Content-Type header is not checked: clients written by
-// hand get it wrong, and the body says what it is.
+// ETOOLARGE), one JSON value of the right shape (else EINVALID). Fields v
+// does not know are ignored, so what GET returns can be posted back. The
+// Content-Type header is not checked: clients written by hand get it
+// wrong, and the body says what it is.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if r.ContentLength > MaxBodyBytes {
 		return bot.Errorf(bot.ETOOLARGE, "request body is larger than %d bytes", MaxBodyBytes)
 	}
 	body := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
 	}

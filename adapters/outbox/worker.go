@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	mrand "math/rand/v2"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -230,6 +231,14 @@ func (w *Worker) process(ctx context.Context, d redis.Delivery) error {
 // entry's ID). skipped reports there was nothing to do; maxAttempts is how
 // many tries the entry deserves.
 func (w *Worker) deliver(ctx context.Context, d redis.Delivery, platform string) (skipped bool, maxAttempts int, err error) {
+	// An entry that makes a sender panic would crash every replica that
+	// reclaims it, forever: it is dead-lettered instead.
+	defer func() {
+		if r := recover(); r != nil {
+			w.Logger.ErrorContext(ctx, "outbox send panicked", "outgoing_id", d.Out.ID, "panic", r, "stack", string(debug.Stack()))
+			skipped, maxAttempts, err = false, 1, &bot.SendError{Permanent: true, Err: fmt.Errorf("send panicked: %v", r)}
+		}
+	}()
 	sender, ok := w.Senders[platform]
 	if !ok {
 		return false, 1, &bot.SendError{Permanent: true, Err: fmt.Errorf("no sender for platform %q", platform)}

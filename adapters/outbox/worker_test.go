@@ -385,3 +385,15 @@ func (ps profiles) FindProfile(_ context.Context, id string) (*bot.Profile, erro
 	}
 	return nil, bot.Errorf(bot.ENOTFOUND, "no profile %s", id)
 }
+
+type panickySender struct{}
+
+func (panickySender) Send(context.Context, bot.Outgoing, int) error { panic("bad entry") }
+
+func TestWorkerDeadLettersAnEntryThatPanics(t *testing.T) {
+	e := newEnv(t, map[string]Sender{"line": panickySender{}})
+	e.enqueue(out("o1", "line:U1"))
+	e.processOnce()
+	e.wantDepth(0)
+	e.wantDead("o1")
+}
