@@ -112,6 +112,32 @@ func (p *person) reply() []linesim.Delivered {
 	return got
 }
 
+// until waits for a message containing text that arrives on its own, such
+// as the display-name suggestion pushed after the name lookup.
+func (p *person) until(text string) {
+	p.t.Helper()
+	for _, m := range p.s.sim.Messages(p.id)[:p.seen] {
+		if strings.Contains(m.Text, text) {
+			return
+		}
+	}
+	for {
+		for _, m := range p.reply() {
+			if strings.Contains(m.Text, text) {
+				return
+			}
+		}
+	}
+}
+
+// consent agrees to the data use and waits for both the name question and
+// the suggestion of the LINE display name, which comes a moment later.
+func (p *person) consent() {
+	p.t.Helper()
+	p.tap("consent:yes")
+	p.until("よろしければ")
+}
+
 func (p *person) follow(name string) []linesim.Delivered {
 	p.t.Helper()
 	if err := p.s.sim.Follow(context.Background(), p.id, name); err != nil {
@@ -188,7 +214,7 @@ func TestSeniorRegistersOnLINE(t *testing.T) {
 		do     func() []linesim.Delivered
 		expect string // postback data of a button the reply must offer, or text it must show
 	}{
-		{func() []linesim.Delivered { return p.tap("consent:yes") }, "お名前"},
+		{func() []linesim.Delivered { p.consent(); return p.s.sim.Messages(p.id) }, "name:suggested"},
 		{func() []linesim.Delivered { return p.say("山田 花子") }, "area:setagaya"},
 		{func() []linesim.Delivered { return p.say("世田谷") }, "skill:list"},
 		{func() []linesim.Delivered { return p.say("採点、パソコン") }, "skill:done"},
@@ -220,7 +246,7 @@ func TestRedeliveredEventIsHandledOnce(t *testing.T) {
 	s := bootService(t)
 	p := s.newPerson(t, "一郎")
 	p.follow("一郎")
-	p.tap("consent:yes")
+	p.consent()
 	if err := s.sim.Redeliver(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +274,7 @@ func TestDeleteLeavesNoKeyNamingThePerson(t *testing.T) {
 	s := bootService(t)
 	p := s.newPerson(t, "次郎")
 	p.follow("次郎")
-	p.tap("consent:yes")
+	p.consent()
 	p.say("次郎")
 	p.say("退会")
 	msgs := p.tap("delete:yes")
