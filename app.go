@@ -20,6 +20,7 @@ import (
 	"tsunagu/adapters/metrics"
 	"tsunagu/adapters/outbox"
 	redisadapter "tsunagu/adapters/redis"
+	"tsunagu/adapters/slack"
 	"tsunagu/bot"
 	"tsunagu/config"
 )
@@ -33,6 +34,8 @@ type app struct {
 	mux     *http.ServeMux
 	worker  *outbox.Worker
 	metrics *metrics.Metrics
+	bot     *bot.Bot
+	index   *matchIndex
 	// beforeShutdown, if set, runs when shutdown begins (the playground
 	// ends the chat page's long polls with it).
 	beforeShutdown func()
@@ -68,9 +71,13 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		return float64(n)
 	})
 
+	tasks := redisadapter.NewTasks(rdb)
+	board := redisadapter.NewNoticeBoard(rdb)
+	index := newMatchIndex(store, cat, cfg.Location, log)
+
 	worker := &outbox.Worker{
 		Queue:    queue,
-		Senders:  map[string]outbox.Sender{},
+		Senders:  map[string]outbox.Sender{bot.Platform(bot.CoordinatorID): board},
 		Profiles: store,
 		Logger:   log,
 		OnResult: m.Sent,
@@ -82,6 +89,12 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Now:     time.Now,
 		NewID:   func() string { return uuid.NewString() },
 		Notify:  worker.Notify,
+
+		Tasks:    tasks,
+		Matcher:  index,
+		Outbox:   queue,
+		Location: cfg.Location,
+		Quiet:    cfg.QuietHours,
 	}
 	worker.Handler = b
 
@@ -97,6 +110,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		onResult := line.WithResultHook(func(r string) { m.Webhook(bot.PlatformLINE, r) })
 		mount["POST /line/webhook"] = line.NewWebhook(cfg.LINEChannelSecret, timed{b, m, bot.PlatformLINE}, log, onResult)
 	}
+	if cfg.SlackEnabled() && cfg.SlackCoordinatorChannel != "" {
+		hc := &http.Client{Timeout: 10 * time.Second}
+		worker.Senders[bot.Platform(bot.CoordinatorID)] = slack.NewNotifier(cfg.SlackAPIURL, cfg.SlackBotToken, cfg.SlackCoordinatorChannel, hc)
+	}
 	mux := httpapi.New(httpapi.Options{
 		AdminToken: cfg.AdminToken,
 		Catalog:    cat,
@@ -106,8 +123,24 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Now:        time.Now,
 		Logger:     log,
 		Mount:      mount,
+		Tasks:      b,
+		Jobs: map[string]httpapi.Job{
+			"offers":    func(ctx context.Context) (any, error) { return b.RunOffers(ctx) },
+			"reminders": func(ctx context.Context) (any, error) { return b.RunDue(ctx) },
+		},
+		ProfileChanged: index.changed,
+		API: map[string]http.Handler{
+			"GET /api/notices": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				ns, err := board.Notices(r.Context(), 100)
+				if err != nil {
+					httpapi.WriteError(w, r, err)
+					return
+				}
+				httpapi.WriteJSON(w, http.StatusOK, map[string]any{"notices": ns})
+			}),
+		},
 	})
-	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, metrics: m}, nil
+	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, metrics: m, bot: b, index: index}, nil
 }
 
 // timed measures how long the bot takes per event, for the latency histogram.
@@ -166,6 +199,19 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 		}
 	}()
 
+	// The matching index and the schedule stop with the worker: they
+	// only read Redis and queue work.
+	if err := a.index.rebuild(workerCtx); err != nil {
+		a.log.Warn("match index not built at start; the feed will retry", "err", err)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a.index.run(workerCtx, indexRefresh)
+	}()
+	sched := a.schedule()
+	sched.Start()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	var err error
@@ -180,6 +226,7 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 		err = srv.Shutdown(shutCtx)
 		cancel()
 	}
+	<-sched.Stop().Done()
 	stopWorker()
 	wg.Wait()
 	if cerr := a.close(); cerr != nil && err == nil {

@@ -24,10 +24,30 @@ type Bot struct {
 	NewID func() string
 	// Notify, if set, wakes the local outbox worker after a commit.
 	Notify func()
+
+	// Tasks, Matcher and Outbox serve tasks and offers; a Bot without
+	// them only converses.
+	Tasks   TaskStore
+	Matcher Matcher
+	Outbox  Enqueuer
+	// Location is the service time zone (time.Local when nil); Quiet the
+	// hours when offers wait; WaveFactor how many people a wave asks per
+	// free place (DefaultWaveFactor when zero).
+	Location   *time.Location
+	Quiet      QuietHours
+	WaveFactor int
+}
+
+// Enqueuer queues an outbox entry outside a person's commit.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, out Outgoing) error
 }
 
 // Handle processes one inbound event exactly once.
 func (b *Bot) Handle(ctx context.Context, in Inbound) error {
+	if in.Kind == EventTaskShort {
+		return b.taskEvent(ctx, in)
+	}
 	if err := ValidateProfileID(in.ProfileID); err != nil {
 		return fmt.Errorf("handle %s: %w", in.ID, err)
 	}
@@ -40,8 +60,23 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 			b.Logger.DebugContext(ctx, "duplicate event", "event", in.ID, "profile", in.ProfileID)
 			return nil
 		}
-		now := b.Now()
+		now := b.Now().In(b.loc())
 		res := Converse(b.Catalog, now, snap.Profile, snap.Conv, in)
+		if res.Answer != nil {
+			if b.Tasks == nil {
+				return fmt.Errorf("handle %s: %w", in.ID, Errorf(EINVALID, "no task store for an answer"))
+			}
+			if res, err = b.answer(ctx, in, snap, res, now); err != nil {
+				return fmt.Errorf("handle %s: answer: %w", in.ID, err)
+			}
+		}
+		if res.Delete && b.Tasks != nil {
+			// Leave every task first: a crash in between leaves the person
+			// to delete again, never a task naming someone deleted.
+			if err := b.forgetTasks(ctx, in, snap, now); err != nil {
+				return fmt.Errorf("handle %s: leave tasks: %w", in.ID, err)
+			}
+		}
 		ch := b.change(in, snap, res, now)
 		err = b.Store.Commit(ctx, ch)
 		if ErrorCode(err) == ECONFLICT {

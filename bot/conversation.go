@@ -49,6 +49,11 @@ type Conversation struct {
 	// BeforeBlock is the status to restore when a person who blocked the
 	// bot adds it again: a paused person stays paused.
 	BeforeBlock Status `json:"before_block,omitempty"`
+	// Offers are the tasks offered to the person, answered or not, for a
+	// month (see keepRefs).
+	Offers []OfferRef `json:"offers,omitempty"`
+	// CancelTask is the task whose cancellation StepCancelTask confirms.
+	CancelTask string `json:"cancel_task,omitempty"`
 }
 
 // Result is what one event does to a person: their new state and the
@@ -63,11 +68,15 @@ type Result struct {
 	Delete bool
 	// LookupName asks the platform for the person's display name.
 	LookupName bool
+	// Answer asks for an answer to a task to be applied; the Bot does so
+	// and completes the result with Answered.
+	Answer *AnswerRequest
 }
 
 // Converse is the conversation as a pure function: the person's state and an
 // inbound event in, the new state and the replies out. It never fails: any
-// input gets an answer, at worst a kind re-prompt.
+// input gets an answer, at worst a kind re-prompt. Times are read and
+// written in now's location, the service time zone.
 func Converse(cat *Catalog, now time.Time, p *Profile, c Conversation, in Inbound) Result {
 	t := &turn{cat: cat, now: now, conv: c, in: in}
 	if p != nil {
@@ -82,7 +91,7 @@ func Converse(cat *Catalog, now time.Time, p *Profile, c Conversation, in Inboun
 	if t.p != nil && t.changed {
 		t.p.UpdatedAt = now
 	}
-	return Result{Profile: t.p, Conv: t.conv, Messages: t.out, LookupName: t.lookup}
+	return Result{Profile: t.p, Conv: t.conv, Messages: t.out, LookupName: t.lookup, Answer: t.request}
 }
 
 // turn carries one event through the conversation.
@@ -96,6 +105,7 @@ type turn struct {
 	del     bool
 	lookup  bool
 	changed bool
+	request *AnswerRequest
 }
 
 func (t *turn) say(m ...Message)            { t.out = append(t.out, m...) }
@@ -112,6 +122,15 @@ func (t *turn) run() {
 		return
 	case EventProfileInfo:
 		t.profileInfo()
+		return
+	case EventOffer:
+		t.offered()
+		return
+	case EventReminder:
+		t.remind()
+		return
+	case EventTaskCancelled:
+		t.taskCancelled()
 		return
 	}
 	switch {
@@ -193,6 +212,10 @@ func (t *turn) answer() {
 		t.command(command(arg))
 		return
 	}
+	if (verb == "offer" || verb == "task") && t.p.Status != StatusOnboarding {
+		t.taskButton(verb, arg)
+		return
+	}
 	if t.in.Kind == EventText {
 		if cmd, ok := lookupCommand(t.in.Text); ok {
 			t.command(cmd)
@@ -228,9 +251,10 @@ func (t *turn) answer() {
 		t.answerEditField(arg)
 	case StepDeleteConfirm:
 		t.answerDelete(arg)
+	case StepCancelTask:
+		t.answerCancelTask()
 	default:
-		t.text(ja.NotUnderstood)
-		t.menu()
+		t.idleText()
 	}
 }
 
@@ -239,7 +263,7 @@ func (t *turn) answer() {
 var stepVerb = map[Step]string{
 	StepConsent: "consent", StepName: "name", StepArea: "area", StepSkills: "skill",
 	StepAvailability: "avail", StepLimit: "limit", StepConfirm: "confirm",
-	StepEditField: "edit", StepDeleteConfirm: "delete",
+	StepEditField: "edit", StepDeleteConfirm: "delete", StepCancelTask: "task",
 }
 
 // politeEndings are stripped before looking a command up: 「退会します」
@@ -662,6 +686,8 @@ func (t *turn) command(cmd command) {
 		t.menu()
 	case cmdProfile:
 		t.say(t.profileCard())
+	case cmdSchedule:
+		t.schedule()
 	case cmdEdit:
 		t.conv.Step = StepEditField
 		t.prompt()

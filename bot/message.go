@@ -17,6 +17,16 @@ const (
 	// EventProfileInfo carries facts the platform told us about the person
 	// (their display name), fetched after a follow without blocking it.
 	EventProfileInfo EventKind = "profile_info"
+
+	// Events the service raises for a person itself, through the outbox, so
+	// that they change the person's state exactly once.
+	EventOffer         EventKind = "offer"          // a task is offered (Offer set)
+	EventReminder      EventKind = "reminder"       // an accepted task is near (Data: task ID, Text: which reminder)
+	EventTaskCancelled EventKind = "task_cancelled" // the coordinator cancelled a task (Data: task ID)
+
+	// EventTaskShort is about a task, not a person: 24 hours before the
+	// start, a task still short of people is reported to the coordinators.
+	EventTaskShort EventKind = "task_short"
 )
 
 // Inbound is one event from a person, translated by an adapter.
@@ -34,6 +44,8 @@ type Inbound struct {
 	ReplyToken  string    `json:"reply_token,omitempty"`
 	ReplyBefore time.Time `json:"reply_before,omitempty"`
 	At          time.Time `json:"at"`
+	// Offer describes the task of an EventOffer.
+	Offer *OfferRef `json:"offer,omitempty"`
 }
 
 // Message is one platform-neutral message. Adapters render Card as a LINE
@@ -72,7 +84,13 @@ type OutKind string
 const (
 	OutMessages      OutKind = ""               // send Messages to To
 	OutLookupProfile OutKind = "lookup_profile" // fetch To's display name, feed it back as EventProfileInfo
+	OutEvent         OutKind = "event"          // hand Event to the bot (offers, reminders, task news)
 )
+
+// CoordinatorID is the recipient of notices for coordinators (a task filled,
+// a cancellation, a task still short). Its platform, "coordinator", is
+// delivered to the coordinator channel.
+const CoordinatorID = "coordinator:channel"
 
 // Outgoing is one durable outbox entry.
 type Outgoing struct {
@@ -84,7 +102,9 @@ type Outgoing struct {
 	ReplyToken  string    `json:"reply_token,omitempty"`
 	ReplyBefore time.Time `json:"reply_before,omitempty"`
 	Messages    []Message `json:"messages,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
+	// Event is the event an OutEvent entry carries.
+	Event     *Inbound  `json:"event,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // SendError classifies a failed send so the outbox knows whether and when to

@@ -109,7 +109,15 @@ const (
 	cmdResume  command = "resume"
 	cmdDelete  command = "delete"
 	cmdHelp    command = "help"
+	// cmdSchedule lists the person's upcoming accepted tasks (「予定」).
+	cmdSchedule command = "schedule"
 )
+
+func init() {
+	for _, w := range scheduleWords {
+		commandWords[key(w)] = cmdSchedule
+	}
+}
 
 // commandWords maps normalized words (see jtext.Normalize: hiragana, lower
 // case) to commands. Japanese first, English understood.

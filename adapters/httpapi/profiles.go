@@ -118,6 +118,9 @@ func (s *server) createProfile(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, fmt.Errorf("create profile %s: %w", p.ID, err))
 		return
 	}
+	if s.changed != nil {
+		s.changed(r.Context(), p.ID)
+	}
 	w.Header().Set("Location", "/api/profiles/"+url.PathEscape(p.ID))
 	WriteJSON(w, http.StatusCreated, present(p))
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sort"
 	"time"
 
 	"tsunagu/bot"
@@ -32,6 +33,13 @@ type Options struct {
 	// served behind the bearer token, with request logging, panic recovery
 	// and JSON 404/405 answers, like the built-in API routes.
 	API map[string]http.Handler
+	// Tasks serves /api/tasks; nil leaves the routes out.
+	Tasks TaskService
+	// Jobs are run by POST /api/jobs/{name}/run.
+	Jobs map[string]Job
+	// ProfileChanged, if set, is told about an imported profile before
+	// the answer, so that a task created next can already match it.
+	ProfileChanged func(ctx context.Context, id string)
 	// Mount adds public routes, such as "POST /line/webhook", with request
 	// logging and panic recovery. Handlers registered directly on the
 	// returned mux get neither.
@@ -44,6 +52,9 @@ type server struct {
 	catalog  *bot.Catalog
 	profiles bot.ProfileStore
 	ready    func(ctx context.Context) error
+	tasks    TaskService
+	jobs     map[string]Job
+	changed  func(ctx context.Context, id string)
 	now      func() time.Time
 	log      *slog.Logger
 }
@@ -58,6 +69,9 @@ func New(o Options) *http.ServeMux {
 		catalog:  o.Catalog,
 		profiles: o.Profiles,
 		ready:    o.Ready,
+		tasks:    o.Tasks,
+		jobs:     o.Jobs,
+		changed:  o.ProfileChanged,
 		now:      o.Now,
 		log:      o.Logger,
 	}
@@ -73,6 +87,12 @@ func New(o Options) *http.ServeMux {
 	api.HandleFunc("POST /api/profiles", s.createProfile)
 	api.HandleFunc("GET /api/profiles", s.listProfiles)
 	api.HandleFunc("GET /api/profiles/{id}", s.getProfile)
+	if s.tasks != nil {
+		api.HandleFunc("POST /api/tasks", s.createTask)
+		api.HandleFunc("GET /api/tasks/{id}", s.getTask)
+		api.HandleFunc("POST /api/tasks/{id}/cancel", s.cancelTask)
+	}
+	api.HandleFunc("POST /api/jobs/{name}/run", s.runJob)
 	for pattern, h := range o.API {
 		api.Handle(pattern, h)
 	}
@@ -100,4 +120,9 @@ func (s *server) probe(mux *http.ServeMux, path string, h http.Handler) {
 		w.Header().Set("Allow", "GET, HEAD")
 		WriteError(w, r, bot.Errorf(errMethod, "method %s not allowed", r.Method))
 	})))
+}
+
+func sortStrings(s []string) []string {
+	sort.Strings(s)
+	return s
 }

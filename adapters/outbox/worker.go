@@ -31,7 +31,8 @@ type NameLookup interface {
 	LookupName(ctx context.Context, profileID string) (string, error)
 }
 
-// Handler receives the EventProfileInfo fed back after a lookup (the bot).
+// Handler receives the EventProfileInfo fed back after a lookup and the
+// events of bot.OutEvent entries (the bot).
 type Handler interface {
 	Handle(ctx context.Context, in bot.Inbound) error
 }
@@ -239,6 +240,15 @@ func (w *Worker) deliver(ctx context.Context, d redis.Delivery, platform string)
 			skipped, maxAttempts, err = false, 1, &bot.SendError{Permanent: true, Err: fmt.Errorf("send panicked: %v", r)}
 		}
 	}()
+	if d.Out.Kind == bot.OutEvent {
+		// An event the service raised for a person (an offer, a
+		// reminder): the bot records it and queues what to send, deduped
+		// by the event's ID, so a retry here is harmless.
+		if d.Out.Event == nil || w.Handler == nil {
+			return false, 1, &bot.SendError{Permanent: true, Err: errors.New("event entry without an event or a handler")}
+		}
+		return false, w.MaxAttempts, w.Handler.Handle(ctx, *d.Out.Event)
+	}
 	sender, ok := w.Senders[platform]
 	if !ok {
 		return false, 1, &bot.SendError{Permanent: true, Err: fmt.Errorf("no sender for platform %q", platform)}

@@ -1,0 +1,550 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"tsunagu/bot"
+)
+
+// Tasks keeps tasks and offers. A task's keys share the shard tag of its ID,
+// so that accepting, declining and offering are each one script in one
+// slot; the outbox entries those scripts queue go to the stream of the same
+// shard (any shard's stream reaches the workers).
+type Tasks struct {
+	c goredis.UniversalClient
+}
+
+var _ bot.TaskStore = (*Tasks)(nil)
+
+// NewTasks returns the task store in c.
+func NewTasks(c goredis.UniversalClient) *Tasks { return &Tasks{c: c} }
+
+// taskKey is a hash: task (JSON), status, acc (accepted count), head
+// (headcount), start (unix ms).
+func taskKey(id string) string { return tag(shardOf(id)) + ":t:" + id }
+
+// Beside it: o, a hash person → offer state; x, a hash person → expiry (unix
+// ms) of a live offer; w, the waitlist in order; a, a sorted set of the
+// accepted by time of acceptance.
+func taskOffersKey(id string) string   { return taskKey(id) + ":o" }
+func taskExpiryKey(id string) string   { return taskKey(id) + ":x" }
+func taskWaitlistKey(id string) string { return taskKey(id) + ":w" }
+func taskAcceptedKey(id string) string { return taskKey(id) + ":a" }
+
+// tasksKey is the set of task IDs in a shard.
+func tasksKey(shard int) string { return tag(shard) + ":tasks" }
+
+// dueOffersKey is a sorted set of task IDs scored by when the offer sweep
+// should look at them next (unix ms).
+func dueOffersKey(shard int) string { return tag(shard) + ":due:offers" }
+
+// dueKey is a sorted set of outbox entries (JSON) scored by when they are
+// due (unix ms): reminders and checks. Claiming one moves it to the outbox.
+func dueKey(shard int) string { return tag(shard) + ":due" }
+
+// answeredKey is a sorted set of the event IDs of applied answers, by unix
+// ms, with a hash beside it (":changed") of whether each changed anything. It is not seenKey: the same event is also committed to the person's
+// shard afterwards, and that commit must not find it already seen.
+func answeredKey(shard int) string { return tag(shard) + ":answered" }
+
+// taskRecord is the stored form of a task; the offer TTL, hidden from the
+// API's JSON, is kept in milliseconds.
+type taskRecord struct {
+	*bot.Task
+	OfferTTLms int64 `json:"offer_ttl_ms"`
+}
+
+func encodeTask(t *bot.Task) ([]byte, error) {
+	return json.Marshal(taskRecord{Task: t, OfferTTLms: t.OfferTTL.Milliseconds()})
+}
+
+func decodeTask(b []byte) (*bot.Task, error) {
+	rec := taskRecord{Task: new(bot.Task)}
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, err
+	}
+	rec.Task.OfferTTL = time.Duration(rec.OfferTTLms) * time.Millisecond
+	return rec.Task, nil
+}
+
+// createTaskScript stores a task unless its ID exists.
+//
+// KEYS: task, tasks, due offers, due. ARGV: task JSON, headcount, start ms,
+// task ID, first wave ms, check ms, check entry JSON ('' for none).
+var createTaskScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'task', ARGV[1], 'status', 'open', 'acc', 0, 'head', ARGV[2], 'start', ARGV[3])
+redis.call('SADD', KEYS[2], ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+if ARGV[7] ~= '' then redis.call('ZADD', KEYS[4], ARGV[6], ARGV[7]) end
+return 1
+`)
+
+// CreateTask stores t and schedules its first wave now and check.
+func (s *Tasks) CreateTask(ctx context.Context, t *bot.Task, check bot.Due) error {
+	tj, err := encodeTask(t)
+	if err != nil {
+		return fmt.Errorf("create task %s: %w", t.ID, err)
+	}
+	var cj []byte
+	if check.Out.ID != "" {
+		if cj, err = json.Marshal(check.Out); err != nil {
+			return fmt.Errorf("create task %s: check: %w", t.ID, err)
+		}
+	}
+	sh := shardOf(t.ID)
+	keys := []string{taskKey(t.ID), tasksKey(sh), dueOffersKey(sh), dueKey(sh)}
+	ok, err := createTaskScript.Run(ctx, s.c, keys, tj, t.Headcount, t.Start.UnixMilli(), t.ID,
+		t.CreatedAt.UnixMilli(), check.At.UnixMilli(), cj).Int()
+	if err != nil {
+		return fmt.Errorf("create task %s: %w", t.ID, err)
+	}
+	if ok == 0 {
+		return fmt.Errorf("create task %s: %w", t.ID, bot.Errorf(bot.ECONFLICT, "task %s already exists", t.ID))
+	}
+	return nil
+}
+
+// readTask reads a task and all offers in one pipeline.
+func (s *Tasks) readTask(ctx context.Context, id string) (*bot.WaveState, []string, error) {
+	var (
+		task     *goredis.SliceCmd
+		offers   *goredis.MapStringStringCmd
+		expiry   *goredis.MapStringStringCmd
+		waitlist *goredis.StringSliceCmd
+		accepted *goredis.StringSliceCmd
+	)
+	_, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		task = p.HMGet(ctx, taskKey(id), "task", "status", "acc")
+		offers = p.HGetAll(ctx, taskOffersKey(id))
+		expiry = p.HGetAll(ctx, taskExpiryKey(id))
+		waitlist = p.LRange(ctx, taskWaitlistKey(id), 0, -1)
+		accepted = p.ZRange(ctx, taskAcceptedKey(id), 0, -1)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read task %s: %w", id, err)
+	}
+	v := task.Val()
+	tj, _ := v[0].(string)
+	if tj == "" {
+		return nil, nil, fmt.Errorf("read task %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no task %s", id))
+	}
+	t, err := decodeTask([]byte(tj))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read task %s: %w", id, err)
+	}
+	status, _ := v[1].(string)
+	t.Status = bot.TaskStatus(status)
+	acc, _ := v[2].(string)
+	ws := &bot.WaveState{Task: t, Offers: map[string]bot.OfferState{}, Expiry: map[string]time.Time{}, Waitlist: waitlist.Val()}
+	ws.Accepted, _ = strconv.Atoi(acc)
+	for p, st := range offers.Val() {
+		ws.Offers[p] = bot.OfferState(st)
+	}
+	for p, ms := range expiry.Val() {
+		n, _ := strconv.ParseInt(ms, 10, 64)
+		ws.Expiry[p] = time.UnixMilli(n)
+	}
+	return ws, accepted.Val(), nil
+}
+
+// WaveState reads what an offer wave needs to know about the task.
+func (s *Tasks) WaveState(ctx context.Context, id string) (*bot.WaveState, error) {
+	ws, _, err := s.readTask(ctx, id)
+	return ws, err
+}
+
+// FindTask returns the task and everyone's relation to it. An offer whose
+// time ran out counts as expired even before the sweep records it.
+func (s *Tasks) FindTask(ctx context.Context, id string, now time.Time) (*bot.TaskView, error) {
+	ws, accepted, err := s.readTask(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &bot.TaskView{Task: *ws.Task, Accepted: accepted, Waitlist: ws.Waitlist,
+		Offered: []string{}, Declined: []string{}, Expired: []string{}, Cancelled: []string{}}
+	if v.Accepted == nil {
+		v.Accepted = []string{}
+	}
+	if v.Waitlist == nil {
+		v.Waitlist = []string{}
+	}
+	for p, st := range ws.Offers {
+		switch st {
+		case bot.OfferOffered:
+			if exp, ok := ws.Expiry[p]; ok && !now.Before(exp) {
+				v.Expired = append(v.Expired, p)
+			} else {
+				v.Offered = append(v.Offered, p)
+			}
+		case bot.OfferDeclined:
+			v.Declined = append(v.Declined, p)
+		case bot.OfferExpired:
+			v.Expired = append(v.Expired, p)
+		case bot.OfferCancelled:
+			v.Cancelled = append(v.Cancelled, p)
+		}
+	}
+	for _, l := range [][]string{v.Offered, v.Declined, v.Expired, v.Cancelled} {
+		sort.Strings(l)
+	}
+	return v, nil
+}
+
+// answerScript applies one answer. It returns {state, status, changed,
+// started}.
+//
+// KEYS: task, offers, expiry, waitlist, accepted, answered, outbox, due,
+// due offers, answered outcomes.
+// ARGV: event ID, now ms, person, op, task ID, filled notice JSON,
+// cancelled notice JSON, forget-answers-before ms, then (due ms, entry
+// JSON) pairs of the person's reminders.
+var answerScript = goredis.NewScript(`
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'', '', 0, 0} end
+local p, op, now = ARGV[3], ARGV[4], tonumber(ARGV[2])
+local state = redis.call('HGET', KEYS[2], p) or ''
+local started = 0
+if now >= tonumber(redis.call('HGET', KEYS[1], 'start')) then started = 1 end
+if ARGV[1] ~= '' and redis.call('ZSCORE', KEYS[6], ARGV[1]) then
+  -- A repeat of an applied answer (the person's commit was retried):
+  -- report what the first application did.
+  return {state, status, tonumber(redis.call('HGET', KEYS[10], ARGV[1]) or '0'), started}
+end
+local live = (status == 'open' or status == 'filled') and started == 0
+
+local function unremind()
+  for i = 9, #ARGV, 2 do redis.call('ZREM', KEYS[8], ARGV[i + 1]) end
+end
+-- release gives an accepted place back: the task reopens, the coordinators
+-- are told and the sweep offers the place again at once.
+local function release()
+  redis.call('ZREM', KEYS[5], p)
+  redis.call('HINCRBY', KEYS[1], 'acc', -1)
+  unremind()
+  if not live then return end
+  if status == 'filled' then
+    status = 'open'
+    redis.call('HSET', KEYS[1], 'status', 'open')
+  end
+  if ARGV[7] ~= '' then redis.call('XADD', KEYS[7], '*', 'out', ARGV[7], 'attempt', 0) end
+  redis.call('ZADD', KEYS[9], now, ARGV[5])
+end
+
+local changed = 0
+if op == 'forget' then
+  if state == 'accepted' then release() end
+  unremind()
+  redis.call('HDEL', KEYS[2], p)
+  redis.call('HDEL', KEYS[3], p)
+  redis.call('LREM', KEYS[4], 0, p)
+  if state ~= '' then changed = 1 end
+  state = ''
+elseif state == '' or not live then
+  return {state, status, 0, started}
+elseif op == 'accept' then
+  if state ~= 'accepted' and state ~= 'waitlisted' then
+    local acc = tonumber(redis.call('HGET', KEYS[1], 'acc'))
+    local head = tonumber(redis.call('HGET', KEYS[1], 'head'))
+    redis.call('HDEL', KEYS[3], p)
+    if acc < head then
+      state = 'accepted'
+      redis.call('LREM', KEYS[4], 0, p)
+      redis.call('ZADD', KEYS[5], now, p)
+      redis.call('HINCRBY', KEYS[1], 'acc', 1)
+      for i = 9, #ARGV, 2 do redis.call('ZADD', KEYS[8], ARGV[i], ARGV[i + 1]) end
+      if acc + 1 >= head then
+        status = 'filled'
+        redis.call('HSET', KEYS[1], 'status', 'filled')
+        redis.call('ZREM', KEYS[9], ARGV[5])
+        if ARGV[6] ~= '' then redis.call('XADD', KEYS[7], '*', 'out', ARGV[6], 'attempt', 0) end
+      end
+    else
+      state = 'waitlisted'
+      redis.call('RPUSH', KEYS[4], p)
+    end
+    redis.call('HSET', KEYS[2], p, state)
+    changed = 1
+  end
+elseif op == 'decline' then
+  if state == 'offered' or state == 'expired' or state == 'waitlisted' then
+    if state == 'offered' then redis.call('ZADD', KEYS[9], now, ARGV[5]) end
+    state = 'declined'
+    redis.call('HSET', KEYS[2], p, state)
+    redis.call('HDEL', KEYS[3], p)
+    redis.call('LREM', KEYS[4], 0, p)
+    changed = 1
+  end
+elseif op == 'cancel' then
+  if state == 'accepted' then
+    release()
+    changed = 1
+  elseif state == 'waitlisted' then
+    redis.call('LREM', KEYS[4], 0, p)
+    changed = 1
+  end
+  if changed == 1 then
+    state = 'cancelled'
+    redis.call('HSET', KEYS[2], p, state)
+  end
+end
+if ARGV[1] ~= '' then
+  redis.call('ZADD', KEYS[6], now, ARGV[1])
+  redis.call('HSET', KEYS[10], ARGV[1], changed)
+  local old = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', '(' .. ARGV[8], 'LIMIT', 0, 100)
+  for _, e in ipairs(old) do
+    redis.call('ZREM', KEYS[6], e)
+    redis.call('HDEL', KEYS[10], e)
+  end
+end
+return {state, status, changed, started}
+`)
+
+// Answer applies a person's answer to an offer atomically.
+func (s *Tasks) Answer(ctx context.Context, a bot.Answer) (bot.Outcome, error) {
+	id := a.TaskID
+	notice := func(o bot.Outgoing) ([]byte, error) {
+		if o.ID == "" {
+			return nil, nil
+		}
+		return json.Marshal(o)
+	}
+	filled, err := notice(a.Filled)
+	if err != nil {
+		return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
+	}
+	cancelled, err := notice(a.Cancelled)
+	if err != nil {
+		return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
+	}
+	args := []any{a.EventID, a.At.UnixMilli(), a.ProfileID, string(a.Op), id, filled, cancelled, a.At.Add(-seenFor).UnixMilli()}
+	for _, d := range a.Reminders {
+		dj, err := json.Marshal(d.Out)
+		if err != nil {
+			return bot.Outcome{}, fmt.Errorf("answer %s: reminder: %w", id, err)
+		}
+		args = append(args, d.At.UnixMilli(), dj)
+	}
+	sh := shardOf(id)
+	keys := []string{taskKey(id), taskOffersKey(id), taskExpiryKey(id), taskWaitlistKey(id), taskAcceptedKey(id),
+		answeredKey(sh), outboxKey(sh), dueKey(sh), dueOffersKey(sh), answeredKey(sh) + ":changed"}
+	res, err := answerScript.Run(ctx, s.c, keys, args...).Slice()
+	if err != nil {
+		return bot.Outcome{}, fmt.Errorf("answer %s by %s: %w", id, a.ProfileID, err)
+	}
+	if len(res) != 4 {
+		return bot.Outcome{}, fmt.Errorf("answer %s: unexpected reply %v", id, res)
+	}
+	state, _ := res[0].(string)
+	status, _ := res[1].(string)
+	changed, _ := res[2].(int64)
+	started, _ := res[3].(int64)
+	if status == "" {
+		return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no task %s", id))
+	}
+	return bot.Outcome{State: bot.OfferState(state), Status: bot.TaskStatus(status), Changed: changed == 1, Started: started == 1}, nil
+}
+
+// waveScript records a wave of offers. Offers whose time ran out are lapsed
+// first; then people are offered in order until the task has factor × its
+// free places in live offers. Someone already offered is skipped unless they
+// are on the waitlist. It returns how many were offered.
+//
+// KEYS: task, offers, expiry, waitlist, outbox, due offers.
+// ARGV: now ms, target live offers, next look ms (0: none), task ID, then
+// (person, expiry ms, entry JSON) triples.
+var waveScript = goredis.NewScript(`
+local status = redis.call('HGET', KEYS[1], 'status')
+local now = tonumber(ARGV[1])
+if status ~= 'open' or now >= tonumber(redis.call('HGET', KEYS[1], 'start')) then
+  redis.call('ZREM', KEYS[6], ARGV[4])
+  return 0
+end
+local live = 0
+local x = redis.call('HGETALL', KEYS[3])
+for i = 1, #x, 2 do
+  if tonumber(x[i + 1]) <= now then
+    redis.call('HDEL', KEYS[3], x[i])
+    if redis.call('HGET', KEYS[2], x[i]) == 'offered' then redis.call('HSET', KEYS[2], x[i], 'expired') end
+  else
+    live = live + 1
+  end
+end
+local room = tonumber(ARGV[2]) - live
+local added = 0
+for i = 5, #ARGV, 3 do
+  if added >= room then break end
+  local p = ARGV[i]
+  local st = redis.call('HGET', KEYS[2], p)
+  if not st or st == 'waitlisted' then
+    if st then redis.call('LREM', KEYS[4], 0, p) end
+    redis.call('HSET', KEYS[2], p, 'offered')
+    redis.call('HSET', KEYS[3], p, ARGV[i + 1])
+    redis.call('XADD', KEYS[5], '*', 'out', ARGV[i + 2], 'attempt', 0)
+    added = added + 1
+  end
+end
+local nextAt = tonumber(ARGV[3])
+for _, v in ipairs(redis.call('HVALS', KEYS[3])) do
+  local e = tonumber(v)
+  if nextAt == 0 or e < nextAt then nextAt = e end
+end
+if nextAt > 0 then
+  redis.call('ZADD', KEYS[6], nextAt, ARGV[4])
+else
+  redis.call('ZREM', KEYS[6], ARGV[4])
+end
+return added
+`)
+
+// OfferWave records and queues a wave of offers atomically.
+func (s *Tasks) OfferWave(ctx context.Context, w bot.Wave) (int, error) {
+	id := w.TaskID
+	next := int64(0)
+	if !w.Next.IsZero() {
+		next = w.Next.UnixMilli()
+	}
+	args := []any{w.At.UnixMilli(), w.Target, next, id}
+	for _, o := range w.Offers {
+		oj, err := json.Marshal(o.Out)
+		if err != nil {
+			return 0, fmt.Errorf("offer wave %s: %w", id, err)
+		}
+		args = append(args, o.ProfileID, o.ExpiresAt.UnixMilli(), oj)
+	}
+	sh := shardOf(id)
+	keys := []string{taskKey(id), taskOffersKey(id), taskExpiryKey(id), taskWaitlistKey(id), outboxKey(sh), dueOffersKey(sh)}
+	n, err := waveScript.Run(ctx, s.c, keys, args...).Int()
+	if err != nil {
+		return 0, fmt.Errorf("offer wave %s: %w", id, err)
+	}
+	return n, nil
+}
+
+// Reschedule sets when the sweep looks at the task next; zero takes it off.
+func (s *Tasks) Reschedule(ctx context.Context, id string, at time.Time) error {
+	key := dueOffersKey(shardOf(id))
+	var err error
+	if at.IsZero() {
+		err = s.c.ZRem(ctx, key, id).Err()
+	} else {
+		err = s.c.ZAdd(ctx, key, goredis.Z{Score: float64(at.UnixMilli()), Member: id}).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("reschedule %s: %w", id, err)
+	}
+	return nil
+}
+
+// DueTasks returns up to limit tasks whose offers are due, across shards.
+func (s *Tasks) DueTasks(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	var ids []string
+	for sh := 0; sh < Shards && len(ids) < limit; sh++ {
+		got, err := s.c.ZRangeByScore(ctx, dueOffersKey(sh), &goredis.ZRangeBy{
+			Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10), Count: int64(limit - len(ids)),
+		}).Result()
+		if err != nil {
+			return ids, fmt.Errorf("due tasks: shard %d: %w", sh, err)
+		}
+		ids = append(ids, got...)
+	}
+	return ids, nil
+}
+
+// claimScript moves due entries into the outbox: removing each from the due
+// set and queueing it happen together, so every entry is claimed once
+// whatever the number of replicas sweeping.
+//
+// KEYS: due, outbox. ARGV: now ms, limit.
+var claimScript = goredis.NewScript(`
+local items = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, m in ipairs(items) do
+  redis.call('ZREM', KEYS[1], m)
+  redis.call('XADD', KEYS[2], '*', 'out', m, 'attempt', 0)
+end
+return #items
+`)
+
+// ClaimDue moves up to limit entries due at now into the outbox.
+func (s *Tasks) ClaimDue(ctx context.Context, now time.Time, limit int) (int, error) {
+	total := 0
+	for sh := 0; sh < Shards && total < limit; sh++ {
+		n, err := claimScript.Run(ctx, s.c, []string{dueKey(sh), outboxKey(sh)}, now.UnixMilli(), limit-total).Int()
+		if err != nil {
+			return total, fmt.Errorf("claim due: shard %d: %w", sh, err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// cancelTaskScript cancels a task and queues a notice to everyone who holds
+// or awaits a place. The caller read who that is; if it changed since, the
+// script does nothing and returns -2 so the caller reads again.
+//
+// KEYS: task, offers, outbox, due offers. ARGV: task ID, then (person,
+// entry JSON) pairs.
+var cancelTaskScript = goredis.NewScript(`
+local status = redis.call('HGET', KEYS[1], 'status')
+if status ~= 'open' and status ~= 'filled' then return -1 end
+local want = {}
+for i = 2, #ARGV, 2 do want[ARGV[i]] = ARGV[i + 1] end
+local o = redis.call('HGETALL', KEYS[2])
+local n = 0
+for i = 1, #o, 2 do
+  local st = o[i + 1]
+  if st == 'offered' or st == 'accepted' or st == 'waitlisted' then
+    if not want[o[i]] then return -2 end
+    n = n + 1
+  end
+end
+if n ~= (#ARGV - 1) / 2 then return -2 end
+redis.call('HSET', KEYS[1], 'status', 'cancelled')
+redis.call('ZREM', KEYS[4], ARGV[1])
+for i = 2, #ARGV, 2 do redis.call('XADD', KEYS[3], '*', 'out', ARGV[i + 1], 'attempt', 0) end
+return n
+`)
+
+// CancelTask cancels the task and tells everyone offered, accepted or
+// waitlisted.
+func (s *Tasks) CancelTask(ctx context.Context, id string, now time.Time, notice func(profileID string) bot.Outgoing) (int, error) {
+	sh := shardOf(id)
+	keys := []string{taskKey(id), taskOffersKey(id), outboxKey(sh), dueOffersKey(sh)}
+	for attempt := 0; attempt < 8; attempt++ {
+		ws, err := s.WaveState(ctx, id)
+		if err != nil {
+			return 0, fmt.Errorf("cancel task: %w", err)
+		}
+		args := []any{id}
+		for p, st := range ws.Offers {
+			if st != bot.OfferOffered && st != bot.OfferAccepted && st != bot.OfferWaitlisted {
+				continue
+			}
+			nj, err := json.Marshal(notice(p))
+			if err != nil {
+				return 0, fmt.Errorf("cancel task %s: %w", id, err)
+			}
+			args = append(args, p, nj)
+		}
+		n, err := cancelTaskScript.Run(ctx, s.c, keys, args...).Int()
+		if err != nil {
+			return 0, fmt.Errorf("cancel task %s: %w", id, err)
+		}
+		switch n {
+		case -1:
+			return 0, fmt.Errorf("cancel task %s: %w", id, bot.Errorf(bot.ECONFLICT, "task %s is %s", id, ws.Task.Status))
+		case -2:
+			continue
+		}
+		return n, nil
+	}
+	return 0, fmt.Errorf("cancel task %s: %w", id, bot.Errorf(bot.ECONFLICT, "offers kept changing"))
+}

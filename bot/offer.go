@@ -1,0 +1,152 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// OfferRef is what a person's conversation remembers about one task offered
+// to them: enough to show the offer again, answer 「なぜ私に？」, list
+// 「予定」 and count recent offers for fairness, without reading the task.
+type OfferRef struct {
+	TaskID       string     `json:"task"`
+	Title        string     `json:"title"`
+	Organization string     `json:"org,omitempty"`
+	Place        string     `json:"place,omitempty"`
+	Reward       string     `json:"reward,omitempty"`
+	Start        time.Time  `json:"start"`
+	End          time.Time  `json:"end"`
+	ExpiresAt    time.Time  `json:"expires"`
+	Reasons      []string   `json:"why,omitempty"`
+	State        OfferState `json:"state"`
+	// At is when the offer was made; AcceptedAt when it was accepted.
+	At         time.Time `json:"at"`
+	AcceptedAt time.Time `json:"accepted_at,omitempty"`
+	// Promoted marks a place freed by a cancellation, offered from the
+	// waitlist.
+	Promoted bool `json:"promoted,omitempty"`
+}
+
+// AnswerOp is what a person does with an offer.
+type AnswerOp string
+
+// Answers to an offer.
+const (
+	OpAccept  AnswerOp = "accept"
+	OpDecline AnswerOp = "decline"
+	OpCancel  AnswerOp = "cancel" // withdraw after accepting (or from the waitlist)
+	// OpForget removes the person from the task altogether, because their
+	// data is being deleted: a place they held is given up as by OpCancel.
+	OpForget AnswerOp = "forget"
+)
+
+// Answer is one person's answer to one task, applied atomically by the
+// TaskStore.
+type Answer struct {
+	TaskID    string
+	ProfileID string
+	Op        AnswerOp
+	// EventID makes the answer idempotent: the same event applied twice
+	// reports the same outcome and changes nothing the second time.
+	EventID string
+	At      time.Time
+	// Reminders are queued when the answer is an accepted place, each at
+	// its due time; they are removed again on cancellation.
+	Reminders []Due
+	// Filled is the coordinators' notice queued when this acceptance fills
+	// the task; Cancelled the one queued when this answer gives a place up.
+	Filled, Cancelled Outgoing
+}
+
+// Due is an outbox entry to queue at a time (a reminder, a check).
+type Due struct {
+	At  time.Time
+	Out Outgoing
+}
+
+// Outcome is where a person stands with a task after an Answer.
+type Outcome struct {
+	// State is the person's offer state; empty when the person was never
+	// offered the task (or the task is gone).
+	State OfferState
+	// Status is the task's status.
+	Status TaskStatus
+	// Changed is false when the answer changed nothing (a repeat, or an
+	// answer that does not apply).
+	Changed bool
+	// Started reports that the task has begun or ended, so answers no
+	// longer apply.
+	Started bool
+}
+
+// TaskView is a task with everyone's relation to it, for coordinators.
+type TaskView struct {
+	Task
+	Accepted  []string `json:"accepted"`
+	Waitlist  []string `json:"waitlist"`
+	Offered   []string `json:"offered"`
+	Declined  []string `json:"declined"`
+	Expired   []string `json:"expired"`
+	Cancelled []string `json:"cancelled"`
+}
+
+// WaveState is what the offer sweep needs to know about a task.
+type WaveState struct {
+	Task *Task
+	// Offers maps everyone ever offered the task to their state; Expiry
+	// the live offers to when they lapse.
+	Offers   map[string]OfferState
+	Expiry   map[string]time.Time
+	Accepted int
+	Waitlist []string
+}
+
+// Wave is one batch of offers for a task.
+type Wave struct {
+	TaskID string
+	At     time.Time
+	// Target is how many live offers the task should have after the wave;
+	// the store adds at most Target minus the live offers it counts, so two
+	// replicas sweeping at once cannot double a wave.
+	Target int
+	// Offers are in rank order: the waitlist first, then new candidates.
+	Offers []WaveOffer
+	// Next is when the task should be looked at again if nothing happens
+	// sooner (an answer, a cancellation).
+	Next time.Time
+}
+
+// WaveOffer is one person offered a task; Out carries the EventOffer.
+type WaveOffer struct {
+	ProfileID string
+	ExpiresAt time.Time
+	Out       Outgoing
+}
+
+// TaskStore keeps tasks and offers. Every method that changes an offer is
+// atomic in the store, whatever the number of replicas.
+type TaskStore interface {
+	// CreateTask stores a new task and schedules its first wave and its
+	// "still short" check.
+	CreateTask(ctx context.Context, t *Task, shortCheck Due) error
+	// FindTask returns the task and its offers, ENOTFOUND if unknown.
+	FindTask(ctx context.Context, id string, now time.Time) (*TaskView, error)
+	// CancelTask marks the task cancelled and queues notice(person) for
+	// everyone offered, accepted or waitlisted; it returns how many were
+	// told, or ECONFLICT if the task is no longer open or filled.
+	CancelTask(ctx context.Context, id string, now time.Time, notice func(profileID string) Outgoing) (int, error)
+	// Answer applies a person's answer atomically.
+	Answer(ctx context.Context, a Answer) (Outcome, error)
+	// WaveState reads what a wave needs.
+	WaveState(ctx context.Context, id string) (*WaveState, error)
+	// OfferWave records and queues a wave; it returns how many were offered.
+	OfferWave(ctx context.Context, w Wave) (int, error)
+	// Reschedule sets when the offer sweep looks at the task next; a zero
+	// time takes it off the sweep.
+	Reschedule(ctx context.Context, id string, at time.Time) error
+	// DueTasks returns up to limit tasks whose offers are due at now.
+	DueTasks(ctx context.Context, now time.Time, limit int) ([]string, error)
+	// ClaimDue moves up to limit entries due at now (reminders, checks)
+	// into the outbox, each exactly once; it returns how many moved.
+	ClaimDue(ctx context.Context, now time.Time, limit int) (int, error)
+}

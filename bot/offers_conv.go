@@ -1,0 +1,416 @@
+package bot
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"tsunagu/bot/jtext"
+)
+
+// StepCancelTask asks a person to confirm giving up an accepted task
+// (Conversation.CancelTask).
+const StepCancelTask Step = "cancel_task"
+
+// Limits on what a conversation remembers of offers: answered offers are
+// kept a month, for fairness counts, and never more than maxOfferRefs.
+const (
+	offerMemory  = 30 * 24 * time.Hour
+	maxOfferRefs = 60
+)
+
+// AnswerRequest is an answer the conversation wants applied to a task; the
+// Bot applies it through the TaskStore and then calls Answered.
+type AnswerRequest struct {
+	TaskID string
+	Op     AnswerOp
+	// Silent answers send nothing: an offer reaching someone who paused or
+	// left is declined quietly so the next wave can go.
+	Silent bool
+}
+
+// findRef returns the person's record of a task offer.
+func findRef(refs []OfferRef, taskID string) (OfferRef, int) {
+	for i, r := range refs {
+		if r.TaskID == taskID {
+			return r, i
+		}
+	}
+	return OfferRef{}, -1
+}
+
+// keepRefs drops offers answered more than a month ago and caps the list,
+// oldest first out.
+func keepRefs(refs []OfferRef, now time.Time) []OfferRef {
+	kept := refs[:0:0]
+	for _, r := range refs {
+		if r.End.After(now.Add(-offerMemory)) {
+			kept = append(kept, r)
+		}
+	}
+	if len(kept) > maxOfferRefs {
+		sort.SliceStable(kept, func(i, j int) bool { return kept[i].At.Before(kept[j].At) })
+		kept = kept[len(kept)-maxOfferRefs:]
+	}
+	return kept
+}
+
+// Recent counts, from a person's offers, what fairness and the weekly limit
+// need: offers and accepted tasks of the last 30 days, and accepted tasks
+// starting in the week (Monday to Sunday, in loc) of now.
+func (c Conversation) Recent(now time.Time, loc *time.Location) (offers, assigned, thisWeek int) {
+	n := now.In(loc)
+	y, m, d := n.Date()
+	monday := time.Date(y, m, d-(int(n.Weekday())+6)%7, 0, 0, 0, 0, loc)
+	sunday := monday.AddDate(0, 0, 7)
+	since := now.Add(-offerMemory)
+	for _, r := range c.Offers {
+		if r.At.After(since) {
+			offers++
+		}
+		if r.State != OfferAccepted {
+			continue
+		}
+		if r.AcceptedAt.After(since) {
+			assigned++
+		}
+		if !r.Start.Before(monday) && r.Start.Before(sunday) {
+			thisWeek++
+		}
+	}
+	return offers, assigned, thisWeek
+}
+
+// pending are the offers awaiting an answer, soonest task first.
+func (t *turn) pending() []OfferRef {
+	var out []OfferRef
+	for _, r := range t.conv.Offers {
+		if r.State == OfferOffered && t.now.Before(r.Start) {
+			out = append(out, r)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
+}
+
+// upcoming are the accepted tasks not yet over, soonest first.
+func (t *turn) upcoming() []OfferRef {
+	var out []OfferRef
+	for _, r := range t.conv.Offers {
+		if r.State == OfferAccepted && t.now.Before(r.End) {
+			out = append(out, r)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
+}
+
+func (t *turn) span(r OfferRef) string { return FormatSpanJA(r.Start, r.End, t.loc()) }
+
+// loc is the service time zone: Converse is given now in it.
+func (t *turn) loc() *time.Location { return t.now.Location() }
+
+// offered records an offer and shows its card; someone who cannot take
+// offers now declines it quietly.
+func (t *turn) offered() {
+	ref := t.in.Offer
+	if ref == nil {
+		return
+	}
+	if t.p == nil || t.p.Status != StatusActive {
+		t.request = &AnswerRequest{TaskID: ref.TaskID, Op: OpDecline, Silent: true}
+		if t.p == nil {
+			t.request.Op = OpForget
+		}
+		return
+	}
+	if old, i := findRef(t.conv.Offers, ref.TaskID); i >= 0 && old.State == OfferAccepted {
+		return // already has the place (a stale wave)
+	} else if i >= 0 {
+		t.conv.Offers = append(t.conv.Offers[:i:i], t.conv.Offers[i+1:]...)
+	}
+	t.conv.Offers = keepRefs(append(t.conv.Offers, *ref), t.now)
+	t.say(t.offerCard(*ref))
+}
+
+func (t *turn) offerCard(r OfferRef) Message {
+	body := jaTask.OfferBody
+	if r.Promoted {
+		body = jaTask.PromotedBody
+	}
+	card := &Card{Title: r.Title, Body: body, Fields: t.taskFields(r)}
+	if r.Organization != "" {
+		card.Fields = append(card.Fields, Field{Label: jaTask.FieldOrg, Value: r.Organization})
+	}
+	if !r.ExpiresAt.IsZero() && r.ExpiresAt.Before(r.Start) {
+		e := r.ExpiresAt.In(t.loc())
+		card.Fields = append(card.Fields, Field{Label: jaTask.FieldDeadline,
+			Value: fmt.Sprintf(jaTask.Deadline, e.Month(), e.Day(), e.Hour(), e.Minute())})
+	}
+	card.Buttons = []Choice{
+		{Label: jaTask.Accept, Data: "offer:accept:" + r.TaskID},
+		{Label: jaTask.Decline, Data: "offer:decline:" + r.TaskID},
+		{Label: jaTask.Why, Data: "offer:why:" + r.TaskID},
+	}
+	return Message{Card: card}
+}
+
+func (t *turn) taskFields(r OfferRef) []Field {
+	f := []Field{{Label: jaTask.FieldWhen, Value: t.span(r)}}
+	if r.Place != "" {
+		f = append(f, Field{Label: jaTask.FieldPlace, Value: r.Place})
+	}
+	if r.Reward != "" {
+		f = append(f, Field{Label: jaTask.FieldReward, Value: r.Reward})
+	}
+	return f
+}
+
+// acceptedCard confirms a place, with the button to give it up.
+func (t *turn) acceptedCard(r OfferRef, title, body string) Message {
+	return Message{Card: &Card{
+		Title:   title,
+		Body:    r.Title + "\n" + body,
+		Fields:  t.taskFields(r),
+		Buttons: []Choice{{Label: jaTask.CancelButton, Data: "task:cancel:" + r.TaskID}},
+	}}
+}
+
+// remind sends a reminder of an accepted task still ahead.
+func (t *turn) remind() {
+	r, i := findRef(t.conv.Offers, t.in.Data)
+	if t.p == nil || i < 0 || r.State != OfferAccepted || !t.now.Before(r.End) {
+		return
+	}
+	body := jaTask.ReminderSoon
+	if t.in.Text == remindEvening {
+		body = jaTask.ReminderEvening
+	}
+	t.say(t.acceptedCard(r, r.Title, body))
+}
+
+// taskCancelled tells a person that the coordinator cancelled a task they
+// were offered or had accepted.
+func (t *turn) taskCancelled() {
+	r, i := findRef(t.conv.Offers, t.in.Data)
+	if t.p == nil || i < 0 {
+		return
+	}
+	switch r.State {
+	case OfferOffered, OfferAccepted, OfferWaitlisted:
+	default:
+		return
+	}
+	t.conv.Offers[i].State = OfferCancelled
+	if t.conv.Step == StepCancelTask && t.conv.CancelTask == r.TaskID {
+		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+	}
+	t.text(fmt.Sprintf(jaTask.TaskCancelledByOrg, r.Title, t.span(r)))
+}
+
+// taskButton handles the buttons of offer and task cards.
+func (t *turn) taskButton(verb, arg string) {
+	op, id, _ := strings.Cut(arg, ":")
+	ref, i := findRef(t.conv.Offers, id)
+	if i < 0 {
+		t.text(jaTask.NotFound)
+		return
+	}
+	switch verb + ":" + op {
+	case "offer:accept":
+		t.request = &AnswerRequest{TaskID: id, Op: OpAccept}
+	case "offer:decline":
+		t.request = &AnswerRequest{TaskID: id, Op: OpDecline}
+	case "offer:why":
+		t.why(ref)
+	case "task:cancel":
+		t.askCancel(ref)
+	case "task:cancelyes":
+		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+		t.request = &AnswerRequest{TaskID: id, Op: OpCancel}
+	case "task:keep":
+		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+		t.text(jaTask.CancelKept)
+	default:
+		t.text(ja.StaleButton)
+	}
+}
+
+func (t *turn) why(r OfferRef) {
+	if len(r.Reasons) == 0 {
+		t.text(jaTask.WhyTitle + "\n・" + r.Title)
+		return
+	}
+	t.text(jaTask.WhyTitle + "\n・" + strings.Join(r.Reasons, "\n・"))
+}
+
+func (t *turn) askCancel(r OfferRef) {
+	if r.State != OfferAccepted && r.State != OfferWaitlisted {
+		t.text(jaTask.NothingToCancel)
+		return
+	}
+	t.conv.Step, t.conv.CancelTask = StepCancelTask, r.TaskID
+	t.text(fmt.Sprintf(jaTask.CancelAsk, r.Title, t.span(r)),
+		Choice{Label: jaTask.CancelButton, Data: "task:cancelyes:" + r.TaskID},
+		Choice{Label: jaTask.KeepButton, Data: "task:keep:" + r.TaskID})
+}
+
+// answerCancelTask reads the confirmation of a cancellation typed as text.
+func (t *turn) answerCancelTask() {
+	id := t.conv.CancelTask
+	ref, i := findRef(t.conv.Offers, id)
+	if i < 0 {
+		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+		t.text(jaTask.NothingToCancel)
+		return
+	}
+	k := key(t.in.Text)
+	yes, ok := jtext.YesNo(t.in.Text)
+	if cancelTaskWords[k] {
+		yes, ok = true, true
+	}
+	if !ok {
+		t.askCancel(ref)
+		return
+	}
+	t.conv.Step, t.conv.CancelTask = StepIdle, ""
+	if !yes {
+		t.text(jaTask.CancelKept)
+		return
+	}
+	t.request = &AnswerRequest{TaskID: id, Op: OpCancel}
+}
+
+// idleText reads free text from a registered person between
+// conversations: answers to offers, cancellations and 「なぜ私に？」.
+func (t *turn) idleText() {
+	k := key(t.in.Text)
+	pending, upcoming := t.pending(), t.upcoming()
+	yes, isAnswer := jtext.YesNo(t.in.Text)
+	switch {
+	case cancelTaskWords[k], isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0:
+		t.chooseCancel(upcoming)
+	case whyWords[k]:
+		if len(pending) == 0 {
+			t.text(jaTask.WhyNone)
+			return
+		}
+		t.why(pending[len(pending)-1])
+	case isAnswer && len(pending) == 0:
+		t.text(jaTask.NoPending)
+		t.menu()
+	case isAnswer:
+		op, which := OpAccept, jaTask.WhichAccept
+		if !yes {
+			op, which = OpDecline, jaTask.WhichDecline
+		}
+		if len(pending) == 1 {
+			t.request = &AnswerRequest{TaskID: pending[0].TaskID, Op: op}
+			return
+		}
+		var ch []Choice
+		for _, r := range pending {
+			ch = append(ch, Choice{Label: choiceLabel(r, t.loc()), Data: "offer:" + string(op) + ":" + r.TaskID})
+		}
+		t.text(which, limitChoices(ch)...)
+	default:
+		t.text(ja.NotUnderstood)
+		t.menu()
+	}
+}
+
+func (t *turn) chooseCancel(upcoming []OfferRef) {
+	switch len(upcoming) {
+	case 0:
+		t.text(jaTask.NothingToCancel)
+	case 1:
+		t.askCancel(upcoming[0])
+	default:
+		var ch []Choice
+		for _, r := range upcoming {
+			ch = append(ch, Choice{Label: choiceLabel(r, t.loc()), Data: "task:cancel:" + r.TaskID})
+		}
+		t.text(jaTask.WhichCancel, limitChoices(ch)...)
+	}
+}
+
+// choiceLabel names a task on a button: its date and the start of its
+// title, within LINE's 20 characters for a quick reply.
+func choiceLabel(r OfferRef, loc *time.Location) string {
+	s := r.Start.In(loc)
+	label := fmt.Sprintf("%d/%d %s", s.Month(), s.Day(), r.Title)
+	if rs := []rune(label); len(rs) > 20 {
+		label = string(rs[:19]) + "…"
+	}
+	return label
+}
+
+// schedule lists the person's upcoming accepted tasks.
+func (t *turn) schedule() {
+	up := t.upcoming()
+	if len(up) == 0 {
+		t.text(jaTask.ScheduleNone)
+		return
+	}
+	lines := []string{jaTask.ScheduleTitle}
+	for _, r := range up {
+		lines = append(lines, fmt.Sprintf(jaTask.ScheduleLine, t.span(r), r.Title, r.Place))
+	}
+	t.text(strings.Join(lines, "\n"))
+}
+
+// Answered turns the outcome of an applied answer into the person's new
+// state and the replies. It is pure, like Converse, and like it reads times
+// in now's location.
+func Answered(now time.Time, res Result, req *AnswerRequest, out Outcome) Result {
+	t := &turn{now: now, conv: res.Conv, out: res.Messages}
+	ref, i := findRef(t.conv.Offers, req.TaskID)
+	if i >= 0 && out.State != "" {
+		t.conv.Offers = append([]OfferRef(nil), t.conv.Offers...)
+		t.conv.Offers[i].State = out.State
+		if out.State == OfferAccepted && out.Changed {
+			t.conv.Offers[i].AcceptedAt = now
+		}
+		ref = t.conv.Offers[i]
+	}
+	if req.Op == OpForget && i >= 0 {
+		t.conv.Offers = append(t.conv.Offers[:i:i], t.conv.Offers[i+1:]...)
+	}
+	if !req.Silent {
+		t.answeredText(req, out, ref)
+	}
+	res.Conv, res.Messages, res.Answer = t.conv, t.out, nil
+	return res
+}
+
+func (t *turn) answeredText(req *AnswerRequest, out Outcome, ref OfferRef) {
+	switch {
+	case out.State == "":
+		t.text(jaTask.NotFound)
+	case out.Changed && out.State == OfferAccepted:
+		t.say(t.acceptedCard(ref, jaTask.AcceptedTitle, jaTask.AcceptedBody))
+	case out.Changed && out.State == OfferWaitlisted:
+		t.text(jaTask.Waitlisted)
+	case out.Changed && out.State == OfferDeclined:
+		t.text(jaTask.Declined)
+	case out.Changed && out.State == OfferCancelled:
+		t.text(jaTask.CancelledByYou)
+	case out.State == OfferAccepted && req.Op == OpAccept:
+		t.text(jaTask.AlreadyAccepted)
+	case out.State == OfferWaitlisted && req.Op == OpAccept:
+		t.text(jaTask.AlreadyWaitlisted)
+	case out.Started:
+		t.text(jaTask.Started)
+	case out.Status != TaskOpen && out.Status != TaskFilled:
+		t.text(jaTask.Closed)
+	case out.State == OfferAccepted && req.Op == OpDecline:
+		t.text(jaTask.AcceptedNoDecline)
+	case out.State == OfferDeclined && req.Op == OpDecline:
+		t.text(jaTask.AlreadyDeclined)
+	case req.Op == OpCancel:
+		t.text(jaTask.NothingToCancel)
+	default:
+		t.text(jaTask.NotFound)
+	}
+}

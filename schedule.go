@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// How often the sweeps run. What is due lives in Redis, so these only set
+// how late something can be, and any number of replicas may run them.
+const (
+	offersEvery  = "@every 1m"
+	dueEvery     = "@every 15s"
+	sweepTimeout = 50 * time.Second
+	// indexRefresh rebuilds the matching index from Redis as a safety net
+	// under the change feed.
+	indexRefresh = 10 * time.Minute
+)
+
+// schedule returns the cron that drives the sweeps, in the service time
+// zone; a sweep still running is skipped rather than stacked, and a panic
+// is logged, not fatal.
+func (a *app) schedule() *cron.Cron {
+	logger := cronLogger{a.log}
+	c := cron.New(
+		cron.WithLocation(a.cfg.Location),
+		cron.WithLogger(logger),
+		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)),
+	)
+	add := func(spec, name string, run func(context.Context) error) {
+		if _, err := c.AddFunc(spec, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), sweepTimeout)
+			defer cancel()
+			if err := run(ctx); err != nil {
+				a.log.Warn("sweep failed", "job", name, "err", err)
+			}
+		}); err != nil {
+			panic(err) // the specs are constants
+		}
+	}
+	add(offersEvery, "offers", func(ctx context.Context) error { _, err := a.bot.RunOffers(ctx); return err })
+	add(dueEvery, "reminders", func(ctx context.Context) error { _, err := a.bot.RunDue(ctx); return err })
+	return c
+}
+
+// cronLogger writes cron's own messages through slog.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+}
