@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -28,12 +29,36 @@ type service struct {
 	redisURL string
 }
 
-func bootService(t *testing.T) *service {
+// testRedisURL is the Redis a test's services share: embedded, or with
+// REDIS_URL database 14 of that server, flushed first so that people left by
+// earlier tests are not matched to this test's tasks.
+func testRedisURL(t *testing.T) string {
 	t.Helper()
-	redisURL := os.Getenv("REDIS_URL")
-	if redisURL == "" {
-		redisURL = "redis://" + miniredis.RunT(t).Addr()
+	u := os.Getenv("REDIS_URL")
+	if u == "" {
+		return "redis://" + miniredis.RunT(t).Addr()
 	}
+	opt, err := goredis.ParseURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.DB = 14
+	c := goredis.NewClient(opt)
+	defer c.Close()
+	if err := c.FlushDB(context.Background()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	pu, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pu.Path = "/14"
+	return pu.String()
+}
+
+func bootService(t *testing.T, extraEnv ...string) *service {
+	t.Helper()
+	redisURL := testRedisURL(t)
 	secret, token, admin := randomHex(16), randomHex(16), randomHex(16)
 	sim := linesim.New(linesim.Options{ChannelSecret: secret, AccessToken: token})
 	api := httptest.NewServer(sim.APIHandler())
@@ -47,6 +72,10 @@ func bootService(t *testing.T) *service {
 		"LINE_CHANNEL_ACCESS_TOKEN": token,
 		"LINE_API_BASE_URL":         api.URL,
 		"LOG_LEVEL":                 "warn",
+		"QUIET_HOURS":               "",
+	}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		env[extraEnv[i]] = extraEnv[i+1]
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc, done := make(chan string, 1), make(chan int, 1)

@@ -11,13 +11,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/alicebob/miniredis/v2"
 
 	redisadapter "tsunagu/adapters/redis"
 	"tsunagu/bot"
@@ -28,10 +25,7 @@ import (
 // workers, so a test can drive their webhooks directly.
 func replicas(t *testing.T, n int, secret string) []*app {
 	t.Helper()
-	url := os.Getenv("REDIS_URL")
-	if url == "" {
-		url = "redis://" + miniredis.RunT(t).Addr()
-	}
+	url := testRedisURL(t)
 	var apps []*app
 	for range n {
 		a, err := newApp(context.Background(), config.Config{

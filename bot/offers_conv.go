@@ -131,6 +131,8 @@ func (t *turn) offered() {
 		t.conv.Offers = append(t.conv.Offers[:i:i], t.conv.Offers[i+1:]...)
 	}
 	t.conv.Offers = keepRefs(append(t.conv.Offers, *ref), t.now)
+	t.p.Counters.Offers++
+	t.changed = true
 	t.say(t.offerCard(*ref))
 }
 
@@ -373,6 +375,16 @@ func Answered(now time.Time, res Result, req *AnswerRequest, out Outcome) Result
 			t.conv.Offers[i].AcceptedAt = now
 		}
 		ref = t.conv.Offers[i]
+	}
+	if p := res.Profile; p != nil && out.Changed {
+		switch out.State {
+		case OfferAccepted:
+			p.Counters.Accepts++
+		case OfferDeclined:
+			p.Counters.Declines++
+		case OfferCancelled:
+			p.Counters.Cancellations++
+		}
 	}
 	if req.Op == OpForget && i >= 0 {
 		t.conv.Offers = append(t.conv.Offers[:i:i], t.conv.Offers[i+1:]...)

@@ -51,11 +51,14 @@ type Profile struct {
 
 // Counters are the person's history with offers, used for fair ranking.
 type Counters struct {
-	Offers    int `json:"offers"`
-	Accepts   int `json:"accepts"`
-	Declines  int `json:"declines"`
-	NoShows   int `json:"no_shows"`
-	Completed int `json:"completed"`
+	Offers   int `json:"offers"`
+	Accepts  int `json:"accepts"`
+	Declines int `json:"declines"`
+	NoShows  int `json:"no_shows"`
+	// Cancellations are accepted places given up before the day; they
+	// lower the ranking gently, never exclude.
+	Cancellations int `json:"cancellations"`
+	Completed     int `json:"completed"`
 }
 
 // Platform returns the platform prefix of a profile ID ("line", "slack"), or

@@ -60,7 +60,7 @@ func (p Person) Eligible() bool {
 // FromProfile fills the Person facts a profile holds. A profile keeps no
 // 30-day or this-week counts, so RecentOffers, RecentAssignments and
 // AssignedThisWeek stay zero for the caller to fill from the offer store;
-// no-shows stand in for cancellations.
+// no-shows count as cancellations.
 func FromProfile(p *bot.Profile) Person {
 	return Person{
 		ID:            p.ID,
@@ -70,7 +70,7 @@ func FromProfile(p *bot.Profile) Person {
 		Skills:        append([]string(nil), p.Skills...),
 		Availability:  p.Availability,
 		WeeklyLimit:   p.WeeklyLimit,
-		Cancellations: p.Counters.NoShows,
+		Cancellations: p.Counters.NoShows + p.Counters.Cancellations,
 		Completed:     p.Counters.Completed,
 	}
 }
