@@ -18,6 +18,7 @@ import (
 
 	redisadapter "tsunagu/adapters/redis"
 	"tsunagu/bot"
+	"tsunagu/bot/avail"
 	"tsunagu/config"
 )
 
@@ -34,6 +35,7 @@ func replicas(t *testing.T, n int, secret string) []*app {
 			LINEChannelSecret:      secret,
 			LINEChannelAccessToken: "token",
 			LINEAPIBaseURL:         "http://127.0.0.1:1",
+			Location:               tokyo(t),
 		}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			t.Fatal(err)
@@ -138,4 +140,147 @@ func TestReplicasDoNotLoseOnePersonsAnswers(t *testing.T) {
 	if !snap.Seen || snap.Version != before+1 || snap.Conv.Step != bot.StepAvailability {
 		t.Fatalf("duplicate delivery: seen %v version %d (want %d) step %q", snap.Seen, snap.Version, before+1, snap.Conv.Step)
 	}
+}
+
+// TestTwoHundredAcceptsForThreePlaces offers one task to 200 people and has
+// them all tap 「引き受ける」 at once, spread over three replicas sharing one
+// Redis: exactly three are accepted, the 197 others are told they are on
+// the waitlist, and nobody is told twice.
+func TestTwoHundredAcceptsForThreePlaces(t *testing.T) {
+	const secret = "race-secret"
+	const people = 200
+	apps := replicas(t, 3, secret)
+	ctx := context.Background()
+	store := redisadapter.NewStore(apps[0].rdb)
+	week, err := avail.Parse("いつでも")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	users := make([]string, people)
+	for i := range users {
+		users[i] = fmt.Sprintf("U%032d", i)
+		p := &bot.Profile{ID: "line:" + users[i], Name: fmt.Sprintf("参加者%d", i), Area: "setagaya",
+			Skills: []string{"grading"}, Availability: week, WeeklyLimit: 5, ConsentedAt: &now,
+			Status: bot.StatusActive, CreatedAt: now, UpdatedAt: now}
+		if err := store.CreateProfile(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := apps[0]
+	if err := a.index.rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a.bot.WaveFactor = people // one wave reaches everyone
+	day := now.In(tokyo(t)).AddDate(0, 0, 3)
+	start := time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, tokyo(t))
+	task, err := a.bot.CreateTask(ctx, &bot.Task{Title: "採点", Skills: []string{"grading"}, Area: "setagaya",
+		Start: start, End: start.Add(2 * time.Hour), Headcount: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hand the offers to the people's conversations, as the outbox worker
+	// does; the cards themselves cannot be sent (there is no LINE here)
+	// and wait for a retry.
+	for {
+		n, err := a.worker.ProcessOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	v, err := a.bot.FindTask(ctx, task.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Offered) != people {
+		t.Fatalf("offered %d people, want %d", len(v.Offered), people)
+	}
+	before := outboxTexts(t, a)
+
+	var wg sync.WaitGroup
+	for i, u := range users {
+		req := lineEvent(t, secret, fmt.Sprintf("accept-%03d", i), u, "postback", "offer:accept:"+task.ID)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			post(t, apps[i%3], req)
+		}()
+	}
+	wg.Wait()
+
+	v, err = a.bot.FindTask(ctx, task.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Accepted) != 3 || len(v.Waitlist) != people-3 || v.Status != bot.TaskFilled {
+		t.Fatalf("accepted %d, waitlisted %d, status %s; want 3, %d, filled", len(v.Accepted), len(v.Waitlist), v.Status, people-3)
+	}
+	told := map[string][]string{}
+	for to, texts := range outboxTexts(t, a) {
+		told[to] = texts[len(before[to]):]
+	}
+	accepted, waitlisted := 0, 0
+	for _, u := range users {
+		got := told["line:"+u]
+		if len(got) != 1 {
+			t.Fatalf("%s was told %d things: %q", u, len(got), got)
+		}
+		switch {
+		case strings.Contains(got[0], "お引き受けありがとうございます"):
+			accepted++
+		case strings.Contains(got[0], "キャンセル待ち"):
+			waitlisted++
+		default:
+			t.Fatalf("%s was told %q", u, got[0])
+		}
+	}
+	if accepted != 3 || waitlisted != people-3 {
+		t.Fatalf("told accepted %d, waitlisted %d", accepted, waitlisted)
+	}
+	if n := len(told[bot.CoordinatorID]); n != 1 {
+		t.Fatalf("coordinators told %d times that the task filled: %q", n, told[bot.CoordinatorID])
+	}
+}
+
+// outboxTexts reads every outbox stream and returns, per recipient, the
+// text of each entry in order (a card's title and body count as its text).
+func outboxTexts(t *testing.T, a *app) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for sh := 0; sh < redisadapter.Shards; sh++ {
+		msgs, err := a.rdb.XRange(context.Background(), fmt.Sprintf("{ts:%02d}:outbox", sh), "-", "+").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range msgs {
+			var o bot.Outgoing
+			if err := json.Unmarshal([]byte(m.Values["out"].(string)), &o); err != nil {
+				t.Fatal(err)
+			}
+			if o.Kind != bot.OutMessages {
+				continue
+			}
+			var b strings.Builder
+			for _, msg := range o.Messages {
+				b.WriteString(msg.Text)
+				if msg.Card != nil {
+					b.WriteString(msg.Card.Title + msg.Card.Body)
+				}
+			}
+			out[o.To] = append(out[o.To], b.String())
+		}
+	}
+	return out
+}
+
+func tokyo(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }
