@@ -107,7 +107,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
 for i = 10, #ARGV do
   redis.call('XADD', KEYS[4], '*', 'out', ARGV[i], 'attempt', 0)
 end
-redis.call('PUBLISH', '`+ProfilesChannel+`', ARGV[6])
+redis.call('PUBLISH', '` + ProfilesChannel + `', ARGV[6])
 return {1, ver}
 `)
 
@@ -177,7 +177,7 @@ if redis.call('HEXISTS', KEYS[1], 'profile') == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'profile', ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'ver', 1)
 redis.call('SADD', KEYS[2], ARGV[2])
-redis.call('PUBLISH', '`+ProfilesChannel+`', ARGV[2])
+redis.call('PUBLISH', '` + ProfilesChannel + `', ARGV[2])
 return 1
 `)
 

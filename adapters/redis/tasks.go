@@ -77,7 +77,7 @@ func decodeTask(b []byte) (*bot.Task, error) {
 // createTaskScript stores a task unless its ID exists.
 //
 // KEYS: task, tasks, due offers, due. ARGV: task JSON, headcount, start ms,
-// task ID, first wave ms, check ms, check entry JSON ('' for none).
+// task ID, first wave ms, check ms, check entry JSON (empty for none).
 var createTaskScript = goredis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'task', ARGV[1], 'status', 'open', 'acc', 0, 'head', ARGV[2], 'start', ARGV[3])
