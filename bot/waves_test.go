@@ -1,0 +1,308 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	goredis "github.com/redis/go-redis/v9"
+
+	redisadapter "tsunagu/adapters/redis"
+	"tsunagu/bot"
+	"tsunagu/bot/avail"
+	"tsunagu/config"
+	"tsunagu/matching"
+)
+
+// world is a Bot on embedded Redis with a clock the test moves.
+type world struct {
+	t      *testing.T
+	b      *bot.Bot
+	ix     *matching.Index
+	store  *redisadapter.Store
+	outbox *redisadapter.Outbox
+	clock  time.Time
+	ids    int
+}
+
+// indexMatcher is the bot.Matcher of the service, without the Redis feed.
+type indexMatcher struct{ ix *matching.Index }
+
+func (m indexMatcher) Candidates(t *bot.Task, exclude func(string) bool, limit int) []bot.Candidate {
+	var out []bot.Candidate
+	for _, c := range m.ix.Match(matching.Task{ID: t.ID, Skills: t.Skills, Area: t.Area, Remote: t.Remote, Start: t.Start, End: t.End}, exclude, limit) {
+		out = append(out, bot.Candidate{ID: c.ID, Reasons: c.Reasons})
+	}
+	return out
+}
+
+func newWorld(t *testing.T, clock time.Time, quiet string) *world {
+	t.Helper()
+	c := goredis.NewClient(&goredis.Options{Addr: miniredis.RunT(t).Addr()})
+	t.Cleanup(func() { c.Close() })
+	file, err := config.DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var skills []bot.Skill
+	for _, s := range file.Skills {
+		skills = append(skills, bot.Skill{ID: s.ID, LabelJA: s.LabelJA, LabelEN: s.LabelEN, Synonyms: s.Synonyms})
+	}
+	var areas []bot.Area
+	for _, a := range file.Areas {
+		areas = append(areas, bot.Area{ID: a.ID, LabelJA: a.LabelJA, LabelEN: a.LabelEN, Synonyms: a.Synonyms})
+	}
+	cat, err := bot.NewCatalog(skills, areas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qh, err := config.ParseQuietHours(quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &world{t: t, clock: clock, ix: matching.NewIndex(clock.Location()),
+		store: redisadapter.NewStore(c), outbox: redisadapter.NewOutbox(c)}
+	if err := w.outbox.EnsureGroups(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.b = &bot.Bot{
+		Store: w.store, Catalog: cat, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:   func() time.Time { return w.clock },
+		NewID: func() string { w.ids++; return fmt.Sprintf("id%04d", w.ids) },
+		Tasks: redisadapter.NewTasks(c), Matcher: indexMatcher{w.ix}, Outbox: w.outbox,
+		Location: clock.Location(), Quiet: qh,
+	}
+	return w
+}
+
+// people registers n active graders in Setagaya, free on weekdays 9–18.
+func (w *world) people(n int) []string {
+	w.t.Helper()
+	week, err := avail.Parse("平日 9時〜18時")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var ids []string
+	for i := range n {
+		p := &bot.Profile{ID: fmt.Sprintf("line:U%04d", i), Name: fmt.Sprintf("人%d", i), Area: "setagaya",
+			Skills: []string{"grading"}, Availability: week, WeeklyLimit: 3, ConsentedAt: &w.clock,
+			Status: bot.StatusActive, CreatedAt: w.clock, UpdatedAt: w.clock}
+		if err := w.store.CreateProfile(context.Background(), p); err != nil {
+			w.t.Fatal(err)
+		}
+		w.ix.Upsert(matching.FromProfile(p))
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
+// deliver plays the outbox worker: events go to the bot, messages are
+// returned by recipient.
+func (w *world) deliver() map[string][]bot.Message {
+	w.t.Helper()
+	ctx := context.Background()
+	got := map[string][]bot.Message{}
+	for {
+		ds, err := w.outbox.Read(ctx, "test", 100)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if len(ds) == 0 {
+			return got
+		}
+		for _, d := range ds {
+			if d.Out.Kind == bot.OutEvent {
+				if err := w.b.Handle(ctx, *d.Out.Event); err != nil {
+					w.t.Fatal(err)
+				}
+			} else {
+				got[d.Out.To] = append(got[d.Out.To], d.Out.Messages...)
+			}
+			if err := w.outbox.Ack(ctx, d); err != nil {
+				w.t.Fatal(err)
+			}
+		}
+	}
+}
+
+func (w *world) task(id string) *bot.TaskView {
+	w.t.Helper()
+	v, err := w.b.FindTask(context.Background(), id)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return v
+}
+
+func (w *world) sweep() bot.SweepSummary {
+	w.t.Helper()
+	sum, err := w.b.RunOffers(context.Background())
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return sum
+}
+
+func tokyo(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// TestWavesFollowExpiryAndDeclines moves the clock through a task's life:
+// each wave asks headcount × 3 people, the next goes when offers expire or
+// are declined, none goes during quiet hours or after the start.
+func TestWavesFollowExpiryAndDeclines(t *testing.T) {
+	loc := tokyo(t)
+	monday := time.Date(2026, 11, 30, 9, 0, 0, 0, loc)
+	w := newWorld(t, monday, "21:00-08:00")
+	w.people(12)
+	ctx := context.Background()
+	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc) // Thursday
+	task, err := w.b.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
+		Start: start, End: start.Add(2 * time.Hour), Headcount: 1, OfferTTL: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := w.task(task.ID).Offered
+	if len(first) != 3 {
+		t.Fatalf("first wave offered %v, want 3 people", first)
+	}
+	cards := w.deliver()
+	for _, id := range first {
+		if len(cards[id]) != 1 || cards[id][0].Card == nil || !strings.Contains(cards[id][0].Card.Fields[0].Value, "12月3日(木) 10:00〜12:00") {
+			t.Fatalf("offer card to %s: %+v", id, cards[id])
+		}
+	}
+
+	if sum := w.sweep(); sum.Offered != 0 {
+		t.Fatalf("a sweep before expiry offered %d", sum.Offered)
+	}
+	w.clock = monday.Add(59 * time.Minute)
+	if sum := w.sweep(); sum.Offered != 0 {
+		t.Fatalf("a sweep a minute before expiry offered %d", sum.Offered)
+	}
+	w.clock = monday.Add(time.Hour)
+	if sum := w.sweep(); sum.Offered != 3 {
+		t.Fatalf("the sweep at expiry offered %d, want the next 3", sum.Offered)
+	}
+	v := w.task(task.ID)
+	if len(v.Expired) != 3 || len(v.Offered) != 3 {
+		t.Fatalf("after expiry: expired %v offered %v", v.Expired, v.Offered)
+	}
+	for _, id := range v.Offered {
+		for _, old := range first {
+			if id == old {
+				t.Fatalf("%s was offered twice", id)
+			}
+		}
+	}
+	w.deliver()
+
+	// A decline brings the next person at once, without waiting for the
+	// hour to pass.
+	decliner := v.Offered[0]
+	if err := w.b.Handle(ctx, bot.Inbound{ID: "decline-1", Kind: bot.EventPostback, ProfileID: decliner, Data: "offer:decline:" + task.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.deliver()[decliner]; len(got) != 1 || !strings.Contains(got[0].Text, "承知しました") {
+		t.Fatalf("decline answer: %+v", got)
+	}
+	if sum := w.sweep(); sum.Offered != 1 {
+		t.Fatalf("after a decline the sweep offered %d, want 1", sum.Offered)
+	}
+	w.deliver()
+
+	// Offers lapsing at 21:30 wait for the morning.
+	w.clock = time.Date(2026, 11, 30, 21, 30, 0, 0, loc)
+	if sum := w.sweep(); sum.Offered != 0 {
+		t.Fatalf("a sweep in quiet hours offered %d", sum.Offered)
+	}
+	w.clock = time.Date(2026, 12, 1, 7, 59, 0, 0, loc)
+	if sum := w.sweep(); sum.Tasks != 0 {
+		t.Fatalf("the task came due before the quiet hours ended: %+v", sum)
+	}
+	w.clock = time.Date(2026, 12, 1, 8, 0, 0, 0, loc)
+	if sum := w.sweep(); sum.Offered != 3 {
+		t.Fatalf("the morning sweep offered %d, want 3", sum.Offered)
+	}
+	w.deliver()
+
+	// Once the task has started nobody more is asked.
+	w.clock = start.Add(time.Minute)
+	if sum := w.sweep(); sum.Offered != 0 {
+		t.Fatalf("a sweep after the start offered %d", sum.Offered)
+	}
+	w.clock = start.Add(time.Hour)
+	if sum := w.sweep(); sum.Tasks != 0 {
+		t.Fatalf("a started task stayed on the sweep: %+v", sum)
+	}
+}
+
+// TestAcceptedPeopleAreReminded checks the reminders of an accepted task:
+// at 18:00 the evening before and two hours before, each once, and none
+// after a cancellation.
+func TestAcceptedPeopleAreReminded(t *testing.T) {
+	loc := tokyo(t)
+	w := newWorld(t, time.Date(2026, 11, 30, 9, 0, 0, 0, loc), "")
+	w.people(2)
+	ctx := context.Background()
+	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
+	task, err := w.b.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
+		Start: start, End: start.Add(2 * time.Hour), Headcount: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.deliver()
+	ids := w.task(task.ID).Offered
+	for i, id := range ids {
+		if err := w.b.Handle(ctx, bot.Inbound{ID: fmt.Sprintf("yes-%d", i), Kind: bot.EventText, ProfileID: id, Text: "はい"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.deliver()
+	// The second person gives the place up.
+	for i, text := range []string{"キャンセル", "はい"} {
+		if err := w.b.Handle(ctx, bot.Inbound{ID: fmt.Sprintf("cancel-%d", i), Kind: bot.EventText, ProfileID: ids[1], Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.deliver()
+
+	due := func(at time.Time) map[string][]bot.Message {
+		t.Helper()
+		w.clock = at
+		if _, err := w.b.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return w.deliver()
+	}
+	// 24 hours before the start the task is short (1 of 2): the
+	// coordinators are told, and nobody else hears anything yet.
+	got := due(time.Date(2026, 12, 2, 17, 59, 0, 0, loc))
+	if len(got) != 1 || len(got[bot.CoordinatorID]) != 1 || !strings.Contains(got[bot.CoordinatorID][0].Text, "2名の募集に対して1名") {
+		t.Fatalf("before 18:00: %+v", got)
+	}
+	got = due(time.Date(2026, 12, 2, 18, 0, 0, 0, loc))
+	if len(got[ids[0]]) != 1 || !strings.Contains(got[ids[0]][0].Card.Body, "明日のお仕事") || len(got[ids[1]]) != 0 {
+		t.Fatalf("evening reminders: %+v", got)
+	}
+	if got := due(time.Date(2026, 12, 2, 18, 1, 0, 0, loc)); len(got) != 0 {
+		t.Fatalf("an evening reminder came twice: %+v", got)
+	}
+	got = due(time.Date(2026, 12, 3, 8, 0, 0, 0, loc))
+	if len(got[ids[0]]) != 1 || !strings.Contains(got[ids[0]][0].Card.Body, "2時間前") || len(got[ids[1]]) != 0 {
+		t.Fatalf("two-hours-before reminders: %+v", got)
+	}
+	if got := due(time.Date(2026, 12, 3, 9, 0, 0, 0, loc)); len(got) != 0 {
+		t.Fatalf("late messages: %+v", got)
+	}
+}
