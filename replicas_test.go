@@ -284,3 +284,63 @@ func tokyo(t *testing.T) *time.Location {
 	}
 	return loc
 }
+
+// TestMatchIndexFollowsOtherReplicas registers a person through one replica
+// and finds them in another replica's matching index, then sees them leave
+// it when they pause: changes are published and applied, never scanned.
+func TestMatchIndexFollowsOtherReplicas(t *testing.T) {
+	const secret = "feed-secret"
+	apps := replicas(t, 2, secret)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		apps[1].index.run(ctx, time.Hour)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+
+	// The feed is subscribed once the first rebuild happened; wait for it.
+	waitUntil(t, "the feed's subscription", func() bool { return subscribed(t, apps[1]) })
+
+	user := "U" + randomHex(16)
+	seq := 0
+	next := func() string { seq++; return fmt.Sprintf("%s-%03d", user, seq) }
+	for _, ev := range [][2]string{
+		{"follow", ""}, {"postback", "consent:yes"}, {"message", "佐藤"}, {"message", "世田谷"},
+		{"message", "採点"}, {"postback", "skill:done"}, {"message", "平日 9時〜18時"}, {"message", "2件"}, {"postback", "confirm:yes"},
+	} {
+		post(t, apps[0], lineEvent(t, secret, next(), user, ev[0], ev[1]))
+	}
+	loc := tokyo(t)
+	day := time.Now().In(loc).AddDate(0, 0, 3)
+	for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
+		day = day.AddDate(0, 0, 1)
+	}
+	start := time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, loc)
+	task := &bot.Task{ID: "t1", Skills: []string{"grading"}, Area: "setagaya", Start: start, End: start.Add(time.Hour)}
+	found := func() bool { return len(apps[1].index.Candidates(task, nil, 10)) == 1 }
+	waitUntil(t, "the registered person in the other replica's index", found)
+
+	post(t, apps[0], lineEvent(t, secret, next(), user, "message", "休止"))
+	waitUntil(t, "the paused person gone from the other replica's index", func() bool { return !found() })
+}
+
+// subscribed reports whether some client listens to the profile feed.
+func subscribed(t *testing.T, a *app) bool {
+	n, err := a.rdb.PubSubNumSub(context.Background(), redisadapter.ProfilesChannel).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n[redisadapter.ProfilesChannel] > 0
+}
+
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

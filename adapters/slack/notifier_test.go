@@ -1,0 +1,99 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tsunagu/bot"
+)
+
+// fakeAPI answers chat.postMessage with the given status and body, and
+// records what was posted.
+type fakeAPI struct {
+	mu     sync.Mutex
+	posted []map[string]string
+	status int
+	body   string
+	header http.Header
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/chat.postMessage" {
+		http.NotFound(w, r)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	f.mu.Lock()
+	f.posted = append(f.posted, map[string]string{
+		"channel": r.Form.Get("channel"), "text": r.Form.Get("text"), "auth": r.Header.Get("Authorization") + r.Form.Get("token"),
+	})
+	status, body := f.status, f.body
+	for k, v := range f.header {
+		w.Header()[k] = v
+	}
+	f.mu.Unlock()
+	if status == 0 {
+		status, body = http.StatusOK, `{"ok":true,"channel":"C1","ts":"1.2"}`
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+func notice(text string) bot.Outgoing {
+	return bot.Outgoing{ID: "n1", To: bot.CoordinatorID, Messages: []bot.Message{{Text: text}}}
+}
+
+func TestNoticeIsPostedToTheCoordinatorChannel(t *testing.T) {
+	f := &fakeAPI{}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	n := NewNotifier(srv.URL+"/", "xoxb-test", "CCOORD", srv.Client())
+	if err := n.Send(context.Background(), notice("【定員到達】採点"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.posted) != 1 || f.posted[0]["channel"] != "CCOORD" || f.posted[0]["text"] != "【定員到達】採点" ||
+		!strings.Contains(f.posted[0]["auth"], "xoxb-test") {
+		t.Fatalf("posted %v", f.posted)
+	}
+}
+
+func TestNoticeFailuresAreClassified(t *testing.T) {
+	cases := []struct {
+		name       string
+		status     int
+		body       string
+		header     http.Header
+		permanent  bool
+		retryAfter time.Duration
+	}{
+		{"rate limited", http.StatusTooManyRequests, `{"ok":false,"error":"ratelimited"}`, http.Header{"Retry-After": {"7"}}, false, 7 * time.Second},
+		{"server error", http.StatusInternalServerError, `oops`, nil, false, 0},
+		{"channel not found", http.StatusOK, `{"ok":false,"error":"channel_not_found"}`, nil, true, 0},
+		{"bad token", http.StatusOK, `{"ok":false,"error":"invalid_auth"}`, nil, true, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := &fakeAPI{status: c.status, body: c.body, header: c.header}
+			srv := httptest.NewServer(f)
+			defer srv.Close()
+			err := NewNotifier(srv.URL+"/", "xoxb-test", "CCOORD", srv.Client()).Send(context.Background(), notice("x"), 0)
+			var se *bot.SendError
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v is not a SendError", err)
+			}
+			if se.Permanent != c.permanent || se.RetryAfter != c.retryAfter {
+				t.Fatalf("permanent %v retry after %v, want %v %v (%v)", se.Permanent, se.RetryAfter, c.permanent, c.retryAfter, err)
+			}
+		})
+	}
+}
