@@ -680,7 +680,7 @@ func (t *turn) command(cmd command) {
 		t.p.Skills = t.conv.PrevSkills
 		t.changed = true
 	}
-	t.conv.Step, t.conv.Editing, t.conv.Return, t.conv.PrevSkills = StepIdle, false, StepIdle, nil
+	t.conv.Step, t.conv.Editing, t.conv.Return, t.conv.PrevSkills, t.conv.CancelTask = StepIdle, false, StepIdle, nil, ""
 	switch cmd {
 	case cmdMenu:
 		t.menu()

@@ -130,8 +130,13 @@ func (t *turn) offered() {
 	} else if i >= 0 {
 		t.conv.Offers = append(t.conv.Offers[:i:i], t.conv.Offers[i+1:]...)
 	}
-	t.conv.Offers = keepRefs(append(t.conv.Offers, *ref), t.now)
+	t.conv.Offers = keepRefs(append(t.conv.Offers[:len(t.conv.Offers):len(t.conv.Offers)], *ref), t.now)
 	t.p.Counters.Offers++
+	if t.conv.Step == StepCancelTask {
+		// The card is now the last thing on screen: a 「はい」 next answers
+		// it, not the cancellation asked before.
+		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+	}
 	t.changed = true
 	t.say(t.offerCard(*ref))
 }
@@ -204,6 +209,8 @@ func (t *turn) taskCancelled() {
 	default:
 		return
 	}
+	// Copy before writing: Converse must not touch its caller's state.
+	t.conv.Offers = append([]OfferRef(nil), t.conv.Offers...)
 	t.conv.Offers[i].State = OfferCancelled
 	if t.conv.Step == StepCancelTask && t.conv.CancelTask == r.TaskID {
 		t.conv.Step, t.conv.CancelTask = StepIdle, ""

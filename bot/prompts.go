@@ -74,6 +74,13 @@ func (t *turn) prompt() {
 				{Label: ja.DeleteNo, Data: "delete:no"},
 			},
 		}})
+	case StepCancelTask:
+		if ref, i := findRef(t.conv.Offers, t.conv.CancelTask); i >= 0 {
+			t.askCancel(ref)
+			return
+		}
+		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+		t.menu()
 	default:
 		t.menu()
 	}

@@ -1,0 +1,1103 @@
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The offer tests run on Monday 2026-11-30 10:00 in Tokyo: Converse reads
+// times in now's location, so now carries the service time zone.
+
+func offerTokyo(t testing.TB) *time.Location {
+	t.Helper()
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatalf("load Asia/Tokyo: %v", err)
+	}
+	return tokyo
+}
+
+// offerClock is the fixed time and the fixtures built on it.
+type offerClock struct {
+	loc *time.Location
+	now time.Time
+}
+
+func newOfferClock(t testing.TB) offerClock {
+	tokyo := offerTokyo(t)
+	return offerClock{loc: tokyo, now: time.Date(2026, 11, 30, 10, 0, 0, 0, tokyo)}
+}
+
+// at is a wall-clock time in Tokyo.
+func (c offerClock) at(month time.Month, day, hour, minute int) time.Time {
+	return time.Date(2026, month, day, hour, minute, 0, 0, c.loc)
+}
+
+// ref is an offer of a task starting at start and lasting hours, offered a
+// day before now.
+func (c offerClock) ref(id, title string, start time.Time, hours int, state OfferState) OfferRef {
+	r := OfferRef{
+		TaskID: id, Title: title, Place: "世田谷区",
+		Start: start, End: start.Add(time.Duration(hours) * time.Hour),
+		Reasons: []string{"採点ができる方を探しています", "世田谷区にお住まいです"},
+		State:   state, At: c.now.Add(-24 * time.Hour),
+	}
+	if state == OfferAccepted {
+		r.AcceptedAt = c.now.Add(-23 * time.Hour)
+	}
+	return r
+}
+
+// Fixture tasks: T1 and T2 are offers awaiting an answer, A1 and A2 accepted
+// places; T1 and A1 are the soonest.
+func (c offerClock) t1() OfferRef {
+	return c.ref("T1", "テストの採点", c.at(12, 1, 8, 0), 2, OfferOffered)
+}
+func (c offerClock) t2() OfferRef {
+	return c.ref("T2", "名簿のパソコン入力", c.at(12, 3, 13, 0), 3, OfferOffered)
+}
+func (c offerClock) a1() OfferRef {
+	return c.ref("A1", "子ども食堂の保育補助", c.at(12, 2, 9, 0), 3, OfferAccepted)
+}
+func (c offerClock) a2() OfferRef {
+	return c.ref("A2", "Zoom配信のお手伝い", c.at(12, 5, 14, 0), 2, OfferAccepted)
+}
+
+// offerPerson is a registered person in the given status.
+func offerPerson(status Status) *Profile {
+	consented := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	p := &Profile{ID: "line:U0042", Name: "山田 花子", Area: "setagaya", Skills: []string{"grading", "pc_input"},
+		WeeklyLimit: 2, ConsentedAt: &consented, Status: status, CreatedAt: consented, UpdatedAt: consented}
+	p.Availability.Set(0, 18, 24)
+	return p
+}
+
+func textIn(s string) Inbound {
+	return Inbound{ID: "ev1", Kind: EventText, ProfileID: "line:U0042", Text: s}
+}
+func tapIn(d string) Inbound {
+	return Inbound{ID: "ev1", Kind: EventPostback, ProfileID: "line:U0042", Data: d}
+}
+
+func offers(refs ...OfferRef) Conversation { return Conversation{Offers: refs} }
+
+// cloneConv deep-copies a conversation's offers so a test can tell whether
+// Converse wrote into its input.
+func cloneConv(c Conversation) Conversation {
+	c.Offers = append([]OfferRef(nil), c.Offers...)
+	return c
+}
+
+func refIDs(refs []OfferRef) []string {
+	var ids []string
+	for _, r := range refs {
+		ids = append(ids, r.TaskID)
+	}
+	return ids
+}
+
+func choiceData(ch []Choice) []string {
+	var out []string
+	for _, c := range ch {
+		out = append(out, c.Data)
+	}
+	return out
+}
+
+func fieldOf(c *Card, label string) (string, bool) {
+	for _, f := range c.Fields {
+		if f.Label == label {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+func stateOf(t *testing.T, c Conversation, id string) OfferRef {
+	t.Helper()
+	r, i := findRef(c.Offers, id)
+	if i < 0 {
+		t.Fatalf("no ref %s in %v", id, refIDs(c.Offers))
+	}
+	return r
+}
+
+func isMenu(m Message) bool { return m.Card != nil && m.Card.Title == ja.MenuTitle }
+
+func TestOfferEvent(t *testing.T) {
+	c := newOfferClock(t)
+	offerOf := func(r OfferRef) Inbound {
+		r.At = c.now
+		return Inbound{ID: "offer:T1", Kind: EventOffer, ProfileID: "line:U0042", Offer: &r}
+	}
+	tests := []struct {
+		name  string
+		p     *Profile
+		conv  Conversation
+		in    Inbound
+		check func(t *testing.T, in Inbound, before Conversation, r Result)
+	}{
+		{name: "active person gets the card", p: offerPerson(StatusActive), conv: offers(c.a1()), in: offerOf(c.t1()),
+			check: func(t *testing.T, in Inbound, before Conversation, r Result) {
+				if r.Answer != nil {
+					t.Errorf("answer %+v, want none", r.Answer)
+				}
+				got := stateOf(t, r.Conv, "T1")
+				if !reflect.DeepEqual(got, *in.Offer) {
+					t.Errorf("stored ref %+v, want %+v", got, *in.Offer)
+				}
+				if len(r.Conv.Offers) != 2 {
+					t.Errorf("offers %v, want A1 and T1", refIDs(r.Conv.Offers))
+				}
+				if len(r.Messages) != 1 || r.Messages[0].Card == nil {
+					t.Fatalf("messages %+v, want one card", r.Messages)
+				}
+				card := r.Messages[0].Card
+				if card.Title != "テストの採点" || card.Body != jaTask.OfferBody {
+					t.Errorf("card title %q body %q", card.Title, card.Body)
+				}
+				if v, _ := fieldOf(card, jaTask.FieldWhen); v != "12月1日(火) 8:00〜10:00" {
+					t.Errorf("日時 = %q, want 12月1日(火) 8:00〜10:00", v)
+				}
+				if card.Fields[0].Label != "日時" {
+					t.Errorf("first field %q, want 日時", card.Fields[0].Label)
+				}
+				if v, _ := fieldOf(card, jaTask.FieldPlace); v != "世田谷区" {
+					t.Errorf("場所 = %q", v)
+				}
+				want := []string{"offer:accept:T1", "offer:decline:T1", "offer:why:T1"}
+				if got := choiceData(card.Buttons); !reflect.DeepEqual(got, want) {
+					t.Errorf("buttons %v, want %v", got, want)
+				}
+			}},
+		{name: "promoted offer with organization, reward and deadline", p: offerPerson(StatusActive),
+			in: func() Inbound {
+				r := c.t1()
+				r.Promoted, r.Organization, r.Reward = true, "世田谷第一小学校", "交通費 1,000円"
+				r.ExpiresAt = c.at(11, 30, 20, 0)
+				return offerOf(r)
+			}(),
+			check: func(t *testing.T, in Inbound, before Conversation, r Result) {
+				if len(r.Messages) != 1 || r.Messages[0].Card == nil {
+					t.Fatalf("messages %+v, want one card", r.Messages)
+				}
+				card := r.Messages[0].Card
+				if card.Body != jaTask.PromotedBody {
+					t.Errorf("body %q, want the promoted body", card.Body)
+				}
+				for label, want := range map[string]string{jaTask.FieldOrg: "世田谷第一小学校", jaTask.FieldReward: "交通費 1,000円", jaTask.FieldDeadline: "11月30日 20:00まで"} {
+					if v, ok := fieldOf(card, label); !ok || v != want {
+						t.Errorf("field %s = %q, want %q", label, v, want)
+					}
+				}
+			}},
+		{name: "paused person declines silently", p: offerPerson(StatusPaused), conv: offers(c.a1()), in: offerOf(c.t1()),
+			check: func(t *testing.T, in Inbound, before Conversation, r Result) {
+				if len(r.Messages) != 0 {
+					t.Errorf("messages %+v, want none", r.Messages)
+				}
+				want := &AnswerRequest{TaskID: "T1", Op: OpDecline, Silent: true}
+				if !reflect.DeepEqual(r.Answer, want) {
+					t.Errorf("answer %+v, want %+v", r.Answer, want)
+				}
+				if !reflect.DeepEqual(r.Conv, before) {
+					t.Errorf("conv %+v changed, want %+v", r.Conv, before)
+				}
+			}},
+		{name: "person still onboarding declines silently", p: offerPerson(StatusOnboarding), conv: Conversation{Step: StepSkills}, in: offerOf(c.t1()),
+			check: func(t *testing.T, in Inbound, before Conversation, r Result) {
+				want := &AnswerRequest{TaskID: "T1", Op: OpDecline, Silent: true}
+				if len(r.Messages) != 0 || !reflect.DeepEqual(r.Answer, want) {
+					t.Errorf("messages %+v answer %+v, want none and %+v", r.Messages, r.Answer, want)
+				}
+			}},
+		{name: "unknown person is forgotten", p: nil, in: offerOf(c.t1()),
+			check: func(t *testing.T, in Inbound, before Conversation, r Result) {
+				want := &AnswerRequest{TaskID: "T1", Op: OpForget, Silent: true}
+				if len(r.Messages) != 0 || !reflect.DeepEqual(r.Answer, want) {
+					t.Errorf("messages %+v answer %+v, want none and %+v", r.Messages, r.Answer, want)
+				}
+				if r.Profile != nil || len(r.Conv.Offers) != 0 {
+					t.Errorf("profile %+v offers %v, want nothing stored", r.Profile, refIDs(r.Conv.Offers))
+				}
+			}},
+		{name: "repeat offer of an accepted task changes nothing", p: offerPerson(StatusActive),
+			conv: offers(func() OfferRef { r := c.t1(); r.State, r.AcceptedAt = OfferAccepted, c.now.Add(-time.Hour); return r }(), c.a1()),
+			in:   offerOf(c.t1()),
+			check: func(t *testing.T, in Inbound, before Conversation, r Result) {
+				if len(r.Messages) != 0 || r.Answer != nil {
+					t.Errorf("messages %+v answer %+v, want nothing", r.Messages, r.Answer)
+				}
+				if !reflect.DeepEqual(r.Conv, before) {
+					t.Errorf("conv %+v, want unchanged %+v", r.Conv, before)
+				}
+			}},
+		{name: "repeat offer of a declined task replaces the ref", p: offerPerson(StatusActive),
+			conv: offers(func() OfferRef { r := c.t1(); r.State = OfferDeclined; return r }(), c.a1()),
+			in:   offerOf(c.t1()),
+			check: func(t *testing.T, in Inbound, before Conversation, r Result) {
+				if len(r.Conv.Offers) != 2 || stateOf(t, r.Conv, "T1").State != OfferOffered {
+					t.Errorf("offers %+v, want one T1 offered and A1", r.Conv.Offers)
+				}
+				if len(r.Messages) != 1 || r.Messages[0].Card == nil {
+					t.Errorf("messages %+v, want the card again", r.Messages)
+				}
+				if !reflect.DeepEqual(before, cloneConv(before)) || before.Offers[0].State != OfferDeclined {
+					t.Errorf("input conversation was changed: %+v", before.Offers)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := cloneConv(tt.conv)
+			r := Converse(testCatalog(t), c.now, tt.p, tt.conv, tt.in)
+			tt.check(t, tt.in, before, r)
+		})
+	}
+}
+
+func TestOfferTextAnswers(t *testing.T) {
+	c := newOfferClock(t)
+	started := c.ref("S1", "始まったお仕事", c.now.Add(-time.Hour), 3, OfferOffered)
+	past := c.ref("P1", "終わったお仕事", c.at(11, 20, 9, 0), 2, OfferOffered)
+	tests := []struct {
+		name        string
+		conv        Conversation
+		text        string
+		wantAnswer  *AnswerRequest
+		wantText    string   // the first message's text
+		wantChoices []string // its choices' data
+		wantMenu    bool
+	}{
+		{name: "はい accepts the one offer", conv: offers(c.t1(), c.a1()), text: "はい", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "できます accepts", conv: offers(c.t1()), text: "できます", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "引き受けます accepts", conv: offers(c.t1()), text: "引き受けます", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "OK accepts", conv: offers(c.t1()), text: "OK", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "full-width ＯＫ accepts", conv: offers(c.t1()), text: "ＯＫです！", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "いいえ declines", conv: offers(c.t1(), c.a1()), text: "いいえ", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
+		{name: "今回は見送ります declines", conv: offers(c.t1()), text: "今回は見送ります", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
+		{name: "行けません with an offer declines it rather than cancelling", conv: offers(c.t1(), c.a1()), text: "行けません", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
+		{name: "はい with two offers asks which, soonest first", conv: offers(c.t2(), c.a1(), c.t1()), text: "はい",
+			wantText: jaTask.WhichAccept, wantChoices: []string{"offer:accept:T1", "offer:accept:T2"}},
+		{name: "いいえ with two offers asks which", conv: offers(c.t2(), c.t1()), text: "いいえ",
+			wantText: jaTask.WhichDecline, wantChoices: []string{"offer:decline:T1", "offer:decline:T2"}},
+		{name: "はい with no offer", conv: offers(c.a1()), text: "はい", wantText: jaTask.NoPending, wantMenu: true},
+		{name: "はい with nothing at all", conv: Conversation{}, text: "はい", wantText: jaTask.NoPending, wantMenu: true},
+		{name: "a started task is not pending", conv: offers(started, c.t1()), text: "はい", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "only started and past offers: nothing pending", conv: offers(started, past), text: "はい", wantText: jaTask.NoPending, wantMenu: true},
+		{name: "answered offers are not pending", conv: offers(func() OfferRef { r := c.t2(); r.State = OfferDeclined; return r }(), c.t1()), text: "はい",
+			wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "なぜ私に？ explains the offer", conv: offers(c.t1()), text: "なぜ私に？",
+			wantText: jaTask.WhyTitle + "\n・採点ができる方を探しています\n・世田谷区にお住まいです"},
+		{name: "なぜ with no offer", conv: offers(c.a1()), text: "なぜ", wantText: jaTask.WhyNone},
+		{name: "free text gets the menu", conv: offers(c.t1()), text: "こんにちは", wantText: ja.NotUnderstood, wantMenu: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := cloneConv(tt.conv)
+			r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), tt.conv, textIn(tt.text))
+			if !reflect.DeepEqual(r.Answer, tt.wantAnswer) {
+				t.Errorf("answer %+v, want %+v (said %q)", r.Answer, tt.wantAnswer, said(r))
+			}
+			if !reflect.DeepEqual(r.Conv, before) {
+				t.Errorf("conversation changed: %+v, want %+v", r.Conv, before)
+			}
+			if tt.wantAnswer != nil {
+				if len(r.Messages) != 0 {
+					t.Errorf("messages %+v before the answer is applied, want none", r.Messages)
+				}
+				return
+			}
+			if len(r.Messages) == 0 {
+				t.Fatal("no messages")
+			}
+			if m := r.Messages[0]; m.Text != tt.wantText || !reflect.DeepEqual(choiceData(m.Choices), tt.wantChoices) {
+				t.Errorf("message %q choices %v, want %q %v", m.Text, choiceData(m.Choices), tt.wantText, tt.wantChoices)
+			}
+			if got := len(r.Messages) == 2 && isMenu(r.Messages[1]); got != tt.wantMenu {
+				t.Errorf("menu shown %v, want %v (messages %+v)", got, tt.wantMenu, r.Messages)
+			}
+		})
+	}
+}
+
+func TestOfferButtons(t *testing.T) {
+	c := newOfferClock(t)
+	tests := []struct {
+		name       string
+		p          *Profile
+		conv       Conversation
+		data       string
+		wantAnswer *AnswerRequest
+		wantText   string // the first message's text, when no answer
+		wantStep   Step
+	}{
+		{name: "accept", p: offerPerson(StatusActive), conv: offers(c.t1(), c.t2()), data: "offer:accept:T2", wantAnswer: &AnswerRequest{TaskID: "T2", Op: OpAccept}},
+		{name: "decline", p: offerPerson(StatusActive), conv: offers(c.t1(), c.t2()), data: "offer:decline:T1", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
+		{name: "why lists the reasons", p: offerPerson(StatusActive), conv: offers(c.t1()), data: "offer:why:T1",
+			wantText: jaTask.WhyTitle + "\n・採点ができる方を探しています\n・世田谷区にお住まいです"},
+		{name: "why without reasons names the task", p: offerPerson(StatusActive),
+			conv: offers(func() OfferRef { r := c.t1(); r.Reasons = nil; return r }()), data: "offer:why:T1",
+			wantText: jaTask.WhyTitle + "\n・テストの採点"},
+		{name: "unknown task", p: offerPerson(StatusActive), conv: offers(c.t1()), data: "offer:accept:NOPE", wantText: jaTask.NotFound},
+		{name: "unknown verb on a known task", p: offerPerson(StatusActive), conv: offers(c.t1()), data: "offer:maybe:T1", wantText: ja.StaleButton},
+		{name: "onboarding person's tap is stale", p: offerPerson(StatusOnboarding),
+			conv: Conversation{Step: StepLimit, Offers: []OfferRef{c.t1()}}, data: "offer:accept:T1",
+			wantText: ja.StaleButton, wantStep: StepLimit},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Converse(testCatalog(t), c.now, tt.p, tt.conv, tapIn(tt.data))
+			if !reflect.DeepEqual(r.Answer, tt.wantAnswer) {
+				t.Errorf("answer %+v, want %+v (said %q)", r.Answer, tt.wantAnswer, said(r))
+			}
+			if r.Conv.Step != tt.wantStep {
+				t.Errorf("step %q, want %q", r.Conv.Step, tt.wantStep)
+			}
+			if tt.wantAnswer != nil {
+				if len(r.Messages) != 0 {
+					t.Errorf("messages %+v, want none before Answered", r.Messages)
+				}
+				return
+			}
+			if len(r.Messages) == 0 || r.Messages[0].Text != tt.wantText {
+				t.Errorf("said %q, want %q first", said(r), tt.wantText)
+			}
+		})
+	}
+}
+
+func TestCancelAcceptedTask(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	p := offerPerson(StatusActive)
+	a1 := c.a1()
+	askText := fmt.Sprintf(jaTask.CancelAsk, a1.Title, "12月2日(水) 9:00〜12:00")
+	askChoices := []string{"task:cancelyes:A1", "task:keep:A1"}
+
+	t.Run("ask", func(t *testing.T) {
+		tests := []struct {
+			name        string
+			conv        Conversation
+			in          Inbound
+			wantStep    Step
+			wantCancel  string
+			wantText    string
+			wantChoices []string
+		}{
+			{name: "キャンセル", conv: offers(c.a1()), in: textIn("キャンセル"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
+			{name: "行けなくなりました", conv: offers(c.a1()), in: textIn("行けなくなりました"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
+			{name: "キャンセルしたい。", conv: offers(c.a1()), in: textIn("キャンセルしたい。"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
+			{name: "キャンセル with a pending offer too", conv: offers(c.t1(), c.a1()), in: textIn("キャンセル"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
+			{name: "行けません with no offer but one place", conv: offers(c.a1()), in: textIn("行けません"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
+			{name: "cancel button on the accepted card", conv: offers(c.a1()), in: tapIn("task:cancel:A1"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
+			{name: "two places: which one, soonest first", conv: offers(c.a2(), c.t1(), c.a1()), in: textIn("キャンセル"),
+				wantText: jaTask.WhichCancel, wantChoices: []string{"task:cancel:A1", "task:cancel:A2"}},
+			{name: "nothing to cancel", conv: offers(c.t1()), in: textIn("キャンセル"), wantText: jaTask.NothingToCancel},
+			{name: "an ended task cannot be cancelled", conv: offers(c.ref("P1", "終わったお仕事", c.at(11, 20, 9, 0), 2, OfferAccepted)), in: textIn("行けなくなりました"),
+				wantText: jaTask.NothingToCancel},
+			{name: "cancel button on an offer not accepted", conv: offers(c.t1()), in: tapIn("task:cancel:T1"), wantText: jaTask.NothingToCancel},
+			{name: "cancel button on an unknown task", conv: offers(c.a1()), in: tapIn("task:cancel:NOPE"), wantText: jaTask.NotFound},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := Converse(cat, c.now, p, tt.conv, tt.in)
+				if r.Answer != nil {
+					t.Errorf("answer %+v, want none yet", r.Answer)
+				}
+				if r.Conv.Step != tt.wantStep || r.Conv.CancelTask != tt.wantCancel {
+					t.Errorf("step %q cancel %q, want %q %q", r.Conv.Step, r.Conv.CancelTask, tt.wantStep, tt.wantCancel)
+				}
+				if len(r.Messages) != 1 {
+					t.Fatalf("messages %+v, want one", r.Messages)
+				}
+				if m := r.Messages[0]; m.Text != tt.wantText || !reflect.DeepEqual(choiceData(m.Choices), tt.wantChoices) {
+					t.Errorf("said %q %v, want %q %v", m.Text, choiceData(m.Choices), tt.wantText, tt.wantChoices)
+				}
+			})
+		}
+	})
+
+	t.Run("confirm", func(t *testing.T) {
+		asking := Conversation{Step: StepCancelTask, CancelTask: "A1", Offers: []OfferRef{c.t1(), c.a1()}}
+		tests := []struct {
+			name       string
+			in         Inbound
+			wantAnswer *AnswerRequest
+			wantStep   Step
+			wantText   string
+		}{
+			{name: "はい", in: textIn("はい"), wantAnswer: &AnswerRequest{TaskID: "A1", Op: OpCancel}},
+			{name: "キャンセルします", in: textIn("キャンセルします"), wantAnswer: &AnswerRequest{TaskID: "A1", Op: OpCancel}},
+			{name: "yes button", in: tapIn("task:cancelyes:A1"), wantAnswer: &AnswerRequest{TaskID: "A1", Op: OpCancel}},
+			{name: "いいえ", in: textIn("いいえ"), wantText: jaTask.CancelKept},
+			{name: "keep button", in: tapIn("task:keep:A1"), wantText: jaTask.CancelKept},
+			{name: "unclear answer asks again", in: textIn("うーん、どうしよう"), wantStep: StepCancelTask, wantText: askText},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				r := Converse(cat, c.now, p, cloneConv(asking), tt.in)
+				if !reflect.DeepEqual(r.Answer, tt.wantAnswer) {
+					t.Errorf("answer %+v, want %+v (said %q)", r.Answer, tt.wantAnswer, said(r))
+				}
+				wantCancel := ""
+				if tt.wantStep == StepCancelTask {
+					wantCancel = "A1"
+				}
+				if r.Conv.Step != tt.wantStep || r.Conv.CancelTask != wantCancel {
+					t.Errorf("step %q cancel %q, want %q %q", r.Conv.Step, r.Conv.CancelTask, tt.wantStep, wantCancel)
+				}
+				if tt.wantAnswer != nil {
+					if len(r.Messages) != 0 {
+						t.Errorf("messages %+v, want none before Answered", r.Messages)
+					}
+					return
+				}
+				if len(r.Messages) == 0 || r.Messages[0].Text != tt.wantText {
+					t.Errorf("said %q, want %q", said(r), tt.wantText)
+				}
+			})
+		}
+	})
+
+	t.Run("a command leaves the question", func(t *testing.T) {
+		asking := Conversation{Step: StepCancelTask, CancelTask: "A1", Offers: []OfferRef{c.t1(), c.a1()}}
+		r := Converse(cat, c.now, p, asking, textIn("予定"))
+		want := jaTask.ScheduleTitle + "\n" + fmt.Sprintf(jaTask.ScheduleLine, "12月2日(水) 9:00〜12:00", a1.Title, a1.Place)
+		if r.Answer != nil || r.Conv.Step != StepIdle || len(r.Messages) != 1 || r.Messages[0].Text != want {
+			t.Fatalf("answer %+v step %q said %q, want the schedule at the idle step", r.Answer, r.Conv.Step, said(r))
+		}
+		// A later 「はい」 no longer cancels anything.
+		if r2 := Converse(cat, c.now, r.Profile, r.Conv, textIn("はい")); r2.Answer == nil || r2.Answer.TaskID != "T1" || r2.Answer.Op != OpAccept {
+			t.Errorf("はい after leaving: answer %+v, want accept T1", r2.Answer)
+		}
+		if r.Conv.CancelTask != "" {
+			t.Errorf("CancelTask = %q after leaving the question, want empty", r.Conv.CancelTask)
+		}
+	})
+
+	t.Run("a detour at the question asks it again", func(t *testing.T) {
+		tests := []struct {
+			name string
+			ins  []Inbound
+		}{
+			{name: "sticker", ins: []Inbound{textIn("")}},
+			{name: "old button of another step", ins: []Inbound{tapIn("consent:yes")}},
+			{name: "delete, then not", ins: []Inbound{textIn("退会"), tapIn("delete:no")}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				conv := Conversation{Step: StepCancelTask, CancelTask: "A1", Offers: []OfferRef{c.t1(), c.a1()}}
+				var r Result
+				for _, in := range tt.ins {
+					r = Converse(cat, c.now, p, conv, in)
+					conv = r.Conv
+				}
+				if r.Answer != nil {
+					t.Fatalf("answer %+v", r.Answer)
+				}
+				if r.Conv.Step != StepCancelTask || r.Conv.CancelTask != "A1" {
+					t.Fatalf("step %q cancel %q, want still asking about A1", r.Conv.Step, r.Conv.CancelTask)
+				}
+				if !hasButton(r, "task:cancelyes:A1") {
+					t.Errorf("after %s the cancel question is not asked again (said %q)", tt.name, said(r))
+				}
+			})
+		}
+	})
+
+	t.Run("a yes after a new offer card does not cancel the earlier place", func(t *testing.T) {
+		conv := Conversation{Step: StepCancelTask, CancelTask: "A1", Offers: []OfferRef{c.a1()}}
+		t2 := c.t2()
+		r := Converse(cat, c.now, p, conv, Inbound{Kind: EventOffer, ProfileID: p.ID, Offer: &t2})
+		if len(r.Messages) != 1 || r.Messages[0].Card == nil {
+			t.Fatalf("offer: messages %+v", r.Messages)
+		}
+		r = Converse(cat, c.now, p, r.Conv, textIn("はい"))
+		if r.Answer != nil && r.Answer.Op == OpCancel {
+			t.Fatalf("「はい」 after a new offer card cancelled the earlier place: answer %+v", r.Answer)
+		}
+		// Accepting T2, or asking which task is meant, are both fine.
+		if r.Answer != nil && (r.Answer.TaskID != "T2" || r.Answer.Op != OpAccept) {
+			t.Errorf("answer %+v, want accept T2 or a question", r.Answer)
+		}
+	})
+
+	t.Run("confirming a task that is gone", func(t *testing.T) {
+		r := Converse(cat, c.now, p, Conversation{Step: StepCancelTask, CancelTask: "GONE", Offers: []OfferRef{c.a1()}}, textIn("はい"))
+		if r.Answer != nil || r.Conv.Step != StepIdle || r.Conv.CancelTask != "" || said(r) != jaTask.NothingToCancel+"\n" {
+			t.Errorf("answer %+v step %q cancel %q said %q", r.Answer, r.Conv.Step, r.Conv.CancelTask, said(r))
+		}
+	})
+
+	t.Run("whole flow: ask, then yes, then Answered", func(t *testing.T) {
+		conv := offers(c.a1())
+		r := Converse(cat, c.now, p, conv, textIn("行けなくなりました"))
+		r = Converse(cat, c.now, r.Profile, r.Conv, textIn("はい"))
+		if r.Answer == nil || r.Answer.Op != OpCancel || r.Conv.Step != StepIdle {
+			t.Fatalf("answer %+v step %q", r.Answer, r.Conv.Step)
+		}
+		r = Answered(c.now, r, r.Answer, Outcome{State: OfferCancelled, Status: TaskOpen, Changed: true})
+		if said(r) != jaTask.CancelledByYou+"\n" || stateOf(t, r.Conv, "A1").State != OfferCancelled {
+			t.Errorf("said %q, offers %+v", said(r), r.Conv.Offers)
+		}
+		r = Converse(cat, c.now, r.Profile, r.Conv, textIn("キャンセル"))
+		if said(r) != jaTask.NothingToCancel+"\n" {
+			t.Errorf("after cancelling, said %q", said(r))
+		}
+	})
+}
+
+func TestSchedule(t *testing.T) {
+	c := newOfferClock(t)
+	past := c.ref("P1", "先週のお仕事", c.at(11, 20, 9, 0), 2, OfferAccepted)
+	cancelled := c.ref("C1", "キャンセルしたお仕事", c.at(12, 4, 9, 0), 2, OfferCancelled)
+	tests := []struct {
+		name    string
+		conv    Conversation
+		text    string
+		want    []string // in this order
+		notWant []string
+	}{
+		{name: "予定 lists upcoming places soonest first", conv: offers(c.a2(), past, c.t1(), c.a1(), cancelled), text: "予定",
+			want:    []string{jaTask.ScheduleTitle, "12月2日(水) 9:00〜12:00", c.a1().Title, "12月5日(土) 14:00〜16:00", c.a2().Title},
+			notWant: []string{past.Title, c.t1().Title, cancelled.Title}},
+		{name: "スケジュール", conv: offers(c.a1()), text: "スケジュール",
+			want: []string{jaTask.ScheduleTitle, "12月2日(水) 9:00〜12:00", c.a1().Title, "世田谷区"}},
+		{name: "予定を見る", conv: offers(c.a1()), text: "予定を見る", want: []string{c.a1().Title}},
+		{name: "nothing ahead", conv: offers(past, c.t1()), text: "予定", want: []string{jaTask.ScheduleNone}, notWant: []string{past.Title, c.t1().Title}},
+		{name: "nothing at all", conv: Conversation{}, text: "スケジュール", want: []string{jaTask.ScheduleNone}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), tt.conv, textIn(tt.text))
+			if r.Answer != nil || len(r.Messages) != 1 {
+				t.Fatalf("answer %+v messages %+v, want one message", r.Answer, r.Messages)
+			}
+			s := r.Messages[0].Text
+			pos := 0
+			for _, w := range tt.want {
+				i := strings.Index(s[pos:], w)
+				if i < 0 {
+					t.Fatalf("schedule %q lacks %q (in order)", s, w)
+				}
+				pos += i + len(w)
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(s, w) {
+					t.Errorf("schedule %q lists %q", s, w)
+				}
+			}
+		})
+	}
+}
+
+func TestAnswered(t *testing.T) {
+	c := newOfferClock(t)
+	accepted := c.t1()
+	accepted.State, accepted.AcceptedAt = OfferAccepted, c.now.Add(-2*time.Hour)
+	waitlisted := c.t1()
+	waitlisted.State = OfferWaitlisted
+	tests := []struct {
+		name      string
+		ref       OfferRef
+		req       AnswerRequest
+		out       Outcome
+		wantText  string // the only message's text; "" for none
+		wantCard  bool   // the only message is the accepted card
+		wantState OfferState
+		wantGone  bool
+	}{
+		{name: "accepted", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
+			out: Outcome{State: OfferAccepted, Status: TaskOpen, Changed: true}, wantCard: true, wantState: OfferAccepted},
+		{name: "accepted and filled", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
+			out: Outcome{State: OfferAccepted, Status: TaskFilled, Changed: true}, wantCard: true, wantState: OfferAccepted},
+		{name: "waitlisted", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
+			out: Outcome{State: OfferWaitlisted, Status: TaskFilled, Changed: true}, wantText: jaTask.Waitlisted, wantState: OfferWaitlisted},
+		{name: "declined", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpDecline},
+			out: Outcome{State: OfferDeclined, Status: TaskOpen, Changed: true}, wantText: jaTask.Declined, wantState: OfferDeclined},
+		{name: "cancelled", ref: accepted, req: AnswerRequest{TaskID: "T1", Op: OpCancel},
+			out: Outcome{State: OfferCancelled, Status: TaskOpen, Changed: true}, wantText: jaTask.CancelledByYou, wantState: OfferCancelled},
+		{name: "already accepted", ref: accepted, req: AnswerRequest{TaskID: "T1", Op: OpAccept},
+			out: Outcome{State: OfferAccepted, Status: TaskFilled}, wantText: jaTask.AlreadyAccepted, wantState: OfferAccepted},
+		{name: "already waitlisted", ref: waitlisted, req: AnswerRequest{TaskID: "T1", Op: OpAccept},
+			out: Outcome{State: OfferWaitlisted, Status: TaskFilled}, wantText: jaTask.AlreadyWaitlisted, wantState: OfferWaitlisted},
+		{name: "task gone", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
+			out: Outcome{}, wantText: jaTask.NotFound, wantState: OfferOffered},
+		{name: "started", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
+			out: Outcome{State: OfferOffered, Status: TaskOpen, Started: true}, wantText: jaTask.Started, wantState: OfferOffered},
+		{name: "task cancelled", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
+			out: Outcome{State: OfferOffered, Status: TaskCancelled}, wantText: jaTask.Closed, wantState: OfferOffered},
+		{name: "task closed", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpDecline},
+			out: Outcome{State: OfferOffered, Status: TaskClosed}, wantText: jaTask.Closed, wantState: OfferOffered},
+		{name: "decline after accepting", ref: accepted, req: AnswerRequest{TaskID: "T1", Op: OpDecline},
+			out: Outcome{State: OfferAccepted, Status: TaskOpen}, wantText: jaTask.AcceptedNoDecline, wantState: OfferAccepted},
+		{name: "declined twice", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpDecline},
+			out: Outcome{State: OfferDeclined, Status: TaskOpen}, wantText: jaTask.AlreadyDeclined, wantState: OfferDeclined},
+		{name: "cancel of nothing", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpCancel},
+			out: Outcome{State: OfferDeclined, Status: TaskOpen}, wantText: jaTask.NothingToCancel, wantState: OfferDeclined},
+		{name: "silent decline", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpDecline, Silent: true},
+			out: Outcome{State: OfferDeclined, Status: TaskOpen, Changed: true}, wantState: OfferDeclined},
+		{name: "silent decline of an unrecorded offer", ref: c.t2(), req: AnswerRequest{TaskID: "T1", Op: OpDecline, Silent: true},
+			out: Outcome{State: OfferDeclined, Status: TaskOpen, Changed: true}},
+		{name: "forget removes the ref", ref: accepted, req: AnswerRequest{TaskID: "T1", Op: OpForget, Silent: true},
+			out: Outcome{State: OfferCancelled, Status: TaskOpen, Changed: true}, wantGone: true},
+		{name: "forget of a task gone removes the ref", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpForget, Silent: true},
+			out: Outcome{}, wantGone: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conv := offers(c.a2(), tt.ref)
+			before := cloneConv(conv)
+			req := tt.req
+			res := Answered(c.now, Result{Profile: offerPerson(StatusActive), Conv: conv, Answer: &req}, &req, tt.out)
+			if res.Answer != nil {
+				t.Errorf("Answer %+v left in the result", res.Answer)
+			}
+			if res.Profile == nil {
+				t.Error("profile lost")
+			}
+			if !reflect.DeepEqual(conv, before) {
+				t.Errorf("input conversation changed: %+v", conv.Offers)
+			}
+			if a2 := stateOf(t, res.Conv, "A2"); !reflect.DeepEqual(a2, c.a2()) {
+				t.Errorf("another ref changed: %+v", a2)
+			}
+			switch {
+			case tt.wantCard:
+				if len(res.Messages) != 1 || res.Messages[0].Card == nil {
+					t.Fatalf("messages %+v, want one card", res.Messages)
+				}
+				card := res.Messages[0].Card
+				if card.Title != jaTask.AcceptedTitle || !strings.Contains(card.Body, tt.ref.Title) || !strings.Contains(card.Body, jaTask.AcceptedBody) {
+					t.Errorf("card %q / %q", card.Title, card.Body)
+				}
+				if got := choiceData(card.Buttons); !reflect.DeepEqual(got, []string{"task:cancel:T1"}) {
+					t.Errorf("buttons %v, want task:cancel:T1", got)
+				}
+				if v, _ := fieldOf(card, jaTask.FieldWhen); v != "12月1日(火) 8:00〜10:00" {
+					t.Errorf("日時 = %q", v)
+				}
+			case tt.wantText == "":
+				if len(res.Messages) != 0 {
+					t.Errorf("messages %+v, want none", res.Messages)
+				}
+			default:
+				if len(res.Messages) != 1 || res.Messages[0].Text != tt.wantText {
+					t.Errorf("said %q, want %q", said(res), tt.wantText)
+				}
+			}
+			r, i := findRef(res.Conv.Offers, "T1")
+			switch {
+			case tt.wantGone:
+				if i >= 0 || len(res.Conv.Offers) != 1 {
+					t.Errorf("offers %v, want T1 removed", refIDs(res.Conv.Offers))
+				}
+				return
+			case tt.ref.TaskID != "T1":
+				if i >= 0 {
+					t.Errorf("an unrecorded offer was added: %+v", r)
+				}
+				return
+			case i < 0:
+				t.Fatalf("T1 lost: %v", refIDs(res.Conv.Offers))
+			}
+			if r.State != tt.wantState {
+				t.Errorf("state %q, want %q", r.State, tt.wantState)
+			}
+			wantAt := tt.ref.AcceptedAt
+			if tt.out.Changed && tt.out.State == OfferAccepted {
+				wantAt = c.now
+			}
+			if !r.AcceptedAt.Equal(wantAt) {
+				t.Errorf("AcceptedAt %v, want %v", r.AcceptedAt, wantAt)
+			}
+		})
+	}
+
+	t.Run("keeps the messages already in the result", func(t *testing.T) {
+		req := &AnswerRequest{TaskID: "T1", Op: OpDecline}
+		res := Answered(c.now, Result{Conv: offers(c.t1()), Messages: []Message{{Text: "前置き"}}, Answer: req}, req,
+			Outcome{State: OfferDeclined, Status: TaskOpen, Changed: true})
+		if len(res.Messages) != 2 || res.Messages[0].Text != "前置き" || res.Messages[1].Text != jaTask.Declined {
+			t.Errorf("messages %+v", res.Messages)
+		}
+	})
+}
+
+func TestReminderAndTaskCancelledEvents(t *testing.T) {
+	c := newOfferClock(t)
+	cancelledRef := c.a2()
+	cancelledRef.State = OfferCancelled
+	declined := c.t2()
+	declined.State = OfferDeclined
+	ended := c.ref("P1", "終わったお仕事", c.at(11, 20, 9, 0), 2, OfferAccepted)
+	base := offers(c.t1(), c.a1(), cancelledRef, declined, ended)
+	reminder := func(id, kind string) Inbound {
+		return Inbound{ID: "remind:" + id + ":" + kind, Kind: EventReminder, ProfileID: "line:U0042", Data: id, Text: kind}
+	}
+	orgCancel := func(id string) Inbound {
+		return Inbound{ID: "cancelled:" + id, Kind: EventTaskCancelled, ProfileID: "line:U0042", Data: id}
+	}
+	tests := []struct {
+		name      string
+		p         *Profile
+		conv      Conversation
+		in        Inbound
+		wantCard  string // a substring of the only card's body
+		wantText  string // the only text
+		wantState map[string]OfferState
+		wantStep  Step
+	}{
+		{name: "evening reminder", p: offerPerson(StatusActive), conv: base, in: reminder("A1", "evening"), wantCard: jaTask.ReminderEvening},
+		{name: "soon reminder", p: offerPerson(StatusActive), conv: base, in: reminder("A1", "soon"), wantCard: jaTask.ReminderSoon},
+		{name: "reminder reaches a paused person", p: offerPerson(StatusPaused), conv: base, in: reminder("A1", "soon"), wantCard: jaTask.ReminderSoon},
+		{name: "reminder of a cancelled place", p: offerPerson(StatusActive), conv: base, in: reminder("A2", "evening")},
+		{name: "reminder of an offer never accepted", p: offerPerson(StatusActive), conv: base, in: reminder("T1", "evening")},
+		{name: "reminder of an unknown task", p: offerPerson(StatusActive), conv: base, in: reminder("NOPE", "soon")},
+		{name: "reminder of a task over", p: offerPerson(StatusActive), conv: base, in: reminder("P1", "soon")},
+		{name: "reminder to a deleted person", p: nil, conv: Conversation{}, in: reminder("A1", "soon")},
+		{name: "organizer cancels an accepted task", p: offerPerson(StatusActive), conv: base, in: orgCancel("A1"),
+			wantText:  fmt.Sprintf(jaTask.TaskCancelledByOrg, c.a1().Title, "12月2日(水) 9:00〜12:00"),
+			wantState: map[string]OfferState{"A1": OfferCancelled, "T1": OfferOffered}},
+		{name: "organizer cancels an offered task", p: offerPerson(StatusActive), conv: base, in: orgCancel("T1"),
+			wantText:  fmt.Sprintf(jaTask.TaskCancelledByOrg, c.t1().Title, "12月1日(火) 8:00〜10:00"),
+			wantState: map[string]OfferState{"T1": OfferCancelled, "A1": OfferAccepted}},
+		{name: "organizer cancels the task being cancelled", p: offerPerson(StatusActive),
+			conv: Conversation{Step: StepCancelTask, CancelTask: "A1", Offers: base.Offers}, in: orgCancel("A1"),
+			wantText:  fmt.Sprintf(jaTask.TaskCancelledByOrg, c.a1().Title, "12月2日(水) 9:00〜12:00"),
+			wantState: map[string]OfferState{"A1": OfferCancelled}},
+		{name: "organizer cancels another task mid-question", p: offerPerson(StatusActive),
+			conv: Conversation{Step: StepCancelTask, CancelTask: "A1", Offers: base.Offers}, in: orgCancel("T1"),
+			wantText:  fmt.Sprintf(jaTask.TaskCancelledByOrg, c.t1().Title, "12月1日(火) 8:00〜10:00"),
+			wantState: map[string]OfferState{"A1": OfferAccepted, "T1": OfferCancelled}, wantStep: StepCancelTask},
+		{name: "organizer cancels a declined task", p: offerPerson(StatusActive), conv: base, in: orgCancel("T2"),
+			wantState: map[string]OfferState{"T2": OfferDeclined}},
+		{name: "organizer cancels an unknown task", p: offerPerson(StatusActive), conv: base, in: orgCancel("NOPE")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Converse(testCatalog(t), c.now, tt.p, cloneConv(tt.conv), tt.in)
+			if r.Answer != nil {
+				t.Errorf("answer %+v, want none", r.Answer)
+			}
+			switch {
+			case tt.wantCard != "":
+				if len(r.Messages) != 1 || r.Messages[0].Card == nil {
+					t.Fatalf("messages %+v, want one card", r.Messages)
+				}
+				card := r.Messages[0].Card
+				if !strings.Contains(card.Body, tt.wantCard) || card.Title != c.a1().Title {
+					t.Errorf("card %q / %q, want the task and %q", card.Title, card.Body, tt.wantCard)
+				}
+				if v, _ := fieldOf(card, jaTask.FieldWhen); v != "12月2日(水) 9:00〜12:00" {
+					t.Errorf("日時 = %q", v)
+				}
+				if !reflect.DeepEqual(choiceData(card.Buttons), []string{"task:cancel:A1"}) {
+					t.Errorf("buttons %v", choiceData(card.Buttons))
+				}
+			case tt.wantText != "":
+				if len(r.Messages) != 1 || r.Messages[0].Text != tt.wantText {
+					t.Errorf("said %q, want %q", said(r), tt.wantText)
+				}
+			default:
+				if len(r.Messages) != 0 {
+					t.Errorf("messages %+v, want none", r.Messages)
+				}
+			}
+			for id, want := range tt.wantState {
+				if got := stateOf(t, r.Conv, id).State; got != want {
+					t.Errorf("%s state %q, want %q", id, got, want)
+				}
+			}
+			if tt.wantState == nil && tt.p != nil && !reflect.DeepEqual(r.Conv, tt.conv) {
+				t.Errorf("conversation changed: %+v", r.Conv)
+			}
+			wantCancel := ""
+			if tt.wantStep == StepCancelTask {
+				wantCancel = "A1"
+			}
+			if r.Conv.Step != tt.wantStep || r.Conv.CancelTask != wantCancel {
+				t.Errorf("step %q cancel %q, want %q %q", r.Conv.Step, r.Conv.CancelTask, tt.wantStep, wantCancel)
+			}
+		})
+	}
+}
+
+// TestConverseLeavesOffersOfTheInput: Converse is documented as a pure
+// function, and Answered copies the offers before changing one; no event
+// may write into the caller's Conversation.
+func TestConverseLeavesOffersOfTheInput(t *testing.T) {
+	c := newOfferClock(t)
+	for _, in := range []Inbound{
+		{Kind: EventTaskCancelled, Data: "A1"},
+		{Kind: EventReminder, Data: "A1", Text: "soon"},
+		{Kind: EventOffer, Offer: func() *OfferRef { r := c.t2(); return &r }()},
+		{Kind: EventText, Text: "キャンセル"},
+		{Kind: EventText, Text: "はい"},
+		{Kind: EventPostback, Data: "task:cancelyes:A1"},
+	} {
+		t.Run(string(in.Kind)+" "+in.Text+in.Data, func(t *testing.T) {
+			in.ProfileID = "line:U0042"
+			conv := offers(c.t1(), c.a1())
+			before := cloneConv(conv)
+			Converse(testCatalog(t), c.now, offerPerson(StatusActive), conv, in)
+			if !reflect.DeepEqual(conv, before) {
+				t.Errorf("input offers changed: %+v, want %+v", conv.Offers, before.Offers)
+			}
+		})
+	}
+}
+
+func TestRecent(t *testing.T) {
+	c := newOfferClock(t)
+	mk := func(id string, state OfferState, at, acceptedAt, start time.Time) OfferRef {
+		return OfferRef{TaskID: id, Title: id, State: state, At: at, AcceptedAt: acceptedAt, Start: start, End: start.Add(2 * time.Hour)}
+	}
+	conv := offers(
+		// Offered recently, not accepted: an offer only.
+		mk("offered", OfferOffered, c.at(11, 29, 12, 0), time.Time{}, c.at(12, 8, 9, 0)),
+		// Offered 41 days ago: counts for nothing.
+		mk("old-offer", OfferDeclined, c.at(10, 20, 12, 0), time.Time{}, c.at(10, 25, 9, 0)),
+		// Accepted, on the Sunday of this week.
+		mk("sunday", OfferAccepted, c.at(11, 25, 12, 0), c.at(11, 26, 9, 0), c.at(12, 6, 10, 0)),
+		// Accepted, on the next Monday at midnight: not this week.
+		mk("next-monday", OfferAccepted, c.at(11, 25, 12, 0), c.at(11, 26, 9, 0), c.at(12, 7, 0, 0)),
+		// Accepted long ago, starting this Monday at midnight: this week only.
+		mk("this-monday", OfferAccepted, c.at(9, 30, 12, 0), c.at(10, 1, 9, 0), c.at(11, 30, 0, 0)),
+		// Accepted recently, on the Sunday before: not this week.
+		mk("last-sunday", OfferAccepted, c.at(11, 19, 12, 0), c.at(11, 20, 9, 0), c.at(11, 29, 23, 0)),
+		// Accepted then cancelled: an offer, not a place.
+		mk("cancelled", OfferCancelled, c.at(11, 28, 12, 0), c.at(11, 28, 13, 0), c.at(12, 2, 9, 0)),
+	)
+	tests := []struct {
+		name                       string
+		now                        time.Time
+		offers, assigned, thisWeek int
+	}{
+		{name: "Monday morning", now: c.now, offers: 5, assigned: 3, thisWeek: 2},
+		{name: "Monday morning read in UTC", now: c.now.In(time.UTC), offers: 5, assigned: 3, thisWeek: 2},
+		{name: "Monday just after midnight (Sunday in UTC)", now: c.at(11, 30, 0, 30).In(time.UTC), offers: 5, assigned: 3, thisWeek: 2},
+		{name: "Sunday night", now: c.at(12, 6, 23, 59), offers: 5, assigned: 3, thisWeek: 2},
+		{name: "next Monday", now: c.at(12, 7, 0, 0), offers: 5, assigned: 3, thisWeek: 1},
+		{name: "four weeks later", now: c.at(12, 27, 12, 0), offers: 2, assigned: 0, thisWeek: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, a, w := conv.Recent(tt.now, c.loc)
+			if o != tt.offers || a != tt.assigned || w != tt.thisWeek {
+				t.Errorf("Recent = %d, %d, %d; want %d, %d, %d", o, a, w, tt.offers, tt.assigned, tt.thisWeek)
+			}
+		})
+	}
+}
+
+func TestKeepRefs(t *testing.T) {
+	c := newOfferClock(t)
+	mk := func(id string, at, end time.Time) OfferRef {
+		return OfferRef{TaskID: id, State: OfferDeclined, At: at, Start: end.Add(-time.Hour), End: end}
+	}
+	t.Run("drops refs over a month old", func(t *testing.T) {
+		refs := []OfferRef{
+			mk("ended-31d", c.now.Add(-40*24*time.Hour), c.now.Add(-31*24*time.Hour)),
+			mk("ended-29d", c.now.Add(-35*24*time.Hour), c.now.Add(-29*24*time.Hour)),
+			mk("ended-30d-1m", c.now.Add(-35*24*time.Hour), c.now.Add(-30*24*time.Hour-time.Minute)),
+			mk("ended-30d+1m", c.now.Add(-35*24*time.Hour), c.now.Add(-30*24*time.Hour+time.Minute)),
+			mk("ahead", c.now.Add(-time.Hour), c.now.Add(48*time.Hour)),
+		}
+		before := append([]OfferRef(nil), refs...)
+		got := refIDs(keepRefs(refs, c.now))
+		if want := []string{"ended-29d", "ended-30d+1m", "ahead"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("kept %v, want %v", got, want)
+		}
+		if !reflect.DeepEqual(refs, before) {
+			t.Error("keepRefs changed its input")
+		}
+	})
+	t.Run("caps at 60, keeping the newest offers", func(t *testing.T) {
+		var refs []OfferRef
+		// 70 offers made a minute apart, listed in a scrambled order.
+		for i := 0; i < 70; i++ {
+			k := (i * 37) % 70
+			refs = append(refs, mk(fmt.Sprintf("o%02d", k), c.now.Add(-time.Duration(70-k)*time.Minute), c.now.Add(time.Duration(k)*time.Hour)))
+		}
+		before := append([]OfferRef(nil), refs...)
+		kept := keepRefs(refs, c.now)
+		if len(kept) != maxOfferRefs || maxOfferRefs != 60 {
+			t.Fatalf("kept %d refs, want 60", len(kept))
+		}
+		have := map[string]bool{}
+		for _, r := range kept {
+			have[r.TaskID] = true
+		}
+		for k := 0; k < 70; k++ {
+			if want := k >= 10; have[fmt.Sprintf("o%02d", k)] != want {
+				t.Errorf("o%02d kept %v, want %v", k, !want, want)
+			}
+		}
+		if !reflect.DeepEqual(refs, before) {
+			t.Error("keepRefs changed its input")
+		}
+	})
+	t.Run("old refs go before the cap counts", func(t *testing.T) {
+		var refs []OfferRef
+		for i := 0; i < 65; i++ {
+			end := c.now.Add(time.Duration(i) * time.Hour)
+			if i < 10 {
+				end = c.now.Add(-40 * 24 * time.Hour)
+			}
+			// The old ones are the newest offers: age, not At, drops them.
+			refs = append(refs, mk(fmt.Sprintf("o%02d", i), c.now.Add(-time.Duration(100-i)*time.Minute), end))
+		}
+		if got := len(keepRefs(refs, c.now)); got != 55 {
+			t.Errorf("kept %d, want 55", got)
+		}
+	})
+	t.Run("an offer beyond the cap evicts the oldest", func(t *testing.T) {
+		var refs []OfferRef
+		for i := 0; i < 60; i++ {
+			refs = append(refs, mk(fmt.Sprintf("o%02d", i), c.now.Add(-time.Duration(60-i)*time.Hour), c.now.Add(24*time.Hour)))
+		}
+		r := c.t1()
+		r.At = c.now
+		res := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(refs...), Inbound{Kind: EventOffer, ProfileID: "line:U0042", Offer: &r})
+		if len(res.Conv.Offers) != 60 {
+			t.Fatalf("%d offers, want 60", len(res.Conv.Offers))
+		}
+		if _, i := findRef(res.Conv.Offers, "o00"); i >= 0 {
+			t.Error("the oldest offer was kept")
+		}
+		if _, i := findRef(res.Conv.Offers, "T1"); i < 0 {
+			t.Error("the new offer was dropped")
+		}
+	})
+}
+
+func TestReminders(t *testing.T) {
+	c := newOfferClock(t)
+	b := &Bot{Location: c.loc}
+	ref := c.ref("T9", "読み聞かせ", c.at(12, 3, 9, 0), 2, OfferAccepted)
+	const pid = "line:U0042"
+	evening, soon := c.at(12, 2, 18, 0), c.at(12, 3, 7, 0)
+	tests := []struct {
+		name  string
+		now   time.Time
+		want  []time.Time
+		kinds []string
+	}{
+		{name: "three days ahead", now: c.now, want: []time.Time{evening, soon}, kinds: []string{"evening", "soon"}},
+		{name: "the evening before, after six", now: c.at(12, 2, 19, 0), want: []time.Time{soon}, kinds: []string{"soon"}},
+		{name: "exactly at six", now: evening, want: []time.Time{soon}, kinds: []string{"soon"}},
+		{name: "less than two hours before", now: c.at(12, 3, 8, 0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := b.reminders(ref, pid, tt.now)
+			if len(got) != len(tt.want) {
+				t.Fatalf("%d reminders %+v, want %d", len(got), got, len(tt.want))
+			}
+			for i, d := range got {
+				if !d.At.Equal(tt.want[i]) {
+					t.Errorf("reminder %d at %v, want %v", i, d.At, tt.want[i])
+				}
+				o := d.Out
+				if o.Kind != OutEvent || o.To != pid || o.Event == nil {
+					t.Fatalf("reminder %d out %+v", i, o)
+				}
+				e := o.Event
+				if e.Kind != EventReminder || e.Data != "T9" || e.Text != tt.kinds[i] || e.ProfileID != pid || e.ID != o.ID {
+					t.Errorf("reminder %d event %+v", i, e)
+				}
+				if o.ID != "remind:T9:"+tt.kinds[i]+":"+pid {
+					t.Errorf("reminder %d id %q", i, o.ID)
+				}
+			}
+		})
+	}
+
+	t.Run("entries are rebuilt byte for byte", func(t *testing.T) {
+		marshal := func(ds []Due) string {
+			t.Helper()
+			j, err := json.Marshal(ds)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(j)
+		}
+		first := marshal(b.reminders(ref, pid, c.now))
+		if again := marshal(b.reminders(ref, pid, c.now)); again != first {
+			t.Errorf("computed twice:\n%s\n%s", first, again)
+		}
+		if later := marshal(b.reminders(ref, pid, c.now.Add(3*time.Hour))); later != first {
+			t.Errorf("computed later:\n%s\n%s", first, later)
+		}
+		// The ref as stored in JSON, its times in UTC, gives the same bytes.
+		utc := ref
+		utc.Start, utc.End = ref.Start.In(time.UTC), ref.End.In(time.UTC)
+		if fromUTC := marshal(b.reminders(utc, pid, c.now.In(time.UTC))); fromUTC != first {
+			t.Errorf("from UTC times:\n%s\n%s", first, fromUTC)
+		}
+		// What a cancellation removes is what an acceptance queued.
+		if all := marshal(b.allReminders(ref, pid)); all != first {
+			t.Errorf("allReminders:\n%s\nreminders:\n%s", all, first)
+		}
+	})
+
+	t.Run("the evening before crosses a month", func(t *testing.T) {
+		r := c.ref("T10", "月初のお仕事", c.at(12, 1, 9, 0), 1, OfferAccepted)
+		got := b.reminders(r, pid, c.now)
+		if len(got) != 2 || !got[0].At.Equal(c.at(11, 30, 18, 0)) || !got[1].At.Equal(c.at(12, 1, 7, 0)) {
+			t.Errorf("reminders %+v", got)
+		}
+	})
+}
+
+// FuzzOfferAnswers: whatever a person with two offers and one place types or
+// taps, the bot answers or asks for an answer to be applied, and only ever
+// for a task the person was offered.
+func FuzzOfferAnswers(f *testing.F) {
+	for _, s := range []string{"はい", "いいえ", "OK", "今回は見送ります", "キャンセル", "行けなくなりました", "行けません",
+		"予定", "なぜ私に？", "offer:accept:T1", "offer:why:T2", "task:cancelyes:A1", "task:cancel:T1", "offer:accept:NOPE", "", "\xff", "はい、いいえ"} {
+		f.Add(s, false, false)
+		f.Add(s, true, false)
+		f.Add(s, false, true)
+	}
+	cat := testCatalog(f)
+	c := newOfferClock(f)
+	f.Fuzz(func(t *testing.T, s string, postback, cancelling bool) {
+		conv := offers(c.t2(), c.a1(), c.t1())
+		if cancelling {
+			conv.Step, conv.CancelTask = StepCancelTask, "A1"
+		}
+		known := map[string]bool{}
+		for _, r := range conv.Offers {
+			known[r.TaskID] = true
+		}
+		in := textIn(s)
+		if postback {
+			in = tapIn(s)
+		}
+		r := Converse(cat, c.now, offerPerson(StatusActive), conv, in)
+		if r.Answer == nil && len(r.Messages) == 0 {
+			t.Fatalf("no answer to %q (postback %v, cancelling %v)", s, postback, cancelling)
+		}
+		if r.Answer != nil {
+			if !known[r.Answer.TaskID] {
+				t.Fatalf("answer %+v for a task never offered, from %q", r.Answer, s)
+			}
+			if _, i := findRef(r.Conv.Offers, r.Answer.TaskID); i < 0 && !r.Delete {
+				t.Fatalf("answer %+v for a task not in the result's offers, from %q", r.Answer, s)
+			}
+			if r.Answer.Silent {
+				t.Fatalf("a person's own answer %+v is silent, from %q", r.Answer, s)
+			}
+		}
+		if !r.Delete && len(r.Conv.Offers) != 3 {
+			t.Fatalf("offers %v after %q, want all three kept", refIDs(r.Conv.Offers), s)
+		}
+	})
+}
