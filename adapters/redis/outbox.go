@@ -214,11 +214,12 @@ redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return 1
 `)
 
-// recipientKey is the person key of d's recipient when it shares d's shard
-// (always, for entries committed with the person), else the outbox key,
-// which exists and so changes nothing.
+// recipientKey is the person key of d's recipient when it is a person who
+// shares d's shard (always, for entries committed with the person), else the
+// outbox key, which exists and so changes nothing. Entries to the
+// coordinators or about a task have no person: they must never look deleted.
 func recipientKey(d Delivery) string {
-	if d.Out.To != "" && shardOf(d.Out.To) == d.Shard {
+	if d.Out.To != "" && bot.ValidateProfileID(d.Out.To) == nil && shardOf(d.Out.To) == d.Shard {
 		return personKey(d.Out.To)
 	}
 	return outboxKey(d.Shard)

@@ -50,7 +50,8 @@ func dueOffersKey(shard int) string { return tag(shard) + ":due:offers" }
 func dueKey(shard int) string { return tag(shard) + ":due" }
 
 // answeredKey is a sorted set of the event IDs of applied answers, by unix
-// ms, with a hash beside it (":changed") of whether each changed anything. It is not seenKey: the same event is also committed to the person's
+// ms, with a hash beside it (":changed") of what each did ("changed:state"),
+// so a repeat reports the first outcome. It is not seenKey: the same event is also committed to the person's
 // shard afterwards, and that commit must not find it already seen.
 func answeredKey(shard int) string { return tag(shard) + ":answered" }
 
@@ -217,7 +218,9 @@ if now >= tonumber(redis.call('HGET', KEYS[1], 'start')) then started = 1 end
 if ARGV[1] ~= '' and redis.call('ZSCORE', KEYS[6], ARGV[1]) then
   -- A repeat of an applied answer (the person's commit was retried):
   -- report what the first application did.
-  return {state, status, tonumber(redis.call('HGET', KEYS[10], ARGV[1]) or '0'), started}
+  local first = redis.call('HGET', KEYS[10], ARGV[1]) or '0:'
+  local sep = string.find(first, ':', 1, true)
+  return {string.sub(first, sep + 1), status, tonumber(string.sub(first, 1, sep - 1)), started}
 end
 local live = (status == 'open' or status == 'filled') and started == 0
 
@@ -298,7 +301,7 @@ elseif op == 'cancel' then
 end
 if ARGV[1] ~= '' then
   redis.call('ZADD', KEYS[6], now, ARGV[1])
-  redis.call('HSET', KEYS[10], ARGV[1], changed)
+  redis.call('HSET', KEYS[10], ARGV[1], changed .. ':' .. state)
   local old = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', '(' .. ARGV[8], 'LIMIT', 0, 100)
   for _, e in ipairs(old) do
     redis.call('ZREM', KEYS[6], e)
