@@ -93,6 +93,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Tasks:    tasks,
 		Matcher:  index,
 		Outbox:   queue,
+		Sessions: redisadapter.NewSessions(rdb),
+		People:   store,
 		Location: cfg.Location,
 		Quiet:    cfg.QuietHours,
 	}
@@ -124,9 +126,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Logger:     log,
 		Mount:      mount,
 		Tasks:      b,
+		Sessions:   b,
 		Jobs: map[string]httpapi.Job{
 			"offers":    func(ctx context.Context) (any, error) { return b.RunOffers(ctx) },
 			"reminders": func(ctx context.Context) (any, error) { return b.RunDue(ctx) },
+			"invites": func(ctx context.Context) (any, error) {
+				n, err := b.RunInvites(ctx)
+				return map[string]int{"sessions": n}, err
+			},
 		},
 		ProfileChanged: index.changed,
 		API: map[string]http.Handler{

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -227,4 +228,9 @@ func TestTaskValidationNamesTheField(t *testing.T) {
 		t.Fatalf("cancel unknown task: %d %v", code, out)
 	}
 	_ = context.Background
+}
+
+func fmtAny(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

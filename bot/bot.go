@@ -27,9 +27,11 @@ type Bot struct {
 
 	// Tasks, Matcher and Outbox serve tasks and offers; a Bot without
 	// them only converses.
-	Tasks   TaskStore
-	Matcher Matcher
-	Outbox  Enqueuer
+	Tasks    TaskStore
+	Matcher  Matcher
+	Outbox   Enqueuer
+	Sessions SessionStore
+	People   ProfileLister
 	// Location is the service time zone (time.Local when nil); Quiet the
 	// hours when offers wait; WaveFactor how many people a wave asks per
 	// free place (DefaultWaveFactor when zero).
@@ -68,6 +70,14 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 			}
 			if res, err = b.answer(ctx, in, snap, res, now); err != nil {
 				return fmt.Errorf("handle %s: answer: %w", in.ID, err)
+			}
+		}
+		if res.RSVP != nil {
+			if b.Sessions == nil {
+				return fmt.Errorf("handle %s: %w", in.ID, Errorf(EINVALID, "no session store for an RSVP"))
+			}
+			if res, err = b.rsvp(ctx, in, res, now); err != nil {
+				return fmt.Errorf("handle %s: rsvp: %w", in.ID, err)
 			}
 		}
 		if res.Delete && b.Tasks != nil {
@@ -112,6 +122,13 @@ func (b *Bot) change(in Inbound, snap Snapshot, res Result, now time.Time) Chang
 			out.ReplyToken, out.ReplyBefore = in.ReplyToken, in.ReplyBefore
 		}
 		ch.Outgoing = append(ch.Outgoing, out)
+	}
+	if res.CannotJoin != nil {
+		name := ""
+		if res.Profile != nil {
+			name = res.Profile.Name
+		}
+		ch.Outgoing = append(ch.Outgoing, b.cannotJoin(name, *res.CannotJoin, now))
 	}
 	if res.LookupName && !res.Delete {
 		ch.Outgoing = append(ch.Outgoing, Outgoing{ID: b.NewID(), Kind: OutLookupProfile, To: in.ProfileID, CreatedAt: now})

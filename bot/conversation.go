@@ -54,6 +54,9 @@ type Conversation struct {
 	Offers []OfferRef `json:"offers,omitempty"`
 	// CancelTask is the task whose cancellation StepCancelTask confirms.
 	CancelTask string `json:"cancel_task,omitempty"`
+	// Sessions are the sessions the person was invited to, until a day
+	// after each ends.
+	Sessions []SessionRef `json:"sessions,omitempty"`
 }
 
 // Result is what one event does to a person: their new state and the
@@ -71,6 +74,12 @@ type Result struct {
 	// Answer asks for an answer to a task to be applied; the Bot does so
 	// and completes the result with Answered.
 	Answer *AnswerRequest
+	// RSVP asks for an answer to an invitation to be applied (see
+	// RSVPAnswered).
+	RSVP *RSVPRequest
+	// CannotJoin names a session the person cannot get into, for the
+	// coordinators to be told.
+	CannotJoin *SessionRef
 }
 
 // Converse is the conversation as a pure function: the person's state and an
@@ -91,7 +100,8 @@ func Converse(cat *Catalog, now time.Time, p *Profile, c Conversation, in Inboun
 	if t.p != nil && t.changed {
 		t.p.UpdatedAt = now
 	}
-	return Result{Profile: t.p, Conv: t.conv, Messages: t.out, LookupName: t.lookup, Answer: t.request}
+	return Result{Profile: t.p, Conv: t.conv, Messages: t.out, LookupName: t.lookup, Answer: t.request,
+		RSVP: t.rsvp, CannotJoin: t.cannot}
 }
 
 // turn carries one event through the conversation.
@@ -106,6 +116,8 @@ type turn struct {
 	lookup  bool
 	changed bool
 	request *AnswerRequest
+	rsvp    *RSVPRequest
+	cannot  *SessionRef
 }
 
 func (t *turn) say(m ...Message)            { t.out = append(t.out, m...) }
@@ -131,6 +143,12 @@ func (t *turn) run() {
 		return
 	case EventTaskCancelled:
 		t.taskCancelled()
+		return
+	case EventInvite:
+		t.invited()
+		return
+	case EventSessionReminder:
+		t.sessionReminder()
 		return
 	}
 	switch {
@@ -214,6 +232,10 @@ func (t *turn) answer() {
 	}
 	if (verb == "offer" || verb == "task") && t.p.Status != StatusOnboarding {
 		t.taskButton(verb, arg)
+		return
+	}
+	if verb == "session" && t.p.Status != StatusOnboarding {
+		t.sessionButton(arg)
 		return
 	}
 	if t.in.Kind == EventText {

@@ -20,9 +20,11 @@ const (
 
 	// Events the service raises for a person itself, through the outbox, so
 	// that they change the person's state exactly once.
-	EventOffer         EventKind = "offer"          // a task is offered (Offer set)
-	EventReminder      EventKind = "reminder"       // an accepted task is near (Data: task ID, Text: which reminder)
-	EventTaskCancelled EventKind = "task_cancelled" // the coordinator cancelled a task (Data: task ID)
+	EventOffer           EventKind = "offer"            // a task is offered (Offer set)
+	EventReminder        EventKind = "reminder"         // an accepted task is near (Data: task ID, Text: which reminder)
+	EventTaskCancelled   EventKind = "task_cancelled"   // the coordinator cancelled a task (Data: task ID)
+	EventInvite          EventKind = "invite"           // invited to a session (Session set)
+	EventSessionReminder EventKind = "session_reminder" // a session is near (Session set, Text: the offset)
 
 	// EventTaskShort is about a task, not a person: 24 hours before the
 	// start, a task still short of people is reported to the coordinators.
@@ -46,6 +48,9 @@ type Inbound struct {
 	At          time.Time `json:"at"`
 	// Offer describes the task of an EventOffer.
 	Offer *OfferRef `json:"offer,omitempty"`
+	// Session describes the session of an EventInvite or
+	// EventSessionReminder.
+	Session *SessionRef `json:"session,omitempty"`
 }
 
 // Message is one platform-neutral message. Adapters render Card as a LINE

@@ -300,6 +300,9 @@ func (t *turn) idleText() {
 	switch {
 	case cancelTaskWords[k], isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0:
 		t.chooseCancel(upcoming)
+	case cannotJoinWords[k]:
+		t.cannotJoin()
+	case isAnswer && len(pending) == 0 && t.answerInvite(yes):
 	case whyWords[k]:
 		if len(pending) == 0 {
 			t.text(jaTask.WhyNone)

@@ -338,7 +338,7 @@ func (b *Bot) answer(ctx context.Context, in Inbound, snap Snapshot, res Result,
 }
 
 // forgetTasks removes a person who is deleting their data from every task
-// they were offered.
+// they were offered and every session they were invited to.
 func (b *Bot) forgetTasks(ctx context.Context, in Inbound, snap Snapshot, now time.Time) error {
 	var errs []error
 	for _, ref := range snap.Conv.Offers {
@@ -349,6 +349,23 @@ func (b *Bot) forgetTasks(ctx context.Context, in Inbound, snap Snapshot, now ti
 		}
 		if _, err := b.answer(ctx, ev, snap, res, now); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	if b.Sessions != nil {
+		for _, ref := range snap.Conv.Sessions {
+			v, err := b.Sessions.FindSession(ctx, ref.SessionID)
+			if ErrorCode(err) == ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			_, err = b.Sessions.RSVP(ctx, RSVP{SessionID: ref.SessionID, ProfileID: in.ProfileID, Answer: RSVPForget, At: now,
+				Reminders: b.sessionReminders(ref, v.Reminders, in.ProfileID, time.Time{})})
+			if err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)

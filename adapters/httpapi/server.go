@@ -33,8 +33,10 @@ type Options struct {
 	// served behind the bearer token, with request logging, panic recovery
 	// and JSON 404/405 answers, like the built-in API routes.
 	API map[string]http.Handler
-	// Tasks serves /api/tasks; nil leaves the routes out.
-	Tasks TaskService
+	// Tasks serves /api/tasks and Sessions /api/sessions; nil leaves the
+	// routes out.
+	Tasks    TaskService
+	Sessions SessionService
 	// Jobs are run by POST /api/jobs/{name}/run.
 	Jobs map[string]Job
 	// ProfileChanged, if set, is told about an imported profile before
@@ -53,6 +55,7 @@ type server struct {
 	profiles bot.ProfileStore
 	ready    func(ctx context.Context) error
 	tasks    TaskService
+	sessions SessionService
 	jobs     map[string]Job
 	changed  func(ctx context.Context, id string)
 	now      func() time.Time
@@ -70,6 +73,7 @@ func New(o Options) *http.ServeMux {
 		profiles: o.Profiles,
 		ready:    o.Ready,
 		tasks:    o.Tasks,
+		sessions: o.Sessions,
 		jobs:     o.Jobs,
 		changed:  o.ProfileChanged,
 		now:      o.Now,
@@ -91,6 +95,11 @@ func New(o Options) *http.ServeMux {
 		api.HandleFunc("POST /api/tasks", s.createTask)
 		api.HandleFunc("GET /api/tasks/{id}", s.getTask)
 		api.HandleFunc("POST /api/tasks/{id}/cancel", s.cancelTask)
+	}
+	if s.sessions != nil {
+		api.HandleFunc("POST /api/sessions", s.createSession)
+		api.HandleFunc("GET /api/sessions/{id}", s.getSession)
+		api.HandleFunc("POST /api/sessions/{id}/rsvps", s.addRSVP)
 	}
 	api.HandleFunc("POST /api/jobs/{name}/run", s.runJob)
 	for pattern, h := range o.API {

@@ -67,19 +67,12 @@ func (in taskInput) task(cat *bot.Catalog) (*bot.Task, error) {
 		return nil, bot.Errorf(bot.EUNPROCESSABLE, "area: %s", bot.ErrorMessage(err))
 	}
 	t.Area = area
-	for _, f := range []struct {
-		name string
-		in   string
-		out  *time.Time
-	}{{"start", in.Start, &t.Start}, {"end", in.End, &t.End}} {
-		if strings.TrimSpace(f.in) == "" {
-			return nil, bot.Errorf(bot.EUNPROCESSABLE, "%s is required (RFC 3339, e.g. 2026-12-01T08:00:00+09:00)", f.name)
-		}
-		v, err := time.Parse(time.RFC3339, strings.TrimSpace(f.in))
-		if err != nil {
-			return nil, bot.Errorf(bot.EUNPROCESSABLE, "%s must be an RFC 3339 time such as 2026-12-01T08:00:00+09:00, got %q", f.name, f.in)
-		}
-		*f.out = v
+	var err2 error
+	if t.Start, err2 = parseTime("start", in.Start); err2 != nil {
+		return nil, err2
+	}
+	if t.End, err2 = parseTime("end", in.End); err2 != nil {
+		return nil, err2
 	}
 	if s := strings.TrimSpace(in.OfferTTL); s != "" {
 		d, err := time.ParseDuration(s)

@@ -1,0 +1,216 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"tsunagu/bot"
+)
+
+// Sessions keeps sessions, invitations and RSVPs; a session's keys share the
+// shard tag of its ID.
+type Sessions struct {
+	c goredis.UniversalClient
+}
+
+var _ bot.SessionStore = (*Sessions)(nil)
+
+// NewSessions returns the session store in c.
+func NewSessions(c goredis.UniversalClient) *Sessions { return &Sessions{c: c} }
+
+// sessionKey is a hash: session (JSON). Beside it: r, a hash person →
+// "invited", "yes" or "no"; a, a sorted set of attendees by time of RSVP.
+func sessionKey(id string) string          { return tag(shardOf(id)) + ":s:" + id }
+func sessionRSVPKey(id string) string      { return sessionKey(id) + ":r" }
+func sessionAttendeesKey(id string) string { return sessionKey(id) + ":a" }
+
+// pendingInvitesKey is a set of sessions whose audience is still being
+// invited; a crash half-way is finished by the next sweep.
+func pendingInvitesKey(shard int) string { return tag(shard) + ":due:invites" }
+
+type sessionRecord struct {
+	*bot.Session
+	RemindersMs []int64 `json:"reminders_ms"`
+}
+
+// CreateSession stores a new session, pending its invitations.
+func (s *Sessions) CreateSession(ctx context.Context, ses *bot.Session) error {
+	rec := sessionRecord{Session: ses}
+	for _, r := range ses.Reminders {
+		rec.RemindersMs = append(rec.RemindersMs, r.Milliseconds())
+	}
+	sj, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("create session %s: %w", ses.ID, err)
+	}
+	ok, err := s.c.HSetNX(ctx, sessionKey(ses.ID), "session", sj).Result()
+	if err != nil {
+		return fmt.Errorf("create session %s: %w", ses.ID, err)
+	}
+	if !ok {
+		return fmt.Errorf("create session %s: %w", ses.ID, bot.Errorf(bot.ECONFLICT, "session %s exists", ses.ID))
+	}
+	if err := s.c.SAdd(ctx, pendingInvitesKey(shardOf(ses.ID)), ses.ID).Err(); err != nil {
+		return fmt.Errorf("create session %s: %w", ses.ID, err)
+	}
+	return nil
+}
+
+// FindSession returns the session with its attendees.
+func (s *Sessions) FindSession(ctx context.Context, id string) (*bot.SessionView, error) {
+	var (
+		ses       *goredis.StringCmd
+		rsvps     *goredis.MapStringStringCmd
+		attendees *goredis.StringSliceCmd
+	)
+	_, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		ses = p.HGet(ctx, sessionKey(id), "session")
+		rsvps = p.HGetAll(ctx, sessionRSVPKey(id))
+		attendees = p.ZRange(ctx, sessionAttendeesKey(id), 0, -1)
+		return nil
+	})
+	if err != nil && ses.Err() != goredis.Nil {
+		return nil, fmt.Errorf("find session %s: %w", id, err)
+	}
+	if ses.Err() == goredis.Nil {
+		return nil, fmt.Errorf("find session %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no session %s", id))
+	}
+	rec := sessionRecord{Session: new(bot.Session)}
+	if err := json.Unmarshal([]byte(ses.Val()), &rec); err != nil {
+		return nil, fmt.Errorf("find session %s: %w", id, err)
+	}
+	for _, ms := range rec.RemindersMs {
+		rec.Session.Reminders = append(rec.Session.Reminders, time.Duration(ms)*time.Millisecond)
+	}
+	v := &bot.SessionView{Session: *rec.Session, Attendees: attendees.Val(), Declined: []string{}}
+	if v.Attendees == nil {
+		v.Attendees = []string{}
+	}
+	for p, st := range rsvps.Val() {
+		if st == bot.RSVPNo {
+			v.Declined = append(v.Declined, p)
+		}
+	}
+	sort.Strings(v.Declined)
+	v.Invited = len(rsvps.Val())
+	return v, nil
+}
+
+// inviteScript records and queues invitations not sent before.
+//
+// KEYS: rsvps, outbox. ARGV: (person, entry JSON) pairs.
+var inviteScript = goredis.NewScript(`
+local n = 0
+for i = 1, #ARGV, 2 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], 'invited') == 1 then
+    redis.call('XADD', KEYS[2], '*', 'out', ARGV[i + 1], 'attempt', 0)
+    n = n + 1
+  end
+end
+return n
+`)
+
+// Invite queues invitations to those not invited yet.
+func (s *Sessions) Invite(ctx context.Context, id string, invites []bot.WaveOffer) (int, error) {
+	if len(invites) == 0 {
+		return 0, nil
+	}
+	args := make([]any, 0, 2*len(invites))
+	for _, in := range invites {
+		oj, err := json.Marshal(in.Out)
+		if err != nil {
+			return 0, fmt.Errorf("invite %s: %w", id, err)
+		}
+		args = append(args, in.ProfileID, oj)
+	}
+	n, err := inviteScript.Run(ctx, s.c, []string{sessionRSVPKey(id), outboxKey(shardOf(id))}, args...).Int()
+	if err != nil {
+		return 0, fmt.Errorf("invite %s: %w", id, err)
+	}
+	return n, nil
+}
+
+// InvitesDone takes the session off the pending invitations.
+func (s *Sessions) InvitesDone(ctx context.Context, id string) error {
+	if err := s.c.SRem(ctx, pendingInvitesKey(shardOf(id)), id).Err(); err != nil {
+		return fmt.Errorf("invites done %s: %w", id, err)
+	}
+	return nil
+}
+
+// PendingInvites lists sessions still inviting their audience.
+func (s *Sessions) PendingInvites(ctx context.Context, limit int) ([]string, error) {
+	var ids []string
+	for sh := 0; sh < Shards && len(ids) < limit; sh++ {
+		got, err := s.c.SRandMemberN(ctx, pendingInvitesKey(sh), int64(limit-len(ids))).Result()
+		if err != nil {
+			return ids, fmt.Errorf("pending invites: shard %d: %w", sh, err)
+		}
+		ids = append(ids, got...)
+	}
+	return ids, nil
+}
+
+// rsvpScript applies an RSVP. It returns 1 when it changed the answer, 0
+// for a repeat, -1 for an unknown session.
+//
+// KEYS: session, rsvps, attendees, answered, due, answered outcomes.
+// ARGV: event ID, now ms, person, answer, forget-answers-before ms, then
+// (due ms, entry JSON) pairs of the person's reminders.
+var rsvpScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local now, p, ans = tonumber(ARGV[2]), ARGV[3], ARGV[4]
+if ARGV[1] ~= '' and redis.call('ZSCORE', KEYS[4], ARGV[1]) then return 0 end
+if ARGV[1] ~= '' then
+  redis.call('ZADD', KEYS[4], now, ARGV[1])
+  -- Prune like the answer script, which keeps outcomes beside (KEYS[6]).
+  for _, e in ipairs(redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[5], 'LIMIT', 0, 100)) do
+    redis.call('ZREM', KEYS[4], e)
+    redis.call('HDEL', KEYS[6], e)
+  end
+end
+if ans == 'forget' then
+  redis.call('HDEL', KEYS[2], p)
+  redis.call('ZREM', KEYS[3], p)
+  for i = 6, #ARGV, 2 do redis.call('ZREM', KEYS[5], ARGV[i + 1]) end
+  return 1
+end
+if redis.call('HGET', KEYS[2], p) == ans then return 0 end
+redis.call('HSET', KEYS[2], p, ans)
+if ans == 'yes' then
+  redis.call('ZADD', KEYS[3], now, p)
+  for i = 6, #ARGV, 2 do redis.call('ZADD', KEYS[5], ARGV[i], ARGV[i + 1]) end
+else
+  redis.call('ZREM', KEYS[3], p)
+  for i = 6, #ARGV, 2 do redis.call('ZREM', KEYS[5], ARGV[i + 1]) end
+end
+return 1
+`)
+
+// RSVP applies a person's answer to an invitation.
+func (s *Sessions) RSVP(ctx context.Context, r bot.RSVP) (bool, error) {
+	args := []any{r.EventID, r.At.UnixMilli(), r.ProfileID, r.Answer, r.At.Add(-seenFor).UnixMilli()}
+	for _, d := range r.Reminders {
+		dj, err := json.Marshal(d.Out)
+		if err != nil {
+			return false, fmt.Errorf("rsvp %s: %w", r.SessionID, err)
+		}
+		args = append(args, d.At.UnixMilli(), dj)
+	}
+	id := r.SessionID
+	sh := shardOf(id)
+	keys := []string{sessionKey(id), sessionRSVPKey(id), sessionAttendeesKey(id), answeredKey(sh), dueKey(sh), answeredKey(sh) + ":changed"}
+	n, err := rsvpScript.Run(ctx, s.c, keys, args...).Int()
+	if err != nil {
+		return false, fmt.Errorf("rsvp %s by %s: %w", id, r.ProfileID, err)
+	}
+	if n == -1 {
+		return false, fmt.Errorf("rsvp %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no session %s", id))
+	}
+	return n == 1, nil
+}

@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Limits on what a conversation keeps of sessions.
+const (
+	sessionMemory  = 24 * time.Hour // after the end
+	maxSessionRefs = 30
+	// joinWindow is how long before the start 「入れない」 is read as a
+	// problem getting into the session.
+	joinWindow = 2 * time.Hour
+)
+
+// RSVPRequest is an RSVP the conversation wants applied; the Bot applies it
+// and completes the result with RSVPAnswered.
+type RSVPRequest struct {
+	SessionID string
+	Answer    string
+}
+
+func keepSessions(refs []SessionRef, now time.Time) []SessionRef {
+	kept := refs[:0:0]
+	for _, r := range refs {
+		if r.End.After(now.Add(-sessionMemory)) {
+			kept = append(kept, r)
+		}
+	}
+	if len(kept) > maxSessionRefs {
+		kept = kept[len(kept)-maxSessionRefs:]
+	}
+	return kept
+}
+
+func (t *turn) putSession(ref SessionRef) {
+	refs := append([]SessionRef(nil), t.conv.Sessions...)
+	if old, i := findSession(refs, ref.SessionID); i >= 0 {
+		if ref.RSVP == "" {
+			ref.RSVP = old.RSVP
+		}
+		refs = append(refs[:i], refs[i+1:]...)
+	}
+	t.conv.Sessions = keepSessions(append(refs, ref), t.now)
+}
+
+// invited records an invitation and shows its card.
+func (t *turn) invited() {
+	ref := t.in.Session
+	if ref == nil || t.p == nil || t.p.Status != StatusActive || !t.now.Before(ref.Start) {
+		return
+	}
+	t.putSession(*ref)
+	t.say(Message{Card: &Card{
+		Title:  ref.Title,
+		Body:   jaSession.InviteBody,
+		Fields: []Field{{Label: jaTask.FieldWhen, Value: FormatSpanJA(ref.Start, ref.End, t.loc())}},
+		Buttons: []Choice{
+			{Label: jaSession.Join, Data: "session:yes:" + ref.SessionID},
+			{Label: jaSession.NotJoin, Data: "session:no:" + ref.SessionID},
+		},
+	}})
+}
+
+func (t *turn) sessionFields(r SessionRef) []Field {
+	f := []Field{{Label: jaTask.FieldWhen, Value: FormatSpanJA(r.Start, r.End, t.loc())}}
+	if r.URL != "" {
+		f = append(f, Field{Label: jaSession.FieldURL, Value: r.URL})
+	}
+	return f
+}
+
+// sessionReminder reminds an attendee, with the URL.
+func (t *turn) sessionReminder() {
+	ref := t.in.Session
+	if ref == nil || t.p == nil || !t.now.Before(ref.End) {
+		return
+	}
+	r := *ref
+	r.RSVP = RSVPYes
+	t.putSession(r)
+	t.say(Message{Card: &Card{
+		Title:  ref.Title,
+		Body:   fmt.Sprintf(jaSession.ReminderBody, ref.Title, offsetJA(t.in.Text)),
+		Fields: t.sessionFields(r),
+		Buttons: []Choice{
+			{Label: jaSession.NotJoin, Data: "session:no:" + ref.SessionID},
+		},
+	}})
+}
+
+// sessionButton handles 参加する / 参加しない.
+func (t *turn) sessionButton(arg string) {
+	ans, id, _ := strings.Cut(arg, ":")
+	if _, i := findSession(t.conv.Sessions, id); i < 0 || (ans != RSVPYes && ans != RSVPNo) {
+		t.text(jaSession.NotFound)
+		return
+	}
+	t.rsvp = &RSVPRequest{SessionID: id, Answer: ans}
+}
+
+// pendingInvites are invitations not answered, soonest first.
+func (t *turn) pendingInvites() []SessionRef {
+	var out []SessionRef
+	for _, r := range t.conv.Sessions {
+		if r.RSVP == "" && t.now.Before(r.Start) {
+			out = append(out, r)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
+}
+
+// answerInvite reads a yes or no typed to the invitations when no offer
+// awaits an answer; it reports whether it did.
+func (t *turn) answerInvite(yes bool) bool {
+	pending := t.pendingInvites()
+	ans := RSVPNo
+	if yes {
+		ans = RSVPYes
+	}
+	switch len(pending) {
+	case 0:
+		return false
+	case 1:
+		t.rsvp = &RSVPRequest{SessionID: pending[0].SessionID, Answer: ans}
+	default:
+		var ch []Choice
+		for _, r := range pending {
+			label := []rune(r.Title)
+			if len(label) > 20 {
+				label = append(label[:19], '…')
+			}
+			ch = append(ch, Choice{Label: string(label), Data: "session:" + ans + ":" + r.SessionID})
+		}
+		t.text(jaSession.WhichRSVP, limitChoices(ch)...)
+	}
+	return true
+}
+
+// cannotJoin answers 「入れない」 around a session the person is attending:
+// the coordinators are told and the URL is sent again.
+func (t *turn) cannotJoin() {
+	var best *SessionRef
+	for i := range t.conv.Sessions {
+		r := &t.conv.Sessions[i]
+		if r.RSVP == RSVPYes && t.now.After(r.Start.Add(-joinWindow)) && t.now.Before(r.End) {
+			if best == nil || r.Start.Before(best.Start) {
+				best = r
+			}
+		}
+	}
+	if best == nil {
+		t.text(jaSession.NoSessionNow)
+		return
+	}
+	ref := *best
+	t.cannot = &ref
+	t.text(fmt.Sprintf(jaSession.CannotJoinReply, ref.URL))
+}
+
+// RSVPAnswered records an applied RSVP in the person's state and words the
+// reply. offsets are the session's reminders, to say when they come.
+func RSVPAnswered(now time.Time, res Result, offsets []time.Duration) Result {
+	req := res.RSVP
+	t := &turn{now: now, conv: res.Conv, out: res.Messages}
+	ref, i := findSession(t.conv.Sessions, req.SessionID)
+	if i >= 0 {
+		ref.RSVP = req.Answer
+		t.putSession(ref)
+	}
+	if req.Answer == RSVPYes {
+		var when []string
+		for _, o := range offsets {
+			if w := offsetJA(o.String()); w != "" {
+				when = append(when, w)
+			}
+		}
+		t.say(Message{Card: &Card{
+			Title:   jaSession.JoinedTitle,
+			Body:    ref.Title + "\n" + fmt.Sprintf(jaSession.JoinedBody, strings.Join(when, "と")),
+			Fields:  t.sessionFields(ref),
+			Buttons: []Choice{{Label: jaSession.NotJoin, Data: "session:no:" + ref.SessionID}},
+		}})
+	} else {
+		t.text(jaSession.NotJoining)
+	}
+	res.Conv, res.Messages, res.RSVP = t.conv, t.out, nil
+	return res
+}

@@ -1,0 +1,34 @@
+package bot
+
+// jaSession is the Japanese message catalog of sessions.
+var jaSession = struct {
+	InviteBody, Join, NotJoin, FieldURL, JoinedTitle, JoinedBody, NotJoining, NotFound string
+	WhichRSVP, ReminderBody, CannotJoinReply, NoSessionNow, NoticeCannotJoin           string
+	SomeoneCannotJoin                                                                  string
+}{
+	InviteBody:        "集まりのご案内です。参加されますか？",
+	Join:              "参加する",
+	NotJoin:           "参加しない",
+	FieldURL:          "参加URL",
+	JoinedTitle:       "参加のお申し込みを承りました",
+	JoinedBody:        "%sにお知らせします。参加できなくなったときは、下のボタンを押してください。",
+	NotJoining:        "承知しました。今回は参加されないと承りました。またのご案内をお待ちください。",
+	NotFound:          "すみません、この集まりのご案内は見つかりませんでした。",
+	WhichRSVP:         "どの集まりへのお返事ですか？",
+	ReminderBody:      "「%s」が始まります（%sのお知らせ）。下のURLからご参加ください。",
+	CannotJoinReply:   "担当者に伝えました。少しお待ちください。念のため、もう一度URLをお送りします：\n%s",
+	NoSessionNow:      "いま始まる集まりは見つかりませんでした。お困りのことは、そのまま文字で送ってください。",
+	NoticeCannotJoin:  "【入室できない】%sが「%s」（%s）に入れないようです。ご連絡をお願いします。",
+	SomeoneCannotJoin: "参加者の方",
+}
+
+// cannotJoinWords are what people send when they cannot get into a session.
+var cannotJoinWords = map[string]bool{}
+
+func init() {
+	for _, w := range []string{"入れない", "入れません", "はいれない", "はいれません", "入室できない", "入室できません",
+		"urlが分からない", "urlがわからない", "urlが分かりません", "urlがわかりません", "つながらない", "繋がらない",
+		"つながりません", "繋がりません", "zoomに入れない", "zoomに入れません"} {
+		cannotJoinWords[key(w)] = true
+	}
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestSessionInvitesRSVPsAndReminds follows a session from the
+// coordinator's POST: the audience is invited with 参加する/参加しない,
+// a tap and a coordinator's RSVP make attendees, the reminder reaches them
+// with the URL, 「入れない」 alerts the coordinators, and a withdrawal
+// stops the reminders.
+func TestSessionInvitesRSVPsAndReminds(t *testing.T) {
+	s := bootService(t)
+	hanako := s.importPerson(t, "花子", "世田谷区", "採点")
+	taro := s.importPerson(t, "太郎", "世田谷区", "英語")
+	jiro := s.importPerson(t, "次郎", "世田谷区", "採点")
+	ota := s.importPerson(t, "大田さん", "大田区", "採点")
+
+	start := time.Now().Add(30 * time.Minute).Truncate(time.Second)
+	code, created := s.api(t, "POST", "/api/sessions", map[string]any{
+		"title": "オンライン交流会", "description": "はじめての方も歓迎", "url": "https://zoom.example/j/123",
+		"start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339),
+		"audience":  map[string]any{"areas": []string{"世田谷区"}, "skills": []string{"採点"}},
+		"reminders": []string{"29m58s", "1m"},
+	})
+	if code != http.StatusCreated {
+		t.Fatalf("POST /api/sessions: %d %v", code, created)
+	}
+	id := created["id"].(string)
+	for _, p := range []*person{hanako, jiro} {
+		if msgs := p.reply(); !offers(msgs, "session:yes:"+id) || !offers(msgs, "session:no:"+id) || !contains(msgs, "オンライン交流会") {
+			t.Fatalf("invitation to %s: %s", p.id, texts(msgs))
+		}
+	}
+	for _, p := range []*person{taro, ota} {
+		if n := len(s.sim.Messages(p.id)); n != 0 {
+			t.Fatalf("%s is outside the audience but got %d messages", p.id, n)
+		}
+	}
+
+	if msgs := hanako.say("参加します"); !contains(msgs, "参加のお申し込みを承りました") || !contains(msgs, "https://zoom.example/j/123") {
+		t.Fatalf("RSVP by text: %s", texts(msgs))
+	}
+	if code, body := s.api(t, "POST", "/api/sessions/"+id+"/rsvps", map[string]any{"profile_id": "line:" + taro.id}); code != http.StatusCreated {
+		t.Fatalf("coordinator RSVP: %d %v", code, body)
+	}
+	if code, body := s.api(t, "POST", "/api/sessions/"+id+"/rsvps", map[string]any{"profile_id": "line:" + taro.id}); code != http.StatusOK {
+		t.Fatalf("repeated RSVP: %d %v", code, body)
+	}
+	if code, body := s.api(t, "POST", "/api/sessions/"+id+"/rsvps", map[string]any{"profile_id": "line:Unobody"}); code != http.StatusNotFound {
+		t.Fatalf("RSVP for nobody: %d %v", code, body)
+	}
+	if msgs := jiro.tap("session:no:" + id); !contains(msgs, "参加されないと承りました") {
+		t.Fatalf("RSVP no: %s", texts(msgs))
+	}
+	code, got := s.api(t, "GET", "/api/sessions/"+id, nil)
+	want := []string{"line:" + hanako.id, "line:" + taro.id}
+	slices.Sort(want)
+	if code != http.StatusOK || !slices.Equal(idsOf(got["attendees"]), want) {
+		t.Fatalf("GET session: %d attendees %v, want %v", code, got["attendees"], want)
+	}
+
+	// The first reminder is due two seconds after creation.
+	time.Sleep(time.Until(start.Add(-29*time.Minute - 58*time.Second)))
+	if code, sum := s.api(t, "POST", "/api/jobs/reminders/run", nil); code != http.StatusOK {
+		t.Fatalf("run reminders: %d %v", code, sum)
+	}
+	for _, p := range []*person{hanako, taro} {
+		if msgs := p.reply(); !contains(msgs, "https://zoom.example/j/123") || !contains(msgs, "オンライン交流会") {
+			t.Fatalf("reminder to %s: %s", p.id, texts(msgs))
+		}
+	}
+	if code, sum := s.api(t, "POST", "/api/jobs/reminders/run", nil); code != http.StatusOK || !strings.Contains(fmtAny(sum), `"due":0`) {
+		t.Fatalf("a second run claimed again: %d %v", code, sum)
+	}
+	if n := len(s.sim.Messages(jiro.id)); n != 2 {
+		t.Fatalf("jiro said no but has %d messages", n)
+	}
+
+	if msgs := hanako.say("入れない"); !contains(msgs, "担当者に伝えました") || !contains(msgs, "https://zoom.example/j/123") {
+		t.Fatalf("入れない: %s", texts(msgs))
+	}
+	s.waitNotice(t, "入室できない", "花子", "オンライン交流会")
+
+	// Taro withdraws: the 1-minute reminder will not come to him.
+	if msgs := taro.tap("session:no:" + id); !contains(msgs, "参加されないと承りました") {
+		t.Fatalf("withdraw: %s", texts(msgs))
+	}
+	if _, got := s.api(t, "GET", "/api/sessions/"+id, nil); !slices.Equal(idsOf(got["attendees"]), []string{"line:" + hanako.id}) {
+		t.Fatalf("attendees after withdrawal: %v", got["attendees"])
+	}
+}
+
+func TestSessionValidationNamesTheField(t *testing.T) {
+	s := bootService(t)
+	start := time.Now().Add(48 * time.Hour)
+	cases := []struct {
+		field string
+		body  map[string]any
+	}{
+		{"end", map[string]any{"title": "会", "start": start.Format(time.RFC3339), "end": start.Add(-time.Hour).Format(time.RFC3339)}},
+		{"title", map[string]any{"start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339)}},
+		{"url", map[string]any{"title": "会", "url": "zoom", "start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339)}},
+		{"reminders", map[string]any{"title": "会", "reminders": []string{"前日"}, "start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339)}},
+		{"audience.areas", map[string]any{"title": "会", "audience": map[string]any{"areas": []string{"火星"}}, "start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339)}},
+	}
+	for _, c := range cases {
+		code, out := s.api(t, "POST", "/api/sessions", c.body)
+		if code != http.StatusUnprocessableEntity || !strings.Contains(fmtAny(out), c.field) {
+			t.Errorf("%s: %d %v, want 422 naming it", c.field, code, out)
+		}
+	}
+	if code, out := s.api(t, "GET", "/api/sessions/nope", nil); code != http.StatusNotFound {
+		t.Fatalf("unknown session: %d %v", code, out)
+	}
+}
