@@ -95,8 +95,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Outbox:   queue,
 		Sessions: redisadapter.NewSessions(rdb),
 		People:   store,
-		Location: cfg.Location,
-		Quiet:    cfg.QuietHours,
+
+		Broadcasts: redisadapter.NewBroadcasts(rdb),
+		Location:   cfg.Location,
+		Quiet:      cfg.QuietHours,
 	}
 	worker.Handler = b
 
@@ -109,6 +111,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			return nil, fmt.Errorf("line: %w", err)
 		}
 		worker.Senders[bot.PlatformLINE] = sender
+		b.LINE = sender
 		onResult := line.WithResultHook(func(r string) { m.Webhook(bot.PlatformLINE, r) })
 		mount["POST /line/webhook"] = line.NewWebhook(cfg.LINEChannelSecret, timed{b, m, bot.PlatformLINE}, log, onResult)
 	}
@@ -127,9 +130,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Mount:      mount,
 		Tasks:      b,
 		Sessions:   b,
+		Broadcasts: b,
 		Jobs: map[string]httpapi.Job{
-			"offers":    func(ctx context.Context) (any, error) { return b.RunOffers(ctx) },
-			"reminders": func(ctx context.Context) (any, error) { return b.RunDue(ctx) },
+			"offers":     func(ctx context.Context) (any, error) { return b.RunOffers(ctx) },
+			"reminders":  func(ctx context.Context) (any, error) { return b.RunDue(ctx) },
+			"broadcasts": func(ctx context.Context) (any, error) { return b.RunBroadcasts(ctx) },
 			"invites": func(ctx context.Context) (any, error) {
 				n, err := b.RunInvites(ctx)
 				return map[string]int{"sessions": n}, err

@@ -27,11 +27,14 @@ type Bot struct {
 
 	// Tasks, Matcher and Outbox serve tasks and offers; a Bot without
 	// them only converses.
-	Tasks    TaskStore
-	Matcher  Matcher
-	Outbox   Enqueuer
-	Sessions SessionStore
-	People   ProfileLister
+	Tasks      TaskStore
+	Matcher    Matcher
+	Outbox     Enqueuer
+	Sessions   SessionStore
+	People     ProfileLister
+	Broadcasts BroadcastStore
+	// LINE sends broadcasts by multicast; nil when LINE is off.
+	LINE Multicaster
 	// Location is the service time zone (time.Local when nil); Quiet the
 	// hours when offers wait; WaveFactor how many people a wave asks per
 	// free place (DefaultWaveFactor when zero).

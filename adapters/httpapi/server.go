@@ -35,8 +35,9 @@ type Options struct {
 	API map[string]http.Handler
 	// Tasks serves /api/tasks and Sessions /api/sessions; nil leaves the
 	// routes out.
-	Tasks    TaskService
-	Sessions SessionService
+	Tasks      TaskService
+	Sessions   SessionService
+	Broadcasts BroadcastService
 	// Jobs are run by POST /api/jobs/{name}/run.
 	Jobs map[string]Job
 	// ProfileChanged, if set, is told about an imported profile before
@@ -50,16 +51,17 @@ type Options struct {
 
 // server holds the dependencies the handlers share.
 type server struct {
-	token    string
-	catalog  *bot.Catalog
-	profiles bot.ProfileStore
-	ready    func(ctx context.Context) error
-	tasks    TaskService
-	sessions SessionService
-	jobs     map[string]Job
-	changed  func(ctx context.Context, id string)
-	now      func() time.Time
-	log      *slog.Logger
+	token      string
+	catalog    *bot.Catalog
+	profiles   bot.ProfileStore
+	ready      func(ctx context.Context) error
+	tasks      TaskService
+	sessions   SessionService
+	broadcasts BroadcastService
+	jobs       map[string]Job
+	changed    func(ctx context.Context, id string)
+	now        func() time.Time
+	log        *slog.Logger
 }
 
 // New returns a mux with every route. The caller may register more
@@ -68,16 +70,17 @@ type server struct {
 // Options pattern is malformed or conflicts with another.
 func New(o Options) *http.ServeMux {
 	s := &server{
-		token:    o.AdminToken,
-		catalog:  o.Catalog,
-		profiles: o.Profiles,
-		ready:    o.Ready,
-		tasks:    o.Tasks,
-		sessions: o.Sessions,
-		jobs:     o.Jobs,
-		changed:  o.ProfileChanged,
-		now:      o.Now,
-		log:      o.Logger,
+		token:      o.AdminToken,
+		catalog:    o.Catalog,
+		profiles:   o.Profiles,
+		ready:      o.Ready,
+		tasks:      o.Tasks,
+		sessions:   o.Sessions,
+		broadcasts: o.Broadcasts,
+		jobs:       o.Jobs,
+		changed:    o.ProfileChanged,
+		now:        o.Now,
+		log:        o.Logger,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -100,6 +103,10 @@ func New(o Options) *http.ServeMux {
 		api.HandleFunc("POST /api/sessions", s.createSession)
 		api.HandleFunc("GET /api/sessions/{id}", s.getSession)
 		api.HandleFunc("POST /api/sessions/{id}/rsvps", s.addRSVP)
+	}
+	if s.broadcasts != nil {
+		api.HandleFunc("POST /api/broadcasts", s.createBroadcast)
+		api.HandleFunc("GET /api/broadcasts/{id}", s.getBroadcast)
 	}
 	api.HandleFunc("POST /api/jobs/{name}/run", s.runJob)
 	for pattern, h := range o.API {

@@ -1,0 +1,62 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"tsunagu/bot"
+)
+
+// BroadcastService schedules broadcasts and reports their progress (the
+// bot).
+type BroadcastService interface {
+	CreateBroadcast(ctx context.Context, b *bot.Broadcast) (*bot.BroadcastView, error)
+	FindBroadcast(ctx context.Context, id string) (*bot.BroadcastView, error)
+}
+
+type broadcastInput struct {
+	Text     string        `json:"text"`
+	Audience audienceInput `json:"audience"`
+	SendAt   string        `json:"send_at"`
+}
+
+// createBroadcast schedules an announcement: 202, sent in the background.
+func (s *server) createBroadcast(w http.ResponseWriter, r *http.Request) {
+	var in broadcastInput
+	if err := DecodeJSON(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	a, err := in.Audience.audience(s.catalog)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	b := &bot.Broadcast{Text: in.Text, Audience: a}
+	if strings.TrimSpace(in.SendAt) != "" {
+		if b.SendAt, err = time.Parse(time.RFC3339, strings.TrimSpace(in.SendAt)); err != nil {
+			WriteError(w, r, bot.Errorf(bot.EUNPROCESSABLE, "send_at must be an RFC 3339 time such as 2026-12-01T10:00:00+09:00, got %q", in.SendAt))
+			return
+		}
+	}
+	v, err := s.broadcasts.CreateBroadcast(r.Context(), b)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/broadcasts/"+url.PathEscape(v.ID))
+	WriteJSON(w, http.StatusAccepted, v)
+}
+
+func (s *server) getBroadcast(w http.ResponseWriter, r *http.Request) {
+	v, err := s.broadcasts.FindBroadcast(r.Context(), r.PathValue("id"))
+	if err != nil {
+		WriteError(w, r, fmt.Errorf("find broadcast: %w", err))
+		return
+	}
+	WriteJSON(w, http.StatusOK, v)
+}

@@ -1,0 +1,230 @@
+package redis
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"tsunagu/bot"
+)
+
+// Broadcasts keeps broadcasts and their per-batch progress; a broadcast's
+// keys share the shard tag of its ID.
+type Broadcasts struct {
+	c goredis.UniversalClient
+}
+
+var _ bot.BroadcastStore = (*Broadcasts)(nil)
+
+// NewBroadcasts returns the broadcast store in c.
+func NewBroadcasts(c goredis.UniversalClient) *Broadcasts { return &Broadcasts{c: c} }
+
+// broadcastKey is a hash: broadcast (JSON), status, total, sent, failed,
+// skipped, batches. Beside it: line and slack, the recipients in batch
+// order; done, the set of finished batches; lease, who is sending.
+func broadcastKey(id string) string      { return tag(shardOf(id)) + ":b:" + id }
+func broadcastLineKey(id string) string  { return broadcastKey(id) + ":line" }
+func broadcastSlackKey(id string) string { return broadcastKey(id) + ":slack" }
+func broadcastDoneKey(id string) string  { return broadcastKey(id) + ":done" }
+func broadcastLeaseKey(id string) string { return broadcastKey(id) + ":lease" }
+
+// dueBroadcastsKey is a sorted set of broadcasts by when to send (unix ms).
+func dueBroadcastsKey(shard int) string { return tag(shard) + ":due:broadcasts" }
+
+// recipientChunk is how many recipients one RPUSH carries.
+const recipientChunk = 1000
+
+// CreateBroadcast stores a broadcast with its recipients and schedules it.
+// The recipients are written first and the broadcast becomes visible and
+// due only in the last step, so a crash half-way leaves nothing to send.
+func (s *Broadcasts) CreateBroadcast(ctx context.Context, b *bot.Broadcast, r bot.Recipients, due time.Time) error {
+	id := b.ID
+	bj, err := json.Marshal(b)
+	if err != nil {
+		return fmt.Errorf("create broadcast %s: %w", id, err)
+	}
+	for key, ids := range map[string][]string{broadcastLineKey(id): r.LINE, broadcastSlackKey(id): r.Slack} {
+		for i := 0; i < len(ids); i += recipientChunk {
+			chunk := ids[i:min(i+recipientChunk, len(ids))]
+			args := make([]any, len(chunk))
+			for j, v := range chunk {
+				args[j] = v
+			}
+			if err := s.c.RPush(ctx, key, args...).Err(); err != nil {
+				return fmt.Errorf("create broadcast %s: recipients: %w", id, err)
+			}
+		}
+	}
+	batches := r.Batches()
+	_, err = s.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.HSet(ctx, broadcastKey(id), "broadcast", bj, "status", string(bot.BroadcastScheduled),
+			"total", len(r.LINE)+len(r.Slack)+r.Skipped, "sent", 0, "failed", 0, "skipped", r.Skipped, "batches", batches)
+		p.ZAdd(ctx, dueBroadcastsKey(shardOf(id)), goredis.Z{Score: float64(due.UnixMilli()), Member: id})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("create broadcast %s: %w", id, err)
+	}
+	return nil
+}
+
+// FindBroadcast returns the broadcast and its progress.
+func (s *Broadcasts) FindBroadcast(ctx context.Context, id string) (*bot.BroadcastView, error) {
+	v, err := s.c.HMGet(ctx, broadcastKey(id), "broadcast", "status", "total", "sent", "failed", "skipped", "batches").Result()
+	if err != nil {
+		return nil, fmt.Errorf("find broadcast %s: %w", id, err)
+	}
+	bj, _ := v[0].(string)
+	if bj == "" {
+		return nil, fmt.Errorf("find broadcast %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no broadcast %s", id))
+	}
+	out := &bot.BroadcastView{}
+	if err := json.Unmarshal([]byte(bj), &out.Broadcast); err != nil {
+		return nil, fmt.Errorf("find broadcast %s: %w", id, err)
+	}
+	st, _ := v[1].(string)
+	out.Status = bot.BroadcastStatus(st)
+	num := func(x any) int { s, _ := x.(string); n, _ := strconv.Atoi(s); return n }
+	out.Total, out.Sent, out.Failed, out.Skipped, out.Batches = num(v[2]), num(v[3]), num(v[4]), num(v[5]), num(v[6])
+	return out, nil
+}
+
+// DueBroadcasts returns up to limit broadcasts due at now.
+func (s *Broadcasts) DueBroadcasts(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	var ids []string
+	for sh := 0; sh < Shards && len(ids) < limit; sh++ {
+		got, err := s.c.ZRangeByScore(ctx, dueBroadcastsKey(sh), &goredis.ZRangeBy{
+			Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10), Count: int64(limit - len(ids)),
+		}).Result()
+		if err != nil {
+			return ids, fmt.Errorf("due broadcasts: shard %d: %w", sh, err)
+		}
+		ids = append(ids, got...)
+	}
+	return ids, nil
+}
+
+// RescheduleBroadcast moves the broadcast's send time (quiet hours).
+func (s *Broadcasts) RescheduleBroadcast(ctx context.Context, id string, at time.Time) error {
+	err := s.c.ZAdd(ctx, dueBroadcastsKey(shardOf(id)), goredis.Z{Score: float64(at.UnixMilli()), Member: id}).Err()
+	if err != nil {
+		return fmt.Errorf("reschedule broadcast %s: %w", id, err)
+	}
+	return nil
+}
+
+// leaseScript takes or renews the right to send a broadcast.
+//
+// KEYS: lease, broadcast. ARGV: owner, ttl ms.
+var leaseScript = goredis.NewScript(`
+local cur = redis.call('GET', KEYS[1])
+if cur and cur ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if redis.call('HGET', KEYS[2], 'status') == 'scheduled' then redis.call('HSET', KEYS[2], 'status', 'sending') end
+return 1
+`)
+
+// Lease takes or renews the right to send the broadcast for ttl; false
+// means another replica holds it.
+func (s *Broadcasts) Lease(ctx context.Context, id, owner string, ttl time.Duration) (bool, error) {
+	n, err := leaseScript.Run(ctx, s.c, []string{broadcastLeaseKey(id), broadcastKey(id)}, owner, ttl.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("lease broadcast %s: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// Release gives the lease up.
+func (s *Broadcasts) Release(ctx context.Context, id, owner string) error {
+	cur, err := s.c.Get(ctx, broadcastLeaseKey(id)).Result()
+	if err == nil && cur == owner {
+		err = s.c.Del(ctx, broadcastLeaseKey(id)).Err()
+	}
+	if err != nil && err != goredis.Nil {
+		return fmt.Errorf("release broadcast %s: %w", id, err)
+	}
+	return nil
+}
+
+// Pending returns the batches not finished yet, with their recipients.
+// Batch k of LINE holds recipients [k×size, (k+1)×size); the Slack
+// recipients, if any, are the last batch, bot.SlackBatch.
+func (s *Broadcasts) Pending(ctx context.Context, id string, size int) ([]bot.Batch, error) {
+	done, err := s.c.SMembers(ctx, broadcastDoneKey(id)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("pending batches %s: %w", id, err)
+	}
+	finished := map[string]bool{}
+	for _, d := range done {
+		finished[d] = true
+	}
+	line, err := s.c.LRange(ctx, broadcastLineKey(id), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("pending batches %s: %w", id, err)
+	}
+	var out []bot.Batch
+	for k := 0; k*size < len(line); k++ {
+		if !finished[strconv.Itoa(k)] {
+			out = append(out, bot.Batch{Index: k, Recipients: line[k*size : min((k+1)*size, len(line))]})
+		}
+	}
+	if !finished[strconv.Itoa(bot.SlackBatch)] {
+		slack, err := s.c.LRange(ctx, broadcastSlackKey(id), 0, -1).Result()
+		if err != nil {
+			return nil, fmt.Errorf("pending batches %s: %w", id, err)
+		}
+		if len(slack) > 0 {
+			out = append(out, bot.Batch{Index: bot.SlackBatch, Recipients: slack})
+		}
+	}
+	return out, nil
+}
+
+// doneScript records a finished batch once; the call that finishes the
+// last batch marks the broadcast done and queues the report, with the
+// final counts written into it.
+//
+// KEYS: broadcast, done, due, outbox. ARGV: batch, sent, failed, broadcast
+// ID, report entry JSON with __SENT__, __FAILED__ and __SKIPPED__.
+var doneScript = goredis.NewScript(`
+if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('HINCRBY', KEYS[1], 'sent', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'failed', ARGV[3])
+if redis.call('SCARD', KEYS[2]) < tonumber(redis.call('HGET', KEYS[1], 'batches')) then return 1 end
+redis.call('HSET', KEYS[1], 'status', 'done')
+redis.call('ZREM', KEYS[3], ARGV[4])
+local v = redis.call('HMGET', KEYS[1], 'sent', 'failed', 'skipped')
+local report = string.gsub(ARGV[5], '__SENT__', v[1])
+report = string.gsub(report, '__FAILED__', v[2])
+report = string.gsub(report, '__SKIPPED__', v[3])
+if ARGV[5] ~= '' then redis.call('XADD', KEYS[4], '*', 'out', report, 'attempt', 0) end
+return 2
+`)
+
+// BatchDone records a finished batch; finished reports that it was the
+// last one.
+func (s *Broadcasts) BatchDone(ctx context.Context, id string, batch, sent, failed int, report bot.Outgoing) (finished bool, err error) {
+	var rj []byte
+	if report.ID != "" {
+		if rj, err = json.Marshal(report); err != nil {
+			return false, fmt.Errorf("batch done %s: %w", id, err)
+		}
+	}
+	sh := shardOf(id)
+	keys := []string{broadcastKey(id), broadcastDoneKey(id), dueBroadcastsKey(sh), outboxKey(sh)}
+	n, err := doneScript.Run(ctx, s.c, keys, batch, sent, failed, id, rj).Int()
+	if err != nil {
+		return false, fmt.Errorf("batch done %s: %w", id, err)
+	}
+	return n == 2, nil
+}
+
+// FinishEmpty marks a broadcast without batches done (everyone skipped).
+func (s *Broadcasts) FinishEmpty(ctx context.Context, id string, report bot.Outgoing) error {
+	_, err := s.BatchDone(ctx, id, -2, 0, 0, report)
+	return err
+}

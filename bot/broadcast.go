@@ -1,0 +1,317 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// BroadcastStatus is where a broadcast stands.
+type BroadcastStatus string
+
+// Broadcast statuses.
+const (
+	BroadcastScheduled BroadcastStatus = "scheduled"
+	BroadcastSending   BroadcastStatus = "sending"
+	BroadcastDone      BroadcastStatus = "done"
+)
+
+// Broadcast limits and pacing.
+const (
+	MaxBroadcastRunes = 5000 // LINE's limit for one text message
+	// MulticastSize is how many LINE users one multicast names (LINE's
+	// maximum).
+	MulticastSize = 500
+	// SlackBatch is the index of the batch holding the Slack recipients.
+	SlackBatch = -1
+	// multicastRate is LINE's multicast rate limit, requests per second.
+	multicastRate = 200
+	// multicastInFlight bounds concurrent multicast requests.
+	multicastInFlight = 16
+	// leaseTTL is how long a replica holds a broadcast without renewing;
+	// another takes over after a crash.
+	leaseTTL = 30 * time.Second
+	// batchAttempts is how often one run tries a batch that failed for a
+	// passing reason; the next run tries again with the same retry key.
+	batchAttempts = 3
+)
+
+// Broadcast is an announcement to an audience.
+type Broadcast struct {
+	ID        string    `json:"id"`
+	Text      string    `json:"text"`
+	Audience  Audience  `json:"audience"`
+	SendAt    time.Time `json:"send_at"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// BroadcastView is a broadcast with its progress.
+type BroadcastView struct {
+	Broadcast
+	Status  BroadcastStatus `json:"status"`
+	Total   int             `json:"total"`
+	Sent    int             `json:"sent"`
+	Failed  int             `json:"failed"`
+	Skipped int             `json:"skipped"`
+	Batches int             `json:"-"`
+}
+
+// Recipients are a broadcast's audience at creation: LINE and Slack
+// profiles to send to and the blocked ones skipped.
+type Recipients struct {
+	LINE, Slack []string
+	Skipped     int
+}
+
+// Batches counts the batches the recipients make.
+func (r Recipients) Batches() int {
+	n := (len(r.LINE) + MulticastSize - 1) / MulticastSize
+	if len(r.Slack) > 0 {
+		n++
+	}
+	return n
+}
+
+// Batch is one multicast (or the Slack recipients) of a broadcast.
+type Batch struct {
+	Index      int
+	Recipients []string
+}
+
+// BroadcastStore keeps broadcasts and their progress per batch.
+type BroadcastStore interface {
+	CreateBroadcast(ctx context.Context, b *Broadcast, r Recipients, due time.Time) error
+	FindBroadcast(ctx context.Context, id string) (*BroadcastView, error)
+	DueBroadcasts(ctx context.Context, now time.Time, limit int) ([]string, error)
+	RescheduleBroadcast(ctx context.Context, id string, at time.Time) error
+	Lease(ctx context.Context, id, owner string, ttl time.Duration) (bool, error)
+	Release(ctx context.Context, id, owner string) error
+	Pending(ctx context.Context, id string, size int) ([]Batch, error)
+	// BatchDone records a batch once; finished is true for the call that
+	// completed the broadcast, which also queued the report.
+	BatchDone(ctx context.Context, id string, batch, sent, failed int, report Outgoing) (finished bool, err error)
+	FinishEmpty(ctx context.Context, id string, report Outgoing) error
+}
+
+// Multicaster sends one text to many LINE users and reads the monthly
+// quota (the LINE adapter).
+type Multicaster interface {
+	Multicast(ctx context.Context, profileIDs []string, msgs []Message, key string) error
+	Quota(ctx context.Context) (limit, used int64, err error)
+}
+
+// CreateBroadcast validates a broadcast, fixes its recipients and
+// schedules it: at send_at, or at once, and after the quiet hours.
+func (b *Bot) CreateBroadcast(ctx context.Context, bc *Broadcast) (*BroadcastView, error) {
+	now := b.Now()
+	bc.Text = strings.TrimSpace(bc.Text)
+	switch n := utf8.RuneCountInString(bc.Text); {
+	case n == 0:
+		return nil, Errorf(EUNPROCESSABLE, "text is required")
+	case n > MaxBroadcastRunes:
+		return nil, Errorf(EUNPROCESSABLE, "text is longer than %d characters", MaxBroadcastRunes)
+	}
+	if err := bc.Audience.Validate(b.Catalog); err != nil {
+		return nil, err
+	}
+	var r Recipients
+	err := b.People.Each(ctx, func(p *Profile, _ Conversation) {
+		q := *p
+		blocked := q.Status == StatusBlocked
+		if blocked {
+			q.Status = StatusActive
+		}
+		if !bc.Audience.Match(&q) {
+			return
+		}
+		switch {
+		case blocked:
+			r.Skipped++
+		case Platform(p.ID) == PlatformLINE:
+			r.LINE = append(r.LINE, p.ID)
+		default:
+			r.Slack = append(r.Slack, p.ID)
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create broadcast: audience: %w", err)
+	}
+	if len(r.LINE) > 0 && b.LINE != nil {
+		limit, used, err := b.LINE.Quota(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("create broadcast: LINE quota: %w", err)
+		}
+		if limit >= 0 && used+int64(len(r.LINE)) > limit {
+			return nil, Errorf(EUNPROCESSABLE, "the LINE monthly message quota would be exceeded: %d recipients on LINE, %d of %d messages used this month (%d left)",
+				len(r.LINE), used, limit, max(limit-used, 0))
+		}
+	}
+	bc.ID, bc.CreatedAt = b.NewID(), now
+	due := bc.SendAt
+	if due.Before(now) {
+		due = now
+	}
+	if b.Quiet != nil && b.Quiet.Contains(due.In(b.loc())) {
+		due = b.Quiet.EndAfter(due.In(b.loc()))
+	}
+	if bc.SendAt.IsZero() {
+		bc.SendAt = due
+	}
+	if err := b.Broadcasts.CreateBroadcast(ctx, bc, r, due); err != nil {
+		return nil, fmt.Errorf("create broadcast: %w", err)
+	}
+	b.Logger.InfoContext(ctx, "broadcast scheduled", "broadcast", bc.ID, "line", len(r.LINE), "slack", len(r.Slack), "skipped", r.Skipped)
+	if r.Batches() == 0 {
+		if err := b.Broadcasts.FinishEmpty(ctx, bc.ID, b.broadcastReport(bc, now)); err != nil {
+			return nil, err
+		}
+	}
+	return b.Broadcasts.FindBroadcast(ctx, bc.ID)
+}
+
+// FindBroadcast returns a broadcast and its progress.
+func (b *Bot) FindBroadcast(ctx context.Context, id string) (*BroadcastView, error) {
+	return b.Broadcasts.FindBroadcast(ctx, id)
+}
+
+func (b *Bot) broadcastReport(bc *Broadcast, now time.Time) Outgoing {
+	excerpt := []rune(bc.Text)
+	if len(excerpt) > 30 {
+		excerpt = append(excerpt[:30], '…')
+	}
+	return b.coordinatorNotice("report:"+bc.ID, fmt.Sprintf(jaBroadcast.Report, string(excerpt)), now)
+}
+
+// RunBroadcasts sends the broadcasts that are due; a broadcast another
+// replica is sending is left to it, and one interrupted by a crash is
+// resumed where it stopped once its lease lapses.
+func (b *Bot) RunBroadcasts(ctx context.Context) (SweepSummary, error) {
+	now := b.Now()
+	ids, err := b.Broadcasts.DueBroadcasts(ctx, now, sweepBatch)
+	var sum SweepSummary
+	errs := []error{err}
+	for _, id := range ids {
+		if b.Quiet != nil && b.Quiet.Contains(now.In(b.loc())) {
+			errs = append(errs, b.Broadcasts.RescheduleBroadcast(ctx, id, b.Quiet.EndAfter(now.In(b.loc()))))
+			continue
+		}
+		n, err := b.sendBroadcast(ctx, id)
+		sum.Due += n
+		errs = append(errs, err)
+	}
+	return sum, errors.Join(errs...)
+}
+
+var ownerOnce = sync.OnceValue(func() string {
+	var r [8]byte
+	_, _ = rand.Read(r[:])
+	return hex.EncodeToString(r[:])
+})
+
+// sendBroadcast sends the unfinished batches of one broadcast, at most
+// multicastInFlight at once and multicastRate a second, renewing its lease
+// as it goes. It returns how many recipients it reached.
+func (b *Bot) sendBroadcast(ctx context.Context, id string) (int, error) {
+	owner := ownerOnce()
+	ok, err := b.Broadcasts.Lease(ctx, id, owner, leaseTTL)
+	if err != nil || !ok {
+		return 0, err
+	}
+	defer func() { _ = b.Broadcasts.Release(context.WithoutCancel(ctx), id, owner) }()
+	v, err := b.Broadcasts.FindBroadcast(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	pending, err := b.Broadcasts.Pending(ctx, id, MulticastSize)
+	if err != nil {
+		return 0, err
+	}
+	msgs := []Message{{Text: v.Text}}
+	report := b.broadcastReport(&v.Broadcast, b.Now())
+
+	tick := time.NewTicker(time.Second / multicastRate)
+	defer tick.Stop()
+	sem := make(chan struct{}, multicastInFlight)
+	var (
+		mu      sync.Mutex
+		reached int
+		errs    []error
+		wg      sync.WaitGroup
+		renewed = time.Now()
+	)
+	for _, batch := range pending {
+		select {
+		case <-ctx.Done():
+			wg.Wait()
+			return reached, ctx.Err()
+		case <-tick.C:
+		}
+		if time.Since(renewed) > leaseTTL/3 {
+			if ok, err := b.Broadcasts.Lease(ctx, id, owner, leaseTTL); err != nil || !ok {
+				wg.Wait()
+				return reached, errors.Join(err, fmt.Errorf("broadcast %s: lease lost", id))
+			}
+			renewed = time.Now()
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			sent, failed, err := b.sendBatch(ctx, id, batch, msgs)
+			if err == nil {
+				_, err = b.Broadcasts.BatchDone(context.WithoutCancel(ctx), id, batch.Index, sent, failed, report)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			reached += sent
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if len(pending) > 0 {
+		b.Logger.InfoContext(ctx, "broadcast batches sent", "broadcast", id, "batches", len(pending), "reached", reached)
+		b.notify()
+	}
+	return reached, errors.Join(errs...)
+}
+
+// sendBatch sends one batch; a batch LINE refuses for good counts as
+// failed, one that keeps failing for a passing reason is left for the next
+// run (err set) and resent then with the same retry key.
+func (b *Bot) sendBatch(ctx context.Context, id string, batch Batch, msgs []Message) (sent, failed int, err error) {
+	if batch.Index == SlackBatch || b.LINE == nil {
+		// Slack DMs come with the Slack adapter; until then they fail
+		// visibly rather than vanish.
+		return 0, len(batch.Recipients), nil
+	}
+	key := fmt.Sprintf("%s:%d", id, batch.Index)
+	for attempt := 0; attempt < batchAttempts; attempt++ {
+		err = b.LINE.Multicast(ctx, batch.Recipients, msgs, key)
+		var se *SendError
+		switch {
+		case err == nil:
+			return len(batch.Recipients), 0, nil
+		case errors.As(err, &se) && se.Permanent:
+			b.Logger.WarnContext(ctx, "broadcast batch refused", "broadcast", id, "batch", batch.Index, "err", err)
+			return 0, len(batch.Recipients), nil
+		}
+		wait := time.Duration(attempt+1) * 500 * time.Millisecond
+		if errors.As(err, &se) && se.RetryAfter > wait {
+			wait = se.RetryAfter
+		}
+		select {
+		case <-ctx.Done():
+			return 0, 0, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+	return 0, 0, fmt.Errorf("broadcast %s batch %d: %w", id, batch.Index, err)
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestBroadcastReachesTheAudienceOnce sends an announcement to everyone: the
+// active get it once by multicast, the blocked are skipped and counted, the
+// coordinators get the report; a broadcast beyond the LINE quota is refused
+// with the numbers.
+func TestBroadcastReachesTheAudienceOnce(t *testing.T) {
+	s := bootService(t)
+	a := s.importPerson(t, "花子", "世田谷区", "採点")
+	b := s.importPerson(t, "太郎", "大田区", "英語")
+	gone := s.newPerson(t, "去った人")
+	gone.follow("去った人")
+	if err := s.sim.Unfollow(context.Background(), gone.id); err != nil {
+		t.Fatal(err)
+	}
+	// Someone who unfollowed during onboarding is blocked: skipped, counted.
+	waitUntil(t, "the unfollow recorded", func() bool {
+		_, p := s.api(t, "GET", "/api/profiles/line:"+gone.id, nil)
+		return p["status"] == "blocked"
+	})
+
+	code, body := s.api(t, "POST", "/api/broadcasts", map[string]any{"text": "年末年始のお休みのお知らせです。", "audience": map[string]any{}})
+	if code != http.StatusAccepted {
+		t.Fatalf("POST /api/broadcasts: %d %v", code, body)
+	}
+	id := body["id"].(string)
+	if code, sum := s.api(t, "POST", "/api/jobs/broadcasts/run", nil); code != http.StatusOK {
+		t.Fatalf("run broadcasts: %d %v", code, sum)
+	}
+	for _, p := range []*person{a, b} {
+		if msgs := p.reply(); !contains(msgs, "年末年始のお休み") {
+			t.Fatalf("broadcast to %s: %s", p.id, texts(msgs))
+		}
+	}
+	_, got := s.api(t, "GET", "/api/broadcasts/"+id, nil)
+	if got["status"] != "done" || got["total"] != float64(3) || got["sent"] != float64(2) || got["failed"] != float64(0) || got["skipped"] != float64(1) {
+		t.Fatalf("progress = %v, want done: 3 in the audience, 2 sent, 1 blocked skipped", got)
+	}
+	s.waitNotice(t, "配信完了", "送信 2件", "失敗 0件", "送らなかった方 1件")
+	// A second run sends nothing more.
+	if code, sum := s.api(t, "POST", "/api/jobs/broadcasts/run", nil); code != http.StatusOK || !strings.Contains(fmtAny(sum), `"due":0`) {
+		t.Fatalf("second run: %d %v", code, sum)
+	}
+	time.Sleep(50 * time.Millisecond)
+	for _, p := range []*person{a, b} {
+		n := 0
+		for _, m := range s.sim.Messages(p.id) {
+			n += strings.Count(m.Text, "年末年始のお休み")
+		}
+		if n != 1 {
+			t.Fatalf("%s got the broadcast %d times", p.id, n)
+		}
+	}
+
+	s.sim.SetQuota(1000, 999)
+	code, body = s.api(t, "POST", "/api/broadcasts", map[string]any{"text": "もう一通", "audience": map[string]any{}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(fmtAny(body), "999") || !strings.Contains(fmtAny(body), "1000") {
+		t.Fatalf("over quota: %d %v, want 422 naming the numbers", code, body)
+	}
+	if code, body := s.api(t, "GET", "/api/broadcasts/nope", nil); code != http.StatusNotFound {
+		t.Fatalf("unknown broadcast: %d %v", code, body)
+	}
+	if code, body := s.api(t, "POST", "/api/broadcasts", map[string]any{"text": " "}); code != http.StatusUnprocessableEntity {
+		t.Fatalf("empty text: %d %v", code, body)
+	}
+}
