@@ -298,11 +298,13 @@ func (t *turn) idleText() {
 	pending, upcoming := t.pending(), t.upcoming()
 	yes, isAnswer := jtext.YesNo(t.in.Text)
 	switch {
-	case cancelTaskWords[k], isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0:
+	case cancelTaskWords[k]:
 		t.chooseCancel(upcoming)
 	case cannotJoinWords[k]:
 		t.cannotJoin()
 	case isAnswer && len(pending) == 0 && t.answerInvite(yes):
+	case isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0:
+		t.chooseCancel(upcoming)
 	case whyWords[k]:
 		if len(pending) == 0 {
 			t.text(jaTask.WhyNone)

@@ -118,7 +118,7 @@ func (s *Session) Validate(cat *Catalog, now time.Time) error {
 		return Errorf(EUNPROCESSABLE, "reminders: at most %d", MaxSessionReminders)
 	}
 	for _, r := range s.Reminders {
-		if r <= 0 || r > 30*24*time.Hour {
+		if r < time.Second || r > 30*24*time.Hour {
 			return Errorf(EUNPROCESSABLE, "reminders: %s is not between 1s and 720h before the start", r)
 		}
 	}
@@ -176,7 +176,10 @@ type SessionStore interface {
 	InvitesDone(ctx context.Context, sessionID string) error
 	// PendingInvites lists sessions whose audience is not all invited yet.
 	PendingInvites(ctx context.Context, limit int) ([]string, error)
-	// Answer applies an RSVP; changed is false for a repeat. ENOTFOUND for
+	// RSVP applies an answer; changed is false for a repeat. ENOTFOUND for
 	// an unknown session.
 	RSVP(ctx context.Context, r RSVP) (changed bool, err error)
+	// SessionsOf lists the sessions that name the person among the invited
+	// or attending, for deleting their data.
+	SessionsOf(ctx context.Context, profileID string) ([]string, error)
 }

@@ -54,6 +54,10 @@ func (t *turn) invited() {
 		return
 	}
 	t.putSession(*ref)
+	if t.conv.Step == StepCancelTask {
+		// As with an offer card: a 「はい」 next answers the invitation.
+		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+	}
 	t.say(Message{Card: &Card{
 		Title:  ref.Title,
 		Body:   jaSession.InviteBody,
@@ -77,6 +81,10 @@ func (t *turn) sessionFields(r SessionRef) []Field {
 func (t *turn) sessionReminder() {
 	ref := t.in.Session
 	if ref == nil || t.p == nil || !t.now.Before(ref.End) {
+		return
+	}
+	if old, i := findSession(t.conv.Sessions, ref.SessionID); i >= 0 && old.RSVP == RSVPNo {
+		// Claimed just before the person said no: they are not coming.
 		return
 	}
 	r := *ref
@@ -175,13 +183,17 @@ func RSVPAnswered(now time.Time, res Result, offsets []time.Duration) Result {
 	if req.Answer == RSVPYes {
 		var when []string
 		for _, o := range offsets {
-			if w := offsetJA(o.String()); w != "" {
+			if w := offsetJA(o.String()); w != "" && ref.Start.Add(-o).After(now) {
 				when = append(when, w)
 			}
 		}
+		body := ref.Title + "\n" + jaSession.JoinedNoReminder
+		if len(when) > 0 {
+			body = ref.Title + "\n" + fmt.Sprintf(jaSession.JoinedBody, strings.Join(when, "と"))
+		}
 		t.say(Message{Card: &Card{
 			Title:   jaSession.JoinedTitle,
-			Body:    ref.Title + "\n" + fmt.Sprintf(jaSession.JoinedBody, strings.Join(when, "と")),
+			Body:    body,
 			Fields:  t.sessionFields(ref),
 			Buttons: []Choice{{Label: jaSession.NotJoin, Data: "session:no:" + ref.SessionID}},
 		}})

@@ -352,8 +352,21 @@ func (b *Bot) forgetTasks(ctx context.Context, in Inbound, snap Snapshot, now ti
 		}
 	}
 	if b.Sessions != nil {
+		// The conversation knows the sessions the person was invited to;
+		// a coordinator may have added them to others.
+		ids := map[string]bool{}
 		for _, ref := range snap.Conv.Sessions {
-			v, err := b.Sessions.FindSession(ctx, ref.SessionID)
+			ids[ref.SessionID] = true
+		}
+		more, err := b.Sessions.SessionsOf(ctx, in.ProfileID)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for _, id := range more {
+			ids[id] = true
+		}
+		for id := range ids {
+			v, err := b.Sessions.FindSession(ctx, id)
 			if ErrorCode(err) == ENOTFOUND {
 				continue
 			}
@@ -361,8 +374,8 @@ func (b *Bot) forgetTasks(ctx context.Context, in Inbound, snap Snapshot, now ti
 				errs = append(errs, err)
 				continue
 			}
-			_, err = b.Sessions.RSVP(ctx, RSVP{SessionID: ref.SessionID, ProfileID: in.ProfileID, Answer: RSVPForget, At: now,
-				Reminders: b.sessionReminders(ref, v.Reminders, in.ProfileID, time.Time{})})
+			_, err = b.Sessions.RSVP(ctx, RSVP{SessionID: id, ProfileID: in.ProfileID, Answer: RSVPForget, At: now,
+				Reminders: b.sessionReminders(sessionRef(&v.Session), v.Reminders, in.ProfileID, time.Time{})})
 			if err != nil {
 				errs = append(errs, err)
 			}

@@ -2,9 +2,9 @@ package bot
 
 // jaSession is the Japanese message catalog of sessions.
 var jaSession = struct {
-	InviteBody, Join, NotJoin, FieldURL, JoinedTitle, JoinedBody, NotJoining, NotFound string
-	WhichRSVP, ReminderBody, CannotJoinReply, NoSessionNow, NoticeCannotJoin           string
-	SomeoneCannotJoin                                                                  string
+	InviteBody, Join, NotJoin, FieldURL, JoinedTitle, JoinedBody, JoinedNoReminder, NotJoining, NotFound string
+	WhichRSVP, ReminderBody, CannotJoinReply, NoSessionNow, NoticeCannotJoin                             string
+	SomeoneCannotJoin                                                                                    string
 }{
 	InviteBody:        "集まりのご案内です。参加されますか？",
 	Join:              "参加する",
@@ -12,6 +12,7 @@ var jaSession = struct {
 	FieldURL:          "参加URL",
 	JoinedTitle:       "参加のお申し込みを承りました",
 	JoinedBody:        "%sにお知らせします。参加できなくなったときは、下のボタンを押してください。",
+	JoinedNoReminder:  "当日は上のURLからご参加ください。参加できなくなったときは、下のボタンを押してください。",
 	NotJoining:        "承知しました。今回は参加されないと承りました。またのご案内をお待ちください。",
 	NotFound:          "すみません、この集まりのご案内は見つかりませんでした。",
 	WhichRSVP:         "どの集まりへのお返事ですか？",

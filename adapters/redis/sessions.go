@@ -29,6 +29,9 @@ func sessionKey(id string) string          { return tag(shardOf(id)) + ":s:" + i
 func sessionRSVPKey(id string) string      { return sessionKey(id) + ":r" }
 func sessionAttendeesKey(id string) string { return sessionKey(id) + ":a" }
 
+// sessionsKey is the set of session IDs in a shard.
+func sessionsKey(shard int) string { return tag(shard) + ":sessions" }
+
 // pendingInvitesKey is a set of sessions whose audience is still being
 // invited; a crash half-way is finished by the next sweep.
 func pendingInvitesKey(shard int) string { return tag(shard) + ":due:invites" }
@@ -55,10 +58,46 @@ func (s *Sessions) CreateSession(ctx context.Context, ses *bot.Session) error {
 	if !ok {
 		return fmt.Errorf("create session %s: %w", ses.ID, bot.Errorf(bot.ECONFLICT, "session %s exists", ses.ID))
 	}
-	if err := s.c.SAdd(ctx, pendingInvitesKey(shardOf(ses.ID)), ses.ID).Err(); err != nil {
+	_, err = s.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		p.SAdd(ctx, sessionsKey(shardOf(ses.ID)), ses.ID)
+		p.SAdd(ctx, pendingInvitesKey(shardOf(ses.ID)), ses.ID)
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("create session %s: %w", ses.ID, err)
 	}
 	return nil
+}
+
+// SessionsOf lists the sessions whose invitations or RSVPs name the person.
+// It reads every session, which deletion (rare) can afford.
+func (s *Sessions) SessionsOf(ctx context.Context, profileID string) ([]string, error) {
+	var found []string
+	for sh := 0; sh < Shards; sh++ {
+		ids, err := s.c.SMembers(ctx, sessionsKey(sh)).Result()
+		if err != nil {
+			return nil, fmt.Errorf("sessions of %s: shard %d: %w", profileID, sh, err)
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		cmds := make([]*goredis.BoolCmd, len(ids))
+		_, err = s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			for i, id := range ids {
+				cmds[i] = p.HExists(ctx, sessionRSVPKey(id), profileID)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("sessions of %s: shard %d: %w", profileID, sh, err)
+		}
+		for i, c := range cmds {
+			if c.Val() {
+				found = append(found, ids[i])
+			}
+		}
+	}
+	return found, nil
 }
 
 // FindSession returns the session with its attendees.
@@ -212,5 +251,63 @@ func (s *Sessions) RSVP(ctx context.Context, r bot.RSVP) (bool, error) {
 	if n == -1 {
 		return false, fmt.Errorf("rsvp %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no session %s", id))
 	}
+	if r.Answer == bot.RSVPForget {
+		if err := s.scrubAudience(ctx, id, r.ProfileID); err != nil {
+			return false, err
+		}
+	}
 	return n == 1, nil
+}
+
+// scrubAudience removes a person being deleted from a session's audience
+// list, in a WATCH transaction: deletions are rare and a script would have
+// to re-encode the JSON.
+func (s *Sessions) scrubAudience(ctx context.Context, id, profileID string) error {
+	key := sessionKey(id)
+	for attempt := 0; attempt < 8; attempt++ {
+		err := s.c.Watch(ctx, func(tx *goredis.Tx) error {
+			raw, err := tx.HGet(ctx, key, "session").Result()
+			if err != nil {
+				return err
+			}
+			var rec map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(raw), &rec); err != nil {
+				return err
+			}
+			var a bot.Audience
+			if err := json.Unmarshal(rec["audience"], &a); err != nil {
+				return err
+			}
+			kept := a.ProfileIDs[:0:0]
+			for _, p := range a.ProfileIDs {
+				if p != profileID {
+					kept = append(kept, p)
+				}
+			}
+			if len(kept) == len(a.ProfileIDs) {
+				return nil
+			}
+			a.ProfileIDs = kept
+			if rec["audience"], err = json.Marshal(a); err != nil {
+				return err
+			}
+			out, err := json.Marshal(rec)
+			if err != nil {
+				return err
+			}
+			_, err = tx.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+				p.HSet(ctx, key, "session", out)
+				return nil
+			})
+			return err
+		}, key)
+		if err == goredis.TxFailedErr {
+			continue
+		}
+		if err != nil && err != goredis.Nil {
+			return fmt.Errorf("scrub %s from session %s: %w", profileID, id, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("scrub %s from session %s: %w", profileID, id, bot.Errorf(bot.ECONFLICT, "session kept changing"))
 }
