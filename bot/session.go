@@ -169,6 +169,8 @@ type RSVP struct {
 type SessionStore interface {
 	CreateSession(ctx context.Context, s *Session) error
 	FindSession(ctx context.Context, id string) (*SessionView, error)
+	// GetSession returns the session alone (cheap: no attendee lists).
+	GetSession(ctx context.Context, id string) (*Session, error)
 	// Invite queues each entry to its person unless they were invited
 	// already; it returns how many were new.
 	Invite(ctx context.Context, sessionID string, invites []WaveOffer) (int, error)

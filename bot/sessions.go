@@ -46,7 +46,7 @@ func (b *Bot) FindSession(ctx context.Context, id string) (*SessionView, error) 
 // AddAttendee records a yes given to a coordinator; changed is false when
 // the person was already coming.
 func (b *Bot) AddAttendee(ctx context.Context, sessionID, profileID string) (*SessionView, bool, error) {
-	v, err := b.Sessions.FindSession(ctx, sessionID)
+	v, err := b.Sessions.GetSession(ctx, sessionID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -58,12 +58,12 @@ func (b *Bot) AddAttendee(ctx context.Context, sessionID, profileID string) (*Se
 	}
 	now := b.Now()
 	changed, err := b.Sessions.RSVP(ctx, RSVP{SessionID: sessionID, ProfileID: profileID, Answer: RSVPYes, At: now,
-		Reminders: b.sessionReminders(sessionRef(&v.Session), v.Reminders, profileID, now)})
+		Reminders: b.sessionReminders(sessionRef(v), v.Reminders, profileID, now)})
 	if err != nil {
 		return nil, false, err
 	}
-	v, err = b.Sessions.FindSession(ctx, sessionID)
-	return v, changed, err
+	view, err := b.Sessions.FindSession(ctx, sessionID)
+	return view, changed, err
 }
 
 // RunInvites finishes invitations a crash left half-way.
@@ -87,12 +87,12 @@ func sessionRef(s *Session) SessionRef {
 
 // invite queues an invitation to everyone in the audience not invited yet.
 func (b *Bot) invite(ctx context.Context, id string) error {
-	v, err := b.Sessions.FindSession(ctx, id)
+	v, err := b.Sessions.GetSession(ctx, id)
 	if err != nil {
 		return fmt.Errorf("invite %s: %w", id, err)
 	}
 	now := b.Now()
-	ref := sessionRef(&v.Session)
+	ref := sessionRef(v)
 	var batch []WaveOffer
 	total := 0
 	flush := func() error {
@@ -157,7 +157,7 @@ func (b *Bot) rsvp(ctx context.Context, in Inbound, res Result, now time.Time) (
 		res.RSVP = nil
 		return res, nil
 	}
-	v, err := b.Sessions.FindSession(ctx, req.SessionID)
+	v, err := b.Sessions.GetSession(ctx, req.SessionID)
 	if ErrorCode(err) == ENOTFOUND {
 		res.RSVP = nil
 		res.Messages = append(res.Messages, Message{Text: jaSession.NotFound})

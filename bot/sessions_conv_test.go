@@ -923,6 +923,14 @@ func (m *memSessions) RSVP(_ context.Context, r RSVP) (bool, error) {
 	return changed, nil
 }
 
+func (m *memSessions) GetSession(ctx context.Context, id string) (*Session, error) {
+	v, err := m.FindSession(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &v.Session, nil
+}
+
 func (m *memSessions) SessionsOf(_ context.Context, id string) ([]string, error) {
 	var out []string
 	for sid, as := range m.answers {

@@ -366,7 +366,7 @@ func (b *Bot) forgetTasks(ctx context.Context, in Inbound, snap Snapshot, now ti
 			ids[id] = true
 		}
 		for id := range ids {
-			v, err := b.Sessions.FindSession(ctx, id)
+			v, err := b.Sessions.GetSession(ctx, id)
 			if ErrorCode(err) == ENOTFOUND {
 				continue
 			}
@@ -375,7 +375,7 @@ func (b *Bot) forgetTasks(ctx context.Context, in Inbound, snap Snapshot, now ti
 				continue
 			}
 			_, err = b.Sessions.RSVP(ctx, RSVP{SessionID: id, ProfileID: in.ProfileID, Answer: RSVPForget, At: now,
-				Reminders: b.sessionReminders(sessionRef(&v.Session), v.Reminders, in.ProfileID, time.Time{})})
+				Reminders: b.sessionReminders(sessionRef(v), v.Reminders, in.ProfileID, time.Time{})})
 			if err != nil {
 				errs = append(errs, err)
 			}

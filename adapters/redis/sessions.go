@@ -100,6 +100,29 @@ func (s *Sessions) SessionsOf(ctx context.Context, profileID string) ([]string, 
 	return found, nil
 }
 
+// GetSession returns the session alone, without reading who answered.
+func (s *Sessions) GetSession(ctx context.Context, id string) (*bot.Session, error) {
+	raw, err := s.c.HGet(ctx, sessionKey(id), "session").Result()
+	if err == goredis.Nil {
+		return nil, fmt.Errorf("get session %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no session %s", id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get session %s: %w", id, err)
+	}
+	return decodeSession(raw)
+}
+
+func decodeSession(raw string) (*bot.Session, error) {
+	rec := sessionRecord{Session: new(bot.Session)}
+	if err := json.Unmarshal([]byte(raw), &rec); err != nil {
+		return nil, fmt.Errorf("decode session: %w", err)
+	}
+	for _, ms := range rec.RemindersMs {
+		rec.Session.Reminders = append(rec.Session.Reminders, time.Duration(ms)*time.Millisecond)
+	}
+	return rec.Session, nil
+}
+
 // FindSession returns the session with its attendees.
 func (s *Sessions) FindSession(ctx context.Context, id string) (*bot.SessionView, error) {
 	var (
@@ -119,14 +142,11 @@ func (s *Sessions) FindSession(ctx context.Context, id string) (*bot.SessionView
 	if ses.Err() == goredis.Nil {
 		return nil, fmt.Errorf("find session %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no session %s", id))
 	}
-	rec := sessionRecord{Session: new(bot.Session)}
-	if err := json.Unmarshal([]byte(ses.Val()), &rec); err != nil {
+	ses2, err := decodeSession(ses.Val())
+	if err != nil {
 		return nil, fmt.Errorf("find session %s: %w", id, err)
 	}
-	for _, ms := range rec.RemindersMs {
-		rec.Session.Reminders = append(rec.Session.Reminders, time.Duration(ms)*time.Millisecond)
-	}
-	v := &bot.SessionView{Session: *rec.Session, Attendees: attendees.Val(), Declined: []string{}}
+	v := &bot.SessionView{Session: *ses2, Attendees: attendees.Val(), Declined: []string{}}
 	if v.Attendees == nil {
 		v.Attendees = []string{}
 	}
