@@ -28,6 +28,7 @@ type world struct {
 	outbox *redisadapter.Outbox
 	clock  time.Time
 	ids    int
+	addr   string // of the embedded Redis
 }
 
 // indexMatcher is the bot.Matcher of the service, without the Redis feed.
@@ -43,7 +44,8 @@ func (m indexMatcher) Candidates(t *bot.Task, exclude func(string) bool, limit i
 
 func newWorld(t *testing.T, clock time.Time, quiet string) *world {
 	t.Helper()
-	c := goredis.NewClient(&goredis.Options{Addr: miniredis.RunT(t).Addr()})
+	addr := miniredis.RunT(t).Addr()
+	c := goredis.NewClient(&goredis.Options{Addr: addr})
 	t.Cleanup(func() { c.Close() })
 	file, err := config.DefaultCatalog()
 	if err != nil {
@@ -65,7 +67,7 @@ func newWorld(t *testing.T, clock time.Time, quiet string) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &world{t: t, clock: clock, ix: matching.NewIndex(clock.Location()),
+	w := &world{t: t, clock: clock, addr: addr, ix: matching.NewIndex(clock.Location()),
 		store: redisadapter.NewStore(c), outbox: redisadapter.NewOutbox(c)}
 	if err := w.outbox.EnsureGroups(context.Background()); err != nil {
 		t.Fatal(err)

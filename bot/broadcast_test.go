@@ -1,0 +1,100 @@
+package bot_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	redisadapter "tsunagu/adapters/redis"
+	"tsunagu/bot"
+)
+
+// fakeLINE records multicasts; its quota is unlimited unless set.
+type fakeLINE struct {
+	mu          sync.Mutex
+	sent        map[string]int // recipient → messages
+	keys        map[string]bool
+	biggest     int
+	limit, used int64
+}
+
+func (f *fakeLINE) Multicast(_ context.Context, ids []string, _ []bot.Message, key string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.keys[key] {
+		return nil // LINE's 409 for a repeated retry key
+	}
+	f.keys[key] = true
+	f.biggest = max(f.biggest, len(ids))
+	for _, id := range ids {
+		f.sent[id]++
+	}
+	return nil
+}
+
+func (f *fakeLINE) Quota(context.Context) (int64, int64, error) {
+	if f.limit == 0 {
+		return -1, f.used, nil
+	}
+	return f.limit, f.used, nil
+}
+
+// TestBroadcastWaitsForQuietHoursAndBatches schedules a broadcast at 21:30:
+// nothing goes before 08:00, then everyone gets it once, in multicasts of at
+// most 500.
+func TestBroadcastWaitsForQuietHoursAndBatches(t *testing.T) {
+	loc := tokyo(t)
+	evening := time.Date(2026, 11, 30, 21, 30, 0, 0, loc)
+	w := newWorld(t, evening, "21:00-08:00")
+	ids := w.people(1203)
+	line := &fakeLINE{sent: map[string]int{}, keys: map[string]bool{}}
+	c := goredis.NewClient(&goredis.Options{Addr: w.addr})
+	t.Cleanup(func() { c.Close() })
+	w.b.Broadcasts, w.b.People, w.b.LINE = redisadapter.NewBroadcasts(c), w.store, line
+	ctx := context.Background()
+
+	v, err := w.b.CreateBroadcast(ctx, &bot.Broadcast{Text: "明日は休館日です"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Status != bot.BroadcastScheduled || v.Total != len(ids) {
+		t.Fatalf("created %+v", v)
+	}
+	for _, at := range []time.Time{evening, time.Date(2026, 12, 1, 7, 59, 59, 0, loc)} {
+		w.clock = at
+		if _, err := w.b.RunBroadcasts(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if len(line.sent) != 0 {
+			t.Fatalf("sent at %s, in the quiet hours", at)
+		}
+	}
+	w.clock = time.Date(2026, 12, 1, 8, 0, 0, 0, loc)
+	if _, err := w.b.RunBroadcasts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if line.sent[id] != 1 {
+			t.Fatalf("%s got %d", id, line.sent[id])
+		}
+	}
+	if line.biggest > bot.MulticastSize || len(line.keys) != 3 {
+		t.Fatalf("biggest multicast %d, %d multicasts; want ≤ 500 and 3", line.biggest, len(line.keys))
+	}
+	v, err = w.b.FindBroadcast(ctx, v.ID)
+	if err != nil || v.Status != bot.BroadcastDone || v.Sent != len(ids) {
+		t.Fatalf("after sending: %+v %v", v, err)
+	}
+	// The report reached the coordinators, once.
+	if got := w.deliver()[bot.CoordinatorID]; len(got) != 1 {
+		t.Fatalf("reports: %+v", got)
+	}
+
+	line.limit, line.used = 2000, 1000
+	if _, err := w.b.CreateBroadcast(ctx, &bot.Broadcast{Text: "もう一通"}); bot.ErrorCode(err) != bot.EUNPROCESSABLE {
+		t.Fatalf("over quota: %v", err)
+	}
+}
