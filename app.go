@@ -115,9 +115,13 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		onResult := line.WithResultHook(func(r string) { m.Webhook(bot.PlatformLINE, r) })
 		mount["POST /line/webhook"] = line.NewWebhook(cfg.LINEChannelSecret, timed{b, m, bot.PlatformLINE}, log, onResult)
 	}
-	if cfg.SlackEnabled() && cfg.SlackCoordinatorChannel != "" {
+	if cfg.SlackEnabled() {
 		hc := &http.Client{Timeout: 10 * time.Second}
-		worker.Senders[bot.Platform(bot.CoordinatorID)] = slack.NewNotifier(cfg.SlackAPIURL, cfg.SlackBotToken, cfg.SlackCoordinatorChannel, hc)
+		n := slack.NewNotifier(cfg.SlackAPIURL, cfg.SlackBotToken, cfg.SlackCoordinatorChannel, hc)
+		b.Slack = n
+		if cfg.SlackCoordinatorChannel != "" {
+			worker.Senders[bot.Platform(bot.CoordinatorID)] = n
+		}
 	}
 	mux := httpapi.New(httpapi.Options{
 		AdminToken: cfg.AdminToken,

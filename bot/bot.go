@@ -33,8 +33,10 @@ type Bot struct {
 	Sessions   SessionStore
 	People     ProfileLister
 	Broadcasts BroadcastStore
-	// LINE sends broadcasts by multicast; nil when LINE is off.
-	LINE Multicaster
+	// LINE sends broadcasts by multicast and Slack by DM; nil when the
+	// platform is off.
+	LINE  Multicaster
+	Slack SlackDM
 	// Location is the service time zone (time.Local when nil); Quiet the
 	// hours when offers wait; WaveFactor how many people a wave asks per
 	// free place (DefaultWaveFactor when zero).

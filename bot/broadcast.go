@@ -97,7 +97,23 @@ type BroadcastStore interface {
 	// completed the broadcast, which also queued the report.
 	BatchDone(ctx context.Context, id string, batch, sent, failed int, report Outgoing) (finished bool, err error)
 	FinishEmpty(ctx context.Context, id string, report Outgoing) error
+	// ClaimSlack marks a Slack recipient as being sent to; false when they
+	// were already (sent, failed, or in doubt after a crash).
+	ClaimSlack(ctx context.Context, id, profileID string) (bool, error)
+	// SlackResult records what became of a claimed Slack recipient.
+	SlackResult(ctx context.Context, id, profileID string, sent bool) error
+	// SlackSent counts the Slack recipients recorded as sent.
+	SlackSent(ctx context.Context, id string) (int, error)
 }
+
+// SlackDM sends a direct message to a Slack profile (the Slack adapter).
+type SlackDM interface {
+	DM(ctx context.Context, profileID, text string) error
+}
+
+// slackRate paces broadcast DMs: Slack allows about one message a second
+// per channel and a workspace-wide burst beyond that.
+const slackRate = 10
 
 // Multicaster sends one text to many LINE users and reads the monthly
 // quota (the LINE adapter).
@@ -263,7 +279,13 @@ func (b *Bot) sendBroadcast(ctx context.Context, id string) (int, error) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			sent, failed, err := b.sendBatch(ctx, id, batch, msgs)
+			var sent, failed int
+			var err error
+			if batch.Index == SlackBatch {
+				sent, failed, err = b.sendSlack(ctx, id, owner, batch, v.Text)
+			} else {
+				sent, failed, err = b.sendBatch(ctx, id, batch, msgs)
+			}
 			if err == nil {
 				_, err = b.Broadcasts.BatchDone(context.WithoutCancel(ctx), id, batch.Index, sent, failed, report)
 			}
@@ -287,9 +309,8 @@ func (b *Bot) sendBroadcast(ctx context.Context, id string) (int, error) {
 // failed, one that keeps failing for a passing reason is left for the next
 // run (err set) and resent then with the same retry key.
 func (b *Bot) sendBatch(ctx context.Context, id string, batch Batch, msgs []Message) (sent, failed int, err error) {
-	if batch.Index == SlackBatch || b.LINE == nil {
-		// Slack DMs come with the Slack adapter; until then they fail
-		// visibly rather than vanish.
+	if b.LINE == nil {
+		// LINE was turned off since: fail visibly rather than vanish.
 		return 0, len(batch.Recipients), nil
 	}
 	key := fmt.Sprintf("%s:%d", id, batch.Index)
@@ -314,4 +335,60 @@ func (b *Bot) sendBatch(ctx context.Context, id string, batch Batch, msgs []Mess
 		}
 	}
 	return 0, 0, fmt.Errorf("broadcast %s batch %d: %w", id, batch.Index, err)
+}
+
+// sendSlack sends the Slack recipients one DM each. Slack has no retry
+// key, so each recipient is claimed before the post and its result recorded
+// after: a recipient in doubt after a crash (claimed, no result) is never
+// posted to again and counts as failed. A 429 is waited out and retried,
+// since Slack took nothing.
+func (b *Bot) sendSlack(ctx context.Context, id, owner string, batch Batch, text string) (sent, failed int, err error) {
+	if b.Slack == nil {
+		return 0, len(batch.Recipients), nil
+	}
+	tick := time.NewTicker(time.Second / slackRate)
+	defer tick.Stop()
+	for i, p := range batch.Recipients {
+		if i%50 == 49 {
+			if ok, err := b.Broadcasts.Lease(ctx, id, owner, leaseTTL); err != nil || !ok {
+				return 0, 0, errors.Join(err, fmt.Errorf("broadcast %s: lease lost", id))
+			}
+		}
+		ok, err := b.Broadcasts.ClaimSlack(ctx, id, p)
+		if err != nil {
+			return 0, 0, err
+		}
+		if !ok {
+			continue
+		}
+		var dmErr error
+		for attempt := 0; attempt < batchAttempts; attempt++ {
+			select {
+			case <-ctx.Done():
+				return 0, 0, ctx.Err()
+			case <-tick.C:
+			}
+			dmErr = b.Slack.DM(ctx, p, text)
+			var se *SendError
+			if dmErr == nil || !errors.As(dmErr, &se) || se.Status != 429 {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return 0, 0, ctx.Err()
+			case <-time.After(se.RetryAfter):
+			}
+		}
+		if dmErr != nil {
+			b.Logger.WarnContext(ctx, "broadcast DM failed", "broadcast", id, "profile", p, "err", dmErr)
+		}
+		if err := b.Broadcasts.SlackResult(ctx, id, p, dmErr == nil); err != nil {
+			return 0, 0, err
+		}
+	}
+	n, err := b.Broadcasts.SlackSent(ctx, id)
+	if err != nil {
+		return 0, 0, err
+	}
+	return n, len(batch.Recipients) - n, nil
 }

@@ -98,3 +98,75 @@ func TestBroadcastWaitsForQuietHoursAndBatches(t *testing.T) {
 		t.Fatalf("over quota: %v", err)
 	}
 }
+
+// fakeSlack records DMs; the first one is refused with a 429.
+type fakeSlack struct {
+	mu      sync.Mutex
+	dms     map[string]int
+	limited bool
+}
+
+func (f *fakeSlack) DM(_ context.Context, id, _ string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.limited {
+		f.limited = true
+		return &bot.SendError{Status: 429, RetryAfter: 10 * time.Millisecond}
+	}
+	f.dms[id]++
+	return nil
+}
+
+// TestBroadcastDMsSlackOnceEach sends to LINE and Slack people: Slack ones
+// get one DM each (a 429 waited out), and one left in doubt by a crash is
+// not posted to again but counted as failed.
+func TestBroadcastDMsSlackOnceEach(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 30, 10, 0, 0, 0, tokyo(t)), "")
+	lineIDs := w.people(3)
+	var slackIDs []string
+	for i := range 4 {
+		p := &bot.Profile{ID: "slack:T1:U" + string(rune('A'+i)), Name: "社員", Area: "remote", Skills: []string{"writing"},
+			WeeklyLimit: 1, ConsentedAt: &w.clock, Status: bot.StatusActive}
+		if err := w.store.CreateProfile(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+		slackIDs = append(slackIDs, p.ID)
+	}
+	line := &fakeLINE{sent: map[string]int{}, keys: map[string]bool{}}
+	slack := &fakeSlack{dms: map[string]int{}}
+	c := goredis.NewClient(&goredis.Options{Addr: w.addr})
+	t.Cleanup(func() { c.Close() })
+	store := redisadapter.NewBroadcasts(c)
+	w.b.Broadcasts, w.b.People, w.b.LINE, w.b.Slack = store, w.store, line, slack
+	ctx := context.Background()
+	v, err := w.b.CreateBroadcast(ctx, &bot.Broadcast{Text: "全社のお知らせ"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A previous process claimed the last Slack recipient and died before
+	// recording whether the DM went out.
+	if ok, err := store.ClaimSlack(ctx, v.ID, slackIDs[3]); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if _, err := w.b.RunBroadcasts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range lineIDs {
+		if line.sent[id] != 1 {
+			t.Fatalf("%s got %d", id, line.sent[id])
+		}
+	}
+	for i, id := range slackIDs {
+		want := 1
+		if i == 3 {
+			want = 0
+		}
+		if slack.dms[id] != want {
+			t.Fatalf("%s got %d DMs, want %d", id, slack.dms[id], want)
+		}
+	}
+	v, err = w.b.FindBroadcast(ctx, v.ID)
+	if err != nil || v.Status != bot.BroadcastDone || v.Sent != 6 || v.Failed != 1 || v.Total != 7 {
+		t.Fatalf("progress %+v %v, want done with 6 sent and 1 in doubt counted failed", v, err)
+	}
+}

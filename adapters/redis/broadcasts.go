@@ -32,6 +32,10 @@ func broadcastSlackKey(id string) string { return broadcastKey(id) + ":slack" }
 func broadcastDoneKey(id string) string  { return broadcastKey(id) + ":done" }
 func broadcastLeaseKey(id string) string { return broadcastKey(id) + ":lease" }
 
+// broadcastSlackStateKey is a hash Slack recipient → "sending", "sent" or
+// "failed".
+func broadcastSlackStateKey(id string) string { return broadcastKey(id) + ":slackstate" }
+
 // dueBroadcastsKey is a sorted set of broadcasts by when to send (unix ms).
 func dueBroadcastsKey(shard int) string { return tag(shard) + ":due:broadcasts" }
 
@@ -227,4 +231,40 @@ func (s *Broadcasts) BatchDone(ctx context.Context, id string, batch, sent, fail
 func (s *Broadcasts) FinishEmpty(ctx context.Context, id string, report bot.Outgoing) error {
 	_, err := s.BatchDone(ctx, id, -2, 0, 0, report)
 	return err
+}
+
+// ClaimSlack marks a Slack recipient as being sent to, unless they were.
+func (s *Broadcasts) ClaimSlack(ctx context.Context, id, profileID string) (bool, error) {
+	ok, err := s.c.HSetNX(ctx, broadcastSlackStateKey(id), profileID, "sending").Result()
+	if err != nil {
+		return false, fmt.Errorf("claim slack %s: %w", id, err)
+	}
+	return ok, nil
+}
+
+// SlackResult records whether the DM to a claimed recipient went out.
+func (s *Broadcasts) SlackResult(ctx context.Context, id, profileID string, sent bool) error {
+	state := "failed"
+	if sent {
+		state = "sent"
+	}
+	if err := s.c.HSet(ctx, broadcastSlackStateKey(id), profileID, state).Err(); err != nil {
+		return fmt.Errorf("slack result %s: %w", id, err)
+	}
+	return nil
+}
+
+// SlackSent counts the Slack recipients the DM reached.
+func (s *Broadcasts) SlackSent(ctx context.Context, id string) (int, error) {
+	states, err := s.c.HVals(ctx, broadcastSlackStateKey(id)).Result()
+	if err != nil {
+		return 0, fmt.Errorf("slack sent %s: %w", id, err)
+	}
+	n := 0
+	for _, st := range states {
+		if st == "sent" {
+			n++
+		}
+	}
+	return n, nil
 }

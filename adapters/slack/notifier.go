@@ -41,6 +41,11 @@ func (n *Notifier) Send(ctx context.Context, out bot.Outgoing, _ int) error {
 		}
 	}
 	_, _, err := n.api.PostMessageContext(ctx, n.channel, slack.MsgOptionText(strings.Join(texts, "\n"), false))
+	return classify(err)
+}
+
+// classify turns a slack-go error into nil or a *bot.SendError.
+func classify(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -57,4 +62,21 @@ func (n *Notifier) Send(ctx context.Context, out bot.Outgoing, _ int) error {
 		return &bot.SendError{Status: http.StatusOK, Permanent: true, Err: fmt.Errorf("slack: %s", sr.Err)}
 	}
 	return &bot.SendError{Err: err}
+}
+
+// DM sends text to a Slack profile (slack:<team>:<user>) as a direct
+// message: conversations.open, then chat.postMessage.
+func (n *Notifier) DM(ctx context.Context, profileID, text string) error {
+	parts := strings.SplitN(profileID, ":", 3)
+	if len(parts) != 3 || parts[0] != bot.PlatformSlack || parts[2] == "" {
+		return &bot.SendError{Permanent: true, Err: fmt.Errorf("slack dm: %q is not a Slack profile", profileID)}
+	}
+	ch, _, _, err := n.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{parts[2]}})
+	if err != nil {
+		return classify(err)
+	}
+	if _, _, err := n.api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText(text, false)); err != nil {
+		return classify(err)
+	}
+	return nil
 }

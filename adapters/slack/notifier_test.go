@@ -97,3 +97,33 @@ func TestNoticeFailuresAreClassified(t *testing.T) {
 		})
 	}
 }
+
+func TestDMOpensTheConversationAndPosts(t *testing.T) {
+	var opened, posted []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/conversations.open":
+			opened = append(opened, r.Form.Get("users"))
+			_, _ = w.Write([]byte(`{"ok":true,"channel":{"id":"D42"}}`))
+		case "/chat.postMessage":
+			posted = append(posted, r.Form.Get("channel")+" "+r.Form.Get("text"))
+			_, _ = w.Write([]byte(`{"ok":true,"channel":"D42","ts":"1.2"}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	n := NewNotifier(srv.URL+"/", "xoxb-test", "", srv.Client())
+	if err := n.DM(context.Background(), "slack:T1:U42", "お知らせ"); err != nil {
+		t.Fatal(err)
+	}
+	if len(opened) != 1 || opened[0] != "U42" || len(posted) != 1 || posted[0] != "D42 お知らせ" {
+		t.Fatalf("opened %v posted %v", opened, posted)
+	}
+	var se *bot.SendError
+	if err := n.DM(context.Background(), "line:U1", "x"); !errors.As(err, &se) || !se.Permanent {
+		t.Fatalf("a LINE profile: %v", err)
+	}
+}
