@@ -62,6 +62,7 @@ tsunagu playground
   admin token:  %s
 
   Embedded Redis: everything is forgotten when you stop (Ctrl+C).
+  Quiet hours are off unless QUIET_HOURS is set (serve holds offers 21:00-08:00).
 
 `, base, base, cfg.AdminToken, cfg.AdminToken)
 	if env.listening != nil {

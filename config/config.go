@@ -156,7 +156,12 @@ func load(lookup func(string) (string, bool), m mode) (Config, []error) {
 	}
 
 	qh, ok := lookup("QUIET_HOURS")
-	if !ok {
+	switch {
+	case !ok && m == modePlayground:
+		// Someone trying the service at night should see offers and
+		// broadcasts arrive; QUIET_HOURS=21:00-08:00 shows them held.
+		qh = ""
+	case !ok:
 		qh = DefaultQuietHours
 	}
 	if c.QuietHours, err = parseQuietHours(qh); err != nil {

@@ -315,8 +315,14 @@ func TestForPlayground(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatalf("ForPlayground: %q", errStrings(errs))
 		}
-		if cfg.RedisURL != "" || cfg.AdminToken != "" || cfg.HTTPAddr != ":8080" || cfg.Location.String() != "Asia/Tokyo" || !cfg.QuietHours.Enabled {
-			t.Errorf("config = %+v, want defaults with embedded Redis and no admin token", cfg)
+		if cfg.RedisURL != "" || cfg.AdminToken != "" || cfg.HTTPAddr != ":8080" || cfg.Location.String() != "Asia/Tokyo" || cfg.QuietHours.Enabled {
+			t.Errorf("config = %+v, want defaults with embedded Redis, no admin token and no quiet hours", cfg)
+		}
+	})
+	t.Run("quiet hours when asked", func(t *testing.T) {
+		cfg, errs := ForPlayground(env(map[string]string{"QUIET_HOURS": "21:00-08:00"}))
+		if len(errs) > 0 || !cfg.QuietHours.Enabled {
+			t.Fatalf("QUIET_HOURS set: %+v %q", cfg.QuietHours, errStrings(errs))
 		}
 	})
 	t.Run("half-set platforms left to the caller", func(t *testing.T) {
