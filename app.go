@@ -119,8 +119,13 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		hc := &http.Client{Timeout: 10 * time.Second}
 		n := slack.NewNotifier(cfg.SlackAPIURL, cfg.SlackBotToken, cfg.SlackCoordinatorChannel, hc)
 		b.Slack = n
+		worker.Senders[bot.PlatformSlack] = slack.NewSender(n)
 		if cfg.SlackCoordinatorChannel != "" {
 			worker.Senders[bot.Platform(bot.CoordinatorID)] = n
+		}
+		wh := slack.NewWebhook(cfg.SlackSigningSecret, timed{b, m, bot.PlatformSlack}, b, n, cfg.SlackCoordinatorChannel, log)
+		for pattern, h := range wh.Routes() {
+			mount[pattern] = h
 		}
 	}
 	mux := httpapi.New(httpapi.Options{
