@@ -90,26 +90,32 @@ func BenchmarkLineWebhook(b *testing.B) {
 			for range 1000 {
 				serveOne(b)
 			}
-			b.Run("serial", func(b *testing.B) {
-				rt.n.Store(0)
-				b.ReportAllocs()
-				b.ResetTimer()
-				for range b.N {
-					serveOne(b)
-				}
-				b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
-			})
-			b.Run("parallel", func(b *testing.B) {
-				rt.n.Store(0)
-				b.ReportAllocs()
-				b.ResetTimer()
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
-						serveOne(b)
-					}
-				})
-				b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
-			})
+			serialAndParallel(b, rt, serveOne)
 		})
 	}
+}
+
+// serialAndParallel runs serveOne one request at a time and from
+// GOMAXPROCS goroutines, reporting Redis round trips per request.
+func serialAndParallel(b *testing.B, rt *roundTrips, serveOne func(b *testing.B)) {
+	b.Run("serial", func(b *testing.B) {
+		rt.n.Store(0)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			serveOne(b)
+		}
+		b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
+	})
+	b.Run("parallel", func(b *testing.B) {
+		rt.n.Store(0)
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				serveOne(b)
+			}
+		})
+		b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
+	})
 }

@@ -240,6 +240,15 @@ func TestSlackDMConversationMakesAProfile(t *testing.T) {
 	if code != http.StatusOK || p["status"] != "active" || p["area"] != "remote" {
 		t.Fatalf("profile: %d %v", code, p)
 	}
+
+	// /tsunagu join starts the same conversation by DM.
+	before := len(c.fake.postsTo("UHANA"))
+	if got := c.command("UHANA", "join"); !strings.Contains(got, "DM") {
+		t.Fatalf("join: %s", got)
+	}
+	if got := c.wait("UHANA", before); !strings.Contains(got, "consent:yes") {
+		t.Fatalf("join DM: %s", got)
+	}
 }
 
 // TestSlackAnnounceIsForCoordinators refuses a stranger politely and lets a

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -182,6 +181,19 @@ func TestTaskIsOfferedAndFilled(t *testing.T) {
 	if task["status"] != "filled" || !slices.Equal(idsOf(task["accepted"]), want) || len(idsOf(task["waitlist"])) != 0 {
 		t.Fatalf("task after the promotion = %v", task)
 	}
+
+	// The school calls it off: everyone holding a place is told, once.
+	if code, body := s.api(t, "POST", "/api/tasks/"+id+"/cancel", nil); code != http.StatusOK || body["status"] != "cancelled" {
+		t.Fatalf("cancel: %d %v", code, body)
+	}
+	for _, p := range graders[1:] {
+		if msgs := p.reply(); !contains(msgs, "中止になりました") {
+			t.Fatalf("cancellation to %s: %s", p.id, texts(msgs))
+		}
+	}
+	if code, body := s.api(t, "POST", "/api/tasks/"+id+"/cancel", nil); code != http.StatusConflict {
+		t.Fatalf("cancelling again: %d %v, want 409", code, body)
+	}
 }
 
 // TestTaskValidationNamesTheField checks the 422s a coordinator gets.
@@ -227,7 +239,6 @@ func TestTaskValidationNamesTheField(t *testing.T) {
 	if code, out := s.api(t, "POST", "/api/tasks/nope/cancel", nil); code != http.StatusNotFound {
 		t.Fatalf("cancel unknown task: %d %v", code, out)
 	}
-	_ = context.Background
 }
 
 func fmtAny(v any) string {

@@ -59,26 +59,7 @@ func BenchmarkSlackEvent(b *testing.B) {
 			for range 1000 {
 				serveOne(b)
 			}
-			b.Run("serial", func(b *testing.B) {
-				rt.n.Store(0)
-				b.ReportAllocs()
-				b.ResetTimer()
-				for range b.N {
-					serveOne(b)
-				}
-				b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
-			})
-			b.Run("parallel", func(b *testing.B) {
-				rt.n.Store(0)
-				b.ReportAllocs()
-				b.ResetTimer()
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
-						serveOne(b)
-					}
-				})
-				b.ReportMetric(float64(rt.n.Load())/float64(b.N), "roundtrips/op")
-			})
+			serialAndParallel(b, rt, serveOne)
 		})
 	}
 }

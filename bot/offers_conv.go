@@ -84,21 +84,18 @@ func (c Conversation) Recent(now time.Time, loc *time.Location) (offers, assigne
 
 // pending are the offers awaiting an answer, soonest task first.
 func (t *turn) pending() []OfferRef {
-	var out []OfferRef
-	for _, r := range t.conv.Offers {
-		if r.State == OfferOffered && t.now.Before(r.Start) {
-			out = append(out, r)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
-	return out
+	return t.offersWhere(func(r OfferRef) bool { return r.State == OfferOffered && t.now.Before(r.Start) })
 }
 
 // upcoming are the accepted tasks not yet over, soonest first.
 func (t *turn) upcoming() []OfferRef {
+	return t.offersWhere(func(r OfferRef) bool { return r.State == OfferAccepted && t.now.Before(r.End) })
+}
+
+func (t *turn) offersWhere(keep func(OfferRef) bool) []OfferRef {
 	var out []OfferRef
 	for _, r := range t.conv.Offers {
-		if r.State == OfferAccepted && t.now.Before(r.End) {
+		if keep(r) {
 			out = append(out, r)
 		}
 	}

@@ -3,9 +3,7 @@ package bot
 import (
 	"context"
 	"net/url"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Session is an online or on-site meeting coordinators schedule: a club
@@ -91,22 +89,11 @@ func (a Audience) Validate(cat *Catalog) error {
 
 // Validate checks a new session at time now; each error names the field.
 func (s *Session) Validate(cat *Catalog, now time.Time) error {
-	switch n := utf8.RuneCountInString(strings.TrimSpace(s.Title)); {
-	case n == 0:
-		return Errorf(EUNPROCESSABLE, "title is required")
-	case n > MaxTitleRunes:
-		return Errorf(EUNPROCESSABLE, "title is longer than %d characters", MaxTitleRunes)
+	if err := validateText(s.Title, s.Description); err != nil {
+		return err
 	}
-	if utf8.RuneCountInString(s.Description) > MaxDescriptionRunes {
-		return Errorf(EUNPROCESSABLE, "description is longer than %d characters", MaxDescriptionRunes)
-	}
-	switch {
-	case s.Start.IsZero() || s.End.IsZero():
-		return Errorf(EUNPROCESSABLE, "start and end are required (RFC 3339)")
-	case !s.End.After(s.Start):
-		return Errorf(EUNPROCESSABLE, "end must be after start")
-	case !s.Start.After(now):
-		return Errorf(EUNPROCESSABLE, "start is in the past")
+	if err := validateSpan(s.Start, s.End, now); err != nil {
+		return err
 	}
 	if s.URL != "" {
 		u, err := url.Parse(s.URL)

@@ -65,14 +65,8 @@ type Task struct {
 // Validate checks a new task against the catalog at time now; each error
 // names the field, for a 422 the coordinator can act on.
 func (t *Task) Validate(cat *Catalog, now time.Time) error {
-	switch n := utf8.RuneCountInString(strings.TrimSpace(t.Title)); {
-	case n == 0:
-		return Errorf(EUNPROCESSABLE, "title is required")
-	case n > MaxTitleRunes:
-		return Errorf(EUNPROCESSABLE, "title is longer than %d characters", MaxTitleRunes)
-	}
-	if utf8.RuneCountInString(t.Description) > MaxDescriptionRunes {
-		return Errorf(EUNPROCESSABLE, "description is longer than %d characters", MaxDescriptionRunes)
+	if err := validateText(t.Title, t.Description); err != nil {
+		return err
 	}
 	for _, s := range t.Skills {
 		if _, ok := cat.Skill(s); !ok {
@@ -92,19 +86,42 @@ func (t *Task) Validate(cat *Catalog, now time.Time) error {
 			return Errorf(EUNPROCESSABLE, "area: %q is not in the catalog", t.Area)
 		}
 	}
-	switch {
-	case t.Start.IsZero() || t.End.IsZero():
-		return Errorf(EUNPROCESSABLE, "start and end are required (RFC 3339)")
-	case !t.End.After(t.Start):
-		return Errorf(EUNPROCESSABLE, "end must be after start")
-	case !t.Start.After(now):
-		return Errorf(EUNPROCESSABLE, "start is in the past")
+	if err := validateSpan(t.Start, t.End, now); err != nil {
+		return err
 	}
 	if t.Headcount < 1 || t.Headcount > MaxHeadcount {
 		return Errorf(EUNPROCESSABLE, "headcount must be between 1 and %d", MaxHeadcount)
 	}
 	if t.OfferTTL != 0 && t.OfferTTL < MinOfferTTL {
 		return Errorf(EUNPROCESSABLE, "offer_ttl must be at least %s", MinOfferTTL)
+	}
+	return nil
+}
+
+// validateText checks the title and description of what coordinators post.
+func validateText(title, description string) error {
+	switch n := utf8.RuneCountInString(strings.TrimSpace(title)); {
+	case n == 0:
+		return Errorf(EUNPROCESSABLE, "title is required")
+	case n > MaxTitleRunes:
+		return Errorf(EUNPROCESSABLE, "title is longer than %d characters", MaxTitleRunes)
+	}
+	if utf8.RuneCountInString(description) > MaxDescriptionRunes {
+		return Errorf(EUNPROCESSABLE, "description is longer than %d characters", MaxDescriptionRunes)
+	}
+	return nil
+}
+
+// validateSpan checks that a task or session has a start and an end, in
+// that order, and has not begun at now.
+func validateSpan(start, end, now time.Time) error {
+	switch {
+	case start.IsZero() || end.IsZero():
+		return Errorf(EUNPROCESSABLE, "start and end are required (RFC 3339)")
+	case !end.After(start):
+		return Errorf(EUNPROCESSABLE, "end must be after start")
+	case !start.After(now):
+		return Errorf(EUNPROCESSABLE, "start is in the past")
 	}
 	return nil
 }

@@ -67,12 +67,11 @@ func (in taskInput) task(cat *bot.Catalog) (*bot.Task, error) {
 		return nil, bot.Errorf(bot.EUNPROCESSABLE, "area: %s", bot.ErrorMessage(err))
 	}
 	t.Area = area
-	var err2 error
-	if t.Start, err2 = parseTime("start", in.Start); err2 != nil {
-		return nil, err2
+	if t.Start, err = parseTime("start", in.Start); err != nil {
+		return nil, err
 	}
-	if t.End, err2 = parseTime("end", in.End); err2 != nil {
-		return nil, err2
+	if t.End, err = parseTime("end", in.End); err != nil {
+		return nil, err
 	}
 	if s := strings.TrimSpace(in.OfferTTL); s != "" {
 		d, err := time.ParseDuration(s)

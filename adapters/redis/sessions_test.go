@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -13,61 +12,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	goredis "github.com/redis/go-redis/v9"
 
 	"tsunagu/bot"
 )
 
-func TestSessionsEmbedded(t *testing.T) {
-	testSessions(t, func(t *testing.T) goredis.UniversalClient {
-		m := miniredis.RunT(t)
-		c := goredis.NewClient(&goredis.Options{Addr: m.Addr()})
-		t.Cleanup(func() { c.Close() })
-		return c
-	})
-}
+func TestSessionsEmbedded(t *testing.T) { testSessions(t, embeddedClient) }
 
-// TestSessionsReal runs the session suite against the server named by
-// REDIS_URL, in database 15, flushed before every test (see TestStoreReal).
 func TestSessionsReal(t *testing.T) {
-	url := os.Getenv("REDIS_URL")
-	if url == "" {
-		t.Skip("REDIS_URL is not set")
-	}
-	testSessions(t, func(t *testing.T) goredis.UniversalClient {
-		opt, err := goredis.ParseURL(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opt.DB = 15
-		c := goredis.NewClient(opt)
-		t.Cleanup(func() { c.Close() })
-		if err := c.FlushDB(context.Background()).Err(); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	})
+	needEnv(t, "REDIS_URL")
+	testSessions(t, realClient)
 }
 
-// TestSessionsCluster runs the session suite against the Redis Cluster named
-// by REDIS_CLUSTER_ADDRS, flushing every master before each test.
 func TestSessionsCluster(t *testing.T) {
-	addrs := os.Getenv("REDIS_CLUSTER_ADDRS")
-	if addrs == "" {
-		t.Skip("REDIS_CLUSTER_ADDRS is not set")
-	}
-	testSessions(t, func(t *testing.T) goredis.UniversalClient {
-		c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: strings.Split(addrs, ",")})
-		t.Cleanup(func() { c.Close() })
-		err := c.ForEachMaster(context.Background(), func(ctx context.Context, n *goredis.Client) error {
-			return n.FlushDB(ctx).Err()
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	})
+	needEnv(t, "REDIS_CLUSTER_ADDRS")
+	testSessions(t, clusterClient)
 }
 
 // testSessions is the conformance suite of the session store.

@@ -15,57 +15,63 @@ import (
 	"tsunagu/bot"
 )
 
-func TestStoreEmbedded(t *testing.T) {
-	testStore(t, func(t *testing.T) goredis.UniversalClient {
-		m := miniredis.RunT(t)
-		c := goredis.NewClient(&goredis.Options{Addr: m.Addr()})
-		t.Cleanup(func() { c.Close() })
-		return c
-	})
+// The backends every conformance suite of this package runs on: the
+// embedded Redis always, the server named by REDIS_URL (database 15, flushed
+// before every test: point it at a server or database dedicated to tests)
+// and the Redis Cluster named by REDIS_CLUSTER_ADDRS (every master flushed)
+// when set.
+
+func embeddedClient(t *testing.T) goredis.UniversalClient {
+	m := miniredis.RunT(t)
+	c := goredis.NewClient(&goredis.Options{Addr: m.Addr()})
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
-// TestStoreReal runs the suite against the server named by REDIS_URL. It uses
-// database 15 of that server and flushes it before every test: point it at a
-// server (or at least a database) dedicated to tests.
+func realClient(t *testing.T) goredis.UniversalClient {
+	opt, err := goredis.ParseURL(os.Getenv("REDIS_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.DB = 15
+	c := goredis.NewClient(opt)
+	t.Cleanup(func() { c.Close() })
+	if err := c.FlushDB(context.Background()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func clusterClient(t *testing.T) goredis.UniversalClient {
+	c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: strings.Split(os.Getenv("REDIS_CLUSTER_ADDRS"), ",")})
+	t.Cleanup(func() { c.Close() })
+	err := c.ForEachMaster(context.Background(), func(ctx context.Context, n *goredis.Client) error {
+		return n.FlushDB(ctx).Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// needEnv skips a test whose backend is not configured.
+func needEnv(t *testing.T, name string) {
+	t.Helper()
+	if os.Getenv(name) == "" {
+		t.Skip(name + " is not set")
+	}
+}
+
+func TestStoreEmbedded(t *testing.T) { testStore(t, embeddedClient) }
+
 func TestStoreReal(t *testing.T) {
-	url := os.Getenv("REDIS_URL")
-	if url == "" {
-		t.Skip("REDIS_URL is not set")
-	}
-	testStore(t, func(t *testing.T) goredis.UniversalClient {
-		opt, err := goredis.ParseURL(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opt.DB = 15
-		c := goredis.NewClient(opt)
-		t.Cleanup(func() { c.Close() })
-		if err := c.FlushDB(context.Background()).Err(); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	})
+	needEnv(t, "REDIS_URL")
+	testStore(t, realClient)
 }
 
-// TestStoreCluster runs the suite against the Redis Cluster named by
-// REDIS_CLUSTER_ADDRS, flushing every master before each test: point it at a
-// cluster dedicated to tests.
 func TestStoreCluster(t *testing.T) {
-	addrs := os.Getenv("REDIS_CLUSTER_ADDRS")
-	if addrs == "" {
-		t.Skip("REDIS_CLUSTER_ADDRS is not set")
-	}
-	testStore(t, func(t *testing.T) goredis.UniversalClient {
-		c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: strings.Split(addrs, ",")})
-		t.Cleanup(func() { c.Close() })
-		err := c.ForEachMaster(context.Background(), func(ctx context.Context, n *goredis.Client) error {
-			return n.FlushDB(ctx).Err()
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	})
+	needEnv(t, "REDIS_CLUSTER_ADDRS")
+	testStore(t, clusterClient)
 }
 
 // testStore is the conformance suite every Redis (embedded, single server)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"reflect"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,55 +16,16 @@ import (
 	"tsunagu/bot"
 )
 
-func TestTasksEmbedded(t *testing.T) {
-	testTasks(t, func(t *testing.T) goredis.UniversalClient {
-		m := miniredis.RunT(t)
-		c := goredis.NewClient(&goredis.Options{Addr: m.Addr()})
-		t.Cleanup(func() { c.Close() })
-		return c
-	})
-}
+func TestTasksEmbedded(t *testing.T) { testTasks(t, embeddedClient) }
 
-// TestTasksReal runs the task suite against the server named by REDIS_URL,
-// in database 15, flushed before every test (see TestStoreReal).
 func TestTasksReal(t *testing.T) {
-	url := os.Getenv("REDIS_URL")
-	if url == "" {
-		t.Skip("REDIS_URL is not set")
-	}
-	testTasks(t, func(t *testing.T) goredis.UniversalClient {
-		opt, err := goredis.ParseURL(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opt.DB = 15
-		c := goredis.NewClient(opt)
-		t.Cleanup(func() { c.Close() })
-		if err := c.FlushDB(context.Background()).Err(); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	})
+	needEnv(t, "REDIS_URL")
+	testTasks(t, realClient)
 }
 
-// TestTasksCluster runs the task suite against the Redis Cluster named by
-// REDIS_CLUSTER_ADDRS, flushing every master before each test.
 func TestTasksCluster(t *testing.T) {
-	addrs := os.Getenv("REDIS_CLUSTER_ADDRS")
-	if addrs == "" {
-		t.Skip("REDIS_CLUSTER_ADDRS is not set")
-	}
-	testTasks(t, func(t *testing.T) goredis.UniversalClient {
-		c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: strings.Split(addrs, ",")})
-		t.Cleanup(func() { c.Close() })
-		err := c.ForEachMaster(context.Background(), func(ctx context.Context, n *goredis.Client) error {
-			return n.FlushDB(ctx).Err()
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	})
+	needEnv(t, "REDIS_CLUSTER_ADDRS")
+	testTasks(t, clusterClient)
 }
 
 // testTasks is the conformance suite of the task store.

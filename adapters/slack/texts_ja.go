@@ -1,7 +1,5 @@
 package slack
 
-import "fmt"
-
 // jaSlack is what the Slack endpoints say themselves.
 var jaSlack = struct {
 	Help, HelpCoordinator, JoinStarted, NotCoordinator, UseAPI, AnnounceEmpty, Announced, Failed string
@@ -15,5 +13,3 @@ var jaSlack = struct {
 	Announced:       "%d人へのお知らせを受け付けました（ID: %s）。進み具合は /api/broadcasts/<ID> で確認できます。",
 	Failed:          "すみません、うまく処理できませんでした。少し待ってからもう一度お試しください。",
 }
-
-func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }

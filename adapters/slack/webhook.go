@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -255,7 +256,7 @@ func (wh *Webhook) announce(w http.ResponseWriter, r *http.Request, text string)
 		ephemeral(w, jaSlack.Failed)
 		return
 	}
-	ephemeral(w, sprintf(jaSlack.Announced, v.Total-v.Skipped, v.ID))
+	ephemeral(w, fmt.Sprintf(jaSlack.Announced, v.Total-v.Skipped, v.ID))
 }
 
 // isCoordinator reports whether the user is a member of the coordinator
