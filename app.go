@@ -119,11 +119,23 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		hc := &http.Client{Timeout: 10 * time.Second}
 		n := slack.NewNotifier(cfg.SlackAPIURL, cfg.SlackBotToken, cfg.SlackCoordinatorChannel, hc)
 		b.Slack = n
-		worker.Senders[bot.PlatformSlack] = slack.NewSender(n)
+		worker.Senders[bot.PlatformSlack] = slack.NewSender(n, b)
 		if cfg.SlackCoordinatorChannel != "" {
 			worker.Senders[bot.Platform(bot.CoordinatorID)] = n
 		}
-		wh := slack.NewWebhook(cfg.SlackSigningSecret, timed{b, m, bot.PlatformSlack}, b, n, cfg.SlackCoordinatorChannel, log)
+		wh := slack.NewWebhook(slack.Options{
+			SigningSecret: cfg.SlackSigningSecret,
+			Channel:       cfg.SlackCoordinatorChannel,
+			Handler:       timed{b, m, bot.PlatformSlack},
+			Coordination:  b,
+			Profiles:      store,
+			Outbox:        notifying{queue, worker.Notify},
+			Drafts:        redisadapter.NewDrafts(rdb),
+			Catalog:       cat,
+			Location:      cfg.Location,
+			Logger:        log,
+			NewID:         b.NewID,
+		}, n)
 		for pattern, h := range wh.Routes() {
 			mount[pattern] = h
 		}
@@ -162,6 +174,21 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		},
 	})
 	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, metrics: m, bot: b, index: index}, nil
+}
+
+// notifying wakes the local outbox worker after queueing, as the bot does
+// after a commit, so a Home opened is published at once.
+type notifying struct {
+	q      *redisadapter.Outbox
+	notify func()
+}
+
+func (n notifying) Enqueue(ctx context.Context, out bot.Outgoing) error {
+	if err := n.q.Enqueue(ctx, out); err != nil {
+		return err
+	}
+	n.notify()
+	return nil
 }
 
 // timed measures how long the bot takes per event, for the latency histogram.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,34 +19,52 @@ import (
 )
 
 // fakeSlack is the part of the Slack Web API the service calls: DMs are
-// opened and posted to, the coordinator channel's members listed. It
-// records every post by user, and can answer the next posts with 429.
+// opened and posted to (with metadata, which conversations.history returns),
+// users looked up, the coordinator channel's members listed, modals opened
+// with a trigger, Home tabs published, interactions answered at their
+// response_url. It can refuse the next posts with 429, or take the next
+// post and still answer 500 as Slack sometimes does.
 type fakeSlack struct {
 	mu          sync.Mutex
+	url         string
 	posts       map[string][]string // user (or channel) → texts with block values
+	history     map[string][]map[string]any
 	coordinator []string
 	limited     int
+	failAfter   int // posts taken but answered 500
 	calls       map[string]int
+	triggers    map[string]string         // trigger → user
+	modals      map[string]map[string]any // user → the last modal opened
+	homes       map[string]string         // user → the Home view published (JSON)
+	responses   []map[string]any
 }
 
 func newFakeSlack(t *testing.T, coordinators ...string) (*fakeSlack, string) {
-	f := &fakeSlack{posts: map[string][]string{}, coordinator: coordinators, calls: map[string]int{}}
+	f := &fakeSlack{posts: map[string][]string{}, history: map[string][]map[string]any{}, coordinator: coordinators,
+		calls: map[string]int{}, triggers: map[string]string{}, modals: map[string]map[string]any{}, homes: map[string]string{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
+	f.url = srv.URL
 	return f, srv.URL + "/"
 }
 
 func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	_ = r.ParseForm()
+	var body map[string]any
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		_ = json.NewDecoder(r.Body).Decode(&body)
+	} else {
+		_ = r.ParseForm()
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	method := strings.TrimPrefix(r.URL.Path, "/")
 	f.calls[method]++
 	w.Header().Set("Content-Type", "application/json")
-	switch method {
-	case "conversations.open":
+	reply := func(v any) { b, _ := json.Marshal(v); _, _ = w.Write(b) }
+	switch {
+	case method == "conversations.open":
 		_, _ = fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D-%s"}}`, r.Form.Get("users"))
-	case "chat.postMessage":
+	case method == "chat.postMessage":
 		if f.limited > 0 {
 			f.limited--
 			w.Header().Set("Retry-After", "1")
@@ -53,14 +72,44 @@ func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			_, _ = w.Write([]byte(`{"ok":false,"error":"ratelimited"}`))
 			return
 		}
-		to := strings.TrimPrefix(r.Form.Get("channel"), "D-")
+		ch := r.Form.Get("channel")
+		to := strings.TrimPrefix(ch, "D-")
 		f.posts[to] = append(f.posts[to], r.Form.Get("text")+" "+r.Form.Get("blocks"))
+		var meta any
+		_ = json.Unmarshal([]byte(r.Form.Get("metadata")), &meta)
+		f.history[ch] = append([]map[string]any{{"type": "message", "text": r.Form.Get("text"), "ts": "1.1", "metadata": meta}}, f.history[ch]...)
+		if f.failAfter > 0 {
+			f.failAfter--
+			w.WriteHeader(http.StatusInternalServerError)
+			return
+		}
 		_, _ = w.Write([]byte(`{"ok":true,"channel":"D","ts":"1.1"}`))
-	case "conversations.members":
-		b, _ := json.Marshal(map[string]any{"ok": true, "members": f.coordinator, "response_metadata": map[string]string{"next_cursor": ""}})
-		_, _ = w.Write(b)
+	case method == "conversations.history":
+		reply(map[string]any{"ok": true, "messages": f.history[r.Form.Get("channel")]})
+	case method == "users.info":
+		reply(map[string]any{"ok": true, "user": map[string]any{"id": r.Form.Get("user"), "real_name": "Slack " + r.Form.Get("user"),
+			"profile": map[string]any{"display_name": "slack-" + r.Form.Get("user")}}})
+	case method == "conversations.members":
+		reply(map[string]any{"ok": true, "members": f.coordinator, "response_metadata": map[string]string{"next_cursor": ""}})
+	case method == "views.open":
+		user, ok := f.triggers[fmt.Sprint(body["trigger_id"])]
+		if !ok {
+			reply(map[string]any{"ok": false, "error": "invalid_trigger_id"})
+			return
+		}
+		delete(f.triggers, fmt.Sprint(body["trigger_id"]))
+		view, _ := body["view"].(map[string]any)
+		f.modals[user] = view
+		reply(map[string]any{"ok": true, "view": map[string]any{"id": "V" + strconv.Itoa(f.calls[method])}})
+	case method == "views.publish":
+		b, _ := json.Marshal(body["view"])
+		f.homes[fmt.Sprint(body["user_id"])] = string(b)
+		reply(map[string]any{"ok": true, "view": map[string]any{"id": "VH"}})
+	case strings.HasPrefix(method, "response/"):
+		f.responses = append(f.responses, body)
+		_, _ = w.Write([]byte("ok"))
 	default:
-		_, _ = w.Write([]byte(`{"ok":false,"error":"unknown_method"}`))
+		reply(map[string]any{"ok": false, "error": "unknown_method"})
 	}
 }
 
@@ -68,6 +117,38 @@ func (f *fakeSlack) postsTo(user string) []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.posts[user]...)
+}
+
+func (f *fakeSlack) home(user string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.homes[user]
+}
+
+func (f *fakeSlack) modal(user string) map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.modals[user]
+}
+
+func (f *fakeSlack) lastResponse() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.responses) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(f.responses[len(f.responses)-1])
+	return string(b)
+}
+
+// trigger issues a trigger ID for the user, as Slack does with each
+// command and click.
+func (f *fakeSlack) trigger(user string, seq int) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := fmt.Sprintf("tr%d-%s", seq, user)
+	f.triggers[id] = user
+	return id
 }
 
 // slackClient signs requests to the service like Slack does.
@@ -117,21 +198,52 @@ func (c *slackClient) dm(user, text string) string {
 
 func (c *slackClient) click(user, value string) string {
 	c.t.Helper()
-	c.seq++
 	before := len(c.fake.postsTo(user))
-	payload, _ := json.Marshal(map[string]any{"type": "block_actions", "team": map[string]string{"id": "T1"},
-		"user": map[string]string{"id": user}, "actions": []map[string]string{{"type": "button", "block_id": "b1", "action_id": "a1", "value": value, "action_ts": strconv.Itoa(c.seq)}}})
-	res := c.send("/slack/interactions", "application/x-www-form-urlencoded", "payload="+url.QueryEscape(string(payload)), time.Now(), true)
-	if res.StatusCode != http.StatusOK {
+	if res := c.interact(user, "message", "a1", value); res.StatusCode != http.StatusOK {
 		c.t.Fatalf("interaction answered %d", res.StatusCode)
 	}
 	return c.wait(user, before)
 }
 
+// interact clicks a button on a surface ("message", "home", "ephemeral").
+func (c *slackClient) interact(user, surface, actionID, value string) *http.Response {
+	c.t.Helper()
+	c.seq++
+	cb := map[string]any{"type": "block_actions", "team": map[string]string{"id": "T1"}, "user": map[string]string{"id": user},
+		"trigger_id":   c.fake.trigger(user, c.seq),
+		"response_url": c.fake.url + "/response/" + strconv.Itoa(c.seq),
+		"container":    map[string]string{"type": surface},
+		"actions":      []map[string]string{{"type": "button", "block_id": "b1", "action_id": actionID, "value": value, "action_ts": strconv.Itoa(c.seq)}}}
+	if surface == "home" {
+		cb["view"] = map[string]any{"id": "VH", "type": "home"}
+	}
+	payload, _ := json.Marshal(cb)
+	return c.send("/slack/interactions", "application/x-www-form-urlencoded", "payload="+url.QueryEscape(string(payload)), time.Now(), true)
+}
+
+// submit sends a modal's values; values are block ID → the element's state.
+func (c *slackClient) submit(user, viewID, callback string, values map[string]map[string]any) map[string]any {
+	c.t.Helper()
+	state := map[string]any{}
+	for block, v := range values {
+		state[block] = map[string]any{"value": v}
+	}
+	payload, _ := json.Marshal(map[string]any{"type": "view_submission", "team": map[string]string{"id": "T1"},
+		"user": map[string]string{"id": user},
+		"view": map[string]any{"id": viewID, "type": "modal", "callback_id": callback, "state": map[string]any{"values": state}}})
+	res := c.send("/slack/interactions", "application/x-www-form-urlencoded", "payload="+url.QueryEscape(string(payload)), time.Now(), true)
+	var out map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusOK {
+		c.t.Fatalf("submission answered %d (%v)", res.StatusCode, err)
+	}
+	return out
+}
+
 func (c *slackClient) command(user, text string) string {
 	c.t.Helper()
-	form := url.Values{"command": {"/tsunagu"}, "text": {text}, "team_id": {"T1"}, "user_id": {user}, "channel_id": {"C1"}, "trigger_id": {"tr" + strconv.Itoa(c.seq)}}
 	c.seq++
+	form := url.Values{"command": {"/tsunagu"}, "text": {text}, "team_id": {"T1"}, "user_id": {user}, "channel_id": {"C1"},
+		"trigger_id": {c.fake.trigger(user, c.seq)}, "response_url": {c.fake.url + "/response/" + strconv.Itoa(c.seq)}}
 	res := c.send("/slack/commands", "application/x-www-form-urlencoded", form.Encode(), time.Now(), true)
 	b, _ := io.ReadAll(res.Body)
 	if res.StatusCode != http.StatusOK {
@@ -214,9 +326,8 @@ func TestSlackDMConversationMakesAProfile(t *testing.T) {
 	c.fake.limited = 1 // the next post is refused once with Retry-After: 1
 	c.fake.mu.Unlock()
 	start := time.Now()
-	if got := c.click(u, "consent:yes"); !strings.Contains(got, "お名前") {
-		t.Fatalf("consent: %s", got)
-	}
+	c.interact(u, "message", "a1", "consent:yes")
+	waitUntil(t, "the name question", func() bool { return strings.Contains(strings.Join(c.fake.postsTo(u), ""), "お名前を教えて") })
 	if wait := time.Since(start); wait < time.Second {
 		t.Fatalf("the answer came %s after a 429 asking for 1s", wait)
 	}
@@ -241,13 +352,21 @@ func TestSlackDMConversationMakesAProfile(t *testing.T) {
 		t.Fatalf("profile: %d %v", code, p)
 	}
 
-	// /tsunagu join starts the same conversation by DM.
-	before := len(c.fake.postsTo("UHANA"))
-	if got := c.command("UHANA", "join"); !strings.Contains(got, "DM") {
-		t.Fatalf("join: %s", got)
-	}
-	if got := c.wait("UHANA", before); !strings.Contains(got, "consent:yes") {
-		t.Fatalf("join DM: %s", got)
+	// A post Slack took but answered 500 to is not posted again: the
+	// retry finds it in the DM's history by the outbox entry's ID.
+	c.fake.mu.Lock()
+	c.fake.failAfter = 1
+	c.fake.mu.Unlock()
+	before := len(c.fake.postsTo(u))
+	c.dm(u, "メニュー")
+	time.Sleep(1500 * time.Millisecond) // the worker's first retry comes after about a second
+	waitUntil(t, "the retry checked the history", func() bool {
+		c.fake.mu.Lock()
+		defer c.fake.mu.Unlock()
+		return c.fake.calls["conversations.history"] > 0
+	})
+	if got := c.fake.postsTo(u)[before:]; len(got) != 1 {
+		t.Fatalf("after a 500 the menu was posted %d times", len(got))
 	}
 }
 
@@ -270,10 +389,31 @@ func TestSlackAnnounceIsForCoordinators(t *testing.T) {
 	if got := c.command("UBOSS", "help"); !strings.Contains(got, "announce") {
 		t.Fatalf("help for a coordinator: %s", got)
 	}
+	// The coordinator sees how many people it reaches before anything
+	// is sent.
 	got := c.command("UBOSS", "announce 来週の交流会は中止です")
-	if !strings.Contains(got, "2人") {
+	if !strings.Contains(got, "2人に送信する") || !strings.Contains(got, "LINE 1人・Slack 1人") {
 		t.Fatalf("announce: %s", got)
 	}
+	draft := regexp.MustCompile(`"action_id":"tsunagu_announce_send","value":"([0-9a-f]+)"`).FindStringSubmatch(got)
+	if draft == nil {
+		t.Fatalf("no send button in %s", got)
+	}
+	if code, sum := s.api(t, "POST", "/api/jobs/broadcasts/run", nil); code != http.StatusOK || fmt.Sprint(sum["result"]) != fmt.Sprint(map[string]any{"due": 0.0, "offered": 0.0, "tasks": 0.0}) {
+		t.Fatalf("sent before the confirmation: %d %v", code, sum)
+	}
+	if res := c.interact("UTARO", "ephemeral", "tsunagu_announce_send", draft[1]); res.StatusCode != http.StatusOK {
+		t.Fatalf("click: %d", res.StatusCode)
+	}
+	waitUntil(t, "the stranger refused", func() bool { return strings.Contains(c.fake.lastResponse(), "コーディネーター") })
+	c.interact("UBOSS", "ephemeral", "tsunagu_announce_send", draft[1])
+	waitUntil(t, "the confirmation answered", func() bool {
+		return strings.Contains(c.fake.lastResponse(), "2人へのお知らせを受け付けました")
+	})
+	// A second click on the same button sends nothing more.
+	c.interact("UBOSS", "ephemeral", "tsunagu_announce_send", draft[1])
+	waitUntil(t, "the second click answered", func() bool { return strings.Contains(c.fake.lastResponse(), "送信済み") })
+
 	if code, sum := s.api(t, "POST", "/api/jobs/broadcasts/run", nil); code != http.StatusOK {
 		t.Fatalf("run: %d %v", code, sum)
 	}
@@ -283,4 +423,18 @@ func TestSlackAnnounceIsForCoordinators(t *testing.T) {
 	waitUntil(t, "the DM to the Slack person", func() bool {
 		return strings.Contains(strings.Join(c.fake.postsTo("UTARO"), ""), "来週の交流会は中止です")
 	})
+	if msgs := s.sim.Messages(hanako.id); len(msgs) != hanako.seen {
+		t.Fatalf("the announcement came twice: %s", texts(msgs))
+	}
+
+	// やめる drops a draft.
+	got = c.command("UBOSS", "announce やっぱりやめます")
+	draft = regexp.MustCompile(`"action_id":"tsunagu_announce_cancel","value":"([0-9a-f]+)"`).FindStringSubmatch(got)
+	if draft == nil {
+		t.Fatalf("no cancel button in %s", got)
+	}
+	c.interact("UBOSS", "ephemeral", "tsunagu_announce_cancel", draft[1])
+	waitUntil(t, "the cancel answered", func() bool { return strings.Contains(c.fake.lastResponse(), "やめました") })
+	c.interact("UBOSS", "ephemeral", "tsunagu_announce_send", draft[1])
+	waitUntil(t, "the dropped draft refused", func() bool { return strings.Contains(c.fake.lastResponse(), "送信済み") })
 }

@@ -135,6 +135,9 @@ func (b *Bot) change(in Inbound, snap Snapshot, res Result, now time.Time) Chang
 		}
 		ch.Outgoing = append(ch.Outgoing, b.cannotJoin(name, *res.CannotJoin, now))
 	}
+	if in.FromHome {
+		ch.Outgoing = append(ch.Outgoing, Outgoing{ID: b.NewID(), Kind: OutHome, To: in.ProfileID, CreatedAt: now})
+	}
 	if res.LookupName && !res.Delete {
 		ch.Outgoing = append(ch.Outgoing, Outgoing{ID: b.NewID(), Kind: OutLookupProfile, To: in.ProfileID, CreatedAt: now})
 	}

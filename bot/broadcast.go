@@ -136,27 +136,9 @@ func (b *Bot) CreateBroadcast(ctx context.Context, bc *Broadcast) (*BroadcastVie
 	if err := bc.Audience.Validate(b.Catalog); err != nil {
 		return nil, err
 	}
-	var r Recipients
-	err := b.People.Each(ctx, func(p *Profile, _ Conversation) {
-		q := *p
-		blocked := q.Status == StatusBlocked
-		if blocked {
-			q.Status = StatusActive
-		}
-		if !bc.Audience.Match(&q) {
-			return
-		}
-		switch {
-		case blocked:
-			r.Skipped++
-		case Platform(p.ID) == PlatformLINE:
-			r.LINE = append(r.LINE, p.ID)
-		default:
-			r.Slack = append(r.Slack, p.ID)
-		}
-	})
+	r, err := b.Recipients(ctx, bc.Audience)
 	if err != nil {
-		return nil, fmt.Errorf("create broadcast: audience: %w", err)
+		return nil, fmt.Errorf("create broadcast: %w", err)
 	}
 	if len(r.LINE) > 0 && b.LINE != nil {
 		limit, used, err := b.LINE.Quota(ctx)
@@ -189,6 +171,34 @@ func (b *Bot) CreateBroadcast(ctx context.Context, bc *Broadcast) (*BroadcastVie
 		}
 	}
 	return b.Broadcasts.FindBroadcast(ctx, bc.ID)
+}
+
+// Recipients are the people a broadcast to aud would reach now, and the
+// blocked ones it would skip (the count a coordinator confirms).
+func (b *Bot) Recipients(ctx context.Context, aud Audience) (Recipients, error) {
+	var r Recipients
+	err := b.People.Each(ctx, func(p *Profile, _ Conversation) {
+		q := *p
+		blocked := q.Status == StatusBlocked
+		if blocked {
+			q.Status = StatusActive
+		}
+		if !aud.Match(&q) {
+			return
+		}
+		switch {
+		case blocked:
+			r.Skipped++
+		case Platform(p.ID) == PlatformLINE:
+			r.LINE = append(r.LINE, p.ID)
+		default:
+			r.Slack = append(r.Slack, p.ID)
+		}
+	})
+	if err != nil {
+		return Recipients{}, fmt.Errorf("audience: %w", err)
+	}
+	return r, nil
 }
 
 // FindBroadcast returns a broadcast and its progress.

@@ -150,6 +150,25 @@ func (t *turn) run() {
 	case EventSessionReminder:
 		t.sessionReminder()
 		return
+	case EventProfileForm:
+		t.submitForm()
+		return
+	}
+	if t.in.Kind == EventPostback {
+		switch t.in.Data {
+		case HomeDelete:
+			// Asked already, by the home screen's confirmation dialog.
+			if t.p != nil {
+				t.del = true
+				t.text(ja.Deleted)
+			}
+			return
+		case HomeJoin:
+			// The form could not be opened: register in the chat instead.
+			t.in.Kind = EventFollow
+		case HomeEdit:
+			t.in.Data = "cmd:edit"
+		}
 	}
 	switch {
 	case t.p == nil:

@@ -17,6 +17,9 @@ const (
 	// EventProfileInfo carries facts the platform told us about the person
 	// (their display name), fetched after a follow without blocking it.
 	EventProfileInfo EventKind = "profile_info"
+	// EventProfileForm is a whole profile filled in at once (Form set): the
+	// Slack join and edit modal.
+	EventProfileForm EventKind = "profile_form"
 
 	// Events the service raises for a person itself, through the outbox, so
 	// that they change the person's state exactly once.
@@ -51,6 +54,11 @@ type Inbound struct {
 	// Session describes the session of an EventInvite or
 	// EventSessionReminder.
 	Session *SessionRef `json:"session,omitempty"`
+	// Form is the profile of an EventProfileForm.
+	Form *ProfileForm `json:"form,omitempty"`
+	// FromHome marks a tap on the person's home screen, which is shown
+	// again afterwards so it does not go stale.
+	FromHome bool `json:"from_home,omitempty"`
 }
 
 // Message is one platform-neutral message. Adapters render Card as a LINE
@@ -80,6 +88,9 @@ type Field struct {
 type Choice struct {
 	Label string `json:"label"`
 	Data  string `json:"data"`
+	// Confirm, if set, is asked before the tap is sent where the platform
+	// can (a Slack confirmation dialog).
+	Confirm string `json:"confirm,omitempty"`
 }
 
 // OutKind says what an outbox entry asks the platform to do.
@@ -90,6 +101,8 @@ const (
 	OutMessages      OutKind = ""               // send Messages to To
 	OutLookupProfile OutKind = "lookup_profile" // fetch To's display name, feed it back as EventProfileInfo
 	OutEvent         OutKind = "event"          // hand Event to the bot (offers, reminders, task news)
+	OutHome          OutKind = "home"           // show To their home screen again (Slack App Home)
+	OutRespond       OutKind = "respond"        // answer an interaction at ResponseURL (Slack)
 )
 
 // CoordinatorID is the recipient of notices for coordinators (a task filled,
@@ -108,8 +121,11 @@ type Outgoing struct {
 	ReplyBefore time.Time `json:"reply_before,omitempty"`
 	Messages    []Message `json:"messages,omitempty"`
 	// Event is the event an OutEvent entry carries.
-	Event     *Inbound  `json:"event,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
+	Event *Inbound `json:"event,omitempty"`
+	// ResponseURL is where an OutRespond entry answers: it replaces the
+	// message the person interacted with.
+	ResponseURL string    `json:"response_url,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // SendError classifies a failed send so the outbox knows whether and when to

@@ -58,7 +58,11 @@ func (t *turn) invited() {
 		// As with an offer card: a 「はい」 next answers the invitation.
 		t.conv.Step, t.conv.CancelTask = StepIdle, ""
 	}
-	t.say(Message{Card: &Card{
+	t.say(t.inviteCard(*ref))
+}
+
+func (t *turn) inviteCard(ref SessionRef) Message {
+	return Message{Card: &Card{
 		Title:  ref.Title,
 		Body:   jaSession.InviteBody,
 		Fields: []Field{{Label: jaTask.FieldWhen, Value: FormatSpanJA(ref.Start, ref.End, t.loc())}},
@@ -66,7 +70,7 @@ func (t *turn) invited() {
 			{Label: jaSession.Join, Data: "session:yes:" + ref.SessionID},
 			{Label: jaSession.NotJoin, Data: "session:no:" + ref.SessionID},
 		},
-	}})
+	}}
 }
 
 func (t *turn) sessionFields(r SessionRef) []Field {

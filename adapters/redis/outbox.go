@@ -146,7 +146,12 @@ func (o *Outbox) Reclaim(ctx context.Context, consumer string, minIdle time.Dura
 			if err != nil {
 				return got, fmt.Errorf("outbox reclaim: shard %d: %w", sh, err)
 			}
-			got = append(got, o.deliveries(ctx, sh, msgs)...)
+			for _, d := range o.deliveries(ctx, sh, msgs) {
+				// The crashed worker may have sent it: a sender that
+				// cannot be told twice (Slack) checks before sending again.
+				d.Attempt++
+				got = append(got, d)
+			}
 			if next == "0-0" || next == "" {
 				break
 			}

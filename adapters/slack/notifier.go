@@ -1,5 +1,6 @@
-// Package slack talks to Slack: for now it posts coordinator notices to the
-// coordinator channel.
+// Package slack is tsunagu's Slack app: the signed endpoints Slack calls
+// (events, interactions, slash commands), the forms and the App Home, and
+// the senders that post what the outbox holds.
 package slack
 
 import (
@@ -8,17 +9,38 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
+	"golang.org/x/time/rate"
 
 	"tsunagu/bot"
 )
 
+// outboxMark names the message metadata carrying the outbox entry's ID.
+const outboxMark = "tsunagu_outbox"
+
+// historyDepth is how many recent messages a retry looks through for its
+// own post.
+const historyDepth = 50
+
+// Pacing of chat.postMessage: Slack allows about one message a second per
+// channel, with short bursts.
+const (
+	channelRate  = rate.Limit(1)
+	channelBurst = 3
+	pacerIdle    = 10 * time.Minute
+)
+
 // Notifier posts outbox entries addressed to bot.CoordinatorID to the
-// coordinator channel.
+// coordinator channel, and is the Slack client the other parts share.
 type Notifier struct {
 	api     *slack.Client
+	hc      *http.Client
+	apiURL  string
 	channel string
+	pace    *pacer
 }
 
 // NewNotifier returns a Notifier posting with token to channel through the
@@ -26,22 +48,63 @@ type Notifier struct {
 func NewNotifier(apiURL, token, channel string, hc *http.Client) *Notifier {
 	return &Notifier{
 		api:     slack.New(token, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc)),
+		hc:      hc,
+		apiURL:  apiURL,
 		channel: channel,
+		pace:    &pacer{limits: map[string]*channelLimit{}},
 	}
 }
 
-// Send posts the entry's texts. Slack has no idempotency key, so a post is
-// retried only when Slack said it was not taken (429 or an error before an
-// answer); other failures are permanent rather than risking a double post.
-func (n *Notifier) Send(ctx context.Context, out bot.Outgoing, _ int) error {
+// Send posts the entry's texts to the coordinator channel, once.
+func (n *Notifier) Send(ctx context.Context, out bot.Outgoing, attempt int) error {
 	var texts []string
 	for _, m := range out.Messages {
 		if m.Text != "" {
 			texts = append(texts, m.Text)
 		}
 	}
-	_, _, err := n.api.PostMessageContext(ctx, n.channel, slack.MsgOptionText(strings.Join(texts, "\n"), false))
+	return n.post(ctx, n.channel, out.ID, attempt, slack.MsgOptionText(strings.Join(texts, "\n"), false))
+}
+
+// post sends a message marked with the outbox entry's ID. Slack has no
+// idempotency key and a 5xx or a timeout may hide a post that was made, so
+// a retry first looks for the mark among the channel's latest messages and
+// posts only if it is not there.
+func (n *Notifier) post(ctx context.Context, channel, outID string, attempt int, opts ...slack.MsgOption) error {
+	if attempt > 0 {
+		done, err := n.posted(ctx, channel, outID)
+		if err != nil {
+			return classify(err)
+		}
+		if done {
+			return nil
+		}
+	}
+	if err := n.pace.wait(ctx, channel); err != nil {
+		return &bot.SendError{Err: err}
+	}
+	opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
+		EventType: outboxMark, EventPayload: map[string]any{"outbox_id": outID},
+	}))
+	_, _, err := n.api.PostMessageContext(ctx, channel, opts...)
 	return classify(err)
+}
+
+// posted reports whether a message marked with outID is among the
+// channel's latest.
+func (n *Notifier) posted(ctx context.Context, channel, outID string) (bool, error) {
+	h, err := n.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+		ChannelID: channel, Limit: historyDepth, IncludeAllMetadata: true,
+	})
+	if err != nil {
+		return false, fmt.Errorf("history of %s: %w", channel, err)
+	}
+	for _, m := range h.Messages {
+		if m.Metadata.EventType == outboxMark && m.Metadata.EventPayload["outbox_id"] == outID {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // classify turns a slack-go error into nil or a *bot.SendError.
@@ -64,19 +127,66 @@ func classify(err error) error {
 	return &bot.SendError{Err: err}
 }
 
-// DM sends text to a Slack profile (slack:<team>:<user>) as a direct
-// message: conversations.open, then chat.postMessage.
-func (n *Notifier) DM(ctx context.Context, profileID, text string) error {
+// userOf returns the Slack user ID of a profile ID slack:<team>:<user>.
+func userOf(profileID string) (string, error) {
 	parts := strings.SplitN(profileID, ":", 3)
 	if len(parts) != 3 || parts[0] != bot.PlatformSlack || parts[2] == "" {
-		return &bot.SendError{Permanent: true, Err: fmt.Errorf("slack dm: %q is not a Slack profile", profileID)}
+		return "", &bot.SendError{Permanent: true, Err: fmt.Errorf("%q is not a Slack profile", profileID)}
 	}
-	ch, _, _, err := n.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{parts[2]}})
+	return parts[2], nil
+}
+
+// DM sends text to a Slack profile (slack:<team>:<user>) as a direct
+// message: conversations.open, then chat.postMessage. Broadcasts use it;
+// they record each recipient themselves.
+func (n *Notifier) DM(ctx context.Context, profileID, text string) error {
+	user, err := userOf(profileID)
+	if err != nil {
+		return err
+	}
+	ch, _, _, err := n.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
 	if err != nil {
 		return classify(err)
+	}
+	if err := n.pace.wait(ctx, ch.ID); err != nil {
+		return &bot.SendError{Err: err}
 	}
 	if _, _, err := n.api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText(text, false)); err != nil {
 		return classify(err)
 	}
 	return nil
+}
+
+// pacer keeps posts to each channel within Slack's rate. It is per
+// process: replicas share Slack's limit, and a 429 tells them to wait.
+type pacer struct {
+	mu     sync.Mutex
+	limits map[string]*channelLimit
+	swept  time.Time
+}
+
+type channelLimit struct {
+	l    *rate.Limiter
+	used time.Time
+}
+
+func (p *pacer) wait(ctx context.Context, channel string) error {
+	now := time.Now()
+	p.mu.Lock()
+	if now.Sub(p.swept) > pacerIdle {
+		for ch, cl := range p.limits {
+			if now.Sub(cl.used) > pacerIdle {
+				delete(p.limits, ch)
+			}
+		}
+		p.swept = now
+	}
+	cl := p.limits[channel]
+	if cl == nil {
+		cl = &channelLimit{l: rate.NewLimiter(channelRate, channelBurst)}
+		p.limits[channel] = cl
+	}
+	cl.used = now
+	p.mu.Unlock()
+	return cl.l.Wait(ctx)
 }

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -20,35 +21,90 @@ const (
 	maxActions     = 25
 )
 
-// Sender delivers outbox entries to Slack people as DMs rendered in Block
-// Kit: texts as sections, cards as a header, a section and fields, choices
-// and card buttons as buttons whose value is the postback data.
-type Sender struct{ n *Notifier }
+// HomeSource builds a person's home screen (the bot).
+type HomeSource interface {
+	Home(ctx context.Context, profileID string) ([]bot.Message, error)
+}
 
-// NewSender returns a Sender posting through n's client.
-func NewSender(n *Notifier) *Sender { return &Sender{n: n} }
+// Sender delivers outbox entries to Slack people: messages as DMs rendered
+// in Block Kit (texts as sections, cards as a header, a section and fields,
+// choices and card buttons as buttons whose value is the postback data),
+// the App Home, and answers to interactions at their response_url.
+type Sender struct {
+	n    *Notifier
+	home HomeSource
+}
 
-// Send posts the entry's messages in one DM. Slack has no retry key: a
-// retried entry after a 5xx may post twice, which the worker accepts for
-// conversation replies (a 429 posts nothing and is safe).
-func (s *Sender) Send(ctx context.Context, out bot.Outgoing, _ int) error {
-	if out.Kind != bot.OutMessages {
-		return &bot.SendError{Permanent: true, Err: fmt.Errorf("slack send %s: kind %q is not sent as messages", out.ID, out.Kind)}
+// NewSender returns a Sender posting through n's client; home builds the
+// App Home.
+func NewSender(n *Notifier, home HomeSource) *Sender { return &Sender{n: n, home: home} }
+
+// Send delivers one entry. Messages are posted once even when retried (see
+// Notifier.post); views.publish replaces the whole Home, so it is safe to
+// repeat.
+func (s *Sender) Send(ctx context.Context, out bot.Outgoing, attempt int) error {
+	user, err := userOf(out.To)
+	if err != nil {
+		return err
+	}
+	switch out.Kind {
+	case bot.OutMessages:
+		text, blocks := Render(out.Messages)
+		if len(blocks) == 0 {
+			return nil
+		}
+		ch, _, _, err := s.n.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+		if err != nil {
+			return classify(err)
+		}
+		return s.n.post(ctx, ch.ID, out.ID, attempt, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+	case bot.OutHome:
+		msgs, err := s.home.Home(ctx, out.To)
+		if err != nil {
+			return &bot.SendError{Err: err}
+		}
+		_, err = s.n.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: homeView(msgs)})
+		return classify(err)
+	case bot.OutRespond:
+		return s.respond(ctx, out)
+	}
+	return &bot.SendError{Permanent: true, Err: fmt.Errorf("slack send %s: kind %q is not sent", out.ID, out.Kind)}
+}
+
+// respond replaces the message a person interacted with. The URL came in a
+// signed request; it must still point at Slack (or the configured API
+// host), so an entry can never make the service post elsewhere.
+func (s *Sender) respond(ctx context.Context, out bot.Outgoing) error {
+	u, err := url.Parse(out.ResponseURL)
+	api, _ := url.Parse(s.n.apiURL)
+	if err != nil || !(u.Scheme == "https" && u.Host == "hooks.slack.com" || api != nil && u.Host == api.Host && u.Scheme == api.Scheme) {
+		return &bot.SendError{Permanent: true, Err: fmt.Errorf("slack respond %s: response URL is not Slack's", out.ID)}
 	}
 	text, blocks := Render(out.Messages)
-	if len(blocks) == 0 {
-		return nil
+	msg := &slack.WebhookMessage{Text: text, ReplaceOriginal: true, ResponseType: slack.ResponseTypeEphemeral}
+	if len(blocks) > 0 {
+		msg.Blocks = &slack.Blocks{BlockSet: blocks}
 	}
-	parts := strings.SplitN(out.To, ":", 3)
-	if len(parts) != 3 || parts[0] != bot.PlatformSlack {
-		return &bot.SendError{Permanent: true, Err: fmt.Errorf("slack send %s: %q is not a Slack profile", out.ID, out.To)}
-	}
-	ch, _, _, err := s.n.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{parts[2]}})
+	return classify(slack.PostWebhookCustomHTTPContext(ctx, out.ResponseURL, s.n.hc, msg))
+}
+
+// LookupName fetches a person's Slack name, offered as their name during
+// the chat registration.
+func (s *Sender) LookupName(ctx context.Context, profileID string) (string, error) {
+	user, err := userOf(profileID)
 	if err != nil {
-		return classify(err)
+		return "", err
 	}
-	_, _, err = s.n.api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
-	return classify(err)
+	u, err := s.n.api.GetUserInfoContext(ctx, user)
+	if err != nil {
+		return "", classify(err)
+	}
+	for _, name := range []string{u.Profile.DisplayName, u.Profile.RealName, u.RealName} {
+		if name = strings.TrimSpace(name); name != "" {
+			return name, nil
+		}
+	}
+	return "", nil
 }
 
 func clip(s string, n int) string {
@@ -80,7 +136,14 @@ func Render(msgs []bot.Message) (string, []slack.Block) {
 			var els []slack.BlockElement
 			for _, c := range choices[i:min(i+maxActions, len(choices))] {
 				action++
-				els = append(els, slack.NewButtonBlockElement(fmt.Sprintf("tsunagu-%d", action), c.Data, plain(c.Label, maxButtonText)))
+				b := slack.NewButtonBlockElement(fmt.Sprintf("tsunagu-%d", action), c.Data, plain(c.Label, maxButtonText))
+				if c.Confirm != "" {
+					b.Style = slack.StyleDanger
+					b.Confirm = slack.NewConfirmationBlockObject(plain(c.Label, 100), plain(c.Confirm, 300),
+						plain(c.Label, 30), plain(jaSlack.AnnounceCancel, 30))
+					b.Confirm.Style = slack.StyleDanger
+				}
+				els = append(els, b)
 			}
 			blocks = append(blocks, slack.NewActionBlock("", els...))
 		}

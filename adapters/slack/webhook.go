@@ -5,11 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -30,33 +28,79 @@ type Handler interface {
 	Handle(ctx context.Context, in bot.Inbound) error
 }
 
-// Announcer schedules a broadcast (the bot).
-type Announcer interface {
+// Coordination is what coordinators create from Slack: the same services
+// the REST API calls (the bot).
+type Coordination interface {
+	Recipients(ctx context.Context, aud bot.Audience) (bot.Recipients, error)
 	CreateBroadcast(ctx context.Context, b *bot.Broadcast) (*bot.BroadcastView, error)
+	CreateTask(ctx context.Context, t *bot.Task) (*bot.Task, error)
+	CreateSession(ctx context.Context, s *bot.Session) (*bot.SessionView, error)
+}
+
+// ProfileFinder reads a profile to fill in the edit form.
+type ProfileFinder interface {
+	FindProfile(ctx context.Context, id string) (*bot.Profile, error)
+}
+
+// Enqueuer queues work for the outbox: requests are answered at once and
+// whatever talks to Slack afterwards goes through it.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, out bot.Outgoing) error
+}
+
+// DraftStore keeps an announcement until its confirm button is pressed;
+// Take hands it out once.
+type DraftStore interface {
+	Put(ctx context.Context, id string, draft []byte, ttl time.Duration) error
+	Take(ctx context.Context, id string) (draft []byte, ok bool, err error)
+}
+
+// Options configure the Slack endpoints.
+type Options struct {
+	SigningSecret string
+	// Channel is the coordinator channel: its members may run the
+	// coordinator commands.
+	Channel      string
+	Handler      Handler
+	Coordination Coordination
+	Profiles     ProfileFinder
+	Outbox       Enqueuer
+	Drafts       DraftStore
+	Catalog      *bot.Catalog
+	// Location reads the dates and times of the forms (time.Local if nil).
+	Location *time.Location
+	Logger   *slog.Logger
+	Now      func() time.Time
+	NewID    func() string
 }
 
 // Webhook serves /slack/events, /slack/interactions and /slack/commands.
 // Every request is verified with the signing secret (5-minute window) and
 // answered at once: events become bot events committed with their replies,
-// which the outbox sends.
+// which the outbox sends. Only views.open is called inside a request, as
+// its trigger is valid for three seconds.
 type Webhook struct {
-	secret    string
-	handler   Handler
-	announcer Announcer
-	api       *slack.Client
-	channel   string // the coordinator channel
-	log       *slog.Logger
-	now       func() time.Time
+	Options
+	api *slack.Client
 
 	mu      sync.Mutex
 	members map[string]bool
 	fetched time.Time
 }
 
-// NewWebhook returns the Slack endpoints. channel is the coordinator
-// channel, whose members may run coordinator commands.
-func NewWebhook(secret string, h Handler, a Announcer, n *Notifier, channel string, log *slog.Logger) *Webhook {
-	return &Webhook{secret: secret, handler: h, announcer: a, api: n.api, channel: channel, log: log, now: time.Now}
+// NewWebhook returns the Slack endpoints, calling the Web API through n's
+// client.
+func NewWebhook(opts Options, n *Notifier) *Webhook {
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Webhook{Options: opts, api: n.api}
 }
 
 // Routes returns the handlers to mount.
@@ -82,7 +126,7 @@ func (wh *Webhook) verify(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 		writeError(w, http.StatusBadRequest, "unreadable body")
 		return nil, false
 	}
-	sv, err := slack.NewSecretsVerifier(r.Header, wh.secret)
+	sv, err := slack.NewSecretsVerifier(r.Header, wh.SigningSecret)
 	if err == nil {
 		_, _ = sv.Write(body)
 		err = sv.Ensure()
@@ -102,9 +146,16 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	_, _ = w.Write(b)
 }
 
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	b, _ := json.Marshal(v)
+	_, _ = w.Write(b)
+}
+
 func profileID(team, user string) string { return bot.PlatformSlack + ":" + team + ":" + user }
 
-// events handles the Events API: the URL check, DMs to the bot.
+// events handles the Events API: the URL check, DMs to the bot and the
+// App Home being opened.
 func (wh *Webhook) events(w http.ResponseWriter, r *http.Request) {
 	body, ok := wh.verify(w, r)
 	if !ok {
@@ -131,51 +182,30 @@ func (wh *Webhook) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
-	msg, isMsg := ev.InnerEvent.Data.(*slackevents.MessageEvent)
-	if cb == nil || !isMsg || msg.ChannelType != "im" || msg.BotID != "" || msg.SubType != "" || msg.User == "" {
-		w.WriteHeader(http.StatusOK) // not a person writing to the bot
+	if cb == nil {
+		w.WriteHeader(http.StatusOK)
 		return
 	}
 	team := ev.TeamID
 	if team == "" {
 		team = cb.TeamID
 	}
-	in := bot.Inbound{ID: "slack:" + cb.EventID, Kind: bot.EventText, ProfileID: profileID(team, msg.User), Text: msg.Text, At: wh.now()}
-	wh.handle(w, r, in)
-}
-
-func (wh *Webhook) handle(w http.ResponseWriter, r *http.Request, in bot.Inbound) {
-	if err := wh.handler.Handle(r.Context(), in); err != nil {
-		// Slack retries a failed delivery with the same event_id, which
-		// the bot deduplicates.
-		wh.log.ErrorContext(r.Context(), "slack event failed", "event", in.ID, "profile", in.ProfileID, "err", err)
-		writeError(w, http.StatusInternalServerError, "internal error")
-		return
-	}
-	w.WriteHeader(http.StatusOK)
-}
-
-// interactions turns button clicks into the bot's postbacks.
-func (wh *Webhook) interactions(w http.ResponseWriter, r *http.Request) {
-	if _, ok := wh.verify(w, r); !ok {
-		return
-	}
-	var cb slack.InteractionCallback
-	if err := json.Unmarshal([]byte(r.PostFormValue("payload")), &cb); err != nil {
-		writeError(w, http.StatusBadRequest, "malformed payload")
-		return
-	}
-	if cb.Type != slack.InteractionTypeBlockActions || cb.User.ID == "" {
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	for _, a := range cb.ActionCallback.BlockActions {
-		in := bot.Inbound{
-			ID:   "slack-action:" + cb.Team.ID + ":" + cb.User.ID + ":" + a.ActionTs + ":" + a.ActionID,
-			Kind: bot.EventPostback, ProfileID: profileID(cb.Team.ID, cb.User.ID), Data: a.Value, At: wh.now(),
+	switch inner := ev.InnerEvent.Data.(type) {
+	case *slackevents.MessageEvent:
+		if inner.ChannelType != "im" || inner.BotID != "" || inner.SubType != "" || inner.User == "" {
+			break // not a person writing to the bot
 		}
-		if err := wh.handler.Handle(r.Context(), in); err != nil {
-			wh.log.ErrorContext(r.Context(), "slack action failed", "profile", in.ProfileID, "err", err)
+		wh.handle(w, r, bot.Inbound{ID: "slack:" + cb.EventID, Kind: bot.EventText,
+			ProfileID: profileID(team, inner.User), Text: inner.Text, At: wh.Now()})
+		return
+	case *slackevents.AppHomeOpenedEvent:
+		if inner.Tab != "home" || inner.User == "" {
+			break
+		}
+		// Publishing is a Web API call: the outbox makes it.
+		out := bot.Outgoing{ID: "home:" + cb.EventID, Kind: bot.OutHome, To: profileID(team, inner.User), CreatedAt: wh.Now()}
+		if err := wh.Outbox.Enqueue(r.Context(), out); err != nil {
+			wh.Logger.ErrorContext(r.Context(), "queue home failed", "event", cb.EventID, "err", err)
 			writeError(w, http.StatusInternalServerError, "internal error")
 			return
 		}
@@ -183,95 +213,30 @@ func (wh *Webhook) interactions(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-// ephemeral answers a slash command to its caller only.
-func ephemeral(w http.ResponseWriter, text string) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	b, _ := json.Marshal(map[string]string{"response_type": "ephemeral", "text": text})
-	_, _ = w.Write(b)
-}
-
-// commands serves the slash command, whatever its name: the first word of
-// its text is the subcommand.
-func (wh *Webhook) commands(w http.ResponseWriter, r *http.Request) {
-	if _, ok := wh.verify(w, r); !ok {
+func (wh *Webhook) handle(w http.ResponseWriter, r *http.Request, in bot.Inbound) {
+	if err := wh.Handler.Handle(r.Context(), in); err != nil {
+		// Slack retries a failed delivery with the same event_id, which
+		// the bot deduplicates.
+		wh.Logger.ErrorContext(r.Context(), "slack event failed", "event", in.ID, "profile", in.ProfileID, "err", err)
+		writeError(w, http.StatusInternalServerError, "internal error")
 		return
 	}
-	cmd, err := slack.SlashCommandParse(r)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "malformed command")
-		return
-	}
-	sub, rest, _ := strings.Cut(strings.TrimSpace(cmd.Text), " ")
-	sub = strings.ToLower(sub)
-	ctx := r.Context()
-	switch sub {
-	case "join":
-		in := bot.Inbound{ID: "slack-join:" + cmd.TeamID + ":" + cmd.UserID + ":" + cmd.TriggerID, Kind: bot.EventFollow,
-			ProfileID: profileID(cmd.TeamID, cmd.UserID), At: wh.now()}
-		if err := wh.handler.Handle(ctx, in); err != nil {
-			wh.log.ErrorContext(ctx, "slack join failed", "profile", in.ProfileID, "err", err)
-			ephemeral(w, jaSlack.Failed)
-			return
-		}
-		ephemeral(w, jaSlack.JoinStarted)
-	case "announce", "task", "session":
-		ok, err := wh.isCoordinator(ctx, cmd.UserID)
-		if err != nil {
-			wh.log.ErrorContext(ctx, "coordinator check failed", "user", cmd.UserID, "err", err)
-			ephemeral(w, jaSlack.Failed)
-			return
-		}
-		if !ok {
-			ephemeral(w, jaSlack.NotCoordinator)
-			return
-		}
-		switch sub {
-		case "announce":
-			wh.announce(w, r, strings.TrimSpace(rest))
-		default:
-			ephemeral(w, jaSlack.UseAPI)
-		}
-	default:
-		coord, _ := wh.isCoordinator(ctx, cmd.UserID)
-		if coord {
-			ephemeral(w, jaSlack.Help+"\n"+jaSlack.HelpCoordinator)
-			return
-		}
-		ephemeral(w, jaSlack.Help)
-	}
-}
-
-func (wh *Webhook) announce(w http.ResponseWriter, r *http.Request, text string) {
-	if text == "" {
-		ephemeral(w, jaSlack.AnnounceEmpty)
-		return
-	}
-	v, err := wh.announcer.CreateBroadcast(r.Context(), &bot.Broadcast{Text: text})
-	if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
-		ephemeral(w, bot.ErrorMessage(err))
-		return
-	}
-	if err != nil {
-		wh.log.ErrorContext(r.Context(), "announce failed", "err", err)
-		ephemeral(w, jaSlack.Failed)
-		return
-	}
-	ephemeral(w, fmt.Sprintf(jaSlack.Announced, v.Total-v.Skipped, v.ID))
+	w.WriteHeader(http.StatusOK)
 }
 
 // isCoordinator reports whether the user is a member of the coordinator
 // channel, asking Slack at most once a minute.
 func (wh *Webhook) isCoordinator(ctx context.Context, user string) (bool, error) {
-	if wh.channel == "" {
+	if wh.Channel == "" {
 		return false, nil
 	}
 	wh.mu.Lock()
 	defer wh.mu.Unlock()
-	if wh.members == nil || wh.now().Sub(wh.fetched) > coordinatorsTTL {
+	if wh.members == nil || wh.Now().Sub(wh.fetched) > coordinatorsTTL {
 		members := map[string]bool{}
 		cursor := ""
 		for {
-			ids, next, err := wh.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: wh.channel, Cursor: cursor, Limit: 1000})
+			ids, next, err := wh.api.GetUsersInConversationContext(ctx, &slack.GetUsersInConversationParameters{ChannelID: wh.Channel, Cursor: cursor, Limit: 1000})
 			if err != nil {
 				return false, err
 			}
@@ -283,7 +248,22 @@ func (wh *Webhook) isCoordinator(ctx context.Context, user string) (bool, error)
 			}
 			cursor = next
 		}
-		wh.members, wh.fetched = members, wh.now()
+		wh.members, wh.fetched = members, wh.Now()
 	}
 	return wh.members[user], nil
+}
+
+// openJoin opens the join form (the edit form for someone registered) with
+// the trigger of the click or command; false when Slack refused it.
+func (wh *Webhook) openJoin(ctx context.Context, trigger, pid string) bool {
+	p, err := wh.Profiles.FindProfile(ctx, pid)
+	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
+		wh.Logger.ErrorContext(ctx, "join form: profile", "profile", pid, "err", err)
+		return false
+	}
+	if _, err := wh.api.OpenViewContext(ctx, trigger, joinModal(wh.Catalog, p)); err != nil {
+		wh.Logger.WarnContext(ctx, "join form not opened", "profile", pid, "err", err)
+		return false
+	}
+	return true
 }

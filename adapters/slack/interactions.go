@@ -1,0 +1,205 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/slack-go/slack"
+
+	"tsunagu/bot"
+)
+
+// interactions serves button clicks and form submissions.
+func (wh *Webhook) interactions(w http.ResponseWriter, r *http.Request) {
+	if _, ok := wh.verify(w, r); !ok {
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(r.PostFormValue("payload")), &cb); err != nil {
+		writeError(w, http.StatusBadRequest, "malformed payload")
+		return
+	}
+	if cb.User.ID == "" || cb.Team.ID == "" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		wh.blockActions(w, r, &cb)
+	case slack.InteractionTypeViewSubmission:
+		wh.viewSubmission(w, r, &cb)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// blockActions turns button clicks into the bot's postbacks, except those
+// that open a form or answer an announcement's confirmation.
+func (wh *Webhook) blockActions(w http.ResponseWriter, r *http.Request, cb *slack.InteractionCallback) {
+	ctx := r.Context()
+	pid := profileID(cb.Team.ID, cb.User.ID)
+	fromHome := cb.View.Type == slack.VTHomeTab
+	for _, a := range cb.ActionCallback.BlockActions {
+		switch {
+		case a.ActionID == actionAnnounceSend || a.ActionID == actionAnnounceCancel:
+			if err := wh.confirmAnnouncement(ctx, cb, a); err != nil {
+				wh.Logger.ErrorContext(ctx, "announce confirm failed", "user", cb.User.ID, "err", err)
+				writeError(w, http.StatusInternalServerError, "internal error")
+				return
+			}
+			continue
+		case (a.Value == bot.HomeJoin || a.Value == bot.HomeEdit) && wh.openJoin(ctx, cb.TriggerID, pid):
+			continue
+		case a.Value == "":
+			continue // a select or link without a postback
+		}
+		in := bot.Inbound{
+			ID:   "slack-action:" + cb.Team.ID + ":" + cb.User.ID + ":" + a.ActionTs + ":" + a.ActionID,
+			Kind: bot.EventPostback, ProfileID: pid, Data: a.Value, At: wh.Now(), FromHome: fromHome,
+		}
+		if err := wh.Handler.Handle(ctx, in); err != nil {
+			wh.Logger.ErrorContext(ctx, "slack action failed", "profile", pid, "err", err)
+			writeError(w, http.StatusInternalServerError, "internal error")
+			return
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// confirmAnnouncement sends or drops a drafted announcement. The draft is
+// taken once, so a double click sends it once; the confirm message is
+// replaced with the outcome through the outbox.
+func (wh *Webhook) confirmAnnouncement(ctx context.Context, cb *slack.InteractionCallback, a *slack.BlockAction) error {
+	answer := func(text string) error {
+		return wh.Outbox.Enqueue(ctx, bot.Outgoing{
+			ID: wh.NewID(), Kind: bot.OutRespond, To: profileID(cb.Team.ID, cb.User.ID),
+			ResponseURL: cb.ResponseURL, Messages: []bot.Message{{Text: text}}, CreatedAt: wh.Now(),
+		})
+	}
+	if ok, err := wh.isCoordinator(ctx, cb.User.ID); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return answer(jaSlack.NotCoordinator)
+	}
+	b, ok, err := wh.Drafts.Take(ctx, a.Value)
+	if err != nil {
+		return err
+	}
+	var d draft
+	if ok && json.Unmarshal(b, &d) != nil {
+		ok = false
+	}
+	switch {
+	case !ok || d.User != cb.User.ID:
+		return answer(jaSlack.AnnounceGone)
+	case a.ActionID == actionAnnounceCancel:
+		return answer(jaSlack.AnnounceCancelled)
+	}
+	v, err := wh.Coordination.CreateBroadcast(ctx, &bot.Broadcast{Text: d.Text})
+	if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
+		return answer(bot.ErrorMessage(err))
+	}
+	if err != nil {
+		return err
+	}
+	wh.Logger.InfoContext(ctx, "announcement confirmed", "broadcast", v.ID, "user", cb.User.ID)
+	return answer(fmt.Sprintf(jaSlack.Announced, v.Total-v.Skipped, v.ID))
+}
+
+// viewSubmission saves a submitted form: problems are shown under their
+// fields; on success the form is replaced by what became of it.
+func (wh *Webhook) viewSubmission(w http.ResponseWriter, r *http.Request, cb *slack.InteractionCallback) {
+	ctx := r.Context()
+	var v values
+	if cb.View.State != nil {
+		v = cb.View.State.Values
+	}
+	var (
+		res *slack.ViewSubmissionResponse
+		err error
+	)
+	switch cb.View.CallbackID {
+	case callbackJoin:
+		res, err = wh.submitJoin(ctx, cb, v)
+	case callbackTask, callbackSession:
+		res, err = wh.submitCoordinatorForm(ctx, cb, v)
+	default:
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	if err != nil {
+		wh.Logger.ErrorContext(ctx, "form failed", "form", cb.View.CallbackID, "user", cb.User.ID, "err", err)
+		res = slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.JoinTitle, jaSlack.Failed))
+	}
+	writeJSON(w, res)
+}
+
+func (wh *Webhook) submitJoin(ctx context.Context, cb *slack.InteractionCallback, v values) (*slack.ViewSubmissionResponse, error) {
+	form, problems := readJoin(wh.Catalog, v)
+	if problems != nil {
+		return slack.NewErrorsViewSubmissionResponse(problems), nil
+	}
+	pid := profileID(cb.Team.ID, cb.User.ID)
+	was, err := wh.Profiles.FindProfile(ctx, pid)
+	if err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
+		return nil, err
+	}
+	// One submission of one view is one event: a retried request does
+	// nothing twice.
+	in := bot.Inbound{ID: "slack-view:" + cb.View.ID, Kind: bot.EventProfileForm, ProfileID: pid, Form: form, At: wh.Now(), FromHome: true}
+	if err := wh.Handler.Handle(ctx, in); err != nil {
+		return nil, err
+	}
+	if was != nil && (was.Status == bot.StatusActive || was.Status == bot.StatusPaused) {
+		return slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.EditedTitle, jaSlack.Edited)), nil
+	}
+	return slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.JoinedTitle, jaSlack.Joined)), nil
+}
+
+// submitCoordinatorForm creates a task or a session from its form, the
+// objects POST /api/tasks and /api/sessions create.
+func (wh *Webhook) submitCoordinatorForm(ctx context.Context, cb *slack.InteractionCallback, v values) (*slack.ViewSubmissionResponse, error) {
+	ok, err := wh.isCoordinator(ctx, cb.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.TaskTitle, jaSlack.NotCoordinatorView)), nil
+	}
+	now := wh.Now().In(wh.Location)
+	if cb.View.CallbackID == callbackTask {
+		t, problems := readTask(v, wh.Location, now)
+		if problems != nil {
+			return slack.NewErrorsViewSubmissionResponse(problems), nil
+		}
+		created, err := wh.Coordination.CreateTask(ctx, t)
+		if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
+			return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(bot.ErrorMessage(err), blockTitle): bot.ErrorMessage(err)}), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		wh.Logger.InfoContext(ctx, "task created from Slack", "task", created.ID, "user", cb.User.ID)
+		text := fmt.Sprintf(jaSlack.TaskCreated, escape(created.Title), bot.FormatSpanJA(created.Start, created.End, wh.Location),
+			created.Headcount, created.ID, created.ID)
+		return slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.TaskCreatedTitle, text)), nil
+	}
+	s, problems := readSession(v, wh.Location, now)
+	if problems != nil {
+		return slack.NewErrorsViewSubmissionResponse(problems), nil
+	}
+	created, err := wh.Coordination.CreateSession(ctx, s)
+	if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(bot.ErrorMessage(err), blockTitle): bot.ErrorMessage(err)}), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	wh.Logger.InfoContext(ctx, "session created from Slack", "session", created.ID, "user", cb.User.ID)
+	text := fmt.Sprintf(jaSlack.SessionCreated, escape(created.Title), bot.FormatSpanJA(created.Start, created.End, wh.Location),
+		created.Invited, created.ID, created.ID)
+	return slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.SessionCreatedTitle, text)), nil
+}

@@ -1,0 +1,469 @@
+package slack
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"tsunagu/bot"
+	"tsunagu/bot/avail"
+)
+
+// Modal callback IDs: a view_submission is routed by them.
+const (
+	callbackJoin    = "tsunagu_join"
+	callbackTask    = "tsunagu_task"
+	callbackSession = "tsunagu_session"
+)
+
+// valueAction is the action ID of every input element: a field is known by
+// its block ID.
+const valueAction = "value"
+
+// Block Kit limits the forms keep to.
+const (
+	maxTitleText   = 24
+	maxOptionText  = 75
+	maxOptions     = 100
+	maxPlainInput  = 3000
+	maxSkillsInput = bot.MaxSkills
+)
+
+// Block IDs of the join form, by the bot's form field.
+const (
+	blockName      = "name"
+	blockArea      = "area"
+	blockSkills    = "skills"
+	blockDays      = "days"
+	blockBands     = "bands"
+	blockAvailText = "avail_text"
+	blockLimit     = "weekly_limit"
+	blockConsent   = "consent"
+)
+
+// formBlocks maps the bot's form fields to the blocks showing their errors.
+var formBlocks = map[string]string{
+	bot.FormName: blockName, bot.FormArea: blockArea, bot.FormSkills: blockSkills,
+	bot.FormAvailability: blockDays, bot.FormLimit: blockLimit, bot.FormConsent: blockConsent,
+}
+
+func mrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, clip(s, maxSectionText), false, false)
+}
+
+func option(value, label string) *slack.OptionBlockObject {
+	return slack.NewOptionBlockObject(value, plain(label, maxOptionText), nil)
+}
+
+func input(blockID, label string, el slack.BlockElement, optional bool, hint string) *slack.InputBlock {
+	var h *slack.TextBlockObject
+	if hint != "" {
+		h = plain(hint, 150)
+	}
+	b := slack.NewInputBlock(blockID, plain(label, 2000), h, el)
+	b.Optional = optional
+	return b
+}
+
+func textInput(initial string, maxLen int, multiline bool) *slack.PlainTextInputBlockElement {
+	el := slack.NewPlainTextInputBlockElement(nil, valueAction)
+	el.InitialValue = initial
+	el.MaxLength = maxLen
+	el.Multiline = multiline
+	return el
+}
+
+func numberInput(initial, lo, hi int) *slack.NumberInputBlockElement {
+	el := slack.NewNumberInputBlockElement(nil, valueAction, false)
+	if initial > 0 {
+		el.InitialValue = strconv.Itoa(initial)
+	}
+	el.MinValue, el.MaxValue = strconv.Itoa(lo), strconv.Itoa(hi)
+	return el
+}
+
+func areaOptions(cat *bot.Catalog) []*slack.OptionBlockObject {
+	var opts []*slack.OptionBlockObject
+	for _, a := range cat.Areas() {
+		opts = append(opts, option(a.ID, a.LabelJA))
+	}
+	return opts[:min(len(opts), maxOptions)]
+}
+
+func skillOptions(cat *bot.Catalog) []*slack.OptionBlockObject {
+	var opts []*slack.OptionBlockObject
+	for _, s := range cat.Skills() {
+		opts = append(opts, option(s.ID, s.LabelJA))
+	}
+	return opts[:min(len(opts), maxOptions)]
+}
+
+// pick returns the options among opts whose values are in values, for a
+// form's initial state.
+func pick(opts []*slack.OptionBlockObject, values []string) []*slack.OptionBlockObject {
+	var out []*slack.OptionBlockObject
+	for _, o := range opts {
+		for _, v := range values {
+			if o.Value == v {
+				out = append(out, o)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func areaSelect(cat *bot.Catalog, initial string) *slack.SelectBlockElement {
+	opts := areaOptions(cat)
+	el := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(jaSlack.Choose, maxOptionText), valueAction, opts...)
+	if o := pick(opts, []string{initial}); len(o) == 1 {
+		el.InitialOption = o[0]
+	}
+	return el
+}
+
+func skillsSelect(cat *bot.Catalog, initial []string) *slack.MultiSelectBlockElement {
+	opts := skillOptions(cat)
+	el := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain(jaSlack.Choose, maxOptionText), valueAction, opts...)
+	el.InitialOptions = pick(opts, initial)
+	el.MaxSelectedItems = new(int)
+	*el.MaxSelectedItems = maxSkillsInput
+	return el
+}
+
+func checkboxes(opts []*slack.OptionBlockObject, initial []string) *slack.CheckboxGroupsBlockElement {
+	el := slack.NewCheckboxGroupsBlockElement(valueAction, opts...)
+	el.InitialOptions = pick(opts, initial)
+	return el
+}
+
+func modal(callback, title, submit string, blocks ...slack.Block) slack.ModalViewRequest {
+	v := slack.ModalViewRequest{
+		Type:       slack.VTModal,
+		CallbackID: callback,
+		Title:      plain(title, maxTitleText),
+		Close:      plain(jaSlack.Close, maxTitleText),
+		Blocks:     slack.Blocks{BlockSet: blocks},
+	}
+	if submit != "" {
+		v.Submit = plain(submit, maxTitleText)
+	}
+	return v
+}
+
+// doneView replaces a submitted modal with what became of it.
+func doneView(title, text string) *slack.ModalViewRequest {
+	v := modal("", title, "", slack.NewSectionBlock(mrkdwn(text), nil, nil))
+	return &v
+}
+
+// joinModal is the join form, filled in with the profile when there is
+// one (editing).
+func joinModal(cat *bot.Catalog, p *bot.Profile) slack.ModalViewRequest {
+	registered := p != nil && (p.Status == bot.StatusActive || p.Status == bot.StatusPaused)
+	var (
+		name, area   string
+		skills       []string
+		days, bands  []string
+		availText    string
+		limit        = 2
+		consentGiven []string
+	)
+	if p != nil {
+		name, area, skills = p.Name, p.Area, p.Skills
+		if p.WeeklyLimit > 0 {
+			limit = p.WeeklyLimit
+		}
+		d, b, exact := bot.BandsOf(p.Availability)
+		for _, x := range d {
+			days = append(days, strconv.Itoa(x))
+		}
+		bands = b
+		if !exact {
+			availText = p.Availability.Japanese()
+		}
+		if p.ConsentedAt != nil {
+			consentGiven = []string{"yes"}
+		}
+	}
+	dayOpts := make([]*slack.OptionBlockObject, len(bot.FormDays))
+	for i, d := range bot.FormDays {
+		dayOpts[i] = option(strconv.Itoa(i), d)
+	}
+	var bandOpts []*slack.OptionBlockObject
+	for _, b := range bot.FormBands {
+		bandOpts = append(bandOpts, option(b.ID, b.Label))
+	}
+	title, submit := jaSlack.JoinTitle, jaSlack.JoinSubmit
+	if registered {
+		title, submit = jaSlack.EditTitle, jaSlack.EditSubmit
+	}
+	return modal(callbackJoin, title, submit,
+		slack.NewSectionBlock(mrkdwn(jaSlack.JoinIntro), nil, nil),
+		input(blockName, jaSlack.FieldName, textInput(name, bot.MaxNameRunes, false), false, jaSlack.NameHint),
+		input(blockArea, jaSlack.FieldArea, areaSelect(cat, area), false, ""),
+		input(blockSkills, jaSlack.FieldSkills, skillsSelect(cat, skills), false, jaSlack.SkillsHint),
+		input(blockDays, jaSlack.FieldDays, checkboxes(dayOpts, days), true, ""),
+		input(blockBands, jaSlack.FieldBands, checkboxes(bandOpts, bands), true, ""),
+		input(blockAvailText, jaSlack.FieldAvailText, textInput(availText, 300, false), true, jaSlack.AvailTextHint),
+		input(blockLimit, jaSlack.FieldLimit, numberInput(limit, bot.MinWeeklyLimit, bot.MaxWeeklyLimit), false, jaSlack.LimitHint),
+		input(blockConsent, jaSlack.FieldConsent, checkboxes([]*slack.OptionBlockObject{option("yes", jaSlack.ConsentOption)}, consentGiven), false, jaSlack.ConsentHint),
+	)
+}
+
+// values reads a submitted view's state.
+type values map[string]map[string]slack.BlockAction
+
+func (v values) get(block string) slack.BlockAction { return v[block][valueAction] }
+
+func (v values) text(block string) string { return strings.TrimSpace(v.get(block).Value) }
+
+func (v values) selected(block string) string { return v.get(block).SelectedOption.Value }
+
+func (v values) selectedAll(block string) []string {
+	var out []string
+	for _, o := range v.get(block).SelectedOptions {
+		out = append(out, o.Value)
+	}
+	return out
+}
+
+// readJoin reads the join form; problems are keyed by block ID.
+func readJoin(cat *bot.Catalog, v values) (*bot.ProfileForm, map[string]string) {
+	f := &bot.ProfileForm{
+		Name:    v.text(blockName),
+		Area:    v.selected(blockArea),
+		Skills:  v.selectedAll(blockSkills),
+		Consent: len(v.selectedAll(blockConsent)) == 1,
+	}
+	problems := map[string]string{}
+	if n, err := strconv.Atoi(v.text(blockLimit)); err == nil {
+		f.WeeklyLimit = n
+	}
+	if text := v.text(blockAvailText); text != "" {
+		w, err := avail.Parse(text)
+		if err != nil || w.IsZero() {
+			problems[blockAvailText] = jaSlack.AvailTextUnknown
+		}
+		f.Availability = w
+	} else {
+		var days []int
+		for _, d := range v.selectedAll(blockDays) {
+			if n, err := strconv.Atoi(d); err == nil {
+				days = append(days, n)
+			}
+		}
+		bands := v.selectedAll(blockBands)
+		f.Availability = bot.WeekOf(days, bands)
+		if len(days) > 0 && len(bands) == 0 {
+			problems[blockBands] = jaSlack.BandsMissing
+		}
+	}
+	for field, msg := range f.Problems(cat) {
+		if field == bot.FormAvailability && len(problems) > 0 {
+			continue // already said more precisely
+		}
+		problems[formBlocks[field]] = msg
+	}
+	if len(problems) == 0 {
+		return f, nil
+	}
+	return f, problems
+}
+
+// Block IDs of the coordinators' task and session forms.
+const (
+	blockTitle       = "title"
+	blockDescription = "description"
+	blockOrg         = "organization"
+	blockDate        = "date"
+	blockStart       = "start"
+	blockEnd         = "end"
+	blockHeadcount   = "headcount"
+	blockReward      = "reward"
+	blockURL         = "url"
+	blockAudAreas    = "audience_areas"
+	blockAudSkills   = "audience_skills"
+	blockReminders   = "reminders"
+)
+
+func datePicker(initial time.Time) *slack.DatePickerBlockElement {
+	el := slack.NewDatePickerBlockElement(valueAction)
+	el.InitialDate = initial.Format(time.DateOnly)
+	return el
+}
+
+func timePicker(initial string) *slack.TimePickerBlockElement {
+	el := slack.NewTimePickerBlockElement(valueAction)
+	el.InitialTime = initial
+	return el
+}
+
+// taskModal is the coordinators' form for a task, the same fields as POST
+// /api/tasks.
+func taskModal(cat *bot.Catalog, today time.Time) slack.ModalViewRequest {
+	skills := skillsSelect(cat, nil)
+	return modal(callbackTask, jaSlack.TaskTitle, jaSlack.Create,
+		input(blockTitle, jaSlack.FieldTitle, textInput("", bot.MaxTitleRunes, false), false, jaSlack.TitleHint),
+		input(blockDescription, jaSlack.FieldDescription, textInput("", bot.MaxDescriptionRunes, true), true, ""),
+		input(blockOrg, jaSlack.FieldOrg, textInput("", 100, false), true, ""),
+		input(blockSkills, jaSlack.FieldTaskSkills, skills, true, jaSlack.TaskSkillsHint),
+		input(blockArea, jaSlack.FieldArea, areaSelect(cat, ""), false, ""),
+		input(blockDate, jaSlack.FieldDate, datePicker(today.AddDate(0, 0, 1)), false, ""),
+		input(blockStart, jaSlack.FieldStart, timePicker("09:00"), false, ""),
+		input(blockEnd, jaSlack.FieldEnd, timePicker("12:00"), false, ""),
+		input(blockHeadcount, jaSlack.FieldHeadcount, numberInput(1, 1, bot.MaxHeadcount), false, ""),
+		input(blockReward, jaSlack.FieldReward, textInput("", 100, false), true, jaSlack.RewardHint),
+	)
+}
+
+// span reads the date and the start and end times of a form in loc.
+func span(v values, loc *time.Location, problems map[string]string) (start, end time.Time) {
+	day, err := time.ParseInLocation(time.DateOnly, v.get(blockDate).SelectedDate, loc)
+	if err != nil {
+		problems[blockDate] = jaSlack.DateMissing
+		return
+	}
+	at := func(block string) time.Time {
+		c, err := time.Parse("15:04", v.get(block).SelectedTime)
+		if err != nil {
+			problems[block] = jaSlack.TimeMissing
+			return time.Time{}
+		}
+		return time.Date(day.Year(), day.Month(), day.Day(), c.Hour(), c.Minute(), 0, 0, loc)
+	}
+	start, end = at(blockStart), at(blockEnd)
+	if len(problems) == 0 && !end.After(start) {
+		problems[blockEnd] = jaSlack.EndBeforeStart
+	}
+	return start, end
+}
+
+// readTask reads the task form; problems are keyed by block ID.
+func readTask(v values, loc *time.Location, now time.Time) (*bot.Task, map[string]string) {
+	problems := map[string]string{}
+	t := &bot.Task{
+		Title:        v.text(blockTitle),
+		Description:  v.text(blockDescription),
+		Organization: v.text(blockOrg),
+		Skills:       v.selectedAll(blockSkills),
+		Area:         v.selected(blockArea),
+		Reward:       v.text(blockReward),
+	}
+	if t.Skills == nil {
+		t.Skills = []string{}
+	}
+	t.Remote = t.Area == bot.AreaRemote
+	if t.Title == "" {
+		problems[blockTitle] = jaSlack.TitleMissing
+	}
+	t.Start, t.End = span(v, loc, problems)
+	if _, ok := problems[blockDate]; !ok && !t.Start.IsZero() && !t.Start.After(now) {
+		problems[blockStart] = jaSlack.StartPast
+	}
+	n, err := strconv.Atoi(v.text(blockHeadcount))
+	if err != nil || n < 1 || n > bot.MaxHeadcount {
+		problems[blockHeadcount] = fmt.Sprintf(jaSlack.HeadcountRange, bot.MaxHeadcount)
+	}
+	t.Headcount = n
+	if len(problems) == 0 {
+		return t, nil
+	}
+	return t, problems
+}
+
+// reminderOffsets are the reminders a session form offers.
+var reminderOffsets = []struct {
+	d     time.Duration
+	label string
+}{
+	{24 * time.Hour, "前日（24時間前）"}, {3 * time.Hour, "3時間前"}, {time.Hour, "1時間前"}, {15 * time.Minute, "15分前"},
+}
+
+// sessionModal is the coordinators' form for a session, the same fields as
+// POST /api/sessions.
+func sessionModal(cat *bot.Catalog, today time.Time) slack.ModalViewRequest {
+	var remOpts []*slack.OptionBlockObject
+	var remInit []string
+	for _, r := range reminderOffsets {
+		remOpts = append(remOpts, option(r.d.String(), r.label))
+		for _, d := range bot.DefaultSessionReminders {
+			if d == r.d {
+				remInit = append(remInit, r.d.String())
+			}
+		}
+	}
+	areas := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain(jaSlack.Everyone, maxOptionText), valueAction, areaOptions(cat)...)
+	skills := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, plain(jaSlack.Everyone, maxOptionText), valueAction, skillOptions(cat)...)
+	return modal(callbackSession, jaSlack.SessionTitle, jaSlack.Create,
+		input(blockTitle, jaSlack.FieldTitle, textInput("", bot.MaxTitleRunes, false), false, jaSlack.SessionTitleHint),
+		input(blockDescription, jaSlack.FieldDescription, textInput("", bot.MaxDescriptionRunes, true), true, ""),
+		input(blockDate, jaSlack.FieldDate, datePicker(today.AddDate(0, 0, 7)), false, ""),
+		input(blockStart, jaSlack.FieldStart, timePicker("19:00"), false, ""),
+		input(blockEnd, jaSlack.FieldEnd, timePicker("20:00"), false, ""),
+		input(blockURL, jaSlack.FieldURL, slack.NewURLTextInputBlockElement(nil, valueAction), true, jaSlack.URLHint),
+		input(blockAudAreas, jaSlack.FieldAudAreas, areas, true, jaSlack.AudienceHint),
+		input(blockAudSkills, jaSlack.FieldAudSkills, skills, true, jaSlack.AudienceHint),
+		input(blockReminders, jaSlack.FieldReminders, checkboxes(remOpts, remInit), true, ""),
+	)
+}
+
+// readSession reads the session form; problems are keyed by block ID.
+func readSession(v values, loc *time.Location, now time.Time) (*bot.Session, map[string]string) {
+	problems := map[string]string{}
+	s := &bot.Session{
+		Title:       v.text(blockTitle),
+		Description: v.text(blockDescription),
+		URL:         v.text(blockURL),
+		Audience:    bot.Audience{Areas: v.selectedAll(blockAudAreas), Skills: v.selectedAll(blockAudSkills)},
+		Reminders:   []time.Duration{},
+	}
+	if s.Title == "" {
+		problems[blockTitle] = jaSlack.TitleMissing
+	}
+	s.Start, s.End = span(v, loc, problems)
+	if _, ok := problems[blockDate]; !ok && !s.Start.IsZero() && !s.Start.After(now) {
+		problems[blockStart] = jaSlack.StartPast
+	}
+	for _, r := range v.selectedAll(blockReminders) {
+		if d, err := time.ParseDuration(r); err == nil {
+			s.Reminders = append(s.Reminders, d)
+		}
+	}
+	if len(problems) == 0 {
+		return s, nil
+	}
+	return s, problems
+}
+
+// fieldBlock finds the form block a service validation error is about: its
+// message starts with the field name ("headcount must be …").
+func fieldBlock(msg string, fallback string) string {
+	for _, f := range []string{blockTitle, blockDescription, "skills", "area", blockStart, blockEnd, blockHeadcount, blockURL, "audience.areas", "audience.skills", blockReminders} {
+		if strings.HasPrefix(msg, f) {
+			switch f {
+			case "audience.areas":
+				return blockAudAreas
+			case "audience.skills":
+				return blockAudSkills
+			}
+			return f
+		}
+	}
+	return fallback
+}
+
+// homeView renders the bot's home screen as an App Home tab.
+func homeView(msgs []bot.Message) slack.HomeTabViewRequest {
+	_, blocks := Render(msgs)
+	if len(blocks) > maxHomeBlocks {
+		blocks = blocks[:maxHomeBlocks]
+	}
+	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// maxHomeBlocks is Slack's limit for a Home tab.
+const maxHomeBlocks = 100

@@ -1,0 +1,154 @@
+package bot
+
+import (
+	"strings"
+
+	"tsunagu/bot/avail"
+)
+
+// ProfileForm is a whole profile filled in at once, as the Slack join modal
+// does, instead of question by question.
+type ProfileForm struct {
+	Name         string     `json:"name"`
+	Area         string     `json:"area"`
+	Skills       []string   `json:"skills"`
+	Availability avail.Week `json:"availability"`
+	WeeklyLimit  int        `json:"weekly_limit"`
+	Consent      bool       `json:"consent"`
+}
+
+// Form fields, the keys of ProfileForm.Problems.
+const (
+	FormName         = "name"
+	FormArea         = "area"
+	FormSkills       = "skills"
+	FormAvailability = "availability"
+	FormLimit        = "weekly_limit"
+	FormConsent      = "consent"
+)
+
+// Problems returns what is wrong with the form, by field, in words for the
+// person filling it in; nil when it can be saved.
+func (f *ProfileForm) Problems(cat *Catalog) map[string]string {
+	p := map[string]string{}
+	if ValidateName(strings.TrimSpace(f.Name)) != nil {
+		p[FormName] = ja.NameInvalid
+	}
+	if _, ok := cat.Area(f.Area); !ok {
+		p[FormArea] = jaForm.AreaMissing
+	}
+	switch {
+	case len(f.Skills) == 0:
+		p[FormSkills] = ja.SkillsNeedOne
+	case len(f.Skills) > MaxSkills:
+		p[FormSkills] = ja.SkillsTooMany
+	}
+	for _, s := range f.Skills {
+		if _, ok := cat.Skill(s); !ok {
+			p[FormSkills] = jaForm.SkillUnknown
+		}
+	}
+	if f.Availability.IsZero() {
+		p[FormAvailability] = jaForm.AvailabilityMissing
+	}
+	if f.WeeklyLimit < MinWeeklyLimit || f.WeeklyLimit > MaxWeeklyLimit {
+		p[FormLimit] = ja.LimitInvalid
+	}
+	if !f.Consent {
+		p[FormConsent] = jaForm.ConsentMissing
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	return p
+}
+
+// Band is a part of the day a form offers as a checkbox, in minutes after
+// midnight. They are the conversation's 午前, 午後 and 夜.
+type Band struct {
+	ID, Label string
+	From, To  int
+}
+
+// FormBands are the time bands of the join form.
+var FormBands = []Band{
+	{ID: "morning", Label: "午前（9時〜12時）", From: 9 * 60, To: 12 * 60},
+	{ID: "afternoon", Label: "午後（13時〜17時）", From: 13 * 60, To: 17 * 60},
+	{ID: "night", Label: "夜（18時〜21時）", From: 18 * 60, To: 21 * 60},
+}
+
+// FormDays are the weekday labels of the join form, Monday first.
+var FormDays = [7]string{"月曜", "火曜", "水曜", "木曜", "金曜", "土曜", "日曜"}
+
+const slotMinutes = 24 * 60 / avail.SlotsPerDay
+
+// WeekOf is the week of the checked days (0 = Monday) and bands (Band.ID).
+func WeekOf(days []int, bands []string) avail.Week {
+	var w avail.Week
+	for _, d := range days {
+		for _, b := range FormBands {
+			if contains(bands, b.ID) {
+				w.Set(d, b.From/slotMinutes, b.To/slotMinutes)
+			}
+		}
+	}
+	return w
+}
+
+// BandsOf reads a week back as checked days and bands; exact is false when
+// the week is more than the checkboxes can say (then the form shows it as
+// text too).
+func BandsOf(w avail.Week) (days []int, bands []string, exact bool) {
+	for d := range 7 {
+		if w[d] != 0 {
+			days = append(days, d)
+		}
+	}
+	for _, b := range FormBands {
+		for _, d := range days {
+			if w.Has(d, b.From/slotMinutes) {
+				bands = append(bands, b.ID)
+				break
+			}
+		}
+	}
+	return days, bands, WeekOf(days, bands) == w
+}
+
+// submitForm saves a filled-in form: a newcomer is registered at once, a
+// registered person's profile is replaced. Offers, sessions and the status
+// of someone who paused are kept.
+func (t *turn) submitForm() {
+	f := t.in.Form
+	if f == nil || f.Problems(t.cat) != nil {
+		// The adapter checks the form before it is sent; this is a form
+		// the catalog changed under.
+		t.text(jaForm.Invalid)
+		return
+	}
+	isNew := t.p == nil || t.p.Status == StatusOnboarding || t.p.Status == StatusBlocked
+	if t.p == nil {
+		t.p = &Profile{ID: t.in.ProfileID, CreatedAt: t.now}
+	}
+	t.p.Name = strings.TrimSpace(f.Name)
+	t.p.Area = f.Area
+	t.p.Skills = append([]string(nil), f.Skills...)
+	t.p.Availability = f.Availability
+	t.p.WeeklyLimit = f.WeeklyLimit
+	if t.p.ConsentedAt == nil {
+		now := t.now
+		t.p.ConsentedAt = &now
+	}
+	if t.p.Status != StatusPaused {
+		t.p.Status = StatusActive
+	}
+	t.changed = true
+	t.conv.Step, t.conv.Return, t.conv.Editing, t.conv.PrevSkills, t.conv.CancelTask, t.conv.BeforeBlock =
+		StepIdle, StepIdle, false, nil, "", ""
+	if isNew {
+		t.text(ja.Registered)
+	} else {
+		t.text(ja.Edited)
+	}
+	t.say(t.profileCard())
+}

@@ -1,0 +1,100 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Postback data of the home screen's buttons. HomeJoin and HomeEdit open a
+// form where the platform has one (the Slack adapter intercepts them); the
+// bot reads them as starting or editing in the chat.
+const (
+	HomeJoin   = "home:join"
+	HomeEdit   = "home:edit"
+	HomeDelete = "home:delete"
+)
+
+// How much the home screen lists, to stay within the platform's limits.
+const (
+	homePending  = 5
+	homeUpcoming = 10
+)
+
+// Home returns a person's home screen (the Slack App Home): their profile
+// with buttons to edit, pause or resume and delete it, the offers and
+// invitations awaiting an answer, and what they have said yes to.
+func (b *Bot) Home(ctx context.Context, profileID string) ([]Message, error) {
+	snap, err := b.Store.Load(ctx, profileID, "")
+	if err != nil {
+		return nil, fmt.Errorf("home %s: %w", profileID, err)
+	}
+	return HomeMessages(b.Catalog, b.Now().In(b.loc()), snap.Profile, snap.Conv), nil
+}
+
+// HomeMessages is the home screen as a pure function of the person's state.
+func HomeMessages(cat *Catalog, now time.Time, p *Profile, c Conversation) []Message {
+	t := &turn{cat: cat, now: now, p: p, conv: c}
+	if p == nil || p.Status == StatusOnboarding || p.Status == StatusBlocked {
+		t.say(Message{Card: &Card{Title: jaHome.WelcomeTitle, Body: jaHome.WelcomeBody,
+			Buttons: []Choice{{Label: jaHome.Join, Data: HomeJoin}}}})
+		if p != nil && p.Status == StatusOnboarding {
+			t.text(jaHome.Continue)
+		}
+		return t.out
+	}
+
+	card := t.profileCard().Card
+	pause := Choice{Label: ja.CmdPause, Data: "cmd:pause"}
+	if p.Status == StatusPaused {
+		pause = Choice{Label: ja.CmdResume, Data: "cmd:resume"}
+	}
+	card.Buttons = []Choice{
+		{Label: ja.CmdEdit, Data: HomeEdit},
+		pause,
+		{Label: ja.CmdDelete, Data: HomeDelete, Confirm: jaHome.DeleteConfirm},
+	}
+	t.say(Message{Card: card})
+	if p.Status == StatusPaused {
+		t.text(jaHome.PausedNote)
+	}
+
+	pending, invites := t.pending(), t.pendingInvites()
+	if len(pending)+len(invites) > 0 {
+		t.text(fmt.Sprintf(jaHome.Waiting, len(pending)+len(invites)))
+		for _, r := range pending[:min(len(pending), homePending)] {
+			t.say(t.offerCard(r))
+		}
+		for _, r := range invites[:min(len(invites), homePending)] {
+			t.say(t.inviteCard(r))
+		}
+	}
+
+	type item struct {
+		start time.Time
+		msg   Message
+	}
+	var items []item
+	for _, r := range t.upcoming() {
+		items = append(items, item{r.Start, t.acceptedCard(r, r.Title, jaHome.TaskComing)})
+	}
+	for _, r := range t.conv.Sessions {
+		if r.RSVP == RSVPYes && now.Before(r.End) {
+			items = append(items, item{r.Start, Message{Card: &Card{Title: r.Title, Body: jaHome.SessionComing,
+				Fields:  t.sessionFields(r),
+				Buttons: []Choice{{Label: jaSession.NotJoin, Data: "session:no:" + r.SessionID}}}}})
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].start.Before(items[j].start) })
+	if len(items) > 0 {
+		t.text(jaHome.Upcoming)
+		for _, it := range items[:min(len(items), homeUpcoming)] {
+			t.say(it.msg)
+		}
+	}
+	if len(pending)+len(invites)+len(items) == 0 {
+		t.text(jaHome.Nothing)
+	}
+	return t.out
+}
