@@ -8,7 +8,9 @@ import (
 )
 
 // Element states as Slack sends them in a view_submission.
-func textValue(s string) map[string]any { return map[string]any{"type": "plain_text_input", "value": s} }
+func textValue(s string) map[string]any {
+	return map[string]any{"type": "plain_text_input", "value": s}
+}
 func numberValue(s string) map[string]any {
 	return map[string]any{"type": "number_input", "value": s}
 }
@@ -25,7 +27,9 @@ func selectedAll(kind string, vs ...string) map[string]any {
 func dateValue(d time.Time) map[string]any {
 	return map[string]any{"type": "datepicker", "selected_date": d.Format(time.DateOnly)}
 }
-func timeValue(s string) map[string]any { return map[string]any{"type": "timepicker", "selected_time": s} }
+func timeValue(s string) map[string]any {
+	return map[string]any{"type": "timepicker", "selected_time": s}
+}
 
 // joinForm is a complete join form: Mondays 9-12 in Setagaya, grading.
 func joinForm(name string) map[string]map[string]any {

@@ -458,6 +458,10 @@ func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		if len(ds) != 1 || !reflect.DeepEqual(ds[0].Out, out) {
 			t.Fatalf("got %+v, want %+v", ds, out)
 		}
+		// The crashed worker may have sent it: the rescuer is told so.
+		if ds[0].Attempt != 1 {
+			t.Errorf("reclaimed entry at attempt %d, want 1", ds[0].Attempt)
+		}
 		if err := q.Ack(ctx, ds[0]); err != nil {
 			t.Fatal(err)
 		}

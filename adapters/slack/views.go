@@ -262,8 +262,10 @@ func readJoin(cat *bot.Catalog, v values) (*bot.ProfileForm, map[string]string) 
 			problems[blockBands] = jaSlack.BandsMissing
 		}
 	}
+	_, saidText := problems[blockAvailText]
+	_, saidBands := problems[blockBands]
 	for field, msg := range f.Problems(cat) {
-		if field == bot.FormAvailability && len(problems) > 0 {
+		if field == bot.FormAvailability && (saidText || saidBands) {
 			continue // already said more precisely
 		}
 		problems[formBlocks[field]] = msg
