@@ -10,12 +10,15 @@ import (
 	"net/http"
 
 	"tsunagu/adapters/linesim"
+	"tsunagu/adapters/slacksim"
 	"tsunagu/config"
 )
 
 // playground runs everything on this machine: embedded Redis, the LINE
 // simulator (a fake Messaging API plus a chat page that signs and posts
-// webhooks) and the real service between them.
+// webhooks), the Slack simulator (a fake Web API plus a workspace page that
+// signs and posts events, commands and interactions) and the real service
+// between them.
 func playground(ctx context.Context, env environment) int {
 	cfg, problems := config.ForPlayground(env.lookup)
 	if len(problems) > 0 {
@@ -37,6 +40,10 @@ func playground(ctx context.Context, env environment) int {
 	}
 	base := "http://" + browsable(ln.Addr())
 	cfg.LINEAPIBaseURL = base + "/linesim"
+	cfg.SlackSigningSecret = randomHex(16)
+	cfg.SlackBotToken = "xoxb-" + randomHex(24)
+	cfg.SlackAPIURL = base + "/slacksim/api/"
+	cfg.SlackCoordinatorChannel = slacksim.CoordinatorChannel
 
 	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	a, err := newApp(ctx, cfg, log)
@@ -52,19 +59,33 @@ func playground(ctx context.Context, env environment) int {
 	})
 	a.mux.Handle("/linesim/", http.StripPrefix("/linesim", sim.APIHandler()))
 	a.mux.Handle("/", sim.PageHandler())
-	a.beforeShutdown = sim.Close
+	// The service owns /slack/...; the Slack page and its Web API live
+	// under /slacksim/ instead.
+	slackSim := slacksim.New(slacksim.Options{
+		SigningSecret: cfg.SlackSigningSecret,
+		BotToken:      cfg.SlackBotToken,
+		ServiceURL:    base,
+		APIURL:        cfg.SlackAPIURL,
+	})
+	a.mux.Handle("/slacksim/", http.StripPrefix("/slacksim", slackSim.PageHandler()))
+	a.mux.Handle("/slacksim/api/", http.StripPrefix("/slacksim/api", slackSim.APIHandler()))
+	a.beforeShutdown = func() {
+		sim.Close()
+		slackSim.Close()
+	}
 
 	fmt.Fprintf(env.stdout, `
 tsunagu playground
 
   LINE chat:    %s/
+  Slack:        %s/slacksim/
   REST API:     %s/api/   (Authorization: Bearer %s)
   admin token:  %s
 
   Embedded Redis: everything is forgotten when you stop (Ctrl+C).
   Quiet hours are off unless QUIET_HOURS is set (serve holds offers 21:00-08:00).
 
-`, base, base, cfg.AdminToken, cfg.AdminToken)
+`, base, base, base, cfg.AdminToken, cfg.AdminToken)
 	if env.listening != nil {
 		env.listening(ln.Addr().String())
 	}
