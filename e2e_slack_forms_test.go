@@ -96,6 +96,12 @@ func TestSlackJoinFormMakesAnActiveProfile(t *testing.T) {
 	}
 	edit := joinForm("三上 美佳")
 	edit["avail_text"] = textValue("土日 10時〜15時")
+	res = c.submit(u, "V2", "tsunagu_join", edit)
+	if errs, _ := res["errors"].(map[string]any); errs["avail_text"] == nil {
+		t.Fatalf("text and checkboxes both filled in: %v", res)
+	}
+	delete(edit, "days")
+	delete(edit, "bands")
 	edit["weekly_limit"] = numberValue("3")
 	res = c.submit(u, "V2", "tsunagu_join", edit)
 	if !strings.Contains(fmtAny(res["view"]), "保存しました") {
@@ -204,6 +210,14 @@ func TestSlackCoordinatorForms(t *testing.T) {
 	}
 	if msgs := grader.reply(); !offers(msgs, "offer:accept:"+id) {
 		t.Fatalf("offer to the grader: %s", texts(msgs))
+	}
+	// Pressed again after a slow answer: nothing is created twice.
+	res = c.submit("UBOSS", "VT", "tsunagu_task", form)
+	if view := fmtAny(res["view"]); !strings.Contains(view, "すでに受け付けています") {
+		t.Fatalf("second press: %v", res)
+	}
+	if n := len(s.sim.Messages(grader.id)); n != grader.seen {
+		t.Fatalf("the grader got %d more messages after the second press", n-grader.seen)
 	}
 
 	c.command("UBOSS", "session")

@@ -40,3 +40,21 @@ func (d *Drafts) Take(ctx context.Context, id string) (draft []byte, ok bool, er
 	}
 	return b, true, nil
 }
+
+// Claim records id for ttl; it is true for the first caller only.
+func (d *Drafts) Claim(ctx context.Context, id string, ttl time.Duration) (bool, error) {
+	ok, err := d.c.SetNX(ctx, draftKey(id), "1", ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("claim %s: %w", id, err)
+	}
+	return ok, nil
+}
+
+// Release forgets a claim, for a form that was refused and may be sent
+// again.
+func (d *Drafts) Release(ctx context.Context, id string) error {
+	if err := d.c.Del(ctx, draftKey(id)).Err(); err != nil {
+		return fmt.Errorf("release %s: %w", id, err)
+	}
+	return nil
+}

@@ -51,6 +51,20 @@ func testDrafts(t *testing.T, newClient func(t *testing.T) goredis.UniversalClie
 		t.Fatalf("%d clicks took the draft, want 1", got.Load())
 	}
 
+	// A form is saved once; a refused one is released and may come again.
+	if first, err := d.Claim(ctx, "form:V1", time.Minute); err != nil || !first {
+		t.Fatalf("first Claim = %v, %v", first, err)
+	}
+	if again, err := d.Claim(ctx, "form:V1", time.Minute); err != nil || again {
+		t.Fatalf("second Claim = %v, %v; want false", again, err)
+	}
+	if err := d.Release(ctx, "form:V1"); err != nil {
+		t.Fatal(err)
+	}
+	if first, err := d.Claim(ctx, "form:V1", time.Minute); err != nil || !first {
+		t.Fatalf("Claim after Release = %v, %v", first, err)
+	}
+
 	if err := d.Put(ctx, "b", []byte("x"), time.Second); err != nil {
 		t.Fatal(err)
 	}

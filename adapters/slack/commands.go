@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -47,7 +48,7 @@ func (wh *Webhook) commands(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "malformed command")
 		return
 	}
-	text := strings.TrimSpace(cmd.Text)
+	text := strings.TrimSpace(unescape(cmd.Text))
 	sub, rest := text, ""
 	if i := strings.IndexFunc(text, unicode.IsSpace); i >= 0 {
 		sub, rest = text[:i], text[i:]
@@ -82,11 +83,14 @@ func (wh *Webhook) commands(w http.ResponseWriter, r *http.Request) {
 			wh.openForm(ctx, w, cmd.TriggerID, sessionModal(wh.Catalog, wh.Now().In(wh.Location)))
 		}
 	default:
+		help := jaSlack.Help
 		if ok, _ := wh.isCoordinator(ctx, cmd.UserID); ok {
-			ephemeral(w, jaSlack.Help+"\n\n"+jaSlack.HelpCoordinator)
-			return
+			help += "\n\n" + jaSlack.HelpCoordinator
 		}
-		ephemeral(w, jaSlack.Help)
+		if cmd.Command != "" {
+			help = strings.ReplaceAll(help, "/tsunagu", cmd.Command) // the app may name it otherwise
+		}
+		ephemeral(w, help)
 	}
 }
 
@@ -155,6 +159,24 @@ func (wh *Webhook) draftAnnouncement(ctx context.Context, w http.ResponseWriter,
 		slack.NewSectionBlock(mrkdwn("> "+strings.ReplaceAll(escape(text), "\n", "\n> ")), nil, nil),
 		slack.NewActionBlock("announce", send, cancel),
 	)
+}
+
+// slackLink is Slack's markup for links and mentions: <url|label>, <url>,
+// <@U123|name>.
+var slackLink = regexp.MustCompile(`<([^<>|]*)(?:\|([^<>]*))?>`)
+
+// unescape turns a slash command's text, which Slack sends with its
+// markup, back into what the coordinator typed: a label for a link, and
+// &, <, > themselves.
+func unescape(s string) string {
+	s = slackLink.ReplaceAllStringFunc(s, func(m string) string {
+		sub := slackLink.FindStringSubmatch(m)
+		if sub[2] != "" {
+			return sub[2]
+		}
+		return strings.TrimPrefix(sub[1], "mailto:")
+	})
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
 }
 
 func randomID() string {

@@ -99,6 +99,12 @@ func (wh *Webhook) confirmAnnouncement(ctx context.Context, cb *slack.Interactio
 		return answer(jaSlack.AnnounceCancelled)
 	}
 	v, err := wh.Coordination.CreateBroadcast(ctx, &bot.Broadcast{Text: d.Text})
+	if err != nil {
+		// The draft goes back, so the button works again.
+		if perr := wh.Drafts.Put(ctx, a.Value, b, draftTTL); perr != nil {
+			wh.Logger.ErrorContext(ctx, "announce: draft not put back", "err", perr)
+		}
+	}
 	if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
 		return answer(bot.ErrorMessage(err))
 	}
@@ -131,8 +137,13 @@ func (wh *Webhook) viewSubmission(w http.ResponseWriter, r *http.Request, cb *sl
 		return
 	}
 	if err != nil {
+		// Shown under the first field, so everything typed stays.
 		wh.Logger.ErrorContext(ctx, "form failed", "form", cb.View.CallbackID, "user", cb.User.ID, "err", err)
-		res = slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.JoinTitle, jaSlack.Failed))
+		first := blockTitle
+		if cb.View.CallbackID == callbackJoin {
+			first = blockName
+		}
+		res = slack.NewErrorsViewSubmissionResponse(map[string]string{first: jaSlack.FormFailed})
 	}
 	writeJSON(w, res)
 }
@@ -166,17 +177,28 @@ func (wh *Webhook) submitCoordinatorForm(ctx context.Context, cb *slack.Interact
 	if err != nil {
 		return nil, err
 	}
+	title := jaSlack.TaskTitle
+	if cb.View.CallbackID == callbackSession {
+		title = jaSlack.SessionTitle
+	}
 	if !ok {
-		return slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.TaskTitle, jaSlack.NotCoordinatorView)), nil
+		return slack.NewUpdateViewSubmissionResponse(doneView(title, jaSlack.NotCoordinatorView)), nil
 	}
 	now := wh.Now().In(wh.Location)
+	// A form is created once: a coordinator pressing 作成する again after
+	// a slow answer must not offer the same work twice.
+	once := func() (bool, error) { return wh.Drafts.Claim(ctx, "form:"+cb.Team.ID+":"+cb.View.ID, formMemory) }
 	if cb.View.CallbackID == callbackTask {
 		t, problems := readTask(v, wh.Location, now)
 		if problems != nil {
 			return slack.NewErrorsViewSubmissionResponse(problems), nil
 		}
+		if first, err := once(); err != nil || !first {
+			return slack.NewUpdateViewSubmissionResponse(doneView(title, jaSlack.FormRepeated)), err
+		}
 		created, err := wh.Coordination.CreateTask(ctx, t)
 		if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
+			_ = wh.Drafts.Release(ctx, "form:"+cb.Team.ID+":"+cb.View.ID)
 			return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(bot.ErrorMessage(err), blockTitle): bot.ErrorMessage(err)}), nil
 		}
 		if err != nil {
@@ -184,15 +206,19 @@ func (wh *Webhook) submitCoordinatorForm(ctx context.Context, cb *slack.Interact
 		}
 		wh.Logger.InfoContext(ctx, "task created from Slack", "task", created.ID, "user", cb.User.ID)
 		text := fmt.Sprintf(jaSlack.TaskCreated, escape(created.Title), bot.FormatSpanJA(created.Start, created.End, wh.Location),
-			created.Headcount, created.ID, created.ID)
+			created.Headcount, created.ID)
 		return slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.TaskCreatedTitle, text)), nil
 	}
 	s, problems := readSession(v, wh.Location, now)
 	if problems != nil {
 		return slack.NewErrorsViewSubmissionResponse(problems), nil
 	}
+	if first, err := once(); err != nil || !first {
+		return slack.NewUpdateViewSubmissionResponse(doneView(title, jaSlack.FormRepeated)), err
+	}
 	created, err := wh.Coordination.CreateSession(ctx, s)
 	if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
+		_ = wh.Drafts.Release(ctx, "form:"+cb.Team.ID+":"+cb.View.ID)
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(bot.ErrorMessage(err), blockTitle): bot.ErrorMessage(err)}), nil
 	}
 	if err != nil {
@@ -200,6 +226,6 @@ func (wh *Webhook) submitCoordinatorForm(ctx context.Context, cb *slack.Interact
 	}
 	wh.Logger.InfoContext(ctx, "session created from Slack", "session", created.ID, "user", cb.User.ID)
 	text := fmt.Sprintf(jaSlack.SessionCreated, escape(created.Title), bot.FormatSpanJA(created.Start, created.End, wh.Location),
-		created.Invited, created.ID, created.ID)
+		created.Invited, created.ID)
 	return slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.SessionCreatedTitle, text)), nil
 }

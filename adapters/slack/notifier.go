@@ -63,7 +63,8 @@ func (n *Notifier) Send(ctx context.Context, out bot.Outgoing, attempt int) erro
 			texts = append(texts, m.Text)
 		}
 	}
-	return n.post(ctx, n.channel, out.ID, attempt, slack.MsgOptionText(strings.Join(texts, "\n"), false))
+	// Notices name people, whose names must not ping the channel or link.
+	return n.post(ctx, n.channel, out.ID, attempt, slack.MsgOptionText(escape(strings.Join(texts, "\n")), false))
 }
 
 // post sends a message marked with the outbox entry's ID. Slack has no
@@ -107,6 +108,11 @@ func (n *Notifier) posted(ctx context.Context, channel, outID string) (bool, err
 	return false, nil
 }
 
+// transient are the ok:false errors worth trying again.
+var transient = map[string]bool{
+	"internal_error": true, "fatal_error": true, "service_unavailable": true, "request_timeout": true, "ratelimited": true,
+}
+
 // classify turns a slack-go error into nil or a *bot.SendError.
 func classify(err error) error {
 	if err == nil {
@@ -122,7 +128,9 @@ func classify(err error) error {
 	}
 	var sr slack.SlackErrorResponse
 	if errors.As(err, &sr) {
-		return &bot.SendError{Status: http.StatusOK, Permanent: true, Err: fmt.Errorf("slack: %s", sr.Err)}
+		// Slack reports some passing trouble as ok:false too; the
+		// history check keeps their retry from posting twice.
+		return &bot.SendError{Status: http.StatusOK, Permanent: !transient[sr.Err], Err: fmt.Errorf("slack: %s", sr.Err)}
 	}
 	return &bot.SendError{Err: err}
 }

@@ -65,6 +65,13 @@ func TestNoticeIsPostedToTheCoordinatorChannel(t *testing.T) {
 		!strings.Contains(f.posted[0]["auth"], "xoxb-test") {
 		t.Fatalf("posted %v", f.posted)
 	}
+	// A name chosen as <!channel> neither pings the channel nor links.
+	if err := n.Send(context.Background(), notice("【入室できない】<!channel>さんが <https://evil|公式> に入れません"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.posted[1]["text"]; strings.ContainsAny(got, "<>") {
+		t.Fatalf("notice markup not escaped: %s", got)
+	}
 }
 
 func TestNoticeFailuresAreClassified(t *testing.T) {
@@ -80,6 +87,8 @@ func TestNoticeFailuresAreClassified(t *testing.T) {
 		{"server error", http.StatusInternalServerError, `oops`, nil, false, 0},
 		{"channel not found", http.StatusOK, `{"ok":false,"error":"channel_not_found"}`, nil, true, 0},
 		{"bad token", http.StatusOK, `{"ok":false,"error":"invalid_auth"}`, nil, true, 0},
+		{"slack trouble", http.StatusOK, `{"ok":false,"error":"internal_error"}`, nil, false, 0},
+		{"slack down", http.StatusOK, `{"ok":false,"error":"service_unavailable"}`, nil, false, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -18,6 +18,7 @@ const (
 	maxHeaderText  = 150
 	maxSectionText = 3000
 	maxFields      = 10
+	maxFieldText   = 2000
 	maxActions     = 25
 )
 
@@ -140,7 +141,7 @@ func Render(msgs []bot.Message) (string, []slack.Block) {
 				if c.Confirm != "" {
 					b.Style = slack.StyleDanger
 					b.Confirm = slack.NewConfirmationBlockObject(plain(c.Label, 100), plain(c.Confirm, 300),
-						plain(c.Label, 30), plain(jaSlack.AnnounceCancel, 30))
+						plain(c.Label, 30), plain(jaSlack.Back, 30))
 					b.Confirm.Style = slack.StyleDanger
 				}
 				els = append(els, b)
@@ -158,7 +159,7 @@ func Render(msgs []bot.Message) (string, []slack.Block) {
 			blocks = append(blocks, slack.NewHeaderBlock(plain(c.Title, maxHeaderText)))
 			var fields []*slack.TextBlockObject
 			for _, f := range c.Fields[:min(len(c.Fields), maxFields)] {
-				fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, "*"+escape(f.Label)+"*\n"+escape(f.Value), false, false))
+				fields = append(fields, slack.NewTextBlockObject(slack.MarkdownType, clip("*"+escape(f.Label)+"*\n"+escape(f.Value), maxFieldText), false, false))
 			}
 			var body *slack.TextBlockObject
 			if c.Body != "" {

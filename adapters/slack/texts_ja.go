@@ -6,18 +6,18 @@ var jaSlack = struct {
 
 	AnnounceConfirm, AnnounceSend, AnnounceCancel, Announced, AnnounceCancelled, AnnounceGone string
 
-	Choose, Close, Everyone, Create string
+	Choose, Back, Close, Everyone, Create string
 
-	JoinTitle, JoinSubmit, EditTitle, EditSubmit, JoinIntro, FieldName, NameHint, FieldArea   string
-	FieldSkills, SkillsHint, FieldDays, FieldBands, FieldAvailText, AvailTextHint             string
-	AvailTextUnknown, BandsMissing, FieldLimit, LimitHint, FieldConsent, ConsentOption        string
-	ConsentHint, JoinedTitle, Joined, EditedTitle, Edited                                     string
-	TaskTitle, SessionTitle, FieldTitle, TitleHint, SessionTitleHint, FieldDescription        string
-	FieldOrg, FieldTaskSkills, TaskSkillsHint, FieldDate, FieldStart, FieldEnd                string
-	FieldHeadcount, FieldReward, RewardHint, FieldURL, URLHint, FieldAudAreas, FieldAudSkills string
-	AudienceHint, FieldReminders, TitleMissing, DateMissing, TimeMissing, EndBeforeStart      string
-	StartPast, HeadcountRange, TaskCreatedTitle, TaskCreated, SessionCreatedTitle             string
-	SessionCreated, NotCoordinatorView                                                        string
+	JoinTitle, JoinSubmit, EditTitle, EditSubmit, JoinIntro, FieldName, NameHint, FieldArea       string
+	FieldSkills, SkillsHint, FieldDays, FieldBands, FieldAvailText, AvailTextHint                 string
+	AvailBoth, AvailTextUnknown, BandsMissing, FieldLimit, LimitHint, FieldConsent, ConsentOption string
+	ConsentHint, JoinedTitle, Joined, EditedTitle, Edited                                         string
+	TaskTitle, SessionTitle, FieldTitle, TitleHint, SessionTitleHint, FieldDescription            string
+	FieldOrg, FieldTaskSkills, TaskSkillsHint, FieldDate, FieldStart, FieldEnd                    string
+	FieldHeadcount, FieldReward, RewardHint, FieldURL, URLHint, FieldAudAreas, FieldAudSkills     string
+	AudienceHint, FieldReminders, TitleMissing, DateMissing, TimeMissing, EndBeforeStart          string
+	StartPast, HeadcountRange, TaskCreatedTitle, TaskCreated, SessionCreatedTitle                 string
+	SessionCreated, NotCoordinatorView, FormRepeated, FormFailed                                  string
 }{
 	Help:            "つなぐの使い方：\n・`/tsunagu join` …登録フォームを開く（登録済みの方は登録内容の変更）\n・`/tsunagu help` …この説明\nボットへのDMで、チャットで答えながら登録することもできます。「メニュー」「予定」とDMすると、登録内容や予定を確認できます。アプリの「ホーム」タブにも登録内容とお返事待ちのご案内が出ます。",
 	HelpCoordinator: "コーディネーター向け：\n・`/tsunagu announce <本文>` …登録者全員へのお知らせ（送る前に人数を確認します）\n・`/tsunagu task` …お仕事を作成\n・`/tsunagu session` …集まり（オンライン説明会など）を作成",
@@ -35,6 +35,7 @@ var jaSlack = struct {
 	AnnounceGone:      "このお知らせは送信済みか、確認の期限（1時間）が過ぎています。もう一度 `/tsunagu announce` からお送りください。",
 
 	Choose:   "選んでください",
+	Back:     "戻る",
 	Close:    "閉じる",
 	Everyone: "指定なし（全員）",
 	Create:   "作成する",
@@ -53,6 +54,7 @@ var jaSlack = struct {
 	FieldBands:       "できる時間帯",
 	FieldAvailText:   "空き時間（文字で書く場合）",
 	AvailTextHint:    "曜日と時間帯の代わりに書けます。例：「月水金 10時〜15時」「平日の夜」",
+	AvailBoth:        "曜日・時間帯のチェックか、文字での入力か、どちらか一方にしてください（文字の欄を空にすると、チェックが使われます）。",
 	AvailTextUnknown: "曜日や時間がわかりませんでした。「月水金 10時〜15時」のように書いてください。",
 	BandsMissing:     "時間帯を1つ以上選んでください。",
 	FieldLimit:       "1週間に受けられる件数",
@@ -94,8 +96,10 @@ var jaSlack = struct {
 	HeadcountRange:   "人数は1〜%d人にしてください。",
 
 	TaskCreatedTitle:    "作成しました",
-	TaskCreated:         "お仕事「%s」（%s、%d人）を作成しました。条件の合う方へ順にご案内します。\nID: `%s`　状況は /api/tasks/%s で確認できます。埋まったとき・キャンセルが出たときは、このチャンネルにお知らせします。",
+	TaskCreated:         "お仕事「%s」（%s、%d人）を作成しました。条件の合う方へ順にご案内します。埋まったとき・キャンセルが出たとき・前日になっても足りないときは、このチャンネルにお知らせします。\nID: `%s`",
 	SessionCreatedTitle: "作成しました",
-	SessionCreated:      "集まり「%s」（%s）を作成しました。%d人にご案内をお送りします。\nID: `%s`　出欠は /api/sessions/%s で確認できます。",
+	SessionCreated:      "集まり「%s」（%s）を作成しました。%d人にご案内をお送りします。\nID: `%s`",
+	FormRepeated:        "この内容はすでに受け付けています。",
+	FormFailed:          "すみません、保存できませんでした。入力はそのままです。少し待ってからもう一度「作成する」「登録する」を押してください。",
 	NotCoordinatorView:  "コーディネーターのチャンネルのメンバーの方だけが作成できます。",
 }

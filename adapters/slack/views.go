@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -30,6 +31,7 @@ const (
 	maxOptions     = 100
 	maxPlainInput  = 3000
 	maxSkillsInput = bot.MaxSkills
+	maxAvailText   = 300
 )
 
 // Block IDs of the join form, by the bot's form field.
@@ -177,13 +179,16 @@ func joinModal(cat *bot.Catalog, p *bot.Profile) slack.ModalViewRequest {
 		if p.WeeklyLimit > 0 {
 			limit = p.WeeklyLimit
 		}
+		// The week is shown one way only: as checkboxes when they can say
+		// it, else as text, so what is shown is what is saved.
 		d, b, exact := bot.BandsOf(p.Availability)
-		for _, x := range d {
-			days = append(days, strconv.Itoa(x))
-		}
-		bands = b
-		if !exact {
-			availText = p.Availability.Japanese()
+		if exact {
+			for _, x := range d {
+				days = append(days, strconv.Itoa(x))
+			}
+			bands = b
+		} else if text := p.Availability.Japanese(); utf8.RuneCountInString(text) <= maxAvailText {
+			availText = text
 		}
 		if p.ConsentedAt != nil {
 			consentGiven = []string{"yes"}
@@ -208,7 +213,7 @@ func joinModal(cat *bot.Catalog, p *bot.Profile) slack.ModalViewRequest {
 		input(blockSkills, jaSlack.FieldSkills, skillsSelect(cat, skills), false, jaSlack.SkillsHint),
 		input(blockDays, jaSlack.FieldDays, checkboxes(dayOpts, days), true, ""),
 		input(blockBands, jaSlack.FieldBands, checkboxes(bandOpts, bands), true, ""),
-		input(blockAvailText, jaSlack.FieldAvailText, textInput(availText, 300, false), true, jaSlack.AvailTextHint),
+		input(blockAvailText, jaSlack.FieldAvailText, textInput(availText, maxAvailText, false), true, jaSlack.AvailTextHint),
 		input(blockLimit, jaSlack.FieldLimit, numberInput(limit, bot.MinWeeklyLimit, bot.MaxWeeklyLimit), false, jaSlack.LimitHint),
 		input(blockConsent, jaSlack.FieldConsent, checkboxes([]*slack.OptionBlockObject{option("yes", jaSlack.ConsentOption)}, consentGiven), false, jaSlack.ConsentHint),
 	)
@@ -243,7 +248,10 @@ func readJoin(cat *bot.Catalog, v values) (*bot.ProfileForm, map[string]string) 
 	if n, err := strconv.Atoi(v.text(blockLimit)); err == nil {
 		f.WeeklyLimit = n
 	}
-	if text := v.text(blockAvailText); text != "" {
+	checked := len(v.selectedAll(blockDays))+len(v.selectedAll(blockBands)) > 0
+	if text := v.text(blockAvailText); text != "" && checked {
+		problems[blockAvailText] = jaSlack.AvailBoth
+	} else if text != "" {
 		w, err := avail.Parse(text)
 		if err != nil || w.IsZero() {
 			problems[blockAvailText] = jaSlack.AvailTextUnknown

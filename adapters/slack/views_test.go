@@ -68,14 +68,22 @@ func TestReadJoin(t *testing.T) {
 				t.Errorf("Monday and Wednesday mornings and nights: %s", f.Availability.Japanese())
 			}
 		}},
-		{name: "text wins over the checkboxes", change: func(m map[string]slack.BlockAction) { m[blockAvailText] = text("土日 10時〜15時") },
+		{name: "both text and checkboxes", change: func(m map[string]slack.BlockAction) { m[blockAvailText] = text("土日") }, errs: []string{blockAvailText}},
+		{name: "text instead of the checkboxes", change: func(m map[string]slack.BlockAction) {
+			m[blockAvailText] = text("土日 10時〜15時")
+			delete(m, blockDays)
+			delete(m, blockBands)
+		},
 			check: func(t *testing.T, f *bot.ProfileForm) {
 				w, _ := avail.Parse("土日 10時〜15時")
 				if f.Availability != w {
 					t.Errorf("availability %s", f.Availability.Japanese())
 				}
 			}},
-		{name: "text not understood", change: func(m map[string]slack.BlockAction) { m[blockAvailText] = text("そのうち") }, errs: []string{blockAvailText}},
+		{name: "text not understood", change: func(m map[string]slack.BlockAction) {
+			m[blockAvailText] = text("そのうち")
+			delete(m, blockDays)
+		}, errs: []string{blockAvailText}},
 		{name: "days without bands", change: func(m map[string]slack.BlockAction) { delete(m, blockBands) }, errs: []string{blockBands}},
 		{name: "no time at all", change: func(m map[string]slack.BlockAction) { delete(m, blockBands); delete(m, blockDays) }, errs: []string{blockDays}},
 		{name: "blank name", change: func(m map[string]slack.BlockAction) { m[blockName] = text("  ") }, errs: []string{blockName}},
@@ -125,6 +133,14 @@ func TestJoinModalIsFilledInForAnEdit(t *testing.T) {
 		}
 	}
 	v := joinModal(cat, nil)
+	// Monday is in the week but must not be ticked: the text says it.
+	for _, b := range joinModal(cat, p).Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok && (in.BlockID == blockDays || in.BlockID == blockBands) {
+			if len(in.Element.(*slack.CheckboxGroupsBlockElement).InitialOptions) > 0 {
+				t.Errorf("%s ticked although the week is shown as text", in.BlockID)
+			}
+		}
+	}
 	if !slack.ValidateUniqueBlockID(v) || v.Title.Text != jaSlack.JoinTitle {
 		t.Errorf("new form: title %q, unique block IDs %v", v.Title.Text, slack.ValidateUniqueBlockID(v))
 	}
@@ -217,4 +233,19 @@ func FuzzReadForms(f *testing.F) {
 		}
 		_, _ = readSession(v, time.UTC, now)
 	})
+}
+
+func TestUnescapeCommandText(t *testing.T) {
+	for in, want := range map[string]string{
+		"説明会 &amp; 交流会 &lt;重要&gt;":                 "説明会 & 交流会 <重要>",
+		"詳細は <https://example.jp/a?b=1&amp;c=2> へ": "詳細は https://example.jp/a?b=1&c=2 へ",
+		"<https://example.jp|こちら>をご覧ください":          "こちらをご覧ください",
+		"<mailto:a@example.jp|a@example.jp>":       "a@example.jp",
+		"<@U123|yamada> さんより":                      "yamada さんより",
+		"そのまま <>":                                  "そのまま ",
+	} {
+		if got := unescape(in); got != want {
+			t.Errorf("unescape(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -48,12 +48,19 @@ type Enqueuer interface {
 	Enqueue(ctx context.Context, out bot.Outgoing) error
 }
 
-// DraftStore keeps an announcement until its confirm button is pressed;
-// Take hands it out once.
+// DraftStore keeps an announcement until its confirm button is pressed
+// (Take hands it out once) and remembers which forms were saved (Claim is
+// true once per ID).
 type DraftStore interface {
 	Put(ctx context.Context, id string, draft []byte, ttl time.Duration) error
 	Take(ctx context.Context, id string) (draft []byte, ok bool, err error)
+	Claim(ctx context.Context, id string, ttl time.Duration) (bool, error)
+	Release(ctx context.Context, id string) error
 }
+
+// formMemory is how long a saved form is remembered against a second
+// press of its button.
+const formMemory = 24 * time.Hour
 
 // Options configure the Slack endpoints.
 type Options struct {
