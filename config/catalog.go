@@ -85,6 +85,9 @@ func decodeCatalog(r io.Reader) (CatalogFile, error) {
 // labels, empty synonyms, and a word (ID, label or synonym, compared without
 // case) that names two entries of the same kind, which would make free-text
 // answers ambiguous.
+// MaxCatalogEntries bounds the skills and the areas of a catalog.
+const MaxCatalogEntries = 100
+
 func (c CatalogFile) Validate() error {
 	var errs []error
 	errs = append(errs, validateEntries("skill", c.Skills)...)
@@ -93,8 +96,13 @@ func (c CatalogFile) Validate() error {
 }
 
 func validateEntries(kind string, entries []CatalogEntry) []error {
-	if len(entries) == 0 {
+	switch {
+	case len(entries) == 0:
 		return []error{fmt.Errorf("catalog has no %ss", kind)}
+	case len(entries) > MaxCatalogEntries:
+		// Slack's select menus hold 100 options; more would be cut from
+		// the join form and lost when someone saves it.
+		return []error{fmt.Errorf("catalog has %d %ss; at most %d fit the Slack forms", len(entries), kind, MaxCatalogEntries)}
 	}
 	var errs []error
 	ids := make(map[string]bool, len(entries))

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -241,6 +242,14 @@ func TestLoadCatalogRejectsBrokenFiles(t *testing.T) {
 	})
 }
 
+func manySkills(n int) []CatalogEntry {
+	out := make([]CatalogEntry, n)
+	for i := range out {
+		out[i] = CatalogEntry{ID: fmt.Sprintf("s%d", i), LabelJA: fmt.Sprintf("技能%d", i), LabelEN: fmt.Sprintf("Skill %d", i)}
+	}
+	return out
+}
+
 func TestCatalogValidate(t *testing.T) {
 	skill := func(id string, syn ...string) CatalogEntry {
 		return CatalogEntry{ID: id, LabelJA: "ラベル" + id, LabelEN: "Label " + id, Synonyms: syn}
@@ -267,6 +276,8 @@ func TestCatalogValidate(t *testing.T) {
 			[]string{`skill "a": empty synonym`}},
 		{"word naming two skills", CatalogFile{Skills: []CatalogEntry{skill("a", "Zoom"), skill("b", "zoom")}, Areas: []CatalogEntry{area}},
 			[]string{`skill "b": word "zoom" also names skill "a"`}},
+		{"more skills than a Slack select holds", CatalogFile{Skills: manySkills(MaxCatalogEntries + 1), Areas: []CatalogEntry{area}},
+			[]string{"catalog has 101 skills; at most 100"}},
 		{"every problem at once", CatalogFile{Skills: []CatalogEntry{skill("A"), {ID: "b"}}, Areas: []CatalogEntry{{ID: "x y", LabelJA: "x"}}},
 			[]string{`skill "A": id must match`, `skill "b": label_ja is empty`, `skill "b": label_en is empty`, `area "x y": id must match`, `area "x y": label_en is empty`}},
 	}
