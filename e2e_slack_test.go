@@ -406,6 +406,12 @@ func TestSlackAnnounceIsForCoordinators(t *testing.T) {
 		t.Fatalf("click: %d", res.StatusCode)
 	}
 	waitUntil(t, "the stranger refused", func() bool { return strings.Contains(c.fake.lastResponse(), "コーディネーター") })
+	// Refused for the LINE quota: the draft is kept, so the button works
+	// once there is room.
+	s.sim.SetQuota(1000, 1000)
+	c.interact("UBOSS", "ephemeral", "tsunagu_announce_send", draft[1])
+	waitUntil(t, "the quota refusal", func() bool { return strings.Contains(c.fake.lastResponse(), "quota") })
+	s.sim.SetQuota(1000, 0)
 	c.interact("UBOSS", "ephemeral", "tsunagu_announce_send", draft[1])
 	waitUntil(t, "the confirmation answered", func() bool {
 		return strings.Contains(c.fake.lastResponse(), "2人へのお知らせを受け付けました")

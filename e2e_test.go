@@ -56,6 +56,37 @@ func testRedisURL(t *testing.T) string {
 	return pu.String()
 }
 
+// startCommand runs `tsunagu <command>` with env on a free port until the
+// test ends, and returns its base URL; out gets what it prints.
+func startCommand(t *testing.T, command string, env map[string]string, out io.Writer) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc, done := make(chan string, 1), make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{command}, environment{
+			lookup:    func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			stdout:    out,
+			stderr:    testWriter{t},
+			listening: func(addr string) { addrc <- addr },
+		})
+	}()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case code := <-done:
+		t.Fatalf("%s exited with %d before listening", command, code)
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s did not start listening", command)
+	}
+	t.Cleanup(func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("%s exited with %d", command, code)
+		}
+	})
+	return "http://" + addr
+}
+
 func bootService(t *testing.T, extraEnv ...string) *service {
 	t.Helper()
 	redisURL := testRedisURL(t)
@@ -77,31 +108,7 @@ func bootService(t *testing.T, extraEnv ...string) *service {
 	for i := 0; i+1 < len(extraEnv); i += 2 {
 		env[extraEnv[i]] = extraEnv[i+1]
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	addrc, done := make(chan string, 1), make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, environment{
-			lookup:    func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-			stdout:    io.Discard,
-			stderr:    testWriter{t},
-			listening: func(addr string) { addrc <- addr },
-		})
-	}()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case code := <-done:
-		t.Fatalf("serve exited with %d before listening", code)
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not start listening")
-	}
-	t.Cleanup(func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("serve exited with %d", code)
-		}
-	})
-	base := "http://" + addr
+	base := startCommand(t, "serve", env, io.Discard)
 	sim.SetWebhookURL(base + "/line/webhook")
 	return &service{base: base, admin: admin, sim: sim, redisURL: redisURL}
 }

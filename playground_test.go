@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -20,31 +19,7 @@ func bootPlayground(t *testing.T) (string, *bytes.Buffer) {
 	t.Helper()
 	env := map[string]string{"HTTP_ADDR": "127.0.0.1:0", "LOG_LEVEL": "warn"}
 	var stdout bytes.Buffer
-	ctx, cancel := context.WithCancel(context.Background())
-	addrc, done := make(chan string, 1), make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"playground"}, environment{
-			lookup:    func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-			stdout:    &stdout,
-			stderr:    testWriter{t},
-			listening: func(addr string) { addrc <- addr },
-		})
-	}()
-	var addr string
-	select {
-	case addr = <-addrc:
-	case code := <-done:
-		t.Fatalf("playground exited with %d before listening", code)
-	case <-time.After(10 * time.Second):
-		t.Fatal("playground did not start listening")
-	}
-	t.Cleanup(func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("playground exited with %d", code)
-		}
-	})
-	return "http://" + addr, &stdout
+	return startCommand(t, "playground", env, &stdout), &stdout
 }
 
 func TestPlaygroundSlackDMGetsTheBotsAnswer(t *testing.T) {

@@ -185,47 +185,59 @@ func (wh *Webhook) submitCoordinatorForm(ctx context.Context, cb *slack.Interact
 		return slack.NewUpdateViewSubmissionResponse(doneView(title, jaSlack.NotCoordinatorView)), nil
 	}
 	now := wh.Now().In(wh.Location)
-	// A form is created once: a coordinator pressing 作成する again after
-	// a slow answer must not offer the same work twice.
-	once := func() (bool, error) { return wh.Drafts.Claim(ctx, "form:"+cb.Team.ID+":"+cb.View.ID, formMemory) }
+	var (
+		problems map[string]string
+		create   func() (string, error) // what was created, for the coordinator
+	)
 	if cb.View.CallbackID == callbackTask {
-		t, problems := readTask(v, wh.Location, now)
-		if problems != nil {
-			return slack.NewErrorsViewSubmissionResponse(problems), nil
+		var t *bot.Task
+		t, problems = readTask(v, wh.Location, now)
+		create = func() (string, error) {
+			created, err := wh.Coordination.CreateTask(ctx, t)
+			if err != nil {
+				return "", err
+			}
+			wh.Logger.InfoContext(ctx, "task created from Slack", "task", created.ID, "user", cb.User.ID)
+			return fmt.Sprintf(jaSlack.TaskCreated, escape(created.Title), bot.FormatSpanJA(created.Start, created.End, wh.Location),
+				created.Headcount, created.ID), nil
 		}
-		if first, err := once(); err != nil || !first {
-			return slack.NewUpdateViewSubmissionResponse(doneView(title, jaSlack.FormRepeated)), err
+	} else {
+		var s *bot.Session
+		s, problems = readSession(v, wh.Location, now)
+		create = func() (string, error) {
+			created, err := wh.Coordination.CreateSession(ctx, s)
+			if err != nil {
+				return "", err
+			}
+			wh.Logger.InfoContext(ctx, "session created from Slack", "session", created.ID, "user", cb.User.ID)
+			return fmt.Sprintf(jaSlack.SessionCreated, escape(created.Title), bot.FormatSpanJA(created.Start, created.End, wh.Location),
+				created.Invited, created.ID), nil
 		}
-		created, err := wh.Coordination.CreateTask(ctx, t)
-		if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
-			_ = wh.Drafts.Release(ctx, "form:"+cb.Team.ID+":"+cb.View.ID)
-			return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(bot.ErrorMessage(err), blockTitle): bot.ErrorMessage(err)}), nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		wh.Logger.InfoContext(ctx, "task created from Slack", "task", created.ID, "user", cb.User.ID)
-		text := fmt.Sprintf(jaSlack.TaskCreated, escape(created.Title), bot.FormatSpanJA(created.Start, created.End, wh.Location),
-			created.Headcount, created.ID)
-		return slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.TaskCreatedTitle, text)), nil
 	}
-	s, problems := readSession(v, wh.Location, now)
 	if problems != nil {
 		return slack.NewErrorsViewSubmissionResponse(problems), nil
 	}
-	if first, err := once(); err != nil || !first {
-		return slack.NewUpdateViewSubmissionResponse(doneView(title, jaSlack.FormRepeated)), err
-	}
-	created, err := wh.Coordination.CreateSession(ctx, s)
-	if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
-		_ = wh.Drafts.Release(ctx, "form:"+cb.Team.ID+":"+cb.View.ID)
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(bot.ErrorMessage(err), blockTitle): bot.ErrorMessage(err)}), nil
-	}
+	// A form is created once: a coordinator pressing 作成する again after
+	// a slow answer must not offer the same work twice.
+	key := "form:" + cb.Team.ID + ":" + cb.View.ID
+	first, err := wh.Drafts.Claim(ctx, key, formMemory)
 	if err != nil {
 		return nil, err
 	}
-	wh.Logger.InfoContext(ctx, "session created from Slack", "session", created.ID, "user", cb.User.ID)
-	text := fmt.Sprintf(jaSlack.SessionCreated, escape(created.Title), bot.FormatSpanJA(created.Start, created.End, wh.Location),
-		created.Invited, created.ID)
-	return slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.SessionCreatedTitle, text)), nil
+	if !first {
+		return slack.NewUpdateViewSubmissionResponse(doneView(title, jaSlack.FormRepeated)), nil
+	}
+	text, err := create()
+	if err != nil {
+		// Nothing was created: the form may be sent again.
+		if rerr := wh.Drafts.Release(ctx, key); rerr != nil {
+			wh.Logger.ErrorContext(ctx, "form claim not released", "form", cb.View.CallbackID, "err", rerr)
+		}
+		if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
+			msg := bot.ErrorMessage(err)
+			return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(msg, blockTitle): msg}), nil
+		}
+		return nil, err
+	}
+	return slack.NewUpdateViewSubmissionResponse(doneView(jaSlack.Created, text)), nil
 }

@@ -136,3 +136,23 @@ func TestDMOpensTheConversationAndPosts(t *testing.T) {
 		t.Fatalf("a LINE profile: %v", err)
 	}
 }
+
+// TestPostsArePacedPerChannel: a burst of three goes at once, the fourth
+// to the same channel must wait about a second, another channel need not.
+func TestPostsArePacedPerChannel(t *testing.T) {
+	p := &pacer{limits: map[string]*channelLimit{}}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	for i := range channelBurst {
+		if err := p.wait(ctx, "D1"); err != nil {
+			t.Fatalf("post %d of the burst waited: %v", i+1, err)
+		}
+	}
+	// rate.Limiter refuses at once a wait that would pass the deadline.
+	if err := p.wait(ctx, "D1"); err == nil {
+		t.Fatal("a fourth post to the same channel went out within 200ms")
+	}
+	if err := p.wait(ctx, "D2"); err != nil {
+		t.Fatalf("another channel was held back: %v", err)
+	}
+}

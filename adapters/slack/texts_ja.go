@@ -16,7 +16,7 @@ var jaSlack = struct {
 	FieldOrg, FieldTaskSkills, TaskSkillsHint, FieldDate, FieldStart, FieldEnd                    string
 	FieldHeadcount, FieldReward, RewardHint, FieldURL, URLHint, FieldAudAreas, FieldAudSkills     string
 	AudienceHint, FieldReminders, TitleMissing, DateMissing, TimeMissing, EndBeforeStart          string
-	StartPast, HeadcountRange, TaskCreatedTitle, TaskCreated, SessionCreatedTitle                 string
+	StartPast, HeadcountRange, Created, TaskCreated                                               string
 	SessionCreated, NotCoordinatorView, FormRepeated, FormFailed                                  string
 }{
 	Help:            "つなぐの使い方：\n・`/tsunagu join` …登録フォームを開く（登録済みの方は登録内容の変更）\n・`/tsunagu help` …この説明\nボットへのDMで、チャットで答えながら登録することもできます。「メニュー」「予定」とDMすると、登録内容や予定を確認できます。アプリの「ホーム」タブにも登録内容とお返事待ちのご案内が出ます。",
@@ -95,11 +95,10 @@ var jaSlack = struct {
 	StartPast:        "開始がもう過ぎています。",
 	HeadcountRange:   "人数は1〜%d人にしてください。",
 
-	TaskCreatedTitle:    "作成しました",
-	TaskCreated:         "お仕事「%s」（%s、%d人）を作成しました。条件の合う方へ順にご案内します。埋まったとき・キャンセルが出たとき・前日になっても足りないときは、このチャンネルにお知らせします。\nID: `%s`",
-	SessionCreatedTitle: "作成しました",
-	SessionCreated:      "集まり「%s」（%s）を作成しました。%d人にご案内をお送りします。\nID: `%s`",
-	FormRepeated:        "この内容はすでに受け付けています。",
-	FormFailed:          "すみません、保存できませんでした。入力はそのままです。少し待ってからもう一度「作成する」「登録する」を押してください。",
-	NotCoordinatorView:  "コーディネーターのチャンネルのメンバーの方だけが作成できます。",
+	Created:            "作成しました",
+	TaskCreated:        "お仕事「%s」（%s、%d人）を作成しました。条件の合う方へ順にご案内します。埋まったとき・キャンセルが出たとき・前日になっても足りないときは、このチャンネルにお知らせします。\nID: `%s`",
+	SessionCreated:     "集まり「%s」（%s）を作成しました。%d人にご案内をお送りします。\nID: `%s`",
+	FormRepeated:       "この内容はすでに受け付けています。",
+	FormFailed:         "すみません、保存できませんでした。入力はそのままです。少し待ってからもう一度「作成する」「登録する」を押してください。",
+	NotCoordinatorView: "コーディネーターのチャンネルのメンバーの方だけが作成できます。",
 }

@@ -330,6 +330,20 @@ func taskModal(cat *bot.Catalog, today time.Time) slack.ModalViewRequest {
 	)
 }
 
+// heading reads what every coordinator form has: the title, and the date
+// with the start and end times in loc, which must be after now.
+func heading(v values, loc *time.Location, now time.Time, problems map[string]string) (title string, start, end time.Time) {
+	title = v.text(blockTitle)
+	if title == "" {
+		problems[blockTitle] = jaSlack.TitleMissing
+	}
+	start, end = span(v, loc, problems)
+	if _, ok := problems[blockDate]; !ok && !start.IsZero() && !start.After(now) {
+		problems[blockStart] = jaSlack.StartPast
+	}
+	return title, start, end
+}
+
 // span reads the date and the start and end times of a form in loc.
 func span(v values, loc *time.Location, problems map[string]string) (start, end time.Time) {
 	day, err := time.ParseInLocation(time.DateOnly, v.get(blockDate).SelectedDate, loc)
@@ -356,7 +370,6 @@ func span(v values, loc *time.Location, problems map[string]string) (start, end 
 func readTask(v values, loc *time.Location, now time.Time) (*bot.Task, map[string]string) {
 	problems := map[string]string{}
 	t := &bot.Task{
-		Title:        v.text(blockTitle),
 		Description:  v.text(blockDescription),
 		Organization: v.text(blockOrg),
 		Skills:       v.selectedAll(blockSkills),
@@ -367,13 +380,7 @@ func readTask(v values, loc *time.Location, now time.Time) (*bot.Task, map[strin
 		t.Skills = []string{}
 	}
 	t.Remote = t.Area == bot.AreaRemote
-	if t.Title == "" {
-		problems[blockTitle] = jaSlack.TitleMissing
-	}
-	t.Start, t.End = span(v, loc, problems)
-	if _, ok := problems[blockDate]; !ok && !t.Start.IsZero() && !t.Start.After(now) {
-		problems[blockStart] = jaSlack.StartPast
-	}
+	t.Title, t.Start, t.End = heading(v, loc, now, problems)
 	n, err := strconv.Atoi(v.text(blockHeadcount))
 	if err != nil || n < 1 || n > bot.MaxHeadcount {
 		problems[blockHeadcount] = fmt.Sprintf(jaSlack.HeadcountRange, bot.MaxHeadcount)
@@ -425,19 +432,12 @@ func sessionModal(cat *bot.Catalog, today time.Time) slack.ModalViewRequest {
 func readSession(v values, loc *time.Location, now time.Time) (*bot.Session, map[string]string) {
 	problems := map[string]string{}
 	s := &bot.Session{
-		Title:       v.text(blockTitle),
 		Description: v.text(blockDescription),
 		URL:         v.text(blockURL),
 		Audience:    bot.Audience{Areas: v.selectedAll(blockAudAreas), Skills: v.selectedAll(blockAudSkills)},
 		Reminders:   []time.Duration{},
 	}
-	if s.Title == "" {
-		problems[blockTitle] = jaSlack.TitleMissing
-	}
-	s.Start, s.End = span(v, loc, problems)
-	if _, ok := problems[blockDate]; !ok && !s.Start.IsZero() && !s.Start.After(now) {
-		problems[blockStart] = jaSlack.StartPast
-	}
+	s.Title, s.Start, s.End = heading(v, loc, now, problems)
 	for _, r := range v.selectedAll(blockReminders) {
 		if d, err := time.ParseDuration(r); err == nil {
 			s.Reminders = append(s.Reminders, d)

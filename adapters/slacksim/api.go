@@ -296,16 +296,27 @@ func messageObject(m *Message, withMetadata bool) object {
 	return o
 }
 
+// limit reads the limit parameter as Slack does: 100 when absent or 0, at
+// most most.
+func (p params) limit(most int) (int, *slackError) {
+	l := p.str("limit")
+	if l == "" {
+		return 100, nil
+	}
+	n, err := strconv.Atoi(l)
+	switch {
+	case err != nil || n < 0:
+		return 0, fail("invalid_limit")
+	case n == 0:
+		return 100, nil
+	}
+	return min(n, most), nil
+}
+
 func (s *Sim) conversationsHistory(p params) (object, *slackError) {
-	limit := 100
-	if l := p.str("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 0 {
-			return nil, fail("invalid_limit")
-		}
-		if n > 0 {
-			limit = min(n, 999)
-		}
+	limit, bad := p.limit(999)
+	if bad != nil {
+		return nil, bad
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -357,15 +368,9 @@ func (s *Sim) conversationsHistory(p params) (object, *slackError) {
 }
 
 func (s *Sim) conversationsMembers(p params) (object, *slackError) {
-	limit := 100
-	if l := p.str("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 0 {
-			return nil, fail("invalid_limit")
-		}
-		if n > 0 {
-			limit = min(n, 1000)
-		}
+	limit, bad := p.limit(1000)
+	if bad != nil {
+		return nil, bad
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
