@@ -96,6 +96,11 @@ type parser struct {
 	i    int
 	cur  clause
 	week Week
+	// gather, set by Read, joins a clause of days alone with a clause of
+	// times alone across a comma (「10時〜15時くらいで、月曜と木曜」);
+	// held are such clauses waiting for their other half.
+	gather bool
+	held   clause
 }
 
 func (p *parser) peek(k int) token {
@@ -145,6 +150,10 @@ func (p *parser) parse() error {
 		}
 	}
 	p.flush()
+	if p.gather && (p.held.days != 0 || len(p.held.spans) > 0) {
+		p.cur, p.gather = p.held, false
+		p.flush()
+	}
 	return nil
 }
 
@@ -154,6 +163,19 @@ func (p *parser) flush() {
 	p.cur = clause{}
 	if c.days == 0 && len(c.spans) == 0 {
 		return
+	}
+	if p.gather && (c.days == 0 || len(c.spans) == 0) {
+		h := &p.held
+		switch {
+		case c.days != 0 && len(h.spans) > 0 && h.days == 0:
+			c.spans, *h = h.spans, clause{}
+		case len(c.spans) > 0 && h.days != 0 && len(h.spans) == 0:
+			c.days, *h = h.days, clause{}
+		default:
+			h.days |= c.days
+			h.spans = append(h.spans, c.spans...)
+			return
+		}
 	}
 	if c.days == 0 {
 		c.days = allDays

@@ -25,6 +25,12 @@ const (
 	tkUntil                   // まで
 	tkAfter                   // 以降
 	tkStrong                  // 、 and other clause separators
+
+	// Kinds only Read produces.
+	tkUnknown // words the reader does not know
+	tkNeg     // rules out what comes before: だめ, 無理, できません
+	tkExcept  // 以外: the other days
+	tkPos     // 大丈夫, できます: ends what a later negation rules out
 )
 
 // meridiem is a 12-hour clock marker.

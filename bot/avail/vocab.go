@@ -151,3 +151,57 @@ var phrases = map[string]token{
 	"from": filler, "between": filler,
 	"の間": filler, "のあいだ": filler, "(": filler, ")": filler, "「": filler, "」": filler, "[": filler, "]": filler,
 }
+
+// readPhrases are the words only Read knows: what a sentence says around
+// a time. They are checked with the phrases above, longest first, so
+// 「できません」 wins over 「できます」's filler and 「大丈夫」 stays positive.
+var readPhrases = map[string]token{
+	// Ruling out.
+	"だめ": neg, "ダメ": neg, "駄目": neg, "無理": neg, "むり": neg, "ng": neg, "不可": neg,
+	"できません": neg, "出来ません": neg, "できない": neg, "出来ない": neg,
+	"いけません": neg, "行けません": neg, "いけない": neg, "行けない": neg,
+	"難しい": neg, "むずかしい": neg, "厳しい": neg, "きびしい": neg, "苦手": neg,
+	"都合が悪い": neg, "都合がわるい": neg, "都合がつかない": neg, "都合がつきません": neg,
+	"空いていません": neg, "空いてません": neg, "空いてない": neg, "あいていません": neg, "あいてません": neg, "あいてない": neg,
+	"用事": neg, "予定があ": neg, "予定が入って": neg, "忙しい": neg, "いそがしい": neg,
+	"仕事なので": neg, "仕事があ": neg, "仕事をして": neg, "仕事して": neg, "仕事で": neg, "勤めて": neg, "働いて": neg,
+	"通院": neg, "病院": neg, "デイサービス": neg, "習い事": neg, "孫の世話": neg, "休めない": neg,
+	"ちょっと": neg, "避けたい": neg, "避けて": neg, "除外": neg,
+	"not": neg, "except": except, "but not": neg, "no good": neg, "busy": neg,
+	"以外": except, "除いて": except, "除く": except, "を除き": except, "抜きで": except, "以外なら": except, "以外は": except,
+
+	// Offering: a later negation does not reach back past these.
+	"大丈夫": pos, "だいじょうぶ": pos, "できます": pos, "出来ます": pos, "いけます": pos, "行けます": pos,
+	"空いています": pos, "空いてます": pos, "空いてる": pos, "あいています": pos, "あいてます": pos, "あいてる": pos,
+	"いいです": pos, "良いです": pos, "よいです": pos, "かまいません": pos, "構いません": pos, "問題ありません": pos, "問題ない": pos,
+	"都合がいい": pos, "都合が良い": pos, "都合がよい": pos, "暇": pos, "ひま": pos, "可能": pos, "ok": pos, "オッケー": pos,
+	"けど": {kind: tkStrong}, "けれど": {kind: tkStrong}, "でも": {kind: tkStrong}, "ただし": {kind: tkStrong}, "しかし": {kind: tkStrong},
+
+	// Days people name in sentences.
+	"休日": days(weekend), "土曜日曜": days(weekend), "土曜と日曜": days(weekend),
+	"平日ならいつでも": days(weekdays), "週末": days(weekend),
+	"午前中": per(morning), "朝のうち": per(early), "昼から": {kind: tkPeriod, per: afternoon},
+	"昼過ぎ": per(afternoon), "昼すぎ": per(afternoon), "お昼過ぎ": per(afternoon), "お昼すぎ": per(afternoon),
+	"昼間": per(daytime), "夕方以降": per(period{from: h16, to: h21, mer: pm}),
+}
+
+var (
+	neg    = token{kind: tkNeg}
+	except = token{kind: tkExcept}
+	pos    = token{kind: tkPos}
+)
+
+// counters after a number make it a count, not a time: 「週に2回」「3日」.
+var counters = []string{"回", "件", "人", "名", "日", "歳", "才", "年", "月", "週", "つ", "個", "円", "時間", "階", "度", "番", "か所", "ヶ所", "か月", "ヶ月", "枚", "部", "分間", "万"}
+
+// readTable is the tokenizer's vocabulary for Read: phrases and readPhrases.
+var readTable = func() vocab {
+	all := make(map[string]token, len(phrases)+len(readPhrases))
+	for w, t := range phrases {
+		all[w] = t
+	}
+	for w, t := range readPhrases {
+		all[w] = t
+	}
+	return newVocab(all)
+}()
