@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strings"
 
 	"tsunagu/bot/jtext"
 )
@@ -34,6 +35,9 @@ type Catalog struct {
 	areaByID  map[string]int
 	skillWord map[string]string
 	areaWord  map[string]string
+	// skillSpot and areaSpot find the same words inside sentences.
+	skillSpot *jtext.Spotter
+	areaSpot  *jtext.Spotter
 }
 
 // NewCatalog builds a catalog; IDs must be unique and no word may name two
@@ -67,7 +71,58 @@ func NewCatalog(skills []Skill, areas []Area) (*Catalog, error) {
 			return nil, fmt.Errorf("catalog: area %q: %w", a.ID, err)
 		}
 	}
+	c.skillSpot = jtext.NewSpotter(c.skillWord)
+	areaWords := make(map[string]string, len(c.areaWord)*2)
+	for w, id := range c.areaWord {
+		areaWords[w] = id
+	}
+	for w, id := range c.areaWord {
+		// 「世田谷区」 is also said 「世田谷」: the spotter knows both.
+		for _, suffix := range []string{"区", "市", "町", "村"} {
+			if stem, ok := strings.CutSuffix(w, suffix); ok && len([]rune(stem)) >= 2 {
+				if _, taken := areaWords[stem]; !taken {
+					areaWords[stem] = id
+				}
+			}
+		}
+	}
+	c.areaSpot = jtext.NewSpotter(areaWords)
 	return c, nil
+}
+
+// SpotSkills finds skills anywhere in a sentence: 「採点と、パソコンの
+// 入力作業ができます」. It returns the skills offered and, apart, those the
+// sentence negates (「運転はできません」), each once, in the order written.
+func (c *Catalog) SpotSkills(text string) (ids, negated []string) {
+	seen := map[string]bool{}
+	for _, h := range c.skillSpot.Find(text) {
+		if seen[h.ID] {
+			continue
+		}
+		seen[h.ID] = true
+		if h.Negated {
+			negated = append(negated, h.ID)
+		} else {
+			ids = append(ids, h.ID)
+		}
+	}
+	return ids, negated
+}
+
+// SpotArea finds the area a sentence names: 「家は調布のほうです」. ok is
+// false when it names none, or more than one that it does not negate (the
+// person is asked which).
+func (c *Catalog) SpotArea(text string) (id string, ok bool) {
+	for _, h := range c.areaSpot.Find(text) {
+		if h.Negated {
+			continue
+		}
+		if id != "" && id != h.ID {
+			return "", false
+		}
+		id = h.ID
+	}
+	return id, id != ""
 }
 
 func addWords(index map[string]string, id string, words []string) error {

@@ -1,5 +1,7 @@
 package bot
 
+import "tsunagu/bot/jtext"
+
 // The Japanese message catalog: every sentence the bot says lives here, so
 // wording can be reviewed (and one day translated) in one place. Short
 // sentences and polite forms, for people who are new to smartphones.
@@ -111,7 +113,59 @@ const (
 	cmdHelp    command = "help"
 	// cmdSchedule lists the person's upcoming accepted tasks (「予定」).
 	cmdSchedule command = "schedule"
+	// cmdHandoff opens a conversation with the coordinators (「担当者と
+	// 話したい」).
+	cmdHandoff command = "handoff"
 )
+
+// intents are commands written as requests, found anywhere in a message
+// (normalized when the package loads). The first that matches wins, so the
+// list goes from the most to the least consequential.
+var intents = func() []intent {
+	list := []intent{
+		{cmdHandoff, []string{"担当者", "担当の方", "担当さん", "人と話", "ひとと話", "人間と話", "誰かと話", "だれかと話", "スタッフと話", "スタッフの方",
+			"職員さん", "職員の方", "電話で相談", "相談したい", "相談できますか", "相談に乗って", "相談させて", "相談があ", "直接話", "話を聞いてほしい",
+			"話を聞いてもらえ", "問い合わせたい", "オペレーター", "talk to a person", "talk to someone", "human", "coordinator"}},
+		{cmdDelete, []string{"退会", "アカウントを削除", "アカウント削除", "登録を削除", "データを削除", "情報を削除", "削除したい", "削除してください", "削除して",
+			"消してください", "消して欲しい", "消してほしい", "消したい", "登録をやめ", "登録を取り消", "登録解除", "脱退", "やめたいです", "delete my", "unsubscribe"}},
+		{cmdResume, []string{"再開", "また紹介", "またお仕事を紹介", "またお仕事を", "また仕事を", "紹介を始め", "お休みを終わり", "休止を解除", "休止をやめ", "復帰", "お休みは終わり",
+			"resume", "start again"}},
+		{cmdPause, []string{"休止", "お休みさせ", "休ませ", "一時停止", "紹介を止め", "紹介をとめ", "連絡を止め", "連絡をとめ", "案内を止め", "案内をとめ", "止めてください", "とめてください",
+			"しばらく休", "お休みしたい", "休みたい", "お休みします", "お休みをください", "お休みでお願い", "送らないで", "控えて", "停止", "pause", "stop sending"}},
+		{cmdEdit, []string{"変更", "変えたい", "変えて", "修正", "直したい", "直して", "書き換え", "編集", "引っ越", "登録し直", "change my", "update my"}},
+		{cmdProfile, []string{"登録内容", "登録って", "登録はどう", "登録を確認", "登録状況", "登録情報", "プロフィール", "私の情報", "わたしの情報", "自分の情報",
+			"登録されて", "登録した内容", "my profile"}},
+		{cmdSchedule, []string{"予定を教", "予定は", "予定を見", "予定を確認", "予定ある", "予定あります", "スケジュール", "次のお仕事", "次の仕事", "引き受けた仕事",
+			"引き受けたお仕事", "いつでしたっけ", "いつだっけ", "my schedule"}},
+		{cmdHelp, []string{"使い方", "つかいかた", "ヘルプ", "どうすればいい", "どうしたらいい", "どうやって", "わからないので教えて", "操作がわから", "how to use", "help"}},
+		{cmdMenu, []string{"メニュー", "menu"}},
+	}
+	for i := range list {
+		for j, w := range list[i].words {
+			list[i].words[j] = jtext.Normalize(w)
+		}
+	}
+	return list
+}()
+
+// intent is a command and the phrases that ask for it.
+type intent struct {
+	cmd   command
+	words []string
+}
+
+// doneSentences end the list of skills when found in a sentence (normalized
+// when the package loads).
+var doneSentences = func() []string {
+	words := []string{"以上", "それだけ", "それで全部", "それで終わり", "それでおしまい", "もうありません", "もうない", "他にはありません", "ほかにはありません",
+		"他はありません", "ほかはありません", "他にはない", "ほかにはない", "他にない", "ほかにない", "特にありません", "とくにありません", "特にない", "とくにない",
+		"もう大丈夫", "これで大丈夫", "これでいい", "これで結構", "終わりです", "おわりです", "おしまい", "次へ", "次に進", "ありません", "ないです", "いいえ",
+		"that's all", "that is all", "nothing else", "no more", "done"}
+	for i, w := range words {
+		words[i] = jtext.Normalize(w)
+	}
+	return words
+}()
 
 func init() {
 	for _, w := range scheduleWords {

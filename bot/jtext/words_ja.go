@@ -90,3 +90,89 @@ func normalizeAll(words ...string) []string {
 	}
 	return out
 }
+
+// clauseBreaks end the clause a word's verb can be in (see markNegated).
+var clauseBreaks = normalizeAll("。", "!", "?", "けど", "けれど", "ですが", "ますが", "ませんが", "でも", "しかし", "ただ", "一方")
+
+// negationWords negate the word before them: 「運転はできません」.
+var negationWords = normalizeAll(
+	"ません", "ない", "なかった", "無理", "むり", "だめ", "ダメ", "駄目", "苦手", "不得意", "以外", "除いて", "除く",
+	"不可", "ng", "自信がな", "経験がな", "経験はな", "やったことがな", "未経験", "できず", "嫌い", "きらい",
+	"お断り", "遠慮", "なし", "無し", "don't", "do not", "can't", "cannot", "not", "except",
+)
+
+// weakNegations negate only when nothing positive is said: 「運転は
+// ちょっと…」, but 「ちょっとならできます」 offers it.
+var weakNegations = normalizeAll("ちょっと", "ちょいと", "いまいち", "あまり", "あんまり")
+
+// positiveWords say the word before them is offered.
+var positiveWords = normalizeAll(
+	"できます", "出来ます", "できる", "出来る", "得意", "とくい", "好き", "すき", "やってました", "やっていました",
+	"経験があ", "経験あり", "経験者", "資格", "大丈夫", "いけます", "行けます", "ok", "やれます", "お手伝い",
+	"手伝え", "します", "しています", "してました", "してきました", "can", "good at",
+)
+
+// positiveNegatives look negative but offer: 「問題ない」「構いません」.
+var positiveNegatives = normalizeAll(
+	"問題ない", "問題ありません", "問題はない", "問題はありません", "構いません", "かまいません", "かまわない", "構わない",
+	"差し支えない", "差し支えありません", "苦にならない", "苦になりません", "嫌いじゃない", "嫌いではない",
+	"できなくはない", "できなくもない", "少なくない", "すみません", "すいません", "申し訳ありません", "申し訳ございません",
+)
+
+// fillers are hesitations and greetings before an answer, as dictation
+// writes them (NFKC form, since Name keeps the person's spelling).
+var fillers = []string{
+	"えーっと", "えーと", "ええと", "えっと", "えー", "ええ、", "あのー", "あの、", "あの ", "あのう", "うーん", "うーんと", "んー",
+	"そうですね", "そうですねえ", "そうだね", "はい、", "はい ", "どうも", "こんにちは", "こんばんは", "おはようございます",
+	"はじめまして", "初めまして", "よろしくお願いします",
+}
+
+// normFillers are fillers in normalized form, for normalized text.
+var normFillers = normalizeAll(fillers...)
+
+// namePrefixes introduce a name: 「名前は山田です」.
+var namePrefixes = []string{
+	"私の名前は", "わたしの名前は", "わたしのなまえは", "僕の名前は", "名前は", "なまえは", "お名前は",
+	"私は", "わたしは", "わたくしは", "僕は", "ぼくは", "俺は", "自分は", "my name is", "My name is", "I'm", "I am",
+}
+
+// nameSuffixes end an introduction, longest first.
+var nameSuffixes = []string{
+	"と申します。よろしくお願いいたします", "と申します。よろしくお願いします", "と申します、よろしくお願いします",
+	"と申す者です", "と申します", "ともうします", "と言います", "といいます", "と呼んでください", "と呼んでください。",
+	"でお願いします", "でおねがいします", "でございます", "です。よろしくお願いします", "です、よろしくお願いします",
+	"ですよろしくお願いします", "です", "でーす", "だよ", "だ",
+}
+
+// monthWords make a count per month: 「月に4回」.
+var monthWords = normalizeAll("月に", "ひと月", "一ヶ月", "1ヶ月", "1か月", "一か月", "ひと月に", "毎月", "月間", "a month", "per month")
+
+// courtesyNoise looks like an answer word but is politeness: すみません
+// ends in ません, 構いません is a yes.
+var courtesyNoise = normalizeAll("すみません", "すいません", "申し訳ありません", "申し訳ございません", "申し訳ないです", "申し訳ない", "ありがとうございます", "ありがとう")
+
+// answerNo decides a sentence for no; it is read before answerYes.
+var answerNo = normalizeAll(
+	"できません", "出来ません", "できない", "出来ない", "できかねます", "行けません", "いけません", "行けない", "いけない", "行けなく",
+	"伺えません", "うかがえません", "参加できません", "参加しません", "参加しない", "不参加", "欠席",
+	"お引き受けできません", "引き受けられません", "受けられません", "お受けできません", "難しい", "むずかしい", "厳しい", "きびしい",
+	"無理", "むり", "だめ", "駄目", "見送", "遠慮", "辞退", "お断り", "断り", "ご縁がなかった", "縁がなかった", "ご縁がありません",
+	"都合が悪", "都合がつかな", "都合がつきません", "都合がわる", "用事があ", "予定があ", "予定が入", "先約", "やめておきます", "やめときます",
+	"やめます", "やめる", "やめとく", "結構です", "けっこうです", "いいえ", "いや、", "パス", "同意しません", "同意しない", "同意できません",
+	"not", "no,", "no ", "can't", "cannot", "won't", "decline", "sorry, no", "手が離せな", "体調が", "ちょっと厳し",
+	"ちょっと難し", "今回はやめ", "今回は見", "またの機会", "次の機会", "次回", "またにします", "やっぱりやめ",
+)
+
+// answerYes decides a sentence for yes.
+var answerYes = normalizeAll(
+	"はい", "ええ", "うん", "できます", "出来ます", "できる", "行けます", "いけます", "行ける", "伺えます", "うかがえます", "伺います", "うかがいます",
+	"お引き受け", "引き受け", "引受", "お受けします", "受けます", "参加します", "参加したい", "参加させて", "出席します", "出席したい",
+	"大丈夫", "だいじょうぶ", "問題ありません", "問題ない", "構いません", "かまいません", "お願いします", "お願いいたします", "おねがいします",
+	"お願い致します", "よろしく", "喜んで", "ぜひ", "是非", "やります", "やらせて", "やってみます", "手伝います", "お手伝いします",
+	"同意します", "同意いたします", "同意", "承知", "了解", "かしこまりました", "わかりました", "分かりました", "ok", "おっけー", "いいですよ",
+	"いいです", "良いです", "登録します", "登録して", "それで", "その内容で", "この内容で", "退会します", "削除して", "消してください",
+	"yes", "sure", "i can", "i'll", "count me in", "sounds good",
+)
+
+// softNo is a hesitation that, alone, declines: 「その日はちょっと…」.
+var softNo = normalizeAll("ちょっと", "ちょいと", "うーん", "微妙", "いまいち")

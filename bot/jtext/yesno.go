@@ -86,3 +86,51 @@ func isNoise(r rune) bool {
 }
 
 func trimNoise(s string) string { return strings.TrimFunc(s, isNoise) }
+
+// Answer reads a yes/no answer from a sentence, as people dictate them:
+// 「はい、大丈夫だと思います」「伺えます」「お引き受けできます」 are yes,
+// 「その日はちょっと…」「今回はご縁がなかったということで」「すみません、
+// 用事があって行けません」 are no. It first tries YesNo; then it looks for
+// the words that decide (negative ones first, so 「できません」 is not
+// 「できます」), ignoring apologies and fillers. A sentence with both
+// (「はい、でも行けません」) or a question (「行けますか？」) is not
+// understood, and neither is one with no deciding word.
+func Answer(s string) (yes, ok bool) {
+	if yes, ok := YesNo(s); ok {
+		return yes, true
+	}
+	n := StripFillers(Normalize(s))
+	if n == "" || len(n) > maxSentence {
+		return false, false
+	}
+	if q := strings.TrimRight(n, "…. ~"); strings.HasSuffix(q, "?") || strings.HasSuffix(q, "か") {
+		return false, false
+	}
+	for _, w := range courtesyNoise {
+		n = strings.ReplaceAll(n, w, " ")
+	}
+	neg, pos := false, false
+	for _, w := range answerNo {
+		if strings.Contains(n, w) {
+			neg = true
+			n = strings.ReplaceAll(n, w, " ")
+		}
+	}
+	for _, w := range answerYes {
+		if strings.Contains(n, w) {
+			pos = true
+		}
+	}
+	if !neg && !pos {
+		// 「その日はちょっと…」: a trailing hesitation is a soft no.
+		for _, w := range softNo {
+			if strings.Contains(n, w) {
+				return false, true
+			}
+		}
+	}
+	if neg == pos {
+		return false, false
+	}
+	return pos, true
+}

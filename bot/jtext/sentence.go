@@ -1,0 +1,211 @@
+package jtext
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxSentence bounds what the sentence readers look at, in bytes: a chat
+// answer, not a letter.
+const maxSentence = 600
+
+// Name reads a person's name from how they introduce themselves:
+// 「山田花子と申します」「えーと、佐藤です」「名前は田中一郎です。よろしく
+// お願いします」「調布に住んでいる山本です」. The name keeps the person's
+// spelling (only NFKC-folded and trimmed); rest is what the message says
+// besides the introduction, for other questions to read. A message that is
+// not an introduction is taken whole as the name when it is short and has
+// no sentence in it; otherwise name is empty.
+func Name(s string) (name, rest string) {
+	s = strings.TrimSpace(strings.ToValidUTF8(norm.NFKC.String(s), ""))
+	if len(s) > maxSentence {
+		return "", s
+	}
+	for _, sent := range sentences(s) {
+		body := trimFillers(sent)
+		for _, pre := range namePrefixes {
+			if r, ok := strings.CutPrefix(body, pre); ok {
+				body = strings.TrimLeft(r, " 、,")
+				break
+			}
+		}
+		for _, suf := range nameSuffixes {
+			stem, ok := strings.CutSuffix(strings.TrimRight(body, "。.!! 、"), suf)
+			if !ok || strings.TrimSpace(stem) == "" {
+				continue
+			}
+			stem = strings.TrimSpace(stem)
+			if i := strings.LastIndexAny(stem, "、,"); i >= 0 {
+				stem = strings.TrimSpace(stem[i+1:])
+			}
+			// 「調布に住んでいる山本です」: the name is the last word.
+			if tail := nameTail(stem); tail != "" && tail != stem && containsHiraganaBefore(stem, tail) {
+				stem = tail
+			}
+			if stem == "" || utf8.RuneCountInString(stem) > 20 {
+				continue
+			}
+			return stem, strings.TrimSpace(strings.Replace(s, sent, "", 1))
+		}
+	}
+	body := strings.TrimRight(trimFillers(s), "。.!! ")
+	if utf8.RuneCountInString(body) <= 15 && !strings.ContainsAny(body, "、。,?？") {
+		return body, ""
+	}
+	return "", s
+}
+
+// sentences splits text after 。！？ and after a 「です、」 that ends an
+// introduction.
+func sentences(s string) []string {
+	var out []string
+	start := 0
+	rs := []rune(s)
+	for i, r := range rs {
+		end := strings.ContainsRune("。!?\n", r)
+		if r == '、' && i >= 2 && (string(rs[i-2:i]) == "です" || string(rs[i-2:i]) == "ます") {
+			end = true
+		}
+		if end {
+			if p := strings.TrimSpace(string(rs[start : i+1])); p != "" {
+				out = append(out, p)
+			}
+			start = i + 1
+		}
+	}
+	if p := strings.TrimSpace(string(rs[start:])); p != "" {
+		out = append(out, p)
+	}
+	return out
+}
+
+// nameTail is the run of kanji, katakana and Latin letters at the end of
+// s: the noun before です.
+func nameTail(s string) string {
+	rs := []rune(s)
+	i := len(rs)
+	for i > 0 {
+		r := rs[i-1]
+		if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Katakana, r) || r == 'ー' || r == '々' || isLatin(r) {
+			i--
+			continue
+		}
+		break
+	}
+	return string(rs[i:])
+}
+
+func containsHiraganaBefore(stem, tail string) bool {
+	head := strings.TrimSuffix(stem, tail)
+	for _, r := range head {
+		if unicode.Is(unicode.Hiragana, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// trimFillers drops hesitations and greetings from the front of an answer:
+// 「えーと、」「あのー」「はい、」「こんにちは。」.
+func trimFillers(s string) string {
+	for changed := true; changed; {
+		changed = false
+		s = strings.TrimLeft(s, " 、,。.")
+		for _, f := range fillers {
+			if r, ok := strings.CutPrefix(s, f); ok {
+				s, changed = r, true
+				break
+			}
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
+// StripFillers drops hesitations from the front of a normalized answer.
+func StripFillers(n string) string {
+	for changed := true; changed; {
+		changed = false
+		n = strings.TrimLeft(n, " 、,。.~")
+		for _, f := range normFillers {
+			if r, ok := strings.CutPrefix(n, f); ok {
+				n, changed = r, true
+				break
+			}
+		}
+	}
+	return n
+}
+
+// Limit reads how many tasks a week a person wants: 「週に2回くらい」
+// 「1件で」「週一」. A range or a hesitation between two numbers
+// (「二、三回」「2〜3件」「2か3」) gives the lower one with low set, so the
+// caller can say which it took; 「月に4回」 is per month and becomes about
+// once a week (at least 1). ok is false when no count is there.
+func Limit(s string) (n int, low, ok bool) {
+	t := Normalize(s)
+	if len(t) > maxSentence {
+		return 0, false, false
+	}
+	monthly := false
+	for _, w := range monthWords {
+		if strings.Contains(t, w) {
+			monthly = true
+			break
+		}
+	}
+	perWeek := func(v int) int {
+		if monthly {
+			return max(1, (v+2)/4)
+		}
+		return v
+	}
+	// Two numbers: 「2、3回」「2~3件」「2か3」「二三回」.
+	if nums := numbersIn(t); len(nums) == 2 && nums[1] > nums[0] && nums[1]-nums[0] <= 3 {
+		return perWeek(nums[0]), true, true
+	}
+	if v, ok := Count(t); ok {
+		return perWeek(v), false, true
+	}
+	return 0, false, false
+}
+
+// numbersIn returns the numbers of text, splitting a run of two kanji digits
+// that count up (「二三回」 is "two or three").
+func numbersIn(t string) []int {
+	rs := []rune(t)
+	var out []int
+	for i := 0; i < len(rs); {
+		if w := wordAt(rs, i, notNumbers); w > 0 {
+			i += w
+			continue
+		}
+		if w := wordAt(rs, i, periodWords); w > 0 {
+			i += w
+			continue
+		}
+		v, end, ok := numberAt(rs, i)
+		if !ok || end < 0 {
+			i++
+			continue
+		}
+		if wordAt(rs, end, periodWords) > 0 {
+			i = end
+			continue
+		}
+		if end-i == 2 {
+			a, okA := kanjiDigit(rs[i])
+			b, okB := kanjiDigit(rs[i+1])
+			if okA && okB && b == a+1 {
+				out = append(out, a, b)
+				i = end
+				continue
+			}
+		}
+		out = append(out, v)
+		i = end
+	}
+	return out
+}

@@ -1,0 +1,153 @@
+package bot
+
+import (
+	"regexp"
+	"strings"
+
+	"tsunagu/bot/avail"
+	"tsunagu/bot/jtext"
+)
+
+// Understanding is what one message says, read for the step it answers.
+// One message may answer several questions (「世田谷で、平日の午前に採点が
+// できます」); the conversation fills every one it can.
+type Understanding struct {
+	// Command is a request that takes precedence over any answer.
+	Command command
+	Name    string
+	Area    string
+	// Skills are offered; NotSkills the sentence says the person cannot
+	// do (「運転はできません」).
+	Skills, NotSkills []string
+	// Done says the list of skills is finished (「以上です」).
+	Done bool
+	Week avail.Reading
+	// WeekErr is a time the person wrote that cannot be (「15時〜10時」).
+	WeekErr error
+	// Limit is the weekly limit; LimitLow says it is the lower of two
+	// numbers the person hesitated between (「二、三回」).
+	Limit    int
+	LimitLow bool
+	// Answered says Yes is a yes/no answer.
+	Yes, Answered bool
+}
+
+// Found reports whether the message answered anything of the profile.
+func (u Understanding) Found() bool {
+	return u.Name != "" || u.Area != "" || len(u.Skills) > 0 || len(u.NotSkills) > 0 ||
+		!u.Week.IsZero() || u.Limit > 0
+}
+
+// maxUnderstood bounds the message read, in bytes: a reply, not a letter.
+const maxUnderstood = 1200
+
+// weeklyCount finds a weekly limit said outside the limit question:
+// 「週に2回」「週１件」.
+var weeklyCount = regexp.MustCompile(`週(に|で)?(\d+|[一二三四五六七八九十]+)(回|件)`)
+
+// Understand reads a message written at a step. Commands come first when the
+// whole message is one (「退会」) or the step expects no free answer; then the
+// step's own question and every other question of the profile the message
+// also answers; then commands written as requests (「今月はお休みさせて
+// ください」). It is pure and total.
+func Understand(cat *Catalog, step Step, text string) Understanding {
+	var u Understanding
+	if len(text) > maxUnderstood {
+		text = text[:maxUnderstood]
+	}
+	if cmd, ok := lookupCommand(text); ok {
+		u.Command = cmd
+		return u
+	}
+	switch step {
+	case StepIdle, StepConfirm, StepConsent, StepDeleteConfirm, StepCancelTask:
+		if cmd, ok := intentOf(text); ok && !(step == StepDeleteConfirm && cmd == cmdDelete) {
+			u.Command = cmd
+			return u
+		}
+		u.Yes, u.Answered = jtext.Answer(text)
+		return u
+	}
+	rest := text
+	if step == StepName {
+		u.Name, rest = jtext.Name(text)
+		if u.Name != "" && ValidateName(u.Name) != nil {
+			u.Name = ""
+		}
+	}
+	u.readProfile(cat, step, rest)
+	if !u.Found() && !u.Done {
+		if cmd, ok := intentOf(text); ok {
+			return Understanding{Command: cmd}
+		}
+		if step == StepSkills || step == StepLimit {
+			u.Yes, u.Answered = jtext.Answer(text)
+		}
+	}
+	return u
+}
+
+// readProfile reads the answers to the profile questions in text.
+func (u *Understanding) readProfile(cat *Catalog, step Step, text string) {
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	if id, ok := cat.SpotArea(text); ok {
+		u.Area = id
+	} else if step == StepArea {
+		u.Area, _ = cat.FindArea(text)
+	}
+	u.Skills, u.NotSkills = cat.SpotSkills(text)
+	if step == StepSkills {
+		u.Done = saysDone(text)
+	}
+	u.Week, u.WeekErr = avail.Read(text)
+	n := jtext.Normalize(text)
+	if step == StepLimit {
+		u.Limit, u.LimitLow, _ = jtext.Limit(text)
+		if u.Limit > 0 {
+			// A count answers this question; the days around it (「平日に
+			// 2回」) are not a new week.
+			u.Week = avail.Reading{}
+		}
+	} else if m := weeklyCount.FindString(n); m != "" {
+		u.Limit, u.LimitLow, _ = jtext.Limit(m)
+	}
+	if step != StepAvailability && step != StepLimit && u.Week.Free.IsZero() {
+		// Only the availability question may rule time out without
+		// offering any: elsewhere 「土日はだめ」 is too little to go on.
+		u.Week.Except = avail.Week{}
+	}
+}
+
+// saysDone reports a message that ends the list of skills: 「以上です」
+// 「それだけです」「もうありません」.
+func saysDone(text string) bool {
+	k := key(text)
+	if doneWords[k] {
+		return true
+	}
+	for _, w := range doneSentences {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// intentOf recognises a command written as a request: 「私の登録って
+// どうなってますか」「アカウントを削除したいです」「担当者と話したい」.
+func intentOf(text string) (command, bool) {
+	n := jtext.Normalize(text)
+	if len(n) > maxUnderstood {
+		return "", false
+	}
+	for _, in := range intents {
+		for _, w := range in.words {
+			if strings.Contains(n, w) {
+				return in.cmd, true
+			}
+		}
+	}
+	return "", false
+}
