@@ -135,6 +135,10 @@ func (b *Bot) change(in Inbound, snap Snapshot, res Result, now time.Time) Chang
 		}
 		ch.Outgoing = append(ch.Outgoing, b.cannotJoin(name, *res.CannotJoin, now))
 	}
+	for _, n := range res.Notices {
+		ch.Outgoing = append(ch.Outgoing, Outgoing{ID: b.NewID(), To: CoordinatorID,
+			Messages: []Message{{Text: n}}, CreatedAt: now})
+	}
 	if in.FromHome {
 		ch.Outgoing = append(ch.Outgoing, Outgoing{ID: b.NewID(), Kind: OutHome, To: in.ProfileID, CreatedAt: now})
 	}

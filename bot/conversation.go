@@ -57,6 +57,13 @@ type Conversation struct {
 	// Sessions are the sessions the person was invited to, until a day
 	// after each ends.
 	Sessions []SessionRef `json:"sessions,omitempty"`
+	// Misses counts the answers in a row that MissStep did not understand
+	// (see miss).
+	Misses   int  `json:"misses,omitempty"`
+	MissStep Step `json:"miss_step,omitempty"`
+	// Talk is the conversation with the coordinators, open or recently
+	// closed.
+	Talk *Talk `json:"talk,omitempty"`
 }
 
 // Result is what one event does to a person: their new state and the
@@ -80,6 +87,8 @@ type Result struct {
 	// CannotJoin names a session the person cannot get into, for the
 	// coordinators to be told.
 	CannotJoin *SessionRef
+	// Notices are texts for the coordinators (a person asking for them).
+	Notices []string
 }
 
 // Converse is the conversation as a pure function: the person's state and an
@@ -101,7 +110,7 @@ func Converse(cat *Catalog, now time.Time, p *Profile, c Conversation, in Inboun
 		t.p.UpdatedAt = now
 	}
 	return Result{Profile: t.p, Conv: t.conv, Messages: t.out, LookupName: t.lookup, Answer: t.request,
-		RSVP: t.rsvp, CannotJoin: t.cannot}
+		RSVP: t.rsvp, CannotJoin: t.cannot, Notices: t.notices}
 }
 
 // turn carries one event through the conversation.
@@ -118,6 +127,7 @@ type turn struct {
 	request *AnswerRequest
 	rsvp    *RSVPRequest
 	cannot  *SessionRef
+	notices []string
 }
 
 func (t *turn) say(m ...Message)            { t.out = append(t.out, m...) }
@@ -152,6 +162,15 @@ func (t *turn) run() {
 		return
 	case EventProfileForm:
 		t.submitForm()
+		return
+	case EventCoordinatorMessage:
+		t.coordinatorMessage()
+		return
+	case EventTalkClose:
+		t.closeTalk()
+		return
+	case EventTalkExpire:
+		t.expireTalk()
 		return
 	}
 	if t.in.Kind == EventPostback {
@@ -262,6 +281,10 @@ func (t *turn) answer() {
 			t.command(cmd)
 			return
 		}
+		if cmd, ok := t.requested(); ok {
+			t.command(cmd)
+			return
+		}
 	}
 	if t.conv.Editing && (arg == "cancel" || (t.in.Kind == EventText && cancelWords[key(t.in.Text)])) {
 		t.text(ja.EditCancel)
@@ -271,6 +294,10 @@ func (t *turn) answer() {
 	if verb != "" && verb != stepVerb[t.conv.Step] {
 		t.text(ja.StaleButton)
 		t.prompt()
+		return
+	}
+	if t.in.Kind == EventText && profileSteps[t.conv.Step] {
+		t.answerText()
 		return
 	}
 	switch t.conv.Step {
@@ -297,6 +324,25 @@ func (t *turn) answer() {
 	default:
 		t.idleText()
 	}
+}
+
+// profileSteps are the questions whose typed answers answerText reads.
+var profileSteps = map[Step]bool{StepName: true, StepArea: true, StepSkills: true, StepAvailability: true, StepLimit: true}
+
+// requested recognises a command written as a request (「今月はお休み
+// させてください」) where the question is a yes or no, or nothing is asked.
+// At the profile questions answerText looks for answers first.
+func (t *turn) requested() (command, bool) {
+	switch t.conv.Step {
+	case StepIdle, StepConsent, StepConfirm, StepDeleteConfirm, StepCancelTask, StepEditField:
+	default:
+		return "", false
+	}
+	cmd, ok := intentOf(t.in.Text)
+	if !ok || (cmd == cmdDelete && t.conv.Step == StepDeleteConfirm) || (cmd == cmdEdit && t.conv.Step == StepEditField) {
+		return "", false
+	}
+	return cmd, true
 }
 
 // stepVerb is the postback verb each step's buttons carry; a tap on an old
@@ -343,15 +389,14 @@ func (t *turn) yesNo(arg string) (yes, ok bool) {
 	if t.in.Kind != EventText {
 		return false, false
 	}
-	return jtext.YesNo(t.in.Text)
+	return jtext.Answer(t.in.Text)
 }
 
 func (t *turn) answerConsent(arg string) {
 	yes, ok := t.yesNo(arg)
 	switch {
 	case !ok:
-		t.text(ja.ConsentRetry)
-		t.prompt()
+		t.miss(ja.ConsentRetry)
 	case !yes:
 		t.text(ja.ConsentDeclined, Choice{Label: ja.ConsentYes, Data: "consent:yes"})
 	default:
@@ -523,8 +568,7 @@ func (t *turn) answerConfirm(arg string) {
 	}
 	switch {
 	case !ok:
-		t.text(ja.ConfirmRetry)
-		t.prompt()
+		t.miss(ja.ConfirmRetry)
 	case !yes:
 		t.conv.Step = StepEditField
 		t.prompt()
@@ -584,13 +628,37 @@ func (t *turn) advance() {
 		t.finishEdit(true)
 		return
 	}
+	// Questions a sentence already answered (「世田谷で、平日の午前に
+	// 採点ができます」) are not asked again.
 	for i, s := range onboardingOrder {
 		if s == t.conv.Step && i+1 < len(onboardingOrder) {
 			t.conv.Step = onboardingOrder[i+1]
+			for t.conv.Step != StepConfirm && t.answered(t.conv.Step) {
+				i++
+				t.conv.Step = onboardingOrder[i+1]
+			}
 			break
 		}
 	}
+	t.conv.Misses, t.conv.MissStep = 0, ""
 	t.prompt()
+}
+
+// answered reports whether a profile question already has a valid answer.
+func (t *turn) answered(s Step) bool {
+	switch s {
+	case StepName:
+		return ValidateName(t.p.Name) == nil
+	case StepArea:
+		return t.areaKnown()
+	case StepSkills:
+		return len(t.p.Skills) > 0
+	case StepAvailability:
+		return !t.p.Availability.IsZero()
+	case StepLimit:
+		return t.p.WeeklyLimit >= MinWeeklyLimit && t.p.WeeklyLimit <= MaxWeeklyLimit
+	}
+	return false
 }
 
 func (t *turn) finishEdit(edited bool) {
@@ -665,7 +733,7 @@ func (t *turn) answerDelete(arg string) {
 	}
 	switch {
 	case !ok:
-		t.prompt()
+		t.miss(ja.DeleteRetry)
 	case yes:
 		t.del = true
 		t.out = nil
@@ -690,6 +758,9 @@ func (t *turn) command(cmd command) {
 			t.text(ja.HelpOnboarding)
 			t.prompt()
 		}
+		return
+	case cmdHandoff:
+		t.openTalk()
 		return
 	case cmdDelete:
 		if t.conv.Step == StepDeleteConfirm && t.in.Kind == EventText {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"tsunagu/bot/avail"
 )
 
 var testNow = time.Date(2026, 12, 1, 10, 0, 0, 0, time.FixedZone("JST", 9*3600))
@@ -168,6 +169,22 @@ func TestOnboardingHappyPath(t *testing.T) {
 	}
 }
 
+// clearField empties the answer to a profile question.
+func clearField(p *Profile, s Step) {
+	switch s {
+	case StepName:
+		p.Name = ""
+	case StepArea:
+		p.Area = ""
+	case StepSkills:
+		p.Skills = nil
+	case StepAvailability:
+		p.Availability = avail.Week{}
+	case StepLimit:
+		p.WeeklyLimit = 0
+	}
+}
+
 func TestOnboardingSteps(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -231,9 +248,11 @@ func TestOnboardingSteps(t *testing.T) {
 			if tt.step == StepConsent {
 				p = &Profile{ID: "line:U1", Status: StatusOnboarding}
 			}
-			if tt.step == StepSkills {
-				p.Skills = nil
+			// What onboarding has not reached yet is empty.
+			for i := len(onboardingOrder) - 1; onboardingOrder[i] != tt.step && onboardingOrder[i] != StepConsent; i-- {
+				clearField(p, onboardingOrder[i])
 			}
+			clearField(p, tt.step)
 			tt.in.ProfileID = p.ID
 			r := Converse(cat, testNow, p, Conversation{Step: tt.step}, tt.in)
 			if r.Conv.Step != tt.wantStep {

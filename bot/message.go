@@ -29,6 +29,11 @@ const (
 	EventInvite          EventKind = "invite"           // invited to a session (Session set)
 	EventSessionReminder EventKind = "session_reminder" // a session is near (Session set, Text: the offset)
 
+	// Events of a conversation with the coordinators (see Talk).
+	EventCoordinatorMessage EventKind = "coordinator_message" // a coordinator wrote to the person (Text)
+	EventTalkClose          EventKind = "talk_close"          // a coordinator closed the conversation
+	EventTalkExpire         EventKind = "talk_expire"         // a closed conversation is old enough to forget
+
 	// EventTaskShort is about a task, not a person: 24 hours before the
 	// start, a task still short of people is reported to the coordinators.
 	EventTaskShort EventKind = "task_short"

@@ -272,7 +272,7 @@ func (t *turn) answerCancelTask() {
 		return
 	}
 	k := key(t.in.Text)
-	yes, ok := jtext.YesNo(t.in.Text)
+	yes, ok := jtext.Answer(t.in.Text)
 	if cancelTaskWords[k] {
 		yes, ok = true, true
 	}
@@ -293,7 +293,7 @@ func (t *turn) answerCancelTask() {
 func (t *turn) idleText() {
 	k := key(t.in.Text)
 	pending, upcoming := t.pending(), t.upcoming()
-	yes, isAnswer := jtext.YesNo(t.in.Text)
+	yes, isAnswer := jtext.Answer(t.in.Text)
 	switch {
 	case cancelTaskWords[k]:
 		t.chooseCancel(upcoming)
@@ -325,9 +325,10 @@ func (t *turn) idleText() {
 			ch = append(ch, Choice{Label: choiceLabel(r, t.loc()), Data: "offer:" + string(op) + ":" + r.TaskID})
 		}
 		t.text(which, limitChoices(ch)...)
+	case t.talkOpen():
+		t.forwardToCoordinators()
 	default:
-		t.text(ja.NotUnderstood)
-		t.menu()
+		t.idleMiss()
 	}
 }
 

@@ -303,7 +303,9 @@ func TestOfferTextAnswers(t *testing.T) {
 			if !reflect.DeepEqual(r.Answer, tt.wantAnswer) {
 				t.Errorf("answer %+v, want %+v (said %q)", r.Answer, tt.wantAnswer, said(r))
 			}
-			if !reflect.DeepEqual(r.Conv, before) {
+			got := r.Conv
+			got.Misses, got.MissStep = 0, "" // counted for the way out, see idleMiss
+			if !reflect.DeepEqual(got, before) {
 				t.Errorf("conversation changed: %+v, want %+v", r.Conv, before)
 			}
 			if tt.wantAnswer != nil {

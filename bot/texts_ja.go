@@ -15,6 +15,10 @@ var ja = struct {
 	AlreadyActive, DeleteTitle, DeleteBody, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
 	NotUnderstood, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 
+	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
+	HandoffButton, HandoffOffer, HandoffOpened, HandoffAlready, HandoffForwarded, HandoffNotice,
+	HandoffForward, HandoffButtonPressed, FromCoordinator, TalkClosed string
+
 	FieldName, FieldArea, FieldSkills, FieldAvailability, FieldLimit, FieldStatus string
 	LimitValue                                                                    string // fmt: count
 	StatusActive, StatusPaused                                                    string

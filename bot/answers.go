@@ -1,0 +1,248 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"tsunagu/bot/avail"
+	"tsunagu/bot/jtext"
+)
+
+// maxMisses is how many answers in a row a step may not understand before
+// the bot stops repeating its question and offers a person to talk to.
+const maxMisses = 2
+
+// answerText reads a sentence typed at a profile question (name, area,
+// skills, availability, limit). Everything the sentence answers is kept,
+// whichever question asked, and only what is still missing is asked next:
+// 「世田谷で、平日の午前に採点ができます」 at the area question fills area,
+// skills and availability.
+func (t *turn) answerText() {
+	step := t.conv.Step
+	if step == StepSkills && listWords[key(t.in.Text)] {
+		t.answerSkills("list")
+		return
+	}
+	u := Understand(t.cat, step, t.in.Text)
+	if u.Command != "" {
+		t.command(u.Command)
+		return
+	}
+	if step == StepName && u.Name == "" && t.conv.SuggestedName != "" && u.Answered && u.Yes {
+		u.Name = t.conv.SuggestedName
+	}
+	var said []string // what was kept besides the question's own answer
+	answered := false
+	if u.Name != "" && step == StepName {
+		t.p.Name = u.Name
+		answered = true
+	}
+	if u.Area != "" {
+		t.p.Area = u.Area
+		if step == StepArea {
+			answered = true
+		} else {
+			said = append(said, ja.FieldArea+"："+t.areaLabel())
+		}
+	}
+	addedSkills := t.takeSkills(u)
+	if len(addedSkills) > 0 && step != StepSkills {
+		said = append(said, ja.FieldSkills+"："+strings.Join(t.cat.SkillLabels(addedSkills), "、"))
+	}
+	if !u.Week.IsZero() {
+		w := u.Week.Apply(t.p.Availability)
+		if !w.IsZero() {
+			t.p.Availability = w
+			if step == StepAvailability {
+				answered = true
+			} else {
+				said = append(said, ja.FieldAvailability+"："+w.Japanese())
+			}
+		}
+	}
+	if u.Limit >= MinWeeklyLimit && u.Limit <= MaxWeeklyLimit {
+		t.p.WeeklyLimit = u.Limit
+		if step == StepLimit {
+			answered = true
+		} else {
+			said = append(said, ja.FieldLimit+"："+fmt.Sprintf(ja.LimitValue, u.Limit))
+		}
+	}
+	if answered || len(said) > 0 || len(addedSkills) > 0 || len(u.NotSkills) > 0 {
+		t.changed = true
+		t.conv.Misses, t.conv.MissStep = 0, ""
+	}
+	if len(said) > 0 {
+		t.text(fmt.Sprintf(ja.AlsoNoted, strings.Join(said, "\n")))
+	}
+
+	switch step {
+	case StepName:
+		if answered {
+			t.advance()
+			return
+		}
+	case StepArea:
+		if answered {
+			t.advance()
+			return
+		}
+	case StepSkills:
+		t.afterSkills(u, addedSkills)
+		return
+	case StepAvailability:
+		if answered {
+			t.text(fmt.Sprintf(ja.AvailabilityOK, t.p.Availability.Japanese()))
+			t.advance()
+			return
+		}
+		if errors.Is(u.WeekErr, avail.ErrEndBeforeStart) {
+			t.text(ja.AvailabilityBackwards)
+			t.prompt()
+			return
+		}
+	case StepLimit:
+		if answered {
+			if u.LimitLow {
+				t.text(fmt.Sprintf(ja.LimitTookLower, u.Limit))
+			}
+			t.advance()
+			return
+		}
+		if u.Limit != 0 {
+			t.text(ja.LimitInvalid)
+			t.prompt()
+			return
+		}
+	}
+	if len(said) > 0 {
+		// Something else was answered: ask this question again, kindly.
+		t.prompt()
+		return
+	}
+	t.miss(missTexts[step])
+}
+
+// takeSkills adds the skills a sentence offers and removes those it says
+// the person cannot do. It returns the skills added.
+func (t *turn) takeSkills(u Understanding) []string {
+	var added []string
+	for _, id := range u.Skills {
+		if contains(t.p.Skills, id) || len(t.p.Skills) >= MaxSkills {
+			continue
+		}
+		t.p.Skills = append(t.p.Skills, id)
+		added = append(added, id)
+	}
+	for _, id := range u.NotSkills {
+		if i := index(t.p.Skills, id); i >= 0 {
+			t.p.Skills = append(t.p.Skills[:i:i], t.p.Skills[i+1:]...)
+		}
+	}
+	return added
+}
+
+func index(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// afterSkills answers a sentence at the skills question.
+func (t *turn) afterSkills(u Understanding, added []string) {
+	if len(u.NotSkills) > 0 {
+		t.text(fmt.Sprintf(ja.SkillsNotAdded, strings.Join(t.cat.SkillLabels(u.NotSkills), "、")))
+	}
+	// 「いいえ」 to 「ほかにもありますか」 ends the list as 「以上です」 does.
+	done := u.Done || (u.Answered && !u.Yes && len(t.p.Skills) > 0)
+	switch {
+	case done && len(t.p.Skills) == 0:
+		t.text(ja.SkillsNeedOne)
+		t.prompt()
+	case done:
+		if len(added) > 0 {
+			t.text(fmt.Sprintf(ja.SkillsAdded, strings.Join(t.cat.SkillLabels(added), "、")))
+		}
+		t.advance()
+	case len(added) > 0:
+		t.text(fmt.Sprintf(ja.SkillsMore, strings.Join(t.cat.SkillLabels(added), "、")), t.skillChoices()...)
+	case len(u.NotSkills) > 0 || u.Found():
+		t.prompt()
+	case utf8.RuneCountInString(t.in.Text) <= 12 && len(jtext.SplitList(t.in.Text)) > 0:
+		// A short word the catalog does not know is named back.
+		t.miss(fmt.Sprintf(ja.SkillsUnknown, strings.Join(jtext.SplitList(t.in.Text), "、")))
+	default:
+		t.miss(missTexts[StepSkills])
+	}
+}
+
+// miss answers a message the current question did not understand. The
+// first time it asks again; from the second time in a row it says what it
+// expects with an example and offers a person to talk to, so nobody is left
+// going round in circles. While a conversation with the coordinators is
+// open, the message goes to them instead.
+func (t *turn) miss(retry string) {
+	if t.talkOpen() {
+		t.forwardToCoordinators()
+		return
+	}
+	if t.conv.MissStep != t.conv.Step {
+		t.conv.MissStep, t.conv.Misses = t.conv.Step, 0
+	}
+	t.conv.Misses++
+	if t.conv.Misses < maxMisses {
+		t.text(retry)
+		t.prompt()
+		return
+	}
+	t.text(stuckTexts[t.conv.Step])
+	t.prompt()
+	t.offerHandoff()
+}
+
+// offerHandoff adds 「担当者に相談する」 to the buttons of the last message.
+func (t *turn) offerHandoff() {
+	if len(t.out) == 0 {
+		t.text(ja.HandoffOffer, Choice{Label: ja.HandoffButton, Data: "cmd:handoff"})
+		return
+	}
+	m := &t.out[len(t.out)-1]
+	c := Choice{Label: ja.HandoffButton, Data: "cmd:handoff"}
+	switch {
+	case m.Card != nil && len(m.Card.Buttons) < 4:
+		m.Card.Buttons = append(m.Card.Buttons, c)
+	case m.Card != nil:
+		t.text(ja.HandoffOffer, c)
+	default:
+		if len(m.Choices) >= maxChoices {
+			m.Choices = m.Choices[:maxChoices-1]
+		}
+		m.Choices = append(m.Choices, c)
+	}
+}
+
+func (t *turn) areaLabel() string {
+	if a, ok := t.cat.Area(t.p.Area); ok {
+		return a.LabelJA
+	}
+	return t.p.Area
+}
+
+// idleMiss answers a registered person's message that means nothing here:
+// the menu, and from the second time in a row a person to talk to.
+func (t *turn) idleMiss() {
+	if t.conv.MissStep != StepIdle || t.conv.Misses == 0 {
+		t.conv.MissStep, t.conv.Misses = StepIdle, 0
+	}
+	t.conv.Misses++
+	t.text(ja.NotUnderstood)
+	t.menu()
+	if t.conv.Misses >= maxMisses {
+		t.offerHandoff()
+	}
+}
