@@ -97,6 +97,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		People:   store,
 
 		Broadcasts: redisadapter.NewBroadcasts(rdb),
+		Talks:      store,
 		Location:   cfg.Location,
 		Quiet:      cfg.QuietHours,
 	}
@@ -141,18 +142,23 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		}
 	}
 	mux := httpapi.New(httpapi.Options{
-		AdminToken: cfg.AdminToken,
-		Catalog:    cat,
-		Profiles:   store,
-		Ready:      func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
-		Metrics:    metrics.Handler(reg),
-		Now:        time.Now,
-		Logger:     log,
-		Mount:      mount,
-		Tasks:      b,
-		Sessions:   b,
-		Broadcasts: b,
+		AdminToken:    cfg.AdminToken,
+		Catalog:       cat,
+		Profiles:      store,
+		Ready:         func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
+		Metrics:       metrics.Handler(reg),
+		Now:           time.Now,
+		Logger:        log,
+		Mount:         mount,
+		Tasks:         b,
+		Sessions:      b,
+		Broadcasts:    b,
+		Conversations: b,
 		Jobs: map[string]httpapi.Job{
+			"conversations": func(ctx context.Context) (any, error) {
+				n, err := b.ExpireTalks(ctx)
+				return map[string]int{"expired": n}, err
+			},
 			"offers":     func(ctx context.Context) (any, error) { return b.RunOffers(ctx) },
 			"reminders":  func(ctx context.Context) (any, error) { return b.RunDue(ctx) },
 			"broadcasts": func(ctx context.Context) (any, error) { return b.RunBroadcasts(ctx) },

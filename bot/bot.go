@@ -33,6 +33,8 @@ type Bot struct {
 	Sessions   SessionStore
 	People     ProfileLister
 	Broadcasts BroadcastStore
+	// Talks lists the conversations with the coordinators.
+	Talks TalkStore
 	// LINE sends broadcasts by multicast and Slack by DM; nil when the
 	// platform is off.
 	LINE  Multicaster

@@ -168,3 +168,86 @@ type TalkStore interface {
 	// before the given time.
 	ExpiredTalks(ctx context.Context, closedBefore time.Time) ([]string, error)
 }
+
+// FindTalks returns the open (or closed) conversations with the
+// coordinators.
+func (b *Bot) FindTalks(ctx context.Context, open bool) ([]TalkView, error) {
+	if b.Talks == nil {
+		return nil, Errorf(EINVALID, "conversations are not kept")
+	}
+	views, err := b.Talks.FindTalks(ctx, open)
+	if err != nil {
+		return nil, fmt.Errorf("find talks: %w", err)
+	}
+	return views, nil
+}
+
+// WriteToPerson delivers a coordinator's message to the person in their
+// chat, through the person's commit and the outbox, opening a conversation
+// if none is open.
+func (b *Bot) WriteToPerson(ctx context.Context, profileID, text string) error {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return Errorf(EUNPROCESSABLE, "text: write something to send")
+	case utf8.RuneCountInString(text) > maxTalkText:
+		return Errorf(EUNPROCESSABLE, "text: longer than %d characters", maxTalkText)
+	}
+	if _, err := b.talkOf(ctx, profileID); err != nil {
+		return err
+	}
+	in := Inbound{ID: "talk:" + b.NewID(), Kind: EventCoordinatorMessage, ProfileID: profileID, Text: text, At: b.Now()}
+	if err := b.Handle(ctx, in); err != nil {
+		return fmt.Errorf("write to %s: %w", profileID, err)
+	}
+	return nil
+}
+
+// CloseTalk closes the person's open conversation; ECONFLICT if none is
+// open.
+func (b *Bot) CloseTalk(ctx context.Context, profileID string) error {
+	tk, err := b.talkOf(ctx, profileID)
+	if err != nil {
+		return err
+	}
+	if tk == nil || !tk.Open {
+		return Errorf(ECONFLICT, "%s has no open conversation", profileID)
+	}
+	in := Inbound{ID: "talk:" + b.NewID(), Kind: EventTalkClose, ProfileID: profileID, At: b.Now()}
+	if err := b.Handle(ctx, in); err != nil {
+		return fmt.Errorf("close talk %s: %w", profileID, err)
+	}
+	return nil
+}
+
+// ExpireTalks forgets the conversations closed more than TalkRetention ago.
+func (b *Bot) ExpireTalks(ctx context.Context) (int, error) {
+	if b.Talks == nil {
+		return 0, nil
+	}
+	ids, err := b.Talks.ExpiredTalks(ctx, b.Now().Add(-TalkRetention))
+	if err != nil {
+		return 0, fmt.Errorf("expire talks: %w", err)
+	}
+	for _, id := range ids {
+		if err := b.Handle(ctx, Inbound{ID: "talk:" + b.NewID(), Kind: EventTalkExpire, ProfileID: id, At: b.Now()}); err != nil {
+			return 0, fmt.Errorf("expire talk %s: %w", id, err)
+		}
+	}
+	return len(ids), nil
+}
+
+// talkOf returns the person's talk (nil if none), or ENOTFOUND.
+func (b *Bot) talkOf(ctx context.Context, profileID string) (*Talk, error) {
+	if err := ValidateProfileID(profileID); err != nil {
+		return nil, Errorf(ENOTFOUND, "no profile %s", profileID)
+	}
+	snap, err := b.Store.Load(ctx, profileID, "")
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", profileID, err)
+	}
+	if snap.Profile == nil {
+		return nil, Errorf(ENOTFOUND, "no profile %s", profileID)
+	}
+	return snap.Conv.Talk, nil
+}

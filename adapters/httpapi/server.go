@@ -38,6 +38,8 @@ type Options struct {
 	Tasks      TaskService
 	Sessions   SessionService
 	Broadcasts BroadcastService
+	// Conversations serves /api/conversations; nil leaves the routes out.
+	Conversations ConversationService
 	// Jobs are run by POST /api/jobs/{name}/run.
 	Jobs map[string]Job
 	// ProfileChanged, if set, is told about an imported profile before
@@ -51,17 +53,18 @@ type Options struct {
 
 // server holds the dependencies the handlers share.
 type server struct {
-	token      string
-	catalog    *bot.Catalog
-	profiles   bot.ProfileStore
-	ready      func(ctx context.Context) error
-	tasks      TaskService
-	sessions   SessionService
-	broadcasts BroadcastService
-	jobs       map[string]Job
-	changed    func(ctx context.Context, id string)
-	now        func() time.Time
-	log        *slog.Logger
+	token         string
+	catalog       *bot.Catalog
+	profiles      bot.ProfileStore
+	ready         func(ctx context.Context) error
+	tasks         TaskService
+	sessions      SessionService
+	broadcasts    BroadcastService
+	conversations ConversationService
+	jobs          map[string]Job
+	changed       func(ctx context.Context, id string)
+	now           func() time.Time
+	log           *slog.Logger
 }
 
 // New returns a mux with every route. The caller may register more
@@ -70,17 +73,18 @@ type server struct {
 // Options pattern is malformed or conflicts with another.
 func New(o Options) *http.ServeMux {
 	s := &server{
-		token:      o.AdminToken,
-		catalog:    o.Catalog,
-		profiles:   o.Profiles,
-		ready:      o.Ready,
-		tasks:      o.Tasks,
-		sessions:   o.Sessions,
-		broadcasts: o.Broadcasts,
-		jobs:       o.Jobs,
-		changed:    o.ProfileChanged,
-		now:        o.Now,
-		log:        o.Logger,
+		token:         o.AdminToken,
+		catalog:       o.Catalog,
+		profiles:      o.Profiles,
+		ready:         o.Ready,
+		tasks:         o.Tasks,
+		sessions:      o.Sessions,
+		broadcasts:    o.Broadcasts,
+		conversations: o.Conversations,
+		jobs:          o.Jobs,
+		changed:       o.ProfileChanged,
+		now:           o.Now,
+		log:           o.Logger,
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -107,6 +111,11 @@ func New(o Options) *http.ServeMux {
 	if s.broadcasts != nil {
 		api.HandleFunc("POST /api/broadcasts", s.createBroadcast)
 		api.HandleFunc("GET /api/broadcasts/{id}", s.getBroadcast)
+	}
+	if s.conversations != nil {
+		api.HandleFunc("GET /api/conversations", s.listConversations)
+		api.HandleFunc("POST /api/conversations/{id}/messages", s.postConversationMessage)
+		api.HandleFunc("POST /api/conversations/{id}/close", s.closeConversation)
 	}
 	api.HandleFunc("POST /api/jobs/{name}/run", s.runJob)
 	for pattern, h := range o.API {

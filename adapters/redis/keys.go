@@ -50,3 +50,10 @@ func delayedKey(shard int) string { return tag(shard) + ":outbox:delayed" }
 
 // deadKey is a capped list of dead-letter records, newest first.
 func deadKey(shard int) string { return tag(shard) + ":outbox:dead" }
+
+// openTalksKey is a sorted set of the people with an open conversation with
+// the coordinators, scored by when it opened (unix ms); closedTalksKey the
+// same for closed ones, scored by when they closed. Both name people and
+// are cleared when a person is deleted.
+func openTalksKey(shard int) string   { return tag(shard) + ":talks:open" }
+func closedTalksKey(shard int) string { return tag(shard) + ":talks:closed" }

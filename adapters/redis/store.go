@@ -75,10 +75,12 @@ func (s *Store) Load(ctx context.Context, profileID, eventID string) (bot.Snapsh
 // stored version} when the version moved, or {-1, stored version} when the
 // event was already processed.
 //
-// KEYS: person, profiles, seen, outbox, delayed, dead.
+// KEYS: person, profiles, seen, outbox, delayed, dead, open talks, closed
+// talks.
 // ARGV: version, event ID, now ms, forget-before ms, mode ("put" or "del"),
 // profile ID, profile JSON, conv JSON, the needle naming the person in
-// outbox JSON, then one outbox entry (JSON) per argument.
+// outbox JSON, talk state ("open", "closed" or ""), its time in ms, then one
+// outbox entry (JSON) per argument.
 //
 // Deleting a person (APPI) also removes the retries and dead letters
 // addressed to them; entries still in the stream, such as the goodbye queued
@@ -96,15 +98,27 @@ if ARGV[5] == 'del' then
   for _, m in ipairs(redis.call('LRANGE', KEYS[6], 0, -1)) do
     if string.find(m, ARGV[9], 1, true) then redis.call('LREM', KEYS[6], 0, m) end
   end
+  redis.call('ZREM', KEYS[7], ARGV[6])
+  redis.call('ZREM', KEYS[8], ARGV[6])
   ver = 0
 else
+  if ARGV[10] == 'open' then
+    redis.call('ZADD', KEYS[7], ARGV[11], ARGV[6])
+    redis.call('ZREM', KEYS[8], ARGV[6])
+  elseif ARGV[10] == 'closed' then
+    redis.call('ZREM', KEYS[7], ARGV[6])
+    redis.call('ZADD', KEYS[8], ARGV[11], ARGV[6])
+  else
+    redis.call('ZREM', KEYS[7], ARGV[6])
+    redis.call('ZREM', KEYS[8], ARGV[6])
+  end
   redis.call('HSET', KEYS[1], 'profile', ARGV[7], 'conv', ARGV[8])
   ver = redis.call('HINCRBY', KEYS[1], 'ver', 1)
   redis.call('SADD', KEYS[2], ARGV[6])
 end
 if ARGV[2] ~= '' then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
-for i = 10, #ARGV do
+for i = 12, #ARGV do
   redis.call('XADD', KEYS[4], '*', 'out', ARGV[i], 'attempt', 0)
 end
 redis.call('PUBLISH', '` + ProfilesChannel + `', ARGV[6])
@@ -138,8 +152,9 @@ func (s *Store) Commit(ctx context.Context, ch bot.Change) error {
 		}
 		mode = "put"
 	}
+	talkState, talkAt := talkIndex(ch.Conv.Talk)
 	args := []any{ch.Version, ch.EventID, at.UnixMilli(), at.Add(-seenFor).UnixMilli(),
-		mode, id, pj, cj, recipientNeedle(id)}
+		mode, id, pj, cj, recipientNeedle(id), talkState, talkAt}
 	for _, out := range ch.Outgoing {
 		oj, err := json.Marshal(out)
 		if err != nil {
@@ -148,7 +163,8 @@ func (s *Store) Commit(ctx context.Context, ch bot.Change) error {
 		args = append(args, oj)
 	}
 	sh := shardOf(id)
-	keys := []string{personKey(id), profilesKey(sh), seenKey(sh), outboxKey(sh), delayedKey(sh), deadKey(sh)}
+	keys := []string{personKey(id), profilesKey(sh), seenKey(sh), outboxKey(sh), delayedKey(sh), deadKey(sh),
+		openTalksKey(sh), closedTalksKey(sh)}
 	res, err := commitScript.Run(ctx, s.c, keys, args...).Int64Slice()
 	if err != nil {
 		return fmt.Errorf("commit %s: %w", id, err)
