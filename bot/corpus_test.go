@@ -133,7 +133,9 @@ func parseExpectation(t testing.TB, s string) expectation {
 // mismatch says how u differs from e, or "" when it does not.
 func (e expectation) mismatch(u Understanding) string {
 	var diffs []string
-	add := func(what string, got, want any) { diffs = append(diffs, fmt.Sprintf("%s %v, want %v", what, got, want)) }
+	add := func(what string, got, want any) {
+		diffs = append(diffs, fmt.Sprintf("%s %v, want %v", what, got, want))
+	}
 	if string(u.Command) != e.cmd {
 		add("command", u.Command, e.cmd)
 	}
