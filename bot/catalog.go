@@ -86,7 +86,7 @@ func NewCatalog(skills []Skill, areas []Area) (*Catalog, error) {
 			}
 		}
 	}
-	c.areaSpot = jtext.NewSpotter(areaWords)
+	c.areaSpot = jtext.NewSpotter(areaWords).Narrow()
 	return c, nil
 }
 
@@ -94,8 +94,14 @@ func NewCatalog(skills []Skill, areas []Area) (*Catalog, error) {
 // 入力作業ができます」. It returns the skills offered and, apart, those the
 // sentence negates (「運転はできません」), each once, in the order written.
 func (c *Catalog) SpotSkills(text string) (ids, negated []string) {
+	ids, negated, _ = c.spotSkills(text)
+	return ids, negated
+}
+
+func (c *Catalog) spotSkills(text string) (ids, negated []string, hits []jtext.Hit) {
 	seen := map[string]bool{}
-	for _, h := range c.skillSpot.Find(text) {
+	hits = c.skillSpot.Find(text)
+	for _, h := range hits {
 		if seen[h.ID] {
 			continue
 		}
@@ -106,23 +112,42 @@ func (c *Catalog) SpotSkills(text string) (ids, negated []string) {
 			ids = append(ids, h.ID)
 		}
 	}
-	return ids, negated
+	return ids, negated, hits
 }
 
-// SpotArea finds the area a sentence names: 「家は調布のほうです」. ok is
-// false when it names none, or more than one that it does not negate (the
-// person is asked which).
+// SpotArea finds the area a sentence names: 「家は調布のほうです」. A place
+// set aside (「世田谷じゃなくて調布」) does not count, nor a word that is
+// part of a skill (「オンライン会議」). ok is false when it names none, or
+// several (the person is asked which).
 func (c *Catalog) SpotArea(text string) (id string, ok bool) {
+	_, _, skills := c.spotSkills(text)
+	var found []string
+next:
 	for _, h := range c.areaSpot.Find(text) {
 		if h.Negated {
 			continue
 		}
-		if id != "" && id != h.ID {
+		for _, s := range skills {
+			if h.Start < s.End && s.Start < h.End {
+				continue next
+			}
+		}
+		if len(found) == 0 || found[len(found)-1] != h.ID {
+			found = append(found, h.ID)
+		}
+	}
+	switch {
+	case len(found) == 0:
+		return "", false
+	case len(found) == 1:
+		return found[0], true
+	}
+	for _, f := range found[1:] {
+		if f != found[0] {
 			return "", false
 		}
-		id = h.ID
 	}
-	return id, id != ""
+	return found[0], true
 }
 
 func addWords(index map[string]string, id string, words []string) error {

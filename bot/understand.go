@@ -43,7 +43,7 @@ const maxUnderstood = 1200
 
 // weeklyCount finds a weekly limit said outside the limit question:
 // 「週に2回」「週１件」.
-var weeklyCount = regexp.MustCompile(`週(に|で)?(\d+|[一二三四五六七八九十]+)(回|件)`)
+var weeklyCount = regexp.MustCompile(`(週|月)(に|で)?(\d+|[一二三四五六七八九十]+)([、,~か]\s*(\d+|[一二三四五六七八九十]+))?(回|件)|(up to |about )?\d+ (a|per) week|(once|twice) a week`)
 
 // Understand reads a message written at a step. Commands come first when the
 // whole message is one (「退会」) or the step expects no free answer; then the
@@ -80,8 +80,11 @@ func Understand(cat *Catalog, step Step, text string) Understanding {
 		if cmd, ok := intentOf(text); ok {
 			return Understanding{Command: cmd}
 		}
-		if step == StepSkills || step == StepLimit {
-			u.Yes, u.Answered = jtext.Answer(text)
+		if step == StepSkills {
+			// Only a plain 「いいえ」 to 「ほかにもありますか」 answers here.
+			if yes, ok := jtext.YesNo(text); ok && !yes {
+				u.Answered = true
+			}
 		}
 	}
 	return u
@@ -97,11 +100,16 @@ func (u *Understanding) readProfile(cat *Catalog, step Step, text string) {
 	} else if step == StepArea {
 		u.Area, _ = cat.FindArea(text)
 	}
-	u.Skills, u.NotSkills = cat.SpotSkills(text)
+	u.Skills, u.NotSkills = cat.SpotSkills(stripDone(text))
 	if step == StepSkills {
-		u.Done = saysDone(text)
+		u.Done = saysDone(text, len(u.Skills)+len(u.NotSkills) > 0)
 	}
 	u.Week, u.WeekErr = avail.Read(text)
+	if step != StepAvailability && !u.Week.Days {
+		// 「朝テストの採点」 says nothing about when: outside the
+		// availability question, time counts only with days.
+		u.Week = avail.Reading{}
+	}
 	n := jtext.Normalize(text)
 	if step == StepLimit {
 		u.Limit, u.LimitLow, _ = jtext.Limit(text)
@@ -112,6 +120,9 @@ func (u *Understanding) readProfile(cat *Catalog, step Step, text string) {
 		}
 	} else if m := weeklyCount.FindString(n); m != "" {
 		u.Limit, u.LimitLow, _ = jtext.Limit(m)
+		if strings.HasPrefix(m, "月") {
+			u.Limit, u.LimitLow, _ = jtext.Limit(n[strings.Index(n, m):])
+		}
 	}
 	if step != StepAvailability && step != StepLimit && u.Week.Free.IsZero() {
 		// Only the availability question may rule time out without
@@ -122,7 +133,7 @@ func (u *Understanding) readProfile(cat *Catalog, step Step, text string) {
 
 // saysDone reports a message that ends the list of skills: 「以上です」
 // 「それだけです」「もうありません」.
-func saysDone(text string) bool {
+func saysDone(text string, named bool) bool {
 	k := key(text)
 	if doneWords[k] {
 		return true
@@ -132,7 +143,28 @@ func saysDone(text string) bool {
 			return true
 		}
 	}
+	if named {
+		// 「Zoomは使ったことがないです」 is about Zoom, not the end.
+		return false
+	}
+	for _, w := range doneWhenAlone {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
 	return false
+}
+
+// stripDone removes the English ends of a list, whose "it" would read as
+// IT support: "that's it".
+func stripDone(text string) string {
+	l := strings.ToLower(text)
+	for _, w := range []string{"that's it", "that is it", "that’s it"} {
+		if i := strings.Index(l, w); i >= 0 {
+			return text[:i] + text[i+len(w):]
+		}
+	}
+	return text
 }
 
 // intentOf recognises a command written as a request: 「私の登録って

@@ -17,6 +17,8 @@ type Reading struct {
 	// Except is the time it rules out: 「月曜はだめ」 rules out Monday,
 	// 「午前中は無理」 every morning, 「土日以外」 Saturday and Sunday.
 	Except Week
+	// Days says the sentence named days (「平日」「月曜」), not only times.
+	Days bool
 }
 
 // IsZero reports whether the sentence said nothing about time.
@@ -78,9 +80,22 @@ func Read(s string) (Reading, error) {
 		t := toks[i]
 		switch t.kind {
 		case tkExcept:
+			next := nextKind(toks, i+1)
+			if t.text == "except" && next == tkDays {
+				// "anytime except Sunday": English names the days after.
+				i = skipTo(toks, i+1)
+				r.Except = r.Except.union(fullDays(toks[i].days))
+				continue
+			}
+			j := len(free) - 1
+			if j >= 0 && free[j].kind == tkDays && next == tkDays {
+				// 「水曜以外の平日」: the days after are the offer.
+				r.Except = r.Except.union(fullDays(free[j].days))
+				free = free[:j]
+				continue
+			}
 			// 「土日以外」: the days before it are ruled out and the others
 			// offered, with the times that follow (「月曜以外の午前」).
-			j := len(free) - 1
 			if j >= 0 && free[j].kind == tkDays && j >= phraseStart(free, start) {
 				r.Except = r.Except.union(fullDays(free[j].days))
 				free[j].days = allDays &^ free[j].days
@@ -100,6 +115,13 @@ func Read(s string) (Reading, error) {
 		case tkStrong:
 			free = append(free, t)
 			start = len(free)
+		case tkDays:
+			r.Days = true
+			if t.days == allDays && len(free) > 0 && free[len(free)-1].kind == tkDays {
+				// 「土日ならいつでも」: any time of those days.
+				continue
+			}
+			free = append(free, t)
 		case tkUnknown:
 			// A word the reader does not know may sit between the days and
 			// their negation (「水曜は病院なのでだめ」), so it does not end
@@ -353,4 +375,20 @@ func loneDayReads(rs []rune, i int) bool {
 // startsTime reports runes that begin a time or a part of the day.
 func startsTime(r rune) bool {
 	return (r >= '0' && r <= '9') || strings.ContainsRune("午朝昼夕夜晩"+kanjiNumerals, r)
+}
+
+// nextKind is the kind of the first token from i on that is not a filler
+// left by an unknown word.
+func nextKind(toks []token, i int) tokKind {
+	if i = skipTo(toks, i); i < len(toks) {
+		return toks[i].kind
+	}
+	return tkEnd
+}
+
+func skipTo(toks []token, i int) int {
+	for i < len(toks) && toks[i].kind == tkUnknown {
+		i++
+	}
+	return i
 }

@@ -180,7 +180,8 @@ var readPhrases = map[string]token{
 	// Days people name in sentences.
 	"休日": days(weekend), "土曜日曜": days(weekend), "土曜と日曜": days(weekend),
 	"平日ならいつでも": days(weekdays), "週末": days(weekend),
-	"午前中": per(morning), "朝のうち": per(early), "昼から": {kind: tkPeriod, per: afternoon},
+	"午前中": per(morning), "朝のうち": per(early), "お昼前": per(morning), "昼前": per(morning),
+	"よう日": filler, "日曜大工": {kind: tkUnknown}, "お休み": neg, "休み": neg, "昼から": {kind: tkPeriod, per: afternoon},
 	"昼過ぎ": per(afternoon), "昼すぎ": per(afternoon), "お昼過ぎ": per(afternoon), "お昼すぎ": per(afternoon),
 	"昼間": per(daytime), "夕方以降": per(period{from: h16, to: h21, mer: pm}),
 }

@@ -24,38 +24,76 @@ func Name(s string) (name, rest string) {
 	if len(s) > maxSentence {
 		return "", s
 	}
-	for _, sent := range sentences(s) {
-		body := trimFillers(sent)
-		for _, pre := range namePrefixes {
-			if r, ok := strings.CutPrefix(body, pre); ok {
-				body = strings.TrimLeft(r, " 、,")
-				break
+	if i := strings.Index(s, "「"); i >= 0 {
+		if j := strings.Index(s[i:], "」"); j > len("「") {
+			// 「山口」で登録してください: the name is what is quoted.
+			if q := strings.TrimSpace(s[i+len("「") : i+j]); q != "" && utf8.RuneCountInString(q) <= 20 {
+				return q, ""
 			}
-		}
-		for _, suf := range nameSuffixes {
-			stem, ok := strings.CutSuffix(strings.TrimRight(body, "。.!! 、"), suf)
-			if !ok || strings.TrimSpace(stem) == "" {
-				continue
-			}
-			stem = strings.TrimSpace(stem)
-			if i := strings.LastIndexAny(stem, "、,"); i >= 0 {
-				stem = strings.TrimSpace(stem[i+1:])
-			}
-			// 「調布に住んでいる山本です」: the name is the last word.
-			if tail := nameTail(stem); tail != "" && tail != stem && containsHiraganaBefore(stem, tail) {
-				stem = tail
-			}
-			if stem == "" || utf8.RuneCountInString(stem) > 20 {
-				continue
-			}
-			return stem, strings.TrimSpace(strings.Replace(s, sent, "", 1))
 		}
 	}
-	body := strings.TrimRight(trimFillers(s), "。.!! ")
+	best := ""
+	for _, sent := range sentences(s) {
+		if n := introduced(sent); utf8.RuneCountInString(n) > utf8.RuneCountInString(best) {
+			// 「林です。林まさこです。」: the fuller name wins.
+			best = n
+		}
+	}
+	if best != "" {
+		return best, withoutLast(s, best)
+	}
+	body := strings.TrimRight(stripPrefix(trimFillers(s)), "。.!! ")
 	if utf8.RuneCountInString(body) <= 15 && !strings.ContainsAny(body, "、。,?？") {
 		return body, ""
 	}
 	return "", s
+}
+
+// introduced reads the name from one sentence of an introduction, or "".
+func introduced(sent string) string {
+	body := stripPrefix(trimFillers(sent))
+	for _, suf := range nameSuffixes {
+		i := strings.Index(body, suf)
+		if i <= 0 {
+			continue
+		}
+		stem := strings.TrimSpace(body[:i])
+		if j := strings.LastIndexAny(stem, "、,"); j >= 0 {
+			stem = strings.TrimSpace(stem[j+1:])
+		}
+		stem = stripPrefix(stem)
+		// 「調布に住んでいる山本です」: the name is the last word.
+		if tail := nameTail(stem); tail != "" && tail != stem && containsHiraganaBefore(stem, tail) {
+			stem = tail
+		}
+		if stem != "" && utf8.RuneCountInString(stem) <= 20 {
+			return stem
+		}
+	}
+	return ""
+}
+
+func stripPrefix(body string) string {
+	for _, pre := range namePrefixes {
+		if r, ok := strings.CutPrefix(body, pre); ok {
+			return strings.TrimLeft(r, " 、,")
+		}
+		if i := strings.Index(body, pre); i > 0 && utf8.RuneCountInString(body[:i]) <= 6 {
+			// 「えーっとですね名前は…」: a few words before the prefix.
+			return strings.TrimLeft(body[i+len(pre):], " 、,")
+		}
+	}
+	return body
+}
+
+// withoutLast is s without the last occurrence of name: what remains for
+// the other questions (「世田谷の佐藤です」 leaves 「世田谷の」).
+func withoutLast(s, name string) string {
+	i := strings.LastIndex(s, name)
+	if i < 0 {
+		return s
+	}
+	return strings.TrimSpace(s[:i] + " " + s[i+len(name):])
 }
 
 // sentences splits text after 。！？ and after a 「です、」 that ends an
@@ -148,6 +186,11 @@ func Limit(s string) (n int, low, ok bool) {
 	t := Normalize(s)
 	if len(t) > maxSentence {
 		return 0, false, false
+	}
+	for w, v := range limitWords {
+		if strings.Contains(t, w) {
+			return v, false, true
+		}
 	}
 	monthly := false
 	for _, w := range monthWords {

@@ -21,7 +21,14 @@ type Hit struct {
 type Spotter struct {
 	words  map[string]string
 	maxLen int
+	// narrow, for places, negates only with 「じゃなくて」「以外」 within
+	// the word's own phrase: 「蒲田です、運転はできません」 keeps 蒲田.
+	narrow bool
 }
+
+// Narrow makes the spotter negate only what is explicitly set aside
+// (「世田谷じゃなくて調布」), as fits places.
+func (s *Spotter) Narrow() *Spotter { s.narrow = true; return s }
 
 // NewSpotter returns a spotter for words, keyed by their normalized form.
 func NewSpotter(words map[string]string) *Spotter {
@@ -45,6 +52,20 @@ func (s *Spotter) Find(sentence string) []Hit {
 		}
 		hits = append(hits, Hit{ID: id, Start: i, End: i + n})
 		i += n
+	}
+	if s.narrow {
+		for k := range hits {
+			scope := string(rs[hits[k].End:])
+			if cut := strings.IndexAny(scope, "、,。!?"); cut >= 0 {
+				scope = scope[:cut]
+			}
+			for _, w := range setAside {
+				if strings.Contains(scope, w) {
+					hits[k].Negated = true
+				}
+			}
+		}
+		return hits
 	}
 	markNegated(rs, hits)
 	return hits

@@ -122,18 +122,36 @@ var positiveNegatives = normalizeAll(
 // fillers are hesitations and greetings before an answer, as dictation
 // writes them (NFKC form, since Name keeps the person's spelling).
 var fillers = []string{
-	"えーっと", "えーと", "ええと", "えっと", "えー", "ええ、", "あのー", "あの、", "あの ", "あのう", "うーん", "うーんと", "んー",
+	"えーっとですね", "えーとですね", "えっとですね", "あのですね", "えーっと", "えーと", "ええと", "えっと", "えー", "ええ、", "あのー", "あの、", "あの ", "あのう",
+	"うーん", "うーんと", "んー", "あ、", "あっ、",
 	"そうですね", "そうですねえ", "そうだね", "はい、", "はい ", "どうも", "こんにちは", "こんばんは", "おはようございます",
 	"はじめまして", "初めまして", "よろしくお願いします",
 }
 
 // normFillers are fillers in normalized form, for normalized text.
-var normFillers = normalizeAll(fillers...)
+var normFillers = func() []string {
+	// 「はい、」 is an answer, not a filler, to a yes/no question.
+	var out []string
+	for _, f := range fillers {
+		if f != "はい、" && f != "はい " {
+			out = append(out, Normalize(f))
+		}
+	}
+	return out
+}()
+
+// contrasts end the part of a sentence that an answer after them
+// overrides: 「行きたいけど、その日は病院なんです」.
+var contrasts = normalizeAll("けど", "けれど", "けれども", "ですが", "ますが", "でも、", "ただ、", "しかし")
+
+// strongNo declines whatever else is said: 「また次の機会にお願いします」.
+var strongNo = normalizeAll("ご縁がなかった", "縁がなかった", "次の機会", "またの機会", "見送", "辞退", "遠慮させて", "遠慮します", "遠慮しておき",
+	"pass this time", "i'll pass", "not this time", "今回はパス", "やっぱりやめ", "消さないで", "残しておいて", "残してください")
 
 // namePrefixes introduce a name: 「名前は山田です」.
 var namePrefixes = []string{
 	"私の名前は", "わたしの名前は", "わたしのなまえは", "僕の名前は", "名前は", "なまえは", "お名前は",
-	"私は", "わたしは", "わたくしは", "僕は", "ぼくは", "俺は", "自分は", "my name is", "My name is", "I'm", "I am",
+	"私は", "わたしは", "わたくしは", "僕は", "ぼくは", "俺は", "自分は", "my name is", "My name is", "I'm ", "I am ", "Call me ", "call me ", "This is ",
 }
 
 // nameSuffixes end an introduction, longest first.
@@ -141,7 +159,7 @@ var nameSuffixes = []string{
 	"と申します。よろしくお願いいたします", "と申します。よろしくお願いします", "と申します、よろしくお願いします",
 	"と申す者です", "と申します", "ともうします", "と言います", "といいます", "と呼んでください", "と呼んでください。",
 	"でお願いします", "でおねがいします", "でございます", "です。よろしくお願いします", "です、よろしくお願いします",
-	"ですよろしくお願いします", "です", "でーす", "だよ", "だ",
+	"ですよろしくお願いします", "でいいです", "で大丈夫です", "で登録", "と呼んで", "です", "でーす", "だよ", ", please", " please", ".", ",",
 }
 
 // monthWords make a count per month: 「月に4回」.
@@ -161,6 +179,8 @@ var answerNo = normalizeAll(
 	"やめます", "やめる", "やめとく", "結構です", "けっこうです", "いいえ", "いや、", "パス", "同意しません", "同意しない", "同意できません",
 	"not", "no,", "no ", "can't", "cannot", "won't", "decline", "sorry, no", "手が離せな", "体調が", "ちょっと厳し",
 	"ちょっと難し", "今回はやめ", "今回は見", "またの機会", "次の機会", "次回", "またにします", "やっぱりやめ",
+	"違います", "ちがいます", "違う", "ちがう", "間違って", "まちがって", "間違ってい", "しないで", "しません", "don't", "do not", "wrong",
+	"合わない", "あわない", "合いません", "病院", "通院", "仕事です", "仕事があ", "用事", "キャンセル", "きゃんせる", "取り消",
 )
 
 // answerYes decides a sentence for yes.
@@ -171,8 +191,17 @@ var answerYes = normalizeAll(
 	"お願い致します", "よろしく", "喜んで", "ぜひ", "是非", "やります", "やらせて", "やってみます", "手伝います", "お手伝いします",
 	"同意します", "同意いたします", "同意", "承知", "了解", "かしこまりました", "わかりました", "分かりました", "ok", "おっけー", "いいですよ",
 	"いいです", "良いです", "登録します", "登録して", "それで", "その内容で", "この内容で", "退会します", "削除して", "消してください",
-	"yes", "sure", "i can", "i'll", "count me in", "sounds good",
+	"yes", "sure", "i can", "i'll", "count me in", "sounds good", "correct", "right", "looks good",
+	"間違いありません", "間違いない", "合ってます", "あってます", "合っています", "あっています", "ばっちり", "その通り", "そのとおり",
+	"いいと思います", "よろしいです", "空いてます", "空いています", "あいてます", "あいています", "行きます", "いきます", "出ます", "入ります",
+	"参加してみ", "参加しようかな", "出席させて", "もう使わない",
 )
 
 // softNo is a hesitation that, alone, declines: 「その日はちょっと…」.
-var softNo = normalizeAll("ちょっと", "ちょいと", "うーん", "微妙", "いまいち")
+var softNo = normalizeAll("ちょっと", "ちょいと", "うーん", "微妙", "いまいち", "その日は", "その時間は", "その日って")
+
+// setAside negates a place: 「世田谷じゃなくて調布」「以前は大田区でした」.
+var setAside = normalizeAll("じゃなく", "ではなく", "じゃない", "ではない", "以外", "でしたが", "だったけど", "だったが", "から引っ越", "を離れ")
+
+// limitWords are weekly counts said in words.
+var limitWords = map[string]int{"週いち": 1, "once a week": 1, "twice a week": 2, "週に一度": 1, "週一度": 1, "週に二度": 2}

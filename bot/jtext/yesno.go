@@ -99,13 +99,55 @@ func Answer(s string) (yes, ok bool) {
 	if yes, ok := YesNo(s); ok {
 		return yes, true
 	}
-	n := StripFillers(Normalize(s))
+	n := Normalize(s)
 	if n == "" || len(n) > maxSentence {
 		return false, false
 	}
-	if q := strings.TrimRight(n, "…. ~"); strings.HasSuffix(q, "?") || strings.HasSuffix(q, "か") {
+	for _, w := range strongNo {
+		if strings.Contains(n, w) {
+			return false, true
+		}
+	}
+	// Each sentence is read alone; a question (「何時に行けばいいですか」)
+	// says nothing, and after a contrast (「参加したいけど、日にちが合わない」)
+	// the last part decides.
+	decided := false
+	for _, sent := range strings.FieldsFunc(n, func(r rune) bool { return strings.ContainsRune("。!?\n", r) }) {
+		if i := lastContrast(sent); i >= 0 {
+			sent = sent[i:]
+		}
+		if q := strings.TrimRight(sent, "…. ~"); strings.HasSuffix(q, "か") || strings.HasSuffix(q, "かな") && !strings.Contains(q, "しようかな") && !strings.Contains(q, "みようかな") {
+			continue
+		}
+		v, known := sentenceAnswer(sent)
+		if !known {
+			continue
+		}
+		if decided && v != yes {
+			return false, false
+		}
+		yes, decided = v, true
+	}
+	if strings.HasSuffix(strings.TrimRight(n, " "), "?") && !decided {
 		return false, false
 	}
+	return yes, decided
+}
+
+// lastContrast returns where the part after the last contrast starts, or -1.
+func lastContrast(s string) int {
+	at := -1
+	for _, c := range contrasts {
+		if i := strings.LastIndex(s, c); i >= 0 && i+len(c) > at && i+len(c) < len(s) {
+			at = i + len(c)
+		}
+	}
+	return at
+}
+
+// sentenceAnswer decides one sentence by its words, negative ones first.
+func sentenceAnswer(n string) (yes, ok bool) {
+	n = StripFillers(n)
 	for _, w := range courtesyNoise {
 		n = strings.ReplaceAll(n, w, " ")
 	}
@@ -122,7 +164,7 @@ func Answer(s string) (yes, ok bool) {
 		}
 	}
 	if !neg && !pos {
-		// 「その日はちょっと…」: a trailing hesitation is a soft no.
+		// 「その日はちょっと…」: a hesitation alone is a soft no.
 		for _, w := range softNo {
 			if strings.Contains(n, w) {
 				return false, true
