@@ -300,6 +300,10 @@ func (t *turn) idleText() {
 	case cannotJoinWords[k]:
 		t.cannotJoin()
 	case isAnswer && len(pending) == 0 && t.answerInvite(yes):
+	case t.talkOpen() && len(pending) == 0:
+		// While a coordinator is on the line, words that answer nothing
+		// pending are for them.
+		t.forwardToCoordinators()
 	case isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0:
 		t.chooseCancel(upcoming)
 	case whyWords[k]:
@@ -325,8 +329,6 @@ func (t *turn) idleText() {
 			ch = append(ch, Choice{Label: choiceLabel(r, t.loc()), Data: "offer:" + string(op) + ":" + r.TaskID})
 		}
 		t.text(which, limitChoices(ch)...)
-	case t.talkOpen():
-		t.forwardToCoordinators()
 	default:
 		t.idleMiss()
 	}
