@@ -15,6 +15,9 @@ type ProfileForm struct {
 	Availability avail.Week `json:"availability"`
 	WeeklyLimit  int        `json:"weekly_limit"`
 	Consent      bool       `json:"consent"`
+	// AvailNote says which of two availability answers was saved, for the
+	// confirmation.
+	AvailNote string `json:"avail_note,omitempty"`
 }
 
 // Form fields, the keys of ProfileForm.Problems.
@@ -149,6 +152,9 @@ func (t *turn) submitForm() {
 		t.text(ja.Registered)
 	} else {
 		t.text(ja.Edited)
+	}
+	if f.AvailNote != "" {
+		t.text(f.AvailNote)
 	}
 	t.say(t.profileCard())
 }

@@ -8,16 +8,16 @@ var jaSlack = struct {
 
 	Choose, Back, Close, Everyone, Create string
 
-	JoinTitle, JoinSubmit, EditTitle, EditSubmit, JoinIntro, FieldName, NameHint, FieldArea       string
-	FieldSkills, SkillsHint, FieldDays, FieldBands, FieldAvailText, AvailTextHint                 string
-	AvailBoth, AvailTextUnknown, BandsMissing, FieldLimit, LimitHint, FieldConsent, ConsentOption string
-	ConsentHint, JoinedTitle, Joined, EditedTitle, Edited                                         string
-	TaskTitle, SessionTitle, FieldTitle, TitleHint, SessionTitleHint, FieldDescription            string
-	FieldOrg, FieldTaskSkills, TaskSkillsHint, FieldDate, FieldStart, FieldEnd                    string
-	FieldHeadcount, FieldReward, RewardHint, FieldURL, URLHint, FieldAudAreas, FieldAudSkills     string
-	AudienceHint, FieldReminders, TitleMissing, DateMissing, TimeMissing, EndBeforeStart          string
-	StartPast, HeadcountRange, Created, TaskCreated                                               string
-	SessionCreated, NotCoordinatorView, FormRepeated, FormFailed                                  string
+	JoinTitle, JoinSubmit, EditTitle, EditSubmit, JoinIntro, FieldName, NameHint, FieldArea                           string
+	FieldSkills, SkillsHint, FieldDays, FieldBands, FieldAvailText, AvailTextHint                                     string
+	AvailTextUsed, AvailBoxesUsed, AvailTextUnknown, BandsMissing, FieldLimit, LimitHint, FieldConsent, ConsentOption string
+	ConsentHint, JoinedTitle, Joined, EditedTitle, Edited                                                             string
+	TaskTitle, SessionTitle, FieldTitle, TitleHint, SessionTitleHint, FieldDescription                                string
+	FieldOrg, FieldTaskSkills, TaskSkillsHint, FieldDate, FieldStart, FieldEnd                                        string
+	FieldHeadcount, FieldReward, RewardHint, FieldURL, URLHint, FieldAudAreas, FieldAudSkills                         string
+	AudienceHint, FieldReminders, TitleMissing, DateMissing, TimeMissing, EndBeforeStart                              string
+	StartPast, HeadcountRange, Created, TaskCreated                                                                   string
+	SessionCreated, NotCoordinatorView, FormRepeated, FormFailed                                                      string
 }{
 	Help:            "つなぐの使い方：\n・`/tsunagu join` …登録フォームを開く（登録済みの方は登録内容の変更）\n・`/tsunagu help` …この説明\nボットへのDMで、チャットで答えながら登録することもできます。「メニュー」「予定」とDMすると、登録内容や予定を確認できます。アプリの「ホーム」タブにも登録内容とお返事待ちのご案内が出ます。",
 	HelpCoordinator: "コーディネーター向け：\n・`/tsunagu announce <本文>` …登録者全員へのお知らせ（送る前に人数を確認します）\n・`/tsunagu task` …お仕事を作成\n・`/tsunagu session` …集まり（オンライン説明会など）を作成",
@@ -53,8 +53,9 @@ var jaSlack = struct {
 	FieldDays:        "できる曜日",
 	FieldBands:       "できる時間帯",
 	FieldAvailText:   "空き時間（文字で書く場合）",
-	AvailTextHint:    "曜日と時間帯の代わりに書けます。例：「月水金 10時〜15時」「平日の夜」",
-	AvailBoth:        "曜日・時間帯のチェックか、文字での入力か、どちらか一方にしてください（文字の欄を空にすると、チェックが使われます）。",
+	AvailTextHint:    "曜日と時間帯の代わりに書けます（両方あるときは文字を優先します）。例：「月水金 10時〜15時」「平日の夜」",
+	AvailTextUsed:    "空き時間は、文字でお書きの内容（%s）で登録しました。チェックと両方あるときは文字を優先します。",
+	AvailBoxesUsed:   "空き時間は、文字の内容が読み取れなかったため、チェックの内容（%s）で登録しました。",
 	AvailTextUnknown: "曜日や時間がわかりませんでした。「月水金 10時〜15時」のように書いてください。",
 	BandsMissing:     "時間帯を1つ以上選んでください。",
 	FieldLimit:       "1週間に受けられる件数",

@@ -248,16 +248,26 @@ func readJoin(cat *bot.Catalog, v values) (*bot.ProfileForm, map[string]string) 
 	if n, err := strconv.Atoi(v.text(blockLimit)); err == nil {
 		f.WeeklyLimit = n
 	}
+	// Availability is asked one way or the other; when both are given, the
+	// text (more precise) wins if it is understood, else the checkboxes,
+	// and the confirmation says which was saved.
 	checked := len(v.selectedAll(blockDays))+len(v.selectedAll(blockBands)) > 0
-	if text := v.text(blockAvailText); text != "" && checked {
-		problems[blockAvailText] = jaSlack.AvailBoth
-	} else if text != "" {
-		w, err := avail.Parse(text)
-		if err != nil || w.IsZero() {
-			problems[blockAvailText] = jaSlack.AvailTextUnknown
+	var fromText avail.Week
+	text := v.text(blockAvailText)
+	if text != "" {
+		if r, err := avail.Read(text); err == nil && !r.IsZero() {
+			fromText = r.Apply(avail.Week{})
 		}
-		f.Availability = w
-	} else {
+	}
+	switch {
+	case !fromText.IsZero():
+		f.Availability = fromText
+		if checked {
+			f.AvailNote = fmt.Sprintf(jaSlack.AvailTextUsed, fromText.Japanese())
+		}
+	case text != "" && !checked:
+		problems[blockAvailText] = jaSlack.AvailTextUnknown
+	default:
 		var days []int
 		for _, d := range v.selectedAll(blockDays) {
 			if n, err := strconv.Atoi(d); err == nil {
@@ -268,6 +278,12 @@ func readJoin(cat *bot.Catalog, v values) (*bot.ProfileForm, map[string]string) 
 		f.Availability = bot.WeekOf(days, bands)
 		if len(days) > 0 && len(bands) == 0 {
 			problems[blockBands] = jaSlack.BandsMissing
+		}
+		switch {
+		case text != "" && f.Availability.IsZero():
+			problems[blockAvailText] = jaSlack.AvailTextUnknown
+		case text != "":
+			f.AvailNote = fmt.Sprintf(jaSlack.AvailBoxesUsed, f.Availability.Japanese())
 		}
 	}
 	_, saidText := problems[blockAvailText]

@@ -68,7 +68,18 @@ func TestReadJoin(t *testing.T) {
 				t.Errorf("Monday and Wednesday mornings and nights: %s", f.Availability.Japanese())
 			}
 		}},
-		{name: "both text and checkboxes", change: func(m map[string]slack.BlockAction) { m[blockAvailText] = text("土日") }, errs: []string{blockAvailText}},
+		{name: "both text and checkboxes: the text wins", change: func(m map[string]slack.BlockAction) { m[blockAvailText] = text("土日") },
+			check: func(t *testing.T, f *bot.ProfileForm) {
+				if f.Availability.Has(0, 9*2) || !f.Availability.Has(5, 10*2) || f.AvailNote == "" {
+					t.Errorf("availability %s note %q, want the weekend from the text, said", f.Availability.Japanese(), f.AvailNote)
+				}
+			}},
+		{name: "both, the text not understood: the checkboxes", change: func(m map[string]slack.BlockAction) { m[blockAvailText] = text("気が向いたら") },
+			check: func(t *testing.T, f *bot.ProfileForm) {
+				if !f.Availability.Has(0, 9*2) || f.AvailNote == "" {
+					t.Errorf("availability %s note %q, want the checkboxes, said", f.Availability.Japanese(), f.AvailNote)
+				}
+			}},
 		{name: "text instead of the checkboxes", change: func(m map[string]slack.BlockAction) {
 			m[blockAvailText] = text("土日 10時〜15時")
 			delete(m, blockDays)
