@@ -24,22 +24,3 @@ var (
 		StepDeleteConfirm: "うまく読み取れず、すみません。削除するときは「退会する」、やめるときは「やめる」を押してください。\nわからないことは担当者にご相談いただけます。",
 	}
 )
-
-func init() {
-	ja.AlsoNoted = "あわせて、次の内容も承りました。\n%s"
-	ja.AvailabilityBackwards = "すみません、終わりの時間が始まりより前になっています。「10時〜15時」のように送ってください。"
-	ja.LimitTookLower = "少なめの「%d件まで」にしておきますね。あとで「変更」からいつでも変えられます。"
-	ja.SkillsNotAdded = "「%s」は登録しませんね。"
-	ja.SkillsAdded = "「%s」を追加しました。"
-	ja.DeleteRetry = "「退会する」か「やめる」を押してください。"
-	ja.HandoffButton = "担当者に相談する"
-	ja.HandoffOffer = "担当者に直接ご相談いただくこともできます。"
-	ja.HandoffOpened = "担当者にお伝えしました。お返事はこのトークにお送りします。ご用件があれば、続けてお書きください。"
-	ja.HandoffAlready = "担当者にお伝えしています。お返事まで少しお待ちください。"
-	ja.HandoffForwarded = "担当者にお伝えしました。"
-	ja.HandoffNotice = "【ご相談】%s さんが担当者との会話を希望しています：%s\n返信は /api/conversations からどうぞ。"
-	ja.HandoffForward = "【ご相談】%s さん：%s"
-	ja.HandoffButtonPressed = "（「担当者に相談する」を押しました）"
-	ja.FromCoordinator = "担当者より：\n%s"
-	ja.TalkClosed = "担当者とのお話はいったん終了しました。またいつでも「担当者と話したい」と送ってください。"
-}

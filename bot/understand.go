@@ -120,9 +120,6 @@ func (u *Understanding) readProfile(cat *Catalog, step Step, text string) {
 		}
 	} else if m := weeklyCount.FindString(n); m != "" {
 		u.Limit, u.LimitLow, _ = jtext.Limit(m)
-		if strings.HasPrefix(m, "月") {
-			u.Limit, u.LimitLow, _ = jtext.Limit(n[strings.Index(n, m):])
-		}
 	}
 	if step != StepAvailability && step != StepLimit && u.Week.Free.IsZero() {
 		// Only the availability question may rule time out without

@@ -146,35 +146,28 @@ func containsHiraganaBefore(stem, tail string) bool {
 	return false
 }
 
-// trimFillers drops hesitations and greetings from the front of an answer:
-// 「えーと、」「あのー」「はい、」「こんにちは。」.
-func trimFillers(s string) string {
+// trimFillers drops hesitations and greetings from the front of an answer
+// in the person's spelling: 「えーと、」「あのー」「はい、」「こんにちは。」.
+func trimFillers(s string) string { return strings.TrimSpace(cutFillers(s, fillers, " 、,。.")) }
+
+// StripFillers drops hesitations from the front of a normalized answer;
+// 「はい、」 stays, being an answer.
+func StripFillers(n string) string { return cutFillers(n, normFillers, " 、,。.~") }
+
+// cutFillers removes words from the front of s, with the punctuation
+// around them, as long as one is there.
+func cutFillers(s string, words []string, punct string) string {
 	for changed := true; changed; {
 		changed = false
-		s = strings.TrimLeft(s, " 、,。.")
-		for _, f := range fillers {
+		s = strings.TrimLeft(s, punct)
+		for _, f := range words {
 			if r, ok := strings.CutPrefix(s, f); ok {
 				s, changed = r, true
 				break
 			}
 		}
 	}
-	return strings.TrimSpace(s)
-}
-
-// StripFillers drops hesitations from the front of a normalized answer.
-func StripFillers(n string) string {
-	for changed := true; changed; {
-		changed = false
-		n = strings.TrimLeft(n, " 、,。.~")
-		for _, f := range normFillers {
-			if r, ok := strings.CutPrefix(n, f); ok {
-				n, changed = r, true
-				break
-			}
-		}
-	}
-	return n
+	return s
 }
 
 // Limit reads how many tasks a week a person wants: 「週に2回くらい」
@@ -192,7 +185,7 @@ func Limit(s string) (n int, low, ok bool) {
 			return v, false, true
 		}
 	}
-	monthly := false
+	monthly := strings.HasPrefix(t, "月") && len(t) > len("月") && isDigit(rune(t[len("月")]))
 	for _, w := range monthWords {
 		if strings.Contains(t, w) {
 			monthly = true
