@@ -379,6 +379,48 @@ func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		}
 	})
 
+	t.Run("talks: listed open, then closed, expired after, and gone with the person", func(t *testing.T) {
+		c := newClient(t)
+		s := NewStore(c)
+		p := testProfile("line:Utalk", "setagaya", bot.StatusActive, "pc")
+		talk := &bot.Talk{Open: true, OpenedAt: t0, Messages: []bot.TalkMessage{{From: bot.TalkFromPerson, Text: "相談したいです", At: t0}}}
+		commit(t, s, bot.Change{ProfileID: p.ID, EventID: "ev1", Profile: p, Conv: bot.Conversation{Talk: talk}, At: t0})
+		open, err := s.FindTalks(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(open) != 1 || open[0].ProfileID != p.ID || open[0].Name != p.Name || open[0].Messages[0].Text != "相談したいです" {
+			t.Fatalf("open talks = %+v", open)
+		}
+		if closed, _ := s.FindTalks(ctx, false); len(closed) != 0 {
+			t.Fatalf("closed talks = %+v, want none", closed)
+		}
+
+		closedAt := t0.Add(time.Hour)
+		talk.Open, talk.ClosedAt = false, &closedAt
+		commit(t, s, bot.Change{ProfileID: p.ID, Version: 1, EventID: "ev2", Profile: p, Conv: bot.Conversation{Talk: talk}, At: closedAt})
+		if open, _ := s.FindTalks(ctx, true); len(open) != 0 {
+			t.Fatalf("open talks after the close = %+v", open)
+		}
+		if closed, _ := s.FindTalks(ctx, false); len(closed) != 1 || closed[0].ClosedAt == nil {
+			t.Fatalf("closed talks = %+v", closed)
+		}
+		if ids, _ := s.ExpiredTalks(ctx, closedAt); len(ids) != 0 {
+			t.Fatalf("expired at the close itself: %v", ids)
+		}
+		if ids, _ := s.ExpiredTalks(ctx, closedAt.Add(time.Second)); len(ids) != 1 || ids[0] != p.ID {
+			t.Fatalf("expired = %v", ids)
+		}
+
+		commit(t, s, bot.Change{ProfileID: p.ID, Version: 2, EventID: "ev3", Delete: true, At: closedAt})
+		if keys := naming(t, c, p.ID); len(keys) != 0 {
+			t.Fatalf("keys still naming the deleted person: %v", keys)
+		}
+		if closed, _ := s.FindTalks(ctx, false); len(closed) != 0 {
+			t.Fatalf("closed talks after the deletion = %+v", closed)
+		}
+	})
+
 	t.Run("outbox: a retry or dead letter for a deleted person keeps nothing naming them", func(t *testing.T) {
 		q := NewOutbox(newClient(t))
 		if err := q.EnsureGroups(ctx); err != nil {
