@@ -40,20 +40,46 @@ func findRef(refs []OfferRef, taskID string) (OfferRef, int) {
 	return OfferRef{}, -1
 }
 
-// keepRefs drops offers answered more than a month ago and caps the list,
-// oldest first out.
+// keepRefs drops offers answered more than a month ago and caps the list.
+// A place the person holds (accepted or waitlisted, not yet ended) and an
+// offer still awaiting an answer are never dropped, whatever their number:
+// they carry the person's schedule, reminders and the cancel button. Over the
+// cap, the oldest of the others go first.
 func keepRefs(refs []OfferRef, now time.Time) []OfferRef {
+	var held, done []OfferRef
+	for _, r := range refs {
+		switch {
+		case r.End.After(now) && refHeld(r, now):
+			held = append(held, r)
+		case r.End.After(now.Add(-offerMemory)):
+			done = append(done, r)
+		}
+	}
+	if room := max(maxOfferRefs-len(held), 0); len(done) > room {
+		sort.SliceStable(done, func(i, j int) bool { return done[i].At.Before(done[j].At) })
+		done = done[len(done)-room:]
+	}
 	kept := refs[:0:0]
 	for _, r := range refs {
-		if r.End.After(now.Add(-offerMemory)) {
+		if _, i := findRef(held, r.TaskID); i >= 0 {
+			kept = append(kept, r)
+		} else if _, i := findRef(done, r.TaskID); i >= 0 {
 			kept = append(kept, r)
 		}
 	}
-	if len(kept) > maxOfferRefs {
-		sort.SliceStable(kept, func(i, j int) bool { return kept[i].At.Before(kept[j].At) })
-		kept = kept[len(kept)-maxOfferRefs:]
-	}
 	return kept
+}
+
+// refHeld reports whether r still binds the person to the task: a place
+// taken or waited for, or an offer that can still be answered.
+func refHeld(r OfferRef, now time.Time) bool {
+	switch r.State {
+	case OfferAccepted, OfferWaitlisted:
+		return true
+	case OfferOffered:
+		return r.ExpiresAt.IsZero() || r.ExpiresAt.After(now)
+	}
+	return false
 }
 
 // Recent counts, from a person's offers, what fairness and the weekly limit

@@ -977,6 +977,72 @@ func TestKeepRefs(t *testing.T) {
 			t.Error("the new offer was dropped")
 		}
 	})
+	t.Run("places held and offers awaiting an answer outlive any number of newer offers", func(t *testing.T) {
+		held := []OfferRef{
+			{TaskID: "accepted", State: OfferAccepted, At: c.now.Add(-90 * time.Hour), Start: c.now.Add(200 * time.Hour), End: c.now.Add(202 * time.Hour)},
+			{TaskID: "waitlisted", State: OfferWaitlisted, At: c.now.Add(-89 * time.Hour), Start: c.now.Add(200 * time.Hour), End: c.now.Add(202 * time.Hour)},
+			{TaskID: "awaiting", State: OfferOffered, At: c.now.Add(-88 * time.Hour), ExpiresAt: c.now.Add(time.Hour), Start: c.now.Add(200 * time.Hour), End: c.now.Add(202 * time.Hour)},
+		}
+		gone := []OfferRef{
+			{TaskID: "accepted-ended", State: OfferAccepted, At: c.now.Add(-87 * time.Hour), Start: c.now.Add(-3 * time.Hour), End: c.now.Add(-time.Hour)},
+			{TaskID: "offer-lapsed", State: OfferOffered, At: c.now.Add(-86 * time.Hour), ExpiresAt: c.now.Add(-time.Hour), Start: c.now.Add(200 * time.Hour), End: c.now.Add(202 * time.Hour)},
+		}
+		refs := append(append([]OfferRef(nil), held...), gone...)
+		for i := 0; i < 80; i++ {
+			refs = append(refs, mk(fmt.Sprintf("n%02d", i), c.now.Add(-time.Duration(80-i)*time.Minute), c.now.Add(24*time.Hour)))
+		}
+		kept := keepRefs(refs, c.now)
+		if len(kept) != maxOfferRefs {
+			t.Errorf("kept %d, want %d", len(kept), maxOfferRefs)
+		}
+		for _, r := range held {
+			if _, i := findRef(kept, r.TaskID); i < 0 {
+				t.Errorf("%s was dropped", r.TaskID)
+			}
+		}
+		for _, r := range gone {
+			if _, i := findRef(kept, r.TaskID); i >= 0 {
+				t.Errorf("%s was kept over newer offers", r.TaskID)
+			}
+		}
+		if _, i := findRef(kept, "n79"); i < 0 {
+			t.Error("the newest offer was dropped")
+		}
+	})
+}
+
+func TestKeepSessions(t *testing.T) {
+	c := newOfferClock(t)
+	at := func(h int) time.Time { return c.now.Add(time.Duration(h) * time.Hour) }
+	refs := []SessionRef{
+		{SessionID: "coming", RSVP: RSVPYes, Start: at(100), End: at(101)},
+		{SessionID: "ended-2d", RSVP: RSVPYes, Start: at(-49), End: at(-48)},
+		{SessionID: "ended-1h", RSVP: RSVPYes, Start: at(-2), End: at(-1)},
+	}
+	for i := 0; i < 40; i++ {
+		refs = append(refs, SessionRef{SessionID: fmt.Sprintf("s%02d", i), Start: at(10 + i), End: at(11 + i)})
+	}
+	got := refIDsOf(keepSessions(refs, c.now))
+	if len(got) != 1+maxSessionRefs {
+		t.Errorf("kept %d sessions, want %d", len(got), 1+maxSessionRefs)
+	}
+	have := map[string]bool{}
+	for _, id := range got {
+		have[id] = true
+	}
+	for id, want := range map[string]bool{"coming": true, "ended-2d": false, "ended-1h": false, "s00": false, "s09": false, "s10": true, "s39": true} {
+		if have[id] != want {
+			t.Errorf("%s kept %v, want %v", id, have[id], want)
+		}
+	}
+}
+
+func refIDsOf(refs []SessionRef) []string {
+	var ids []string
+	for _, r := range refs {
+		ids = append(ids, r.SessionID)
+	}
+	return ids
 }
 
 func TestReminders(t *testing.T) {

@@ -23,15 +23,29 @@ type RSVPRequest struct {
 	Answer    string
 }
 
+// keepSessions drops sessions a day after they ended and caps the list. A
+// session the person said they will join, not yet ended, is never dropped:
+// it carries their reminders and the way to say they cannot come. Over the
+// cap the oldest of the others go first.
 func keepSessions(refs []SessionRef, now time.Time) []SessionRef {
-	kept := refs[:0:0]
+	var kept []SessionRef
+	others := 0
 	for _, r := range refs {
-		if r.End.After(now.Add(-sessionMemory)) {
-			kept = append(kept, r)
+		if r.End.After(now.Add(-sessionMemory)) && !(r.RSVP == RSVPYes && r.End.After(now)) {
+			others++
 		}
 	}
-	if len(kept) > maxSessionRefs {
-		kept = kept[len(kept)-maxSessionRefs:]
+	drop := max(others-maxSessionRefs, 0)
+	for _, r := range refs {
+		switch {
+		case r.RSVP == RSVPYes && r.End.After(now):
+			kept = append(kept, r)
+		case !r.End.After(now.Add(-sessionMemory)):
+		case drop > 0:
+			drop--
+		default:
+			kept = append(kept, r)
+		}
 	}
 	return kept
 }
