@@ -98,6 +98,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 
 		Broadcasts: redisadapter.NewBroadcasts(rdb),
 		Talks:      store,
+		Traces:     store,
 		Location:   cfg.Location,
 		Quiet:      cfg.QuietHours,
 	}

@@ -35,6 +35,8 @@ type Bot struct {
 	Broadcasts BroadcastStore
 	// Talks lists the conversations with the coordinators.
 	Talks TalkStore
+	// Traces finds what names a person outside their state, for deletion.
+	Traces TraceStore
 	// LINE sends broadcasts by multicast and Slack by DM; nil when the
 	// platform is off.
 	LINE  Multicaster
@@ -87,11 +89,11 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 				return fmt.Errorf("handle %s: rsvp: %w", in.ID, err)
 			}
 		}
-		if res.Delete && b.Tasks != nil {
-			// Leave every task first: a crash in between leaves the person
+		if res.Delete {
+			// Leave everything first: a crash in between leaves the person
 			// to delete again, never a task naming someone deleted.
-			if err := b.forgetTasks(ctx, in, snap, now); err != nil {
-				return fmt.Errorf("handle %s: leave tasks: %w", in.ID, err)
+			if err := b.forgetPerson(ctx, in, snap, now); err != nil {
+				return fmt.Errorf("handle %s: forget %s: %w", in.ID, in.ProfileID, err)
 			}
 		}
 		ch := b.change(in, snap, res, now)
@@ -141,7 +143,9 @@ func (b *Bot) change(in Inbound, snap Snapshot, res Result, now time.Time) Chang
 		ch.Outgoing = append(ch.Outgoing, Outgoing{ID: b.NewID(), To: CoordinatorID,
 			Messages: []Message{{Text: n}}, CreatedAt: now})
 	}
-	if in.FromHome {
+	// A Slack person who leaves from a DM must not keep their old profile
+	// on the Home tab: it is redrawn as for someone unknown.
+	if in.FromHome || res.Delete && Platform(in.ProfileID) == PlatformSlack {
 		ch.Outgoing = append(ch.Outgoing, Outgoing{ID: b.NewID(), Kind: OutHome, To: in.ProfileID, CreatedAt: now})
 	}
 	if res.LookupName && !res.Delete {

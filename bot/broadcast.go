@@ -97,6 +97,9 @@ type BroadcastStore interface {
 	// completed the broadcast, which also queued the report.
 	BatchDone(ctx context.Context, id string, batch, sent, failed int, report Outgoing) (finished bool, err error)
 	FinishEmpty(ctx context.Context, id string, report Outgoing) error
+	// ForgetRecipient takes a person being deleted out of the broadcast:
+	// it no longer reaches them and keeps no trace of them.
+	ForgetRecipient(ctx context.Context, id, profileID string) error
 	// ClaimSlack marks a Slack recipient as being sent to; false when they
 	// were already (sent, failed, or in doubt after a crash).
 	ClaimSlack(ctx context.Context, id, profileID string) (bool, error)
@@ -322,6 +325,9 @@ func (b *Bot) sendBatch(ctx context.Context, id string, batch Batch, msgs []Mess
 	if b.LINE == nil {
 		// LINE was turned off since: fail visibly rather than vanish.
 		return 0, len(batch.Recipients), nil
+	}
+	if len(batch.Recipients) == 0 {
+		return 0, 0, nil // everyone in it was deleted meanwhile
 	}
 	key := fmt.Sprintf("%s:%d", id, batch.Index)
 	for attempt := 0; attempt < batchAttempts; attempt++ {

@@ -168,7 +168,4 @@ type SessionStore interface {
 	// RSVP applies an answer; changed is false for a repeat. ENOTFOUND for
 	// an unknown session.
 	RSVP(ctx context.Context, r RSVP) (changed bool, err error)
-	// SessionsOf lists the sessions that name the person among the invited
-	// or attending, for deleting their data.
-	SessionsOf(ctx context.Context, profileID string) ([]string, error)
 }

@@ -749,7 +749,7 @@ func TestSessionConversationGaps(t *testing.T) {
 		ctx := context.Background()
 		store := newMemSessions()
 		p := offerPerson(StatusActive)
-		b := &Bot{Location: c.loc, Now: func() time.Time { return c.now }, Sessions: store,
+		b := &Bot{Location: c.loc, Now: func() time.Time { return c.now }, Sessions: store, Traces: store,
 			People: memPeople{p.ID: p}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 		store.sessions["S1"] = &Session{ID: "S1", Title: s1.Title, URL: s1.URL, Start: s1.Start, End: s1.End,
 			Reminders: DefaultSessionReminders}
@@ -758,7 +758,7 @@ func TestSessionConversationGaps(t *testing.T) {
 		}
 		// No reminder has come yet: the conversation knows no session.
 		snap := Snapshot{Profile: p, Conv: Conversation{}}
-		if err := b.forgetTasks(ctx, Inbound{ID: "del1", Kind: EventText, ProfileID: p.ID}, snap, c.now); err != nil {
+		if err := b.forgetPerson(ctx, Inbound{ID: "del1", Kind: EventText, ProfileID: p.ID}, snap, c.now); err != nil {
 			t.Fatal(err)
 		}
 		if _, still := store.answers["S1"][p.ID]; still {
@@ -931,15 +931,19 @@ func (m *memSessions) GetSession(ctx context.Context, id string) (*Session, erro
 	return &v.Session, nil
 }
 
-func (m *memSessions) SessionsOf(_ context.Context, id string) ([]string, error) {
-	var out []string
+// Traces lists the sessions whose answers name the person, as the Redis
+// store's refs would; memSessions is also the test's TraceStore.
+func (m *memSessions) Traces(_ context.Context, id string) (Traces, error) {
+	var t Traces
 	for sid, as := range m.answers {
 		if _, ok := as[id]; ok {
-			out = append(out, sid)
+			t.Sessions = append(t.Sessions, sid)
 		}
 	}
-	return out, nil
+	return t, nil
 }
+
+func (m *memSessions) Scrub(context.Context, []string) (int, error) { return 0, nil }
 
 // memPeople finds the profiles it holds.
 type memPeople map[string]*Profile

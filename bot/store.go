@@ -51,3 +51,21 @@ type ProfileStore interface {
 	// FindProfiles returns the profiles passing the filter, ordered by ID.
 	FindProfiles(ctx context.Context, f ProfileFilter) ([]*Profile, error)
 }
+
+// Traces are what may name a person outside their own state: the tasks they
+// were offered, the sessions they were invited to or named in, and the
+// broadcasts they are a recipient of.
+type Traces struct {
+	Tasks, Sessions, Broadcasts []string
+}
+
+// TraceStore finds and removes what names a person beyond their own keys,
+// for deletion.
+type TraceStore interface {
+	// Traces lists what may name the person; it may list more than does,
+	// never less.
+	Traces(ctx context.Context, profileID string) (Traces, error)
+	// Scrub removes queued retries, dead letters, reminders and coordinator
+	// notices that contain any of needles, and returns how many.
+	Scrub(ctx context.Context, needles []string) (int, error)
+}

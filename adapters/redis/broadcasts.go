@@ -36,6 +36,10 @@ func broadcastLeaseKey(id string) string { return broadcastKey(id) + ":lease" }
 // "failed".
 func broadcastSlackStateKey(id string) string { return broadcastKey(id) + ":slackstate" }
 
+// broadcastsKey is a sorted set of a shard's broadcasts by when they are
+// sent (unix ms), for deletion and retention.
+func broadcastsKey(shard int) string { return tag(shard) + ":broadcasts" }
+
 // dueBroadcastsKey is a sorted set of broadcasts by when to send (unix ms).
 func dueBroadcastsKey(shard int) string { return tag(shard) + ":due:broadcasts" }
 
@@ -49,6 +53,12 @@ func (s *Broadcasts) CreateBroadcast(ctx context.Context, b *bot.Broadcast, r bo
 	id := b.ID
 	bj, err := json.Marshal(b)
 	if err != nil {
+		return fmt.Errorf("create broadcast %s: %w", id, err)
+	}
+	// Before the recipient lists, so deletion finds every broadcast that
+	// may name someone. Broadcasts are few and their audiences large: the
+	// index lists broadcasts, not who is in each.
+	if err := s.c.ZAdd(ctx, broadcastsKey(shardOf(id)), goredis.Z{Score: float64(due.UnixMilli()), Member: id}).Err(); err != nil {
 		return fmt.Errorf("create broadcast %s: %w", id, err)
 	}
 	for key, ids := range map[string][]string{broadcastLineKey(id): r.LINE, broadcastSlackKey(id): r.Slack} {
@@ -173,7 +183,7 @@ func (s *Broadcasts) Pending(ctx context.Context, id string, size int) ([]bot.Ba
 	var out []bot.Batch
 	for k := 0; k*size < len(line); k++ {
 		if !finished[strconv.Itoa(k)] {
-			out = append(out, bot.Batch{Index: k, Recipients: line[k*size : min((k+1)*size, len(line))]})
+			out = append(out, bot.Batch{Index: k, Recipients: present(line[k*size : min((k+1)*size, len(line))])})
 		}
 	}
 	if !finished[strconv.Itoa(bot.SlackBatch)] {
@@ -182,10 +192,22 @@ func (s *Broadcasts) Pending(ctx context.Context, id string, size int) ([]bot.Ba
 			return nil, fmt.Errorf("pending batches %s: %w", id, err)
 		}
 		if len(slack) > 0 {
-			out = append(out, bot.Batch{Index: bot.SlackBatch, Recipients: slack})
+			out = append(out, bot.Batch{Index: bot.SlackBatch, Recipients: present(slack)})
 		}
 	}
 	return out, nil
+}
+
+// present drops the empty entries deleted people leave in recipient lists
+// (see ForgetRecipient).
+func present(ids []string) []string {
+	kept := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" {
+			kept = append(kept, id)
+		}
+	}
+	return kept
 }
 
 // doneScript records a finished batch once; the call that finishes the

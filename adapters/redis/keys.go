@@ -12,6 +12,8 @@
 package redis
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"hash/crc32"
 )
@@ -37,9 +39,28 @@ func personKey(profileID string) string {
 // profilesKey is the set of profile IDs in a shard, the index for listing.
 func profilesKey(shard int) string { return tag(shard) + ":profiles" }
 
-// seenKey is a sorted set of processed event IDs scored by unix ms. Event IDs
-// never name a person, so it holds nothing to delete when a person leaves.
+// seenKey is a sorted set of processed events scored by unix ms. Its members
+// are eventKey digests, never the IDs themselves: some event IDs are built
+// from a person's ID, and the set outlives the person by a week.
 func seenKey(shard int) string { return tag(shard) + ":seen" }
+
+// eventKey is how a processed event is remembered: a digest of its ID that
+// names no one. Empty stays empty (an event that needs no dedupe).
+func eventKey(id string) string {
+	if id == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:16])
+}
+
+// refsKey is a sorted set of what names the person outside their own keys:
+// "t:<task>" and "s:<session>", scored by when the thing
+// ends (unix ms). Deletion reads it to find every task, session and
+// broadcast to scrub without scanning them all; retention trims it. It is
+// written before the thing that names the person, so it can only hold too
+// much, never too little.
+func refsKey(profileID string) string { return personKey(profileID) + ":refs" }
 
 // outboxKey is a stream of entries to send: fields out (JSON) and attempt.
 func outboxKey(shard int) string { return tag(shard) + ":outbox" }

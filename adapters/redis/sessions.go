@@ -51,6 +51,11 @@ func (s *Sessions) CreateSession(ctx context.Context, ses *bot.Session) error {
 	if err != nil {
 		return fmt.Errorf("create session %s: %w", ses.ID, err)
 	}
+	// Before the session: deletion must find every session whose audience
+	// names someone.
+	if _, err := addRefs(ctx, s.c, refSession+ses.ID, ses.End, ses.Audience.ProfileIDs); err != nil {
+		return fmt.Errorf("create session %s: %w", ses.ID, err)
+	}
 	ok, err := s.c.HSetNX(ctx, sessionKey(ses.ID), "session", sj).Result()
 	if err != nil {
 		return fmt.Errorf("create session %s: %w", ses.ID, err)
@@ -67,37 +72,6 @@ func (s *Sessions) CreateSession(ctx context.Context, ses *bot.Session) error {
 		return fmt.Errorf("create session %s: %w", ses.ID, err)
 	}
 	return nil
-}
-
-// SessionsOf lists the sessions whose invitations or RSVPs name the person.
-// It reads every session, which deletion (rare) can afford.
-func (s *Sessions) SessionsOf(ctx context.Context, profileID string) ([]string, error) {
-	var found []string
-	for sh := 0; sh < Shards; sh++ {
-		ids, err := s.c.SMembers(ctx, sessionsKey(sh)).Result()
-		if err != nil {
-			return nil, fmt.Errorf("sessions of %s: shard %d: %w", profileID, sh, err)
-		}
-		if len(ids) == 0 {
-			continue
-		}
-		cmds := make([]*goredis.BoolCmd, len(ids))
-		_, err = s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
-			for i, id := range ids {
-				cmds[i] = p.HExists(ctx, sessionRSVPKey(id), profileID)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("sessions of %s: shard %d: %w", profileID, sh, err)
-		}
-		for i, c := range cmds {
-			if c.Val() {
-				found = append(found, ids[i])
-			}
-		}
-	}
-	return found, nil
 }
 
 // GetSession returns the session alone, without reading who answered.
@@ -179,6 +153,17 @@ func (s *Sessions) Invite(ctx context.Context, id string, invites []bot.WaveOffe
 	if len(invites) == 0 {
 		return 0, nil
 	}
+	people := make([]string, 0, len(invites))
+	end := time.Now()
+	for _, in := range invites {
+		people = append(people, in.ProfileID)
+		if ev := in.Out.Event; ev != nil && ev.Session != nil && ev.Session.End.After(end) {
+			end = ev.Session.End
+		}
+	}
+	if _, err := addRefs(ctx, s.c, refSession+id, end, people); err != nil {
+		return 0, fmt.Errorf("invite %s: %w", id, err)
+	}
 	args := make([]any, 0, 2*len(invites))
 	for _, in := range invites {
 		oj, err := json.Marshal(in.Out)
@@ -253,7 +238,7 @@ return 1
 
 // RSVP applies a person's answer to an invitation.
 func (s *Sessions) RSVP(ctx context.Context, r bot.RSVP) (bool, error) {
-	args := []any{r.EventID, r.At.UnixMilli(), r.ProfileID, r.Answer, r.At.Add(-seenFor).UnixMilli()}
+	args := []any{eventKey(r.EventID), r.At.UnixMilli(), r.ProfileID, r.Answer, r.At.Add(-seenFor).UnixMilli()}
 	for _, d := range r.Reminders {
 		dj, err := json.Marshal(d.Out)
 		if err != nil {
@@ -262,6 +247,19 @@ func (s *Sessions) RSVP(ctx context.Context, r bot.RSVP) (bool, error) {
 		args = append(args, d.At.UnixMilli(), dj)
 	}
 	id := r.SessionID
+	if r.Answer != bot.RSVPForget {
+		// A coordinator may add someone never invited: deletion must
+		// find this session too.
+		end := r.At
+		for _, d := range r.Reminders {
+			if d.At.After(end) {
+				end = d.At
+			}
+		}
+		if _, err := addRefs(ctx, s.c, refSession+id, end, []string{r.ProfileID}); err != nil {
+			return false, fmt.Errorf("rsvp %s: %w", id, err)
+		}
+	}
 	sh := shardOf(id)
 	keys := []string{sessionKey(id), sessionRSVPKey(id), sessionAttendeesKey(id), answeredKey(sh), dueKey(sh), answeredKey(sh) + ":changed"}
 	n, err := rsvpScript.Run(ctx, s.c, keys, args...).Int()
@@ -272,62 +270,9 @@ func (s *Sessions) RSVP(ctx context.Context, r bot.RSVP) (bool, error) {
 		return false, fmt.Errorf("rsvp %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no session %s", id))
 	}
 	if r.Answer == bot.RSVPForget {
-		if err := s.scrubAudience(ctx, id, r.ProfileID); err != nil {
-			return false, err
+		if err := scrubAudience(ctx, s.c, sessionKey(id), "session", r.ProfileID); err != nil {
+			return false, fmt.Errorf("rsvp %s: %w", id, err)
 		}
 	}
 	return n == 1, nil
-}
-
-// scrubAudience removes a person being deleted from a session's audience
-// list, in a WATCH transaction: deletions are rare and a script would have
-// to re-encode the JSON.
-func (s *Sessions) scrubAudience(ctx context.Context, id, profileID string) error {
-	key := sessionKey(id)
-	for attempt := 0; attempt < 8; attempt++ {
-		err := s.c.Watch(ctx, func(tx *goredis.Tx) error {
-			raw, err := tx.HGet(ctx, key, "session").Result()
-			if err != nil {
-				return err
-			}
-			var rec map[string]json.RawMessage
-			if err := json.Unmarshal([]byte(raw), &rec); err != nil {
-				return err
-			}
-			var a bot.Audience
-			if err := json.Unmarshal(rec["audience"], &a); err != nil {
-				return err
-			}
-			kept := a.ProfileIDs[:0:0]
-			for _, p := range a.ProfileIDs {
-				if p != profileID {
-					kept = append(kept, p)
-				}
-			}
-			if len(kept) == len(a.ProfileIDs) {
-				return nil
-			}
-			a.ProfileIDs = kept
-			if rec["audience"], err = json.Marshal(a); err != nil {
-				return err
-			}
-			out, err := json.Marshal(rec)
-			if err != nil {
-				return err
-			}
-			_, err = tx.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-				p.HSet(ctx, key, "session", out)
-				return nil
-			})
-			return err
-		}, key)
-		if err == goredis.TxFailedErr {
-			continue
-		}
-		if err != nil && err != goredis.Nil {
-			return fmt.Errorf("scrub %s from session %s: %w", profileID, id, err)
-		}
-		return nil
-	}
-	return fmt.Errorf("scrub %s from session %s: %w", profileID, id, bot.Errorf(bot.ECONFLICT, "session kept changing"))
 }

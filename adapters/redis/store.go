@@ -45,7 +45,7 @@ return {v[1] or '', v[2] or '', tonumber(v[3] or '0'), seen}
 // processed.
 func (s *Store) Load(ctx context.Context, profileID, eventID string) (bot.Snapshot, error) {
 	sh := shardOf(profileID)
-	res, err := loadScript.Run(ctx, s.c, []string{personKey(profileID), seenKey(sh)}, eventID).Slice()
+	res, err := loadScript.Run(ctx, s.c, []string{personKey(profileID), seenKey(sh)}, eventKey(eventID)).Slice()
 	if err != nil {
 		return bot.Snapshot{}, fmt.Errorf("load %s: %w", profileID, err)
 	}
@@ -76,7 +76,7 @@ func (s *Store) Load(ctx context.Context, profileID, eventID string) (bot.Snapsh
 // event was already processed.
 //
 // KEYS: person, profiles, seen, outbox, delayed, dead, open talks, closed
-// talks.
+// talks, refs.
 // ARGV: version, event ID, now ms, forget-before ms, mode ("put" or "del"),
 // profile ID, profile JSON, conv JSON, the needle naming the person in
 // outbox JSON, talk state ("open", "closed" or ""), its time in ms, then one
@@ -90,7 +90,7 @@ local ver = tonumber(redis.call('HGET', KEYS[1], 'ver') or '0')
 if ver ~= tonumber(ARGV[1]) then return {0, ver} end
 if ARGV[2] ~= '' and redis.call('ZSCORE', KEYS[3], ARGV[2]) then return {-1, ver} end
 if ARGV[5] == 'del' then
-  redis.call('DEL', KEYS[1])
+  redis.call('DEL', KEYS[1], KEYS[9])
   redis.call('SREM', KEYS[2], ARGV[6])
   for _, m in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do
     if string.find(m, ARGV[9], 1, true) then redis.call('ZREM', KEYS[5], m) end
@@ -153,7 +153,7 @@ func (s *Store) Commit(ctx context.Context, ch bot.Change) error {
 		mode = "put"
 	}
 	talkState, talkAt := talkIndex(ch.Conv.Talk)
-	args := []any{ch.Version, ch.EventID, at.UnixMilli(), at.Add(-seenFor).UnixMilli(),
+	args := []any{ch.Version, eventKey(ch.EventID), at.UnixMilli(), at.Add(-seenFor).UnixMilli(),
 		mode, id, pj, cj, recipientNeedle(id), talkState, talkAt}
 	for _, out := range ch.Outgoing {
 		oj, err := json.Marshal(out)
@@ -164,7 +164,7 @@ func (s *Store) Commit(ctx context.Context, ch bot.Change) error {
 	}
 	sh := shardOf(id)
 	keys := []string{personKey(id), profilesKey(sh), seenKey(sh), outboxKey(sh), delayedKey(sh), deadKey(sh),
-		openTalksKey(sh), closedTalksKey(sh)}
+		openTalksKey(sh), closedTalksKey(sh), refsKey(id)}
 	res, err := commitScript.Run(ctx, s.c, keys, args...).Int64Slice()
 	if err != nil {
 		return fmt.Errorf("commit %s: %w", id, err)

@@ -328,7 +328,7 @@ func (s *Tasks) Answer(ctx context.Context, a bot.Answer) (bot.Outcome, error) {
 	if err != nil {
 		return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
 	}
-	args := []any{a.EventID, a.At.UnixMilli(), a.ProfileID, string(a.Op), id, filled, cancelled, a.At.Add(-seenFor).UnixMilli()}
+	args := []any{eventKey(a.EventID), a.At.UnixMilli(), a.ProfileID, string(a.Op), id, filled, cancelled, a.At.Add(-seenFor).UnixMilli()}
 	for _, d := range a.Reminders {
 		dj, err := json.Marshal(d.Out)
 		if err != nil {
@@ -416,6 +416,18 @@ func (s *Tasks) OfferWave(ctx context.Context, w bot.Wave) (int, error) {
 		next = w.Next.UnixMilli()
 	}
 	args := []any{w.At.UnixMilli(), w.Target, next, id}
+	people := make([]string, 0, len(w.Offers))
+	end := w.At
+	for _, o := range w.Offers {
+		people = append(people, o.ProfileID)
+		if ev := o.Out.Event; ev != nil && ev.Offer != nil && ev.Offer.End.After(end) {
+			end = ev.Offer.End
+		}
+	}
+	// Before the offers: deletion must find every task that names someone.
+	if _, err := addRefs(ctx, s.c, refTask+id, end, people); err != nil {
+		return 0, fmt.Errorf("offer wave %s: %w", id, err)
+	}
 	for _, o := range w.Offers {
 		oj, err := json.Marshal(o.Out)
 		if err != nil {
