@@ -280,3 +280,26 @@ func containsAny(s string, needles []string) bool {
 	}
 	return false
 }
+
+// TestSlackLeavingFromADMRedrawsTheHome: someone who leaves by DM must not
+// find their old profile on the App Home afterwards.
+func TestSlackLeavingFromADMRedrawsTheHome(t *testing.T) {
+	s, c := bootSlack(t)
+	const u = "UMORI"
+	c.interact(u, "home", "tsunagu-1", "home:join")
+	c.submit(u, "VA", "tsunagu_join", joinForm("森山"))
+	c.event("EvHomeM1", map[string]any{"type": "app_home_opened", "user": u, "channel": "D-" + u, "tab": "home"})
+	waitUntil(t, "the member's Home", func() bool { return strings.Contains(c.fake.home(u), "森山") })
+
+	c.dm(u, "退会")
+	if got := c.click(u, "delete:yes"); !strings.Contains(got, "削除しました") {
+		t.Fatalf("goodbye: %s", got)
+	}
+	waitUntil(t, "the Home redrawn for a stranger", func() bool {
+		h := c.fake.home(u)
+		return strings.Contains(h, "home:join") && !strings.Contains(h, "森山")
+	})
+	if code, _ := s.api(t, "GET", "/api/profiles/slack:T1:"+u, nil); code != http.StatusNotFound {
+		t.Fatalf("after delete: %d", code)
+	}
+}
