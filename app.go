@@ -36,6 +36,8 @@ type app struct {
 	metrics *metrics.Metrics
 	bot     *bot.Bot
 	index   *matchIndex
+	// retention drops what RETENTION_DAYS no longer keeps, once a day.
+	retention *redisadapter.Retention
 	// beforeShutdown, if set, runs when shutdown begins (the playground
 	// ends the chat page's long polls with it).
 	beforeShutdown func()
@@ -71,6 +73,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		return float64(n)
 	})
 
+	keep := cfg.Retention
+	if keep <= 0 {
+		keep = config.DefaultRetentionDays * 24 * time.Hour
+	}
+	retention := redisadapter.NewRetention(rdb, keep, cfg.Location)
 	tasks := redisadapter.NewTasks(rdb)
 	board := redisadapter.NewNoticeBoard(rdb)
 	index := newMatchIndex(store, cat, cfg.Location, log)
@@ -160,6 +167,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 				n, err := b.ExpireTalks(ctx)
 				return map[string]int{"expired": n}, err
 			},
+			"retention":  func(ctx context.Context) (any, error) { return retention.Run(ctx, b.Now()) },
 			"offers":     func(ctx context.Context) (any, error) { return b.RunOffers(ctx) },
 			"reminders":  func(ctx context.Context) (any, error) { return b.RunDue(ctx) },
 			"broadcasts": func(ctx context.Context) (any, error) { return b.RunBroadcasts(ctx) },
@@ -180,7 +188,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			}),
 		},
 	})
-	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, metrics: m, bot: b, index: index}, nil
+	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, metrics: m, bot: b, index: index, retention: retention}, nil
 }
 
 // notifying wakes the local outbox worker after queueing, as the bot does

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,9 @@ const (
 	DefaultSlackAPIURL    = "https://slack.com/api/"
 	DefaultTimezone       = "Asia/Tokyo"
 	DefaultQuietHours     = "21:00-08:00"
+	// DefaultRetentionDays keeps the details of ended tasks, sessions and
+	// broadcasts for a fiscal-year report with a month to spare.
+	DefaultRetentionDays = 400
 )
 
 // Config is everything the service reads from its environment.
@@ -46,6 +50,9 @@ type Config struct {
 
 	Location   *time.Location // TIMEZONE, the service time zone
 	QuietHours QuietHours     // QUIET_HOURS, when offers and broadcasts wait
+	// Retention is RETENTION_DAYS: how long the details of ended tasks,
+	// sessions and broadcasts are kept before only anonymous counts remain.
+	Retention time.Duration
 
 	CatalogFile string // CATALOG_FILE, empty for the embedded catalog
 }
@@ -166,6 +173,13 @@ func load(lookup func(string) (string, bool), m mode) (Config, []error) {
 	}
 	if c.QuietHours, err = parseQuietHours(qh); err != nil {
 		r.failf("QUIET_HOURS %v", err)
+	}
+
+	days := r.withDefault("RETENTION_DAYS", strconv.Itoa(DefaultRetentionDays))
+	if n, err := strconv.Atoi(days); err != nil || n < 1 || n > 3650 {
+		r.failf("RETENTION_DAYS must be a number of days from 1 to 3650, got %q", days)
+	} else {
+		c.Retention = time.Duration(n) * 24 * time.Hour
 	}
 
 	return c, r.errs

@@ -51,6 +51,7 @@ func TestFromEnvDefaults(t *testing.T) {
 		{"SlackEnabled", cfg.SlackEnabled(), false},
 		{"CatalogFile", cfg.CatalogFile, ""},
 		{"RedisClusterAddrs", len(cfg.RedisClusterAddrs), 0},
+		{"Retention", cfg.Retention, 400 * 24 * time.Hour},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -123,6 +124,16 @@ func TestFromEnvProblems(t *testing.T) {
 		unset []string
 		want  string
 	}{
+		{
+			name: "retention not a number",
+			set:  map[string]string{"RETENTION_DAYS": "一年"},
+			want: `RETENTION_DAYS must be a number of days from 1 to 3650, got "一年"`,
+		},
+		{
+			name: "retention of no days",
+			set:  map[string]string{"RETENTION_DAYS": "0"},
+			want: `RETENTION_DAYS must be a number of days from 1 to 3650, got "0"`,
+		},
 		{
 			name:  "admin token missing",
 			unset: []string{"ADMIN_TOKEN"},
