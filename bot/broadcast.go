@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // BroadcastStatus is where a broadcast stands.
@@ -24,7 +23,9 @@ const (
 
 // Broadcast limits and pacing.
 const (
-	MaxBroadcastRunes = 5000 // LINE's limit for one text message
+	// MaxBroadcastRunes is LINE's limit for one text message, in UTF-16
+	// units as LINE counts (see TextLen).
+	MaxBroadcastRunes = 5000
 	// MulticastSize is how many LINE users one multicast names (LINE's
 	// maximum).
 	MulticastSize = 500
@@ -130,11 +131,8 @@ type Multicaster interface {
 func (b *Bot) CreateBroadcast(ctx context.Context, bc *Broadcast) (*BroadcastView, error) {
 	now := b.Now()
 	bc.Text = strings.TrimSpace(bc.Text)
-	switch n := utf8.RuneCountInString(bc.Text); {
-	case n == 0:
-		return nil, Errorf(EUNPROCESSABLE, "text is required")
-	case n > MaxBroadcastRunes:
-		return nil, Errorf(EUNPROCESSABLE, "text is longer than %d characters", MaxBroadcastRunes)
+	if err := requireText("text", bc.Text, MaxBroadcastRunes, true); err != nil {
+		return nil, err
 	}
 	if err := bc.Audience.Validate(b.Catalog); err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package bot
 import (
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"tsunagu/bot/avail"
@@ -26,7 +25,8 @@ const (
 	PlatformSlack = "slack"
 )
 
-// Limits on what a person can tell us.
+// Limits on what a person can tell us. MaxNameRunes is in UTF-16 units, as
+// LINE counts (see TextLen).
 const (
 	MaxNameRunes   = 40
 	MinWeeklyLimit = 1
@@ -130,18 +130,10 @@ func (p *Profile) Validate(cat *Catalog) error {
 	return nil
 }
 
-// ValidateName checks a display name typed by a person or imported.
+// ValidateName checks a display name typed by a person or imported: one
+// visible line of at most MaxNameRunes (see checkText).
 func ValidateName(name string) error {
-	n := utf8.RuneCountInString(name)
-	switch {
-	case strings.TrimSpace(name) == "":
-		return Errorf(EUNPROCESSABLE, "name is empty")
-	case n > MaxNameRunes:
-		return Errorf(EUNPROCESSABLE, "name is longer than %d characters", MaxNameRunes)
-	case !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return Errorf(EUNPROCESSABLE, "name must be one line of text")
-	}
-	return nil
+	return requireText("name", name, MaxNameRunes, false)
 }
 
 // ProfileFilter selects profiles; empty fields match everything.

@@ -27,6 +27,10 @@ var DefaultSessionReminders = []time.Duration{24 * time.Hour, time.Hour}
 // MaxSessionReminders bounds the offsets of one session.
 const MaxSessionReminders = 5
 
+// MaxURLLen bounds a session's URL: LINE's limit for the link of a button,
+// far beyond any meeting link (a Zoom link is under 100).
+const MaxURLLen = 1000
+
 // Audience selects the people an invitation or a broadcast goes to; empty
 // fields match every active profile.
 type Audience struct {
@@ -96,6 +100,9 @@ func (s *Session) Validate(cat *Catalog, now time.Time) error {
 		return err
 	}
 	if s.URL != "" {
+		if len(s.URL) > MaxURLLen {
+			return Errorf(EUNPROCESSABLE, "url is longer than %d characters", MaxURLLen)
+		}
 		u, err := url.Parse(s.URL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return Errorf(EUNPROCESSABLE, "url must be an http or https URL")

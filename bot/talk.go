@@ -187,11 +187,8 @@ func (b *Bot) FindTalks(ctx context.Context, open bool) ([]TalkView, error) {
 // if none is open.
 func (b *Bot) WriteToPerson(ctx context.Context, profileID, text string) error {
 	text = strings.TrimSpace(text)
-	switch {
-	case text == "":
-		return Errorf(EUNPROCESSABLE, "text: write something to send")
-	case utf8.RuneCountInString(text) > maxTalkText:
-		return Errorf(EUNPROCESSABLE, "text: longer than %d characters", maxTalkText)
+	if err := requireText("text", text, maxTalkText, true); err != nil {
+		return err
 	}
 	if _, err := b.talkOf(ctx, profileID); err != nil {
 		return err

@@ -2,9 +2,7 @@ package bot
 
 import (
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // TaskStatus is where a task stands.
@@ -32,13 +30,18 @@ const (
 	OfferCancelled  OfferState = "cancelled"
 )
 
-// Limits on what a coordinator can post.
+// Limits on what a coordinator can post. Text limits are in UTF-16 units,
+// as LINE counts them (see TextLen): the text goes into LINE cards, whose
+// whole JSON must stay under LINE's 30 KB per bubble.
 const (
 	MaxTitleRunes       = 60
 	MaxDescriptionRunes = 2000
-	MaxHeadcount        = 100
-	DefaultOfferTTL     = 24 * time.Hour
-	MinOfferTTL         = 5 * time.Minute
+	// MaxOrganizationLen and MaxRewardLen match the Slack task form.
+	MaxOrganizationLen = 100
+	MaxRewardLen       = 100
+	MaxHeadcount       = 100
+	DefaultOfferTTL    = 24 * time.Hour
+	MinOfferTTL        = 5 * time.Minute
 )
 
 // Task is a small piece of work cut out of a local business or
@@ -66,6 +69,12 @@ type Task struct {
 // names the field, for a 422 the coordinator can act on.
 func (t *Task) Validate(cat *Catalog, now time.Time) error {
 	if err := validateText(t.Title, t.Description); err != nil {
+		return err
+	}
+	if err := checkText("organization", t.Organization, MaxOrganizationLen, false); err != nil {
+		return err
+	}
+	if err := checkText("reward", t.Reward, MaxRewardLen, false); err != nil {
 		return err
 	}
 	for _, s := range t.Skills {
@@ -98,18 +107,13 @@ func (t *Task) Validate(cat *Catalog, now time.Time) error {
 	return nil
 }
 
-// validateText checks the title and description of what coordinators post.
+// validateText checks the title and description of what coordinators
+// post: a title is one visible line, a description may have several.
 func validateText(title, description string) error {
-	switch n := utf8.RuneCountInString(strings.TrimSpace(title)); {
-	case n == 0:
-		return Errorf(EUNPROCESSABLE, "title is required")
-	case n > MaxTitleRunes:
-		return Errorf(EUNPROCESSABLE, "title is longer than %d characters", MaxTitleRunes)
+	if err := requireText("title", title, MaxTitleRunes, false); err != nil {
+		return err
 	}
-	if utf8.RuneCountInString(description) > MaxDescriptionRunes {
-		return Errorf(EUNPROCESSABLE, "description is longer than %d characters", MaxDescriptionRunes)
-	}
-	return nil
+	return checkText("description", description, MaxDescriptionRunes, true)
 }
 
 // validateSpan checks that a task or session has a start and an end, in

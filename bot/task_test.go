@@ -29,6 +29,19 @@ func TestTaskValidate(t *testing.T) {
 		{name: "unknown area", edit: func(t *Task) { t.Area = "osaka" }, wantErr: `area: "osaka"`},
 		{name: "on-site needs an area", edit: func(t *Task) { t.Area = "" }, wantErr: "area is required"},
 		{name: "offer ttl too short", edit: func(t *Task) { t.OfferTTL = time.Second }, wantErr: "offer_ttl"},
+		{name: "organization and reward at their limits", edit: func(t *Task) {
+			t.Organization, t.Reward = strings.Repeat("会", MaxOrganizationLen), strings.Repeat("🍵", MaxRewardLen/2)
+		}},
+		{name: "organization of 170,000 characters", edit: func(t *Task) { t.Organization = strings.Repeat("会", 170_000) }, wantErr: "organization is longer than 100"},
+		{name: "organization on two lines", edit: func(t *Task) { t.Organization = "世田谷区\n教育委員会" }, wantErr: "organization must be one line"},
+		{name: "organization of invisible characters", edit: func(t *Task) { t.Organization = "\u200b\ufeff" }, wantErr: "organization has no visible character"},
+		{name: "reward one emoji over", edit: func(t *Task) { t.Reward = strings.Repeat("🍵", MaxRewardLen/2) + "円" }, wantErr: "reward is longer than 100"},
+		{name: "reward with an escape", edit: func(t *Task) { t.Reward = "時給\x1b[1m1100円" }, wantErr: "reward contains a control character"},
+		{name: "title of a zero-width space", edit: func(t *Task) { t.Title = "\u200b" }, wantErr: "title has no visible character"},
+		{name: "title with a paragraph separator", edit: func(t *Task) { t.Title = "採点\u2029補助" }, wantErr: "title must be one line"},
+		{name: "title of 31 emoji, 62 as LINE counts", edit: func(t *Task) { t.Title = strings.Repeat("📝", 31) }, wantErr: "title is longer than 60"},
+		{name: "description on several lines", edit: func(t *Task) { t.Description = "赤ペンは用意します。\n\n当日は9時集合です。" }},
+		{name: "description with a bell", edit: func(t *Task) { t.Description = "赤ペン\a" }, wantErr: "description contains a control character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

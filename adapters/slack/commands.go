@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -128,7 +127,8 @@ type draft struct {
 // would reach, with the buttons to send it or not. Nothing is sent before
 // the click.
 func (wh *Webhook) draftAnnouncement(ctx context.Context, w http.ResponseWriter, cmd slack.SlashCommand, text string) {
-	switch n := utf8.RuneCountInString(text); {
+	// Counted as LINE counts, so what passes here is not refused on send.
+	switch n := bot.TextLen(text); {
 	case n == 0:
 		ephemeral(w, jaSlack.AnnounceEmpty)
 		return
