@@ -99,6 +99,58 @@ func validToken(s string) bool {
 	return true
 }
 
+// ValidatePlatformID checks that id is what the platforms issue, stricter
+// than ValidateProfileID: line:U and 32 lower-case hex digits (a LINE user
+// ID), or slack:<team>:<user> with a team ID T… or E… and a user ID U… or
+// W… in upper-case letters and digits. It guards the IDs a coordinator
+// types (an import): a LINE ID LINE never issued makes the whole multicast
+// batch of 500 it lands in fail. IDs that come with a platform's signed
+// event need no such check.
+func ValidatePlatformID(id string) error {
+	if err := ValidateProfileID(id); err != nil {
+		return err
+	}
+	parts := strings.Split(id, ":")
+	switch parts[0] {
+	case PlatformLINE:
+		if !lineUserID(parts[1]) {
+			return Errorf(EINVALID, "%q is not a LINE user ID: line:U and 32 lower-case hex digits, as LINE's webhook gives it", id)
+		}
+	case PlatformSlack:
+		if !slackID(parts[1], "TE") || !slackID(parts[2], "UW") {
+			return Errorf(EINVALID, "%q is not a Slack ID: slack:<team ID such as T0123ABCD>:<user ID such as U0123ABCD>", id)
+		}
+	}
+	return nil
+}
+
+// lineUserID reports whether s is U and 32 lower-case hex digits.
+func lineUserID(s string) bool {
+	if len(s) != 33 || s[0] != 'U' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// slackID reports whether s starts with one of the letters of prefixes and
+// goes on with upper-case letters and digits, as Slack's IDs do.
+func slackID(s, prefixes string) bool {
+	if len(s) < 2 || len(s) > 32 || !strings.ContainsRune(prefixes, rune(s[0])) {
+		return false
+	}
+	for _, c := range s[1:] {
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 // Validate checks a complete (active or paused) profile against the catalog.
 func (p *Profile) Validate(cat *Catalog) error {
 	if err := ValidateProfileID(p.ID); err != nil {

@@ -27,7 +27,7 @@ type profileInput struct {
 // as labels or synonyms become catalog IDs, and the importing coordinator
 // attests consent, now unless a time is given.
 func (in profileInput) profile(cat *bot.Catalog, now time.Time) (*bot.Profile, error) {
-	if err := bot.ValidateProfileID(in.ID); err != nil {
+	if err := bot.ValidatePlatformID(in.ID); err != nil {
 		// The body parsed; a bad ID is a bad field value like any other.
 		return nil, bot.Errorf(bot.EUNPROCESSABLE, "id: %s", bot.ErrorMessage(err))
 	}

@@ -17,7 +17,7 @@ import (
 // hanako is a senior imported by a coordinator, spelled the way people
 // type: a ward without 区, skills by synonym and label, one ID repeated.
 const hanako = `{
-	"id": "line:U123",
+	"id": "line:U0123456789abcdef0123456789abcdef",
 	"name": " 山田 花子 ",
 	"area": "世田谷",
 	"skills": ["丸付け", "Zoom配信サポート", "grading"],
@@ -42,14 +42,14 @@ func TestImportedProfileIsNormalizedAndActive(t *testing.T) {
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("status = %d, want 201: %s", rec.Code, rec.Body)
 	}
-	if got, want := rec.Header().Get("Location"), "/api/profiles/line:U123"; got != want {
+	if got, want := rec.Header().Get("Location"), "/api/profiles/line:U0123456789abcdef0123456789abcdef"; got != want {
 		t.Errorf("Location = %q, want %q", got, want)
 	}
 	var got bot.Profile
 	decode(t, rec, &got)
 	week, _ := avail.FromRanges([]avail.Range{{Day: "mon", From: "09:00", To: "12:00"}, {Day: "fri", From: "18:00", To: "24:00"}})
 	want := bot.Profile{
-		ID:           "line:U123",
+		ID:           "line:U0123456789abcdef0123456789abcdef",
 		Name:         "山田 花子",
 		Area:         "setagaya",
 		Skills:       []string{"grading", "zoom"},
@@ -63,7 +63,7 @@ func TestImportedProfileIsNormalizedAndActive(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("answered\n got %+v\nwant %+v", got, want)
 	}
-	stored, err := f.store.FindProfile(t.Context(), "line:U123")
+	stored, err := f.store.FindProfile(t.Context(), "line:U0123456789abcdef0123456789abcdef")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,9 +102,9 @@ func TestProfileIsFoundByPlainAndEncodedID(t *testing.T) {
 	tests := []struct {
 		name, path, wantID string
 	}{
-		{"LINE ID as it is", "/api/profiles/line:U123", "line:U123"},
-		{"LINE ID percent-encoded", "/api/profiles/line%3AU123", "line:U123"},
-		{"LINE ID in lower-case hex", "/api/profiles/line%3aU123", "line:U123"},
+		{"LINE ID as it is", "/api/profiles/line:U0123456789abcdef0123456789abcdef", "line:U0123456789abcdef0123456789abcdef"},
+		{"LINE ID percent-encoded", "/api/profiles/line%3AU0123456789abcdef0123456789abcdef", "line:U0123456789abcdef0123456789abcdef"},
+		{"LINE ID in lower-case hex", "/api/profiles/line%3aU0123456789abcdef0123456789abcdef", "line:U0123456789abcdef0123456789abcdef"},
 		{"Slack ID as it is", "/api/profiles/slack:T1:U2", "slack:T1:U2"},
 		{"Slack ID percent-encoded", "/api/profiles/slack%3AT1%3AU2", "slack:T1:U2"},
 	}
@@ -156,17 +156,17 @@ func TestProfilesAreListedByFilter(t *testing.T) {
 		query string
 		want  []string
 	}{
-		{"no filter lists everyone, ordered by ID", "", []string{"line:U123", "line:Unew", "slack:T1:U2"}},
-		{"area by ID", "?area=setagaya", []string{"line:U123"}},
-		{"area by label", "?area=" + urlq("世田谷区"), []string{"line:U123"}},
+		{"no filter lists everyone, ordered by ID", "", []string{"line:U0123456789abcdef0123456789abcdef", "line:Unew", "slack:T1:U2"}},
+		{"area by ID", "?area=setagaya", []string{"line:U0123456789abcdef0123456789abcdef"}},
+		{"area by label", "?area=" + urlq("世田谷区"), []string{"line:U0123456789abcdef0123456789abcdef"}},
 		{"area by synonym", "?area=" + urlq("在宅"), []string{"slack:T1:U2"}},
-		{"skill by ID", "?skill=zoom", []string{"line:U123", "slack:T1:U2"}},
-		{"skill by synonym", "?skill=" + urlq("丸付け"), []string{"line:U123"}},
+		{"skill by ID", "?skill=zoom", []string{"line:U0123456789abcdef0123456789abcdef", "slack:T1:U2"}},
+		{"skill by synonym", "?skill=" + urlq("丸付け"), []string{"line:U0123456789abcdef0123456789abcdef"}},
 		{"status", "?status=onboarding", []string{"line:Unew"}},
-		{"status in capitals", "?status=ACTIVE", []string{"line:U123", "slack:T1:U2"}},
+		{"status in capitals", "?status=ACTIVE", []string{"line:U0123456789abcdef0123456789abcdef", "slack:T1:U2"}},
 		{"filters combine", "?skill=zoom&area=remote&status=active", []string{"slack:T1:U2"}},
 		{"nobody matches", "?status=paused", []string{}},
-		{"empty parameters match all", "?area=&skill=&status=", []string{"line:U123", "line:Unew", "slack:T1:U2"}},
+		{"empty parameters match all", "?area=&skill=&status=", []string{"line:U0123456789abcdef0123456789abcdef", "line:Unew", "slack:T1:U2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,8 +234,13 @@ func TestBadImportsAreRefused(t *testing.T) {
 		wantCode    string
 		wantMessage string // a part of the message, naming the field
 	}{
-		{"existing ID", hanako, http.StatusConflict, bot.ECONFLICT, "line:U123"},
+		{"existing ID", hanako, http.StatusConflict, bot.ECONFLICT, "line:U0123456789abcdef0123456789abcdef"},
 		{"ID of no platform", with("id", "U999"), http.StatusUnprocessableEntity, bot.EUNPROCESSABLE, "id"},
+		{"LINE ID LINE never issues", with("id", "line:tanaka"), http.StatusUnprocessableEntity, bot.EUNPROCESSABLE, "not a LINE user ID"},
+		{"LINE ID in capitals", with("id", "line:U0123456789ABCDEF0123456789ABCDEF"), http.StatusUnprocessableEntity, bot.EUNPROCESSABLE, "not a LINE user ID"},
+		{"Slack user ID in lower case", with("id", "slack:T1:u2"), http.StatusUnprocessableEntity, bot.EUNPROCESSABLE, "not a Slack ID"},
+		{"name on two lines", with("name", "山田\u2028花子"), http.StatusUnprocessableEntity, bot.EUNPROCESSABLE, "name"},
+		{"name of a zero-width space", with("name", "\u200b"), http.StatusUnprocessableEntity, bot.EUNPROCESSABLE, "name"},
 		{"unknown skill named", with("skills", []string{"採点", "juggling"}), http.StatusUnprocessableEntity, bot.EUNPROCESSABLE, `"juggling"`},
 		{"no skills", with("skills", []string{}), http.StatusUnprocessableEntity, bot.EUNPROCESSABLE, "skills"},
 		{"unknown area named", with("area", "札幌"), http.StatusUnprocessableEntity, bot.EUNPROCESSABLE, `"札幌"`},

@@ -88,7 +88,7 @@ func TestStoreFailuresAreHiddenAndLogged(t *testing.T) {
 	f.store.err = fmt.Errorf("load profile: %w", errors.New("dial tcp 10.0.0.7:6379: connection refused"))
 	h := http.Header{"Authorization": {"Bearer " + token}, "X-Request-Id": {"req-42"}}
 
-	rec := f.send(t, http.MethodGet, "/api/profiles/line:U123", "", h)
+	rec := f.send(t, http.MethodGet, "/api/profiles/line:U0123456789abcdef0123456789abcdef", "", h)
 	if rec.Code != http.StatusInternalServerError {
 		t.Fatalf("status = %d, want 500", rec.Code)
 	}
@@ -130,7 +130,7 @@ func TestRequestLogNamesThePatternNotThePath(t *testing.T) {
 	f := newFixture(t)
 	f.do(t, http.MethodPost, "/api/profiles", hanako)
 	h := http.Header{"Authorization": {"Bearer " + token}, "X-Request-Id": {"abc-123"}}
-	rec := f.send(t, http.MethodGet, "/api/profiles/line%3AU123", "", h)
+	rec := f.send(t, http.MethodGet, "/api/profiles/line%3AU0123456789abcdef0123456789abcdef", "", h)
 	if got := rec.Header().Get("X-Request-Id"); got != "abc-123" {
 		t.Errorf("X-Request-Id = %q, want the incoming one", got)
 	}
@@ -162,7 +162,7 @@ func TestRequestLogNamesThePatternNotThePath(t *testing.T) {
 	if logged[1]["request_id"] != "abc-123" {
 		t.Errorf("request ID = %v, want abc-123", logged[1]["request_id"])
 	}
-	for _, secret := range []string{"U123", "花子", token} {
+	for _, secret := range []string{"U0123456789abcdef0123456789abcdef", "花子", token} {
 		if strings.Contains(f.logs.String(), secret) {
 			t.Errorf("logs contain %q", secret)
 		}
