@@ -204,6 +204,9 @@ func (b *Bot) Recipients(ctx context.Context, aud Audience) (Recipients, error) 
 
 // FindBroadcast returns a broadcast and its progress.
 func (b *Bot) FindBroadcast(ctx context.Context, id string) (*BroadcastView, error) {
+	if err := checkID("broadcast", id); err != nil {
+		return nil, err
+	}
 	return b.Broadcasts.FindBroadcast(ctx, id)
 }
 

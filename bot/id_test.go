@@ -41,3 +41,30 @@ func TestValidatePlatformID(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckIDRefusesWhatNoStoreIssued(t *testing.T) {
+	tests := []struct {
+		name, id string
+		ok       bool
+	}{
+		{"a UUID", "9a2c5c37-3936-4ebb-895a-8463a9093812", true},
+		{"a test ID", "id0001", true},
+		{"an ID naming another key", "9a2c5c37-3936-4ebb-895a-8463a9093812:a", false},
+		{"a hash tag", "x{ts:00}", false},
+		{"a space", "a b", false},
+		{"empty", "", false},
+		{"65 characters", strings.Repeat("a", 65), false},
+		{"64 characters", strings.Repeat("a", 64), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := checkID("session", tt.id)
+			if tt.ok != (err == nil) {
+				t.Fatalf("checkID(%q) = %v, want ok %v", tt.id, err, tt.ok)
+			}
+			if err != nil && (ErrorCode(err) != ENOTFOUND || !strings.Contains(ErrorMessage(err), "session")) {
+				t.Errorf("error %v, want not_found naming the session", err)
+			}
+		})
+	}
+}

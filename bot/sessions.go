@@ -40,12 +40,18 @@ func (b *Bot) CreateSession(ctx context.Context, s *Session) (*SessionView, erro
 
 // FindSession returns a session with its attendees.
 func (b *Bot) FindSession(ctx context.Context, id string) (*SessionView, error) {
+	if err := checkID("session", id); err != nil {
+		return nil, err
+	}
 	return b.Sessions.FindSession(ctx, id)
 }
 
 // AddAttendee records a yes given to a coordinator; changed is false when
 // the person was already coming.
 func (b *Bot) AddAttendee(ctx context.Context, sessionID, profileID string) (*SessionView, bool, error) {
+	if err := checkID("session", sessionID); err != nil {
+		return nil, false, err
+	}
 	v, err := b.Sessions.GetSession(ctx, sessionID)
 	if err != nil {
 		return nil, false, err

@@ -79,12 +79,18 @@ func (b *Bot) CreateTask(ctx context.Context, t *Task) (*Task, error) {
 
 // FindTask returns a task with everyone's relation to it.
 func (b *Bot) FindTask(ctx context.Context, id string) (*TaskView, error) {
+	if err := checkID("task", id); err != nil {
+		return nil, err
+	}
 	return b.Tasks.FindTask(ctx, id, b.Now())
 }
 
 // CancelTask cancels a task and tells everyone who was offered it, accepted
 // it or waits for a place.
 func (b *Bot) CancelTask(ctx context.Context, id string) (*TaskView, error) {
+	if err := checkID("task", id); err != nil {
+		return nil, err
+	}
 	now := b.Now()
 	n, err := b.Tasks.CancelTask(ctx, id, now, func(pid string) Outgoing {
 		ev := "cancelled:" + id + ":" + pid
