@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"hash/crc32"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"tsunagu/adapters/linesim"
 	redisadapter "tsunagu/adapters/redis"
 )
 
@@ -87,4 +90,53 @@ func TestCraftedPathIDsAreNotFound(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBroadcastWhenLINEQuotaCannotBeRead creates a broadcast while LINE's
+// quota API is down or failing: a 503 saying so, with Retry-After, and no
+// broadcast; once LINE answers again the same request is accepted.
+func TestBroadcastWhenLINEQuotaCannotBeRead(t *testing.T) {
+	announce := map[string]any{"text": "年末年始のお休みのお知らせです。", "audience": map[string]any{}}
+	check := func(t *testing.T, s *service, wantMessage string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.base+"/api/broadcasts", strings.NewReader(fmtAny(announce)))
+		req.Header.Set("Authorization", "Bearer "+s.admin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+			t.Fatalf("POST /api/broadcasts: %d, Retry-After %q; want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+		code, out := s.api(t, "POST", "/api/broadcasts", announce)
+		e, _ := out["error"].(map[string]any)
+		if code != http.StatusServiceUnavailable || e == nil || e["code"] != "unavailable" ||
+			!strings.Contains(fmt.Sprint(e["message"]), "LINE") || !strings.Contains(fmt.Sprint(e["message"]), wantMessage) {
+			t.Fatalf("POST /api/broadcasts: %d %v, want 503 unavailable naming LINE and %q", code, out, wantMessage)
+		}
+	}
+
+	t.Run("LINE answers 500", func(t *testing.T) {
+		s := bootService(t)
+		s.importPerson(t, "花子", "世田谷区", "採点")
+		s.sim.FailNext(linesim.EndpointQuota, http.StatusInternalServerError, "", 2)
+		check(t, s, "500")
+		if code, out := s.api(t, "POST", "/api/broadcasts", announce); code != http.StatusAccepted {
+			t.Fatalf("after LINE recovered: %d %v", code, out)
+		}
+	})
+	t.Run("LINE answers 500 on consumption", func(t *testing.T) {
+		s := bootService(t)
+		s.importPerson(t, "花子", "世田谷区", "採点")
+		s.sim.FailNext(linesim.EndpointQuotaConsumption, http.StatusBadGateway, "", 2)
+		check(t, s, "502")
+	})
+	t.Run("LINE unreachable", func(t *testing.T) {
+		down := httptest.NewServer(http.NotFoundHandler())
+		down.Close()
+		s := bootService(t, "LINE_API_BASE_URL", down.URL)
+		s.importPerson(t, "花子", "世田谷区", "採点")
+		check(t, s, "reach")
+	})
 }

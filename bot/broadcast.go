@@ -142,9 +142,12 @@ func (b *Bot) CreateBroadcast(ctx context.Context, bc *Broadcast) (*BroadcastVie
 		return nil, fmt.Errorf("create broadcast: %w", err)
 	}
 	if len(r.LINE) > 0 && b.LINE != nil {
-		limit, used, err := b.LINE.Quota(ctx)
+		qctx, cancel := context.WithTimeout(ctx, quotaTimeout)
+		limit, used, err := b.LINE.Quota(qctx)
+		cancel()
 		if err != nil {
-			return nil, fmt.Errorf("create broadcast: LINE quota: %w", err)
+			b.Logger.WarnContext(ctx, "broadcast refused: LINE quota unreadable", "err", err)
+			return nil, quotaUnavailable(err)
 		}
 		if limit >= 0 && used+int64(len(r.LINE)) > limit {
 			return nil, Errorf(EUNPROCESSABLE, "the LINE monthly message quota would be exceeded: %d recipients on LINE, %d of %d messages used this month (%d left)",
@@ -172,6 +175,26 @@ func (b *Bot) CreateBroadcast(ctx context.Context, bc *Broadcast) (*BroadcastVie
 		}
 	}
 	return b.Broadcasts.FindBroadcast(ctx, bc.ID)
+}
+
+// quotaTimeout bounds reading LINE's quota (two calls) while a coordinator
+// waits for the answer to a new broadcast.
+const quotaTimeout = 5 * time.Second
+
+// quotaUnavailable explains to the coordinator why a broadcast with LINE
+// recipients cannot be created while LINE's quota cannot be read: sending
+// blind could run the monthly quota out halfway through the audience.
+func quotaUnavailable(err error) error {
+	const what = "the LINE monthly message quota could not be checked, so nothing was sent"
+	var se *SendError
+	switch {
+	case errors.As(err, &se) && (se.Status == 401 || se.Status == 403):
+		return Errorf(EUNAVAILABLE, "%s: LINE refused the channel access token (%d); check LINE_CHANNEL_ACCESS_TOKEN", what, se.Status)
+	case errors.As(err, &se) && se.Status != 0:
+		return Errorf(EUNAVAILABLE, "%s: LINE answered %d; try again in a few minutes", what, se.Status)
+	default:
+		return Errorf(EUNAVAILABLE, "%s: LINE could not be reached; try again in a few minutes", what)
+	}
 }
 
 // Recipients are the people a broadcast to aud would reach now, and the

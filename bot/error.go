@@ -15,6 +15,10 @@ const (
 	EUNAUTHORIZED  = "unauthorized"
 	ETOOLARGE      = "too_large"
 	EUNPROCESSABLE = "unprocessable"
+	// EUNAVAILABLE is a valid request that cannot be carried out now
+	// because a platform the service depends on does not answer; nothing
+	// was done and the same request may be tried again later.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is a domain error with a code and a message safe to show a client.

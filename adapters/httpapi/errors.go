@@ -10,6 +10,10 @@ import (
 // take. It is an HTTP matter, so it is not among the domain codes.
 const errMethod = "method_not_allowed"
 
+// retryUnavailable is the Retry-After, in seconds, of a 503: long enough
+// for a platform's passing trouble, short enough for a person to wait.
+const retryUnavailable = "30"
+
 // statusOf maps an error code to its HTTP status. It is the only place
 // where domain codes meet status codes.
 func statusOf(code string) int {
@@ -28,6 +32,12 @@ func statusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case bot.EUNPROCESSABLE:
 		return http.StatusUnprocessableEntity
+	case bot.EUNAVAILABLE:
+		// 503 rather than 502: the request was fine and nothing was
+		// done; the service cannot do it until a platform answers again,
+		// and 503 with Retry-After tells clients to try later, where 502
+		// would read as this service being a broken gateway.
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
@@ -50,9 +60,12 @@ type errorDetail struct {
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	code := bot.ErrorCode(err)
 	status := statusOf(code)
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		code = bot.EINTERNAL
 		loggerFrom(r.Context()).Error("request failed", "pattern", r.Pattern, "err", err)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", retryUnavailable)
 	}
 	WriteJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: bot.ErrorMessage(err)}})
 }

@@ -19,6 +19,7 @@ func TestEveryCodeMapsToItsStatus(t *testing.T) {
 		{bot.ECONFLICT, http.StatusConflict},
 		{bot.ETOOLARGE, http.StatusRequestEntityTooLarge},
 		{bot.EUNPROCESSABLE, http.StatusUnprocessableEntity},
+		{bot.EUNAVAILABLE, http.StatusServiceUnavailable},
 		{bot.EINTERNAL, http.StatusInternalServerError},
 		{"some_future_code", http.StatusInternalServerError},
 	}

@@ -1,0 +1,70 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	redisadapter "tsunagu/adapters/redis"
+	"tsunagu/bot"
+)
+
+// quotaDown is a LINE whose quota API fails with err.
+type quotaDown struct {
+	err         error
+	hadDeadline bool
+}
+
+func (q *quotaDown) Multicast(context.Context, []string, []bot.Message, string) error {
+	return errors.New("multicast must not be called")
+}
+
+func (q *quotaDown) Quota(ctx context.Context) (int64, int64, error) {
+	_, q.hadDeadline = ctx.Deadline()
+	return 0, 0, q.err
+}
+
+// TestBroadcastRefusedWhileLINEQuotaIsUnreadable creates a broadcast for
+// LINE recipients while LINE's quota cannot be read: an unavailable error
+// that says what failed and what to do, with a deadline on the wait, and
+// nothing scheduled.
+func TestBroadcastRefusedWhileLINEQuotaIsUnreadable(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"LINE answers 500", &bot.SendError{Status: 500, Err: errors.New("line quota: 500 Internal Server Error")}, "LINE answered 500; try again"},
+		{"LINE rate-limits", &bot.SendError{Status: 429, Err: errors.New("line quota: 429")}, "LINE answered 429"},
+		{"LINE refuses the token", &bot.SendError{Status: 401, Permanent: true, Err: errors.New("line quota: 401")}, "LINE_CHANNEL_ACCESS_TOKEN"},
+		{"LINE unreachable", &bot.SendError{Err: errors.New("line quota: dial tcp: connection refused")}, "LINE could not be reached"},
+		{"deadline passed", context.DeadlineExceeded, "LINE could not be reached"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWorld(t, time.Date(2026, 12, 1, 10, 0, 0, 0, tokyo(t)), "")
+			w.people(2)
+			c := goredis.NewClient(&goredis.Options{Addr: w.addr})
+			t.Cleanup(func() { c.Close() })
+			line := &quotaDown{err: tt.err}
+			w.b.Broadcasts, w.b.People, w.b.LINE = redisadapter.NewBroadcasts(c), w.store, line
+
+			_, err := w.b.CreateBroadcast(context.Background(), &bot.Broadcast{Text: "明日は休館日です"})
+			if bot.ErrorCode(err) != bot.EUNAVAILABLE || !strings.Contains(bot.ErrorMessage(err), tt.want) ||
+				!strings.Contains(bot.ErrorMessage(err), "nothing was sent") {
+				t.Fatalf("error %v (code %s), want unavailable saying nothing was sent and %q", err, bot.ErrorCode(err), tt.want)
+			}
+			if !line.hadDeadline {
+				t.Error("the quota was asked without a deadline")
+			}
+			due, err := w.b.Broadcasts.DueBroadcasts(context.Background(), w.clock.Add(24*time.Hour), 10)
+			if err != nil || len(due) != 0 {
+				t.Fatalf("scheduled %v (%v), want nothing", due, err)
+			}
+		})
+	}
+}
