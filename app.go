@@ -43,6 +43,11 @@ type app struct {
 	beforeShutdown func()
 }
 
+// gaugeTTL is how long a gauge read from Redis is served before it is read
+// again: reading the outbox depth is 2 commands per shard, and scrapes can
+// come as often as anyone points a Prometheus at us.
+const gaugeTTL = 5 * time.Second
+
 // newApp wires the service from its configuration. The caller runs it with
 // serveHTTP.
 func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
@@ -63,15 +68,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m := metrics.New(reg, func() float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
+	m := metrics.New(reg, metrics.Cached(func(ctx context.Context) (float64, error) {
 		n, err := queue.Depth(ctx)
-		if err != nil {
-			return -1
-		}
-		return float64(n)
-	})
+		return float64(n), err
+	}, gaugeTTL, time.Second, time.Now))
 
 	keep := cfg.Retention
 	if keep <= 0 {

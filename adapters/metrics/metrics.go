@@ -6,7 +6,9 @@
 package metrics
 
 import (
+	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,7 +44,7 @@ type Metrics struct {
 
 // New creates the instruments and registers them on reg, together with the
 // gauge tsunagu_outbox_depth that calls outboxDepth at every scrape (left
-// out when outboxDepth is nil). It panics if the names are already
+// out when outboxDepth is nil; wrap a func that reads Redis in Cached). It panics if the names are already
 // registered on reg: that is a wiring mistake, not a runtime condition.
 func New(reg prometheus.Registerer, outboxDepth func() float64) *Metrics {
 	m := &Metrics{
@@ -97,6 +99,37 @@ func (m *Metrics) ObserveHandler(platform string, d time.Duration) {
 		return
 	}
 	m.HandlerSeconds.WithLabelValues(platform).Observe(d.Seconds())
+}
+
+// Cached makes a gauge that reads a store cheap to scrape, for New's
+// outboxDepth: the returned func calls read at most once per ttl, whatever
+// the scrape rate, and serves the last value in between. Scrapes that come
+// while a read is under way wait for it rather than start another. A read
+// gets timeout; a failed one shows -1 (the gauge cannot be absent) and is
+// also kept for ttl, so that a store in trouble is not asked at every
+// scrape. now is the clock (time.Now outside tests).
+func Cached(read func(ctx context.Context) (float64, error), ttl, timeout time.Duration, now func() time.Time) func() float64 {
+	var (
+		mu    sync.Mutex
+		value float64
+		at    time.Time
+		valid bool
+	)
+	return func() float64 {
+		mu.Lock()
+		defer mu.Unlock()
+		if t := now(); valid && t.Sub(at) < ttl && !t.Before(at) {
+			return value
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		v, err := read(ctx)
+		if err != nil {
+			v = -1
+		}
+		value, at, valid = v, now(), true
+		return value
+	}
 }
 
 // Handler serves the metrics gathered from g in the Prometheus text format.

@@ -324,18 +324,22 @@ func (o *Outbox) PromoteDue(ctx context.Context, now time.Time) (int, error) {
 
 // Depth returns how many entries wait to be sent, now or after a retry.
 func (o *Outbox) Depth(ctx context.Context) (int64, error) {
-	var total int64
-	for sh := 0; sh < Shards; sh++ {
-		var xlen, zcard *goredis.IntCmd
-		_, err := o.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
-			xlen = p.XLen(ctx, outboxKey(sh))
-			zcard = p.ZCard(ctx, delayedKey(sh))
-			return nil
-		})
-		if err != nil {
-			return 0, fmt.Errorf("outbox depth: shard %d: %w", sh, err)
+	// One pipeline for every shard: a single round trip on one server; a
+	// Cluster client splits it by node. Each command names one key, so no
+	// command crosses a slot.
+	cmds := make([]*goredis.IntCmd, 0, 2*Shards)
+	_, err := o.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for sh := 0; sh < Shards; sh++ {
+			cmds = append(cmds, p.XLen(ctx, outboxKey(sh)), p.ZCard(ctx, delayedKey(sh)))
 		}
-		total += xlen.Val() + zcard.Val()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("outbox depth: %w", err)
+	}
+	var total int64
+	for _, c := range cmds {
+		total += c.Val()
 	}
 	return total, nil
 }
