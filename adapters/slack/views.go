@@ -468,7 +468,7 @@ func readSession(v values, loc *time.Location, now time.Time) (*bot.Session, map
 // fieldBlock finds the form block a service validation error is about: its
 // message starts with the field name ("headcount must be …").
 func fieldBlock(msg string, fallback string) string {
-	for _, f := range []string{blockTitle, blockDescription, "skills", "area", blockStart, blockEnd, blockHeadcount, blockURL, "audience.areas", "audience.skills", blockReminders} {
+	for _, f := range []string{blockTitle, blockDescription, blockOrg, blockReward, "skills", "area", blockStart, blockEnd, blockHeadcount, blockURL, "audience.areas", "audience.skills", blockReminders} {
 		if strings.HasPrefix(msg, f) {
 			switch f {
 			case "audience.areas":

@@ -216,6 +216,8 @@ func TestReadTaskAndSession(t *testing.T) {
 	for msg, want := range map[string]string{
 		"headcount must be between 1 and 100": blockHeadcount, "audience.skills: \"x\" is not in the catalog": blockAudSkills,
 		"url must be http or https": blockURL, "something else": blockTitle,
+		"organization must be one line, without line breaks or tabs":                           blockOrg,
+		"reward is longer than 100 characters (102 as LINE counts them: an emoji counts as 2)": blockReward,
 	} {
 		if got := fieldBlock(msg, blockTitle); got != want {
 			t.Errorf("fieldBlock(%q) = %s, want %s", msg, got, want)
