@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 
 	"tsunagu/adapters/linesim"
 	"tsunagu/adapters/slacksim"
@@ -18,7 +19,8 @@ import (
 // simulator (a fake Messaging API plus a chat page that signs and posts
 // webhooks), the Slack simulator (a fake Web API plus a workspace page that
 // signs and posts events, commands and interactions) and the real service
-// between them.
+// between them. It never uses a Redis server from the environment: see
+// config.ForPlayground.
 func playground(ctx context.Context, env environment) int {
 	cfg, problems := config.ForPlayground(env.lookup)
 	if len(problems) > 0 {
@@ -26,6 +28,11 @@ func playground(ctx context.Context, env environment) int {
 			fmt.Fprintf(env.stderr, "tsunagu: %v\n", p)
 		}
 		return 2
+	}
+	for _, name := range []string{"REDIS_URL", "REDIS_CLUSTER_ADDRS"} {
+		if v, _ := env.lookup(name); strings.TrimSpace(v) != "" {
+			fmt.Fprintf(env.stderr, "tsunagu: playground ignores %s: it always runs on its own embedded Redis\n", name)
+		}
 	}
 	cfg.LINEChannelSecret = randomHex(16)
 	cfg.LINEChannelAccessToken = randomHex(24)
@@ -83,6 +90,7 @@ tsunagu playground
   admin token:  %s
 
   Embedded Redis: everything is forgotten when you stop (Ctrl+C).
+  Open to this machine only unless HTTP_ADDR says otherwise (HTTP_ADDR=:8080).
   Quiet hours are off unless QUIET_HOURS is set (serve holds offers 21:00-08:00).
 
 `, base, base, base, cfg.AdminToken, cfg.AdminToken)

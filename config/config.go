@@ -28,12 +28,16 @@ const (
 	DefaultRetentionDays = 400
 )
 
+// DefaultPlaygroundAddr is the playground's HTTP_ADDR default: its pages
+// have no login, so it is open to this machine only unless told otherwise.
+const DefaultPlaygroundAddr = "127.0.0.1:8080"
+
 // Config is everything the service reads from its environment.
 type Config struct {
 	HTTPAddr string // HTTP_ADDR, listen address
 
 	// Exactly one of RedisURL and RedisClusterAddrs is set in serve; both
-	// empty in the playground means embedded Redis.
+	// are always empty in the playground, which runs on embedded Redis.
 	RedisURL          string   // REDIS_URL, redis:// or rediss://
 	RedisClusterAddrs []string // REDIS_CLUSTER_ADDRS, host:port seed nodes
 
@@ -84,18 +88,24 @@ func FromEnv(lookup func(string) (string, bool)) (Config, []error) {
 }
 
 // ForPlayground reads the configuration for `playground`. It checks what is
-// set but requires nothing: Redis is embedded when REDIS_URL and
-// REDIS_CLUSTER_ADDRS are unset, and the caller fills in the platform
-// secrets and, when ADMIN_TOKEN is empty, an admin token.
+// set but requires nothing: the caller fills in the platform secrets and,
+// when ADMIN_TOKEN is empty, an admin token. REDIS_URL and
+// REDIS_CLUSTER_ADDRS are not read: the playground always runs on embedded
+// Redis, so a shell set up for production cannot point it at production
+// data (it would join the outbox group and send real entries through the
+// simulators). HTTP_ADDR defaults to DefaultPlaygroundAddr.
 func ForPlayground(lookup func(string) (string, bool)) (Config, []error) {
 	return load(lookup, modePlayground)
 }
 
 func load(lookup func(string) (string, bool), m mode) (Config, []error) {
 	r := &reader{lookup: lookup}
+	addr := DefaultHTTPAddr
+	if m == modePlayground {
+		addr = DefaultPlaygroundAddr
+	}
 	c := Config{
-		HTTPAddr:                r.withDefault("HTTP_ADDR", DefaultHTTPAddr),
-		RedisURL:                r.optional("REDIS_URL"),
+		HTTPAddr:                r.withDefault("HTTP_ADDR", addr),
 		LINEChannelSecret:       r.optional("LINE_CHANNEL_SECRET"),
 		LINEChannelAccessToken:  r.optional("LINE_CHANNEL_ACCESS_TOKEN"),
 		LINEAPIBaseURL:          r.withDefault("LINE_API_BASE_URL", DefaultLINEAPIBaseURL),
@@ -108,10 +118,13 @@ func load(lookup func(string) (string, bool), m mode) (Config, []error) {
 	}
 
 	if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil || port == "" {
-		r.failf("HTTP_ADDR must be host:port such as %q, got %q", DefaultHTTPAddr, c.HTTPAddr)
+		r.failf("HTTP_ADDR must be host:port such as %q, got %q", addr, c.HTTPAddr)
 	}
 
-	c.RedisClusterAddrs = splitList(r.optional("REDIS_CLUSTER_ADDRS"))
+	if m == modeServe {
+		c.RedisURL = r.optional("REDIS_URL")
+		c.RedisClusterAddrs = splitList(r.optional("REDIS_CLUSTER_ADDRS"))
+	}
 	switch {
 	case c.RedisURL != "" && len(c.RedisClusterAddrs) > 0:
 		r.failf("REDIS_URL and REDIS_CLUSTER_ADDRS are mutually exclusive: set one")

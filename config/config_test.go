@@ -326,8 +326,26 @@ func TestForPlayground(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatalf("ForPlayground: %q", errStrings(errs))
 		}
-		if cfg.RedisURL != "" || cfg.AdminToken != "" || cfg.HTTPAddr != ":8080" || cfg.Location.String() != "Asia/Tokyo" || cfg.QuietHours.Enabled {
-			t.Errorf("config = %+v, want defaults with embedded Redis, no admin token and no quiet hours", cfg)
+		if cfg.RedisURL != "" || cfg.AdminToken != "" || cfg.HTTPAddr != "127.0.0.1:8080" || cfg.Location.String() != "Asia/Tokyo" || cfg.QuietHours.Enabled {
+			t.Errorf("config = %+v, want defaults on this machine only, with embedded Redis, no admin token and no quiet hours", cfg)
+		}
+	})
+	t.Run("all interfaces when told", func(t *testing.T) {
+		cfg, errs := ForPlayground(env(map[string]string{"HTTP_ADDR": ":8080"}))
+		if len(errs) > 0 || cfg.HTTPAddr != ":8080" {
+			t.Fatalf("HTTP_ADDR=:8080: %q %q", cfg.HTTPAddr, errStrings(errs))
+		}
+	})
+	t.Run("Redis is always embedded", func(t *testing.T) {
+		for _, vars := range []map[string]string{
+			{"REDIS_URL": "redis://:hunter2@prod.example:6379/0"},
+			{"REDIS_CLUSTER_ADDRS": "prod-1.example:6379,prod-2.example:6379"},
+			{"REDIS_URL": "redis://prod.example:6379/0", "REDIS_CLUSTER_ADDRS": "prod-1.example:6379"},
+		} {
+			cfg, errs := ForPlayground(env(vars))
+			if len(errs) > 0 || cfg.RedisURL != "" || cfg.RedisClusterAddrs != nil {
+				t.Errorf("%v: Redis %q %q, problems %q; want embedded and no problem", vars, cfg.RedisURL, cfg.RedisClusterAddrs, errStrings(errs))
+			}
 		}
 	})
 	t.Run("quiet hours when asked", func(t *testing.T) {
@@ -343,10 +361,10 @@ func TestForPlayground(t *testing.T) {
 		}
 	})
 	t.Run("what is set is still checked", func(t *testing.T) {
-		_, errs := ForPlayground(env(map[string]string{"TIMEZONE": "Mars/Base", "REDIS_URL": "mem://x"}))
+		_, errs := ForPlayground(env(map[string]string{"TIMEZONE": "Mars/Base", "HTTP_ADDR": "8080"}))
 		got := errStrings(errs)
 		want := []string{
-			`REDIS_URL must start with redis:// or rediss://, got scheme "mem"`,
+			`HTTP_ADDR must be host:port such as "127.0.0.1:8080", got "8080"`,
 			`TIMEZONE "Mars/Base" is not a known time zone`,
 		}
 		if !slices.Equal(got, want) {
