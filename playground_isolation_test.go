@@ -83,6 +83,33 @@ func TestPlaygroundNeverTouchesTheRedisInItsEnvironment(t *testing.T) {
 	}
 }
 
+// TestPlaygroundRefusesCrossOriginPosts: a web page from elsewhere, open in
+// the same browser, cannot talk to the bot as a simulated LINE user or
+// Slack member.
+func TestPlaygroundRefusesCrossOriginPosts(t *testing.T) {
+	base, _ := bootPlayground(t)
+	for _, path := range []string{"/sim/line/users", "/slacksim/ui/people"} {
+		for _, tt := range []struct {
+			site string
+			want int
+		}{
+			{"cross-site", http.StatusForbidden},
+			{"same-origin", http.StatusCreated},
+		} {
+			req, _ := http.NewRequest("POST", base+path, strings.NewReader(`{"displayName":"訪問者","realName":"訪問者 `+tt.site+`"}`))
+			req.Header.Set("Sec-Fetch-Site", tt.site)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tt.want {
+				t.Errorf("POST %s from %s: %d, want %d", path, tt.site, res.StatusCode, tt.want)
+			}
+		}
+	}
+}
+
 func postJSON(t *testing.T, url string, body, out any) int {
 	t.Helper()
 	b, _ := json.Marshal(body)

@@ -31,7 +31,8 @@ const maxLongPoll = 25 * time.Second
 //
 // messages answers the chat entries after seq `after`; with wait (seconds,
 // at most 25) it waits for something new first. The page uses relative
-// URLs, so it also works under http.StripPrefix.
+// URLs, so it also works under http.StripPrefix. A POST a browser sends
+// from another origin is refused with 403.
 func (s *Sim) PageHandler() http.Handler {
 	static, err := fs.Sub(pageFiles, "page")
 	if err != nil {
@@ -60,7 +61,20 @@ func (s *Sim) PageHandler() http.Handler {
 		return s.tap(ctx, a.User, Button{Data: a.Data, Label: a.Label, DisplayText: a.DisplayText}, true)
 	}))
 	mux.HandleFunc("GET /sim/line/messages", s.pageMessages)
-	return mux
+	return sameOrigin(mux)
+}
+
+// sameOrigin refuses state-changing requests that a browser sends from
+// another origin: the page's endpoints have no login, so without it any web
+// site open in the same browser could post as the simulated people (and,
+// through them, reach the service). Requests without browser headers
+// (curl, tests) pass, as do the page's own.
+func sameOrigin(h http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writePageError(w, http.StatusForbidden, "cross-origin request refused")
+	}))
+	return cop.Handler(h)
 }
 
 // securePage keeps the page to its own files: bot text can never run as

@@ -38,7 +38,8 @@ const (
 // state answers everything the person sees once the workspace has changed
 // since version `after`; with wait (seconds, at most 25) it waits for a
 // change first. The page uses relative URLs, so it works under
-// http.StripPrefix (the playground serves it at /slacksim/).
+// http.StripPrefix (the playground serves it at /slacksim/). A POST a
+// browser sends from another origin is refused with 403.
 func (s *Sim) PageHandler() http.Handler {
 	static, err := fs.Sub(pageFiles, "page")
 	if err != nil {
@@ -76,7 +77,20 @@ func (s *Sim) PageHandler() http.Handler {
 	mux.HandleFunc("POST /ui/close", s.pageAction(func(ctx context.Context, a pageRequest) error {
 		return s.closeModal(ctx, a.User, a.ViewID, a.Entered)
 	}))
-	return mux
+	return sameOrigin(mux)
+}
+
+// sameOrigin refuses state-changing requests that a browser sends from
+// another origin: the page's endpoints have no login, so without it any web
+// site open in the same browser could post as the simulated people (and,
+// through them, reach the service). Requests without browser headers
+// (curl, tests) pass, as do the page's own.
+func sameOrigin(h http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writePageError(w, http.StatusForbidden, "cross-origin request refused")
+	}))
+	return cop.Handler(h)
 }
 
 // securePage keeps the page to its own files: bot text can never run as
