@@ -17,7 +17,9 @@ type ProfileLister interface {
 	FindProfile(ctx context.Context, id string) (*Profile, error)
 }
 
-// CreateSession validates and stores a session, then invites its audience.
+// CreateSession validates and stores a session, then invites its audience,
+// or, in quiet hours, leaves the invitations pending for the first
+// invitation sweep after them.
 func (b *Bot) CreateSession(ctx context.Context, s *Session) (*SessionView, error) {
 	now := b.Now()
 	if s.Reminders == nil {
@@ -31,6 +33,10 @@ func (b *Bot) CreateSession(ctx context.Context, s *Session) (*SessionView, erro
 		return nil, fmt.Errorf("create session: %w", err)
 	}
 	b.Logger.InfoContext(ctx, "session created", "session", s.ID)
+	if b.inQuietHours(now) {
+		b.Logger.InfoContext(ctx, "invitations wait for the end of the quiet hours", "session", s.ID)
+		return b.Sessions.FindSession(ctx, s.ID)
+	}
 	if err := b.invite(ctx, s.ID); err != nil {
 		// The invitation sweep finishes what is left.
 		b.Logger.WarnContext(ctx, "inviting failed", "session", s.ID, "err", err)
@@ -72,8 +78,14 @@ func (b *Bot) AddAttendee(ctx context.Context, sessionID, profileID string) (*Se
 	return view, changed, err
 }
 
-// RunInvites finishes invitations a crash left half-way.
+// RunInvites sends the invitations still pending: those of sessions created
+// in quiet hours and those a crash left half-way. In quiet hours it sends
+// nothing: an invitation is a push like an offer, and the session stays
+// pending, so the first sweep after the quiet hours sends it, once.
 func (b *Bot) RunInvites(ctx context.Context) (int, error) {
+	if b.inQuietHours(b.Now()) {
+		return 0, nil
+	}
 	ids, err := b.Sessions.PendingInvites(ctx, sweepBatch)
 	var errs []error
 	if err != nil {
@@ -87,17 +99,29 @@ func (b *Bot) RunInvites(ctx context.Context) (int, error) {
 	return len(ids), errors.Join(errs...)
 }
 
+// inQuietHours reports whether pushes wait at t (never when no quiet hours
+// are set).
+func (b *Bot) inQuietHours(t time.Time) bool {
+	return b.Quiet != nil && b.Quiet.Contains(t.In(b.loc()))
+}
+
 func sessionRef(s *Session) SessionRef {
 	return SessionRef{SessionID: s.ID, Title: s.Title, URL: s.URL, Start: s.Start, End: s.End}
 }
 
 // invite queues an invitation to everyone in the audience not invited yet.
+// A session that has started by then (it began during the quiet hours that
+// held its invitations) is invited no more.
 func (b *Bot) invite(ctx context.Context, id string) error {
 	v, err := b.Sessions.GetSession(ctx, id)
 	if err != nil {
 		return fmt.Errorf("invite %s: %w", id, err)
 	}
 	now := b.Now()
+	if !now.Before(v.Start) {
+		b.Logger.InfoContext(ctx, "invitations dropped: the session has started", "session", id)
+		return b.Sessions.InvitesDone(ctx, id)
+	}
 	ref := sessionRef(v)
 	var batch []WaveOffer
 	total := 0
