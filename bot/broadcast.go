@@ -38,10 +38,23 @@ const (
 	// leaseTTL is how long a replica holds a broadcast without renewing;
 	// another takes over after a crash.
 	leaseTTL = 30 * time.Second
-	// batchAttempts is how often one run tries a batch that failed for a
-	// passing reason; the next run tries again with the same retry key.
+	// batchAttempts is how often one run tries a batch (or a Slack DM)
+	// that failed for a passing reason; the next run tries a LINE batch
+	// again with the same retry key.
 	batchAttempts = 3
+	// slackAttemptTimeout bounds one DM attempt. Being well under
+	// leaseTTL, it ensures that when a run takes a lapsed lease over, the
+	// previous holder's last attempt is over.
+	slackAttemptTimeout = 20 * time.Second
+	// slackDoubtAfter is how long a Slack claim may go unrenewed before
+	// the run that holds it counts as gone: its run renews it before every
+	// attempt, so an older one belongs to a run that died mid-DM.
+	slackDoubtAfter = 2 * leaseTTL
 )
+
+// ErrLeaseLost is returned by the broadcast store when a run no longer
+// holds the broadcast's lease: its lease lapsed and another run took it.
+var ErrLeaseLost = errors.New("broadcast lease lost")
 
 // Broadcast is an announcement to an audience.
 type Broadcast struct {
@@ -91,7 +104,11 @@ type BroadcastStore interface {
 	FindBroadcast(ctx context.Context, id string) (*BroadcastView, error)
 	DueBroadcasts(ctx context.Context, now time.Time, limit int) ([]string, error)
 	RescheduleBroadcast(ctx context.Context, id string, at time.Time) error
+	// Lease takes or renews the right to send a broadcast for ttl; false
+	// when another run holds it. owner names one run, never a process: two
+	// runs in one process must not share a lease.
 	Lease(ctx context.Context, id, owner string, ttl time.Duration) (bool, error)
+	// Release gives the lease up, atomically and only if owner holds it.
 	Release(ctx context.Context, id, owner string) error
 	Pending(ctx context.Context, id string, size int) ([]Batch, error)
 	// BatchDone records a batch once; finished is true for the call that
@@ -101,18 +118,29 @@ type BroadcastStore interface {
 	// ForgetRecipient takes a person being deleted out of the broadcast:
 	// it no longer reaches them and keeps no trace of them.
 	ForgetRecipient(ctx context.Context, id, profileID string) error
-	// ClaimSlack marks a Slack recipient as being sent to; false when they
-	// were already (sent, failed, or in doubt after a crash).
-	ClaimSlack(ctx context.Context, id, profileID string) (bool, error)
-	// SlackResult records what became of a claimed Slack recipient.
-	SlackResult(ctx context.Context, id, profileID string, sent bool) error
-	// SlackSent counts the Slack recipients recorded as sent.
-	SlackSent(ctx context.Context, id string) (int, error)
+	// ClaimSlack checks that owner holds the lease (ErrLeaseLost if not)
+	// and renews it for ttl, then makes a Slack recipient owner's to send
+	// to: claimed now, or owner's claim renewed at now. false when another
+	// run claimed them or they have a result.
+	ClaimSlack(ctx context.Context, id, owner, profileID string, now time.Time, ttl time.Duration) (bool, error)
+	// SlackResult records what became of owner's claim and counts it in
+	// the broadcast's sent or failed; a claim settled in the meantime
+	// (owner's run was taken for dead) is left as it is.
+	SlackResult(ctx context.Context, id, owner, profileID string, sent bool) error
+	// FinishSlack records the Slack batch done for the lease holder owner
+	// (ErrLeaseLost if not) like BatchDone, first counting as failed the
+	// claims of other runs not renewed for doubtAfter. finished is false,
+	// and nothing changes, while another run's claim is younger: that run
+	// may still be sending, and a later run finishes the batch.
+	FinishSlack(ctx context.Context, id, owner string, now time.Time, doubtAfter time.Duration, report Outgoing) (finished bool, err error)
 }
 
 // SlackDM sends a direct message to a Slack profile (the Slack adapter).
+// key marks the post; a retry (attempt > 0) posts only if no message with
+// that mark reached the person, since Slack has no idempotency key and a
+// 5xx or a timeout may hide a post that was made.
 type SlackDM interface {
-	DM(ctx context.Context, profileID, text string) error
+	DM(ctx context.Context, profileID, text, key string, attempt int) error
 }
 
 // slackRate paces broadcast DMs: Slack allows about one message a second
@@ -261,17 +289,21 @@ func (b *Bot) RunBroadcasts(ctx context.Context) (SweepSummary, error) {
 	return sum, errors.Join(errs...)
 }
 
-var ownerOnce = sync.OnceValue(func() string {
+// newRunID names one run of a broadcast: the lease and the Slack claims
+// belong to a run, so two runs in one process (the sweep and a job started
+// through the API) never both send.
+func newRunID() string {
 	var r [8]byte
 	_, _ = rand.Read(r[:])
 	return hex.EncodeToString(r[:])
-})
+}
 
 // sendBroadcast sends the unfinished batches of one broadcast, at most
 // multicastInFlight at once and multicastRate a second, renewing its lease
-// as it goes. It returns how many recipients it reached.
+// as it goes. It returns how many recipients it reached. A run that loses
+// its lease stops without error: the run that took over finishes.
 func (b *Bot) sendBroadcast(ctx context.Context, id string) (int, error) {
-	owner := ownerOnce()
+	owner := newRunID()
 	ok, err := b.Broadcasts.Lease(ctx, id, owner, leaseTTL)
 	if err != nil || !ok {
 		return 0, err
@@ -308,7 +340,10 @@ func (b *Bot) sendBroadcast(ctx context.Context, id string) (int, error) {
 		if time.Since(renewed) > leaseTTL/3 {
 			if ok, err := b.Broadcasts.Lease(ctx, id, owner, leaseTTL); err != nil || !ok {
 				wg.Wait()
-				return reached, errors.Join(err, fmt.Errorf("broadcast %s: lease lost", id))
+				if err == nil {
+					err = fmt.Errorf("broadcast %s: %w", id, ErrLeaseLost)
+				}
+				return reached, b.leaseLost(ctx, id, errors.Join(append(errs, err)...))
 			}
 			renewed = time.Now()
 		}
@@ -316,15 +351,16 @@ func (b *Bot) sendBroadcast(ctx context.Context, id string) (int, error) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			var sent, failed int
+			var sent int
 			var err error
 			if batch.Index == SlackBatch {
-				sent, failed, err = b.sendSlack(ctx, id, owner, batch, v.Text)
+				sent, err = b.sendSlack(ctx, id, owner, batch, v.Text, report)
 			} else {
+				var failed int
 				sent, failed, err = b.sendBatch(ctx, id, batch, msgs)
-			}
-			if err == nil {
-				_, err = b.Broadcasts.BatchDone(context.WithoutCancel(ctx), id, batch.Index, sent, failed, report)
+				if err == nil {
+					_, err = b.Broadcasts.BatchDone(context.WithoutCancel(ctx), id, batch.Index, sent, failed, report)
+				}
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -339,7 +375,25 @@ func (b *Bot) sendBroadcast(ctx context.Context, id string) (int, error) {
 		b.Logger.InfoContext(ctx, "broadcast batches sent", "broadcast", id, "batches", len(pending), "reached", reached)
 		b.notify()
 	}
-	return reached, errors.Join(errs...)
+	return reached, b.leaseLost(ctx, id, errors.Join(errs...))
+}
+
+// leaseLost drops a lost lease from err: the run that took the broadcast
+// over sends what is left, so the sweep has nothing to report.
+func (b *Bot) leaseLost(ctx context.Context, id string, err error) error {
+	if !errors.Is(err, ErrLeaseLost) {
+		return err
+	}
+	b.Logger.WarnContext(ctx, "broadcast taken over by another run", "broadcast", id)
+	var rest []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			if !errors.Is(e, ErrLeaseLost) {
+				rest = append(rest, e)
+			}
+		}
+	}
+	return errors.Join(rest...)
 }
 
 // sendBatch sends one batch; a batch LINE refuses for good counts as
@@ -364,71 +418,110 @@ func (b *Bot) sendBatch(ctx context.Context, id string, batch Batch, msgs []Mess
 			b.Logger.WarnContext(ctx, "broadcast batch refused", "broadcast", id, "batch", batch.Index, "err", err)
 			return 0, len(batch.Recipients), nil
 		}
-		wait := time.Duration(attempt+1) * 500 * time.Millisecond
-		if errors.As(err, &se) && se.RetryAfter > wait {
-			wait = se.RetryAfter
-		}
 		select {
 		case <-ctx.Done():
 			return 0, 0, ctx.Err()
-		case <-time.After(wait):
+		case <-time.After(retryWait(attempt, err)):
 		}
 	}
 	return 0, 0, fmt.Errorf("broadcast %s batch %d: %w", id, batch.Index, err)
 }
 
-// sendSlack sends the Slack recipients one DM each. Slack has no retry
-// key, so each recipient is claimed before the post and its result recorded
-// after: a recipient in doubt after a crash (claimed, no result) is never
-// posted to again and counts as failed. A 429 is waited out and retried,
-// since Slack took nothing.
-func (b *Bot) sendSlack(ctx context.Context, id, owner string, batch Batch, text string) (sent, failed int, err error) {
-	if b.Slack == nil {
-		return 0, len(batch.Recipients), nil
+// retryWait is how long to wait after a failed attempt (0, 1, ...): what
+// the platform asked for, and at least a growing pause.
+func retryWait(attempt int, err error) time.Duration {
+	wait := time.Duration(attempt+1) * 500 * time.Millisecond
+	var se *SendError
+	if errors.As(err, &se) && se.RetryAfter > wait {
+		wait = se.RetryAfter
 	}
+	return wait
+}
+
+// errSlackOff fails the Slack recipients of a broadcast when Slack was
+// turned off since it was created: visibly, rather than vanish.
+var errSlackOff = &SendError{Permanent: true, Err: errors.New("slack is not configured")}
+
+// sendSlack sends the Slack recipients one DM each and finishes the Slack
+// batch. Slack has no retry key, so each recipient is claimed by this run
+// before the post and its result recorded (and counted) after: a recipient
+// claimed by another run is theirs to send and count, and one whose run
+// died mid-DM (claim in doubt) is never posted to again and counts as
+// failed. Passing trouble (429, 5xx, timeouts, ok:false such as
+// internal_error or ratelimited) is retried a few times; a refusal
+// (user_not_found, account_inactive, ...) fails at once. It returns how
+// many DMs this run delivered.
+func (b *Bot) sendSlack(ctx context.Context, id, owner string, batch Batch, text string, report Outgoing) (sent int, err error) {
 	tick := time.NewTicker(time.Second / slackRate)
 	defer tick.Stop()
-	for i, p := range batch.Recipients {
-		if i%50 == 49 {
-			if ok, err := b.Broadcasts.Lease(ctx, id, owner, leaseTTL); err != nil || !ok {
-				return 0, 0, errors.Join(err, fmt.Errorf("broadcast %s: lease lost", id))
-			}
-		}
-		ok, err := b.Broadcasts.ClaimSlack(ctx, id, p)
+	for _, p := range batch.Recipients {
+		ok, err := b.Broadcasts.ClaimSlack(ctx, id, owner, p, b.Now(), leaseTTL)
 		if err != nil {
-			return 0, 0, err
+			return sent, err
 		}
 		if !ok {
 			continue
 		}
-		var dmErr error
-		for attempt := 0; attempt < batchAttempts; attempt++ {
-			select {
-			case <-ctx.Done():
-				return 0, 0, ctx.Err()
-			case <-tick.C:
-			}
-			dmErr = b.Slack.DM(ctx, p, text)
-			var se *SendError
-			if dmErr == nil || !errors.As(dmErr, &se) || se.Status != 429 {
-				break
-			}
-			select {
-			case <-ctx.Done():
-				return 0, 0, ctx.Err()
-			case <-time.After(se.RetryAfter):
-			}
+		dmErr := b.dm(ctx, id, owner, p, text, tick)
+		if ctx.Err() != nil {
+			// Left claimed: in doubt, as after a crash.
+			return sent, ctx.Err()
 		}
 		if dmErr != nil {
 			b.Logger.WarnContext(ctx, "broadcast DM failed", "broadcast", id, "profile", p, "err", dmErr)
 		}
-		if err := b.Broadcasts.SlackResult(ctx, id, p, dmErr == nil); err != nil {
-			return 0, 0, err
+		if err := b.Broadcasts.SlackResult(context.WithoutCancel(ctx), id, owner, p, dmErr == nil); err != nil {
+			return sent, err
+		}
+		if dmErr == nil {
+			sent++
+		}
+		if errors.Is(dmErr, ErrLeaseLost) {
+			return sent, dmErr
 		}
 	}
-	n, err := b.Broadcasts.SlackSent(ctx, id)
-	if err != nil {
-		return 0, 0, err
+	finished, err := b.Broadcasts.FinishSlack(context.WithoutCancel(ctx), id, owner, b.Now(), slackDoubtAfter, report)
+	if err == nil && !finished {
+		b.Logger.InfoContext(ctx, "broadcast Slack batch waits for another run's DM", "broadcast", id)
 	}
-	return n, len(batch.Recipients) - n, nil
+	return sent, err
+}
+
+// dm sends one broadcast DM to p, trying passing trouble again. Before
+// every retry it renews the claim and the lease: a run that lost its lease
+// stops trying (ErrLeaseLost joined to the last DM error).
+func (b *Bot) dm(ctx context.Context, id, owner, p, text string, tick *time.Ticker) error {
+	if b.Slack == nil {
+		return errSlackOff
+	}
+	var err error
+	for attempt := 0; attempt < batchAttempts; attempt++ {
+		if attempt > 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(retryWait(attempt-1, err)):
+			}
+			ok, cerr := b.Broadcasts.ClaimSlack(ctx, id, owner, p, b.Now(), leaseTTL)
+			if cerr == nil && !ok {
+				cerr = ErrLeaseLost // only the lease holder settles claims
+			}
+			if cerr != nil {
+				return errors.Join(err, cerr)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+		actx, cancel := context.WithTimeout(ctx, slackAttemptTimeout)
+		err = b.Slack.DM(actx, p, text, "broadcast:"+id, attempt)
+		cancel()
+		var se *SendError
+		if err == nil || (errors.As(err, &se) && se.Permanent) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
 }

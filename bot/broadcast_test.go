@@ -106,7 +106,7 @@ type fakeSlack struct {
 	limited bool
 }
 
-func (f *fakeSlack) DM(_ context.Context, id, _ string) error {
+func (f *fakeSlack) DM(_ context.Context, id, _, _ string, _ int) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.limited {
@@ -119,7 +119,8 @@ func (f *fakeSlack) DM(_ context.Context, id, _ string) error {
 
 // TestBroadcastDMsSlackOnceEach sends to LINE and Slack people: Slack ones
 // get one DM each (a 429 waited out), and one left in doubt by a crash is
-// not posted to again but counted as failed.
+// not posted to again but counted as failed, once its claim is old enough
+// that the run holding it cannot still be sending.
 func TestBroadcastDMsSlackOnceEach(t *testing.T) {
 	w := newWorld(t, time.Date(2026, 11, 30, 10, 0, 0, 0, tokyo(t)), "")
 	lineIDs := w.people(3)
@@ -143,11 +144,28 @@ func TestBroadcastDMsSlackOnceEach(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A previous process claimed the last Slack recipient and died before
-	// recording whether the DM went out.
-	if ok, err := store.ClaimSlack(ctx, v.ID, slackIDs[3]); err != nil || !ok {
+	// A previous run claimed the last Slack recipient and died before
+	// recording whether the DM went out; its lease lapsed (Release stands
+	// for the 30 s a test does not wait).
+	if ok, err := store.Lease(ctx, v.ID, "dead-run", time.Minute); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
+	if ok, err := store.ClaimSlack(ctx, v.ID, "dead-run", slackIDs[3], w.clock, time.Minute); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if err := store.Release(ctx, v.ID, "dead-run"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.b.RunBroadcasts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The claim is fresh: its run might still be sending, so the batch
+	// waits rather than count it.
+	v, err = w.b.FindBroadcast(ctx, v.ID)
+	if err != nil || v.Status != bot.BroadcastSending || v.Sent != 6 || v.Failed != 0 {
+		t.Fatalf("progress %+v %v, want still sending with 6 sent and the claimed one not counted", v, err)
+	}
+	w.clock = w.clock.Add(2 * time.Minute)
 	if _, err := w.b.RunBroadcasts(ctx); err != nil {
 		t.Fatal(err)
 	}

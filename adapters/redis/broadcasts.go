@@ -32,8 +32,8 @@ func broadcastSlackKey(id string) string { return broadcastKey(id) + ":slack" }
 func broadcastDoneKey(id string) string  { return broadcastKey(id) + ":done" }
 func broadcastLeaseKey(id string) string { return broadcastKey(id) + ":lease" }
 
-// broadcastSlackStateKey is a hash Slack recipient → "sending", "sent" or
-// "failed".
+// broadcastSlackStateKey is a hash Slack recipient → "sending:<run>:<ms>",
+// "sent" or "failed" (see ClaimSlack).
 func broadcastSlackStateKey(id string) string { return broadcastKey(id) + ":slackstate" }
 
 // broadcastsKey is a sorted set of a shard's broadcasts by when they are
@@ -152,13 +152,19 @@ func (s *Broadcasts) Lease(ctx context.Context, id, owner string, ttl time.Durat
 	return n == 1, nil
 }
 
-// Release gives the lease up.
+// releaseScript deletes the lease only if owner still holds it: a GET then
+// a DEL from Go could delete the lease of a run that took over in between
+// (after this one's lapsed), and two runs would then send at once.
+//
+// KEYS: lease. ARGV: owner.
+var releaseScript = goredis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`)
+
+// Release gives the lease up, if owner still holds it.
 func (s *Broadcasts) Release(ctx context.Context, id, owner string) error {
-	cur, err := s.c.Get(ctx, broadcastLeaseKey(id)).Result()
-	if err == nil && cur == owner {
-		err = s.c.Del(ctx, broadcastLeaseKey(id)).Err()
-	}
-	if err != nil && err != goredis.Nil {
+	if err := releaseScript.Run(ctx, s.c, []string{broadcastLeaseKey(id)}, owner).Err(); err != nil {
 		return fmt.Errorf("release broadcast %s: %w", id, err)
 	}
 	return nil
@@ -210,13 +216,13 @@ func present(ids []string) []string {
 	return kept
 }
 
-// doneScript records a finished batch once; the call that finishes the
-// last batch marks the broadcast done and queues the report, with the
-// final counts written into it.
+// doneBody records a finished batch once; the call that finishes the last
+// batch marks the broadcast done and queues the report, with the final
+// counts written into it.
 //
 // KEYS: broadcast, done, due, outbox. ARGV: batch, sent, failed, broadcast
 // ID, report entry JSON with __SENT__, __FAILED__ and __SKIPPED__.
-var doneScript = goredis.NewScript(`
+const doneBody = `
 if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('HINCRBY', KEYS[1], 'sent', ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'failed', ARGV[3])
@@ -229,24 +235,39 @@ report = string.gsub(report, '__FAILED__', v[2])
 report = string.gsub(report, '__SKIPPED__', v[3])
 if ARGV[5] ~= '' then redis.call('XADD', KEYS[4], '*', 'out', report, 'attempt', 0) end
 return 2
-`)
+`
+
+var doneScript = goredis.NewScript(doneBody)
 
 // BatchDone records a finished batch; finished reports that it was the
 // last one.
 func (s *Broadcasts) BatchDone(ctx context.Context, id string, batch, sent, failed int, report bot.Outgoing) (finished bool, err error) {
-	var rj []byte
-	if report.ID != "" {
-		if rj, err = json.Marshal(report); err != nil {
-			return false, fmt.Errorf("batch done %s: %w", id, err)
-		}
+	rj, err := reportJSON(id, report)
+	if err != nil {
+		return false, err
 	}
-	sh := shardOf(id)
-	keys := []string{broadcastKey(id), broadcastDoneKey(id), dueBroadcastsKey(sh), outboxKey(sh)}
-	n, err := doneScript.Run(ctx, s.c, keys, batch, sent, failed, id, rj).Int()
+	n, err := doneScript.Run(ctx, s.c, doneKeys(id), batch, sent, failed, id, rj).Int()
 	if err != nil {
 		return false, fmt.Errorf("batch done %s: %w", id, err)
 	}
 	return n == 2, nil
+}
+
+// doneKeys are the keys of doneBody.
+func doneKeys(id string) []string {
+	sh := shardOf(id)
+	return []string{broadcastKey(id), broadcastDoneKey(id), dueBroadcastsKey(sh), outboxKey(sh)}
+}
+
+func reportJSON(id string, report bot.Outgoing) ([]byte, error) {
+	if report.ID == "" {
+		return nil, nil
+	}
+	rj, err := json.Marshal(report)
+	if err != nil {
+		return nil, fmt.Errorf("broadcast %s: report: %w", id, err)
+	}
+	return rj, nil
 }
 
 // FinishEmpty marks a broadcast without batches done (everyone skipped).
@@ -255,38 +276,111 @@ func (s *Broadcasts) FinishEmpty(ctx context.Context, id string, report bot.Outg
 	return err
 }
 
-// ClaimSlack marks a Slack recipient as being sent to, unless they were.
-func (s *Broadcasts) ClaimSlack(ctx context.Context, id, profileID string) (bool, error) {
-	ok, err := s.c.HSetNX(ctx, broadcastSlackStateKey(id), profileID, "sending").Result()
-	if err != nil {
+// A Slack recipient's state is "sending:<owner>:<unix ms>" while a run
+// sends to them (the time is when the run last confirmed it was still at
+// it), then "sent" or "failed". States written before runs were named
+// ("sending" alone) read as claims of a run long gone.
+
+// claimSlackScript confirms that owner holds the lease (renewing it) and
+// claims the recipient for owner, or renews owner's own claim.
+//
+// KEYS: lease, slack states. ARGV: owner, ttl ms, recipient, now ms.
+// Returns -1 when owner lost the lease, 1 when the recipient is owner's,
+// 0 when another run claimed them or they have a result.
+var claimSlackScript = goredis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local mine = 'sending:' .. ARGV[1] .. ':'
+local cur = redis.call('HGET', KEYS[2], ARGV[3])
+if cur and string.sub(cur, 1, #mine) ~= mine then return 0 end
+redis.call('HSET', KEYS[2], ARGV[3], mine .. ARGV[4])
+return 1
+`)
+
+// ClaimSlack makes a Slack recipient owner's to send to; see
+// bot.BroadcastStore.
+func (s *Broadcasts) ClaimSlack(ctx context.Context, id, owner, profileID string, now time.Time, ttl time.Duration) (bool, error) {
+	keys := []string{broadcastLeaseKey(id), broadcastSlackStateKey(id)}
+	n, err := claimSlackScript.Run(ctx, s.c, keys, owner, ttl.Milliseconds(), profileID, now.UnixMilli()).Int()
+	switch {
+	case err != nil:
 		return false, fmt.Errorf("claim slack %s: %w", id, err)
+	case n < 0:
+		return false, fmt.Errorf("claim slack %s: %w", id, bot.ErrLeaseLost)
 	}
-	return ok, nil
+	return n == 1, nil
 }
 
-// SlackResult records whether the DM to a claimed recipient went out.
-func (s *Broadcasts) SlackResult(ctx context.Context, id, profileID string, sent bool) error {
+// slackResultScript records the result of owner's claim and counts it in
+// the broadcast, at once, so the counts are what the runs really did
+// whichever run finishes the batch.
+//
+// KEYS: slack states, broadcast. ARGV: owner, recipient, "sent" or
+// "failed".
+var slackResultScript = goredis.NewScript(`
+local mine = 'sending:' .. ARGV[1] .. ':'
+local cur = redis.call('HGET', KEYS[1], ARGV[2])
+if not cur or string.sub(cur, 1, #mine) ~= mine then return 0 end
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+return 1
+`)
+
+// SlackResult records whether the DM to owner's claimed recipient went
+// out.
+func (s *Broadcasts) SlackResult(ctx context.Context, id, owner, profileID string, sent bool) error {
 	state := "failed"
 	if sent {
 		state = "sent"
 	}
-	if err := s.c.HSet(ctx, broadcastSlackStateKey(id), profileID, state).Err(); err != nil {
+	keys := []string{broadcastSlackStateKey(id), broadcastKey(id)}
+	if err := slackResultScript.Run(ctx, s.c, keys, owner, profileID, state).Err(); err != nil {
 		return fmt.Errorf("slack result %s: %w", id, err)
 	}
 	return nil
 }
 
-// SlackSent counts the Slack recipients the DM reached.
-func (s *Broadcasts) SlackSent(ctx context.Context, id string) (int, error) {
-	states, err := s.c.HVals(ctx, broadcastSlackStateKey(id)).Result()
+// finishSlackScript settles the Slack batch for the lease holder, then
+// records it done like any batch (doneBody). A claim of another run not
+// renewed for the doubt window belongs to a run that died mid-DM: the post
+// may or may not have gone out, it is never retried, and it counts failed.
+// A younger claim may still be in flight: its run counts it, and the batch
+// waits for a later run.
+//
+// KEYS: as doneBody, then lease, slack states. ARGV: as doneBody (sent and
+// failed 0), then owner, now ms, doubt window ms.
+// Returns -1 when owner lost the lease, -2 when a claim is in flight.
+var finishSlackScript = goredis.NewScript(`
+if redis.call('GET', KEYS[5]) ~= ARGV[6] then return -1 end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 0 end
+local now, window = tonumber(ARGV[7]), tonumber(ARGV[8])
+local states = redis.call('HGETALL', KEYS[6])
+local doubt = {}
+for i = 1, #states, 2 do
+  local st = states[i + 1]
+  if string.sub(st, 1, 7) == 'sending' then
+    local at = tonumber(string.match(st, ':(%d+)$') or '0')
+    if now - at < window then return -2 end
+    doubt[#doubt + 1] = states[i]
+  end
+end
+for _, p in ipairs(doubt) do redis.call('HSET', KEYS[6], p, 'failed') end
+if #doubt > 0 then redis.call('HINCRBY', KEYS[1], 'failed', #doubt) end
+` + doneBody)
+
+// FinishSlack ends the Slack batch; see bot.BroadcastStore.
+func (s *Broadcasts) FinishSlack(ctx context.Context, id, owner string, now time.Time, doubtAfter time.Duration, report bot.Outgoing) (bool, error) {
+	rj, err := reportJSON(id, report)
 	if err != nil {
-		return 0, fmt.Errorf("slack sent %s: %w", id, err)
+		return false, err
 	}
-	n := 0
-	for _, st := range states {
-		if st == "sent" {
-			n++
-		}
+	keys := append(doneKeys(id), broadcastLeaseKey(id), broadcastSlackStateKey(id))
+	n, err := finishSlackScript.Run(ctx, s.c, keys, bot.SlackBatch, 0, 0, id, rj, owner, now.UnixMilli(), doubtAfter.Milliseconds()).Int()
+	switch {
+	case err != nil:
+		return false, fmt.Errorf("finish slack %s: %w", id, err)
+	case n == -1:
+		return false, fmt.Errorf("finish slack %s: %w", id, bot.ErrLeaseLost)
 	}
-	return n, nil
+	return n >= 0, nil
 }

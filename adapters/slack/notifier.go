@@ -145,9 +145,11 @@ func userOf(profileID string) (string, error) {
 }
 
 // DM sends text to a Slack profile (slack:<team>:<user>) as a direct
-// message: conversations.open, then chat.postMessage. Broadcasts use it;
-// they record each recipient themselves.
-func (n *Notifier) DM(ctx context.Context, profileID, text string) error {
+// message: conversations.open, then chat.postMessage marked with key.
+// Broadcasts use it; they record each recipient themselves. A retry
+// (attempt > 0) first looks for the mark in the conversation, like post,
+// so a 5xx or a timeout that hid a delivered DM does not send it twice.
+func (n *Notifier) DM(ctx context.Context, profileID, text, key string, attempt int) error {
 	user, err := userOf(profileID)
 	if err != nil {
 		return err
@@ -156,13 +158,7 @@ func (n *Notifier) DM(ctx context.Context, profileID, text string) error {
 	if err != nil {
 		return classify(err)
 	}
-	if err := n.pace.wait(ctx, ch.ID); err != nil {
-		return &bot.SendError{Err: err}
-	}
-	if _, _, err := n.api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText(text, false)); err != nil {
-		return classify(err)
-	}
-	return nil
+	return n.post(ctx, ch.ID, key, attempt, slack.MsgOptionText(text, false))
 }
 
 // pacer keeps posts to each channel within Slack's rate. It is per

@@ -125,14 +125,14 @@ func TestDMOpensTheConversationAndPosts(t *testing.T) {
 	}))
 	defer srv.Close()
 	n := NewNotifier(srv.URL+"/", "xoxb-test", "", srv.Client())
-	if err := n.DM(context.Background(), "slack:T1:U42", "お知らせ"); err != nil {
+	if err := n.DM(context.Background(), "slack:T1:U42", "お知らせ", "broadcast:B1", 0); err != nil {
 		t.Fatal(err)
 	}
 	if len(opened) != 1 || opened[0] != "U42" || len(posted) != 1 || posted[0] != "D42 お知らせ" {
 		t.Fatalf("opened %v posted %v", opened, posted)
 	}
 	var se *bot.SendError
-	if err := n.DM(context.Background(), "line:U1", "x"); !errors.As(err, &se) || !se.Permanent {
+	if err := n.DM(context.Background(), "line:U1", "x", "broadcast:B1", 0); !errors.As(err, &se) || !se.Permanent {
 		t.Fatalf("a LINE profile: %v", err)
 	}
 }
