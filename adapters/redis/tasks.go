@@ -488,10 +488,19 @@ end
 return #items
 `)
 
-// ClaimDue moves up to limit entries due at now into the outbox.
+// ClaimDue moves up to limit entries due at now into the outbox. One
+// pipelined look at every shard comes first: most sweeps find nothing due,
+// and a script per shard each time would cost Redis far more than a read.
 func (s *Tasks) ClaimDue(ctx context.Context, now time.Time, limit int) (int, error) {
+	due, err := dueShards(ctx, s.c, dueKey, now)
+	if err != nil {
+		return 0, fmt.Errorf("claim due: %w", err)
+	}
 	total := 0
 	for sh := 0; sh < Shards && total < limit; sh++ {
+		if !due[sh] {
+			continue
+		}
 		n, err := claimScript.Run(ctx, s.c, []string{dueKey(sh), outboxKey(sh)}, now.UnixMilli(), limit-total).Int()
 		if err != nil {
 			return total, fmt.Errorf("claim due: shard %d: %w", sh, err)
@@ -562,4 +571,26 @@ func (s *Tasks) CancelTask(ctx context.Context, id string, now time.Time, notice
 		return n, nil
 	}
 	return 0, fmt.Errorf("cancel task %s: %w", id, bot.Errorf(bot.ECONFLICT, "offers kept changing"))
+}
+
+// dueShards reports, in one pipeline, which shards have an entry of the
+// sorted set key(shard) scored at or before now.
+func dueShards(ctx context.Context, c goredis.UniversalClient, key func(int) string, now time.Time) ([Shards]bool, error) {
+	var due [Shards]bool
+	cmds := make([]*goredis.StringSliceCmd, Shards)
+	_, err := c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for sh := range cmds {
+			cmds[sh] = p.ZRangeByScore(ctx, key(sh), &goredis.ZRangeBy{
+				Min: "-inf", Max: strconv.FormatInt(now.UnixMilli(), 10), Count: 1,
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return due, err
+	}
+	for sh, cmd := range cmds {
+		due[sh] = len(cmd.Val()) > 0
+	}
+	return due, nil
 }
