@@ -154,32 +154,26 @@ func TestTaskIsOfferedAndFilled(t *testing.T) {
 	if msgs := graders[0].say("予定"); !contains(msgs, "朝テストの採点") || !contains(msgs, span) {
 		t.Fatalf("予定: %s", texts(msgs))
 	}
-	// 佐藤 cannot come after all: released without penalty, the waitlist
-	// gets the place offered, the coordinators are told.
+	// 佐藤 cannot come after all: released without penalty, the first on
+	// the waitlist gets the place at once and is told, the coordinators too.
 	if msgs := graders[0].say("行けなくなりました"); !offers(msgs, "task:cancelyes:"+id) {
 		t.Fatalf("cancel question: %s", texts(msgs))
 	}
 	if msgs := graders[0].say("はい"); !contains(msgs, "キャンセルを承りました") {
 		t.Fatalf("cancel: %s", texts(msgs))
 	}
-	s.waitNotice(t, "キャンセル", "佐藤", "朝テストの採点")
-	if task := s.task(t, id); task["status"] != "open" || len(idsOf(task["accepted"])) != 1 {
-		t.Fatalf("task after a cancellation = %v", task)
-	}
-	if code, sum := s.api(t, "POST", "/api/jobs/offers/run", nil); code != http.StatusOK {
-		t.Fatalf("run offers: %d %v", code, sum)
-	}
-	if msgs := graders[2].reply(); !contains(msgs, "空きが出ました") || !offers(msgs, "offer:accept:"+id) {
+	if msgs := graders[2].reply(); !contains(msgs, "繰り上がりました") || !offers(msgs, "task:cancel:"+id) {
 		t.Fatalf("waitlist promotion: %s", texts(msgs))
 	}
-	if msgs := graders[2].tap("offer:accept:" + id); !contains(msgs, "お引き受けありがとうございます") {
-		t.Fatalf("promoted accept: %s", texts(msgs))
-	}
+	s.waitNotice(t, "キャンセル", "佐藤", "朝テストの採点", "繰り上がり")
 	task = s.task(t, id)
 	want = []string{"line:" + graders[1].id, "line:" + graders[2].id}
 	slices.Sort(want)
 	if task["status"] != "filled" || !slices.Equal(idsOf(task["accepted"]), want) || len(idsOf(task["waitlist"])) != 0 {
-		t.Fatalf("task after the promotion = %v", task)
+		t.Fatalf("task after the cancellation = %v", task)
+	}
+	if msgs := graders[2].say("予定"); !contains(msgs, "朝テストの採点") {
+		t.Fatalf("予定 of the promoted: %s", texts(msgs))
 	}
 
 	// The school calls it off: everyone holding a place is told, once.

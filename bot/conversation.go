@@ -148,6 +148,9 @@ func (t *turn) run() {
 	case EventOffer:
 		t.offered()
 		return
+	case EventPromoted:
+		t.promoted()
+		return
 	case EventReminder:
 		t.remind()
 		return

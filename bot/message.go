@@ -24,6 +24,7 @@ const (
 	// Events the service raises for a person itself, through the outbox, so
 	// that they change the person's state exactly once.
 	EventOffer           EventKind = "offer"            // a task is offered (Offer set)
+	EventPromoted        EventKind = "promoted"         // a place freed went to them from the waitlist (Offer set)
 	EventReminder        EventKind = "reminder"         // an accepted task is near (Data: task ID, Text: which reminder)
 	EventTaskCancelled   EventKind = "task_cancelled"   // the coordinator cancelled a task (Data: task ID)
 	EventInvite          EventKind = "invite"           // invited to a session (Session set)

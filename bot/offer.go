@@ -56,6 +56,26 @@ type Answer struct {
 	// Filled is the coordinators' notice queued when this acceptance fills
 	// the task; Cancelled the one queued when this answer gives a place up.
 	Filled, Cancelled Outgoing
+	// Promote, set with Cancelled, gives a place this answer frees at once
+	// to the first person on the waitlist.
+	Promote Promotion
+}
+
+// Waitlisted stands for the first person on a task's waitlist in a
+// Promotion: who that is becomes known only inside the store's atomic
+// answer, which puts their profile ID wherever this appears.
+const Waitlisted = "{{waitlisted}}"
+
+// Promotion is what the store queues when a freed place goes to the first
+// person on the waitlist; its entries name them as Waitlisted.
+type Promotion struct {
+	// Out is the event that records the place in their conversation and
+	// tells them.
+	Out Outgoing
+	// Reminders are theirs for the task.
+	Reminders []Due
+	// Notice tells the coordinators, instead of Answer.Cancelled.
+	Notice Outgoing
 }
 
 // Due is an outbox entry to queue at a time (a reminder, a check).

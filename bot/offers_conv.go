@@ -164,6 +164,38 @@ func (t *turn) offered() {
 	t.say(t.offerCard(*ref))
 }
 
+// promoted records a place that came to the person from the waitlist and
+// tells them. Someone deleted meanwhile leaves it at once, and someone who
+// blocked the bot gives it back: they would never learn of it.
+func (t *turn) promoted() {
+	ref := t.in.Offer
+	if ref == nil {
+		return
+	}
+	switch {
+	case t.p == nil:
+		t.request = &AnswerRequest{TaskID: ref.TaskID, Op: OpForget, Silent: true}
+		return
+	case t.p.Status == StatusBlocked:
+		t.request = &AnswerRequest{TaskID: ref.TaskID, Op: OpCancel, Silent: true}
+		return
+	}
+	r := *ref
+	r.State, r.AcceptedAt = OfferAccepted, t.now
+	refs := t.conv.Offers[:len(t.conv.Offers):len(t.conv.Offers)]
+	if old, i := findRef(refs, r.TaskID); i >= 0 {
+		if old.State == OfferAccepted {
+			return // a repeat
+		}
+		r.At = old.At
+		refs = append(refs[:i:i], refs[i+1:]...)
+	}
+	t.conv.Offers = keepRefs(append(refs, r), t.now)
+	t.p.Counters.Accepts++
+	t.changed = true
+	t.say(t.acceptedCard(r, jaTask.PromotedTitle, jaTask.PromotedAccepted))
+}
+
 func (t *turn) offerCard(r OfferRef) Message {
 	body := jaTask.OfferBody
 	if r.Promoted {

@@ -1169,3 +1169,48 @@ func FuzzOfferAnswers(f *testing.F) {
 		}
 	})
 }
+
+func TestPromotedFromTheWaitlist(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	waiting := c.t1()
+	waiting.State = OfferWaitlisted
+	placed := c.t1()
+	placed.State, placed.AcceptedAt, placed.Promoted = OfferAccepted, c.now, true
+	in := Inbound{Kind: EventPromoted, ProfileID: "line:U0042", Data: "T1", Offer: &placed}
+	tests := []struct {
+		name      string
+		p         *Profile
+		conv      Conversation
+		request   *AnswerRequest
+		told      bool
+		wantState OfferState
+	}{
+		{"the waiting person is told and holds the place", offerPerson(StatusActive), offers(waiting, c.t2()), nil, true, OfferAccepted},
+		{"someone whose offer fell out of the conversation too", offerPerson(StatusActive), offers(c.t2()), nil, true, OfferAccepted},
+		{"a paused person waited for it: the place is theirs", offerPerson(StatusPaused), offers(waiting), nil, true, OfferAccepted},
+		{"a repeat tells nothing twice", offerPerson(StatusActive), offers(placed), nil, false, OfferAccepted},
+		{"someone who blocked the bot gives it back", offerPerson(StatusBlocked), offers(waiting),
+			&AnswerRequest{TaskID: "T1", Op: OpCancel, Silent: true}, false, OfferWaitlisted},
+		{"someone deleted leaves the task", nil, Conversation{}, &AnswerRequest{TaskID: "T1", Op: OpForget, Silent: true}, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := cloneConv(tt.conv)
+			res := Converse(cat, c.now, tt.p, tt.conv, in)
+			if !reflect.DeepEqual(res.Answer, tt.request) {
+				t.Errorf("answer request %+v, want %+v", res.Answer, tt.request)
+			}
+			if told := len(res.Messages) == 1 && res.Messages[0].Card != nil &&
+				res.Messages[0].Card.Title == jaTask.PromotedTitle && hasButton(res, "task:cancel:T1"); told != tt.told {
+				t.Errorf("told %v, want %v: %+v", told, tt.told, res.Messages)
+			}
+			if got, _ := findRef(res.Conv.Offers, "T1"); got.State != tt.wantState {
+				t.Errorf("state %q, want %q", got.State, tt.wantState)
+			}
+			if !reflect.DeepEqual(tt.conv, before) {
+				t.Error("Converse changed its input")
+			}
+		})
+	}
+}

@@ -233,6 +233,28 @@ func (b *Bot) waveOffer(t *Task, pid string, reasons []string, promoted bool, no
 	}}
 }
 
+// taskRef is what a person's conversation keeps of a task.
+func (b *Bot) taskRef(t *Task) OfferRef {
+	return OfferRef{TaskID: t.ID, Title: t.Title, Organization: t.Organization, Place: b.place(t), Reward: t.Reward,
+		Start: t.Start, End: t.End}
+}
+
+// promotion gives a place freed by who at once to the first person on the
+// waitlist: the event for their conversation, their reminders and the
+// coordinators' notice, naming them as Waitlisted.
+func (b *Bot) promotion(ref OfferRef, who string, now time.Time) Promotion {
+	r := ref
+	r.State, r.AcceptedAt, r.At, r.Promoted, r.Reasons, r.ExpiresAt = OfferAccepted, now, now, true, nil, time.Time{}
+	ev := fmt.Sprintf("promoted:%s:%s:%d", ref.TaskID, Waitlisted, now.UnixMilli())
+	span := FormatSpanJA(ref.Start, ref.End, b.loc())
+	return Promotion{
+		Out: Outgoing{ID: ev, Kind: OutEvent, To: Waitlisted, CreatedAt: now,
+			Event: &Inbound{ID: ev, Kind: EventPromoted, ProfileID: Waitlisted, Data: ref.TaskID, Offer: &r, At: now}},
+		Reminders: b.reminders(ref, Waitlisted, now),
+		Notice:    b.coordinatorNotice(b.NewID(), fmt.Sprintf(jaTask.NoticePromoted, who, ref.Title, span), now),
+	}
+}
+
 // place says where a task happens, in words.
 func (b *Bot) place(t *Task) string {
 	if t.Remote || t.Area == AreaRemote {
@@ -306,7 +328,18 @@ func (b *Bot) coordinatorNotice(id, text string, now time.Time) Outgoing {
 // person's new state and replies.
 func (b *Bot) answer(ctx context.Context, in Inbound, snap Snapshot, res Result, now time.Time) (Result, error) {
 	req := res.Answer
-	ref, _ := findRef(res.Conv.Offers, req.TaskID)
+	ref, i := findRef(res.Conv.Offers, req.TaskID)
+	if i < 0 && (req.Op == OpCancel || req.Op == OpForget) {
+		// A task the conversation no longer holds (deletion finds every
+		// task ever offered): its notices and reminders need its details.
+		v, err := b.Tasks.FindTask(ctx, req.TaskID, now)
+		if err != nil && ErrorCode(err) != ENOTFOUND {
+			return res, err
+		}
+		if err == nil {
+			ref = b.taskRef(&v.Task)
+		}
+	}
 	a := Answer{TaskID: req.TaskID, ProfileID: in.ProfileID, Op: req.Op, EventID: in.ID, At: now}
 	span := FormatSpanJA(ref.Start, ref.End, b.loc())
 	name := ""
@@ -324,6 +357,7 @@ func (b *Bot) answer(ctx context.Context, in Inbound, snap Snapshot, res Result,
 			who = jaTask.SomeoneWithdrew
 		}
 		a.Cancelled = b.coordinatorNotice(b.NewID(), fmt.Sprintf(jaTask.NoticeCancelled, who, ref.Title, span), now)
+		a.Promote = b.promotion(ref, who, now)
 	}
 	out, err := b.Tasks.Answer(ctx, a)
 	if ErrorCode(err) == ENOTFOUND {

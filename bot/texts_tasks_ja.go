@@ -13,6 +13,7 @@ var jaTask = struct {
 	ScheduleTitle, ScheduleNone, ScheduleLine                                             string // ScheduleLine fmt: span, title, place
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                     string
 	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule              string
+	PromotedTitle, PromotedAccepted, NoticePromoted                                       string // NoticePromoted fmt: who, title, span
 }{
 	OfferBody:    "お仕事のご案内です。お引き受けいただけますか？",
 	PromotedBody: "キャンセル待ちのお仕事に空きが出ました。お引き受けいただけますか？",
@@ -66,7 +67,11 @@ var jaTask = struct {
 	NoticeCancelled: "【キャンセル】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方・次の候補の方にご案内します。",
 	NoticeShort:     "【人数不足】「%s」（%s）は開始24時間前の時点で、%d名の募集に対して%d名です。",
 	SomeoneWithdrew: "参加予定の方",
-	CmdSchedule:     "予定",
+	NoticePromoted:  "【キャンセル・繰り上げ】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方が繰り上がり、参加が決まりました。",
+
+	PromotedTitle:    "キャンセル待ちから繰り上がりました",
+	PromotedAccepted: "お待たせしました。空きが出たため、参加が決まりました。前日の18時と、始まる2時間前にお知らせします。行けなくなったときは、下のボタンを押すか「キャンセル」と送ってください。",
+	CmdSchedule:      "予定",
 }
 
 // Words that answer offers and manage accepted tasks, normalized by key.

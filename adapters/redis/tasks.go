@@ -203,11 +203,17 @@ func (s *Tasks) FindTask(ctx context.Context, id string, now time.Time) (*bot.Ta
 // answerScript applies one answer. It returns {state, status, changed,
 // started}.
 //
+// A place given back while the task is live goes at once to the first
+// person on the waitlist, if any: they are accepted, their event, reminders
+// and the promotion notice (templates naming them as bot.Waitlisted) are
+// queued; otherwise the task reopens and the sweep offers the place.
+//
 // KEYS: task, offers, expiry, waitlist, accepted, answered, outbox, due,
 // due offers, answered outcomes.
 // ARGV: event ID, now ms, person, op, task ID, filled notice JSON,
-// cancelled notice JSON, forget-answers-before ms, then (due ms, entry
-// JSON) pairs of the person's reminders.
+// cancelled notice JSON, forget-answers-before ms, promotion event JSON,
+// promotion notice JSON, n, then n (due ms, entry JSON) pairs of the
+// person's reminders, then those of the promoted person.
 var answerScript = goredis.NewScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'', '', 0, 0} end
@@ -224,16 +230,42 @@ if ARGV[1] ~= '' and redis.call('ZSCORE', KEYS[6], ARGV[1]) then
 end
 local live = (status == 'open' or status == 'filled') and started == 0
 
+local own = 12 + 2 * tonumber(ARGV[11])
 local function unremind()
-  for i = 9, #ARGV, 2 do redis.call('ZREM', KEYS[8], ARGV[i + 1]) end
+  for i = 12, own - 1, 2 do redis.call('ZREM', KEYS[8], ARGV[i + 1]) end
 end
--- release gives an accepted place back: the task reopens, the coordinators
--- are told and the sweep offers the place again at once.
+local function fill(s, who)
+  local out, from = {}, 1
+  while true do
+    local i, j = string.find(s, '` + bot.Waitlisted + `', from, true)
+    if not i then break end
+    out[#out + 1] = string.sub(s, from, i - 1)
+    out[#out + 1] = who
+    from = j + 1
+  end
+  out[#out + 1] = string.sub(s, from)
+  return table.concat(out)
+end
+-- release gives an accepted place back: the first on the waitlist gets it
+-- at once; with nobody waiting the task reopens, the coordinators are told
+-- and the sweep offers the place again at once.
 local function release()
   redis.call('ZREM', KEYS[5], p)
   redis.call('HINCRBY', KEYS[1], 'acc', -1)
   unremind()
   if not live then return end
+  local q = false
+  if ARGV[9] ~= '' then q = redis.call('LPOP', KEYS[4]) end
+  if q then
+    redis.call('HSET', KEYS[2], q, 'accepted')
+    redis.call('HDEL', KEYS[3], q)
+    redis.call('ZADD', KEYS[5], now, q)
+    redis.call('HINCRBY', KEYS[1], 'acc', 1)
+    redis.call('XADD', KEYS[7], '*', 'out', fill(ARGV[9], q), 'attempt', 0)
+    for i = own, #ARGV, 2 do redis.call('ZADD', KEYS[8], ARGV[i], fill(ARGV[i + 1], q)) end
+    if ARGV[10] ~= '' then redis.call('XADD', KEYS[7], '*', 'out', ARGV[10], 'attempt', 0) end
+    return
+  end
   if status == 'filled' then
     status = 'open'
     redis.call('HSET', KEYS[1], 'status', 'open')
@@ -263,7 +295,7 @@ elseif op == 'accept' then
       redis.call('LREM', KEYS[4], 0, p)
       redis.call('ZADD', KEYS[5], now, p)
       redis.call('HINCRBY', KEYS[1], 'acc', 1)
-      for i = 9, #ARGV, 2 do redis.call('ZADD', KEYS[8], ARGV[i], ARGV[i + 1]) end
+      for i = 12, own - 1, 2 do redis.call('ZADD', KEYS[8], ARGV[i], ARGV[i + 1]) end
       if acc + 1 >= head then
         status = 'filled'
         redis.call('HSET', KEYS[1], 'status', 'filled')
@@ -328,8 +360,18 @@ func (s *Tasks) Answer(ctx context.Context, a bot.Answer) (bot.Outcome, error) {
 	if err != nil {
 		return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
 	}
-	args := []any{eventKey(a.EventID), a.At.UnixMilli(), a.ProfileID, string(a.Op), id, filled, cancelled, a.At.Add(-seenFor).UnixMilli()}
-	for _, d := range a.Reminders {
+	var promoted, promotedNotice []byte
+	if a.Promote.Out.ID != "" {
+		if promoted, err = json.Marshal(a.Promote.Out); err != nil {
+			return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
+		}
+		if promotedNotice, err = notice(a.Promote.Notice); err != nil {
+			return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
+		}
+	}
+	args := []any{eventKey(a.EventID), a.At.UnixMilli(), a.ProfileID, string(a.Op), id, filled, cancelled,
+		a.At.Add(-seenFor).UnixMilli(), promoted, promotedNotice, len(a.Reminders)}
+	for _, d := range append(append([]bot.Due(nil), a.Reminders...), a.Promote.Reminders...) {
 		dj, err := json.Marshal(d.Out)
 		if err != nil {
 			return bot.Outcome{}, fmt.Errorf("answer %s: reminder: %w", id, err)

@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"reflect"
@@ -539,6 +540,63 @@ func testTasks(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		}
 	})
 
+	t.Run("a place given back goes at once to the first on the waitlist", func(t *testing.T) {
+		c := newClient(t)
+		s, q := taskStores(t, c)
+		createTask(t, s, newTestTask("T1", 1, now), bot.Due{})
+		offerWave(t, s, testWave("T1", now, 3, hour, "line:U1", "line:U2", "line:U3"))
+		answer(t, s, accept("T1", "line:U1", "ev1", now.Add(time.Minute)))
+		answer(t, s, accept("T1", "line:U2", "ev2", now.Add(2*time.Minute)))
+		answer(t, s, accept("T1", "line:U3", "ev3", now.Add(3*time.Minute)))
+		outIDs(t, q)
+
+		at := now.Add(10 * time.Minute)
+		c1 := withPromotion(cancelAnswer("T1", "line:U1", "ev4", at), now, start)
+		if out := answer(t, s, c1); out != (bot.Outcome{State: bot.OfferCancelled, Status: bot.TaskFilled, Changed: true}) {
+			t.Errorf("accepted cancels: got %+v", out)
+		}
+		ev := "promoted:T1:line:U2"
+		if got, want := outIDs(t, q), []string{ev, c1.Promote.Notice.ID}; !reflect.DeepEqual(got, want) {
+			t.Errorf("queued %v, want the promotion event for line:U2 and the notice %v", got, want)
+		}
+		v := findTask(t, s, "T1", at)
+		if !reflect.DeepEqual(v.Accepted, []string{"line:U2"}) || !reflect.DeepEqual(v.Waitlist, []string{"line:U3"}) || v.Status != bot.TaskFilled {
+			t.Errorf("accepted %v, waitlist %v, status %s", v.Accepted, v.Waitlist, v.Status)
+		}
+		if isDue(t, s, "T1", at) {
+			t.Error("a task refilled from the waitlist is due for offers")
+		}
+		// line:U2's reminders are queued, named for them, and go again
+		// when they cancel in turn.
+		want := reminders("T1", "line:U2", now.Add(24*time.Hour), start.Add(-2*time.Hour))
+		for _, d := range want {
+			dj, _ := json.Marshal(d.Out)
+			if _, err := c.ZScore(context.Background(), dueKey(shardOf("T1")), string(dj)).Result(); err != nil {
+				t.Errorf("reminder %s of the promoted person not queued: %v", d.Out.ID, err)
+			}
+		}
+		c2 := withPromotion(cancelAnswer("T1", "line:U2", "ev5", at), now, start)
+		c2.Reminders = want
+		answer(t, s, c2)
+		for _, d := range want {
+			dj, _ := json.Marshal(d.Out)
+			if _, err := c.ZScore(context.Background(), dueKey(shardOf("T1")), string(dj)).Result(); err == nil {
+				t.Errorf("reminder %s still queued after the promoted person cancelled", d.Out.ID)
+			}
+		}
+		if v := findTask(t, s, "T1", at); !reflect.DeepEqual(v.Accepted, []string{"line:U3"}) || len(v.Waitlist) != 0 {
+			t.Errorf("after the second cancellation: accepted %v, waitlist %v", v.Accepted, v.Waitlist)
+		}
+		// With nobody waiting, the task reopens and is offered again.
+		c3 := withPromotion(cancelAnswer("T1", "line:U3", "ev6", at), now, start)
+		if out := answer(t, s, c3); out.Status != bot.TaskOpen {
+			t.Errorf("last cancels: got %+v", out)
+		}
+		if !isDue(t, s, "T1", at) {
+			t.Error("the reopened task is not due")
+		}
+	})
+
 	t.Run("forgetting a person removes them from the task", func(t *testing.T) {
 		c := newClient(t)
 		s, q := taskStores(t, c)
@@ -985,6 +1043,20 @@ func reminders(id, p string, evening, soon time.Time) []bot.Due {
 // at start.
 func withRemindersFor(a bot.Answer, now, start time.Time) bot.Answer {
 	a.Reminders = reminders(a.TaskID, a.ProfileID, now.Add(24*time.Hour), start.Add(-2*time.Hour))
+	return a
+}
+
+// withPromotion gives the answer what the bot adds to a cancellation: the
+// place at once to the first on the waitlist, for a task created at now
+// that starts at start.
+func withPromotion(a bot.Answer, now, start time.Time) bot.Answer {
+	ev := "promoted:" + a.TaskID + ":" + bot.Waitlisted
+	a.Promote = bot.Promotion{
+		Out: bot.Outgoing{ID: ev, Kind: bot.OutEvent, To: bot.Waitlisted,
+			Event: &bot.Inbound{ID: ev, Kind: bot.EventPromoted, ProfileID: bot.Waitlisted, Data: a.TaskID}},
+		Reminders: reminders(a.TaskID, bot.Waitlisted, now.Add(24*time.Hour), start.Add(-2*time.Hour)),
+		Notice:    bot.Outgoing{ID: "promoted-notice:" + a.EventID, To: bot.CoordinatorID, Messages: []bot.Message{{Text: "繰り上がり"}}},
+	}
 	return a
 }
 
