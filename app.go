@@ -16,6 +16,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"tsunagu/adapters/httpapi"
+	"tsunagu/adapters/inorder"
 	"tsunagu/adapters/line"
 	"tsunagu/adapters/metrics"
 	"tsunagu/adapters/outbox"
@@ -109,7 +110,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Location:   cfg.Location,
 		Quiet:      cfg.QuietHours,
 	}
-	worker.Handler = b
+	// A person's events, from the webhooks and from the outbox (offers,
+	// reminders, looked-up names), are handled one at a time in this
+	// replica, so they do not collide with each other's commits.
+	serial := inorder.New(b)
+	worker.Handler = serial
 
 	mount := map[string]http.Handler{}
 	if cfg.LINEEnabled() {
@@ -122,7 +127,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		worker.Senders[bot.PlatformLINE] = sender
 		b.LINE = sender
 		onResult := line.WithResultHook(func(r string) { m.Webhook(bot.PlatformLINE, r) })
-		mount["POST /line/webhook"] = line.NewWebhook(cfg.LINEChannelSecret, timed{b, m, bot.PlatformLINE}, log, onResult)
+		mount["POST /line/webhook"] = line.NewWebhook(cfg.LINEChannelSecret, timed{serial, m, bot.PlatformLINE}, log, onResult)
 	}
 	if cfg.SlackEnabled() {
 		hc := &http.Client{Timeout: 10 * time.Second}
@@ -135,7 +140,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		wh := slack.NewWebhook(slack.Options{
 			SigningSecret: cfg.SlackSigningSecret,
 			Channel:       cfg.SlackCoordinatorChannel,
-			Handler:       timed{b, m, bot.PlatformSlack},
+			Handler:       timed{serial, m, bot.PlatformSlack},
 			Coordination:  b,
 			Profiles:      store,
 			Outbox:        notifying{queue, worker.Notify},
@@ -206,16 +211,17 @@ func (n notifying) Enqueue(ctx context.Context, out bot.Outgoing) error {
 	return nil
 }
 
-// timed measures how long the bot takes per event, for the latency histogram.
+// timed measures how long the bot takes per event, waiting for the
+// person's earlier events included, for the latency histogram.
 type timed struct {
-	b        *bot.Bot
+	h        inorder.Handler
 	m        *metrics.Metrics
 	platform string
 }
 
 func (t timed) Handle(ctx context.Context, in bot.Inbound) error {
 	start := time.Now()
-	err := t.b.Handle(ctx, in)
+	err := t.h.Handle(ctx, in)
 	t.m.ObserveHandler(t.platform, time.Since(start))
 	return err
 }

@@ -4,12 +4,19 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 )
 
 // maxCommitAttempts bounds the retries when another replica commits for the
-// same person between our load and our commit.
-const maxCommitAttempts = 8
+// same person between our load and our commit. Each retry first waits a
+// random time (see waitToRetry): replicas that collided then take turns
+// instead of colliding again, and the attempts cover about a second of
+// contention, well inside a webhook's time.
+const (
+	maxCommitAttempts = 16
+	commitBackoffCap  = 100 * time.Millisecond
+)
 
 // Bot handles inbound events: it loads the person's state, runs the
 // conversation and commits the new state together with the replies, so a
@@ -63,6 +70,11 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 		return fmt.Errorf("handle %s: %w", in.ID, err)
 	}
 	for attempt := 0; attempt < maxCommitAttempts; attempt++ {
+		if attempt > 0 {
+			if err := waitToRetry(ctx, attempt); err != nil {
+				return fmt.Errorf("handle %s: retry after a conflict on %s: %w", in.ID, in.ProfileID, err)
+			}
+		}
 		snap, err := b.Store.Load(ctx, in.ProfileID, in.ID)
 		if err != nil {
 			return fmt.Errorf("handle %s: load %s: %w", in.ID, in.ProfileID, err)
@@ -112,6 +124,24 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 		return nil
 	}
 	return fmt.Errorf("handle %s: %w", in.ID, Errorf(ECONFLICT, "too many concurrent updates for one person"))
+}
+
+// waitToRetry waits before attempt number attempt (from 1): a random part
+// (full jitter) of 1ms·2^(attempt-1), capped at commitBackoffCap. It
+// returns early with ctx's error.
+func waitToRetry(ctx context.Context, attempt int) error {
+	d := commitBackoffCap
+	if attempt < 8 {
+		d = min(time.Millisecond<<(attempt-1), d)
+	}
+	t := time.NewTimer(rand.N(d) + 1)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // change turns a conversation result into what the store commits.
