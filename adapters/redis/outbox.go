@@ -161,6 +161,58 @@ func (o *Outbox) Reclaim(ctx context.Context, consumer string, minIdle time.Dura
 	return got, nil
 }
 
+// touchScript sets the idle time of the entries a consumer still holds,
+// and returns the IDs of those it does not hold any more (settled, or
+// reclaimed by another consumer): those are not claimed back.
+//
+// KEYS: outbox. ARGV: group, consumer, idle ms, stream IDs...
+var touchScript = goredis.NewScript(`
+local lost = {}
+for i = 4, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1, ARGV[2])
+  if #p == 1 then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'IDLE', ARGV[3], 'JUSTID')
+  else
+    lost[#lost + 1] = ARGV[i]
+  end
+end
+return lost
+`)
+
+// Touch sets to idle how long the entries of ds that consumer still holds
+// look idle to Reclaim. A worker that holds entries longer than a send
+// touches them with 0, so that no other worker takes over entries it is
+// still working through; one that stops hands the entries it will not send
+// to the next Reclaim with an idle time of at least Reclaim's minIdle. Touch
+// returns the entries consumer no longer holds.
+func (o *Outbox) Touch(ctx context.Context, consumer string, ds []Delivery, idle time.Duration) ([]Delivery, error) {
+	byShard := map[int][]Delivery{}
+	for _, d := range ds {
+		byShard[d.Shard] = append(byShard[d.Shard], d)
+	}
+	var lost []Delivery
+	for sh, held := range byShard {
+		args := []any{group, consumer, idle.Milliseconds()}
+		for _, d := range held {
+			args = append(args, d.StreamID)
+		}
+		ids, err := touchScript.Run(ctx, o.c, []string{outboxKey(sh)}, args...).StringSlice()
+		if err != nil && !errors.Is(err, goredis.Nil) {
+			return lost, fmt.Errorf("outbox touch: shard %d: %w", sh, err)
+		}
+		gone := map[string]bool{}
+		for _, id := range ids {
+			gone[id] = true
+		}
+		for _, d := range held {
+			if gone[d.StreamID] {
+				lost = append(lost, d)
+			}
+		}
+	}
+	return lost, nil
+}
+
 // deliveries decodes stream entries. An entry that cannot be decoded can
 // never be sent: it goes straight to the dead letters.
 func (o *Outbox) deliveries(ctx context.Context, sh int, msgs []goredis.XMessage) []Delivery {
