@@ -51,6 +51,7 @@ type Queue interface {
 	Retry(ctx context.Context, d redis.Delivery, due time.Time) error
 	DeadLetter(ctx context.Context, d redis.Delivery, reason string, status int) error
 	PromoteDue(ctx context.Context, now time.Time) (int, error)
+	Touch(ctx context.Context, consumer string, ds []redis.Delivery, idle time.Duration) (lost []redis.Delivery, err error)
 }
 
 var _ Queue = (*redis.Outbox)(nil)
@@ -63,8 +64,19 @@ const (
 	ResultSkipped = "skipped"
 )
 
+// DefaultConcurrency is how many sends a worker has in flight at once when
+// Worker.Concurrency is not set: enough that a slow platform call or one
+// person's backlog leaves room for everyone else, few enough to stay far
+// below LINE's and Slack's rate limits.
+const DefaultConcurrency = 16
+
 const (
 	batchSize = 32
+	// maxHeld caps the entries a worker has read and not yet settled. It is
+	// large so that the worker reads past one recipient's backlog to the
+	// entries of others queued behind it in the stream; entries held long
+	// are touched (see Run) so that no other worker reclaims them.
+	maxHeld = 1024
 	// reclaimEvery is how often a worker looks for entries left pending by
 	// a crashed one.
 	reclaimEvery = 5 * time.Second
@@ -76,9 +88,12 @@ const (
 	lookupAttempts = 3
 )
 
-// Worker sends outbox entries. Entries are processed one at a time, which
-// keeps the messages to one person in order. Several workers (replicas) share
-// the queue through its consumer group.
+// Worker sends outbox entries, several at once but at most one per
+// recipient: each recipient's entries go out in the order they were read,
+// and a recipient with a long backlog (one person's flood, the coordinator
+// channel) takes one send slot while the others' replies pass it, taking
+// turns. Several workers (replicas) share the queue through its consumer
+// group.
 type Worker struct {
 	Queue    Queue
 	Senders  map[string]Sender // by bot.Platform of the recipient
@@ -103,8 +118,12 @@ type Worker struct {
 	// 500ms).
 	PollInterval time.Duration
 	// OnResult, if set, is called once per settled entry with the
-	// recipient's platform and one of the Result constants.
+	// recipient's platform and one of the Result constants. It may be
+	// called from several goroutines at once.
 	OnResult func(platform, result string)
+	// Concurrency is how many sends may be in flight at once, to as many
+	// recipients (default DefaultConcurrency).
+	Concurrency int
 
 	once        sync.Once
 	wake        chan struct{}
@@ -135,6 +154,9 @@ func (w *Worker) setup() {
 		if w.PollInterval <= 0 {
 			w.PollInterval = 500 * time.Millisecond
 		}
+		if w.Concurrency <= 0 {
+			w.Concurrency = DefaultConcurrency
+		}
 	})
 }
 
@@ -147,64 +169,181 @@ func (w *Worker) Notify() {
 	}
 }
 
-// Run sends entries until ctx is cancelled, then finishes the entry in
-// progress and returns nil. Entries it read but did not settle stay pending
-// and are reclaimed by another worker.
+// Run sends entries until ctx is cancelled, then finishes the sends in
+// flight, hands the entries it read and did not start to the other workers
+// (their next Reclaim takes them at once) and returns nil.
+//
+// Run reads ahead of its sends, up to maxHeld entries, so that every
+// recipient with an entry waiting has a turn. Every ReclaimIdle/4 it
+// touches the entries it holds, so that another worker reclaims only the
+// entries of a worker that stopped.
+//
+// Run and ProcessOnce must not be called at the same time.
 func (w *Worker) Run(ctx context.Context) error {
 	w.setup()
+	l := newLanes()
+	done := make(chan flight, w.Concurrency)
+	inFlight := 0
+	more := true // the queue may hold entries to read now
+	lastTouch := w.Now()
 	timer := time.NewTimer(w.PollInterval)
 	defer timer.Stop()
 	for {
-		n, err := w.ProcessOnce(ctx)
-		if ctx.Err() != nil {
-			return nil
+		if more && l.count() < maxHeld {
+			want := min(batchSize, maxHeld-l.count())
+			n, err := w.fetch(ctx, l, want)
+			if ctx.Err() != nil {
+				break
+			}
+			if err != nil {
+				w.Logger.ErrorContext(ctx, "outbox", "err", err)
+			}
+			more = err == nil && n >= want
 		}
-		if err != nil {
-			w.Logger.ErrorContext(ctx, "outbox", "err", err)
+		if now := w.Now(); now.Sub(lastTouch) >= w.ReclaimIdle/4 {
+			lastTouch = now
+			w.touch(ctx, l)
 		}
-		if n >= batchSize {
-			continue // more may be waiting
+		inFlight += w.start(ctx, l, w.Concurrency-inFlight, done)
+		if more && l.count() < maxHeld {
+			continue
 		}
 		timer.Reset(w.PollInterval)
 		select {
-		case <-ctx.Done():
-			return nil
+		case f := <-done:
+			inFlight--
+			w.landed(ctx, l, f)
 		case <-w.wake:
+			more = true
 		case <-timer.C:
+			more = true
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	for ; inFlight > 0; inFlight-- {
+		w.landed(ctx, l, <-done)
+	}
+	w.handBack(ctx, l)
+	return nil
+}
+
+// ProcessOnce promotes due retries, reclaims abandoned entries (every few
+// seconds), reads new ones and settles each, as Run does, and returns once
+// they are all settled, with how many they were and the first error. When
+// ctx ends it starts no more sends; the entries not started stay pending
+// and are reclaimed later.
+func (w *Worker) ProcessOnce(ctx context.Context) (int, error) {
+	w.setup()
+	l := newLanes()
+	_, firstErr := w.fetch(ctx, l, batchSize)
+	done := make(chan flight, w.Concurrency)
+	inFlight, settled := 0, 0
+	for {
+		if ctx.Err() == nil {
+			inFlight += w.start(ctx, l, w.Concurrency-inFlight, done)
+		}
+		if inFlight == 0 {
+			return settled, firstErr
+		}
+		f := <-done
+		inFlight--
+		settled++
+		l.settled(f.d)
+		if f.err != nil && firstErr == nil {
+			firstErr = f.err
 		}
 	}
 }
 
-// ProcessOnce promotes due retries, reclaims abandoned entries (every few
-// seconds), reads new ones and settles each. It returns how many entries it
-// handled.
-func (w *Worker) ProcessOnce(ctx context.Context) (int, error) {
-	w.setup()
+// fetch promotes due retries, reclaims abandoned entries (every few
+// seconds) and reads new ones, up to max in all, into l. It returns how
+// many it read.
+func (w *Worker) fetch(ctx context.Context, l *lanes, max int) (int, error) {
 	now := w.Now()
 	if _, err := w.Queue.PromoteDue(ctx, now); err != nil {
 		return 0, err
 	}
-	// Entries already taken from some shards are processed even when
-	// another shard failed: left pending, they would wait for a reclaim.
+	// Entries already taken from some shards are kept even when another
+	// shard failed: dropped, they would wait for a reclaim.
 	var ds []redis.Delivery
 	var readErr error
 	if now.Sub(w.lastReclaim) >= reclaimEvery {
 		w.lastReclaim = now
-		ds, readErr = w.Queue.Reclaim(ctx, w.Consumer, w.ReclaimIdle, batchSize)
+		ds, readErr = w.Queue.Reclaim(ctx, w.Consumer, w.ReclaimIdle, max)
 	}
-	if len(ds) < batchSize && readErr == nil {
-		fresh, err := w.Queue.Read(ctx, w.Consumer, batchSize-len(ds))
+	if len(ds) < max && readErr == nil {
+		fresh, err := w.Queue.Read(ctx, w.Consumer, max-len(ds))
 		ds, readErr = append(ds, fresh...), err
 	}
-	for i, d := range ds {
-		if ctx.Err() != nil {
-			return i, nil
-		}
-		if err := w.process(ctx, d); err != nil {
-			return i + 1, err
-		}
+	for _, d := range ds {
+		l.add(d)
 	}
 	return len(ds), readErr
+}
+
+// flight is the outcome of one entry's send and settlement.
+type flight struct {
+	d   redis.Delivery
+	err error
+}
+
+// start begins up to n sends, each in its own goroutine reporting to done,
+// and returns how many it began.
+func (w *Worker) start(ctx context.Context, l *lanes, n int, done chan<- flight) int {
+	started := 0
+	for ; started < n; started++ {
+		d, ok := l.next()
+		if !ok {
+			break
+		}
+		go func() { done <- flight{d, w.process(ctx, d)} }()
+	}
+	return started
+}
+
+// landed records a finished send in l; an entry that could not be settled
+// stays pending and is reclaimed later.
+func (w *Worker) landed(ctx context.Context, l *lanes, f flight) {
+	l.settled(f.d)
+	if f.err != nil {
+		w.Logger.ErrorContext(ctx, "outbox", "out", f.d.Out.ID, "err", f.err)
+	}
+}
+
+// touch keeps the entries l holds from being reclaimed, and drops those
+// another worker reclaimed meanwhile (after a pause of this one longer than
+// ReclaimIdle): that worker sends them.
+func (w *Worker) touch(ctx context.Context, l *lanes) {
+	if l.count() == 0 {
+		return
+	}
+	lost, err := w.Queue.Touch(ctx, w.Consumer, l.all(), 0)
+	if err != nil {
+		w.Logger.WarnContext(ctx, "outbox: touch held entries", "held", l.count(), "err", err)
+	}
+	for _, d := range lost {
+		l.drop(d)
+	}
+	if len(lost) > 0 {
+		w.Logger.WarnContext(ctx, "outbox: held entries taken over by another worker", "lost", len(lost))
+	}
+}
+
+// handBack makes the entries l still holds (read, never started) look
+// abandoned, so that the next Reclaim of any worker takes them instead of
+// waiting ReclaimIdle. It runs after Run's context ended.
+func (w *Worker) handBack(ctx context.Context, l *lanes) {
+	if l.count() == 0 {
+		return
+	}
+	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	if _, err := w.Queue.Touch(qctx, w.Consumer, l.all(), w.ReclaimIdle); err != nil {
+		w.Logger.WarnContext(ctx, "outbox: hand back unsent entries", "held", l.count(), "err", err)
+	}
 }
 
 // process sends one entry and settles it. Both run detached from ctx's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -130,6 +131,7 @@ func TestWorkerSkipsBlockedRecipients(t *testing.T) {
 
 	e.processOnce()
 	got := s.ids()
+	sort.Strings(got) // sent at once
 	if want := []string{"o2", "o3"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("sent %v, want %v", got, want)
 	}
@@ -208,7 +210,7 @@ func TestWorkerRunSendsOnNotifyAndFinishesTheSendInFlight(t *testing.T) {
 
 // env is a worker over an embedded Redis with a clock the test moves.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	mr      *miniredis.Miniredis
 	q       *redis.Outbox
 	store   *redis.Store
@@ -217,7 +219,7 @@ type env struct {
 	results []string
 }
 
-func newEnv(t *testing.T, senders map[string]Sender) *env {
+func newEnv(t testing.TB, senders map[string]Sender) *env {
 	t.Helper()
 	mr := miniredis.RunT(t)
 	c := goredis.NewClient(&goredis.Options{Addr: mr.Addr()})
@@ -312,13 +314,17 @@ type sendCall struct {
 	attempt int
 }
 
-// fakeSender records sends and fails them with errs, in order.
+// fakeSender records sends and fails them with errs, in order. The worker
+// sends to several recipients at once.
 type fakeSender struct {
+	mu    sync.Mutex
 	errs  []error
 	calls []sendCall
 }
 
 func (s *fakeSender) Send(_ context.Context, o bot.Outgoing, attempt int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.calls = append(s.calls, sendCall{o, attempt})
 	if len(s.errs) == 0 {
 		return nil
