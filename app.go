@@ -89,6 +89,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Profiles: store,
 		Logger:   log,
 		OnResult: m.Sent,
+		// Zero leaves the worker's default.
+		Concurrency: cfg.OutboxConcurrency,
 	}
 	b := &bot.Bot{
 		Store:   store,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"tsunagu/adapters/linesim"
 	redisadapter "tsunagu/adapters/redis"
+	"tsunagu/config"
 )
 
 // bootSlowService is bootService with a LINE platform that takes apiDelay
@@ -205,4 +207,21 @@ func countContaining(msgs []linesim.Delivered, text string) int {
 		}
 	}
 	return n
+}
+
+// TestOutboxConcurrencyReachesTheWorker: OUTBOX_CONCURRENCY, read into
+// the configuration, sets the worker's sends in flight (zero leaves the
+// worker's own default, DefaultConcurrency).
+func TestOutboxConcurrencyReachesTheWorker(t *testing.T) {
+	a, err := newApp(context.Background(), config.Config{
+		RedisURL: testRedisURL(t), AdminToken: "t", Location: tokyo(t), OutboxConcurrency: 3,
+		LINEChannelSecret: "s", LINEChannelAccessToken: "token", LINEAPIBaseURL: "http://127.0.0.1:1",
+	}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.close() })
+	if a.worker.Concurrency != 3 {
+		t.Errorf("worker concurrency %d, want 3", a.worker.Concurrency)
+	}
 }

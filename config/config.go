@@ -59,7 +59,16 @@ type Config struct {
 	Retention time.Duration
 
 	CatalogFile string // CATALOG_FILE, empty for the embedded catalog
+
+	// OutboxConcurrency is OUTBOX_CONCURRENCY, how many sends each
+	// replica's outbox worker has in flight at once; 0 leaves the
+	// worker's default.
+	OutboxConcurrency int
 }
+
+// MaxOutboxConcurrency bounds OUTBOX_CONCURRENCY: more sends at once than
+// this would only meet the platforms' rate limits.
+const MaxOutboxConcurrency = 256
 
 // LINEEnabled reports whether the LINE channel is configured.
 func (c Config) LINEEnabled() bool {
@@ -189,10 +198,19 @@ func load(lookup func(string) (string, bool), m mode) (Config, []error) {
 	}
 
 	days := r.withDefault("RETENTION_DAYS", strconv.Itoa(DefaultRetentionDays))
-	if n, err := strconv.Atoi(days); err != nil || n < 1 || n > 3650 {
+	if n, ok := digits(days); !ok || n < 1 || n > 3650 {
 		r.failf("RETENTION_DAYS must be a number of days from 1 to 3650, got %q", days)
 	} else {
 		c.Retention = time.Duration(n) * 24 * time.Hour
+	}
+
+	if v := r.optional("OUTBOX_CONCURRENCY"); v != "" {
+		n, ok := digits(v)
+		if !ok || n < 1 || n > MaxOutboxConcurrency {
+			r.failf("OUTBOX_CONCURRENCY must be a whole number from 1 to %d, got %q", MaxOutboxConcurrency, v)
+		} else {
+			c.OutboxConcurrency = n
+		}
 	}
 
 	return c, r.errs
