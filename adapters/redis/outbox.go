@@ -361,10 +361,19 @@ end
 return #due
 `)
 
-// PromoteDue queues again the retries due at now and returns how many.
+// PromoteDue queues again the retries due at now and returns how many. Each
+// worker calls it on every poll, and retries are rare: one pipelined look
+// at every shard comes first, and the script runs only where one is due.
 func (o *Outbox) PromoteDue(ctx context.Context, now time.Time) (int, error) {
+	due, err := dueShards(ctx, o.c, delayedKey, now)
+	if err != nil {
+		return 0, fmt.Errorf("outbox promote: %w", err)
+	}
 	total := 0
 	for sh := 0; sh < Shards; sh++ {
+		if !due[sh] {
+			continue
+		}
 		n, err := promoteScript.Run(ctx, o.c, []string{delayedKey(sh), outboxKey(sh)}, now.UnixMilli(), promoteBatch).Int()
 		if err != nil {
 			return total, fmt.Errorf("outbox promote: shard %d: %w", sh, err)
