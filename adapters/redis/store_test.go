@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -216,8 +217,10 @@ func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 			t.Fatal(err)
 		}
 		p := testProfile(id, "setagaya", bot.StatusActive, "pc")
-		commit(t, s, bot.Change{ProfileID: id, EventID: "ev1", Profile: p, Outgoing: []bot.Outgoing{testOut("o1", id, t0)}, At: t0})
-		commit(t, s, bot.Change{ProfileID: id, Version: 1, EventID: "ev2", Profile: p, Outgoing: []bot.Outgoing{testOut("o2", id, t0)}, At: t0})
+		// Event IDs may name the person (an offer's is offer:<task>:<id>:<ms>);
+		// the dedupe record must not.
+		commit(t, s, bot.Change{ProfileID: id, EventID: "offer:T1:" + id + ":1", Profile: p, Outgoing: []bot.Outgoing{testOut("o1", id, t0)}, At: t0})
+		commit(t, s, bot.Change{ProfileID: id, Version: 1, EventID: "offer:T2:" + id + ":2", Profile: p, Outgoing: []bot.Outgoing{testOut("o2", id, t0)}, At: t0})
 		// One reply waits for a retry, the other is a dead letter.
 		ds := read(t, q, "w1", 10)
 		if len(ds) != 2 {
@@ -262,6 +265,69 @@ func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		}
 		if len(ps) != 1 || ps[0].ID != other.ID {
 			t.Errorf("got %v, want only %s", ids(ps), other.ID)
+		}
+	})
+
+	t.Run("traces: every task and session naming the person is listed, and scrub removes the rest", func(t *testing.T) {
+		c := newClient(t)
+		s, tasks, sessions := NewStore(c), NewTasks(c), NewSessions(c)
+		const id, name = "line:Utraced", "山田はな子"
+		p := testProfile(id, "setagaya", bot.StatusActive, "pc")
+		p.Name = name
+		if err := s.CreateProfile(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		for _, task := range []string{"T1", "T2"} {
+			if err := tasks.CreateTask(ctx, newTestTask(task, 1, t0), bot.Due{}); err != nil {
+				t.Fatal(err)
+			}
+			w := bot.Wave{TaskID: task, At: t0, Target: 2, Offers: []bot.WaveOffer{
+				{ProfileID: id, ExpiresAt: t0.Add(time.Hour), Out: testOut("offer-"+task, id, t0)},
+			}}
+			if _, err := tasks.OfferWave(ctx, w); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ses := &bot.Session{ID: "S1", Title: "交流会", Start: t0.Add(time.Hour), End: t0.Add(2 * time.Hour),
+			Audience: bot.Audience{ProfileIDs: []string{id, "line:Unever"}}}
+		if err := sessions.CreateSession(ctx, ses); err != nil {
+			t.Fatal(err)
+		}
+		tr, err := s.Traces(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sort.Strings(tr.Tasks)
+		if !reflect.DeepEqual(tr.Tasks, []string{"T1", "T2"}) || !reflect.DeepEqual(tr.Sessions, []string{"S1"}) {
+			t.Errorf("traces %+v, want tasks T1 T2 and session S1", tr)
+		}
+		// Naming someone who has no profile leaves no index of them.
+		if ks := naming(t, c, "line:Unever"); len(ks) != 1 || !strings.Contains(ks[0], ":s:S1") {
+			t.Errorf("keys naming someone without a profile: %v, want only the session", ks)
+		}
+
+		// What the outbox and the notice board keep about them, anywhere.
+		c.LPush(ctx, deadKey(5), `{"out_id":"remind:T9:soon:`+id+`","to":""}`)
+		c.LPush(ctx, noticesKey(), `{"id":"n1","text":"`+name+`さんから相談です"}`, `{"id":"n2","text":"ほかの方の件"}`)
+		c.ZAdd(ctx, delayedKey(9), goredis.Z{Score: 1, Member: `{"attempt":1,"out":{"to":"` + id + `"}}`})
+		c.ZAdd(ctx, dueKey(3), goredis.Z{Score: 1, Member: `{"id":"x","to":"` + id + `"}`})
+		n, err := s.Scrub(ctx, []string{id, name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 4 {
+			t.Errorf("scrubbed %d entries, want 4", n)
+		}
+		if left := c.LRange(ctx, noticesKey(), 0, -1).Val(); len(left) != 1 || !strings.Contains(left[0], "ほかの方") {
+			t.Errorf("notices left %v, want only the other one", left)
+		}
+		// Only their own profile, which the deletion's commit removes.
+		for _, ks := range [][]string{naming(t, c, name), naming(t, c, "remind:T9")} {
+			for _, k := range ks {
+				if k != personKey(id) {
+					t.Errorf("%s still names them after scrub", k)
+				}
+			}
 		}
 	})
 
