@@ -36,7 +36,7 @@ type indexMatcher struct{ ix *matching.Index }
 
 func (m indexMatcher) Candidates(t *bot.Task, exclude func(string) bool, limit int) []bot.Candidate {
 	var out []bot.Candidate
-	for _, c := range m.ix.Match(matching.Task{ID: t.ID, Skills: t.Skills, Area: t.Area, Remote: t.Remote, Start: t.Start, End: t.End}, exclude, limit) {
+	for _, c := range m.ix.Match(matching.TaskOf(t), exclude, limit) {
 		out = append(out, bot.Candidate{ID: c.ID, Reasons: c.Reasons})
 	}
 	return out

@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -19,19 +19,19 @@ import (
 // simulator (a fake Messaging API plus a chat page that signs and posts
 // webhooks), the Slack simulator (a fake Web API plus a workspace page that
 // signs and posts events, commands and interactions) and the real service
-// between them. It never uses a Redis server from the environment: see
+// between them. It never uses a Redis server from the Environment: see
 // config.ForPlayground.
-func playground(ctx context.Context, env environment) int {
-	cfg, problems := config.ForPlayground(env.lookup)
+func playground(ctx context.Context, env Environment) int {
+	cfg, problems := config.ForPlayground(env.Lookup)
 	if len(problems) > 0 {
 		for _, p := range problems {
-			fmt.Fprintf(env.stderr, "tsunagu: %v\n", p)
+			fmt.Fprintf(env.Stderr, "tsunagu: %v\n", p)
 		}
 		return 2
 	}
 	for _, name := range []string{"REDIS_URL", "REDIS_CLUSTER_ADDRS"} {
-		if v, _ := env.lookup(name); strings.TrimSpace(v) != "" {
-			fmt.Fprintf(env.stderr, "tsunagu: playground ignores %s: it always runs on its own embedded Redis\n", name)
+		if v, _ := env.Lookup(name); strings.TrimSpace(v) != "" {
+			fmt.Fprintf(env.Stderr, "tsunagu: playground ignores %s: it always runs on its own embedded Redis\n", name)
 		}
 	}
 	cfg.LINEChannelSecret = randomHex(16)
@@ -42,7 +42,7 @@ func playground(ctx context.Context, env environment) int {
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
-		fmt.Fprintf(env.stderr, "tsunagu: listen %s: %v (set HTTP_ADDR to another port)\n", cfg.HTTPAddr, err)
+		fmt.Fprintf(env.Stderr, "tsunagu: listen %s: %v (set HTTP_ADDR to another port)\n", cfg.HTTPAddr, err)
 		return 1
 	}
 	base := "http://" + browsable(ln.Addr())
@@ -52,11 +52,11 @@ func playground(ctx context.Context, env environment) int {
 	cfg.SlackAPIURL = base + "/slacksim/api/"
 	cfg.SlackCoordinatorChannel = slacksim.CoordinatorChannel
 
-	log := slog.New(slog.NewTextHandler(env.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		ln.Close()
-		fmt.Fprintf(env.stderr, "tsunagu: %v\n", err)
+		fmt.Fprintf(env.Stderr, "tsunagu: %v\n", err)
 		return 1
 	}
 	sim := linesim.New(linesim.Options{
@@ -81,7 +81,7 @@ func playground(ctx context.Context, env environment) int {
 		slackSim.Close()
 	}
 
-	fmt.Fprintf(env.stdout, `
+	fmt.Fprintf(env.Stdout, `
 tsunagu playground
 
   LINE chat:    %s/
@@ -94,11 +94,11 @@ tsunagu playground
   Quiet hours are off unless QUIET_HOURS is set (serve holds offers 21:00-08:00).
 
 `, base, base, base, cfg.AdminToken, cfg.AdminToken)
-	if env.listening != nil {
-		env.listening(ln.Addr().String())
+	if env.Listening != nil {
+		env.Listening(ln.Addr().String())
 	}
 	if err := a.serveHTTP(ctx, ln); err != nil {
-		fmt.Fprintf(env.stderr, "tsunagu: %v\n", err)
+		fmt.Fprintf(env.Stderr, "tsunagu: %v\n", err)
 		return 1
 	}
 	return 0

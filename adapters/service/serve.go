@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -10,32 +10,32 @@ import (
 
 // serve runs the production service. Configuration problems are all printed,
 // one line each, and exit with code 2 before anything starts.
-func serve(ctx context.Context, env environment) int {
-	cfg, problems := config.FromEnv(env.lookup)
+func serve(ctx context.Context, env Environment) int {
+	cfg, problems := config.FromEnv(env.Lookup)
 	if len(problems) > 0 {
 		for _, p := range problems {
-			fmt.Fprintf(env.stderr, "tsunagu: %v\n", p)
+			fmt.Fprintf(env.Stderr, "tsunagu: %v\n", p)
 		}
 		return 2
 	}
 	log := newLogger(env)
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
-		fmt.Fprintf(env.stderr, "tsunagu: %v\n", err)
+		fmt.Fprintf(env.Stderr, "tsunagu: %v\n", err)
 		return 1
 	}
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		a.close()
-		fmt.Fprintf(env.stderr, "tsunagu: listen %s: %v\n", cfg.HTTPAddr, err)
+		fmt.Fprintf(env.Stderr, "tsunagu: listen %s: %v\n", cfg.HTTPAddr, err)
 		return 1
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "line", cfg.LINEEnabled(), "slack", cfg.SlackEnabled())
-	if env.listening != nil {
-		env.listening(ln.Addr().String())
+	if env.Listening != nil {
+		env.Listening(ln.Addr().String())
 	}
 	if err := a.serveHTTP(ctx, ln); err != nil {
-		fmt.Fprintf(env.stderr, "tsunagu: %v\n", err)
+		fmt.Fprintf(env.Stderr, "tsunagu: %v\n", err)
 		return 1
 	}
 	return 0

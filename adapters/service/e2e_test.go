@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"bytes"
@@ -63,11 +63,11 @@ func startCommand(t *testing.T, command string, env map[string]string, out io.Wr
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc, done := make(chan string, 1), make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{command}, environment{
-			lookup:    func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-			stdout:    out,
-			stderr:    testWriter{t},
-			listening: func(addr string) { addrc <- addr },
+		done <- Run(ctx, []string{command}, Environment{
+			Lookup:    func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+			Stdout:    out,
+			Stderr:    testWriter{t},
+			Listening: func(addr string) { addrc <- addr },
 		})
 	}()
 	var addr string
@@ -340,9 +340,9 @@ func TestDeleteLeavesNoKeyNamingThePerson(t *testing.T) {
 func TestServeRefusesHalfSetConfiguration(t *testing.T) {
 	var stderr bytes.Buffer
 	env := map[string]string{"LINE_CHANNEL_SECRET": "x"}
-	code := run(context.Background(), []string{"serve"}, environment{
-		lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
-		stdout: io.Discard, stderr: &stderr,
+	code := Run(context.Background(), []string{"serve"}, Environment{
+		Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		Stdout: io.Discard, Stderr: &stderr,
 	})
 	if code != 2 {
 		t.Fatalf("exit code %d, want 2", code)
@@ -356,7 +356,7 @@ func TestServeRefusesHalfSetConfiguration(t *testing.T) {
 
 func TestUnknownCommand(t *testing.T) {
 	var stderr bytes.Buffer
-	if code := run(context.Background(), []string{"frobnicate"}, environment{stderr: &stderr, stdout: io.Discard}); code != 2 {
+	if code := Run(context.Background(), []string{"frobnicate"}, Environment{Stderr: &stderr, Stdout: io.Discard}); code != 2 {
 		t.Fatalf("exit code %d, want 2", code)
 	}
 }

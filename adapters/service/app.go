@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -24,6 +24,7 @@ import (
 	"tsunagu/adapters/slack"
 	"tsunagu/bot"
 	"tsunagu/config"
+	"tsunagu/matching"
 )
 
 // app is one running service: stores, bot, outbox worker and HTTP routes.
@@ -36,7 +37,7 @@ type app struct {
 	worker  *outbox.Worker
 	metrics *metrics.Metrics
 	bot     *bot.Bot
-	index   *matchIndex
+	index   *matching.Live
 	// retention drops what RETENTION_DAYS no longer keeps, once a day.
 	retention *redisadapter.Retention
 	// beforeShutdown, if set, runs when shutdown begins (the playground
@@ -81,7 +82,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	retention := redisadapter.NewRetention(rdb, keep, cfg.Location)
 	tasks := redisadapter.NewTasks(rdb)
 	board := redisadapter.NewNoticeBoard(rdb)
-	index := newMatchIndex(store, cat, cfg.Location, log)
+	index := matching.NewLive(store, catalogLabels(cat), cfg.Location, log)
 
 	worker := &outbox.Worker{
 		Queue:    queue,
@@ -183,7 +184,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 				return map[string]int{"sessions": n}, err
 			},
 		},
-		ProfileChanged: index.changed,
+		ProfileChanged: index.Changed,
 		API: map[string]http.Handler{
 			"GET /api/notices": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				ns, err := board.Notices(r.Context(), 100)
@@ -226,6 +227,24 @@ func (t timed) Handle(ctx context.Context, in bot.Inbound) error {
 	err := t.h.Handle(ctx, in)
 	t.m.ObserveHandler(t.platform, time.Since(start))
 	return err
+}
+
+// catalogLabels names skills and areas in Japanese in match reasons.
+func catalogLabels(cat *bot.Catalog) matching.Labels {
+	return matching.LabelFuncs{
+		Skill: func(id string) string {
+			if s, ok := cat.Skill(id); ok {
+				return s.LabelJA
+			}
+			return id
+		},
+		Area: func(id string) string {
+			if a, ok := cat.Area(id); ok {
+				return a.LabelJA
+			}
+			return id
+		},
+	}
 }
 
 func loadCatalog(path string) (*bot.Catalog, error) {
@@ -272,13 +291,13 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 
 	// The matching index and the schedule stop with the worker: they
 	// only read Redis and queue work.
-	if err := a.index.rebuild(workerCtx); err != nil {
+	if err := a.index.Rebuild(workerCtx); err != nil {
 		a.log.Warn("match index not built at start; the feed will retry", "err", err)
 	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		a.index.run(workerCtx, indexRefresh)
+		a.index.Run(workerCtx, indexRefresh)
 	}()
 	sched := a.schedule()
 	sched.Start()
@@ -310,12 +329,12 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 }
 
 // newLogger writes JSON logs at LOG_LEVEL (info by default).
-func newLogger(env environment) *slog.Logger {
+func newLogger(env Environment) *slog.Logger {
 	var level slog.Level
-	if v, ok := env.lookup("LOG_LEVEL"); ok && v != "" {
+	if v, ok := env.Lookup("LOG_LEVEL"); ok && v != "" {
 		if err := level.UnmarshalText([]byte(v)); err != nil {
 			level = slog.LevelInfo
 		}
 	}
-	return slog.New(slog.NewJSONHandler(env.stderr, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
 }

@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"bufio"
@@ -27,16 +27,16 @@ const childEnv = "TSUNAGU_TEST_CHILD_SERVE"
 
 // TestChildServe is not a test: run as a child process by
 // TestBroadcastSurvivesKill, it serves with the configuration in its
-// environment and prints its address, until it is killed.
+// Environment and prints its address, until it is killed.
 func TestChildServe(t *testing.T) {
 	if os.Getenv(childEnv) == "" {
 		t.Skip("only run as a child process")
 	}
-	code := run(context.Background(), []string{"serve"}, environment{
-		lookup:    os.LookupEnv,
-		stdout:    os.Stderr,
-		stderr:    os.Stderr,
-		listening: func(addr string) { fmt.Printf("LISTENING %s\n", addr) },
+	code := Run(context.Background(), []string{"serve"}, Environment{
+		Lookup:    os.LookupEnv,
+		Stdout:    os.Stderr,
+		Stderr:    os.Stderr,
+		Listening: func(addr string) { fmt.Printf("LISTENING %s\n", addr) },
 	})
 	os.Exit(code)
 }

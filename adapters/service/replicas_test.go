@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -168,7 +168,7 @@ func TestTwoHundredAcceptsForThreePlaces(t *testing.T) {
 		}
 	}
 	a := apps[0]
-	if err := a.index.rebuild(ctx); err != nil {
+	if err := a.index.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
 	a.bot.WaveFactor = people // one wave reaches everyone
@@ -295,7 +295,7 @@ func TestMatchIndexFollowsOtherReplicas(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		apps[1].index.run(ctx, time.Hour)
+		apps[1].index.Run(ctx, time.Hour)
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 

@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -131,7 +131,7 @@ func TestAYearOfUseKeepsABoundedNumberOfKeys(t *testing.T) {
 				handle(gone, bot.EventPostback, "", "delete:yes")
 				people = append(people[1:], join())
 			}
-			if err := a.index.rebuild(ctx); err != nil {
+			if err := a.index.Rebuild(ctx); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,4 +1,4 @@
-package main
+package service
 
 import (
 	"context"
@@ -72,7 +72,7 @@ func TestPlaygroundNeverTouchesTheRedisInItsEnvironment(t *testing.T) {
 	}
 
 	if n := prod.CommandCount() - before; n != 0 {
-		t.Errorf("the playground sent %d commands to the Redis in its environment", n)
+		t.Errorf("the playground sent %d commands to the Redis in its Environment", n)
 	}
 	got, err := queue.Read(ctx, "production", 10)
 	if err != nil {

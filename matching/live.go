@@ -1,0 +1,138 @@
+package matching
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"tsunagu/bot"
+)
+
+// Source is where a Live index reads people: everyone, one person, and the
+// feed of changes (the Redis store in the service).
+type Source interface {
+	// Each calls fn for every person with their conversation.
+	Each(ctx context.Context, fn func(*bot.Profile, bot.Conversation)) error
+	// Load returns one person's state; a nil profile means they are gone.
+	Load(ctx context.Context, profileID, eventID string) (bot.Snapshot, error)
+	// Watch follows the published changes until ctx ends or the feed
+	// breaks: rebuild when changes may have been missed, changed per
+	// person changed.
+	Watch(ctx context.Context, rebuild func(context.Context) error, changed func(context.Context, string)) error
+}
+
+// Live is a replica's matching index kept fresh from a Source: rebuilt at
+// start and whenever changes may have been missed, and every published
+// change of a person applied as it comes. A match never reads the Source.
+type Live struct {
+	src    Source
+	labels Labels
+	loc    *time.Location
+	now    func() time.Time
+	log    *slog.Logger
+
+	mu sync.Mutex // serializes rebuilds and updates
+	ix atomic.Pointer[Index]
+}
+
+var _ bot.Matcher = (*Live)(nil)
+
+// NewLive returns an empty live index over src; Rebuild or Run fill it.
+func NewLive(src Source, labels Labels, loc *time.Location, log *slog.Logger) *Live {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	l := &Live{src: src, labels: labels, loc: loc, now: time.Now, log: log}
+	l.ix.Store(l.empty())
+	return l
+}
+
+func (l *Live) empty() *Index {
+	ix := NewIndex(l.loc)
+	if l.labels != nil {
+		ix.SetLabels(l.labels)
+	}
+	return ix
+}
+
+// person is what matching knows of a profile: its own facts and the counts
+// its offers give.
+func (l *Live) person(p *bot.Profile, c bot.Conversation) Person {
+	mp := FromProfile(p)
+	mp.RecentOffers, mp.RecentAssignments, mp.AssignedThisWeek = c.Recent(l.now(), l.loc)
+	return mp
+}
+
+// Rebuild reads everyone into a fresh index and swaps it in.
+func (l *Live) Rebuild(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	start := time.Now()
+	ix := l.empty()
+	if err := l.src.Each(ctx, func(p *bot.Profile, c bot.Conversation) { ix.Upsert(l.person(p, c)) }); err != nil {
+		l.log.WarnContext(ctx, "match index rebuild failed", "err", err)
+		return err
+	}
+	l.ix.Store(ix)
+	l.log.InfoContext(ctx, "match index rebuilt", "people", ix.Len(), "took", time.Since(start))
+	return nil
+}
+
+// Changed applies the current state of one person.
+func (l *Live) Changed(ctx context.Context, id string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	snap, err := l.src.Load(ctx, id, "")
+	if err != nil {
+		l.log.WarnContext(ctx, "match index update failed", "profile", id, "err", err)
+		return
+	}
+	if snap.Profile == nil {
+		l.ix.Load().Remove(id)
+		return
+	}
+	l.ix.Load().Upsert(l.person(snap.Profile, snap.Conv))
+}
+
+// Run follows the published changes until ctx ends, rebuilding at start,
+// after a reconnection and every refresh as a safety net.
+func (l *Live) Run(ctx context.Context, refresh time.Duration) {
+	go func() {
+		t := time.NewTicker(refresh)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = l.Rebuild(ctx)
+			}
+		}
+	}()
+	for ctx.Err() == nil {
+		if err := l.src.Watch(ctx, l.Rebuild, l.Changed); err != nil && ctx.Err() == nil {
+			l.log.WarnContext(ctx, "profile feed stopped; retrying", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+	}
+}
+
+// Candidates implements bot.Matcher.
+func (l *Live) Candidates(t *bot.Task, exclude func(string) bool, limit int) []bot.Candidate {
+	found := l.ix.Load().Match(TaskOf(t), exclude, limit)
+	out := make([]bot.Candidate, len(found))
+	for i, c := range found {
+		out[i] = bot.Candidate{ID: c.ID, Reasons: c.Reasons}
+	}
+	return out
+}
+
+// TaskOf is what matching needs of a task.
+func TaskOf(t *bot.Task) Task {
+	return Task{ID: t.ID, Skills: t.Skills, RequireAll: t.RequireAll, Area: t.Area, Remote: t.Remote, Start: t.Start, End: t.End}
+}
