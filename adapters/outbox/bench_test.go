@@ -1,4 +1,4 @@
-package outbox
+package outbox_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"tsunagu/adapters/outbox"
 	"tsunagu/bot"
 )
 
@@ -42,12 +43,12 @@ func (s *platformSender) Send(_ context.Context, o bot.Outgoing, _ int) error {
 // a time and for the default concurrency.
 func BenchmarkWorkerFlood(b *testing.B) {
 	const flood, latency = 300, 5 * time.Millisecond
-	for _, c := range []int{1, DefaultConcurrency} {
+	for _, c := range []int{1, outbox.DefaultConcurrency} {
 		b.Run(fmt.Sprintf("concurrency=%d", c), func(b *testing.B) {
 			var other, all time.Duration
 			for range b.N {
 				s := &platformSender{latency: latency, want: flood, other: make(chan struct{}), all: make(chan struct{})}
-				e := newEnv(b, map[string]Sender{"line": s})
+				e := newEnv(b, map[string]outbox.Sender{"line": s})
 				e.w.Now = time.Now
 				e.w.Concurrency = c
 				for i := range flood {
@@ -87,13 +88,13 @@ func (s *countingSender) Send(context.Context, bot.Outgoing, int) error {
 // people take to send, with a platform taking 5ms per call.
 func BenchmarkWorkerManyRecipients(b *testing.B) {
 	const people, each, latency = 64, 8, 5 * time.Millisecond
-	for _, c := range []int{1, DefaultConcurrency} {
+	for _, c := range []int{1, outbox.DefaultConcurrency} {
 		b.Run(fmt.Sprintf("concurrency=%d", c), func(b *testing.B) {
 			var all time.Duration
 			for range b.N {
 				s := &countingSender{latency: latency, all: make(chan struct{})}
 				s.left.Store(people * each)
-				e := newEnv(b, map[string]Sender{"line": s})
+				e := newEnv(b, map[string]outbox.Sender{"line": s})
 				e.w.Now = time.Now
 				e.w.Concurrency = c
 				for i := range each {

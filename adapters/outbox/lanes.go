@@ -1,17 +1,15 @@
 package outbox
 
-import "tsunagu/adapters/redis"
-
 // lanes holds the entries a worker has read and not settled: a queue per
 // recipient, of which at most one entry is in flight, and the line of
 // recipients whose turn it is. A recipient goes to the back of the line
 // after each send, so a long backlog takes turns with everyone else's
 // entries instead of going first. It is used by one goroutine.
 type lanes struct {
-	queued map[string][]redis.Delivery // by recipient, in the order read
-	busy   map[string]bool             // recipients with an entry in flight
-	line   []string                    // recipients with an entry waiting and none in flight
-	held   map[heldKey]redis.Delivery  // every entry read and not settled or dropped
+	queued map[string][]Delivery // by recipient, in the order read
+	busy   map[string]bool       // recipients with an entry in flight
+	line   []string              // recipients with an entry waiting and none in flight
+	held   map[heldKey]Delivery  // every entry read and not settled or dropped
 }
 
 type heldKey struct {
@@ -19,15 +17,15 @@ type heldKey struct {
 	id    string
 }
 
-func keyOf(d redis.Delivery) heldKey { return heldKey{d.Shard, d.StreamID} }
+func keyOf(d Delivery) heldKey { return heldKey{d.Shard, d.StreamID} }
 
 func newLanes() *lanes {
-	return &lanes{queued: map[string][]redis.Delivery{}, busy: map[string]bool{}, held: map[heldKey]redis.Delivery{}}
+	return &lanes{queued: map[string][]Delivery{}, busy: map[string]bool{}, held: map[heldKey]Delivery{}}
 }
 
 // add queues d behind its recipient's other entries. An entry already held
 // (read again by a Reclaim of this worker) is not queued twice.
-func (l *lanes) add(d redis.Delivery) {
+func (l *lanes) add(d Delivery) {
 	if _, ok := l.held[keyOf(d)]; ok {
 		return
 	}
@@ -41,7 +39,7 @@ func (l *lanes) add(d redis.Delivery) {
 
 // next takes the first entry of the recipient whose turn it is, and marks
 // the recipient busy until settled is called for it.
-func (l *lanes) next() (redis.Delivery, bool) {
+func (l *lanes) next() (Delivery, bool) {
 	for len(l.line) > 0 {
 		to := l.line[0]
 		l.line = l.line[1:]
@@ -62,12 +60,12 @@ func (l *lanes) next() (redis.Delivery, bool) {
 		l.busy[to] = true
 		return d, true
 	}
-	return redis.Delivery{}, false
+	return Delivery{}, false
 }
 
 // settled forgets d, which next handed out, and puts its recipient at the
 // back of the line if more of their entries wait.
-func (l *lanes) settled(d redis.Delivery) {
+func (l *lanes) settled(d Delivery) {
 	delete(l.held, keyOf(d))
 	to := d.Out.To
 	delete(l.busy, to)
@@ -77,9 +75,9 @@ func (l *lanes) settled(d redis.Delivery) {
 }
 
 // drop forgets an entry that is no longer this worker's to send.
-func (l *lanes) drop(d redis.Delivery) { delete(l.held, keyOf(d)) }
+func (l *lanes) drop(d Delivery) { delete(l.held, keyOf(d)) }
 
-func (l *lanes) holds(d redis.Delivery) bool {
+func (l *lanes) holds(d Delivery) bool {
 	_, ok := l.held[keyOf(d)]
 	return ok
 }
@@ -88,8 +86,8 @@ func (l *lanes) holds(d redis.Delivery) bool {
 func (l *lanes) count() int { return len(l.held) }
 
 // all returns the entries held, in no particular order.
-func (l *lanes) all() []redis.Delivery {
-	ds := make([]redis.Delivery, 0, len(l.held))
+func (l *lanes) all() []Delivery {
+	ds := make([]Delivery, 0, len(l.held))
 	for _, d := range l.held {
 		ds = append(ds, d)
 	}

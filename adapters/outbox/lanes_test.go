@@ -1,4 +1,4 @@
-package outbox
+package outbox_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"tsunagu/adapters/outbox"
 	"tsunagu/adapters/redis"
 	"tsunagu/bot"
 )
@@ -125,7 +126,7 @@ func (e *env) run() (stop func()) {
 
 func TestWorkerKeepsEachRecipientsOrderWhileSendingToSeveral(t *testing.T) {
 	s := newGatedSender()
-	e := newEnv(t, map[string]Sender{"line": s})
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	e.w.Concurrency = 3
 	const recipients, each = 8, 12
 	want := map[string][]string{}
@@ -160,7 +161,7 @@ func TestWorkerKeepsEachRecipientsOrderWhileSendingToSeveral(t *testing.T) {
 func TestWorkerSendsToOthersWhileOneRecipientIsSlow(t *testing.T) {
 	const flood = 300
 	s := newGatedSender("line:Uflood")
-	e := newEnv(t, map[string]Sender{"line": s})
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	e.w.Now = time.Now
 	e.w.PollInterval = 10 * time.Millisecond
 	var want []string
@@ -211,11 +212,11 @@ func sameShard(t testing.TB, id string) string {
 
 // touchSpy tells when the worker touched the entries it holds.
 type touchSpy struct {
-	Queue
+	outbox.Queue
 	touched chan time.Duration
 }
 
-func (q touchSpy) Touch(ctx context.Context, consumer string, ds []redis.Delivery, idle time.Duration) ([]redis.Delivery, error) {
+func (q touchSpy) Touch(ctx context.Context, consumer string, ds []outbox.Delivery, idle time.Duration) ([]outbox.Delivery, error) {
 	lost, err := q.Queue.Touch(ctx, consumer, ds, idle)
 	q.touched <- idle
 	return lost, err
@@ -227,7 +228,7 @@ func (q touchSpy) Touch(ctx context.Context, consumer string, ds []redis.Deliver
 // of order, or twice). When it stops, it hands the entry back at once.
 func TestWorkerKeepsWhatItHoldsFromOthersThenHandsItBack(t *testing.T) {
 	s := newGatedSender("line:U1")
-	e := newEnv(t, map[string]Sender{"line": s})
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	spy := touchSpy{Queue: e.q, touched: make(chan time.Duration, 100)}
 	e.w.Queue = spy
 	c := &clock{t: t0}
@@ -282,7 +283,7 @@ func TestWorkerKeepsWhatItHoldsFromOthersThenHandsItBack(t *testing.T) {
 	}
 }
 
-func ids(ds []redis.Delivery) []string {
+func ids(ds []outbox.Delivery) []string {
 	var out []string
 	for _, d := range ds {
 		out = append(out, d.Out.ID)

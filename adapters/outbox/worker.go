@@ -16,7 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"tsunagu/adapters/redis"
 	"tsunagu/bot"
 )
 
@@ -43,18 +42,16 @@ type StatusReader interface {
 	FindProfile(ctx context.Context, id string) (*bot.Profile, error)
 }
 
-// Queue is the outbox as the worker uses it; *redis.Outbox implements it.
+// Queue is the outbox as the worker uses it (the Redis adapter's Outbox).
 type Queue interface {
-	Read(ctx context.Context, consumer string, count int) ([]redis.Delivery, error)
-	Reclaim(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]redis.Delivery, error)
-	Ack(ctx context.Context, d redis.Delivery) error
-	Retry(ctx context.Context, d redis.Delivery, due time.Time) error
-	DeadLetter(ctx context.Context, d redis.Delivery, reason string, status int) error
+	Read(ctx context.Context, consumer string, count int) ([]Delivery, error)
+	Reclaim(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]Delivery, error)
+	Ack(ctx context.Context, d Delivery) error
+	Retry(ctx context.Context, d Delivery, due time.Time) error
+	DeadLetter(ctx context.Context, d Delivery, reason string, status int) error
 	PromoteDue(ctx context.Context, now time.Time) (int, error)
-	Touch(ctx context.Context, consumer string, ds []redis.Delivery, idle time.Duration) (lost []redis.Delivery, err error)
+	Touch(ctx context.Context, consumer string, ds []Delivery, idle time.Duration) (lost []Delivery, err error)
 }
-
-var _ Queue = (*redis.Outbox)(nil)
 
 // Results reported to OnResult.
 const (
@@ -268,7 +265,7 @@ func (w *Worker) fetch(ctx context.Context, l *lanes, max int) (int, error) {
 	}
 	// Entries already taken from some shards are kept even when another
 	// shard failed: dropped, they would wait for a reclaim.
-	var ds []redis.Delivery
+	var ds []Delivery
 	var readErr error
 	if now.Sub(w.lastReclaim) >= reclaimEvery {
 		w.lastReclaim = now
@@ -286,7 +283,7 @@ func (w *Worker) fetch(ctx context.Context, l *lanes, max int) (int, error) {
 
 // flight is the outcome of one entry's send and settlement.
 type flight struct {
-	d   redis.Delivery
+	d   Delivery
 	err error
 }
 
@@ -349,7 +346,7 @@ func (w *Worker) handBack(ctx context.Context, l *lanes) {
 // process sends one entry and settles it. Both run detached from ctx's
 // cancellation, each with its own timeout, so a shutdown waits for them and
 // a slow send still leaves time to settle.
-func (w *Worker) process(ctx context.Context, d redis.Delivery) error {
+func (w *Worker) process(ctx context.Context, d Delivery) error {
 	platform := bot.Platform(d.Out.To)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	skipped, maxAttempts, err := w.deliver(sctx, d, platform)
@@ -370,7 +367,7 @@ func (w *Worker) process(ctx context.Context, d redis.Delivery) error {
 // feeds it to the Handler as an EventProfileInfo (deduplicated by the
 // entry's ID). skipped reports there was nothing to do; maxAttempts is how
 // many tries the entry deserves.
-func (w *Worker) deliver(ctx context.Context, d redis.Delivery, platform string) (skipped bool, maxAttempts int, err error) {
+func (w *Worker) deliver(ctx context.Context, d Delivery, platform string) (skipped bool, maxAttempts int, err error) {
 	// An entry that makes a sender panic would crash every replica that
 	// reclaims it, forever: it is dead-lettered instead.
 	defer func() {
@@ -431,7 +428,7 @@ func (w *Worker) blocked(ctx context.Context, id string) (bool, error) {
 
 // settle acknowledges, retries or dead-letters d according to the outcome
 // of its send.
-func (w *Worker) settle(ctx context.Context, d redis.Delivery, platform string, maxAttempts int, sendErr error) error {
+func (w *Worker) settle(ctx context.Context, d Delivery, platform string, maxAttempts int, sendErr error) error {
 	var se *bot.SendError
 	isSendErr := errors.As(sendErr, &se)
 	log := w.Logger.With("out", d.Out.ID, "to", d.Out.To, "attempt", d.Attempt)

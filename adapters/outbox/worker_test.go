@@ -1,4 +1,4 @@
-package outbox
+package outbox_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	goredis "github.com/redis/go-redis/v9"
 
+	"tsunagu/adapters/outbox"
 	"tsunagu/adapters/redis"
 	"tsunagu/bot"
 )
@@ -20,7 +21,7 @@ var t0 = time.Date(2025, 4, 1, 10, 0, 0, 0, time.UTC)
 
 func TestWorkerRetriesServerErrorsThenDelivers(t *testing.T) {
 	s := &fakeSender{errs: []error{status(500), status(500)}}
-	e := newEnv(t, map[string]Sender{"line": s})
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	e.enqueue(out("o1", "line:U1"))
 
 	for range 3 {
@@ -43,7 +44,7 @@ func TestWorkerRetriesServerErrorsThenDelivers(t *testing.T) {
 
 func TestWorkerDeadLettersPermanentErrors(t *testing.T) {
 	s := &fakeSender{errs: []error{&bot.SendError{Status: 400, Permanent: true, Err: errors.New("invalid reply token")}}}
-	e := newEnv(t, map[string]Sender{"line": s})
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	e.enqueue(out("o1", "line:U1"))
 
 	e.processOnce()
@@ -61,7 +62,7 @@ func TestWorkerDeadLettersPermanentErrors(t *testing.T) {
 
 func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 	s := &fakeSender{errs: []error{status(503), errors.New("connection reset"), status(502)}}
-	e := newEnv(t, map[string]Sender{"slack": s})
+	e := newEnv(t, map[string]outbox.Sender{"slack": s})
 	e.w.MaxAttempts = 2
 	e.enqueue(out("o1", "slack:T1:U1"))
 
@@ -77,7 +78,7 @@ func TestWorkerGivesUpAfterMaxAttempts(t *testing.T) {
 
 func TestWorkerHonoursRetryAfter(t *testing.T) {
 	s := &fakeSender{errs: []error{&bot.SendError{Status: 429, RetryAfter: 30 * time.Second, Err: errors.New("rate limited")}}}
-	e := newEnv(t, map[string]Sender{"line": s})
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	e.w.Backoff = func(int) time.Duration { return time.Second }
 	e.enqueue(out("o1", "line:U1"))
 
@@ -97,7 +98,7 @@ func TestWorkerHonoursRetryAfter(t *testing.T) {
 
 func TestWorkerReclaimsEntriesOfACrashedWorker(t *testing.T) {
 	s := &fakeSender{}
-	e := newEnv(t, map[string]Sender{"line": s})
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	e.mr.SetTime(t0)
 	e.enqueue(out("o1", "line:U1"))
 	// Worker A reads the entry and dies before settling it.
@@ -120,7 +121,7 @@ func TestWorkerReclaimsEntriesOfACrashedWorker(t *testing.T) {
 
 func TestWorkerSkipsBlockedRecipients(t *testing.T) {
 	s := &fakeSender{}
-	e := newEnv(t, map[string]Sender{"line": s})
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	e.w.Profiles = profiles{
 		"line:Ublocked": {ID: "line:Ublocked", Status: bot.StatusBlocked},
 		"line:Uactive":  {ID: "line:Uactive", Status: bot.StatusActive},
@@ -144,7 +145,7 @@ func TestWorkerSkipsBlockedRecipients(t *testing.T) {
 func TestWorkerFeedsLookedUpNamesToTheBot(t *testing.T) {
 	s := &lookupSender{name: "山田 花子"}
 	h := &recorder{}
-	e := newEnv(t, map[string]Sender{"line": s})
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	e.w.Handler = h
 	e.enqueue(bot.Outgoing{ID: "o1", Kind: bot.OutLookupProfile, To: "line:U1", CreatedAt: t0})
 
@@ -161,7 +162,7 @@ func TestWorkerFeedsLookedUpNamesToTheBot(t *testing.T) {
 
 func TestWorkerRetriesFailedLookupsOnlyTwice(t *testing.T) {
 	s := &lookupSender{err: status(500)}
-	e := newEnv(t, map[string]Sender{"line": s})
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	e.w.Handler = &recorder{}
 	e.enqueue(bot.Outgoing{ID: "o1", Kind: bot.OutLookupProfile, To: "line:U1", CreatedAt: t0})
 
@@ -176,7 +177,7 @@ func TestWorkerRetriesFailedLookupsOnlyTwice(t *testing.T) {
 }
 
 func TestWorkerDeadLettersUnknownPlatforms(t *testing.T) {
-	e := newEnv(t, map[string]Sender{"line": &fakeSender{}})
+	e := newEnv(t, map[string]outbox.Sender{"line": &fakeSender{}})
 	e.enqueue(out("o1", "teams:U1"))
 	e.processOnce()
 	e.wantDead("o1")
@@ -187,7 +188,7 @@ func TestWorkerDeadLettersUnknownPlatforms(t *testing.T) {
 
 func TestWorkerRunSendsOnNotifyAndFinishesTheSendInFlight(t *testing.T) {
 	s := &blockingSender{started: make(chan struct{}), release: make(chan struct{})}
-	e := newEnv(t, map[string]Sender{"line": s})
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	e.w.Now = time.Now
 	e.w.PollInterval = time.Hour // only Notify wakes it
 	ctx, cancel := context.WithCancel(context.Background())
@@ -214,12 +215,12 @@ type env struct {
 	mr      *miniredis.Miniredis
 	q       *redis.Outbox
 	store   *redis.Store
-	w       *Worker
+	w       *outbox.Worker
 	now     time.Time
 	results []string
 }
 
-func newEnv(t testing.TB, senders map[string]Sender) *env {
+func newEnv(t testing.TB, senders map[string]outbox.Sender) *env {
 	t.Helper()
 	mr := miniredis.RunT(t)
 	c := goredis.NewClient(&goredis.Options{Addr: mr.Addr()})
@@ -230,7 +231,7 @@ func newEnv(t testing.TB, senders map[string]Sender) *env {
 	}
 	e := &env{t: t, mr: mr, q: q, store: redis.NewStore(c), now: t0}
 	var mu sync.Mutex
-	e.w = &Worker{
+	e.w = &outbox.Worker{
 		Queue:    q,
 		Senders:  senders,
 		Now:      func() time.Time { return e.now },
@@ -397,7 +398,7 @@ type panickySender struct{}
 func (panickySender) Send(context.Context, bot.Outgoing, int) error { panic("bad entry") }
 
 func TestWorkerDeadLettersAnEntryThatPanics(t *testing.T) {
-	e := newEnv(t, map[string]Sender{"line": panickySender{}})
+	e := newEnv(t, map[string]outbox.Sender{"line": panickySender{}})
 	e.enqueue(out("o1", "line:U1"))
 	e.processOnce()
 	e.wantDepth(0)

@@ -13,6 +13,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"tsunagu/adapters/outbox"
 	"tsunagu/bot"
 )
 
@@ -32,16 +33,6 @@ type Outbox struct {
 
 // NewOutbox returns the outbox stored in c.
 func NewOutbox(c goredis.UniversalClient) *Outbox { return &Outbox{c: c} }
-
-// Delivery is one outbox entry handed to a worker. It stays pending in the
-// group until Ack, Retry or DeadLetter settles it.
-type Delivery struct {
-	Shard    int
-	StreamID string
-	// Attempt counts the sends tried before this one.
-	Attempt int
-	Out     bot.Outgoing
-}
 
 // DeadLetter records an entry that was given up on. It holds no message
 // text, only enough to find out what went wrong.
@@ -91,8 +82,8 @@ func (o *Outbox) Enqueue(ctx context.Context, out bot.Outgoing) error {
 
 // Read hands consumer up to count new entries, reading the shards in turn
 // without blocking.
-func (o *Outbox) Read(ctx context.Context, consumer string, count int) ([]Delivery, error) {
-	var got []Delivery
+func (o *Outbox) Read(ctx context.Context, consumer string, count int) ([]outbox.Delivery, error) {
+	var got []outbox.Delivery
 	start := int(o.next.Add(1))
 	for i := 0; i < Shards && len(got) < count; i++ {
 		sh := (start + i) % Shards
@@ -127,8 +118,8 @@ func (o *Outbox) Read(ctx context.Context, consumer string, count int) ([]Delive
 
 // Reclaim takes over up to count entries that another consumer read and did
 // not settle within minIdle, such as those of a crashed worker.
-func (o *Outbox) Reclaim(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]Delivery, error) {
-	var got []Delivery
+func (o *Outbox) Reclaim(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]outbox.Delivery, error) {
+	var got []outbox.Delivery
 	for sh := 0; sh < Shards && len(got) < count; sh++ {
 		start := "0-0"
 		for len(got) < count {
@@ -185,12 +176,12 @@ return lost
 // still working through; one that stops hands the entries it will not send
 // to the next Reclaim with an idle time of at least Reclaim's minIdle. Touch
 // returns the entries consumer no longer holds.
-func (o *Outbox) Touch(ctx context.Context, consumer string, ds []Delivery, idle time.Duration) ([]Delivery, error) {
-	byShard := map[int][]Delivery{}
+func (o *Outbox) Touch(ctx context.Context, consumer string, ds []outbox.Delivery, idle time.Duration) ([]outbox.Delivery, error) {
+	byShard := map[int][]outbox.Delivery{}
 	for _, d := range ds {
 		byShard[d.Shard] = append(byShard[d.Shard], d)
 	}
-	var lost []Delivery
+	var lost []outbox.Delivery
 	for sh, held := range byShard {
 		args := []any{group, consumer, idle.Milliseconds()}
 		for _, d := range held {
@@ -215,10 +206,10 @@ func (o *Outbox) Touch(ctx context.Context, consumer string, ds []Delivery, idle
 
 // deliveries decodes stream entries. An entry that cannot be decoded can
 // never be sent: it goes straight to the dead letters.
-func (o *Outbox) deliveries(ctx context.Context, sh int, msgs []goredis.XMessage) []Delivery {
-	ds := make([]Delivery, 0, len(msgs))
+func (o *Outbox) deliveries(ctx context.Context, sh int, msgs []goredis.XMessage) []outbox.Delivery {
+	ds := make([]outbox.Delivery, 0, len(msgs))
 	for _, m := range msgs {
-		d := Delivery{Shard: sh, StreamID: m.ID}
+		d := outbox.Delivery{Shard: sh, StreamID: m.ID}
 		oj, _ := m.Values["out"].(string)
 		err := json.Unmarshal([]byte(oj), &d.Out)
 		if err == nil {
@@ -246,7 +237,7 @@ return n
 `)
 
 // Ack settles a delivered entry.
-func (o *Outbox) Ack(ctx context.Context, d Delivery) error {
+func (o *Outbox) Ack(ctx context.Context, d outbox.Delivery) error {
 	err := ackScript.Run(ctx, o.c, []string{outboxKey(d.Shard)}, group, d.StreamID).Err()
 	if err != nil {
 		return fmt.Errorf("outbox ack %s: %w", d.Out.ID, err)
@@ -275,7 +266,7 @@ return 1
 // shares d's shard (always, for entries committed with the person), else the
 // outbox key, which exists and so changes nothing. Entries to the
 // coordinators or about a task have no person: they must never look deleted.
-func recipientKey(d Delivery) string {
+func recipientKey(d outbox.Delivery) string {
 	if d.Out.To != "" && bot.ValidateProfileID(d.Out.To) == nil && shardOf(d.Out.To) == d.Shard {
 		return personKey(d.Out.To)
 	}
@@ -291,7 +282,7 @@ type delayedEntry struct {
 
 // Retry settles d for now and queues it again, as attempt d.Attempt+1, once
 // due has passed.
-func (o *Outbox) Retry(ctx context.Context, d Delivery, due time.Time) error {
+func (o *Outbox) Retry(ctx context.Context, d outbox.Delivery, due time.Time) error {
 	oj, err := json.Marshal(d.Out)
 	if err != nil {
 		return fmt.Errorf("outbox retry %s: %w", d.Out.ID, err)
@@ -326,7 +317,7 @@ return 1
 `)
 
 // DeadLetter gives up on d, recording why.
-func (o *Outbox) DeadLetter(ctx context.Context, d Delivery, reason string, status int) error {
+func (o *Outbox) DeadLetter(ctx context.Context, d outbox.Delivery, reason string, status int) error {
 	dl := DeadLetter{
 		OutID: d.Out.ID, Kind: string(d.Out.Kind), To: d.Out.To, Reason: reason,
 		Status: status, Attempts: d.Attempt + 1, At: time.Now().UTC(),

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"tsunagu/adapters/outbox"
 )
 
 func TestOutboxTouchEmbedded(t *testing.T) { testOutboxTouch(t, embeddedClient) }
@@ -37,7 +39,7 @@ func testOutboxTouch(t *testing.T, newClient func(t *testing.T) goredis.Universa
 	if len(held) != len(tos) {
 		t.Fatalf("read %d entries, want %d", len(held), len(tos))
 	}
-	touch := func(consumer string, ds []Delivery, idle time.Duration) []string {
+	touch := func(consumer string, ds []outbox.Delivery, idle time.Duration) []string {
 		t.Helper()
 		lost, err := q.Touch(ctx, consumer, ds, idle)
 		if err != nil {
@@ -86,7 +88,7 @@ func testOutboxTouch(t *testing.T, newClient func(t *testing.T) goredis.Universa
 	}
 }
 
-func deliveredIDs(ds []Delivery) []string {
+func deliveredIDs(ds []outbox.Delivery) []string {
 	var ids []string
 	for _, d := range ds {
 		ids = append(ids, d.Out.ID)

@@ -13,6 +13,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	goredis "github.com/redis/go-redis/v9"
 
+	"tsunagu/adapters/outbox"
 	"tsunagu/bot"
 )
 
@@ -601,7 +602,7 @@ func commit(t *testing.T, s *Store, ch bot.Change) {
 	}
 }
 
-func read(t *testing.T, q *Outbox, consumer string, n int) []Delivery {
+func read(t *testing.T, q *Outbox, consumer string, n int) []outbox.Delivery {
 	t.Helper()
 	ds, err := q.Read(context.Background(), consumer, n)
 	if err != nil {

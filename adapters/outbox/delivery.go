@@ -1,0 +1,14 @@
+package outbox
+
+import "tsunagu/bot"
+
+// Delivery is one outbox entry handed to a worker by its Queue. It stays
+// pending until Ack, Retry or DeadLetter settles it; Shard and StreamID are
+// where the queue keeps it.
+type Delivery struct {
+	Shard    int
+	StreamID string
+	// Attempt counts the sends tried before this one.
+	Attempt int
+	Out     bot.Outgoing
+}
