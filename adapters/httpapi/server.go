@@ -40,6 +40,8 @@ type Options struct {
 	Broadcasts BroadcastService
 	// Conversations serves /api/conversations; nil leaves the routes out.
 	Conversations ConversationService
+	// Notices, if set, serves GET /api/notices.
+	Notices NoticeBoard
 	// Jobs are run by POST /api/jobs/{name}/run.
 	Jobs map[string]Job
 	// ProfileChanged, if set, is told about an imported profile before
@@ -61,6 +63,7 @@ type server struct {
 	sessions      SessionService
 	broadcasts    BroadcastService
 	conversations ConversationService
+	notices       NoticeBoard
 	jobs          map[string]Job
 	changed       func(ctx context.Context, id string)
 	now           func() time.Time
@@ -81,6 +84,7 @@ func New(o Options) *http.ServeMux {
 		sessions:      o.Sessions,
 		broadcasts:    o.Broadcasts,
 		conversations: o.Conversations,
+		notices:       o.Notices,
 		jobs:          o.Jobs,
 		changed:       o.ProfileChanged,
 		now:           o.Now,
@@ -116,6 +120,9 @@ func New(o Options) *http.ServeMux {
 		api.HandleFunc("GET /api/conversations", s.listConversations)
 		api.HandleFunc("POST /api/conversations/{id}/messages", s.postConversationMessage)
 		api.HandleFunc("POST /api/conversations/{id}/close", s.closeConversation)
+	}
+	if s.notices != nil {
+		api.HandleFunc("GET /api/notices", s.listNotices)
 	}
 	api.HandleFunc("POST /api/jobs/{name}/run", s.runJob)
 	for pattern, h := range o.API {

@@ -19,13 +19,6 @@ const noticesCap = 1000
 // tasks, and people only as coordinators may see them.
 func noticesKey() string { return tag(0) + ":notices" }
 
-// Notice is one message to the coordinators.
-type Notice struct {
-	ID   string    `json:"id"`
-	Text string    `json:"text"`
-	At   time.Time `json:"at"`
-}
-
 // NoticeBoard keeps coordinator notices in Redis when no coordinator
 // channel is configured (and in the playground), for the API to show. As an
 // outbox Sender it delivers entries addressed to bot.CoordinatorID.
@@ -60,7 +53,7 @@ func (nb *NoticeBoard) Send(ctx context.Context, out bot.Outgoing, _ int) error 
 			texts = append(texts, m.Text)
 		}
 	}
-	nj, err := json.Marshal(Notice{ID: out.ID, Text: strings.Join(texts, "\n"), At: nb.now()})
+	nj, err := json.Marshal(bot.Notice{ID: out.ID, Text: strings.Join(texts, "\n"), At: nb.now()})
 	if err != nil {
 		return fmt.Errorf("post notice %s: %w", out.ID, err)
 	}
@@ -72,14 +65,14 @@ func (nb *NoticeBoard) Send(ctx context.Context, out bot.Outgoing, _ int) error 
 }
 
 // Notices returns up to limit notices, newest first.
-func (nb *NoticeBoard) Notices(ctx context.Context, limit int) ([]Notice, error) {
+func (nb *NoticeBoard) Notices(ctx context.Context, limit int) ([]bot.Notice, error) {
 	raw, err := nb.c.LRange(ctx, noticesKey(), 0, int64(limit)-1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("notices: %w", err)
 	}
-	out := make([]Notice, 0, len(raw))
+	out := make([]bot.Notice, 0, len(raw))
 	for _, r := range raw {
-		var n Notice
+		var n bot.Notice
 		if err := json.Unmarshal([]byte(r), &n); err != nil {
 			return nil, fmt.Errorf("notices: %w", err)
 		}

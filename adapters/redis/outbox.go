@@ -421,3 +421,24 @@ func (o *Outbox) DeadLetters(ctx context.Context, n int) ([]DeadLetter, error) {
 	}
 	return all, nil
 }
+
+// Waiting returns the entries in the streams, read or not, in each shard's
+// order: what the workers have yet to settle.
+func (o *Outbox) Waiting(ctx context.Context) ([]bot.Outgoing, error) {
+	var out []bot.Outgoing
+	for sh := 0; sh < Shards; sh++ {
+		msgs, err := o.c.XRange(ctx, outboxKey(sh), "-", "+").Result()
+		if err != nil {
+			return nil, fmt.Errorf("outbox waiting: shard %d: %w", sh, err)
+		}
+		for _, m := range msgs {
+			var e bot.Outgoing
+			oj, _ := m.Values["out"].(string)
+			if err := json.Unmarshal([]byte(oj), &e); err != nil {
+				return nil, fmt.Errorf("outbox waiting: %s: %w", m.ID, err)
+			}
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}

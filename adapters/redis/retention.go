@@ -328,3 +328,28 @@ func isNoGroup(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "NOGROUP") || strings.Contains(msg, "no such key")
 }
+
+// Counts returns the anonymous figures retention folded, by month
+// ("2026-04") and figure ("tasks", "places_filled", ...), summed over the
+// shards.
+func (r *Retention) Counts(ctx context.Context) (map[string]map[string]int, error) {
+	out := map[string]map[string]int{}
+	for sh := 0; sh < Shards; sh++ {
+		fields, err := r.c.HGetAll(ctx, countsKey(sh)).Result()
+		if err != nil {
+			return nil, fmt.Errorf("retention counts: shard %d: %w", sh, err)
+		}
+		for f, v := range fields {
+			month, figure, ok := strings.Cut(f, ":")
+			n, err := strconv.Atoi(v)
+			if !ok || err != nil {
+				continue
+			}
+			if out[month] == nil {
+				out[month] = map[string]int{}
+			}
+			out[month][figure] += n
+		}
+	}
+	return out, nil
+}

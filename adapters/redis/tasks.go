@@ -636,3 +636,17 @@ func dueShards(ctx context.Context, c goredis.UniversalClient, key func(int) str
 	}
 	return due, nil
 }
+
+// TaskIDs lists every task kept, across shards.
+func (s *Tasks) TaskIDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	for sh := 0; sh < Shards; sh++ {
+		got, err := s.c.SMembers(ctx, tasksKey(sh)).Result()
+		if err != nil {
+			return nil, fmt.Errorf("task ids: shard %d: %w", sh, err)
+		}
+		ids = append(ids, got...)
+	}
+	sort.Strings(ids)
+	return ids, nil
+}

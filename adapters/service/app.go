@@ -29,15 +29,14 @@ import (
 
 // app is one running service: stores, bot, outbox worker and HTTP routes.
 type app struct {
-	cfg     config.Config
-	log     *slog.Logger
-	close   func() error
-	rdb     goredis.UniversalClient
-	mux     *http.ServeMux
-	worker  *outbox.Worker
-	metrics *metrics.Metrics
-	bot     *bot.Bot
-	index   *matching.Live
+	cfg    config.Config
+	log    *slog.Logger
+	close  func() error
+	rdb    goredis.UniversalClient
+	mux    *http.ServeMux
+	worker *outbox.Worker
+	bot    *bot.Bot
+	index  *matching.Live
 	// retention drops what RETENTION_DAYS no longer keeps, once a day.
 	retention *redisadapter.Retention
 	// beforeShutdown, if set, runs when shutdown begins (the playground
@@ -185,18 +184,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			},
 		},
 		ProfileChanged: index.Changed,
-		API: map[string]http.Handler{
-			"GET /api/notices": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				ns, err := board.Notices(r.Context(), 100)
-				if err != nil {
-					httpapi.WriteError(w, r, err)
-					return
-				}
-				httpapi.WriteJSON(w, http.StatusOK, map[string]any{"notices": ns})
-			}),
-		},
+		Notices:        board,
 	})
-	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, metrics: m, bot: b, index: index, retention: retention}, nil
+	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, index: index, retention: retention}, nil
 }
 
 // notifying wakes the local outbox worker after queueing, as the bot does

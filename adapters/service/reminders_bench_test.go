@@ -108,8 +108,7 @@ func BenchmarkReminders10k(b *testing.B) {
 			}
 			time.Sleep(10 * time.Millisecond)
 			if time.Since(start) > 5*time.Minute {
-				n, _ := a.rdb.ZCard(ctx, "{ts:00}:due").Result()
-				b.Fatalf("after 5 minutes: %d pushes; due in shard 0: %d", pushes.Load(), n)
+				b.Fatalf("after 5 minutes: %d pushes of %d", pushes.Load(), people)
 			}
 		}
 		b.StopTimer()

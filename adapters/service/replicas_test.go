@@ -250,28 +250,22 @@ func TestTwoHundredAcceptsForThreePlaces(t *testing.T) {
 func outboxTexts(t *testing.T, a *app) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	for sh := 0; sh < redisadapter.Shards; sh++ {
-		msgs, err := a.rdb.XRange(context.Background(), fmt.Sprintf("{ts:%02d}:outbox", sh), "-", "+").Result()
-		if err != nil {
-			t.Fatal(err)
+	waiting, err := redisadapter.NewOutbox(a.rdb).Waiting(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range waiting {
+		if o.Kind != bot.OutMessages {
+			continue
 		}
-		for _, m := range msgs {
-			var o bot.Outgoing
-			if err := json.Unmarshal([]byte(m.Values["out"].(string)), &o); err != nil {
-				t.Fatal(err)
+		var b strings.Builder
+		for _, msg := range o.Messages {
+			b.WriteString(msg.Text)
+			if msg.Card != nil {
+				b.WriteString(msg.Card.Title + msg.Card.Body)
 			}
-			if o.Kind != bot.OutMessages {
-				continue
-			}
-			var b strings.Builder
-			for _, msg := range o.Messages {
-				b.WriteString(msg.Text)
-				if msg.Card != nil {
-					b.WriteString(msg.Card.Title + msg.Card.Body)
-				}
-			}
-			out[o.To] = append(out[o.To], b.String())
 		}
+		out[o.To] = append(out[o.To], b.String())
 	}
 	return out
 }

@@ -7,8 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -202,20 +200,19 @@ func TestAYearOfUseKeepsABoundedNumberOfKeys(t *testing.T) {
 	}
 	// Nothing dropped is lost from the figures: kept tasks plus counted
 	// ones are all the tasks created.
-	counted := 0
-	for sh := 0; sh < redisadapter.Shards; sh++ {
-		counts, err := a.rdb.HGetAll(ctx, fmt.Sprintf("{ts:%02d}:counts", sh)).Result()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for f, v := range counts {
-			if strings.HasSuffix(f, ":tasks") {
-				n, _ := strconv.Atoi(v)
-				counted += n
-			}
-		}
+	counts, err := a.retention.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
-	live := len(keysLike(t, a.rdb, ":t:", "task"))
+	counted := 0
+	for _, figures := range counts {
+		counted += figures["tasks"]
+	}
+	kept, err := redisadapter.NewTasks(a.rdb).TaskIDs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := len(kept)
 	if counted+live != created {
 		t.Errorf("%d tasks counted and %d kept, want %d created", counted, live, created)
 	}
@@ -232,22 +229,4 @@ func countKeys(t *testing.T, c goredis.UniversalClient) int {
 		t.Fatal(err)
 	}
 	return int(n)
-}
-
-// keysLike lists the hashes whose key contains part and that have field:
-// the main key of each task, say, and not its offers beside it.
-func keysLike(t *testing.T, c goredis.UniversalClient, part, field string) []string {
-	t.Helper()
-	ctx := context.Background()
-	var found []string
-	iter := c.Scan(ctx, 0, "*"+part+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		if ok, _ := c.HExists(ctx, iter.Val(), field).Result(); ok {
-			found = append(found, iter.Val())
-		}
-	}
-	if err := iter.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return found
 }
