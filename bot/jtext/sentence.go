@@ -42,7 +42,7 @@ func Name(s string) (name, rest string) {
 	if best != "" {
 		return best, withoutLast(s, best)
 	}
-	body := strings.TrimRight(stripPrefix(trimFillers(s)), "。.!! ")
+	body := strings.TrimRight(stripPrefix(trimFillers(s)), "。.! ")
 	if utf8.RuneCountInString(body) <= 15 && !strings.ContainsAny(body, "、。,?？") {
 		return body, ""
 	}
