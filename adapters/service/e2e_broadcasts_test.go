@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestBroadcastReachesTheAudienceOnce sends an announcement to everyone: the
@@ -49,7 +48,7 @@ func TestBroadcastReachesTheAudienceOnce(t *testing.T) {
 	if code, sum := s.api(t, "POST", "/api/jobs/broadcasts/run", nil); code != http.StatusOK || !strings.Contains(fmtAny(sum), `"due":0`) {
 		t.Fatalf("second run: %d %v", code, sum)
 	}
-	time.Sleep(50 * time.Millisecond)
+	s.settled(t)
 	for _, p := range []*person{a, b} {
 		n := 0
 		for _, m := range s.sim.Messages(p.id) {

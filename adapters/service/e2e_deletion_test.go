@@ -12,6 +12,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"tsunagu/adapters/linesim"
+	redisadapter "tsunagu/adapters/redis"
 )
 
 // TestDeletionAfterALongHistoryLeavesNoTrace deletes a person who has done
@@ -300,4 +301,15 @@ func TestSlackLeavingFromADMRedrawsTheHome(t *testing.T) {
 	if code, _ := s.api(t, "GET", "/api/profiles/slack:T1:"+u, nil); code != http.StatusNotFound {
 		t.Fatalf("after delete: %d", code)
 	}
+}
+
+// settled waits until the outbox holds nothing: every entry queued so far
+// was sent, or given up on, and a retry waits for nothing.
+func (s *service) settled(t *testing.T) {
+	t.Helper()
+	q := redisadapter.NewOutbox(s.redis(t))
+	waitUntil(t, "the outbox settled", func() bool {
+		n, err := q.Depth(context.Background())
+		return err == nil && n == 0
+	})
 }

@@ -318,7 +318,7 @@ func TestSlackDMConversationMakesAProfile(t *testing.T) {
 	// Slack retries an event it thinks was lost: same event_id, one effect.
 	posts := len(c.fake.postsTo(u))
 	c.event(fmt.Sprintf("Ev%d", c.seq), map[string]any{"type": "message", "channel_type": "im", "user": u, "text": "こんにちは"})
-	time.Sleep(200 * time.Millisecond)
+	s.settled(t)
 	if n := len(c.fake.postsTo(u)); n != posts {
 		t.Fatalf("a retried event posted %d more", n-posts)
 	}
@@ -359,12 +359,13 @@ func TestSlackDMConversationMakesAProfile(t *testing.T) {
 	c.fake.mu.Unlock()
 	before := len(c.fake.postsTo(u))
 	c.dm(u, "メニュー")
-	time.Sleep(1500 * time.Millisecond) // the worker's first retry comes after about a second
+	// The worker's first retry comes after about a second.
 	waitUntil(t, "the retry checked the history", func() bool {
 		c.fake.mu.Lock()
 		defer c.fake.mu.Unlock()
 		return c.fake.calls["conversations.history"] > 0
 	})
+	s.settled(t)
 	if got := c.fake.postsTo(u)[before:]; len(got) != 1 {
 		t.Fatalf("after a 500 the menu was posted %d times", len(got))
 	}
