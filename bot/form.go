@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"strings"
 
 	"tsunagu/bot/avail"
@@ -20,7 +21,7 @@ type ProfileForm struct {
 	AvailNote string `json:"avail_note,omitempty"`
 }
 
-// Form fields, the keys of ProfileForm.Problems.
+// Form fields, the fields of the errors of ProfileForm.Validate.
 const (
 	FormName         = "name"
 	FormArea         = "area"
@@ -30,40 +31,30 @@ const (
 	FormConsent      = "consent"
 )
 
-// Problems returns what is wrong with the form, by field, in words for the
-// person filling it in; nil when it can be saved.
-func (f *ProfileForm) Problems(cat *Catalog) map[string]string {
-	p := map[string]string{}
-	if ValidateName(strings.TrimSpace(f.Name)) != nil {
-		p[FormName] = ja.NameInvalid
+// Validate returns what is wrong with the form: one *Error per field
+// (at most), joined, so a form shows every problem at once (FieldErrors
+// lists them, ErrorJA says each kindly); nil when it can be saved.
+func (f *ProfileForm) Validate(cat *Catalog) error {
+	var errs []error
+	if err := ValidateName(strings.TrimSpace(f.Name)); err != nil {
+		errs = append(errs, err)
 	}
 	if _, ok := cat.Area(f.Area); !ok {
-		p[FormArea] = jaForm.AreaMissing
+		errs = append(errs, FieldErrorf(EUNPROCESSABLE, FormArea, "area %q is not in the catalog", f.Area))
 	}
-	switch {
-	case len(f.Skills) == 0:
-		p[FormSkills] = ja.SkillsNeedOne
-	case len(f.Skills) > MaxSkills:
-		p[FormSkills] = ja.SkillsTooMany
-	}
-	for _, s := range f.Skills {
-		if _, ok := cat.Skill(s); !ok {
-			p[FormSkills] = jaForm.SkillUnknown
-		}
+	if err := validateSkills(cat, f.Skills); err != nil {
+		errs = append(errs, err)
 	}
 	if f.Availability.IsZero() {
-		p[FormAvailability] = jaForm.AvailabilityMissing
+		errs = append(errs, FieldErrorf(EUNPROCESSABLE, FormAvailability, "availability must name at least one time"))
 	}
 	if f.WeeklyLimit < MinWeeklyLimit || f.WeeklyLimit > MaxWeeklyLimit {
-		p[FormLimit] = ja.LimitInvalid
+		errs = append(errs, FieldErrorf(EUNPROCESSABLE, FormLimit, "weekly_limit must be between %d and %d", MinWeeklyLimit, MaxWeeklyLimit))
 	}
 	if !f.Consent {
-		p[FormConsent] = jaForm.ConsentMissing
+		errs = append(errs, FieldErrorf(EUNPROCESSABLE, FormConsent, "consent is required"))
 	}
-	if len(p) == 0 {
-		return nil
-	}
-	return p
+	return errors.Join(errs...)
 }
 
 // Band is a part of the day a form offers as a checkbox, in minutes after
@@ -123,7 +114,7 @@ func BandsOf(w avail.Week) (days []int, bands []string, exact bool) {
 // of someone who paused are kept.
 func (t *turn) submitForm() {
 	f := t.in.Form
-	if f == nil || f.Problems(t.cat) != nil {
+	if f == nil || f.Validate(t.cat) != nil {
 		// The adapter checks the form before it is sent; this is a form
 		// the catalog changed under.
 		t.text(jaForm.Invalid)

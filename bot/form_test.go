@@ -34,7 +34,11 @@ func TestProfileFormProblems(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := goodForm()
 			tc.change(f)
-			p := f.Problems(cat)
+			// The form's errors, said by field as the Slack form shows them.
+			p := map[string]string{}
+			for _, e := range FieldErrors(f.Validate(cat)) {
+				p[e.Field] = ErrorJA(e)
+			}
 			if len(p) != len(tc.fields) {
 				t.Fatalf("problems %v, want on %v", p, tc.fields)
 			}

@@ -75,7 +75,7 @@ func Platform(id string) string {
 // slack:<team>:<user>.
 func ValidateProfileID(id string) error {
 	if len(id) > 200 || !utf8.ValidString(id) {
-		return Errorf(EINVALID, "profile id is too long or not UTF-8")
+		return FieldErrorf(EINVALID, "id", "profile id is too long or not UTF-8")
 	}
 	parts := strings.Split(id, ":")
 	switch {
@@ -84,7 +84,7 @@ func ValidateProfileID(id string) error {
 	case parts[0] == PlatformSlack && len(parts) == 3 && validToken(parts[1]) && validToken(parts[2]):
 		return nil
 	}
-	return Errorf(EINVALID, "profile id %q must be line:<user id> or slack:<team id>:<user id>", id)
+	return FieldErrorf(EINVALID, "id", "profile id %q must be line:<user id> or slack:<team id>:<user id>", id)
 }
 
 func validToken(s string) bool {
@@ -114,11 +114,11 @@ func ValidatePlatformID(id string) error {
 	switch parts[0] {
 	case PlatformLINE:
 		if !lineUserID(parts[1]) {
-			return Errorf(EINVALID, "%q is not a LINE user ID: line:U and 32 lower-case hex digits, as LINE's webhook gives it", id)
+			return FieldErrorf(EINVALID, "id", "%q is not a LINE user ID: line:U and 32 lower-case hex digits, as LINE's webhook gives it", id)
 		}
 	case PlatformSlack:
 		if !slackID(parts[1], "TE") || !slackID(parts[2], "UW") {
-			return Errorf(EINVALID, "%q is not a Slack ID: slack:<team ID such as T0123ABCD>:<user ID such as U0123ABCD>", id)
+			return FieldErrorf(EINVALID, "id", "%q is not a Slack ID: slack:<team ID such as T0123ABCD>:<user ID such as U0123ABCD>", id)
 		}
 	}
 	return nil
@@ -160,24 +160,33 @@ func (p *Profile) Validate(cat *Catalog) error {
 		return err
 	}
 	if _, ok := cat.Area(p.Area); !ok {
-		return Errorf(EUNPROCESSABLE, "area %q is not in the catalog", p.Area)
+		return FieldErrorf(EUNPROCESSABLE, "area", "area %q is not in the catalog", p.Area)
 	}
-	if len(p.Skills) == 0 {
-		return Errorf(EUNPROCESSABLE, "skills must name at least one skill")
-	}
-	if len(p.Skills) > MaxSkills {
-		return Errorf(EUNPROCESSABLE, "at most %d skills", MaxSkills)
-	}
-	for _, s := range p.Skills {
-		if _, ok := cat.Skill(s); !ok {
-			return Errorf(EUNPROCESSABLE, "skill %q is not in the catalog", s)
-		}
+	if err := validateSkills(cat, p.Skills); err != nil {
+		return err
 	}
 	if p.Availability.IsZero() {
-		return Errorf(EUNPROCESSABLE, "availability must name at least one time")
+		return FieldErrorf(EUNPROCESSABLE, "availability", "availability must name at least one time")
 	}
 	if p.WeeklyLimit < MinWeeklyLimit || p.WeeklyLimit > MaxWeeklyLimit {
-		return Errorf(EUNPROCESSABLE, "weekly_limit must be between %d and %d", MinWeeklyLimit, MaxWeeklyLimit)
+		return FieldErrorf(EUNPROCESSABLE, "weekly_limit", "weekly_limit must be between %d and %d", MinWeeklyLimit, MaxWeeklyLimit)
+	}
+	return nil
+}
+
+// validateSkills checks a person's skills: one to MaxSkills, each in the
+// catalog. Each problem has its own Japanese, as the chat says it.
+func validateSkills(cat *Catalog, skills []string) error {
+	if len(skills) == 0 {
+		return FieldErrorf(EUNPROCESSABLE, "skills", "skills must name at least one skill").sayJA(ja.SkillsNeedOne)
+	}
+	if len(skills) > MaxSkills {
+		return FieldErrorf(EUNPROCESSABLE, "skills", "at most %d skills", MaxSkills).sayJA(ja.SkillsTooMany)
+	}
+	for _, s := range skills {
+		if _, ok := cat.Skill(s); !ok {
+			return FieldErrorf(EUNPROCESSABLE, "skills", "skill %q is not in the catalog", s).sayJA(jaForm.SkillUnknown)
+		}
 	}
 	return nil
 }

@@ -70,22 +70,22 @@ func (a Audience) Match(p *Profile) bool {
 func (a Audience) Validate(cat *Catalog) error {
 	for _, c := range a.Channels {
 		if c != PlatformLINE && c != PlatformSlack {
-			return Errorf(EUNPROCESSABLE, "audience.channels: %q is not line or slack", c)
+			return FieldErrorf(EUNPROCESSABLE, "audience.channels", "audience.channels: %q is not line or slack", c)
 		}
 	}
 	for _, s := range a.Skills {
 		if _, ok := cat.Skill(s); !ok {
-			return Errorf(EUNPROCESSABLE, "audience.skills: %q is not in the catalog", s)
+			return FieldErrorf(EUNPROCESSABLE, "audience.skills", "audience.skills: %q is not in the catalog", s)
 		}
 	}
 	for _, ar := range a.Areas {
 		if _, ok := cat.Area(ar); !ok {
-			return Errorf(EUNPROCESSABLE, "audience.areas: %q is not in the catalog", ar)
+			return FieldErrorf(EUNPROCESSABLE, "audience.areas", "audience.areas: %q is not in the catalog", ar)
 		}
 	}
 	for _, id := range a.ProfileIDs {
 		if ValidateProfileID(id) != nil {
-			return Errorf(EUNPROCESSABLE, "audience.profile_ids: %q is not a profile ID", id)
+			return FieldErrorf(EUNPROCESSABLE, "audience.profile_ids", "audience.profile_ids: %q is not a profile ID", id)
 		}
 	}
 	return nil
@@ -101,19 +101,19 @@ func (s *Session) Validate(cat *Catalog, now time.Time) error {
 	}
 	if s.URL != "" {
 		if len(s.URL) > MaxURLLen {
-			return Errorf(EUNPROCESSABLE, "url is longer than %d characters", MaxURLLen)
+			return FieldErrorf(EUNPROCESSABLE, "url", "url is longer than %d characters", MaxURLLen)
 		}
 		u, err := url.Parse(s.URL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return Errorf(EUNPROCESSABLE, "url must be an http or https URL")
+			return FieldErrorf(EUNPROCESSABLE, "url", "url must be an http or https URL")
 		}
 	}
 	if len(s.Reminders) > MaxSessionReminders {
-		return Errorf(EUNPROCESSABLE, "reminders: at most %d", MaxSessionReminders)
+		return FieldErrorf(EUNPROCESSABLE, "reminders", "reminders: at most %d", MaxSessionReminders)
 	}
 	for _, r := range s.Reminders {
 		if r < time.Second || r > 30*24*time.Hour {
-			return Errorf(EUNPROCESSABLE, "reminders: %s is not between 1s and 720h before the start", r)
+			return FieldErrorf(EUNPROCESSABLE, "reminders", "reminders: %s is not between 1s and 720h before the start", r)
 		}
 	}
 	return s.Audience.Validate(cat)

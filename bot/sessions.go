@@ -63,7 +63,7 @@ func (b *Bot) AddAttendee(ctx context.Context, sessionID, profileID string) (*Se
 		return nil, false, err
 	}
 	if ValidateProfileID(profileID) != nil {
-		return nil, false, Errorf(EUNPROCESSABLE, "profile_id: %q is not a profile ID", profileID)
+		return nil, false, FieldErrorf(EUNPROCESSABLE, "profile_id", "profile_id: %q is not a profile ID", profileID)
 	}
 	if _, err := b.People.FindProfile(ctx, profileID); err != nil {
 		return nil, false, err

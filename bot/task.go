@@ -79,30 +79,30 @@ func (t *Task) Validate(cat *Catalog, now time.Time) error {
 	}
 	for _, s := range t.Skills {
 		if _, ok := cat.Skill(s); !ok {
-			return Errorf(EUNPROCESSABLE, "skills: %q is not in the catalog", s)
+			return FieldErrorf(EUNPROCESSABLE, "skills", "skills: %q is not in the catalog", s).sayJA(jaForm.SkillUnknown)
 		}
 	}
 	switch {
 	case t.Remote && t.Area != "" && t.Area != AreaRemote:
 		if _, ok := cat.Area(t.Area); !ok {
-			return Errorf(EUNPROCESSABLE, "area: %q is not in the catalog", t.Area)
+			return FieldErrorf(EUNPROCESSABLE, "area", "area: %q is not in the catalog", t.Area)
 		}
 	case !t.Remote:
 		if t.Area == "" {
-			return Errorf(EUNPROCESSABLE, "area is required unless remote is true")
+			return FieldErrorf(EUNPROCESSABLE, "area", "area is required unless remote is true")
 		}
 		if _, ok := cat.Area(t.Area); !ok {
-			return Errorf(EUNPROCESSABLE, "area: %q is not in the catalog", t.Area)
+			return FieldErrorf(EUNPROCESSABLE, "area", "area: %q is not in the catalog", t.Area)
 		}
 	}
 	if err := validateSpan(t.Start, t.End, now); err != nil {
 		return err
 	}
 	if t.Headcount < 1 || t.Headcount > MaxHeadcount {
-		return Errorf(EUNPROCESSABLE, "headcount must be between 1 and %d", MaxHeadcount)
+		return FieldErrorf(EUNPROCESSABLE, "headcount", "headcount must be between 1 and %d", MaxHeadcount)
 	}
 	if t.OfferTTL != 0 && t.OfferTTL < MinOfferTTL {
-		return Errorf(EUNPROCESSABLE, "offer_ttl must be at least %s", MinOfferTTL)
+		return FieldErrorf(EUNPROCESSABLE, "offer_ttl", "offer_ttl must be at least %s", MinOfferTTL)
 	}
 	return nil
 }
@@ -120,12 +120,14 @@ func validateText(title, description string) error {
 // that order, and has not begun at now.
 func validateSpan(start, end, now time.Time) error {
 	switch {
-	case start.IsZero() || end.IsZero():
-		return Errorf(EUNPROCESSABLE, "start and end are required (RFC 3339)")
+	case start.IsZero():
+		return FieldErrorf(EUNPROCESSABLE, "start", "start and end are required (RFC 3339)")
+	case end.IsZero():
+		return FieldErrorf(EUNPROCESSABLE, "end", "start and end are required (RFC 3339)")
 	case !end.After(start):
-		return Errorf(EUNPROCESSABLE, "end must be after start")
+		return FieldErrorf(EUNPROCESSABLE, "end", "end must be after start")
 	case !start.After(now):
-		return Errorf(EUNPROCESSABLE, "start is in the past")
+		return FieldErrorf(EUNPROCESSABLE, "start", "start is in the past").sayJA(jaFields.StartPast)
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func TextLen(s string) int {
 // requireText is checkText for a field that must say something.
 func requireText(field, s string, max int, multiline bool) error {
 	if strings.TrimSpace(s) == "" {
-		return Errorf(EUNPROCESSABLE, "%s is required", field)
+		return FieldErrorf(EUNPROCESSABLE, field, "%s is required", field)
 	}
 	return checkText(field, s, max, multiline)
 }
@@ -56,33 +56,33 @@ func checkText(field, s string, max int, multiline bool) error {
 		return nil
 	}
 	if !utf8.ValidString(s) {
-		return Errorf(EUNPROCESSABLE, "%s is not valid UTF-8 text", field)
+		return FieldErrorf(EUNPROCESSABLE, field, "%s is not valid UTF-8 text", field)
 	}
 	visible := false
 	for _, r := range s {
 		switch {
 		case r == '\n' || r == '\r' || r == '\t':
 			if !multiline {
-				return Errorf(EUNPROCESSABLE, "%s must be one line, without line breaks or tabs", field)
+				return FieldErrorf(EUNPROCESSABLE, field, "%s must be one line, without line breaks or tabs", field)
 			}
 		case r == '\u2028' || r == '\u2029':
 			if !multiline {
-				return Errorf(EUNPROCESSABLE, "%s must be one line: it contains a line or paragraph separator (%U)", field, r)
+				return FieldErrorf(EUNPROCESSABLE, field, "%s must be one line: it contains a line or paragraph separator (%U)", field, r)
 			}
-			return Errorf(EUNPROCESSABLE, "%s contains a line or paragraph separator (%U); use an ordinary line break", field, r)
+			return FieldErrorf(EUNPROCESSABLE, field, "%s contains a line or paragraph separator (%U); use an ordinary line break", field, r)
 		case unicode.IsControl(r):
-			return Errorf(EUNPROCESSABLE, "%s contains a control character (%U)", field, r)
+			return FieldErrorf(EUNPROCESSABLE, field, "%s contains a control character (%U)", field, r)
 		case bidiControl(r):
-			return Errorf(EUNPROCESSABLE, "%s contains a text direction control (%U)", field, r)
+			return FieldErrorf(EUNPROCESSABLE, field, "%s contains a text direction control (%U)", field, r)
 		case !visible && !invisible(r):
 			visible = true
 		}
 	}
 	if !visible {
-		return Errorf(EUNPROCESSABLE, "%s has no visible character, only spaces or invisible characters such as U+200B", field)
+		return FieldErrorf(EUNPROCESSABLE, field, "%s has no visible character, only spaces or invisible characters such as U+200B", field)
 	}
 	if n := TextLen(s); n > max {
-		return Errorf(EUNPROCESSABLE, "%s is longer than %d characters (%d as LINE counts them: an emoji counts as 2)", field, max, n)
+		return FieldErrorf(EUNPROCESSABLE, field, "%s is longer than %d characters (%d as LINE counts them: an emoji counts as 2)", field, max, n)
 	}
 	return nil
 }

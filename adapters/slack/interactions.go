@@ -234,8 +234,10 @@ func (wh *Webhook) submitCoordinatorForm(ctx context.Context, cb *slack.Interact
 			wh.Logger.ErrorContext(ctx, "form claim not released", "form", cb.View.CallbackID, "err", rerr)
 		}
 		if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
-			msg := bot.ErrorMessage(err)
-			return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(msg, blockTitle): msg}), nil
+			// Said in Japanese under the field's block: coordinators read
+			// Slack in Japanese, and the block is known by the error's
+			// field, not by its English message.
+			return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldBlock(bot.ErrorField(err), blockTitle): bot.ErrorJA(err)}), nil
 		}
 		return nil, err
 	}

@@ -46,12 +46,6 @@ const (
 	blockConsent   = "consent"
 )
 
-// formBlocks maps the bot's form fields to the blocks showing their errors.
-var formBlocks = map[string]string{
-	bot.FormName: blockName, bot.FormArea: blockArea, bot.FormSkills: blockSkills,
-	bot.FormAvailability: blockDays, bot.FormLimit: blockLimit, bot.FormConsent: blockConsent,
-}
-
 func mrkdwn(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, clip(s, maxSectionText), false, false)
 }
@@ -288,11 +282,11 @@ func readJoin(cat *bot.Catalog, v values) (*bot.ProfileForm, map[string]string) 
 	}
 	_, saidText := problems[blockAvailText]
 	_, saidBands := problems[blockBands]
-	for field, msg := range f.Problems(cat) {
-		if field == bot.FormAvailability && (saidText || saidBands) {
+	for _, e := range bot.FieldErrors(f.Validate(cat)) {
+		if e.Field == bot.FormAvailability && (saidText || saidBands) {
 			continue // already said more precisely
 		}
-		problems[formBlocks[field]] = msg
+		problems[fieldBlock(e.Field, blockName)] = bot.ErrorJA(e)
 	}
 	if len(problems) == 0 {
 		return f, nil
@@ -465,19 +459,21 @@ func readSession(v values, loc *time.Location, now time.Time) (*bot.Session, map
 	return s, problems
 }
 
-// fieldBlock finds the form block a service validation error is about: its
-// message starts with the field name ("headcount must be …").
-func fieldBlock(msg string, fallback string) string {
-	for _, f := range []string{blockTitle, blockDescription, blockOrg, blockReward, "skills", "area", blockStart, blockEnd, blockHeadcount, blockURL, "audience.areas", "audience.skills", blockReminders} {
-		if strings.HasPrefix(msg, f) {
-			switch f {
-			case "audience.areas":
-				return blockAudAreas
-			case "audience.skills":
-				return blockAudSkills
-			}
-			return f
-		}
+// fieldBlocks maps the fields of the bot's errors (the API's JSON names)
+// to the form blocks that show them.
+var fieldBlocks = map[string]string{
+	bot.FormName: blockName, bot.FormArea: blockArea, bot.FormSkills: blockSkills,
+	bot.FormAvailability: blockDays, bot.FormLimit: blockLimit, bot.FormConsent: blockConsent,
+	"title": blockTitle, "description": blockDescription, "organization": blockOrg, "reward": blockReward,
+	"start": blockStart, "end": blockEnd, "headcount": blockHeadcount, "url": blockURL,
+	"audience.areas": blockAudAreas, "audience.skills": blockAudSkills, "reminders": blockReminders,
+}
+
+// fieldBlock is the form block that shows an error about field, or
+// fallback (the form's first block) for a field the form does not show.
+func fieldBlock(field, fallback string) string {
+	if b, ok := fieldBlocks[field]; ok {
+		return b
 	}
 	return fallback
 }
