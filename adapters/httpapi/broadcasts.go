@@ -39,7 +39,7 @@ func (s *server) createBroadcast(w http.ResponseWriter, r *http.Request) {
 	b := &bot.Broadcast{Text: in.Text, Audience: a}
 	if strings.TrimSpace(in.SendAt) != "" {
 		if b.SendAt, err = time.Parse(time.RFC3339, strings.TrimSpace(in.SendAt)); err != nil {
-			WriteError(w, r, bot.Errorf(bot.EUNPROCESSABLE, "send_at must be an RFC 3339 time such as 2026-12-01T10:00:00+09:00, got %q", in.SendAt))
+			WriteError(w, r, bot.FieldErrorf(bot.EUNPROCESSABLE, "send_at", "send_at must be an RFC 3339 time such as 2026-12-01T10:00:00+09:00, got %q", in.SendAt))
 			return
 		}
 	}

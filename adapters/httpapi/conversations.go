@@ -24,7 +24,7 @@ func (s *server) listConversations(w http.ResponseWriter, r *http.Request) {
 	case "closed":
 		open = false
 	default:
-		WriteError(w, r, bot.Errorf(bot.EINVALID, "status must be open or closed"))
+		WriteError(w, r, bot.FieldErrorf(bot.EINVALID, "status", "status must be open or closed"))
 		return
 	}
 	views, err := s.conversations.FindTalks(r.Context(), open)

@@ -49,23 +49,28 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code    string `json:"code"`
+	Code string `json:"code"`
+	// Field is the request field (JSON name or query parameter) the error
+	// is about, when it is about one: a client can place the message.
+	Field   string `json:"field,omitempty"`
 	Message string `json:"message"`
 }
 
-// WriteError answers with err as {"error":{"code","message"}} and the
-// status its code maps to. An error without a code is internal: it is
-// logged with the request ID and the client only learns that something
-// went wrong.
+// WriteError answers with err as {"error":{"code","field","message"}} and
+// the status its code maps to; "field" (the request field the error is
+// about) is left out when there is none. An error without a code is
+// internal: it is logged with the request ID and the client only learns
+// that something went wrong.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	code := bot.ErrorCode(err)
 	status := statusOf(code)
+	field := bot.ErrorField(err)
 	switch status {
 	case http.StatusInternalServerError:
-		code = bot.EINTERNAL
+		code, field = bot.EINTERNAL, ""
 		loggerFrom(r.Context()).Error("request failed", "pattern", r.Pattern, "err", err)
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", retryUnavailable)
 	}
-	WriteJSON(w, status, errorBody{Error: errorDetail{Code: code, Message: bot.ErrorMessage(err)}})
+	WriteJSON(w, status, errorBody{Error: errorDetail{Code: code, Field: field, Message: bot.ErrorMessage(err)}})
 }

@@ -29,19 +29,19 @@ type profileInput struct {
 func (in profileInput) profile(cat *bot.Catalog, now time.Time) (*bot.Profile, error) {
 	if err := bot.ValidatePlatformID(in.ID); err != nil {
 		// The body parsed; a bad ID is a bad field value like any other.
-		return nil, bot.Errorf(bot.EUNPROCESSABLE, "id: %s", bot.ErrorMessage(err))
+		return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "id", "id: %s", bot.ErrorMessage(err))
 	}
-	area, err := findArea(cat, in.Area, bot.EUNPROCESSABLE)
+	area, err := findArea(cat, in.Area, bot.EUNPROCESSABLE, "area")
 	if err != nil {
 		return nil, err
 	}
 	if area == "" {
-		return nil, bot.Errorf(bot.EUNPROCESSABLE, "area is required")
+		return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "area", "area is required")
 	}
 	skills := make([]string, 0, len(in.Skills))
 	seen := map[string]bool{}
 	for _, word := range in.Skills {
-		id, err := findSkill(cat, word, bot.EUNPROCESSABLE)
+		id, err := findSkill(cat, word, bot.EUNPROCESSABLE, "skills")
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +52,7 @@ func (in profileInput) profile(cat *bot.Catalog, now time.Time) (*bot.Profile, e
 	}
 	week, err := avail.FromRanges(in.Availability)
 	if err != nil {
-		return nil, bot.Errorf(bot.EUNPROCESSABLE, "%v", err)
+		return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "availability", "%v", err)
 	}
 	consented := now
 	if in.ConsentedAt != nil {
@@ -78,26 +78,27 @@ func (in profileInput) profile(cat *bot.Catalog, now time.Time) (*bot.Profile, e
 
 // findArea looks up an area by ID, label or synonym; "" stays "". An
 // unknown word is an error with the given code: a bad field in a body is
-// unprocessable, a bad query parameter is invalid.
-func findArea(cat *bot.Catalog, word, code string) (string, error) {
+// unprocessable, a bad query parameter is invalid; field names the body
+// field or query parameter.
+func findArea(cat *bot.Catalog, word, code, field string) (string, error) {
 	if strings.TrimSpace(word) == "" {
 		return "", nil
 	}
 	id, ok := cat.FindArea(word)
 	if !ok {
-		return "", bot.Errorf(code, "area %q is not in the catalog", word)
+		return "", bot.FieldErrorf(code, field, "area %q is not in the catalog", word)
 	}
 	return id, nil
 }
 
 // findSkill is findArea for skills.
-func findSkill(cat *bot.Catalog, word, code string) (string, error) {
+func findSkill(cat *bot.Catalog, word, code, field string) (string, error) {
 	if strings.TrimSpace(word) == "" {
 		return "", nil
 	}
 	id, ok := cat.FindSkill(word)
 	if !ok {
-		return "", bot.Errorf(code, "skill %q is not in the catalog", word)
+		return "", bot.FieldErrorf(code, field, "skill %q is not in the catalog", word)
 	}
 	return id, nil
 }
@@ -171,17 +172,17 @@ func (s *server) listProfiles(w http.ResponseWriter, r *http.Request) {
 func (s *server) profileFilter(q url.Values) (bot.ProfileFilter, error) {
 	var f bot.ProfileFilter
 	var err error
-	if f.Area, err = findArea(s.catalog, q.Get("area"), bot.EINVALID); err != nil {
+	if f.Area, err = findArea(s.catalog, q.Get("area"), bot.EINVALID, "area"); err != nil {
 		return f, err
 	}
-	if f.Skill, err = findSkill(s.catalog, q.Get("skill"), bot.EINVALID); err != nil {
+	if f.Skill, err = findSkill(s.catalog, q.Get("skill"), bot.EINVALID, "skill"); err != nil {
 		return f, err
 	}
 	switch st := bot.Status(strings.ToLower(strings.TrimSpace(q.Get("status")))); st {
 	case "", bot.StatusOnboarding, bot.StatusActive, bot.StatusPaused, bot.StatusBlocked:
 		f.Status = st
 	default:
-		return f, bot.Errorf(bot.EINVALID, "status %q is not one of onboarding, active, paused, blocked", q.Get("status"))
+		return f, bot.FieldErrorf(bot.EINVALID, "status", "status %q is not one of onboarding, active, paused, blocked", q.Get("status"))
 	}
 	return f, nil
 }

@@ -72,7 +72,7 @@ func decodeError(err error) error {
 	case errors.As(err, &syntax):
 		return bot.Errorf(bot.EINVALID, "malformed JSON at byte %d: %v", syntax.Offset, syntax)
 	case errors.As(err, &typ):
-		return bot.Errorf(bot.EINVALID, "malformed JSON: %s must be %s, not %s", typ.Field, typ.Type, typ.Value)
+		return bot.FieldErrorf(bot.EINVALID, typ.Field, "malformed JSON: %s must be %s, not %s", typ.Field, typ.Type, typ.Value)
 	}
 	// The decoder's own messages, e.g. `json: unknown field "x"`, say
 	// nothing about the service, so they can be shown.

@@ -32,16 +32,16 @@ func (in audienceInput) audience(cat *bot.Catalog) (bot.Audience, error) {
 		a.Channels = append(a.Channels, strings.ToLower(strings.TrimSpace(c)))
 	}
 	for _, w := range in.Areas {
-		id, err := findArea(cat, w, bot.EUNPROCESSABLE)
+		id, err := findArea(cat, w, bot.EUNPROCESSABLE, "audience.areas")
 		if err != nil {
-			return a, bot.Errorf(bot.EUNPROCESSABLE, "audience.areas: %s", bot.ErrorMessage(err))
+			return a, bot.FieldErrorf(bot.EUNPROCESSABLE, "audience.areas", "audience.areas: %s", bot.ErrorMessage(err))
 		}
 		a.Areas = append(a.Areas, id)
 	}
 	for _, w := range in.Skills {
-		id, err := findSkill(cat, w, bot.EUNPROCESSABLE)
+		id, err := findSkill(cat, w, bot.EUNPROCESSABLE, "audience.skills")
 		if err != nil {
-			return a, bot.Errorf(bot.EUNPROCESSABLE, "audience.skills: %s", bot.ErrorMessage(err))
+			return a, bot.FieldErrorf(bot.EUNPROCESSABLE, "audience.skills", "audience.skills: %s", bot.ErrorMessage(err))
 		}
 		a.Skills = append(a.Skills, id)
 	}
@@ -78,7 +78,7 @@ func (in sessionInput) session(cat *bot.Catalog) (*bot.Session, error) {
 		for _, r := range in.Reminders {
 			d, err := time.ParseDuration(strings.TrimSpace(r))
 			if err != nil {
-				return nil, bot.Errorf(bot.EUNPROCESSABLE, "reminders: %q is not a duration such as \"24h\" or \"1h\"", r)
+				return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "reminders", "reminders: %q is not a duration such as \"24h\" or \"1h\"", r)
 			}
 			s.Reminders = append(s.Reminders, d)
 		}
@@ -88,11 +88,11 @@ func (in sessionInput) session(cat *bot.Catalog) (*bot.Session, error) {
 
 func parseTime(field, in string) (time.Time, error) {
 	if strings.TrimSpace(in) == "" {
-		return time.Time{}, bot.Errorf(bot.EUNPROCESSABLE, "%s is required (RFC 3339, e.g. 2026-12-01T19:00:00+09:00)", field)
+		return time.Time{}, bot.FieldErrorf(bot.EUNPROCESSABLE, field, "%s is required (RFC 3339, e.g. 2026-12-01T19:00:00+09:00)", field)
 	}
 	v, err := time.Parse(time.RFC3339, strings.TrimSpace(in))
 	if err != nil {
-		return time.Time{}, bot.Errorf(bot.EUNPROCESSABLE, "%s must be an RFC 3339 time such as 2026-12-01T19:00:00+09:00, got %q", field, in)
+		return time.Time{}, bot.FieldErrorf(bot.EUNPROCESSABLE, field, "%s must be an RFC 3339 time such as 2026-12-01T19:00:00+09:00, got %q", field, in)
 	}
 	return v, nil
 }
@@ -151,7 +151,7 @@ func (s *server) addRSVP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if strings.TrimSpace(in.ProfileID) == "" {
-		WriteError(w, r, bot.Errorf(bot.EUNPROCESSABLE, "profile_id is required"))
+		WriteError(w, r, bot.FieldErrorf(bot.EUNPROCESSABLE, "profile_id", "profile_id is required"))
 		return
 	}
 	v, changed, err := s.sessions.AddAttendee(r.Context(), r.PathValue("id"), strings.TrimSpace(in.ProfileID))

@@ -53,18 +53,18 @@ func (in taskInput) task(cat *bot.Catalog) (*bot.Task, error) {
 	}
 	seen := map[string]bool{}
 	for _, word := range in.Skills {
-		id, err := findSkill(cat, word, bot.EUNPROCESSABLE)
+		id, err := findSkill(cat, word, bot.EUNPROCESSABLE, "skills")
 		if err != nil {
-			return nil, bot.Errorf(bot.EUNPROCESSABLE, "skills: %s", bot.ErrorMessage(err))
+			return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "skills", "skills: %s", bot.ErrorMessage(err))
 		}
 		if id != "" && !seen[id] {
 			seen[id] = true
 			t.Skills = append(t.Skills, id)
 		}
 	}
-	area, err := findArea(cat, in.Area, bot.EUNPROCESSABLE)
+	area, err := findArea(cat, in.Area, bot.EUNPROCESSABLE, "area")
 	if err != nil {
-		return nil, bot.Errorf(bot.EUNPROCESSABLE, "area: %s", bot.ErrorMessage(err))
+		return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "area", "area: %s", bot.ErrorMessage(err))
 	}
 	t.Area = area
 	if t.Start, err = parseTime("start", in.Start); err != nil {
@@ -76,7 +76,7 @@ func (in taskInput) task(cat *bot.Catalog) (*bot.Task, error) {
 	if s := strings.TrimSpace(in.OfferTTL); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil || d <= 0 {
-			return nil, bot.Errorf(bot.EUNPROCESSABLE, "offer_ttl must be a positive duration such as \"24h\" or \"90m\", got %q", in.OfferTTL)
+			return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "offer_ttl", "offer_ttl must be a positive duration such as \"24h\" or \"90m\", got %q", in.OfferTTL)
 		}
 		t.OfferTTL = d
 	}
