@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 
 	"tsunagu/bot"
@@ -58,9 +59,11 @@ type errorDetail struct {
 
 // WriteError answers with err as {"error":{"code","field","message"}} and
 // the status its code maps to; "field" (the request field the error is
-// about) is left out when there is none. An error without a code is
-// internal: it is logged with the request ID and the client only learns
-// that something went wrong.
+// about) is left out when there is none. It is the one JSON error writer
+// of the service: the API and the LINE and Slack webhooks answer through
+// it, so every client sees the same shape and headers. An error without a
+// code is internal: it is logged with the request ID and the client only
+// learns that something went wrong.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	code := bot.ErrorCode(err)
 	status := statusOf(code)
@@ -68,7 +71,13 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	switch status {
 	case http.StatusInternalServerError:
 		code, field = bot.EINTERNAL, ""
-		loggerFrom(r.Context()).Error("request failed", "pattern", r.Pattern, "err", err)
+		// An error coded internal on purpose comes from a handler that
+		// logged the failure with its own context (a webhook's event ID):
+		// logging it again would only say "internal error" twice.
+		var coded *bot.Error
+		if !errors.As(err, &coded) {
+			loggerFrom(r.Context()).Error("request failed", "pattern", r.Pattern, "err", err)
+		}
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", retryUnavailable)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -139,5 +140,35 @@ func TestErrorJSONNamesTheField(t *testing.T) {
 				t.Errorf("field %v, want %q: %s", field, tc.field, rec.Body)
 			}
 		})
+	}
+}
+
+// TestCodedInternalErrorIsLoggedOnce: a webhook that logged its failure
+// with its own context answers through WriteError with an error coded
+// internal, which is not logged a second time; an error without a code
+// is still logged, as nobody else said anything about it.
+func TestCodedInternalErrorIsLoggedOnce(t *testing.T) {
+	f := newFixture(t, func(o *httpapi.Options) {
+		o.Mount = map[string]http.Handler{
+			"POST /hook/coded": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				httpapi.WriteError(w, r, &bot.Error{Code: bot.EINTERNAL, Message: "internal error"})
+			}),
+			"POST /hook/uncoded": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				httpapi.WriteError(w, r, errors.New("redis: connection refused"))
+			}),
+		}
+	})
+	for path, wantLogged := range map[string]int{"/hook/coded": 0, "/hook/uncoded": 1} {
+		before := len(f.logs.records(t, "request failed"))
+		rec := f.send(t, http.MethodPost, path, "", http.Header{})
+		if rec.Code != http.StatusInternalServerError {
+			t.Fatalf("%s: status %d", path, rec.Code)
+		}
+		if code, msg := errorOf(t, rec); code != bot.EINTERNAL || msg != "internal error" {
+			t.Errorf("%s: error %s %q", path, code, msg)
+		}
+		if got := len(f.logs.records(t, "request failed")) - before; got != wantLogged {
+			t.Errorf("%s: logged %d times, want %d", path, got, wantLogged)
+		}
 	}
 }

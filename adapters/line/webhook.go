@@ -5,7 +5,6 @@ package line
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
+	"tsunagu/adapters/httpapi"
 	"tsunagu/bot"
 )
 
@@ -91,14 +91,14 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var tooLarge *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooLarge):
-			wh.fail(w, http.StatusRequestEntityTooLarge, ResultTooLarge, bot.ETOOLARGE, "request body is larger than 1 MiB")
+			wh.fail(w, r, ResultTooLarge, bot.ETOOLARGE, "request body is larger than 1 MiB")
 		case errors.Is(err, webhook.ErrInvalidSignature):
-			wh.fail(w, http.StatusUnauthorized, ResultBadSignature, bot.EUNAUTHORIZED, "invalid or missing X-Line-Signature")
+			wh.fail(w, r, ResultBadSignature, bot.EUNAUTHORIZED, "invalid or missing X-Line-Signature")
 		default:
 			// The SDK's error quotes the whole body, which may hold what
 			// people wrote: log only the JSON error beneath it.
 			wh.log.Debug("line webhook: malformed body", "err", errors.Unwrap(err))
-			wh.fail(w, http.StatusBadRequest, ResultMalformed, bot.EINVALID, "request body is not a LINE webhook")
+			wh.fail(w, r, ResultMalformed, bot.EINVALID, "request body is not a LINE webhook")
 		}
 		return
 	}
@@ -121,7 +121,7 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if err != nil {
 			wh.log.Error("line webhook: handle event", "event_id", in.ID, "profile_id", in.ProfileID, "kind", in.Kind, "err", err)
-			wh.fail(w, http.StatusInternalServerError, ResultError, bot.EINTERNAL, "internal error")
+			wh.fail(w, r, ResultError, bot.EINTERNAL, "internal error")
 			return
 		}
 		wh.log.Debug("line webhook: event handled", "event_id", in.ID, "profile_id", in.ProfileID, "kind", in.Kind)
@@ -130,16 +130,11 @@ func (wh *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-// fail writes the API's error shape and reports the result.
-func (wh *Webhook) fail(w http.ResponseWriter, status int, result, code, msg string) {
+// fail reports the result and answers with the API's error shape, the
+// status following from the code.
+func (wh *Webhook) fail(w http.ResponseWriter, r *http.Request, result, code, msg string) {
 	wh.onResult(result)
-	type body struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]body{"error": {Code: code, Message: msg}})
+	httpapi.WriteError(w, r, &bot.Error{Code: code, Message: msg})
 }
 
 // translate turns a LINE event into a bot event. ok is false for events the

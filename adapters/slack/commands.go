@@ -14,6 +14,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"tsunagu/adapters/httpapi"
 	"tsunagu/bot"
 )
 
@@ -44,7 +45,7 @@ func (wh *Webhook) commands(w http.ResponseWriter, r *http.Request) {
 	}
 	cmd, err := slack.SlashCommandParse(r)
 	if err != nil || cmd.UserID == "" || cmd.TeamID == "" {
-		writeError(w, http.StatusBadRequest, "malformed command")
+		httpapi.WriteError(w, r, bot.Errorf(bot.EINVALID, "malformed command"))
 		return
 	}
 	text := strings.TrimSpace(unescape(cmd.Text))

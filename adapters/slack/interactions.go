@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"tsunagu/adapters/httpapi"
 	"tsunagu/bot"
 )
 
@@ -18,7 +19,7 @@ func (wh *Webhook) interactions(w http.ResponseWriter, r *http.Request) {
 	}
 	var cb slack.InteractionCallback
 	if err := json.Unmarshal([]byte(r.PostFormValue("payload")), &cb); err != nil {
-		writeError(w, http.StatusBadRequest, "malformed payload")
+		httpapi.WriteError(w, r, bot.Errorf(bot.EINVALID, "malformed payload"))
 		return
 	}
 	if cb.User.ID == "" || cb.Team.ID == "" {
@@ -46,7 +47,7 @@ func (wh *Webhook) blockActions(w http.ResponseWriter, r *http.Request, cb *slac
 		case a.ActionID == actionAnnounceSend || a.ActionID == actionAnnounceCancel:
 			if err := wh.confirmAnnouncement(ctx, cb, a); err != nil {
 				wh.Logger.ErrorContext(ctx, "announce confirm failed", "user", cb.User.ID, "err", err)
-				writeError(w, http.StatusInternalServerError, "internal error")
+				httpapi.WriteError(w, r, bot.Errorf(bot.EINTERNAL, "internal error"))
 				return
 			}
 			continue
@@ -61,7 +62,7 @@ func (wh *Webhook) blockActions(w http.ResponseWriter, r *http.Request, cb *slac
 		}
 		if err := wh.Handler.Handle(ctx, in); err != nil {
 			wh.Logger.ErrorContext(ctx, "slack action failed", "profile", pid, "err", err)
-			writeError(w, http.StatusInternalServerError, "internal error")
+			httpapi.WriteError(w, r, bot.Errorf(bot.EINTERNAL, "internal error"))
 			return
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"tsunagu/adapters/httpapi"
 	"tsunagu/bot"
 )
 
@@ -127,10 +128,10 @@ func (wh *Webhook) verify(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
-		writeError(w, http.StatusRequestEntityTooLarge, "request body is larger than 1 MiB")
+		httpapi.WriteError(w, r, bot.Errorf(bot.ETOOLARGE, "request body is larger than 1 MiB"))
 		return nil, false
 	case err != nil:
-		writeError(w, http.StatusBadRequest, "unreadable body")
+		httpapi.WriteError(w, r, bot.Errorf(bot.EINVALID, "unreadable body"))
 		return nil, false
 	}
 	sv, err := slack.NewSecretsVerifier(r.Header, wh.SigningSecret)
@@ -139,18 +140,11 @@ func (wh *Webhook) verify(w http.ResponseWriter, r *http.Request) ([]byte, bool)
 		err = sv.Ensure()
 	}
 	if err != nil {
-		writeError(w, http.StatusUnauthorized, "invalid Slack signature")
+		httpapi.WriteError(w, r, bot.Errorf(bot.EUNAUTHORIZED, "invalid Slack signature"))
 		return nil, false
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, true
-}
-
-func writeError(w http.ResponseWriter, status int, msg string) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	b, _ := json.Marshal(map[string]any{"error": map[string]string{"code": http.StatusText(status), "message": msg}})
-	_, _ = w.Write(b)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -170,14 +164,14 @@ func (wh *Webhook) events(w http.ResponseWriter, r *http.Request) {
 	}
 	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "malformed event")
+		httpapi.WriteError(w, r, bot.Errorf(bot.EINVALID, "malformed event"))
 		return
 	}
 	switch ev.Type {
 	case slackevents.URLVerification:
 		var c slackevents.ChallengeResponse
 		if err := json.Unmarshal(body, &c); err != nil {
-			writeError(w, http.StatusBadRequest, "malformed challenge")
+			httpapi.WriteError(w, r, bot.Errorf(bot.EINVALID, "malformed challenge"))
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain")
@@ -213,7 +207,7 @@ func (wh *Webhook) events(w http.ResponseWriter, r *http.Request) {
 		out := bot.Outgoing{ID: "home:" + cb.EventID, Kind: bot.OutHome, To: profileID(team, inner.User), CreatedAt: wh.Now()}
 		if err := wh.Outbox.Enqueue(r.Context(), out); err != nil {
 			wh.Logger.ErrorContext(r.Context(), "queue home failed", "event", cb.EventID, "err", err)
-			writeError(w, http.StatusInternalServerError, "internal error")
+			httpapi.WriteError(w, r, bot.Errorf(bot.EINTERNAL, "internal error"))
 			return
 		}
 	}
@@ -225,7 +219,7 @@ func (wh *Webhook) handle(w http.ResponseWriter, r *http.Request, in bot.Inbound
 		// Slack retries a failed delivery with the same event_id, which
 		// the bot deduplicates.
 		wh.Logger.ErrorContext(r.Context(), "slack event failed", "event", in.ID, "profile", in.ProfileID, "err", err)
-		writeError(w, http.StatusInternalServerError, "internal error")
+		httpapi.WriteError(w, r, bot.Errorf(bot.EINTERNAL, "internal error"))
 		return
 	}
 	w.WriteHeader(http.StatusOK)
