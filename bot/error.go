@@ -92,8 +92,8 @@ func FieldErrors(err error) []*Error {
 
 // ErrorJA is err said kindly in Japanese, for a person in the chat or a
 // coordinator filling in a form: the problem's own sentence when it has
-// one, else its field's, else one by its code. It is the only place where
-// errors meet Japanese, as statusOf in the HTTP API is for status codes.
+// one, else its field's, else one by its code. It is the one mapping from
+// errors to Japanese, as statusOf in the HTTP API is to status codes.
 func ErrorJA(err error) string {
 	var e *Error
 	if !errors.As(err, &e) {
