@@ -208,11 +208,11 @@ func (t *turn) miss(retry string) {
 // offerHandoff adds 「担当者に相談する」 to the buttons of the last message.
 func (t *turn) offerHandoff() {
 	if len(t.out) == 0 {
-		t.text(ja.HandoffOffer, Choice{Label: ja.HandoffButton, Data: "cmd:handoff"})
+		t.text(ja.HandoffOffer, commandAction(cmdHandoff).button(ja.HandoffButton))
 		return
 	}
 	m := &t.out[len(t.out)-1]
-	c := Choice{Label: ja.HandoffButton, Data: "cmd:handoff"}
+	c := commandAction(cmdHandoff).button(ja.HandoffButton)
 	switch {
 	case m.Card != nil && len(m.Card.Buttons) < 4:
 		m.Card.Buttons = append(m.Card.Buttons, c)

@@ -189,7 +189,7 @@ func (t *turn) run() {
 			// The form could not be opened: register in the chat instead.
 			t.in.Kind = EventFollow
 		case HomeEdit:
-			t.in.Data = "cmd:edit"
+			t.in.Data = commandAction(cmdEdit).String()
 		}
 	}
 	switch {
@@ -220,7 +220,7 @@ func (t *turn) profileInfo() {
 	}
 	t.conv.SuggestedName = name
 	if t.conv.Step == StepName && t.p.Name == "" {
-		t.text(fmt.Sprintf(ja.SuggestName, name), Choice{Label: truncate(name, 20), Data: "name:suggested"})
+		t.text(fmt.Sprintf(ja.SuggestName, name), answerAction(StepName, opSuggested).button(truncate(name, 20)))
 	}
 }
 
@@ -263,20 +263,21 @@ func (t *turn) answer() {
 		t.prompt()
 		return
 	}
-	verb, arg := "", ""
+	var act Action
 	if t.in.Kind == EventPostback {
-		verb, arg, _ = strings.Cut(t.in.Data, ":")
+		act = ParseAction(t.in.Data)
 	}
-	if verb == "cmd" {
+	verb, arg := act.Verb, act.Op
+	if verb == verbCmd {
 		t.command(command(arg))
 		return
 	}
-	if (verb == "offer" || verb == "task") && t.p.Status != StatusOnboarding {
-		t.taskButton(verb, arg)
+	if (verb == verbOffer || verb == verbTask) && t.p.Status != StatusOnboarding {
+		t.taskButton(act)
 		return
 	}
-	if verb == "session" && t.p.Status != StatusOnboarding {
-		t.sessionButton(arg)
+	if verb == verbSession && t.p.Status != StatusOnboarding {
+		t.sessionButton(act)
 		return
 	}
 	if t.in.Kind == EventText {
@@ -289,7 +290,8 @@ func (t *turn) answer() {
 			return
 		}
 	}
-	if t.conv.Editing && (arg == "cancel" || (t.in.Kind == EventText && cancelWords[key(t.in.Text)])) {
+	// A card's "cancel" (task:cancel:<id>) gives up a task, not the edit.
+	if t.conv.Editing && ((arg == opCancel && act.ID == "") || (t.in.Kind == EventText && cancelWords[key(t.in.Text)])) {
 		t.text(ja.EditCancel)
 		t.finishEdit(false)
 		return
@@ -351,9 +353,9 @@ func (t *turn) requested() (command, bool) {
 // stepVerb is the postback verb each step's buttons carry; a tap on an old
 // button from another step is recognised as stale.
 var stepVerb = map[Step]string{
-	StepConsent: "consent", StepName: "name", StepArea: "area", StepSkills: "skill",
-	StepAvailability: "avail", StepLimit: "limit", StepConfirm: "confirm",
-	StepEditField: "edit", StepDeleteConfirm: "delete", StepCancelTask: "task",
+	StepConsent: verbConsent, StepName: verbName, StepArea: verbArea, StepSkills: verbSkill,
+	StepAvailability: verbAvail, StepLimit: verbLimit, StepConfirm: verbConfirm,
+	StepEditField: verbEdit, StepDeleteConfirm: verbDelete, StepCancelTask: verbTask,
 }
 
 // politeEndings are stripped before looking a command up: 「退会します」
@@ -384,9 +386,9 @@ func key(s string) string {
 // yesNo reads a yes/no answer from a button argument or free text.
 func (t *turn) yesNo(arg string) (yes, ok bool) {
 	switch arg {
-	case "yes":
+	case opYes:
 		return true, true
-	case "no":
+	case opNo:
 		return false, true
 	}
 	if t.in.Kind != EventText {
@@ -401,7 +403,7 @@ func (t *turn) answerConsent(arg string) {
 	case !ok:
 		t.miss(ja.ConsentRetry)
 	case !yes:
-		t.text(ja.ConsentDeclined, Choice{Label: ja.ConsentYes, Data: "consent:yes"})
+		t.text(ja.ConsentDeclined, answerAction(StepConsent, opYes).button(ja.ConsentYes))
 	default:
 		now := t.now
 		t.p.ConsentedAt = &now
@@ -417,7 +419,7 @@ func (t *turn) answerConsent(arg string) {
 
 func (t *turn) answerName(arg string) {
 	name := strings.TrimSpace(t.in.Text)
-	if arg == "suggested" || (t.conv.SuggestedName != "" && isYes(t.in)) {
+	if arg == opSuggested || (t.conv.SuggestedName != "" && isYes(t.in)) {
 		name = t.conv.SuggestedName
 	}
 	if err := ValidateName(name); err != nil {
@@ -456,7 +458,7 @@ func (t *turn) answerArea(arg string) {
 func (t *turn) answerSkills(arg string) {
 	var add []string
 	switch {
-	case arg == "done" || (t.in.Kind == EventText && doneWords[key(t.in.Text)]):
+	case arg == opDone || (t.in.Kind == EventText && doneWords[key(t.in.Text)]):
 		if len(t.p.Skills) == 0 {
 			t.text(ja.SkillsNeedOne)
 			t.prompt()
@@ -464,7 +466,7 @@ func (t *turn) answerSkills(arg string) {
 		}
 		t.advance()
 		return
-	case arg == "list" || (t.in.Kind == EventText && listWords[key(t.in.Text)]):
+	case arg == opList || (t.in.Kind == EventText && listWords[key(t.in.Text)]):
 		labels := make([]string, 0, len(t.cat.Skills()))
 		for _, s := range t.cat.Skills() {
 			labels = append(labels, s.LabelJA)
@@ -494,7 +496,7 @@ func (t *turn) answerSkills(arg string) {
 			continue
 		}
 		if len(t.p.Skills) >= MaxSkills {
-			t.text(ja.SkillsTooMany, Choice{Label: ja.Next, Data: "skill:done"})
+			t.text(ja.SkillsTooMany, answerAction(StepSkills, opDone).button(ja.Next))
 			return
 		}
 		t.p.Skills = append(t.p.Skills, id)
@@ -554,9 +556,9 @@ func (t *turn) answerLimit(arg string) {
 
 func (t *turn) answerConfirm(arg string) {
 	if t.in.Kind == EventText && fixWords[key(t.in.Text)] {
-		arg = "edit"
+		arg = opEdit
 	}
-	if arg == "edit" || (t.in.Kind == EventText && editFieldWords[key(t.in.Text)] != "") {
+	if arg == opEdit || (t.in.Kind == EventText && editFieldWords[key(t.in.Text)] != "") {
 		if step := editFieldWords[key(t.in.Text)]; step != "" {
 			t.editField(step)
 			return
@@ -593,7 +595,7 @@ func (t *turn) answerConfirm(arg string) {
 }
 
 func (t *turn) answerEditField(arg string) {
-	if arg == "cancel" || (t.in.Kind == EventText && cancelWords[key(t.in.Text)]) {
+	if arg == opCancel || (t.in.Kind == EventText && cancelWords[key(t.in.Text)]) {
 		t.text(ja.EditCancel)
 		t.finishEdit(false)
 		return
@@ -768,7 +770,7 @@ func (t *turn) command(cmd command) {
 	case cmdDelete:
 		if t.conv.Step == StepDeleteConfirm && t.in.Kind == EventText {
 			// 「退会します」 in answer to 「退会しますか？」 is a yes.
-			t.answerDelete("yes")
+			t.answerDelete(opYes)
 			return
 		}
 		if t.conv.Step != StepDeleteConfirm {
@@ -808,12 +810,12 @@ func (t *turn) command(cmd command) {
 		t.prompt()
 	case cmdPause:
 		if t.p.Status == StatusPaused {
-			t.text(ja.AlreadyPaused, Choice{Label: ja.CmdResume, Data: "cmd:resume"})
+			t.text(ja.AlreadyPaused, commandAction(cmdResume).button(ja.CmdResume))
 			return
 		}
 		t.p.Status = StatusPaused
 		t.changed = true
-		t.text(ja.Paused, Choice{Label: ja.CmdResume, Data: "cmd:resume"})
+		t.text(ja.Paused, commandAction(cmdResume).button(ja.CmdResume))
 	case cmdResume:
 		if t.p.Status == StatusActive {
 			t.text(ja.AlreadyActive, menuChoices(t.p)...)

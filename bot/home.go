@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// Postback data of the home screen's buttons. HomeJoin and HomeEdit open a
+// Postback data of the home screen's buttons, homeAction encoded (constants
+// because the Slack adapter compares them). HomeJoin and HomeEdit open a
 // form where the platform has one (the Slack adapter intercepts them); the
 // bot reads them as starting or editing in the chat.
 const (
@@ -46,9 +47,9 @@ func HomeMessages(cat *Catalog, now time.Time, p *Profile, c Conversation) []Mes
 	}
 
 	card := t.profileCard().Card
-	pause := Choice{Label: ja.CmdPause, Data: "cmd:pause"}
+	pause := commandAction(cmdPause).button(ja.CmdPause)
 	if p.Status == StatusPaused {
-		pause = Choice{Label: ja.CmdResume, Data: "cmd:resume"}
+		pause = commandAction(cmdResume).button(ja.CmdResume)
 	}
 	card.Buttons = []Choice{
 		{Label: ja.CmdEdit, Data: HomeEdit},
@@ -83,7 +84,7 @@ func HomeMessages(cat *Catalog, now time.Time, p *Profile, c Conversation) []Mes
 		if r.RSVP == RSVPYes && now.Before(r.End) {
 			items = append(items, item{r.Start, Message{Card: &Card{Title: r.Title, Body: jaHome.SessionComing,
 				Fields:  t.sessionFields(r),
-				Buttons: []Choice{{Label: jaSession.NotJoin, Data: "session:no:" + r.SessionID}}}}})
+				Buttons: []Choice{SessionRSVP(RSVPNo, r.SessionID).button(jaSession.NotJoin)}}}})
 		}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].start.Before(items[j].start) })

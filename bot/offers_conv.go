@@ -211,9 +211,9 @@ func (t *turn) offerCard(r OfferRef) Message {
 			Value: fmt.Sprintf(jaTask.Deadline, e.Month(), e.Day(), e.Hour(), e.Minute())})
 	}
 	card.Buttons = []Choice{
-		{Label: jaTask.Accept, Data: "offer:accept:" + r.TaskID},
-		{Label: jaTask.Decline, Data: "offer:decline:" + r.TaskID},
-		{Label: jaTask.Why, Data: "offer:why:" + r.TaskID},
+		OfferAccept(r.TaskID).button(jaTask.Accept),
+		OfferDecline(r.TaskID).button(jaTask.Decline),
+		OfferWhy(r.TaskID).button(jaTask.Why),
 	}
 	return Message{Card: card}
 }
@@ -235,7 +235,7 @@ func (t *turn) acceptedCard(r OfferRef, title, body string) Message {
 		Title:   title,
 		Body:    r.Title + "\n" + body,
 		Fields:  t.taskFields(r),
-		Buttons: []Choice{{Label: jaTask.CancelButton, Data: "task:cancel:" + r.TaskID}},
+		Buttons: []Choice{TaskCancel(r.TaskID).button(jaTask.CancelButton)},
 	}}
 }
 
@@ -274,26 +274,26 @@ func (t *turn) taskCancelled() {
 }
 
 // taskButton handles the buttons of offer and task cards.
-func (t *turn) taskButton(verb, arg string) {
-	op, id, _ := strings.Cut(arg, ":")
+func (t *turn) taskButton(a Action) {
+	id := a.ID
 	ref, i := findRef(t.conv.Offers, id)
 	if i < 0 {
 		t.text(jaTask.NotFound)
 		return
 	}
-	switch verb + ":" + op {
-	case "offer:accept":
+	switch a {
+	case OfferAccept(id):
 		t.request = &AnswerRequest{TaskID: id, Op: OpAccept}
-	case "offer:decline":
+	case OfferDecline(id):
 		t.request = &AnswerRequest{TaskID: id, Op: OpDecline}
-	case "offer:why":
+	case OfferWhy(id):
 		t.why(ref)
-	case "task:cancel":
+	case TaskCancel(id):
 		t.askCancel(ref)
-	case "task:cancelyes":
+	case TaskCancelYes(id):
 		t.conv.Step, t.conv.CancelTask = StepIdle, ""
 		t.request = &AnswerRequest{TaskID: id, Op: OpCancel}
-	case "task:keep":
+	case TaskKeep(id):
 		t.conv.Step, t.conv.CancelTask = StepIdle, ""
 		t.text(jaTask.CancelKept)
 	default:
@@ -316,8 +316,8 @@ func (t *turn) askCancel(r OfferRef) {
 	}
 	t.conv.Step, t.conv.CancelTask = StepCancelTask, r.TaskID
 	t.text(fmt.Sprintf(jaTask.CancelAsk, r.Title, t.span(r)),
-		Choice{Label: jaTask.CancelButton, Data: "task:cancelyes:" + r.TaskID},
-		Choice{Label: jaTask.KeepButton, Data: "task:keep:" + r.TaskID})
+		TaskCancelYes(r.TaskID).button(jaTask.CancelButton),
+		TaskKeep(r.TaskID).button(jaTask.KeepButton))
 }
 
 // answerCancelTask reads the confirmation of a cancellation typed as text.
@@ -384,7 +384,7 @@ func (t *turn) idleText() {
 		}
 		var ch []Choice
 		for _, r := range pending {
-			ch = append(ch, Choice{Label: choiceLabel(r, t.loc()), Data: "offer:" + string(op) + ":" + r.TaskID})
+			ch = append(ch, offerAnswer(op, r.TaskID).button(choiceLabel(r, t.loc())))
 		}
 		t.text(which, limitChoices(ch)...)
 	default:
@@ -401,7 +401,7 @@ func (t *turn) chooseCancel(upcoming []OfferRef) {
 	default:
 		var ch []Choice
 		for _, r := range upcoming {
-			ch = append(ch, Choice{Label: choiceLabel(r, t.loc()), Data: "task:cancel:" + r.TaskID})
+			ch = append(ch, TaskCancel(r.TaskID).button(choiceLabel(r, t.loc())))
 		}
 		t.text(jaTask.WhichCancel, limitChoices(ch)...)
 	}

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -18,20 +17,20 @@ func (t *turn) prompt() {
 			Title: ja.ConsentTitle,
 			Body:  ja.ConsentBody,
 			Buttons: []Choice{
-				{Label: ja.ConsentYes, Data: "consent:yes"},
-				{Label: ja.ConsentNo, Data: "consent:no"},
+				answerAction(StepConsent, opYes).button(ja.ConsentYes),
+				answerAction(StepConsent, opNo).button(ja.ConsentNo),
 			},
 		}})
 	case StepName:
 		var ch []Choice
 		if t.conv.SuggestedName != "" {
-			ch = append(ch, Choice{Label: truncate(t.conv.SuggestedName, 20), Data: "name:suggested"})
+			ch = append(ch, answerAction(StepName, opSuggested).button(truncate(t.conv.SuggestedName, 20)))
 		}
 		t.text(ja.AskName, t.withCancel(ch)...)
 	case StepArea:
 		ch := make([]Choice, 0, len(t.cat.Areas()))
 		for _, a := range t.cat.Areas() {
-			ch = append(ch, Choice{Label: a.LabelJA, Data: "area:" + a.ID})
+			ch = append(ch, answerAction(StepArea, a.ID).button(a.LabelJA))
 		}
 		t.text(ja.AskArea, t.withCancel(limitChoices(ch))...)
 	case StepSkills:
@@ -39,39 +38,39 @@ func (t *turn) prompt() {
 	case StepAvailability:
 		ch := make([]Choice, 0, len(ja.AvailPresets))
 		for _, p := range ja.AvailPresets {
-			ch = append(ch, Choice{Label: p, Data: "avail:" + p})
+			ch = append(ch, answerAction(StepAvailability, p).button(p))
 		}
 		t.text(ja.AskAvailability, t.withCancel(ch)...)
 	case StepLimit:
 		ch := make([]Choice, 0, len(ja.LimitPresets))
 		for _, n := range ja.LimitPresets {
-			ch = append(ch, Choice{Label: fmt.Sprintf(ja.LimitValue, n), Data: "limit:" + strconv.Itoa(n)})
+			ch = append(ch, limitAction(n).button(fmt.Sprintf(ja.LimitValue, n)))
 		}
 		t.text(ja.AskLimit, t.withCancel(ch)...)
 	case StepConfirm:
 		card := t.summary(ja.SummaryTitle)
 		card.Body = ja.SummaryBody
 		card.Buttons = []Choice{
-			{Label: ja.Register, Data: "confirm:yes"},
-			{Label: ja.Fix, Data: "confirm:edit"},
+			answerAction(StepConfirm, opYes).button(ja.Register),
+			answerAction(StepConfirm, opEdit).button(ja.Fix),
 		}
 		t.say(Message{Card: card})
 	case StepEditField:
 		t.text(ja.AskEditField,
-			Choice{Label: ja.FieldName, Data: "edit:" + string(StepName)},
-			Choice{Label: ja.FieldArea, Data: "edit:" + string(StepArea)},
-			Choice{Label: ja.FieldSkills, Data: "edit:" + string(StepSkills)},
-			Choice{Label: ja.FieldAvailability, Data: "edit:" + string(StepAvailability)},
-			Choice{Label: ja.FieldLimit, Data: "edit:" + string(StepLimit)},
-			Choice{Label: ja.Cancel, Data: "edit:cancel"},
+			answerAction(StepEditField, string(StepName)).button(ja.FieldName),
+			answerAction(StepEditField, string(StepArea)).button(ja.FieldArea),
+			answerAction(StepEditField, string(StepSkills)).button(ja.FieldSkills),
+			answerAction(StepEditField, string(StepAvailability)).button(ja.FieldAvailability),
+			answerAction(StepEditField, string(StepLimit)).button(ja.FieldLimit),
+			answerAction(StepEditField, opCancel).button(ja.Cancel),
 		)
 	case StepDeleteConfirm:
 		t.say(Message{Card: &Card{
 			Title: ja.DeleteTitle,
 			Body:  ja.DeleteBody,
 			Buttons: []Choice{
-				{Label: ja.DeleteYes, Data: "delete:yes"},
-				{Label: ja.DeleteNo, Data: "delete:no"},
+				answerAction(StepDeleteConfirm, opYes).button(ja.DeleteYes),
+				answerAction(StepDeleteConfirm, opNo).button(ja.DeleteNo),
 			},
 		}})
 	case StepCancelTask:
@@ -94,7 +93,7 @@ func (t *turn) withCancel(ch []Choice) []Choice {
 	if len(ch) >= maxChoices {
 		ch = ch[:maxChoices-1]
 	}
-	return append(ch, Choice{Label: ja.Cancel, Data: stepVerb[t.conv.Step] + ":cancel"})
+	return append(ch, answerAction(t.conv.Step, opCancel).button(ja.Cancel))
 }
 
 // skillChoices offers the skills not chosen yet, the full list, and "next"
@@ -102,15 +101,15 @@ func (t *turn) withCancel(ch []Choice) []Choice {
 func (t *turn) skillChoices() []Choice {
 	var ch []Choice
 	if len(t.p.Skills) > 0 {
-		ch = append(ch, Choice{Label: ja.Next, Data: "skill:done"})
+		ch = append(ch, answerAction(StepSkills, opDone).button(ja.Next))
 	}
-	ch = append(ch, Choice{Label: ja.SkillsListButton, Data: "skill:list"})
+	ch = append(ch, answerAction(StepSkills, opList).button(ja.SkillsListButton))
 	for _, s := range t.cat.Skills() {
 		if len(ch) == maxChoices {
 			break
 		}
 		if !contains(t.p.Skills, s.ID) {
-			ch = append(ch, Choice{Label: truncate(s.LabelJA, 20), Data: "skill:" + s.ID})
+			ch = append(ch, answerAction(StepSkills, s.ID).button(truncate(s.LabelJA, 20)))
 		}
 	}
 	return ch
@@ -122,16 +121,16 @@ func (t *turn) menu() {
 }
 
 func menuChoices(p *Profile) []Choice {
-	pause := Choice{Label: ja.CmdPause, Data: "cmd:pause"}
+	pause := commandAction(cmdPause).button(ja.CmdPause)
 	if p != nil && p.Status == StatusPaused {
-		pause = Choice{Label: ja.CmdResume, Data: "cmd:resume"}
+		pause = commandAction(cmdResume).button(ja.CmdResume)
 	}
 	return []Choice{
-		{Label: ja.CmdProfile, Data: "cmd:profile"},
-		{Label: ja.CmdEdit, Data: "cmd:edit"},
+		commandAction(cmdProfile).button(ja.CmdProfile),
+		commandAction(cmdEdit).button(ja.CmdEdit),
 		pause,
-		{Label: ja.CmdHelp, Data: "cmd:help"},
-		{Label: ja.CmdDelete, Data: "cmd:delete"},
+		commandAction(cmdHelp).button(ja.CmdHelp),
+		commandAction(cmdDelete).button(ja.CmdDelete),
 	}
 }
 

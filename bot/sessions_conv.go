@@ -81,8 +81,8 @@ func (t *turn) inviteCard(ref SessionRef) Message {
 		Body:   jaSession.InviteBody,
 		Fields: []Field{{Label: jaTask.FieldWhen, Value: FormatSpanJA(ref.Start, ref.End, t.loc())}},
 		Buttons: []Choice{
-			{Label: jaSession.Join, Data: "session:yes:" + ref.SessionID},
-			{Label: jaSession.NotJoin, Data: "session:no:" + ref.SessionID},
+			SessionRSVP(RSVPYes, ref.SessionID).button(jaSession.Join),
+			SessionRSVP(RSVPNo, ref.SessionID).button(jaSession.NotJoin),
 		},
 	}}
 }
@@ -113,14 +113,14 @@ func (t *turn) sessionReminder() {
 		Body:   fmt.Sprintf(jaSession.ReminderBody, ref.Title, offsetJA(t.in.Text)),
 		Fields: t.sessionFields(r),
 		Buttons: []Choice{
-			{Label: jaSession.NotJoin, Data: "session:no:" + ref.SessionID},
+			SessionRSVP(RSVPNo, ref.SessionID).button(jaSession.NotJoin),
 		},
 	}})
 }
 
 // sessionButton handles 参加する / 参加しない.
-func (t *turn) sessionButton(arg string) {
-	ans, id, _ := strings.Cut(arg, ":")
+func (t *turn) sessionButton(a Action) {
+	ans, id := a.Op, a.ID
 	if _, i := findSession(t.conv.Sessions, id); i < 0 || (ans != RSVPYes && ans != RSVPNo) {
 		t.text(jaSession.NotFound)
 		return
@@ -160,7 +160,7 @@ func (t *turn) answerInvite(yes bool) bool {
 			if len(label) > 20 {
 				label = append(label[:19], '…')
 			}
-			ch = append(ch, Choice{Label: string(label), Data: "session:" + ans + ":" + r.SessionID})
+			ch = append(ch, SessionRSVP(ans, r.SessionID).button(string(label)))
 		}
 		t.text(jaSession.WhichRSVP, limitChoices(ch)...)
 	}
@@ -213,7 +213,7 @@ func RSVPAnswered(now time.Time, res Result, offsets []time.Duration) Result {
 			Title:   jaSession.JoinedTitle,
 			Body:    body,
 			Fields:  t.sessionFields(ref),
-			Buttons: []Choice{{Label: jaSession.NotJoin, Data: "session:no:" + ref.SessionID}},
+			Buttons: []Choice{SessionRSVP(RSVPNo, ref.SessionID).button(jaSession.NotJoin)},
 		}})
 	} else {
 		t.text(jaSession.NotJoining)
