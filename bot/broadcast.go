@@ -266,7 +266,7 @@ func (b *Bot) broadcastReport(bc *Broadcast, now time.Time) Outgoing {
 	if len(excerpt) > 30 {
 		excerpt = append(excerpt[:30], '…')
 	}
-	return b.coordinatorNotice("report:"+bc.ID, fmt.Sprintf(jaBroadcast.Report, string(excerpt)), now)
+	return b.coordinatorNotice(reportNoticeID(bc.ID), fmt.Sprintf(jaBroadcast.Report, string(excerpt)), now)
 }
 
 // RunBroadcasts sends the broadcasts that are due; a broadcast another

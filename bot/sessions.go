@@ -136,7 +136,7 @@ func (b *Bot) invite(ctx context.Context, id string) error {
 		if ferr != nil || !v.Audience.Match(p) {
 			return
 		}
-		ev := "invite:" + id + ":" + p.ID
+		ev := inviteEventID(id, p.ID)
 		r := ref
 		batch = append(batch, WaveOffer{ProfileID: p.ID, Out: Outgoing{ID: ev, Kind: OutEvent, To: p.ID, CreatedAt: now,
 			Event: &Inbound{ID: ev, Kind: EventInvite, ProfileID: p.ID, Session: &r, At: now}}})
@@ -170,7 +170,7 @@ func (b *Bot) sessionReminders(ref SessionRef, offsets []time.Duration, pid stri
 		if !at.After(now) {
 			continue
 		}
-		id := "sremind:" + ref.SessionID + ":" + off.String() + ":" + pid
+		id := sessionReminderID(ref.SessionID, off, pid)
 		r := ref
 		r.RSVP = ""
 		out = append(out, Due{At: at, Out: Outgoing{ID: id, Kind: OutEvent, To: pid,

@@ -193,7 +193,7 @@ func (b *Bot) WriteToPerson(ctx context.Context, profileID, text string) error {
 	if _, err := b.talkOf(ctx, profileID); err != nil {
 		return err
 	}
-	in := Inbound{ID: "talk:" + b.NewID(), Kind: EventCoordinatorMessage, ProfileID: profileID, Text: text, At: b.Now()}
+	in := Inbound{ID: talkEventID(b.NewID()), Kind: EventCoordinatorMessage, ProfileID: profileID, Text: text, At: b.Now()}
 	if err := b.Handle(ctx, in); err != nil {
 		return fmt.Errorf("write to %s: %w", profileID, err)
 	}
@@ -210,7 +210,7 @@ func (b *Bot) CloseTalk(ctx context.Context, profileID string) error {
 	if tk == nil || !tk.Open {
 		return Errorf(ECONFLICT, "%s has no open conversation", profileID)
 	}
-	in := Inbound{ID: "talk:" + b.NewID(), Kind: EventTalkClose, ProfileID: profileID, At: b.Now()}
+	in := Inbound{ID: talkEventID(b.NewID()), Kind: EventTalkClose, ProfileID: profileID, At: b.Now()}
 	if err := b.Handle(ctx, in); err != nil {
 		return fmt.Errorf("close talk %s: %w", profileID, err)
 	}
@@ -227,7 +227,7 @@ func (b *Bot) ExpireTalks(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("expire talks: %w", err)
 	}
 	for _, id := range ids {
-		if err := b.Handle(ctx, Inbound{ID: "talk:" + b.NewID(), Kind: EventTalkExpire, ProfileID: id, At: b.Now()}); err != nil {
+		if err := b.Handle(ctx, Inbound{ID: talkEventID(b.NewID()), Kind: EventTalkExpire, ProfileID: id, At: b.Now()}); err != nil {
 			return 0, fmt.Errorf("expire talk %s: %w", id, err)
 		}
 	}

@@ -63,8 +63,8 @@ func (b *Bot) CreateTask(ctx context.Context, t *Task) (*Task, error) {
 	}
 	t.ID, t.Status, t.CreatedAt = b.NewID(), TaskOpen, now
 	check := Due{At: t.Start.Add(-24 * time.Hour), Out: Outgoing{
-		ID: "short:" + t.ID, Kind: OutEvent, To: taskPrefix + t.ID,
-		Event: &Inbound{ID: "short:" + t.ID, Kind: EventTaskShort, Data: t.ID},
+		ID: shortID(t.ID), Kind: OutEvent, To: taskPrefix + t.ID,
+		Event: &Inbound{ID: shortID(t.ID), Kind: EventTaskShort, Data: t.ID},
 	}}
 	if err := b.Tasks.CreateTask(ctx, t, check); err != nil {
 		return nil, fmt.Errorf("create task: %w", err)
@@ -93,7 +93,7 @@ func (b *Bot) CancelTask(ctx context.Context, id string) (*TaskView, error) {
 	}
 	now := b.Now()
 	n, err := b.Tasks.CancelTask(ctx, id, now, func(pid string) Outgoing {
-		ev := "cancelled:" + id + ":" + pid
+		ev := taskCancelledEventID(id, pid)
 		return Outgoing{ID: ev, Kind: OutEvent, To: pid,
 			Event: &Inbound{ID: ev, Kind: EventTaskCancelled, ProfileID: pid, Data: id, At: now}}
 	})
@@ -226,7 +226,7 @@ func (b *Bot) waveOffer(t *Task, pid string, reasons []string, promoted bool, no
 		TaskID: t.ID, Title: t.Title, Organization: t.Organization, Place: b.place(t), Reward: t.Reward,
 		Start: t.Start, End: t.End, ExpiresAt: expires, Reasons: reasons, State: OfferOffered, At: now, Promoted: promoted,
 	}
-	ev := fmt.Sprintf("offer:%s:%s:%d", t.ID, pid, now.UnixMilli())
+	ev := offerEventID(t.ID, pid, now)
 	return WaveOffer{ProfileID: pid, ExpiresAt: expires, Out: Outgoing{
 		ID: ev, Kind: OutEvent, To: pid, CreatedAt: now,
 		Event: &Inbound{ID: ev, Kind: EventOffer, ProfileID: pid, Offer: &ref, At: now},
@@ -245,7 +245,7 @@ func (b *Bot) taskRef(t *Task) OfferRef {
 func (b *Bot) promotion(ref OfferRef, who string, now time.Time) Promotion {
 	r := ref
 	r.State, r.AcceptedAt, r.At, r.Promoted, r.Reasons, r.ExpiresAt = OfferAccepted, now, now, true, nil, time.Time{}
-	ev := fmt.Sprintf("promoted:%s:%s:%d", ref.TaskID, Waitlisted, now.UnixMilli())
+	ev := promotedEventID(ref.TaskID, now)
 	span := FormatSpanJA(ref.Start, ref.End, b.loc())
 	return Promotion{
 		Out: Outgoing{ID: ev, Kind: OutEvent, To: Waitlisted, CreatedAt: now,
@@ -288,7 +288,7 @@ func (b *Bot) reminders(ref OfferRef, pid string, now time.Time) []Due {
 		if !r.at.After(now) {
 			continue
 		}
-		id := "remind:" + ref.TaskID + ":" + r.kind + ":" + pid
+		id := taskReminderID(ref.TaskID, r.kind, pid)
 		// The entry is rebuilt byte for byte to remove it again, so it
 		// carries no time of its own.
 		out = append(out, Due{At: r.at, Out: Outgoing{ID: id, Kind: OutEvent, To: pid,
@@ -316,7 +316,7 @@ func (b *Bot) checkShort(ctx context.Context, id string) error {
 		return nil
 	}
 	text := fmt.Sprintf(jaTask.NoticeShort, v.Title, FormatSpanJA(v.Start, v.End, b.loc()), v.Headcount, len(v.Accepted))
-	return b.Outbox.Enqueue(ctx, b.coordinatorNotice("short:"+id, text, b.Now()))
+	return b.Outbox.Enqueue(ctx, b.coordinatorNotice(shortID(id), text, b.Now()))
 }
 
 // coordinatorNotice is a message to the coordinators' channel.
@@ -349,7 +349,7 @@ func (b *Bot) answer(ctx context.Context, in Inbound, snap Snapshot, res Result,
 	switch req.Op {
 	case OpAccept:
 		a.Reminders = b.reminders(ref, in.ProfileID, now)
-		a.Filled = b.coordinatorNotice("filled:"+req.TaskID, fmt.Sprintf(jaTask.NoticeFilled, ref.Title, span), now)
+		a.Filled = b.coordinatorNotice(filledNoticeID(req.TaskID), fmt.Sprintf(jaTask.NoticeFilled, ref.Title, span), now)
 	case OpCancel, OpForget:
 		a.Reminders = b.allReminders(ref, in.ProfileID)
 		who := name
@@ -398,7 +398,7 @@ func (b *Bot) forgetPerson(ctx context.Context, in Inbound, snap Snapshot, now t
 			res := Result{Conv: snap.Conv, Answer: &AnswerRequest{TaskID: id, Op: OpForget}}
 			ev := in
 			if ev.ID != "" {
-				ev.ID = in.ID + ":forget:" + id
+				ev.ID = forgetEventID(in.ID, id)
 			}
 			if _, err := b.answer(ctx, ev, snap, res, now); err != nil {
 				errs = append(errs, err)

@@ -403,7 +403,7 @@ func (w *Worker) deliver(ctx context.Context, d Delivery, platform string) (skip
 	name, err := nl.LookupName(ctx, d.Out.To)
 	if err == nil && name != "" {
 		err = w.Handler.Handle(ctx, bot.Inbound{
-			ID: "lookup:" + d.Out.ID, Kind: bot.EventProfileInfo,
+			ID: bot.LookupEventID(d.Out.ID), Kind: bot.EventProfileInfo,
 			ProfileID: d.Out.To, DisplayName: name, At: w.Now(),
 		})
 	}

@@ -204,7 +204,7 @@ func (wh *Webhook) events(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		// Publishing is a Web API call: the outbox makes it.
-		out := bot.Outgoing{ID: "home:" + cb.EventID, Kind: bot.OutHome, To: profileID(team, inner.User), CreatedAt: wh.Now()}
+		out := bot.Outgoing{ID: bot.HomeOutID(cb.EventID), Kind: bot.OutHome, To: profileID(team, inner.User), CreatedAt: wh.Now()}
 		if err := wh.Outbox.Enqueue(r.Context(), out); err != nil {
 			wh.Logger.ErrorContext(r.Context(), "queue home failed", "event", cb.EventID, "err", err)
 			httpapi.WriteError(w, r, bot.Errorf(bot.EINTERNAL, "internal error"))
