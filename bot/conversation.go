@@ -66,6 +66,11 @@ type Conversation struct {
 	Talk *Talk `json:"talk,omitempty"`
 }
 
+// endDetour goes back to idle from a question asked on the way (the
+// confirmation of a cancellation, StepCancelTask) and forgets what it was
+// about, so that a 「はい」 that follows answers nothing stale.
+func (c *Conversation) endDetour() { c.Step, c.CancelTask = StepIdle, "" }
+
 // Result is what one event does to a person: their new state and the
 // messages to send back.
 type Result struct {
@@ -797,7 +802,8 @@ func (t *turn) command(cmd command) {
 		t.p.Skills = t.conv.PrevSkills
 		t.changed = true
 	}
-	t.conv.Step, t.conv.Editing, t.conv.Return, t.conv.PrevSkills, t.conv.CancelTask = StepIdle, false, StepIdle, nil, ""
+	t.conv.endDetour()
+	t.conv.Editing, t.conv.Return, t.conv.PrevSkills = false, StepIdle, nil
 	switch cmd {
 	case cmdMenu:
 		t.menu()

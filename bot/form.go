@@ -137,8 +137,8 @@ func (t *turn) submitForm() {
 		t.p.Status = StatusActive
 	}
 	t.changed = true
-	t.conv.Step, t.conv.Return, t.conv.Editing, t.conv.PrevSkills, t.conv.CancelTask, t.conv.BeforeBlock =
-		StepIdle, StepIdle, false, nil, "", ""
+	t.conv.endDetour()
+	t.conv.Return, t.conv.Editing, t.conv.PrevSkills, t.conv.BeforeBlock = StepIdle, false, nil, ""
 	if isNew {
 		t.text(ja.Registered)
 	} else {

@@ -158,7 +158,7 @@ func (t *turn) offered() {
 	if t.conv.Step == StepCancelTask {
 		// The card is now the last thing on screen: a 「はい」 next answers
 		// it, not the cancellation asked before.
-		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+		t.conv.endDetour()
 	}
 	t.changed = true
 	t.say(t.offerCard(*ref))
@@ -268,7 +268,7 @@ func (t *turn) taskCancelled() {
 	t.conv.Offers = append([]OfferRef(nil), t.conv.Offers...)
 	t.conv.Offers[i].State = OfferCancelled
 	if t.conv.Step == StepCancelTask && t.conv.CancelTask == r.TaskID {
-		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+		t.conv.endDetour()
 	}
 	t.text(fmt.Sprintf(jaTask.TaskCancelledByOrg, r.Title, t.span(r)))
 }
@@ -291,10 +291,10 @@ func (t *turn) taskButton(a Action) {
 	case TaskCancel(id):
 		t.askCancel(ref)
 	case TaskCancelYes(id):
-		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+		t.conv.endDetour()
 		t.request = &AnswerRequest{TaskID: id, Op: OpCancel}
 	case TaskKeep(id):
-		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+		t.conv.endDetour()
 		t.text(jaTask.CancelKept)
 	default:
 		t.text(ja.StaleButton)
@@ -325,7 +325,7 @@ func (t *turn) answerCancelTask() {
 	id := t.conv.CancelTask
 	ref, i := findRef(t.conv.Offers, id)
 	if i < 0 {
-		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+		t.conv.endDetour()
 		t.text(jaTask.NothingToCancel)
 		return
 	}
@@ -338,7 +338,7 @@ func (t *turn) answerCancelTask() {
 		t.askCancel(ref)
 		return
 	}
-	t.conv.Step, t.conv.CancelTask = StepIdle, ""
+	t.conv.endDetour()
 	if !yes {
 		t.text(jaTask.CancelKept)
 		return

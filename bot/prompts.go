@@ -78,7 +78,7 @@ func (t *turn) prompt() {
 			t.askCancel(ref)
 			return
 		}
-		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+		t.conv.endDetour()
 		t.menu()
 	default:
 		t.menu()

@@ -70,7 +70,7 @@ func (t *turn) invited() {
 	t.putSession(*ref)
 	if t.conv.Step == StepCancelTask {
 		// As with an offer card: a 「はい」 next answers the invitation.
-		t.conv.Step, t.conv.CancelTask = StepIdle, ""
+		t.conv.endDetour()
 	}
 	t.say(t.inviteCard(*ref))
 }
