@@ -31,6 +31,10 @@ type Bot struct {
 	NewID func() string
 	// Notify, if set, wakes the local outbox worker after a commit.
 	Notify func()
+	// Committed, if set, is told each person's state as committed (nil
+	// profile: deleted), so this replica's match index has it at once
+	// rather than when the change feed delivers it.
+	Committed func(profileID string, p *Profile, c Conversation)
 
 	// Tasks, Matcher and Outbox serve tasks and offers; a Bot without
 	// them only converses.
@@ -120,6 +124,13 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 			"profile", in.ProfileID, "step", res.Conv.Step, "replies", len(res.Messages), "deleted", res.Delete)
 		if len(ch.Outgoing) > 0 && b.Notify != nil {
 			b.Notify()
+		}
+		if b.Committed != nil {
+			p := ch.Profile
+			if ch.Delete {
+				p = nil
+			}
+			b.Committed(in.ProfileID, p, ch.Conv)
 		}
 		return nil
 	}

@@ -96,6 +96,18 @@ func (l *Live) Changed(ctx context.Context, id string) {
 	l.ix.Load().Upsert(l.person(snap.Profile, snap.Conv))
 }
 
+// Apply puts one person's committed state in the index (nil: gone), for
+// the replica that committed it; the feed brings it to the others.
+func (l *Live) Apply(id string, p *bot.Profile, c bot.Conversation) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if p == nil {
+		l.ix.Load().Remove(id)
+		return
+	}
+	l.ix.Load().Upsert(l.person(p, c))
+}
+
 // Run follows the published changes until ctx ends, rebuilding at start,
 // after a reconnection and every refresh as a safety net.
 func (l *Live) Run(ctx context.Context, refresh time.Duration) {

@@ -117,6 +117,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	// replica, so they do not collide with each other's commits.
 	serial := inorder.New(b)
 	worker.Handler = serial
+	b.Committed = index.Apply
 
 	mount := map[string]http.Handler{}
 	if cfg.LINEEnabled() {

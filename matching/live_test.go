@@ -1,0 +1,73 @@
+package matching
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"tsunagu/bot"
+)
+
+// source is a Source holding people in memory; its feed never delivers.
+type source struct{ people map[string]*bot.Profile }
+
+func (s source) Each(_ context.Context, fn func(*bot.Profile, bot.Conversation)) error {
+	for _, p := range s.people {
+		fn(p, bot.Conversation{})
+	}
+	return nil
+}
+
+func (s source) Load(_ context.Context, id, _ string) (bot.Snapshot, error) {
+	return bot.Snapshot{Profile: s.people[id]}, nil
+}
+
+func (s source) Watch(ctx context.Context, _ func(context.Context) error, _ func(context.Context, string)) error {
+	<-ctx.Done()
+	return errors.New("stopped")
+}
+
+func scoringProfile(id string) *bot.Profile {
+	consented := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	return &bot.Profile{ID: id, Name: "採点の人", Area: "setagaya", Skills: []string{"scoring"}, WeeklyLimit: 3,
+		Availability: free(7, 12, mon), ConsentedAt: &consented, Status: bot.StatusActive}
+}
+
+func TestLiveFollowsRebuildChangedAndApply(t *testing.T) {
+	ctx := context.Background()
+	src := source{people: map[string]*bot.Profile{"line:Uold": scoringProfile("line:Uold")}}
+	l := NewLive(src, nil, tokyo, nil)
+	task := &bot.Task{ID: "task-1", Skills: []string{"scoring"}, Area: "setagaya", Start: at(2, 8, 0), End: at(2, 10, 0)}
+	found := func() []string {
+		var out []string
+		for _, c := range l.Candidates(task, nil, 10) {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	if got := found(); len(got) != 0 {
+		t.Fatalf("before any rebuild: %v", got)
+	}
+	if err := l.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := found(); len(got) != 1 || got[0] != "line:Uold" {
+		t.Fatalf("after the rebuild: %v", got)
+	}
+	// A commit on this replica is matched at once, without the feed.
+	l.Apply("line:Unew", scoringProfile("line:Unew"), bot.Conversation{})
+	if got := found(); len(got) != 2 {
+		t.Fatalf("after applying a new person: %v", got)
+	}
+	l.Apply("line:Unew", nil, bot.Conversation{})
+	if got := found(); len(got) != 1 || got[0] != "line:Uold" {
+		t.Fatalf("after applying a deletion: %v", got)
+	}
+	// The feed's change reads the source.
+	delete(src.people, "line:Uold")
+	l.Changed(ctx, "line:Uold")
+	if got := found(); len(got) != 0 {
+		t.Fatalf("after the feed said line:Uold left: %v", got)
+	}
+}
