@@ -190,6 +190,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, index: index, retention: retention}, nil
 }
 
+// useClock makes now the clock of the bot, the outbox worker and the
+// sweeps, which all read it through the bot or the worker.
+func (a *app) useClock(now func() time.Time) {
+	if now != nil {
+		a.bot.Now, a.worker.Now = now, now
+	}
+}
+
 // notifying wakes the local outbox worker after queueing, as the bot does
 // after a commit, so a Home opened is published at once.
 type notifying struct {

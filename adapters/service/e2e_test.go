@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +24,8 @@ import (
 // service is the real service booted in-process through `serve`, between a
 // simulated LINE platform and Redis (embedded, or REDIS_URL when set).
 type service struct {
+	// clock is the service's: tests Advance it rather than sleep.
+	clock    *laterClock
 	base     string
 	admin    string
 	sim      *linesim.Sim
@@ -56,9 +59,35 @@ func testRedisURL(t *testing.T) string {
 	return pu.String()
 }
 
+// laterClock is real time shifted by what a test moved it forward: the
+// service's time flows as usual, and a test jumps to when something falls
+// due instead of sleeping until then.
+type laterClock struct {
+	mu    sync.Mutex
+	ahead time.Duration
+}
+
+func (c *laterClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.ahead)
+}
+
+// Advance moves the clock forward by d.
+func (c *laterClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ahead += d
+}
+
 // startCommand runs `tsunagu <command>` with env on a free port until the
 // test ends, and returns its base URL; out gets what it prints.
 func startCommand(t *testing.T, command string, env map[string]string, out io.Writer) string {
+	return startCommandAt(t, command, env, out, nil)
+}
+
+// startCommandAt is startCommand with the service's clock.
+func startCommandAt(t *testing.T, command string, env map[string]string, out io.Writer, now func() time.Time) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc, done := make(chan string, 1), make(chan int, 1)
@@ -68,6 +97,7 @@ func startCommand(t *testing.T, command string, env map[string]string, out io.Wr
 			Stdout:    out,
 			Stderr:    testWriter{t},
 			Listening: func(addr string) { addrc <- addr },
+			Now:       now,
 		})
 	}()
 	var addr string
@@ -108,9 +138,10 @@ func bootService(t *testing.T, extraEnv ...string) *service {
 	for i := 0; i+1 < len(extraEnv); i += 2 {
 		env[extraEnv[i]] = extraEnv[i+1]
 	}
-	base := startCommand(t, "serve", env, io.Discard)
+	clock := &laterClock{}
+	base := startCommandAt(t, "serve", env, io.Discard, clock.Now)
 	sim.SetWebhookURL(base + "/line/webhook")
-	return &service{base: base, admin: admin, sim: sim, redisURL: redisURL}
+	return &service{clock: clock, base: base, admin: admin, sim: sim, redisURL: redisURL}
 }
 
 // testWriter sends the service's logs to the test log.

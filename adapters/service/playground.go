@@ -59,6 +59,7 @@ func playground(ctx context.Context, env Environment) int {
 		fmt.Fprintf(env.Stderr, "tsunagu: %v\n", err)
 		return 1
 	}
+	a.useClock(env.Now)
 	sim := linesim.New(linesim.Options{
 		ChannelSecret: cfg.LINEChannelSecret,
 		AccessToken:   cfg.LINEChannelAccessToken,

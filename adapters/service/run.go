@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 )
 
 // Environment is what the process gets from outside, injected so tests can
@@ -18,6 +19,10 @@ type Environment struct {
 	Stderr io.Writer
 	// Listening, if set, is told the HTTP address once the server accepts.
 	Listening func(addr string)
+	// Now, if set, is the service's clock (time.Now otherwise): tests move
+	// it forward instead of waiting for a reminder or a broadcast to fall
+	// due.
+	Now func() time.Time
 }
 
 const usage = `usage: tsunagu <command>

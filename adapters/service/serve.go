@@ -24,6 +24,7 @@ func serve(ctx context.Context, env Environment) int {
 		fmt.Fprintf(env.Stderr, "tsunagu: %v\n", err)
 		return 1
 	}
+	a.useClock(env.Now)
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		a.close()
