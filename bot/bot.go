@@ -48,9 +48,14 @@ type Bot struct {
 	Talks TalkStore
 	// Traces finds what names a person outside their state, for deletion.
 	Traces TraceStore
-	// LINE sends broadcasts by multicast and Slack by DM; nil when the
-	// platform is off.
-	LINE  Multicaster
+	// Broadcaster sends the broadcasts that are due.
+	Broadcaster Broadcaster
+	// LINE reads LINE's quota when a broadcast is made; nil when LINE is
+	// off.
+	LINE LINEQuota
+	// Slack, with LINE, makes the Broadcaster of a wiring that sets none.
+	//
+	// A stopgap: the wiring should set Broadcaster (see NewBroadcaster).
 	Slack SlackDM
 	// Location is the service time zone (time.Local when nil); Quiet the
 	// hours when offers wait; WaveFactor how many people a wave asks per

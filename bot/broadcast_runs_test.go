@@ -57,7 +57,7 @@ type broadcastWorld struct {
 	broadcastID string
 }
 
-func newBroadcastWorld(t *testing.T, slack bot.SlackDM) *broadcastWorld {
+func newBroadcastWorld(t *testing.T, slack dmer) *broadcastWorld {
 	t.Helper()
 	w := newWorld(t, time.Date(2026, 11, 30, 10, 0, 0, 0, tokyo(t)), "")
 	bw := &broadcastWorld{world: w, lineIDs: w.people(2), line: &fakeLINE{sent: map[string]int{}, keys: map[string]bool{}}}
@@ -71,7 +71,8 @@ func newBroadcastWorld(t *testing.T, slack bot.SlackDM) *broadcastWorld {
 	}
 	bw.rdb = goredis.NewClient(&goredis.Options{Addr: w.addr})
 	t.Cleanup(func() { bw.rdb.Close() })
-	w.b.Broadcasts, w.b.People, w.b.LINE, w.b.Slack = redisadapter.NewBroadcasts(bw.rdb), w.store, bw.line, slack
+	w.b.Broadcasts, w.b.People, w.b.LINE = redisadapter.NewBroadcasts(bw.rdb), w.store, bw.line
+	useRunner(w.b, redisadapter.NewBroadcasts(bw.rdb), bw.line, slack)
 	v, err := w.b.CreateBroadcast(context.Background(), &bot.Broadcast{Text: "全社のお知らせ"})
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +253,8 @@ func TestBroadcastDMTriesPassingTroubleAgain(t *testing.T) {
 			c := goredis.NewClient(&goredis.Options{Addr: w.addr})
 			t.Cleanup(func() { c.Close() })
 			slack := &scriptedSlack{errs: tt.errs}
-			w.b.Broadcasts, w.b.People, w.b.Slack = redisadapter.NewBroadcasts(c), w.store, slack
+			w.b.Broadcasts, w.b.People = redisadapter.NewBroadcasts(c), w.store
+			useRunner(w.b, redisadapter.NewBroadcasts(c), nil, slack)
 			ctx := context.Background()
 			v, err := w.b.CreateBroadcast(ctx, &bot.Broadcast{Text: "お知らせ"})
 			if err != nil {

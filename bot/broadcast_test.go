@@ -54,6 +54,7 @@ func TestBroadcastWaitsForQuietHoursAndBatches(t *testing.T) {
 	c := goredis.NewClient(&goredis.Options{Addr: w.addr})
 	t.Cleanup(func() { c.Close() })
 	w.b.Broadcasts, w.b.People, w.b.LINE = redisadapter.NewBroadcasts(c), w.store, line
+	useRunner(w.b, redisadapter.NewBroadcasts(c), line, nil)
 	ctx := context.Background()
 
 	v, err := w.b.CreateBroadcast(ctx, &bot.Broadcast{Text: "明日は休館日です"})
@@ -138,7 +139,8 @@ func TestBroadcastDMsSlackOnceEach(t *testing.T) {
 	c := goredis.NewClient(&goredis.Options{Addr: w.addr})
 	t.Cleanup(func() { c.Close() })
 	store := redisadapter.NewBroadcasts(c)
-	w.b.Broadcasts, w.b.People, w.b.LINE, w.b.Slack = store, w.store, line, slack
+	w.b.Broadcasts, w.b.People, w.b.LINE = store, w.store, line
+	useRunner(w.b, store, line, slack)
 	ctx := context.Background()
 	v, err := w.b.CreateBroadcast(ctx, &bot.Broadcast{Text: "全社のお知らせ"})
 	if err != nil {

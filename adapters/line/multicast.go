@@ -7,11 +7,34 @@ import (
 	"github.com/google/uuid"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
+	"tsunagu/adapters/broadcast"
 	"tsunagu/bot"
 )
 
-// MaxMulticast is how many users one multicast request may name.
-const MaxMulticast = 500
+// LINE's limits for multicasts.
+const (
+	// MaxMulticast is how many users one multicast request may name.
+	MaxMulticast = 500
+	// multicastRate is LINE's multicast rate limit, requests per second.
+	multicastRate = 200
+	// multicastInFlight bounds concurrent multicast requests.
+	multicastInFlight = 16
+)
+
+var _ broadcast.BatchSender = (*Sender)(nil)
+
+// Limits are LINE's limits for broadcasts: multicasts of up to
+// MaxMulticast users at LINE's rate.
+func (s *Sender) Limits() broadcast.Limits {
+	return broadcast.Limits{Batch: MaxMulticast, PerSecond: multicastRate, InFlight: multicastInFlight}
+}
+
+// SendBatch sends a broadcast text to up to MaxMulticast LINE profiles by
+// multicast. The retry key made from key makes every attempt after the
+// first arrive at most once, so attempt is not needed.
+func (s *Sender) SendBatch(ctx context.Context, to []string, text, key string, _ int) error {
+	return s.Multicast(ctx, to, []bot.Message{{Text: text}}, key)
+}
 
 // Multicast sends msgs to up to MaxMulticast LINE profiles in one request.
 // key names the batch: the same key always gives the same X-Line-Retry-Key,

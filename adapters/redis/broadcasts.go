@@ -298,7 +298,7 @@ return 1
 `)
 
 // ClaimSlack makes a Slack recipient owner's to send to; see
-// bot.BroadcastStore.
+// broadcast.Store.
 func (s *Broadcasts) ClaimSlack(ctx context.Context, id, owner, profileID string, now time.Time, ttl time.Duration) (bool, error) {
 	keys := []string{broadcastLeaseKey(id), broadcastSlackStateKey(id)}
 	n, err := claimSlackScript.Run(ctx, s.c, keys, owner, ttl.Milliseconds(), profileID, now.UnixMilli()).Int()
@@ -368,7 +368,7 @@ for _, p in ipairs(doubt) do redis.call('HSET', KEYS[6], p, 'failed') end
 if #doubt > 0 then redis.call('HINCRBY', KEYS[1], 'failed', #doubt) end
 ` + doneBody)
 
-// FinishSlack ends the Slack batch; see bot.BroadcastStore.
+// FinishSlack ends the Slack batch; see broadcast.Store.
 func (s *Broadcasts) FinishSlack(ctx context.Context, id, owner string, now time.Time, doubtAfter time.Duration, report bot.Outgoing) (bool, error) {
 	rj, err := reportJSON(id, report)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 	"golang.org/x/time/rate"
 
+	"tsunagu/adapters/broadcast"
 	"tsunagu/bot"
 )
 
@@ -159,6 +160,27 @@ func (n *Notifier) DM(ctx context.Context, profileID, text, key string, attempt 
 		return classify(err)
 	}
 	return n.post(ctx, ch.ID, key, attempt, slack.MsgOptionText(text, false))
+}
+
+// broadcastRate paces broadcast DMs: Slack allows about one message a
+// second per channel and a workspace-wide burst beyond that.
+const broadcastRate = 10
+
+var _ broadcast.BatchSender = (*Notifier)(nil)
+
+// Limits are Slack's limits for broadcasts: one DM per request, since
+// Slack has no multicast, paced within Slack's workspace burst.
+func (n *Notifier) Limits() broadcast.Limits {
+	return broadcast.Limits{Batch: 1, PerSecond: broadcastRate, InFlight: 1}
+}
+
+// SendBatch sends a broadcast text to one Slack profile as a DM (see DM:
+// key marks the post, and a retry posts only if it did not land).
+func (n *Notifier) SendBatch(ctx context.Context, to []string, text, key string, attempt int) error {
+	if len(to) != 1 {
+		return &bot.SendError{Permanent: true, Err: fmt.Errorf("slack broadcast %s: %d recipients in one DM", key, len(to))}
+	}
+	return n.DM(ctx, to[0], text, key, attempt)
 }
 
 // pacer keeps posts to each channel within Slack's rate. It is per
