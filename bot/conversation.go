@@ -225,7 +225,7 @@ func (t *turn) profileInfo() {
 	}
 	t.conv.SuggestedName = name
 	if t.conv.Step == StepName && t.p.Name == "" {
-		t.text(fmt.Sprintf(ja.SuggestName, name), answerAction(StepName, opSuggested).button(truncate(name, 20)))
+		t.text(fmt.Sprintf(ja.SuggestName, name), answerAction(StepName, opSuggested).button(name))
 	}
 }
 

@@ -407,15 +407,12 @@ func (t *turn) chooseCancel(upcoming []OfferRef) {
 	}
 }
 
-// choiceLabel names a task on a button: its date and the start of its
-// title, within LINE's 20 characters for a quick reply.
+// choiceLabel names a task on a button: its date, then its title, which a
+// platform with short labels cuts (LINE keeps the date and the title's
+// start).
 func choiceLabel(r OfferRef, loc *time.Location) string {
 	s := r.Start.In(loc)
-	label := fmt.Sprintf("%d/%d %s", s.Month(), s.Day(), r.Title)
-	if rs := []rune(label); len(rs) > 20 {
-		label = string(rs[:19]) + "…"
-	}
-	return label
+	return fmt.Sprintf("%d/%d %s", s.Month(), s.Day(), r.Title)
 }
 
 // schedule lists the person's upcoming accepted tasks.

@@ -24,7 +24,7 @@ func (t *turn) prompt() {
 	case StepName:
 		var ch []Choice
 		if t.conv.SuggestedName != "" {
-			ch = append(ch, answerAction(StepName, opSuggested).button(truncate(t.conv.SuggestedName, 20)))
+			ch = append(ch, answerAction(StepName, opSuggested).button(t.conv.SuggestedName))
 		}
 		t.text(ja.AskName, t.withCancel(ch)...)
 	case StepArea:
@@ -109,7 +109,7 @@ func (t *turn) skillChoices() []Choice {
 			break
 		}
 		if !contains(t.p.Skills, s.ID) {
-			ch = append(ch, answerAction(StepSkills, s.ID).button(truncate(s.LabelJA, 20)))
+			ch = append(ch, answerAction(StepSkills, s.ID).button(s.LabelJA))
 		}
 	}
 	return ch
@@ -168,13 +168,4 @@ func limitChoices(ch []Choice) []Choice {
 		return ch[:maxChoices]
 	}
 	return ch
-}
-
-// truncate shortens s to n runes, marking the cut.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
