@@ -53,10 +53,6 @@ type Bot struct {
 	// LINE reads LINE's quota when a broadcast is made; nil when LINE is
 	// off.
 	LINE LINEQuota
-	// Slack, with LINE, makes the Broadcaster of a wiring that sets none.
-	//
-	// A stopgap: the wiring should set Broadcaster (see NewBroadcaster).
-	Slack SlackDM
 	// Location is the service time zone (time.Local when nil); Quiet the
 	// hours when offers wait; WaveFactor how many people a wave asks per
 	// free place (DefaultWaveFactor when zero).

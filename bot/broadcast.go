@@ -99,13 +99,6 @@ type LINEQuota interface {
 	Quota(ctx context.Context) (limit, used int64, err error)
 }
 
-// SlackDM sends a direct message to a Slack profile (the Slack adapter).
-//
-// Only Bot.Slack, a stopgap (see NewBroadcaster), uses it.
-type SlackDM interface {
-	DM(ctx context.Context, profileID, text, key string, attempt int) error
-}
-
 // CreateBroadcast validates a broadcast, fixes its recipients and
 // schedules it: at send_at, or at once, and after the quiet hours.
 func (b *Bot) CreateBroadcast(ctx context.Context, bc *Broadcast) (*BroadcastView, error) {
@@ -229,14 +222,6 @@ type Broadcaster interface {
 	SendBroadcast(ctx context.Context, bc *Broadcast, report Outgoing) (reached int, err error)
 }
 
-// NewBroadcaster builds the Broadcaster of a Bot whose Broadcaster field
-// is not set, from its Broadcasts, LINE and Slack fields; adapters/broadcast
-// sets it when it is linked in.
-//
-// A stopgap while the wiring still sets Bot.LINE and Bot.Slack
-// rather than Bot.Broadcaster; it goes with Bot.Slack.
-var NewBroadcaster func(*Bot) Broadcaster
-
 // errNoBroadcaster is what a due broadcast meets with nothing to send it.
 var errNoBroadcaster = Errorf(EUNAVAILABLE, "no broadcast sender is configured")
 
@@ -252,9 +237,6 @@ func (b *Bot) RunBroadcasts(ctx context.Context) (SweepSummary, error) {
 		return sum, errors.Join(errs...)
 	}
 	sender := b.Broadcaster
-	if sender == nil && NewBroadcaster != nil {
-		sender = NewBroadcaster(b)
-	}
 	for _, id := range ids {
 		if b.Quiet != nil && b.Quiet.Contains(now.In(b.loc())) {
 			errs = append(errs, b.Broadcasts.RescheduleBroadcast(ctx, id, b.Quiet.EndAfter(now.In(b.loc()))))

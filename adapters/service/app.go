@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	goredis "github.com/redis/go-redis/v9"
 
+	"tsunagu/adapters/broadcast"
 	"tsunagu/adapters/httpapi"
 	"tsunagu/adapters/inorder"
 	"tsunagu/adapters/line"
@@ -37,6 +38,7 @@ type app struct {
 	worker *outbox.Worker
 	bot    *bot.Bot
 	index  *matching.Live
+	runner *broadcast.Runner
 	// retention drops what RETENTION_DAYS no longer keeps, once a day.
 	retention *redisadapter.Retention
 	// beforeShutdown, if set, runs when shutdown begins (the playground
@@ -92,6 +94,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		// Zero leaves the worker's default.
 		Concurrency: cfg.OutboxConcurrency,
 	}
+	broadcasts := redisadapter.NewBroadcasts(rdb)
+	// The runner sends broadcasts through the platforms' batch senders,
+	// added below with the platforms.
+	runner := &broadcast.Runner{Store: broadcasts, Senders: map[string]broadcast.BatchSender{}, Logger: log,
+		Now: time.Now, Notify: worker.Notify}
 	b := &bot.Bot{
 		Store:   store,
 		Catalog: cat,
@@ -106,11 +113,12 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Sessions: redisadapter.NewSessions(rdb),
 		People:   store,
 
-		Broadcasts: redisadapter.NewBroadcasts(rdb),
-		Talks:      store,
-		Traces:     store,
-		Location:   cfg.Location,
-		Quiet:      cfg.QuietHours,
+		Broadcasts:  broadcasts,
+		Broadcaster: runner,
+		Talks:       store,
+		Traces:      store,
+		Location:    cfg.Location,
+		Quiet:       cfg.QuietHours,
 	}
 	// A person's events, from the webhooks and from the outbox (offers,
 	// reminders, looked-up names), are handled one at a time in this
@@ -128,14 +136,15 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			return nil, fmt.Errorf("line: %w", err)
 		}
 		worker.Senders[bot.PlatformLINE] = sender
-		b.LINE = sender
+		runner.Senders[bot.PlatformLINE] = sender
+		b.LINE = sender // for the monthly quota
 		onResult := line.WithResultHook(func(r string) { m.Webhook(bot.PlatformLINE, r) })
 		mount["POST /line/webhook"] = line.NewWebhook(cfg.LINEChannelSecret, timed{serial, m, bot.PlatformLINE}, log, onResult)
 	}
 	if cfg.SlackEnabled() {
 		hc := &http.Client{Timeout: 10 * time.Second}
 		n := slack.NewNotifier(cfg.SlackAPIURL, cfg.SlackBotToken, cfg.SlackCoordinatorChannel, hc)
-		b.Slack = n
+		runner.Senders[bot.PlatformSlack] = n
 		worker.Senders[bot.PlatformSlack] = slack.NewSender(n, b)
 		if cfg.SlackCoordinatorChannel != "" {
 			worker.Senders[bot.Platform(bot.CoordinatorID)] = n
@@ -187,14 +196,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		ProfileChanged: index.Changed,
 		Notices:        board,
 	})
-	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, index: index, retention: retention}, nil
+	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, runner: runner, index: index, retention: retention}, nil
 }
 
 // useClock makes now the clock of the bot, the outbox worker and the
 // sweeps, which all read it through the bot or the worker.
 func (a *app) useClock(now func() time.Time) {
 	if now != nil {
-		a.bot.Now, a.worker.Now = now, now
+		a.bot.Now, a.worker.Now, a.runner.Now = now, now, now
 	}
 }
 

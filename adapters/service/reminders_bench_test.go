@@ -64,7 +64,7 @@ func BenchmarkReminders10k(b *testing.B) {
 		// clock is moved there rather than waited for.
 		now := time.Now()
 		clock := &simClock{now: now}
-		a.bot.Now, a.worker.Now = clock.Now, clock.Now
+		a.useClock(clock.Now)
 		store := redisadapter.NewStore(a.rdb)
 		week, _ := avail.Parse("いつでも")
 		for j := 0; j < people; j++ {

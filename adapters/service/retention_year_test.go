@@ -78,7 +78,7 @@ func TestAYearOfUseKeepsABoundedNumberOfKeys(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = a.close() })
 	clock := &simClock{now: time.Date(2027, 4, 1, 8, 0, 0, 0, loc)}
-	a.bot.Now, a.worker.Now = clock.Now, clock.Now
+	a.useClock(clock.Now)
 	store := redisadapter.NewStore(a.rdb)
 
 	week, _ := avail.Parse("いつでも")
