@@ -28,7 +28,7 @@ type dmer interface {
 	DM(ctx context.Context, profileID, text, key string, attempt int) error
 }
 
-func (d dmSender) Limits() broadcast.Limits { return new(slack.Notifier).Limits() }
+func (d dmSender) Limits() broadcast.Limits { return new(slack.Client).Limits() }
 
 func (d dmSender) SendBatch(ctx context.Context, to []string, text, key string, attempt int) error {
 	return d.DM(ctx, to[0], text, key, attempt)

@@ -143,11 +143,11 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	}
 	if cfg.SlackEnabled() {
 		hc := &http.Client{Timeout: 10 * time.Second}
-		n := slack.NewNotifier(cfg.SlackAPIURL, cfg.SlackBotToken, cfg.SlackCoordinatorChannel, hc)
-		runner.Senders[bot.PlatformSlack] = n
-		worker.Senders[bot.PlatformSlack] = slack.NewSender(n, b)
+		sc := slack.NewClient(cfg.SlackAPIURL, cfg.SlackBotToken, hc)
+		runner.Senders[bot.PlatformSlack] = sc
+		worker.Senders[bot.PlatformSlack] = slack.NewSender(sc, b)
 		if cfg.SlackCoordinatorChannel != "" {
-			worker.Senders[bot.Platform(bot.CoordinatorID)] = n
+			worker.Senders[bot.Platform(bot.CoordinatorID)] = slack.NewNotifier(sc, cfg.SlackCoordinatorChannel)
 		}
 		wh := slack.NewWebhook(slack.Options{
 			SigningSecret: cfg.SlackSigningSecret,
@@ -161,7 +161,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			Location:      cfg.Location,
 			Logger:        log,
 			NewID:         b.NewID,
-		}, n)
+		}, sc)
 		for pattern, h := range wh.Routes() {
 			mount[pattern] = h
 		}

@@ -14,10 +14,10 @@ import (
 // delivered; the retry finds its mark in the conversation and does not
 // post again, while a DM that really was lost is posted by its retry.
 func TestDMRetryAfterA5xxPostsOnce(t *testing.T) {
-	f := &webAPI{history: map[string][]map[string]any{}, failNext: 1}
+	f := &fakeWebAPI{history: map[string][]map[string]any{}, failNext: 1}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	n := NewNotifier(srv.URL+"/", "xoxb", "", srv.Client())
+	n := NewClient(srv.URL+"/", "xoxb", srv.Client())
 	ctx := context.Background()
 
 	err := n.DM(ctx, "slack:T1:U1", "お知らせ", "broadcast:B1", 0)
@@ -64,7 +64,7 @@ func TestDMFailuresAreClassified(t *testing.T) {
 				_, _ = w.Write([]byte(tt.body))
 			}))
 			defer srv.Close()
-			err := NewNotifier(srv.URL+"/", "xoxb", "", srv.Client()).DM(context.Background(), "slack:T1:U1", "x", "broadcast:B1", 0)
+			err := NewClient(srv.URL+"/", "xoxb", srv.Client()).DM(context.Background(), "slack:T1:U1", "x", "broadcast:B1", 0)
 			var se *bot.SendError
 			if !errors.As(err, &se) || se.Permanent != tt.permanent {
 				t.Fatalf("DM error %v: permanent %v, want %v", err, se != nil && se.Permanent, tt.permanent)

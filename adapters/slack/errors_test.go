@@ -44,7 +44,7 @@ func TestWebhookErrorsAnswerLikeTheAPI(t *testing.T) {
 		{"events malformed", "/slack/events", `{"type":`, signed(`{"type":`), 400, "invalid"},
 		{"interactions malformed payload", "/slack/interactions", "payload=" + url.QueryEscape("{"), signed("payload=" + url.QueryEscape("{")), 400, "invalid"},
 	}
-	wh := NewWebhook(Options{SigningSecret: secret, Now: func() time.Time { return now }}, NewNotifier("http://127.0.0.1:1/", "xoxb", "", nil))
+	wh := NewWebhook(Options{SigningSecret: secret, Now: func() time.Time { return now }}, NewClient("http://127.0.0.1:1/", "xoxb", nil))
 	routes := wh.Routes()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -103,7 +103,7 @@ func TestServiceErrorsShowInJapaneseUnderTheirBlock(t *testing.T) {
 				Catalog:      cat,
 				Location:     tokyo,
 				Now:          func() time.Time { return now },
-			}, NewNotifier("http://127.0.0.1:1/", "xoxb", "", nil))
+			}, NewClient("http://127.0.0.1:1/", "xoxb", nil))
 			// The coordinator channel's members, as if just asked.
 			wh.members, wh.fetched = map[string]bool{"U1": true}, now
 			m := task()

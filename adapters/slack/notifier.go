@@ -34,26 +34,49 @@ const (
 	pacerIdle    = 10 * time.Minute
 )
 
-// Notifier posts outbox entries addressed to bot.CoordinatorID to the
-// coordinator channel, and is the Slack client the other parts share.
-type Notifier struct {
-	api     *slack.Client
-	hc      *http.Client
-	apiURL  string
-	channel string
-	pace    *pacer
+// webAPI is the part of Slack's Web API this adapter calls; slack-go's
+// *slack.Client is it.
+type webAPI interface {
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	GetConversationHistoryContext(ctx context.Context, params *slack.GetConversationHistoryParameters) (*slack.GetConversationHistoryResponse, error)
+	OpenConversationContext(ctx context.Context, params *slack.OpenConversationParameters) (*slack.Channel, bool, bool, error)
+	PublishViewContext(ctx context.Context, req slack.PublishViewContextRequest) (*slack.ViewResponse, error)
+	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
+	GetUsersInConversationContext(ctx context.Context, params *slack.GetUsersInConversationParameters) ([]string, string, error)
 }
 
-// NewNotifier returns a Notifier posting with token to channel through the
-// Web API at apiURL (with a trailing slash).
-func NewNotifier(apiURL, token, channel string, hc *http.Client) *Notifier {
-	return &Notifier{
-		api:     slack.New(token, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc)),
-		hc:      hc,
-		apiURL:  apiURL,
-		channel: channel,
-		pace:    &pacer{limits: map[string]*channelLimit{}},
+// Client is the Slack connection the adapter's parts share: the Web API,
+// posts paced per channel and marked so a retry never posts twice, and
+// broadcast DMs.
+type Client struct {
+	api    webAPI
+	hc     *http.Client
+	apiURL string
+	pace   *pacer
+}
+
+// NewClient returns a Client calling the Web API at apiURL (with a trailing
+// slash) with token.
+func NewClient(apiURL, token string, hc *http.Client) *Client {
+	return &Client{
+		api:    slack.New(token, slack.OptionAPIURL(apiURL), slack.OptionHTTPClient(hc)),
+		hc:     hc,
+		apiURL: apiURL,
+		pace:   &pacer{limits: map[string]*channelLimit{}},
 	}
+}
+
+// Notifier posts outbox entries addressed to bot.CoordinatorID to the
+// coordinator channel.
+type Notifier struct {
+	c       *Client
+	channel string
+}
+
+// NewNotifier returns a Notifier posting to channel through c.
+func NewNotifier(c *Client, channel string) *Notifier {
+	return &Notifier{c: c, channel: channel}
 }
 
 // Send posts the entry's texts to the coordinator channel, once.
@@ -65,16 +88,16 @@ func (n *Notifier) Send(ctx context.Context, out bot.Outgoing, attempt int) erro
 		}
 	}
 	// Notices name people, whose names must not ping the channel or link.
-	return n.post(ctx, n.channel, out.ID, attempt, slack.MsgOptionText(escape(strings.Join(texts, "\n")), false))
+	return n.c.post(ctx, n.channel, out.ID, attempt, slack.MsgOptionText(escape(strings.Join(texts, "\n")), false))
 }
 
 // post sends a message marked with the outbox entry's ID. Slack has no
 // idempotency key and a 5xx or a timeout may hide a post that was made, so
 // a retry first looks for the mark among the channel's latest messages and
 // posts only if it is not there.
-func (n *Notifier) post(ctx context.Context, channel, outID string, attempt int, opts ...slack.MsgOption) error {
+func (c *Client) post(ctx context.Context, channel, outID string, attempt int, opts ...slack.MsgOption) error {
 	if attempt > 0 {
-		done, err := n.posted(ctx, channel, outID)
+		done, err := c.posted(ctx, channel, outID)
 		if err != nil {
 			return classify(err)
 		}
@@ -82,20 +105,20 @@ func (n *Notifier) post(ctx context.Context, channel, outID string, attempt int,
 			return nil
 		}
 	}
-	if err := n.pace.wait(ctx, channel); err != nil {
+	if err := c.pace.wait(ctx, channel); err != nil {
 		return &bot.SendError{Err: err}
 	}
 	opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
 		EventType: outboxMark, EventPayload: map[string]any{"outbox_id": outID},
 	}))
-	_, _, err := n.api.PostMessageContext(ctx, channel, opts...)
+	_, _, err := c.api.PostMessageContext(ctx, channel, opts...)
 	return classify(err)
 }
 
 // posted reports whether a message marked with outID is among the
 // channel's latest.
-func (n *Notifier) posted(ctx context.Context, channel, outID string) (bool, error) {
-	h, err := n.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+func (c *Client) posted(ctx context.Context, channel, outID string) (bool, error) {
+	h, err := c.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
 		ChannelID: channel, Limit: historyDepth, IncludeAllMetadata: true,
 	})
 	if err != nil {
@@ -150,37 +173,37 @@ func userOf(profileID string) (string, error) {
 // Broadcasts use it; they record each recipient themselves. A retry
 // (attempt > 0) first looks for the mark in the conversation, like post,
 // so a 5xx or a timeout that hid a delivered DM does not send it twice.
-func (n *Notifier) DM(ctx context.Context, profileID, text, key string, attempt int) error {
+func (c *Client) DM(ctx context.Context, profileID, text, key string, attempt int) error {
 	user, err := userOf(profileID)
 	if err != nil {
 		return err
 	}
-	ch, _, _, err := n.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+	ch, _, _, err := c.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
 	if err != nil {
 		return classify(err)
 	}
-	return n.post(ctx, ch.ID, key, attempt, slack.MsgOptionText(text, false))
+	return c.post(ctx, ch.ID, key, attempt, slack.MsgOptionText(text, false))
 }
 
 // broadcastRate paces broadcast DMs: Slack allows about one message a
 // second per channel and a workspace-wide burst beyond that.
 const broadcastRate = 10
 
-var _ broadcast.BatchSender = (*Notifier)(nil)
+var _ broadcast.BatchSender = (*Client)(nil)
 
 // Limits are Slack's limits for broadcasts: one DM per request, since
 // Slack has no multicast, paced within Slack's workspace burst.
-func (n *Notifier) Limits() broadcast.Limits {
+func (c *Client) Limits() broadcast.Limits {
 	return broadcast.Limits{Batch: 1, PerSecond: broadcastRate, InFlight: 1}
 }
 
 // SendBatch sends a broadcast text to one Slack profile as a DM (see DM:
 // key marks the post, and a retry posts only if it did not land).
-func (n *Notifier) SendBatch(ctx context.Context, to []string, text, key string, attempt int) error {
+func (c *Client) SendBatch(ctx context.Context, to []string, text, key string, attempt int) error {
 	if len(to) != 1 {
 		return &bot.SendError{Permanent: true, Err: fmt.Errorf("slack broadcast %s: %d recipients in one DM", key, len(to))}
 	}
-	return n.DM(ctx, to[0], text, key, attempt)
+	return c.DM(ctx, to[0], text, key, attempt)
 }
 
 // pacer keeps posts to each channel within Slack's rate. It is per

@@ -57,7 +57,7 @@ func TestNoticeIsPostedToTheCoordinatorChannel(t *testing.T) {
 	f := &fakeAPI{}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	n := NewNotifier(srv.URL+"/", "xoxb-test", "CCOORD", srv.Client())
+	n := NewNotifier(NewClient(srv.URL+"/", "xoxb-test", srv.Client()), "CCOORD")
 	if err := n.Send(context.Background(), notice("【定員到達】採点"), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestNoticeFailuresAreClassified(t *testing.T) {
 			f := &fakeAPI{status: c.status, body: c.body, header: c.header}
 			srv := httptest.NewServer(f)
 			defer srv.Close()
-			err := NewNotifier(srv.URL+"/", "xoxb-test", "CCOORD", srv.Client()).Send(context.Background(), notice("x"), 0)
+			err := NewNotifier(NewClient(srv.URL+"/", "xoxb-test", srv.Client()), "CCOORD").Send(context.Background(), notice("x"), 0)
 			var se *bot.SendError
 			if !errors.As(err, &se) {
 				t.Fatalf("error %v is not a SendError", err)
@@ -124,7 +124,7 @@ func TestDMOpensTheConversationAndPosts(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	n := NewNotifier(srv.URL+"/", "xoxb-test", "", srv.Client())
+	n := NewClient(srv.URL+"/", "xoxb-test", srv.Client())
 	if err := n.DM(context.Background(), "slack:T1:U42", "お知らせ", "broadcast:B1", 0); err != nil {
 		t.Fatal(err)
 	}

@@ -32,13 +32,12 @@ type HomeSource interface {
 // choices and card buttons as buttons whose value is the postback data),
 // the App Home, and answers to interactions at their response_url.
 type Sender struct {
-	n    *Notifier
+	c    *Client
 	home HomeSource
 }
 
-// NewSender returns a Sender posting through n's client; home builds the
-// App Home.
-func NewSender(n *Notifier, home HomeSource) *Sender { return &Sender{n: n, home: home} }
+// NewSender returns a Sender posting through c; home builds the App Home.
+func NewSender(c *Client, home HomeSource) *Sender { return &Sender{c: c, home: home} }
 
 // Send delivers one entry. Messages are posted once even when retried (see
 // Notifier.post); views.publish replaces the whole Home, so it is safe to
@@ -54,17 +53,17 @@ func (s *Sender) Send(ctx context.Context, out bot.Outgoing, attempt int) error 
 		if len(blocks) == 0 {
 			return nil
 		}
-		ch, _, _, err := s.n.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
+		ch, _, _, err := s.c.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{user}})
 		if err != nil {
 			return classify(err)
 		}
-		return s.n.post(ctx, ch.ID, out.ID, attempt, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+		return s.c.post(ctx, ch.ID, out.ID, attempt, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 	case bot.OutHome:
 		msgs, err := s.home.Home(ctx, out.To)
 		if err != nil {
 			return &bot.SendError{Err: err}
 		}
-		_, err = s.n.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: homeView(msgs)})
+		_, err = s.c.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: homeView(msgs)})
 		return classify(err)
 	case bot.OutRespond:
 		return s.respond(ctx, out)
@@ -77,7 +76,7 @@ func (s *Sender) Send(ctx context.Context, out bot.Outgoing, attempt int) error 
 // host), so an entry can never make the service post elsewhere.
 func (s *Sender) respond(ctx context.Context, out bot.Outgoing) error {
 	u, err := url.Parse(out.ResponseURL)
-	api, _ := url.Parse(s.n.apiURL)
+	api, _ := url.Parse(s.c.apiURL)
 	if err != nil || !(u.Scheme == "https" && u.Host == "hooks.slack.com" || api != nil && u.Host == api.Host && u.Scheme == api.Scheme) {
 		return &bot.SendError{Permanent: true, Err: fmt.Errorf("slack respond %s: response URL is not Slack's", out.ID)}
 	}
@@ -86,7 +85,7 @@ func (s *Sender) respond(ctx context.Context, out bot.Outgoing) error {
 	if len(blocks) > 0 {
 		msg.Blocks = &slack.Blocks{BlockSet: blocks}
 	}
-	return classify(slack.PostWebhookCustomHTTPContext(ctx, out.ResponseURL, s.n.hc, msg))
+	return classify(slack.PostWebhookCustomHTTPContext(ctx, out.ResponseURL, s.c.hc, msg))
 }
 
 // LookupName fetches a person's Slack name, offered as their name during
@@ -96,7 +95,7 @@ func (s *Sender) LookupName(ctx context.Context, profileID string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	u, err := s.n.api.GetUserInfoContext(ctx, user)
+	u, err := s.c.api.GetUserInfoContext(ctx, user)
 	if err != nil {
 		return "", classify(err)
 	}

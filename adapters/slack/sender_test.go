@@ -68,9 +68,9 @@ func TestRenderCardsAndChoicesAsBlockKit(t *testing.T) {
 	}
 }
 
-// webAPI is a Slack Web API keeping each channel's messages with their
+// fakeWebAPI is a Slack Web API keeping each channel's messages with their
 // metadata; failNext posts are taken and answered 500 anyway.
-type webAPI struct {
+type fakeWebAPI struct {
 	mu        sync.Mutex
 	history   map[string][]map[string]any
 	posts     int
@@ -79,7 +79,7 @@ type webAPI struct {
 	responses []string
 }
 
-func (f *webAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *fakeWebAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
@@ -125,10 +125,10 @@ type homeOf []bot.Message
 func (h homeOf) Home(context.Context, string) ([]bot.Message, error) { return h, nil }
 
 func TestSenderPostsOnceAfterA5xx(t *testing.T) {
-	f := &webAPI{history: map[string][]map[string]any{}, failNext: 1}
+	f := &fakeWebAPI{history: map[string][]map[string]any{}, failNext: 1}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	s := NewSender(NewNotifier(srv.URL+"/", "xoxb", "C1", srv.Client()), homeOf{{Text: "ホーム"}})
+	s := NewSender(NewClient(srv.URL+"/", "xoxb", srv.Client()), homeOf{{Text: "ホーム"}})
 	out := bot.Outgoing{ID: "out-1", To: "slack:T1:U1", Messages: []bot.Message{{Text: "こんにちは"}}}
 	ctx := context.Background()
 
@@ -162,10 +162,10 @@ func TestSenderPostsOnceAfterA5xx(t *testing.T) {
 }
 
 func TestSenderRespondsOnlyToSlack(t *testing.T) {
-	f := &webAPI{history: map[string][]map[string]any{}}
+	f := &fakeWebAPI{history: map[string][]map[string]any{}}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	s := NewSender(NewNotifier(srv.URL+"/", "xoxb", "C1", srv.Client()), nil)
+	s := NewSender(NewClient(srv.URL+"/", "xoxb", srv.Client()), nil)
 	answer := func(url string) error {
 		return s.Send(context.Background(), bot.Outgoing{ID: "r", Kind: bot.OutRespond, To: "slack:T1:U1", ResponseURL: url,
 			Messages: []bot.Message{{Text: "受け付けました"}}}, 0)

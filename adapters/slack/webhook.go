@@ -89,7 +89,7 @@ type Options struct {
 // its trigger is valid for three seconds.
 type Webhook struct {
 	Options
-	api *slack.Client
+	api webAPI
 
 	mu      sync.Mutex
 	members map[string]bool
@@ -98,7 +98,7 @@ type Webhook struct {
 
 // NewWebhook returns the Slack endpoints, calling the Web API through n's
 // client.
-func NewWebhook(opts Options, n *Notifier) *Webhook {
+func NewWebhook(opts Options, c *Client) *Webhook {
 	if opts.Location == nil {
 		opts.Location = time.Local
 	}
@@ -108,7 +108,7 @@ func NewWebhook(opts Options, n *Notifier) *Webhook {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Webhook{Options: opts, api: n.api}
+	return &Webhook{Options: opts, api: c.api}
 }
 
 // Routes returns the handlers to mount.
