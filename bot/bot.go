@@ -44,8 +44,6 @@ type Bot struct {
 	Sessions   SessionStore
 	People     ProfileLister
 	Broadcasts BroadcastStore
-	// Talks lists the conversations with the coordinators.
-	Talks TalkStore
 	// Traces finds what names a person outside their state, for deletion.
 	Traces TraceStore
 	// Broadcaster sends the broadcasts that are due.

@@ -169,13 +169,25 @@ type TalkStore interface {
 	ExpiredTalks(ctx context.Context, closedBefore time.Time) ([]string, error)
 }
 
+// TalkService is the coordinators' side of the conversations with people:
+// listing them, writing to a person, closing and forgetting them. What
+// reaches a person goes through their conversation (Handle), so it is
+// committed with their state and sent by the outbox.
+type TalkService struct {
+	// People loads a person's state; Talks lists the conversations.
+	People ConversationStore
+	Talks  TalkStore
+	// Handle is the person's conversation (Bot.Handle, in order with the
+	// person's other events).
+	Handle func(ctx context.Context, in Inbound) error
+	Now    func() time.Time
+	NewID  func() string
+}
+
 // FindTalks returns the open (or closed) conversations with the
 // coordinators.
-func (b *Bot) FindTalks(ctx context.Context, open bool) ([]TalkView, error) {
-	if b.Talks == nil {
-		return nil, Errorf(EINVALID, "conversations are not kept")
-	}
-	views, err := b.Talks.FindTalks(ctx, open)
+func (s *TalkService) FindTalks(ctx context.Context, open bool) ([]TalkView, error) {
+	views, err := s.Talks.FindTalks(ctx, open)
 	if err != nil {
 		return nil, fmt.Errorf("find talks: %w", err)
 	}
@@ -185,16 +197,16 @@ func (b *Bot) FindTalks(ctx context.Context, open bool) ([]TalkView, error) {
 // WriteToPerson delivers a coordinator's message to the person in their
 // chat, through the person's commit and the outbox, opening a conversation
 // if none is open.
-func (b *Bot) WriteToPerson(ctx context.Context, profileID, text string) error {
+func (s *TalkService) WriteToPerson(ctx context.Context, profileID, text string) error {
 	text = strings.TrimSpace(text)
 	if err := requireText("text", text, maxTalkText, true); err != nil {
 		return err
 	}
-	if _, err := b.talkOf(ctx, profileID); err != nil {
+	if _, err := s.talkOf(ctx, profileID); err != nil {
 		return err
 	}
-	in := Inbound{ID: talkEventID(b.NewID()), Kind: EventCoordinatorMessage, ProfileID: profileID, Text: text, At: b.Now()}
-	if err := b.Handle(ctx, in); err != nil {
+	in := Inbound{ID: talkEventID(s.NewID()), Kind: EventCoordinatorMessage, ProfileID: profileID, Text: text, At: s.Now()}
+	if err := s.Handle(ctx, in); err != nil {
 		return fmt.Errorf("write to %s: %w", profileID, err)
 	}
 	return nil
@@ -202,32 +214,29 @@ func (b *Bot) WriteToPerson(ctx context.Context, profileID, text string) error {
 
 // CloseTalk closes the person's open conversation; ECONFLICT if none is
 // open.
-func (b *Bot) CloseTalk(ctx context.Context, profileID string) error {
-	tk, err := b.talkOf(ctx, profileID)
+func (s *TalkService) CloseTalk(ctx context.Context, profileID string) error {
+	tk, err := s.talkOf(ctx, profileID)
 	if err != nil {
 		return err
 	}
 	if tk == nil || !tk.Open {
 		return Errorf(ECONFLICT, "%s has no open conversation", profileID)
 	}
-	in := Inbound{ID: talkEventID(b.NewID()), Kind: EventTalkClose, ProfileID: profileID, At: b.Now()}
-	if err := b.Handle(ctx, in); err != nil {
+	in := Inbound{ID: talkEventID(s.NewID()), Kind: EventTalkClose, ProfileID: profileID, At: s.Now()}
+	if err := s.Handle(ctx, in); err != nil {
 		return fmt.Errorf("close talk %s: %w", profileID, err)
 	}
 	return nil
 }
 
 // ExpireTalks forgets the conversations closed more than TalkRetention ago.
-func (b *Bot) ExpireTalks(ctx context.Context) (int, error) {
-	if b.Talks == nil {
-		return 0, nil
-	}
-	ids, err := b.Talks.ExpiredTalks(ctx, b.Now().Add(-TalkRetention))
+func (s *TalkService) ExpireTalks(ctx context.Context) (int, error) {
+	ids, err := s.Talks.ExpiredTalks(ctx, s.Now().Add(-TalkRetention))
 	if err != nil {
 		return 0, fmt.Errorf("expire talks: %w", err)
 	}
 	for _, id := range ids {
-		if err := b.Handle(ctx, Inbound{ID: talkEventID(b.NewID()), Kind: EventTalkExpire, ProfileID: id, At: b.Now()}); err != nil {
+		if err := s.Handle(ctx, Inbound{ID: talkEventID(s.NewID()), Kind: EventTalkExpire, ProfileID: id, At: s.Now()}); err != nil {
 			return 0, fmt.Errorf("expire talk %s: %w", id, err)
 		}
 	}
@@ -235,11 +244,11 @@ func (b *Bot) ExpireTalks(ctx context.Context) (int, error) {
 }
 
 // talkOf returns the person's talk (nil if none), or ENOTFOUND.
-func (b *Bot) talkOf(ctx context.Context, profileID string) (*Talk, error) {
+func (s *TalkService) talkOf(ctx context.Context, profileID string) (*Talk, error) {
 	if err := ValidateProfileID(profileID); err != nil {
 		return nil, Errorf(ENOTFOUND, "no profile %s", profileID)
 	}
-	snap, err := b.Store.Load(ctx, profileID, "")
+	snap, err := s.People.Load(ctx, profileID, "")
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", profileID, err)
 	}

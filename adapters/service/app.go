@@ -39,6 +39,7 @@ type app struct {
 	bot    *bot.Bot
 	index  *matching.Live
 	runner *broadcast.Runner
+	talks  *bot.TalkService
 	// retention drops what RETENTION_DAYS no longer keeps, once a day.
 	retention *redisadapter.Retention
 	// beforeShutdown, if set, runs when shutdown begins (the playground
@@ -115,7 +116,6 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 
 		Broadcasts:  broadcasts,
 		Broadcaster: runner,
-		Talks:       store,
 		Traces:      store,
 		Location:    cfg.Location,
 		Quiet:       cfg.QuietHours,
@@ -125,6 +125,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	// replica, so they do not collide with each other's commits.
 	serial := inorder.New(b)
 	worker.Handler = serial
+	talks := &bot.TalkService{People: store, Talks: store, Handle: serial.Handle,
+		Now: func() time.Time { return b.Now() }, NewID: b.NewID}
 	b.Committed = index.Apply
 
 	mount := map[string]http.Handler{}
@@ -178,10 +180,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Tasks:         b,
 		Sessions:      b,
 		Broadcasts:    b,
-		Conversations: b,
+		Conversations: talks,
 		Jobs: map[string]httpapi.Job{
 			"conversations": func(ctx context.Context) (any, error) {
-				n, err := b.ExpireTalks(ctx)
+				n, err := talks.ExpireTalks(ctx)
 				return map[string]int{"expired": n}, err
 			},
 			"retention":  func(ctx context.Context) (any, error) { return retention.Run(ctx, b.Now()) },
@@ -196,7 +198,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		ProfileChanged: index.Changed,
 		Notices:        board,
 	})
-	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, runner: runner, index: index, retention: retention}, nil
+	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, runner: runner, talks: talks, index: index, retention: retention}, nil
 }
 
 // useClock makes now the clock of the bot, the outbox worker and the

@@ -182,7 +182,7 @@ func TestAYearOfUseKeepsABoundedNumberOfKeys(t *testing.T) {
 			}
 			drain()
 		}
-		if _, err := a.bot.ExpireTalks(ctx); err != nil {
+		if _, err := a.talks.ExpireTalks(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := a.retention.Run(ctx, clock.Now()); err != nil {

@@ -46,7 +46,7 @@ func (a *app) schedule() *cron.Cron {
 	add(offersEvery, "invites", func(ctx context.Context) error { _, err := a.bot.RunInvites(ctx); return err })
 	// Closed conversations with the coordinators are personal data kept
 	// only a while (bot.TalkRetention).
-	add("@daily", "conversations", func(ctx context.Context) error { _, err := a.bot.ExpireTalks(ctx); return err })
+	add("@daily", "conversations", func(ctx context.Context) error { _, err := a.talks.ExpireTalks(ctx); return err })
 	// What RETENTION_DAYS no longer keeps: see redis.Retention.
 	add("@daily", "retention", func(ctx context.Context) error { _, err := a.retention.Run(ctx, a.bot.Now()); return err })
 	return c
