@@ -46,11 +46,6 @@ type Bot struct {
 	Broadcasts BroadcastStore
 	// Traces finds what names a person outside their state, for deletion.
 	Traces TraceStore
-	// Broadcaster sends the broadcasts that are due.
-	Broadcaster Broadcaster
-	// LINE reads LINE's quota when a broadcast is made; nil when LINE is
-	// off.
-	LINE LINEQuota
 	// Location is the service time zone (time.Local when nil); Quiet the
 	// hours when offers wait; WaveFactor how many people a wave asks per
 	// free place (DefaultWaveFactor when zero).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -99,27 +100,52 @@ type LINEQuota interface {
 	Quota(ctx context.Context) (limit, used int64, err error)
 }
 
+// BroadcastService makes announcements to many people: it checks a
+// broadcast, fixes its recipients, checks LINE's monthly quota, schedules it
+// after the quiet hours, and hands due ones to the Broadcaster.
+type BroadcastService struct {
+	Store       BroadcastStore
+	People      ProfileLister
+	Catalog     *Catalog
+	Broadcaster Broadcaster
+	// LINE reads LINE's quota when a broadcast is made; nil when LINE is
+	// off.
+	LINE     LINEQuota
+	Quiet    QuietHours
+	Location *time.Location
+	Now      func() time.Time
+	NewID    func() string
+	Logger   *slog.Logger
+}
+
+func (s *BroadcastService) loc() *time.Location {
+	if s.Location != nil {
+		return s.Location
+	}
+	return time.Local
+}
+
 // CreateBroadcast validates a broadcast, fixes its recipients and
 // schedules it: at send_at, or at once, and after the quiet hours.
-func (b *Bot) CreateBroadcast(ctx context.Context, bc *Broadcast) (*BroadcastView, error) {
-	now := b.Now()
+func (s *BroadcastService) CreateBroadcast(ctx context.Context, bc *Broadcast) (*BroadcastView, error) {
+	now := s.Now()
 	bc.Text = strings.TrimSpace(bc.Text)
 	if err := requireText("text", bc.Text, MaxBroadcastRunes, true); err != nil {
 		return nil, err
 	}
-	if err := bc.Audience.Validate(b.Catalog); err != nil {
+	if err := bc.Audience.Validate(s.Catalog); err != nil {
 		return nil, err
 	}
-	r, err := b.Recipients(ctx, bc.Audience)
+	r, err := s.Recipients(ctx, bc.Audience)
 	if err != nil {
 		return nil, fmt.Errorf("create broadcast: %w", err)
 	}
-	if len(r.LINE) > 0 && b.LINE != nil {
+	if len(r.LINE) > 0 && s.LINE != nil {
 		qctx, cancel := context.WithTimeout(ctx, quotaTimeout)
-		limit, used, err := b.LINE.Quota(qctx)
+		limit, used, err := s.LINE.Quota(qctx)
 		cancel()
 		if err != nil {
-			b.Logger.WarnContext(ctx, "broadcast refused: LINE quota unreadable", "err", err)
+			s.Logger.WarnContext(ctx, "broadcast refused: LINE quota unreadable", "err", err)
 			return nil, quotaUnavailable(err)
 		}
 		if limit >= 0 && used+int64(len(r.LINE)) > limit {
@@ -127,27 +153,27 @@ func (b *Bot) CreateBroadcast(ctx context.Context, bc *Broadcast) (*BroadcastVie
 				len(r.LINE), used, limit, max(limit-used, 0))
 		}
 	}
-	bc.ID, bc.CreatedAt = b.NewID(), now
+	bc.ID, bc.CreatedAt = s.NewID(), now
 	due := bc.SendAt
 	if due.Before(now) {
 		due = now
 	}
-	if b.Quiet != nil && b.Quiet.Contains(due.In(b.loc())) {
-		due = b.Quiet.EndAfter(due.In(b.loc()))
+	if s.Quiet != nil && s.Quiet.Contains(due.In(s.loc())) {
+		due = s.Quiet.EndAfter(due.In(s.loc()))
 	}
 	if bc.SendAt.IsZero() {
 		bc.SendAt = due
 	}
-	if err := b.Broadcasts.CreateBroadcast(ctx, bc, r, due); err != nil {
+	if err := s.Store.CreateBroadcast(ctx, bc, r, due); err != nil {
 		return nil, fmt.Errorf("create broadcast: %w", err)
 	}
-	b.Logger.InfoContext(ctx, "broadcast scheduled", "broadcast", bc.ID, "line", len(r.LINE), "slack", len(r.Slack), "skipped", r.Skipped)
+	s.Logger.InfoContext(ctx, "broadcast scheduled", "broadcast", bc.ID, "line", len(r.LINE), "slack", len(r.Slack), "skipped", r.Skipped)
 	if r.Batches() == 0 {
-		if err := b.Broadcasts.FinishEmpty(ctx, bc.ID, b.broadcastReport(bc, now)); err != nil {
+		if err := s.Store.FinishEmpty(ctx, bc.ID, s.broadcastReport(bc, now)); err != nil {
 			return nil, err
 		}
 	}
-	return b.Broadcasts.FindBroadcast(ctx, bc.ID)
+	return s.Store.FindBroadcast(ctx, bc.ID)
 }
 
 // quotaTimeout bounds reading LINE's quota (two calls) while a coordinator
@@ -172,9 +198,9 @@ func quotaUnavailable(err error) error {
 
 // Recipients are the people a broadcast to aud would reach now, and the
 // blocked ones it would skip (the count a coordinator confirms).
-func (b *Bot) Recipients(ctx context.Context, aud Audience) (Recipients, error) {
+func (s *BroadcastService) Recipients(ctx context.Context, aud Audience) (Recipients, error) {
 	var r Recipients
-	err := b.People.Each(ctx, func(p *Profile, _ Conversation) {
+	err := s.People.Each(ctx, func(p *Profile, _ Conversation) {
 		q := *p
 		blocked := q.Status == StatusBlocked
 		if blocked {
@@ -199,19 +225,19 @@ func (b *Bot) Recipients(ctx context.Context, aud Audience) (Recipients, error) 
 }
 
 // FindBroadcast returns a broadcast and its progress.
-func (b *Bot) FindBroadcast(ctx context.Context, id string) (*BroadcastView, error) {
+func (s *BroadcastService) FindBroadcast(ctx context.Context, id string) (*BroadcastView, error) {
 	if err := checkID("broadcast", id); err != nil {
 		return nil, err
 	}
-	return b.Broadcasts.FindBroadcast(ctx, id)
+	return s.Store.FindBroadcast(ctx, id)
 }
 
-func (b *Bot) broadcastReport(bc *Broadcast, now time.Time) Outgoing {
+func (s *BroadcastService) broadcastReport(bc *Broadcast, now time.Time) Outgoing {
 	excerpt := []rune(bc.Text)
 	if len(excerpt) > 30 {
 		excerpt = append(excerpt[:30], '…')
 	}
-	return b.coordinatorNotice(reportNoticeID(bc.ID), fmt.Sprintf(jaBroadcast.Report, string(excerpt)), now)
+	return coordinatorNotice(reportNoticeID(bc.ID), fmt.Sprintf(jaBroadcast.Report, string(excerpt)), now)
 }
 
 // Broadcaster sends one broadcast's unfinished batches, leasing it from
@@ -228,30 +254,30 @@ var errNoBroadcaster = Errorf(EUNAVAILABLE, "no broadcast sender is configured")
 // RunBroadcasts sends the broadcasts that are due, after the quiet hours;
 // a broadcast another replica is sending is left to it, and one
 // interrupted by a crash is resumed where it stopped once its lease lapses.
-func (b *Bot) RunBroadcasts(ctx context.Context) (SweepSummary, error) {
-	now := b.Now()
-	ids, err := b.Broadcasts.DueBroadcasts(ctx, now, sweepBatch)
+func (s *BroadcastService) RunBroadcasts(ctx context.Context) (SweepSummary, error) {
+	now := s.Now()
+	ids, err := s.Store.DueBroadcasts(ctx, now, sweepBatch)
 	var sum SweepSummary
 	errs := []error{err}
 	if len(ids) == 0 {
 		return sum, errors.Join(errs...)
 	}
-	sender := b.Broadcaster
+	sender := s.Broadcaster
 	for _, id := range ids {
-		if b.Quiet != nil && b.Quiet.Contains(now.In(b.loc())) {
-			errs = append(errs, b.Broadcasts.RescheduleBroadcast(ctx, id, b.Quiet.EndAfter(now.In(b.loc()))))
+		if s.Quiet != nil && s.Quiet.Contains(now.In(s.loc())) {
+			errs = append(errs, s.Store.RescheduleBroadcast(ctx, id, s.Quiet.EndAfter(now.In(s.loc()))))
 			continue
 		}
 		if sender == nil {
 			errs = append(errs, fmt.Errorf("broadcast %s: %w", id, errNoBroadcaster))
 			continue
 		}
-		v, err := b.Broadcasts.FindBroadcast(ctx, id)
+		v, err := s.Store.FindBroadcast(ctx, id)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		n, err := sender.SendBroadcast(ctx, &v.Broadcast, b.broadcastReport(&v.Broadcast, b.Now()))
+		n, err := sender.SendBroadcast(ctx, &v.Broadcast, s.broadcastReport(&v.Broadcast, s.Now()))
 		sum.Due += n
 		errs = append(errs, err)
 	}

@@ -58,10 +58,10 @@ func BenchmarkBroadcast100k(b *testing.B) {
 		ids[i] = fmt.Sprintf("line:U%032x", i)
 	}
 	n := 0
-	bt := &bot.Bot{
+	bt := &bot.BroadcastService{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now,
-		NewID:      func() string { n++; return fmt.Sprintf("bc%d", n) },
-		Broadcasts: store, LINE: sender,
+		NewID: func() string { n++; return fmt.Sprintf("bc%d", n) },
+		Store: store, LINE: sender,
 	}
 	ctx := context.Background()
 	b.ResetTimer()

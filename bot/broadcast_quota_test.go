@@ -51,9 +51,9 @@ func TestBroadcastRefusedWhileLINEQuotaIsUnreadable(t *testing.T) {
 			c := goredis.NewClient(&goredis.Options{Addr: w.addr})
 			t.Cleanup(func() { c.Close() })
 			line := &quotaDown{err: tt.err}
-			w.b.Broadcasts, w.b.People, w.b.LINE = redisadapter.NewBroadcasts(c), w.store, line
+			w.useBroadcasts(redisadapter.NewBroadcasts(c), line)
 
-			_, err := w.b.CreateBroadcast(context.Background(), &bot.Broadcast{Text: "明日は休館日です"})
+			_, err := w.bs.CreateBroadcast(context.Background(), &bot.Broadcast{Text: "明日は休館日です"})
 			if bot.ErrorCode(err) != bot.EUNAVAILABLE || !strings.Contains(bot.ErrorMessage(err), tt.want) ||
 				!strings.Contains(bot.ErrorMessage(err), "nothing was sent") {
 				t.Fatalf("error %v (code %s), want unavailable saying nothing was sent and %q", err, bot.ErrorCode(err), tt.want)

@@ -71,9 +71,9 @@ func newBroadcastWorld(t *testing.T, slack dmer) *broadcastWorld {
 	}
 	bw.rdb = goredis.NewClient(&goredis.Options{Addr: w.addr})
 	t.Cleanup(func() { bw.rdb.Close() })
-	w.b.Broadcasts, w.b.People, w.b.LINE = redisadapter.NewBroadcasts(bw.rdb), w.store, bw.line
-	useRunner(w.b, redisadapter.NewBroadcasts(bw.rdb), bw.line, slack)
-	v, err := w.b.CreateBroadcast(context.Background(), &bot.Broadcast{Text: "全社のお知らせ"})
+	w.useBroadcasts(redisadapter.NewBroadcasts(bw.rdb), bw.line)
+	useRunner(w.bs, redisadapter.NewBroadcasts(bw.rdb), bw.line, slack)
+	v, err := w.bs.CreateBroadcast(context.Background(), &bot.Broadcast{Text: "全社のお知らせ"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func newBroadcastWorld(t *testing.T, slack dmer) *broadcastWorld {
 func (bw *broadcastWorld) run() <-chan error {
 	done := make(chan error, 1)
 	go func() {
-		_, err := bw.b.RunBroadcasts(context.Background())
+		_, err := bw.bs.RunBroadcasts(context.Background())
 		done <- err
 	}()
 	return done
@@ -103,7 +103,7 @@ func (bw *broadcastWorld) lapse(t *testing.T) {
 
 func (bw *broadcastWorld) progress(t *testing.T) *bot.BroadcastView {
 	t.Helper()
-	v, err := bw.b.FindBroadcast(context.Background(), bw.broadcastID)
+	v, err := bw.bs.FindBroadcast(context.Background(), bw.broadcastID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestTwoRunsAtOnceOnOneBroadcast(t *testing.T) {
 	first := bw.run()
 	<-slack.entered
 
-	sum, err := bw.b.RunBroadcasts(context.Background())
+	sum, err := bw.bs.RunBroadcasts(context.Background())
 	if err != nil || sum.Due != 0 {
 		t.Fatalf("second run: %+v %v, want it to leave the broadcast to the first", sum, err)
 	}
@@ -170,7 +170,7 @@ func TestATakenOverRunCountsItsOwnDM(t *testing.T) {
 	<-slack.entered
 	bw.lapse(t)
 
-	if _, err := bw.b.RunBroadcasts(context.Background()); err != nil {
+	if _, err := bw.bs.RunBroadcasts(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if v := bw.progress(t); v.Status != bot.BroadcastSending || v.Sent != 5 || v.Failed != 0 {
@@ -183,7 +183,7 @@ func TestATakenOverRunCountsItsOwnDM(t *testing.T) {
 	if v := bw.progress(t); v.Sent != 6 || v.Failed != 0 {
 		t.Fatalf("after the first run's DM landed: %d sent, %d failed", v.Sent, v.Failed)
 	}
-	if _, err := bw.b.RunBroadcasts(context.Background()); err != nil {
+	if _, err := bw.bs.RunBroadcasts(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	bw.checkDone(t, slack.dms)
@@ -253,14 +253,14 @@ func TestBroadcastDMTriesPassingTroubleAgain(t *testing.T) {
 			c := goredis.NewClient(&goredis.Options{Addr: w.addr})
 			t.Cleanup(func() { c.Close() })
 			slack := &scriptedSlack{errs: tt.errs}
-			w.b.Broadcasts, w.b.People = redisadapter.NewBroadcasts(c), w.store
-			useRunner(w.b, redisadapter.NewBroadcasts(c), nil, slack)
+			w.useBroadcasts(redisadapter.NewBroadcasts(c), nil)
+			useRunner(w.bs, redisadapter.NewBroadcasts(c), nil, slack)
 			ctx := context.Background()
-			v, err := w.b.CreateBroadcast(ctx, &bot.Broadcast{Text: "お知らせ"})
+			v, err := w.bs.CreateBroadcast(ctx, &bot.Broadcast{Text: "お知らせ"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.b.RunBroadcasts(ctx); err != nil {
+			if _, err := w.bs.RunBroadcasts(ctx); err != nil {
 				t.Fatal(err)
 			}
 			if fmt.Sprint(slack.attempts) != fmt.Sprint(tt.attempts) {
@@ -270,7 +270,7 @@ func TestBroadcastDMTriesPassingTroubleAgain(t *testing.T) {
 			if tt.sent {
 				wantSent, wantFailed = 1, 0
 			}
-			v, err = w.b.FindBroadcast(ctx, v.ID)
+			v, err = w.bs.FindBroadcast(ctx, v.ID)
 			if err != nil || v.Status != bot.BroadcastDone || v.Sent != wantSent || v.Failed != wantFailed || slack.sent != wantSent {
 				t.Errorf("%+v %v, %d delivered; want done with %d sent and %d failed", v, err, slack.sent, wantSent, wantFailed)
 			}

@@ -36,7 +36,7 @@ func (d dmSender) SendBatch(ctx context.Context, to []string, text, key string, 
 
 // useRunner gives b a broadcast runner sending through lineFake and
 // slackFake (either nil when that platform is off), on b's clock.
-func useRunner(b *bot.Bot, store broadcast.Store, lineFake *fakeLINE, slackFake dmer) {
+func useRunner(b *bot.BroadcastService, store broadcast.Store, lineFake *fakeLINE, slackFake dmer) {
 	senders := map[string]broadcast.BatchSender{}
 	if lineFake != nil {
 		senders[bot.PlatformLINE] = lineFake
@@ -44,6 +44,6 @@ func useRunner(b *bot.Bot, store broadcast.Store, lineFake *fakeLINE, slackFake 
 	if slackFake != nil {
 		senders[bot.PlatformSlack] = dmSender{slackFake}
 	}
-	b.Broadcaster = &broadcast.Runner{Store: store, Senders: senders, Now: b.Now, Notify: b.Notify,
+	b.Broadcaster = &broadcast.Runner{Store: store, Senders: senders, Now: b.Now,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }

@@ -53,11 +53,11 @@ func TestBroadcastWaitsForQuietHoursAndBatches(t *testing.T) {
 	line := &fakeLINE{sent: map[string]int{}, keys: map[string]bool{}}
 	c := goredis.NewClient(&goredis.Options{Addr: w.addr})
 	t.Cleanup(func() { c.Close() })
-	w.b.Broadcasts, w.b.People, w.b.LINE = redisadapter.NewBroadcasts(c), w.store, line
-	useRunner(w.b, redisadapter.NewBroadcasts(c), line, nil)
+	w.useBroadcasts(redisadapter.NewBroadcasts(c), line)
+	useRunner(w.bs, redisadapter.NewBroadcasts(c), line, nil)
 	ctx := context.Background()
 
-	v, err := w.b.CreateBroadcast(ctx, &bot.Broadcast{Text: "明日は休館日です"})
+	v, err := w.bs.CreateBroadcast(ctx, &bot.Broadcast{Text: "明日は休館日です"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestBroadcastWaitsForQuietHoursAndBatches(t *testing.T) {
 	}
 	for _, at := range []time.Time{evening, time.Date(2026, 12, 1, 7, 59, 59, 0, loc)} {
 		w.clock = at
-		if _, err := w.b.RunBroadcasts(ctx); err != nil {
+		if _, err := w.bs.RunBroadcasts(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if len(line.sent) != 0 {
@@ -74,7 +74,7 @@ func TestBroadcastWaitsForQuietHoursAndBatches(t *testing.T) {
 		}
 	}
 	w.clock = time.Date(2026, 12, 1, 8, 0, 0, 0, loc)
-	if _, err := w.b.RunBroadcasts(ctx); err != nil {
+	if _, err := w.bs.RunBroadcasts(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range ids {
@@ -85,7 +85,7 @@ func TestBroadcastWaitsForQuietHoursAndBatches(t *testing.T) {
 	if line.biggest > bot.MulticastSize || len(line.keys) != 3 {
 		t.Fatalf("biggest multicast %d, %d multicasts; want ≤ 500 and 3", line.biggest, len(line.keys))
 	}
-	v, err = w.b.FindBroadcast(ctx, v.ID)
+	v, err = w.bs.FindBroadcast(ctx, v.ID)
 	if err != nil || v.Status != bot.BroadcastDone || v.Sent != len(ids) {
 		t.Fatalf("after sending: %+v %v", v, err)
 	}
@@ -95,7 +95,7 @@ func TestBroadcastWaitsForQuietHoursAndBatches(t *testing.T) {
 	}
 
 	line.limit, line.used = 2000, 1000
-	if _, err := w.b.CreateBroadcast(ctx, &bot.Broadcast{Text: "もう一通"}); bot.ErrorCode(err) != bot.EUNPROCESSABLE {
+	if _, err := w.bs.CreateBroadcast(ctx, &bot.Broadcast{Text: "もう一通"}); bot.ErrorCode(err) != bot.EUNPROCESSABLE {
 		t.Fatalf("over quota: %v", err)
 	}
 }
@@ -139,10 +139,10 @@ func TestBroadcastDMsSlackOnceEach(t *testing.T) {
 	c := goredis.NewClient(&goredis.Options{Addr: w.addr})
 	t.Cleanup(func() { c.Close() })
 	store := redisadapter.NewBroadcasts(c)
-	w.b.Broadcasts, w.b.People, w.b.LINE = store, w.store, line
-	useRunner(w.b, store, line, slack)
+	w.useBroadcasts(store, line)
+	useRunner(w.bs, store, line, slack)
 	ctx := context.Background()
-	v, err := w.b.CreateBroadcast(ctx, &bot.Broadcast{Text: "全社のお知らせ"})
+	v, err := w.bs.CreateBroadcast(ctx, &bot.Broadcast{Text: "全社のお知らせ"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,17 +158,17 @@ func TestBroadcastDMsSlackOnceEach(t *testing.T) {
 	if err := store.Release(ctx, v.ID, "dead-run"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.b.RunBroadcasts(ctx); err != nil {
+	if _, err := w.bs.RunBroadcasts(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// The claim is fresh: its run might still be sending, so the batch
 	// waits rather than count it.
-	v, err = w.b.FindBroadcast(ctx, v.ID)
+	v, err = w.bs.FindBroadcast(ctx, v.ID)
 	if err != nil || v.Status != bot.BroadcastSending || v.Sent != 6 || v.Failed != 0 {
 		t.Fatalf("progress %+v %v, want still sending with 6 sent and the claimed one not counted", v, err)
 	}
 	w.clock = w.clock.Add(2 * time.Minute)
-	if _, err := w.b.RunBroadcasts(ctx); err != nil {
+	if _, err := w.bs.RunBroadcasts(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range lineIDs {
@@ -185,7 +185,7 @@ func TestBroadcastDMsSlackOnceEach(t *testing.T) {
 			t.Fatalf("%s got %d DMs, want %d", id, slack.dms[id], want)
 		}
 	}
-	v, err = w.b.FindBroadcast(ctx, v.ID)
+	v, err = w.bs.FindBroadcast(ctx, v.ID)
 	if err != nil || v.Status != bot.BroadcastDone || v.Sent != 6 || v.Failed != 1 || v.Total != 7 {
 		t.Fatalf("progress %+v %v, want done with 6 sent and 1 in doubt counted failed", v, err)
 	}

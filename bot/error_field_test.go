@@ -87,7 +87,7 @@ func TestValidationNamesItsField(t *testing.T) {
 		{"import: not an ID LINE issues", func() error { return ValidatePlatformID("line:U1") }, EINVALID, "id"},
 		{"import: not an ID Slack issues", func() error { return ValidatePlatformID("slack:t1:u1") }, EINVALID, "id"},
 		{"broadcast: no text", func() error {
-			_, err := (&Bot{Catalog: cat, Now: func() time.Time { return now }}).CreateBroadcast(context.Background(), &Broadcast{Text: " "})
+			_, err := (&BroadcastService{Catalog: cat, Now: func() time.Time { return now }}).CreateBroadcast(context.Background(), &Broadcast{Text: " "})
 			return err
 		}, EUNPROCESSABLE, "text"},
 	}

@@ -214,7 +214,7 @@ func (b *Bot) cannotJoin(name string, ref SessionRef, now time.Time) Outgoing {
 	if name == "" {
 		name = jaSession.SomeoneCannotJoin
 	}
-	return b.coordinatorNotice(b.NewID(), fmt.Sprintf(jaSession.NoticeCannotJoin, name, ref.Title,
+	return coordinatorNotice(b.NewID(), fmt.Sprintf(jaSession.NoticeCannotJoin, name, ref.Title,
 		FormatSpanJA(ref.Start, ref.End, b.loc())), now)
 }
 

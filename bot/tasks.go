@@ -251,7 +251,7 @@ func (b *Bot) promotion(ref OfferRef, who string, now time.Time) Promotion {
 		Out: Outgoing{ID: ev, Kind: OutEvent, To: Waitlisted, CreatedAt: now,
 			Event: &Inbound{ID: ev, Kind: EventPromoted, ProfileID: Waitlisted, Data: ref.TaskID, Offer: &r, At: now}},
 		Reminders: b.reminders(ref, Waitlisted, now),
-		Notice:    b.coordinatorNotice(b.NewID(), fmt.Sprintf(jaTask.NoticePromoted, who, ref.Title, span), now),
+		Notice:    coordinatorNotice(b.NewID(), fmt.Sprintf(jaTask.NoticePromoted, who, ref.Title, span), now),
 	}
 }
 
@@ -316,11 +316,11 @@ func (b *Bot) checkShort(ctx context.Context, id string) error {
 		return nil
 	}
 	text := fmt.Sprintf(jaTask.NoticeShort, v.Title, FormatSpanJA(v.Start, v.End, b.loc()), v.Headcount, len(v.Accepted))
-	return b.Outbox.Enqueue(ctx, b.coordinatorNotice(shortID(id), text, b.Now()))
+	return b.Outbox.Enqueue(ctx, coordinatorNotice(shortID(id), text, b.Now()))
 }
 
 // coordinatorNotice is a message to the coordinators' channel.
-func (b *Bot) coordinatorNotice(id, text string, now time.Time) Outgoing {
+func coordinatorNotice(id, text string, now time.Time) Outgoing {
 	return Outgoing{ID: id, To: CoordinatorID, Messages: []Message{{Text: text}}, CreatedAt: now}
 }
 
@@ -349,14 +349,14 @@ func (b *Bot) answer(ctx context.Context, in Inbound, snap Snapshot, res Result,
 	switch req.Op {
 	case OpAccept:
 		a.Reminders = b.reminders(ref, in.ProfileID, now)
-		a.Filled = b.coordinatorNotice(filledNoticeID(req.TaskID), fmt.Sprintf(jaTask.NoticeFilled, ref.Title, span), now)
+		a.Filled = coordinatorNotice(filledNoticeID(req.TaskID), fmt.Sprintf(jaTask.NoticeFilled, ref.Title, span), now)
 	case OpCancel, OpForget:
 		a.Reminders = b.allReminders(ref, in.ProfileID)
 		who := name
 		if req.Op == OpForget || who == "" {
 			who = jaTask.SomeoneWithdrew
 		}
-		a.Cancelled = b.coordinatorNotice(b.NewID(), fmt.Sprintf(jaTask.NoticeCancelled, who, ref.Title, span), now)
+		a.Cancelled = coordinatorNotice(b.NewID(), fmt.Sprintf(jaTask.NoticeCancelled, who, ref.Title, span), now)
 		a.Promote = b.promotion(ref, who, now)
 	}
 	out, err := b.Tasks.Answer(ctx, a)

@@ -23,6 +23,7 @@ import (
 type world struct {
 	t      *testing.T
 	b      *bot.Bot
+	bs     *bot.BroadcastService
 	ix     *matching.Index
 	store  *redisadapter.Store
 	outbox *redisadapter.Outbox
@@ -80,6 +81,14 @@ func newWorld(t *testing.T, clock time.Time, quiet string) *world {
 		Location: clock.Location(), Quiet: qh,
 	}
 	return w
+}
+
+// useBroadcasts gives the world a broadcast service on store, reading the
+// LINE quota from line, with the bot's clock, IDs, catalog and quiet hours.
+func (w *world) useBroadcasts(store bot.BroadcastStore, line bot.LINEQuota) {
+	w.b.Broadcasts = store
+	w.bs = &bot.BroadcastService{Store: store, People: w.store, Catalog: w.b.Catalog, LINE: line,
+		Quiet: w.b.Quiet, Location: w.b.Location, Now: w.b.Now, NewID: w.b.NewID, Logger: w.b.Logger}
 }
 
 // people registers n active graders in Setagaya, free on weekdays 9–18.

@@ -40,6 +40,8 @@ type app struct {
 	index  *matching.Live
 	runner *broadcast.Runner
 	talks  *bot.TalkService
+	// broadcasts makes and runs broadcasts.
+	broadcasts *bot.BroadcastService
 	// retention drops what RETENTION_DAYS no longer keeps, once a day.
 	retention *redisadapter.Retention
 	// beforeShutdown, if set, runs when shutdown begins (the playground
@@ -114,15 +116,16 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Sessions: redisadapter.NewSessions(rdb),
 		People:   store,
 
-		Broadcasts:  broadcasts,
-		Broadcaster: runner,
-		Traces:      store,
-		Location:    cfg.Location,
-		Quiet:       cfg.QuietHours,
+		Broadcasts: broadcasts,
+		Traces:     store,
+		Location:   cfg.Location,
+		Quiet:      cfg.QuietHours,
 	}
 	// A person's events, from the webhooks and from the outbox (offers,
 	// reminders, looked-up names), are handled one at a time in this
 	// replica, so they do not collide with each other's commits.
+	broadcastSvc := &bot.BroadcastService{Store: broadcasts, People: store, Catalog: cat, Broadcaster: runner,
+		Quiet: cfg.QuietHours, Location: cfg.Location, Now: func() time.Time { return b.Now() }, NewID: b.NewID, Logger: log}
 	serial := inorder.New(b)
 	worker.Handler = serial
 	talks := &bot.TalkService{People: store, Talks: store, Handle: serial.Handle,
@@ -139,7 +142,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		}
 		worker.Senders[bot.PlatformLINE] = sender
 		runner.Senders[bot.PlatformLINE] = sender
-		b.LINE = sender // for the monthly quota
+		broadcastSvc.LINE = sender // for the monthly quota
 		onResult := line.WithResultHook(func(r string) { m.Webhook(bot.PlatformLINE, r) })
 		mount["POST /line/webhook"] = line.NewWebhook(cfg.LINEChannelSecret, timed{serial, m, bot.PlatformLINE}, log, onResult)
 	}
@@ -155,7 +158,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			SigningSecret: cfg.SlackSigningSecret,
 			Channel:       cfg.SlackCoordinatorChannel,
 			Handler:       timed{serial, m, bot.PlatformSlack},
-			Coordination:  b,
+			Coordination:  coordination{b, broadcastSvc},
 			Profiles:      store,
 			Outbox:        notifying{queue, worker.Notify},
 			Drafts:        redisadapter.NewDrafts(rdb),
@@ -179,7 +182,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Mount:         mount,
 		Tasks:         b,
 		Sessions:      b,
-		Broadcasts:    b,
+		Broadcasts:    broadcastSvc,
 		Conversations: talks,
 		Jobs: map[string]httpapi.Job{
 			"conversations": func(ctx context.Context) (any, error) {
@@ -189,7 +192,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			"retention":  func(ctx context.Context) (any, error) { return retention.Run(ctx, b.Now()) },
 			"offers":     func(ctx context.Context) (any, error) { return b.RunOffers(ctx) },
 			"reminders":  func(ctx context.Context) (any, error) { return b.RunDue(ctx) },
-			"broadcasts": func(ctx context.Context) (any, error) { return b.RunBroadcasts(ctx) },
+			"broadcasts": func(ctx context.Context) (any, error) { return broadcastSvc.RunBroadcasts(ctx) },
 			"invites": func(ctx context.Context) (any, error) {
 				n, err := b.RunInvites(ctx)
 				return map[string]int{"sessions": n}, err
@@ -198,7 +201,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		ProfileChanged: index.Changed,
 		Notices:        board,
 	})
-	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, runner: runner, talks: talks, index: index, retention: retention}, nil
+	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, runner: runner, talks: talks, broadcasts: broadcastSvc, index: index, retention: retention}, nil
 }
 
 // useClock makes now the clock of the bot, the outbox worker and the
@@ -207,6 +210,13 @@ func (a *app) useClock(now func() time.Time) {
 	if now != nil {
 		a.bot.Now, a.worker.Now, a.runner.Now = now, now, now
 	}
+}
+
+// coordination is what the Slack coordinator commands use: tasks and
+// sessions from the bot, broadcasts from their service.
+type coordination struct {
+	*bot.Bot
+	*bot.BroadcastService
 }
 
 // notifying wakes the local outbox worker after queueing, as the bot does

@@ -164,10 +164,10 @@ func TestAYearOfUseKeepsABoundedNumberOfKeys(t *testing.T) {
 			handle(people[day%len(people)], bot.EventPostback, "", "session:yes:"+ses.ID)
 		}
 		if day%7 == 3 {
-			if _, err := a.bot.CreateBroadcast(ctx, &bot.Broadcast{Text: "今週のお知らせです。", SendAt: clock.Now()}); err != nil {
+			if _, err := a.broadcasts.CreateBroadcast(ctx, &bot.Broadcast{Text: "今週のお知らせです。", SendAt: clock.Now()}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := a.bot.RunBroadcasts(ctx); err != nil {
+			if _, err := a.broadcasts.RunBroadcasts(ctx); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -42,7 +42,7 @@ func (a *app) schedule() *cron.Cron {
 	}
 	add(offersEvery, "offers", func(ctx context.Context) error { _, err := a.bot.RunOffers(ctx); return err })
 	add(dueEvery, "reminders", func(ctx context.Context) error { _, err := a.bot.RunDue(ctx); return err })
-	add(dueEvery, "broadcasts", func(ctx context.Context) error { _, err := a.bot.RunBroadcasts(ctx); return err })
+	add(dueEvery, "broadcasts", func(ctx context.Context) error { _, err := a.broadcasts.RunBroadcasts(ctx); return err })
 	add(offersEvery, "invites", func(ctx context.Context) error { _, err := a.bot.RunInvites(ctx); return err })
 	// Closed conversations with the coordinators are personal data kept
 	// only a while (bot.TalkRetention).
