@@ -27,6 +27,9 @@ type Retention struct {
 	c    goredis.UniversalClient
 	keep time.Duration
 	loc  *time.Location
+	// idle is consumerIdle; a test shortens it, since Redis measures a
+	// consumer's idle time on its own clock.
+	idle time.Duration
 }
 
 // NewRetention returns the retention sweep over c, keeping details for keep
@@ -35,7 +38,7 @@ func NewRetention(c goredis.UniversalClient, keep time.Duration, loc *time.Locat
 	if loc == nil {
 		loc = time.Local
 	}
-	return &Retention{c: c, keep: keep, loc: loc}
+	return &Retention{c: c, keep: keep, loc: loc, idle: consumerIdle}
 }
 
 // Purged is what one sweep removed.
@@ -293,7 +296,7 @@ func (r *Retention) stream(ctx context.Context, sh int, now time.Time, sum *Purg
 		return fmt.Errorf("retention: consumers of shard %d: %w", sh, err)
 	}
 	for _, c := range consumers {
-		if c.Pending > 0 || c.Idle < consumerIdle {
+		if c.Pending > 0 || c.Idle < r.idle {
 			continue
 		}
 		if err := r.c.XGroupDelConsumer(ctx, key, group, c.Name).Err(); err != nil {
