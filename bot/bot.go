@@ -35,24 +35,26 @@ type Bot struct {
 	// profile: deleted), so this replica's match index has it at once
 	// rather than when the change feed delivers it.
 	Committed func(profileID string, p *Profile, c Conversation)
+	// Location is the service time zone (time.Local when nil).
+	Location *time.Location
 
-	// Tasks, Matcher and Outbox serve tasks and offers; a Bot without
-	// them only converses.
-	Tasks      TaskStore
-	Matcher    Matcher
-	Outbox     Enqueuer
-	Sessions   SessionStore
-	People     ProfileLister
-	Broadcasts BroadcastStore
-	// Traces finds what names a person outside their state, for deletion.
-	Traces TraceStore
-	// Location is the service time zone (time.Local when nil); Quiet the
-	// hours when offers wait; WaveFactor how many people a wave asks per
-	// free place (DefaultWaveFactor when zero).
-	Location   *time.Location
-	Quiet      QuietHours
-	WaveFactor int
+	// Tasks applies answers to offers and Sessions RSVPs: the commit of an
+	// answer needs the task's or session's own record changed first. A
+	// Bot without them only converses (and refuses answers).
+	Tasks    *TaskService
+	Sessions *SessionService
+	// Broadcasts and Traces find and remove what names a person who
+	// deletes their data.
+	Broadcasts RecipientForgetter
+	Traces     TraceStore
 }
+
+// RecipientForgetter takes a person off a broadcast's recipients.
+type RecipientForgetter interface {
+	ForgetRecipient(ctx context.Context, broadcastID, profileID string) error
+}
+
+func (b *Bot) loc() *time.Location { return zone(b.Location) }
 
 // Enqueuer queues an outbox entry outside a person's commit.
 type Enqueuer interface {
@@ -62,7 +64,10 @@ type Enqueuer interface {
 // Handle processes one inbound event exactly once.
 func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 	if in.Kind == EventTaskShort {
-		return b.taskEvent(ctx, in)
+		if b.Tasks == nil {
+			return fmt.Errorf("handle %s: %w", in.ID, Errorf(EINVALID, "no task service for a task event"))
+		}
+		return b.Tasks.taskEvent(ctx, in)
 	}
 	if err := ValidateProfileID(in.ProfileID); err != nil {
 		return fmt.Errorf("handle %s: %w", in.ID, err)
@@ -87,7 +92,7 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 			if b.Tasks == nil {
 				return fmt.Errorf("handle %s: %w", in.ID, Errorf(EINVALID, "no task store for an answer"))
 			}
-			if res, err = b.answer(ctx, in, snap, res, now); err != nil {
+			if res, err = b.Tasks.answer(ctx, in, snap, res, now); err != nil {
 				return fmt.Errorf("handle %s: answer: %w", in.ID, err)
 			}
 		}
@@ -95,7 +100,7 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 			if b.Sessions == nil {
 				return fmt.Errorf("handle %s: %w", in.ID, Errorf(EINVALID, "no session store for an RSVP"))
 			}
-			if res, err = b.rsvp(ctx, in, res, now); err != nil {
+			if res, err = b.Sessions.rsvp(ctx, in, res, now); err != nil {
 				return fmt.Errorf("handle %s: rsvp: %w", in.ID, err)
 			}
 		}
@@ -188,3 +193,14 @@ func (b *Bot) change(in Inbound, snap Snapshot, res Result, now time.Time) Chang
 	}
 	return ch
 }
+
+// cannotJoin is the coordinators' notice for someone who cannot get into a
+// session.
+func (b *Bot) cannotJoin(name string, ref SessionRef, now time.Time) Outgoing {
+	if name == "" {
+		name = jaSession.SomeoneCannotJoin
+	}
+	return coordinatorNotice(b.NewID(), fmt.Sprintf(jaSession.NoticeCannotJoin, name, ref.Title,
+		FormatSpanJA(ref.Start, ref.End, b.loc())), now)
+}
+

@@ -61,7 +61,7 @@ func TestBroadcastRefusedWhileLINEQuotaIsUnreadable(t *testing.T) {
 			if !line.hadDeadline {
 				t.Error("the quota was asked without a deadline")
 			}
-			due, err := w.b.Broadcasts.DueBroadcasts(context.Background(), w.clock.Add(24*time.Hour), 10)
+			due, err := w.broadcasts.DueBroadcasts(context.Background(), w.clock.Add(24*time.Hour), 10)
 			if err != nil || len(due) != 0 {
 				t.Fatalf("scheduled %v (%v), want nothing", due, err)
 			}

@@ -20,7 +20,9 @@ func sessionWorld(t *testing.T, clock time.Time) (*world, *redisadapter.Sessions
 	c := goredis.NewClient(&goredis.Options{Addr: w.addr})
 	t.Cleanup(func() { c.Close() })
 	sessions := redisadapter.NewSessions(c)
-	w.b.Sessions, w.b.People = sessions, w.store
+	w.sessions = &bot.SessionService{Sessions: sessions, People: w.store, Catalog: w.b.Catalog, Logger: w.b.Logger,
+		Now: w.b.Now, NewID: w.b.NewID, Location: w.b.Location, Quiet: w.tasks.Quiet}
+	w.b.Sessions = w.sessions
 	return w, sessions
 }
 
@@ -94,7 +96,7 @@ func TestSessionInvitationsWaitForTheEndOfQuietHours(t *testing.T) {
 				if err := sessions.CreateSession(ctx, s); err != nil {
 					t.Fatal(err)
 				}
-			} else if _, err := w.b.CreateSession(ctx, s); err != nil {
+			} else if _, err := w.sessions.CreateSession(ctx, s); err != nil {
 				t.Fatal(err)
 			}
 			total := map[string]int{}
@@ -106,7 +108,7 @@ func TestSessionInvitationsWaitForTheEndOfQuietHours(t *testing.T) {
 			add()
 			for i, sweep := range tt.sweeps {
 				w.clock = sweep
-				if _, err := w.b.RunInvites(ctx); err != nil {
+				if _, err := w.sessions.RunInvites(ctx); err != nil {
 					t.Fatal(err)
 				}
 				add()

@@ -21,15 +21,20 @@ import (
 
 // world is a Bot on embedded Redis with a clock the test moves.
 type world struct {
-	t      *testing.T
-	b      *bot.Bot
-	bs     *bot.BroadcastService
-	ix     *matching.Index
-	store  *redisadapter.Store
-	outbox *redisadapter.Outbox
-	clock  time.Time
-	ids    int
-	addr   string // of the embedded Redis
+	t     *testing.T
+	b     *bot.Bot
+	tasks *bot.TaskService
+	// sessions is set by the session tests.
+	sessions *bot.SessionService
+	bs       *bot.BroadcastService
+	// broadcasts is the store under bs (useBroadcasts).
+	broadcasts bot.BroadcastStore
+	ix         *matching.Index
+	store      *redisadapter.Store
+	outbox     *redisadapter.Outbox
+	clock      time.Time
+	ids        int
+	addr       string // of the embedded Redis
 }
 
 // indexMatcher is the bot.Matcher of the service, without the Redis feed.
@@ -73,22 +78,22 @@ func newWorld(t *testing.T, clock time.Time, quiet string) *world {
 	if err := w.outbox.EnsureGroups(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	w.b = &bot.Bot{
-		Store: w.store, Catalog: cat, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now:   func() time.Time { return w.clock },
-		NewID: func() string { w.ids++; return fmt.Sprintf("id%04d", w.ids) },
-		Tasks: redisadapter.NewTasks(c), Matcher: indexMatcher{w.ix}, Outbox: w.outbox,
-		Location: clock.Location(), Quiet: qh,
-	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	now := func() time.Time { return w.clock }
+	newID := func() string { w.ids++; return fmt.Sprintf("id%04d", w.ids) }
+	w.tasks = &bot.TaskService{Tasks: redisadapter.NewTasks(c), Matcher: indexMatcher{w.ix}, Outbox: w.outbox,
+		Catalog: cat, Logger: log, Now: now, NewID: newID, Location: clock.Location(), Quiet: qh}
+	w.b = &bot.Bot{Store: w.store, Catalog: cat, Logger: log, Now: now, NewID: newID,
+		Location: clock.Location(), Tasks: w.tasks}
 	return w
 }
 
 // useBroadcasts gives the world a broadcast service on store, reading the
 // LINE quota from line, with the bot's clock, IDs, catalog and quiet hours.
 func (w *world) useBroadcasts(store bot.BroadcastStore, line bot.LINEQuota) {
-	w.b.Broadcasts = store
+	w.b.Broadcasts, w.broadcasts = store, store
 	w.bs = &bot.BroadcastService{Store: store, People: w.store, Catalog: w.b.Catalog, LINE: line,
-		Quiet: w.b.Quiet, Location: w.b.Location, Now: w.b.Now, NewID: w.b.NewID, Logger: w.b.Logger}
+		Quiet: w.tasks.Quiet, Location: w.b.Location, Now: w.b.Now, NewID: w.b.NewID, Logger: w.b.Logger}
 }
 
 // people registers n active graders in Setagaya, free on weekdays 9–18.
@@ -143,7 +148,7 @@ func (w *world) deliver() map[string][]bot.Message {
 
 func (w *world) task(id string) *bot.TaskView {
 	w.t.Helper()
-	v, err := w.b.FindTask(context.Background(), id)
+	v, err := w.tasks.FindTask(context.Background(), id)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -152,7 +157,7 @@ func (w *world) task(id string) *bot.TaskView {
 
 func (w *world) sweep() bot.SweepSummary {
 	w.t.Helper()
-	sum, err := w.b.RunOffers(context.Background())
+	sum, err := w.tasks.RunOffers(context.Background())
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -178,7 +183,7 @@ func TestWavesFollowExpiryAndDeclines(t *testing.T) {
 	w.people(12)
 	ctx := context.Background()
 	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc) // Thursday
-	task, err := w.b.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
+	task, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
 		Start: start, End: start.Add(2 * time.Hour), Headcount: 1, OfferTTL: time.Hour})
 	if err != nil {
 		t.Fatal(err)
@@ -267,7 +272,7 @@ func TestAcceptedPeopleAreReminded(t *testing.T) {
 	w.people(2)
 	ctx := context.Background()
 	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
-	task, err := w.b.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
+	task, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
 		Start: start, End: start.Add(2 * time.Hour), Headcount: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -291,7 +296,7 @@ func TestAcceptedPeopleAreReminded(t *testing.T) {
 	due := func(at time.Time) map[string][]bot.Message {
 		t.Helper()
 		w.clock = at
-		if _, err := w.b.RunDue(ctx); err != nil {
+		if _, err := w.tasks.RunDue(ctx); err != nil {
 			t.Fatal(err)
 		}
 		return w.deliver()

@@ -37,6 +37,11 @@ type app struct {
 	mux    *http.ServeMux
 	worker *outbox.Worker
 	bot    *bot.Bot
+	tasks  *bot.TaskService
+	// sessions schedules sessions and invites their audience.
+	sessions *bot.SessionService
+	// clock is what every part reads the time from (useClock).
+	clock  *clock
 	index  *matching.Live
 	runner *broadcast.Runner
 	talks  *bot.TalkService
@@ -88,7 +93,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	board := redisadapter.NewNoticeBoard(rdb)
 	index := matching.NewLive(store, catalogLabels(cat), cfg.Location, log)
 
+	clk := &clock{now: time.Now}
 	worker := &outbox.Worker{
+		Now:      clk.Now,
 		Queue:    queue,
 		Senders:  map[string]outbox.Sender{bot.Platform(bot.CoordinatorID): board},
 		Profiles: store,
@@ -101,35 +108,35 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	// The runner sends broadcasts through the platforms' batch senders,
 	// added below with the platforms.
 	runner := &broadcast.Runner{Store: broadcasts, Senders: map[string]broadcast.BatchSender{}, Logger: log,
-		Now: time.Now, Notify: worker.Notify}
+		Now: clk.Now, Notify: worker.Notify}
+	newID := func() string { return uuid.NewString() }
+	taskSvc := &bot.TaskService{Tasks: tasks, Matcher: index, Outbox: queue, Catalog: cat, Logger: log,
+		Now: clk.Now, NewID: newID, Notify: worker.Notify, Location: cfg.Location, Quiet: cfg.QuietHours}
+	sessionSvc := &bot.SessionService{Sessions: redisadapter.NewSessions(rdb), People: store, Catalog: cat, Logger: log,
+		Now: clk.Now, NewID: newID, Notify: worker.Notify, Location: cfg.Location, Quiet: cfg.QuietHours}
 	b := &bot.Bot{
-		Store:   store,
-		Catalog: cat,
-		Logger:  log,
-		Now:     time.Now,
-		NewID:   func() string { return uuid.NewString() },
-		Notify:  worker.Notify,
+		Store:    store,
+		Catalog:  cat,
+		Logger:   log,
+		Now:      clk.Now,
+		NewID:    newID,
+		Notify:   worker.Notify,
+		Location: cfg.Location,
 
-		Tasks:    tasks,
-		Matcher:  index,
-		Outbox:   queue,
-		Sessions: redisadapter.NewSessions(rdb),
-		People:   store,
-
+		Tasks:      taskSvc,
+		Sessions:   sessionSvc,
 		Broadcasts: broadcasts,
 		Traces:     store,
-		Location:   cfg.Location,
-		Quiet:      cfg.QuietHours,
 	}
 	// A person's events, from the webhooks and from the outbox (offers,
 	// reminders, looked-up names), are handled one at a time in this
 	// replica, so they do not collide with each other's commits.
 	broadcastSvc := &bot.BroadcastService{Store: broadcasts, People: store, Catalog: cat, Broadcaster: runner,
-		Quiet: cfg.QuietHours, Location: cfg.Location, Now: func() time.Time { return b.Now() }, NewID: b.NewID, Logger: log}
+		Quiet: cfg.QuietHours, Location: cfg.Location, Now: clk.Now, NewID: newID, Logger: log}
 	serial := inorder.New(b)
 	worker.Handler = serial
 	talks := &bot.TalkService{People: store, Talks: store, Handle: serial.Handle,
-		Now: func() time.Time { return b.Now() }, NewID: b.NewID}
+		Now: clk.Now, NewID: newID}
 	b.Committed = index.Apply
 
 	mount := map[string]http.Handler{}
@@ -158,7 +165,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			SigningSecret: cfg.SlackSigningSecret,
 			Channel:       cfg.SlackCoordinatorChannel,
 			Handler:       timed{serial, m, bot.PlatformSlack},
-			Coordination:  coordination{b, broadcastSvc},
+			Coordination:  coordination{taskSvc, sessionSvc, broadcastSvc},
 			Profiles:      store,
 			Outbox:        notifying{queue, worker.Notify},
 			Drafts:        redisadapter.NewDrafts(rdb),
@@ -180,8 +187,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Now:           time.Now,
 		Logger:        log,
 		Mount:         mount,
-		Tasks:         b,
-		Sessions:      b,
+		Tasks:         taskSvc,
+		Sessions:      sessionSvc,
 		Broadcasts:    broadcastSvc,
 		Conversations: talks,
 		Jobs: map[string]httpapi.Job{
@@ -189,35 +196,42 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 				n, err := talks.ExpireTalks(ctx)
 				return map[string]int{"expired": n}, err
 			},
-			"retention":  func(ctx context.Context) (any, error) { return retention.Run(ctx, b.Now()) },
-			"offers":     func(ctx context.Context) (any, error) { return b.RunOffers(ctx) },
-			"reminders":  func(ctx context.Context) (any, error) { return b.RunDue(ctx) },
+			"retention":  func(ctx context.Context) (any, error) { return retention.Run(ctx, clk.Now()) },
+			"offers":     func(ctx context.Context) (any, error) { return taskSvc.RunOffers(ctx) },
+			"reminders":  func(ctx context.Context) (any, error) { return taskSvc.RunDue(ctx) },
 			"broadcasts": func(ctx context.Context) (any, error) { return broadcastSvc.RunBroadcasts(ctx) },
 			"invites": func(ctx context.Context) (any, error) {
-				n, err := b.RunInvites(ctx)
+				n, err := sessionSvc.RunInvites(ctx)
 				return map[string]int{"sessions": n}, err
 			},
 		},
 		ProfileChanged: index.Changed,
 		Notices:        board,
 	})
-	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, runner: runner, talks: talks, broadcasts: broadcastSvc, index: index, retention: retention}, nil
+	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, tasks: taskSvc, sessions: sessionSvc, clock: clk, runner: runner, talks: talks, broadcasts: broadcastSvc, index: index, retention: retention}, nil
 }
 
-// useClock makes now the clock of the bot, the outbox worker and the
-// sweeps, which all read it through the bot or the worker.
+// useClock makes now the clock of every part (bot, services, outbox worker,
+// broadcast runner, sweeps); it is called before the service starts.
 func (a *app) useClock(now func() time.Time) {
 	if now != nil {
-		a.bot.Now, a.worker.Now, a.runner.Now = now, now, now
+		a.clock.now = now
 	}
 }
 
-// coordination is what the Slack coordinator commands use: tasks and
-// sessions from the bot, broadcasts from their service.
+// coordination is what the Slack coordinator commands use: each of tasks,
+// sessions and broadcasts from its service.
 type coordination struct {
-	*bot.Bot
+	*bot.TaskService
+	*bot.SessionService
 	*bot.BroadcastService
 }
+
+// clock is the service's one clock: every part reads the time through Now,
+// so useClock can move them all at once before the service starts.
+type clock struct{ now func() time.Time }
+
+func (c *clock) Now() time.Time { return c.now() }
 
 // notifying wakes the local outbox worker after queueing, as the bot does
 // after a commit, so a Home opened is published at once.

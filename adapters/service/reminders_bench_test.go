@@ -76,7 +76,7 @@ func BenchmarkReminders10k(b *testing.B) {
 		}
 		// Everyone is invited and answers 「参加します」, as in the chat;
 		// the reminder falls due 90 s after the session is created.
-		ses, err := a.bot.CreateSession(ctx, &bot.Session{Title: "オンライン交流会", URL: "https://zoom.example/j/1",
+		ses, err := a.sessions.CreateSession(ctx, &bot.Session{Title: "オンライン交流会", URL: "https://zoom.example/j/1",
 			Start: now.Add(time.Hour), End: now.Add(2 * time.Hour), Reminders: []time.Duration{time.Hour - 90*time.Second}})
 		if err != nil {
 			b.Fatal(err)
@@ -89,7 +89,7 @@ func BenchmarkReminders10k(b *testing.B) {
 			}
 		}
 		drain(b, a)
-		if v, err := a.bot.FindSession(ctx, ses.ID); err != nil || len(v.Attendees) != people {
+		if v, err := a.sessions.FindSession(ctx, ses.ID); err != nil || len(v.Attendees) != people {
 			b.Fatalf("attendees %d, %v", len(v.Attendees), err)
 		}
 		clock.Add(92 * time.Second)
@@ -100,7 +100,7 @@ func BenchmarkReminders10k(b *testing.B) {
 		b.StartTimer()
 		start := time.Now()
 		for {
-			if _, err := a.bot.RunDue(ctx); err != nil {
+			if _, err := a.tasks.RunDue(ctx); err != nil {
 				b.Fatal(err)
 			}
 			if pushes.Load() >= people {

@@ -171,10 +171,10 @@ func TestTwoHundredAcceptsForThreePlaces(t *testing.T) {
 	if err := a.index.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
-	a.bot.WaveFactor = people // one wave reaches everyone
+	a.tasks.WaveFactor = people // one wave reaches everyone
 	day := now.In(tokyo(t)).AddDate(0, 0, 3)
 	start := time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, tokyo(t))
-	task, err := a.bot.CreateTask(ctx, &bot.Task{Title: "採点", Skills: []string{"grading"}, Area: "setagaya",
+	task, err := a.tasks.CreateTask(ctx, &bot.Task{Title: "採点", Skills: []string{"grading"}, Area: "setagaya",
 		Start: start, End: start.Add(2 * time.Hour), Headcount: 3})
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +191,7 @@ func TestTwoHundredAcceptsForThreePlaces(t *testing.T) {
 			break
 		}
 	}
-	v, err := a.bot.FindTask(ctx, task.ID)
+	v, err := a.tasks.FindTask(ctx, task.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestTwoHundredAcceptsForThreePlaces(t *testing.T) {
 	}
 	wg.Wait()
 
-	v, err = a.bot.FindTask(ctx, task.ID)
+	v, err = a.tasks.FindTask(ctx, task.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

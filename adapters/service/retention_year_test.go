@@ -135,14 +135,14 @@ func TestAYearOfUseKeepsABoundedNumberOfKeys(t *testing.T) {
 		}
 		start := time.Date(clock.Now().Year(), clock.Now().Month(), clock.Now().Day()+2, 9, 0, 0, 0, loc)
 		for i := 0; i < tasksPerDay; i++ {
-			task, err := a.bot.CreateTask(ctx, &bot.Task{Title: "テストの採点", Skills: []string{"grading"}, Area: "setagaya",
+			task, err := a.tasks.CreateTask(ctx, &bot.Task{Title: "テストの採点", Skills: []string{"grading"}, Area: "setagaya",
 				Start: start.Add(time.Duration(i) * 3 * time.Hour), End: start.Add(time.Duration(i)*3*time.Hour + 2*time.Hour), Headcount: 2})
 			if err != nil {
 				t.Fatal(err)
 			}
 			created++
 			drain()
-			v, err := a.bot.FindTask(ctx, task.ID)
+			v, err := a.tasks.FindTask(ctx, task.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,7 +155,7 @@ func TestAYearOfUseKeepsABoundedNumberOfKeys(t *testing.T) {
 			}
 		}
 		if day%7 == 0 {
-			ses, err := a.bot.CreateSession(ctx, &bot.Session{Title: "オンライン交流会", URL: "https://zoom.example/j/1",
+			ses, err := a.sessions.CreateSession(ctx, &bot.Session{Title: "オンライン交流会", URL: "https://zoom.example/j/1",
 				Start: start, End: start.Add(time.Hour), Reminders: []time.Duration{time.Hour}})
 			if err != nil {
 				t.Fatal(err)
@@ -174,10 +174,10 @@ func TestAYearOfUseKeepsABoundedNumberOfKeys(t *testing.T) {
 		// The day goes by: sweeps twice, the daily ones at night.
 		for h := 0; h < 2; h++ {
 			clock.Add(12 * time.Hour)
-			if _, err := a.bot.RunOffers(ctx); err != nil {
+			if _, err := a.tasks.RunOffers(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := a.bot.RunDue(ctx); err != nil {
+			if _, err := a.tasks.RunDue(ctx); err != nil {
 				t.Fatal(err)
 			}
 			drain()

@@ -40,15 +40,15 @@ func (a *app) schedule() *cron.Cron {
 			panic(err) // the specs are constants
 		}
 	}
-	add(offersEvery, "offers", func(ctx context.Context) error { _, err := a.bot.RunOffers(ctx); return err })
-	add(dueEvery, "reminders", func(ctx context.Context) error { _, err := a.bot.RunDue(ctx); return err })
+	add(offersEvery, "offers", func(ctx context.Context) error { _, err := a.tasks.RunOffers(ctx); return err })
+	add(dueEvery, "reminders", func(ctx context.Context) error { _, err := a.tasks.RunDue(ctx); return err })
 	add(dueEvery, "broadcasts", func(ctx context.Context) error { _, err := a.broadcasts.RunBroadcasts(ctx); return err })
-	add(offersEvery, "invites", func(ctx context.Context) error { _, err := a.bot.RunInvites(ctx); return err })
+	add(offersEvery, "invites", func(ctx context.Context) error { _, err := a.sessions.RunInvites(ctx); return err })
 	// Closed conversations with the coordinators are personal data kept
 	// only a while (bot.TalkRetention).
 	add("@daily", "conversations", func(ctx context.Context) error { _, err := a.talks.ExpireTalks(ctx); return err })
 	// What RETENTION_DAYS no longer keeps: see redis.Retention.
-	add("@daily", "retention", func(ctx context.Context) error { _, err := a.retention.Run(ctx, a.bot.Now()); return err })
+	add("@daily", "retention", func(ctx context.Context) error { _, err := a.retention.Run(ctx, a.clock.Now()); return err })
 	return c
 }
 

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"log/slog"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,6 +11,33 @@ import (
 
 // inviteChunk is how many invitations one store call queues.
 const inviteChunk = 500
+
+// SessionService schedules sessions, invites their audience, records the
+// RSVPs given in chat or by a coordinator and keeps each attendee's
+// reminders.
+type SessionService struct {
+	Sessions SessionStore
+	People   ProfileLister
+	Catalog  *Catalog
+	Logger   *slog.Logger
+	// Now and NewID are injected so tests control time and IDs.
+	Now   func() time.Time
+	NewID func() string
+	// Notify, if set, wakes the local outbox worker after queueing.
+	Notify func()
+	// Location is the service time zone (time.Local when nil); Quiet the
+	// hours when invitations wait.
+	Location *time.Location
+	Quiet    QuietHours
+}
+
+func (ss *SessionService) loc() *time.Location { return zone(ss.Location) }
+
+func (ss *SessionService) notify() {
+	if ss.Notify != nil {
+		ss.Notify()
+	}
+}
 
 // ProfileLister walks every stored person and finds one (the Redis store).
 type ProfileLister interface {
@@ -20,61 +48,61 @@ type ProfileLister interface {
 // CreateSession validates and stores a session, then invites its audience,
 // or, in quiet hours, leaves the invitations pending for the first
 // invitation sweep after them.
-func (b *Bot) CreateSession(ctx context.Context, s *Session) (*SessionView, error) {
-	now := b.Now()
+func (ss *SessionService) CreateSession(ctx context.Context, s *Session) (*SessionView, error) {
+	now := ss.Now()
 	if s.Reminders == nil {
 		s.Reminders = DefaultSessionReminders
 	}
-	if err := s.Validate(b.Catalog, now); err != nil {
+	if err := s.Validate(ss.Catalog, now); err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
-	s.ID, s.CreatedAt = b.NewID(), now
-	if err := b.Sessions.CreateSession(ctx, s); err != nil {
+	s.ID, s.CreatedAt = ss.NewID(), now
+	if err := ss.Sessions.CreateSession(ctx, s); err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
-	b.Logger.InfoContext(ctx, "session created", "session", s.ID)
-	if b.inQuietHours(now) {
-		b.Logger.InfoContext(ctx, "invitations wait for the end of the quiet hours", "session", s.ID)
-		return b.Sessions.FindSession(ctx, s.ID)
+	ss.Logger.InfoContext(ctx, "session created", "session", s.ID)
+	if ss.inQuietHours(now) {
+		ss.Logger.InfoContext(ctx, "invitations wait for the end of the quiet hours", "session", s.ID)
+		return ss.Sessions.FindSession(ctx, s.ID)
 	}
-	if err := b.invite(ctx, s.ID); err != nil {
+	if err := ss.invite(ctx, s.ID); err != nil {
 		// The invitation sweep finishes what is left.
-		b.Logger.WarnContext(ctx, "inviting failed", "session", s.ID, "err", err)
+		ss.Logger.WarnContext(ctx, "inviting failed", "session", s.ID, "err", err)
 	}
-	return b.Sessions.FindSession(ctx, s.ID)
+	return ss.Sessions.FindSession(ctx, s.ID)
 }
 
 // FindSession returns a session with its attendees.
-func (b *Bot) FindSession(ctx context.Context, id string) (*SessionView, error) {
+func (ss *SessionService) FindSession(ctx context.Context, id string) (*SessionView, error) {
 	if err := checkID("session", id); err != nil {
 		return nil, err
 	}
-	return b.Sessions.FindSession(ctx, id)
+	return ss.Sessions.FindSession(ctx, id)
 }
 
 // AddAttendee records a yes given to a coordinator; changed is false when
 // the person was already coming.
-func (b *Bot) AddAttendee(ctx context.Context, sessionID, profileID string) (*SessionView, bool, error) {
+func (ss *SessionService) AddAttendee(ctx context.Context, sessionID, profileID string) (*SessionView, bool, error) {
 	if err := checkID("session", sessionID); err != nil {
 		return nil, false, err
 	}
-	v, err := b.Sessions.GetSession(ctx, sessionID)
+	v, err := ss.Sessions.GetSession(ctx, sessionID)
 	if err != nil {
 		return nil, false, err
 	}
 	if ValidateProfileID(profileID) != nil {
 		return nil, false, FieldErrorf(EUNPROCESSABLE, "profile_id", "profile_id: %q is not a profile ID", profileID)
 	}
-	if _, err := b.People.FindProfile(ctx, profileID); err != nil {
+	if _, err := ss.People.FindProfile(ctx, profileID); err != nil {
 		return nil, false, err
 	}
-	now := b.Now()
-	changed, err := b.Sessions.RSVP(ctx, RSVP{SessionID: sessionID, ProfileID: profileID, Answer: RSVPYes, At: now,
-		Reminders: b.sessionReminders(sessionRef(v), v.Reminders, profileID, now)})
+	now := ss.Now()
+	changed, err := ss.Sessions.RSVP(ctx, RSVP{SessionID: sessionID, ProfileID: profileID, Answer: RSVPYes, At: now,
+		Reminders: ss.sessionReminders(sessionRef(v), v.Reminders, profileID, now)})
 	if err != nil {
 		return nil, false, err
 	}
-	view, err := b.Sessions.FindSession(ctx, sessionID)
+	view, err := ss.Sessions.FindSession(ctx, sessionID)
 	return view, changed, err
 }
 
@@ -82,17 +110,17 @@ func (b *Bot) AddAttendee(ctx context.Context, sessionID, profileID string) (*Se
 // in quiet hours and those a crash left half-way. In quiet hours it sends
 // nothing: an invitation is a push like an offer, and the session stays
 // pending, so the first sweep after the quiet hours sends it, once.
-func (b *Bot) RunInvites(ctx context.Context) (int, error) {
-	if b.inQuietHours(b.Now()) {
+func (ss *SessionService) RunInvites(ctx context.Context) (int, error) {
+	if ss.inQuietHours(ss.Now()) {
 		return 0, nil
 	}
-	ids, err := b.Sessions.PendingInvites(ctx, sweepBatch)
+	ids, err := ss.Sessions.PendingInvites(ctx, sweepBatch)
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
 	}
 	for _, id := range ids {
-		if err := b.invite(ctx, id); err != nil {
+		if err := ss.invite(ctx, id); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -101,8 +129,8 @@ func (b *Bot) RunInvites(ctx context.Context) (int, error) {
 
 // inQuietHours reports whether pushes wait at t (never when no quiet hours
 // are set).
-func (b *Bot) inQuietHours(t time.Time) bool {
-	return b.Quiet != nil && b.Quiet.Contains(t.In(b.loc()))
+func (ss *SessionService) inQuietHours(t time.Time) bool {
+	return ss.Quiet != nil && ss.Quiet.Contains(t.In(ss.loc()))
 }
 
 func sessionRef(s *Session) SessionRef {
@@ -112,27 +140,27 @@ func sessionRef(s *Session) SessionRef {
 // invite queues an invitation to everyone in the audience not invited yet.
 // A session that has started by then (it began during the quiet hours that
 // held its invitations) is invited no more.
-func (b *Bot) invite(ctx context.Context, id string) error {
-	v, err := b.Sessions.GetSession(ctx, id)
+func (ss *SessionService) invite(ctx context.Context, id string) error {
+	v, err := ss.Sessions.GetSession(ctx, id)
 	if err != nil {
 		return fmt.Errorf("invite %s: %w", id, err)
 	}
-	now := b.Now()
+	now := ss.Now()
 	if !now.Before(v.Start) {
-		b.Logger.InfoContext(ctx, "invitations dropped: the session has started", "session", id)
-		return b.Sessions.InvitesDone(ctx, id)
+		ss.Logger.InfoContext(ctx, "invitations dropped: the session has started", "session", id)
+		return ss.Sessions.InvitesDone(ctx, id)
 	}
 	ref := sessionRef(v)
 	var batch []WaveOffer
 	total := 0
 	flush := func() error {
-		n, err := b.Sessions.Invite(ctx, id, batch)
+		n, err := ss.Sessions.Invite(ctx, id, batch)
 		total += n
 		batch = batch[:0]
 		return err
 	}
 	var ferr error
-	err = b.People.Each(ctx, func(p *Profile, _ Conversation) {
+	err = ss.People.Each(ctx, func(p *Profile, _ Conversation) {
 		if ferr != nil || !v.Audience.Match(p) {
 			return
 		}
@@ -154,16 +182,16 @@ func (b *Bot) invite(ctx context.Context, id string) error {
 		return fmt.Errorf("invite %s: %w", id, err)
 	}
 	if total > 0 {
-		b.Logger.InfoContext(ctx, "invitations queued", "session", id, "invited", total)
-		b.notify()
+		ss.Logger.InfoContext(ctx, "invitations queued", "session", id, "invited", total)
+		ss.notify()
 	}
-	return b.Sessions.InvitesDone(ctx, id)
+	return ss.Sessions.InvitesDone(ctx, id)
 }
 
 // sessionReminders are the entries that remind an attendee at each offset
 // before the start, those still ahead at now. Like task reminders they are
 // rebuilt byte for byte to be removed.
-func (b *Bot) sessionReminders(ref SessionRef, offsets []time.Duration, pid string, now time.Time) []Due {
+func (ss *SessionService) sessionReminders(ref SessionRef, offsets []time.Duration, pid string, now time.Time) []Due {
 	var out []Due
 	for _, off := range offsets {
 		at := ref.Start.Add(-off)
@@ -180,14 +208,14 @@ func (b *Bot) sessionReminders(ref SessionRef, offsets []time.Duration, pid stri
 }
 
 // rsvp applies a person's RSVP and words the reply.
-func (b *Bot) rsvp(ctx context.Context, in Inbound, res Result, now time.Time) (Result, error) {
+func (ss *SessionService) rsvp(ctx context.Context, in Inbound, res Result, now time.Time) (Result, error) {
 	req := res.RSVP
 	ref, i := findSession(res.Conv.Sessions, req.SessionID)
 	if i < 0 {
 		res.RSVP = nil
 		return res, nil
 	}
-	v, err := b.Sessions.GetSession(ctx, req.SessionID)
+	v, err := ss.Sessions.GetSession(ctx, req.SessionID)
 	if ErrorCode(err) == ENOTFOUND {
 		res.RSVP = nil
 		res.Messages = append(res.Messages, Message{Text: jaSession.NotFound})
@@ -197,25 +225,37 @@ func (b *Bot) rsvp(ctx context.Context, in Inbound, res Result, now time.Time) (
 		return res, err
 	}
 	r := RSVP{SessionID: req.SessionID, ProfileID: in.ProfileID, Answer: req.Answer, EventID: in.ID, At: now,
-		Reminders: b.sessionReminders(ref, v.Reminders, in.ProfileID, now)}
+		Reminders: ss.sessionReminders(ref, v.Reminders, in.ProfileID, now)}
 	if req.Answer == RSVPNo {
-		r.Reminders = b.sessionReminders(ref, v.Reminders, in.ProfileID, time.Time{})
+		r.Reminders = ss.sessionReminders(ref, v.Reminders, in.ProfileID, time.Time{})
 	}
-	if _, err := b.Sessions.RSVP(ctx, r); err != nil {
+	if _, err := ss.Sessions.RSVP(ctx, r); err != nil {
 		return res, err
 	}
-	b.Logger.InfoContext(ctx, "rsvp", "session", req.SessionID, "profile", in.ProfileID, "answer", req.Answer)
+	ss.Logger.InfoContext(ctx, "rsvp", "session", req.SessionID, "profile", in.ProfileID, "answer", req.Answer)
 	return RSVPAnswered(now, res, v.Reminders), nil
 }
 
-// cannotJoin is the coordinators' notice for someone who cannot get into a
-// session.
-func (b *Bot) cannotJoin(name string, ref SessionRef, now time.Time) Outgoing {
-	if name == "" {
-		name = jaSession.SomeoneCannotJoin
+// forget takes a person who is deleting their data out of sessions: their
+// RSVP, their reminders and their place in the audience.
+func (ss *SessionService) forget(ctx context.Context, ids []string, pid string, now time.Time) error {
+	var errs []error
+	for _, id := range ids {
+		v, err := ss.Sessions.GetSession(ctx, id)
+		if ErrorCode(err) == ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		_, err = ss.Sessions.RSVP(ctx, RSVP{SessionID: id, ProfileID: pid, Answer: RSVPForget, At: now,
+			Reminders: ss.sessionReminders(sessionRef(v), v.Reminders, pid, time.Time{})})
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
-	return coordinatorNotice(b.NewID(), fmt.Sprintf(jaSession.NoticeCannotJoin, name, ref.Title,
-		FormatSpanJA(ref.Start, ref.End, b.loc())), now)
+	return errors.Join(errs...)
 }
 
 func findSession(refs []SessionRef, id string) (SessionRef, int) {

@@ -1047,7 +1047,7 @@ func refIDsOf(refs []SessionRef) []string {
 
 func TestReminders(t *testing.T) {
 	c := newOfferClock(t)
-	b := &Bot{Location: c.loc}
+	b := &TaskService{Location: c.loc}
 	ref := c.ref("T9", "読み聞かせ", c.at(12, 3, 9, 0), 2, OfferAccepted)
 	const pid = "line:U0042"
 	evening, soon := c.at(12, 2, 18, 0), c.at(12, 3, 7, 0)

@@ -474,7 +474,7 @@ func TestOffsetJA(t *testing.T) {
 
 func TestSessionReminders(t *testing.T) {
 	c := newOfferClock(t)
-	b := &Bot{Location: c.loc}
+	b := &SessionService{Location: c.loc}
 	ref := SessionRef{SessionID: "S1", Title: "オンライン交流会", URL: sesURL,
 		Start: c.at(12, 3, 19, 0), End: c.at(12, 3, 21, 0), RSVP: RSVPYes}
 	const pid = "line:U0042"
@@ -755,11 +755,13 @@ func TestSessionConversationGaps(t *testing.T) {
 		ctx := context.Background()
 		store := newMemSessions()
 		p := offerPerson(StatusActive)
-		b := &Bot{Location: c.loc, Now: func() time.Time { return c.now }, Sessions: store, Traces: store,
-			People: memPeople{p.ID: p}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		now := func() time.Time { return c.now }
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		b := &Bot{Location: c.loc, Now: now, Traces: store, Logger: log,
+			Sessions: &SessionService{Location: c.loc, Now: now, Sessions: store, People: memPeople{p.ID: p}, Logger: log}}
 		store.sessions["S1"] = &Session{ID: "S1", Title: s1.Title, URL: s1.URL, Start: s1.Start, End: s1.End,
 			Reminders: DefaultSessionReminders}
-		if _, changed, err := b.AddAttendee(ctx, "S1", p.ID); err != nil || !changed {
+		if _, changed, err := b.Sessions.AddAttendee(ctx, "S1", p.ID); err != nil || !changed {
 			t.Fatalf("add attendee: changed %v, %v", changed, err)
 		}
 		// No reminder has come yet: the conversation knows no session.
@@ -779,11 +781,11 @@ func TestBotRSVP(t *testing.T) {
 	ctx := context.Background()
 	s1 := c.s1()
 	const pid = "line:U0042"
-	newBot := func() (*Bot, *memSessions) {
+	newBot := func() (*SessionService, *memSessions) {
 		store := newMemSessions()
 		store.sessions["S1"] = &Session{ID: "S1", Title: s1.Title, URL: s1.URL, Start: s1.Start, End: s1.End,
 			Reminders: []time.Duration{24 * time.Hour, time.Hour}}
-		return &Bot{Location: c.loc, Sessions: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, store
+		return &SessionService{Location: c.loc, Sessions: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, store
 	}
 	// The evening before, after the day reminder's time.
 	now := c.at(12, 2, 20, 0)
