@@ -212,16 +212,13 @@ func (t *turn) offerHandoff() {
 		return
 	}
 	m := &t.out[len(t.out)-1]
-	c := commandAction(cmdHandoff).button(ja.HandoffButton)
+	c := kept(commandAction(cmdHandoff).button(ja.HandoffButton))
 	switch {
 	case m.Card != nil && len(m.Card.Buttons) < 4:
 		m.Card.Buttons = append(m.Card.Buttons, c)
 	case m.Card != nil:
 		t.text(ja.HandoffOffer, c)
 	default:
-		if len(m.Choices) >= maxChoices {
-			m.Choices = m.Choices[:maxChoices-1]
-		}
 		m.Choices = append(m.Choices, c)
 	}
 }

@@ -198,9 +198,8 @@ func (b *Bot) change(in Inbound, snap Snapshot, res Result, now time.Time) Chang
 // session.
 func (b *Bot) cannotJoin(name string, ref SessionRef, now time.Time) Outgoing {
 	if name == "" {
-		name = jaSession.SomeoneCannotJoin
+		name = ja.Session.SomeoneCannotJoin
 	}
-	return coordinatorNotice(b.NewID(), fmt.Sprintf(jaSession.NoticeCannotJoin, name, ref.Title,
+	return coordinatorNotice(b.NewID(), fmt.Sprintf(ja.Session.NoticeCannotJoin, name, ref.Title,
 		FormatSpanJA(ref.Start, ref.End, b.loc())), now)
 }
-

@@ -237,7 +237,7 @@ func (s *BroadcastService) broadcastReport(bc *Broadcast, now time.Time) Outgoin
 	if len(excerpt) > 30 {
 		excerpt = append(excerpt[:30], '…')
 	}
-	return coordinatorNotice(reportNoticeID(bc.ID), fmt.Sprintf(jaBroadcast.Report, string(excerpt)), now)
+	return coordinatorNotice(reportNoticeID(bc.ID), fmt.Sprintf(ja.Broadcast.Report, string(excerpt)), now)
 }
 
 // Broadcaster sends one broadcast's unfinished batches, leasing it from

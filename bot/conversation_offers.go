@@ -193,38 +193,38 @@ func (t *turn) promoted() {
 	t.conv.Offers = keepRefs(append(refs, r), t.now)
 	t.p.Counters.Accepts++
 	t.changed = true
-	t.say(t.acceptedCard(r, jaTask.PromotedTitle, jaTask.PromotedAccepted))
+	t.say(t.acceptedCard(r, ja.Task.PromotedTitle, ja.Task.PromotedAccepted))
 }
 
 func (t *turn) offerCard(r OfferRef) Message {
-	body := jaTask.OfferBody
+	body := ja.Task.OfferBody
 	if r.Promoted {
-		body = jaTask.PromotedBody
+		body = ja.Task.PromotedBody
 	}
 	card := &Card{Title: r.Title, Body: body, Fields: t.taskFields(r)}
 	if r.Organization != "" {
-		card.Fields = append(card.Fields, Field{Label: jaTask.FieldOrg, Value: r.Organization})
+		card.Fields = append(card.Fields, Field{Label: ja.Task.FieldOrg, Value: r.Organization})
 	}
 	if !r.ExpiresAt.IsZero() && r.ExpiresAt.Before(r.Start) {
 		e := r.ExpiresAt.In(t.loc())
-		card.Fields = append(card.Fields, Field{Label: jaTask.FieldDeadline,
-			Value: fmt.Sprintf(jaTask.Deadline, e.Month(), e.Day(), e.Hour(), e.Minute())})
+		card.Fields = append(card.Fields, Field{Label: ja.Task.FieldDeadline,
+			Value: fmt.Sprintf(ja.Task.Deadline, e.Month(), e.Day(), e.Hour(), e.Minute())})
 	}
 	card.Buttons = []Choice{
-		OfferAccept(r.TaskID).button(jaTask.Accept),
-		OfferDecline(r.TaskID).button(jaTask.Decline),
-		OfferWhy(r.TaskID).button(jaTask.Why),
+		OfferAccept(r.TaskID).button(ja.Task.Accept),
+		OfferDecline(r.TaskID).button(ja.Task.Decline),
+		OfferWhy(r.TaskID).button(ja.Task.Why),
 	}
 	return Message{Card: card}
 }
 
 func (t *turn) taskFields(r OfferRef) []Field {
-	f := []Field{{Label: jaTask.FieldWhen, Value: t.span(r)}}
+	f := []Field{{Label: ja.Task.FieldWhen, Value: t.span(r)}}
 	if r.Place != "" {
-		f = append(f, Field{Label: jaTask.FieldPlace, Value: r.Place})
+		f = append(f, Field{Label: ja.Task.FieldPlace, Value: r.Place})
 	}
 	if r.Reward != "" {
-		f = append(f, Field{Label: jaTask.FieldReward, Value: r.Reward})
+		f = append(f, Field{Label: ja.Task.FieldReward, Value: r.Reward})
 	}
 	return f
 }
@@ -235,7 +235,7 @@ func (t *turn) acceptedCard(r OfferRef, title, body string) Message {
 		Title:   title,
 		Body:    r.Title + "\n" + body,
 		Fields:  t.taskFields(r),
-		Buttons: []Choice{TaskCancel(r.TaskID).button(jaTask.CancelButton)},
+		Buttons: []Choice{TaskCancel(r.TaskID).button(ja.Task.CancelButton)},
 	}}
 }
 
@@ -245,9 +245,9 @@ func (t *turn) remind() {
 	if t.p == nil || i < 0 || r.State != OfferAccepted || !t.now.Before(r.End) {
 		return
 	}
-	body := jaTask.ReminderSoon
+	body := ja.Task.ReminderSoon
 	if t.in.Text == remindEvening {
-		body = jaTask.ReminderEvening
+		body = ja.Task.ReminderEvening
 	}
 	t.say(t.acceptedCard(r, r.Title, body))
 }
@@ -270,7 +270,7 @@ func (t *turn) taskCancelled() {
 	if t.conv.Step == StepCancelTask && t.conv.CancelTask == r.TaskID {
 		t.conv.endDetour()
 	}
-	t.text(fmt.Sprintf(jaTask.TaskCancelledByOrg, r.Title, t.span(r)))
+	t.text(fmt.Sprintf(ja.Task.TaskCancelledByOrg, r.Title, t.span(r)))
 }
 
 // taskButton handles the buttons of offer and task cards.
@@ -278,7 +278,7 @@ func (t *turn) taskButton(a Action) {
 	id := a.ID
 	ref, i := findRef(t.conv.Offers, id)
 	if i < 0 {
-		t.text(jaTask.NotFound)
+		t.text(ja.Task.NotFound)
 		return
 	}
 	switch a {
@@ -295,7 +295,7 @@ func (t *turn) taskButton(a Action) {
 		t.request = &AnswerRequest{TaskID: id, Op: OpCancel}
 	case TaskKeep(id):
 		t.conv.endDetour()
-		t.text(jaTask.CancelKept)
+		t.text(ja.Task.CancelKept)
 	default:
 		t.text(ja.StaleButton)
 	}
@@ -303,21 +303,21 @@ func (t *turn) taskButton(a Action) {
 
 func (t *turn) why(r OfferRef) {
 	if len(r.Reasons) == 0 {
-		t.text(jaTask.WhyTitle + "\n・" + r.Title)
+		t.text(ja.Task.WhyTitle + "\n・" + r.Title)
 		return
 	}
-	t.text(jaTask.WhyTitle + "\n・" + strings.Join(r.Reasons, "\n・"))
+	t.text(ja.Task.WhyTitle + "\n・" + strings.Join(r.Reasons, "\n・"))
 }
 
 func (t *turn) askCancel(r OfferRef) {
 	if r.State != OfferAccepted && r.State != OfferWaitlisted {
-		t.text(jaTask.NothingToCancel)
+		t.text(ja.Task.NothingToCancel)
 		return
 	}
 	t.conv.Step, t.conv.CancelTask = StepCancelTask, r.TaskID
-	t.text(fmt.Sprintf(jaTask.CancelAsk, r.Title, t.span(r)),
-		TaskCancelYes(r.TaskID).button(jaTask.CancelButton),
-		TaskKeep(r.TaskID).button(jaTask.KeepButton))
+	t.text(fmt.Sprintf(ja.Task.CancelAsk, r.Title, t.span(r)),
+		TaskCancelYes(r.TaskID).button(ja.Task.CancelButton),
+		TaskKeep(r.TaskID).button(ja.Task.KeepButton))
 }
 
 // answerCancelTask reads the confirmation of a cancellation typed as text.
@@ -326,7 +326,7 @@ func (t *turn) answerCancelTask() {
 	ref, i := findRef(t.conv.Offers, id)
 	if i < 0 {
 		t.conv.endDetour()
-		t.text(jaTask.NothingToCancel)
+		t.text(ja.Task.NothingToCancel)
 		return
 	}
 	k := key(t.in.Text)
@@ -340,7 +340,7 @@ func (t *turn) answerCancelTask() {
 	}
 	t.conv.endDetour()
 	if !yes {
-		t.text(jaTask.CancelKept)
+		t.text(ja.Task.CancelKept)
 		return
 	}
 	t.request = &AnswerRequest{TaskID: id, Op: OpCancel}
@@ -366,17 +366,17 @@ func (t *turn) idleText() {
 		t.chooseCancel(upcoming)
 	case whyWords[k]:
 		if len(pending) == 0 {
-			t.text(jaTask.WhyNone)
+			t.text(ja.Task.WhyNone)
 			return
 		}
 		t.why(pending[len(pending)-1])
 	case isAnswer && len(pending) == 0:
-		t.text(jaTask.NoPending)
+		t.text(ja.Task.NoPending)
 		t.menu()
 	case isAnswer:
-		op, which := OpAccept, jaTask.WhichAccept
+		op, which := OpAccept, ja.Task.WhichAccept
 		if !yes {
-			op, which = OpDecline, jaTask.WhichDecline
+			op, which = OpDecline, ja.Task.WhichDecline
 		}
 		if len(pending) == 1 {
 			t.request = &AnswerRequest{TaskID: pending[0].TaskID, Op: op}
@@ -386,7 +386,7 @@ func (t *turn) idleText() {
 		for _, r := range pending {
 			ch = append(ch, offerAnswer(op, r.TaskID).button(choiceLabel(r, t.loc())))
 		}
-		t.text(which, limitChoices(ch)...)
+		t.text(which, ch...)
 	default:
 		t.idleMiss()
 	}
@@ -395,7 +395,7 @@ func (t *turn) idleText() {
 func (t *turn) chooseCancel(upcoming []OfferRef) {
 	switch len(upcoming) {
 	case 0:
-		t.text(jaTask.NothingToCancel)
+		t.text(ja.Task.NothingToCancel)
 	case 1:
 		t.askCancel(upcoming[0])
 	default:
@@ -403,7 +403,7 @@ func (t *turn) chooseCancel(upcoming []OfferRef) {
 		for _, r := range upcoming {
 			ch = append(ch, TaskCancel(r.TaskID).button(choiceLabel(r, t.loc())))
 		}
-		t.text(jaTask.WhichCancel, limitChoices(ch)...)
+		t.text(ja.Task.WhichCancel, ch...)
 	}
 }
 
@@ -419,12 +419,12 @@ func choiceLabel(r OfferRef, loc *time.Location) string {
 func (t *turn) schedule() {
 	up := t.upcoming()
 	if len(up) == 0 {
-		t.text(jaTask.ScheduleNone)
+		t.text(ja.Task.ScheduleNone)
 		return
 	}
-	lines := []string{jaTask.ScheduleTitle}
+	lines := []string{ja.Task.ScheduleTitle}
 	for _, r := range up {
-		lines = append(lines, fmt.Sprintf(jaTask.ScheduleLine, t.span(r), r.Title, r.Place))
+		lines = append(lines, fmt.Sprintf(ja.Task.ScheduleLine, t.span(r), r.Title, r.Place))
 	}
 	t.text(strings.Join(lines, "\n"))
 }
@@ -466,30 +466,30 @@ func Answered(now time.Time, res Result, req *AnswerRequest, out Outcome) Result
 func (t *turn) answeredText(req *AnswerRequest, out Outcome, ref OfferRef) {
 	switch {
 	case out.State == "":
-		t.text(jaTask.NotFound)
+		t.text(ja.Task.NotFound)
 	case out.Changed && out.State == OfferAccepted:
-		t.say(t.acceptedCard(ref, jaTask.AcceptedTitle, jaTask.AcceptedBody))
+		t.say(t.acceptedCard(ref, ja.Task.AcceptedTitle, ja.Task.AcceptedBody))
 	case out.Changed && out.State == OfferWaitlisted:
-		t.text(jaTask.Waitlisted)
+		t.text(ja.Task.Waitlisted)
 	case out.Changed && out.State == OfferDeclined:
-		t.text(jaTask.Declined)
+		t.text(ja.Task.Declined)
 	case out.Changed && out.State == OfferCancelled:
-		t.text(jaTask.CancelledByYou)
+		t.text(ja.Task.CancelledByYou)
 	case out.State == OfferAccepted && req.Op == OpAccept:
-		t.text(jaTask.AlreadyAccepted)
+		t.text(ja.Task.AlreadyAccepted)
 	case out.State == OfferWaitlisted && req.Op == OpAccept:
-		t.text(jaTask.AlreadyWaitlisted)
+		t.text(ja.Task.AlreadyWaitlisted)
 	case out.Started:
-		t.text(jaTask.Started)
+		t.text(ja.Task.Started)
 	case out.Status != TaskOpen && out.Status != TaskFilled:
-		t.text(jaTask.Closed)
+		t.text(ja.Task.Closed)
 	case out.State == OfferAccepted && req.Op == OpDecline:
-		t.text(jaTask.AcceptedNoDecline)
+		t.text(ja.Task.AcceptedNoDecline)
 	case out.State == OfferDeclined && req.Op == OpDecline:
-		t.text(jaTask.AlreadyDeclined)
+		t.text(ja.Task.AlreadyDeclined)
 	case req.Op == OpCancel:
-		t.text(jaTask.NothingToCancel)
+		t.text(ja.Task.NothingToCancel)
 	default:
-		t.text(jaTask.NotFound)
+		t.text(ja.Task.NotFound)
 	}
 }

@@ -157,16 +157,16 @@ func TestOfferEvent(t *testing.T) {
 					t.Fatalf("messages %+v, want one card", r.Messages)
 				}
 				card := r.Messages[0].Card
-				if card.Title != "テストの採点" || card.Body != jaTask.OfferBody {
+				if card.Title != "テストの採点" || card.Body != ja.Task.OfferBody {
 					t.Errorf("card title %q body %q", card.Title, card.Body)
 				}
-				if v, _ := fieldOf(card, jaTask.FieldWhen); v != "12月1日(火) 8:00〜10:00" {
+				if v, _ := fieldOf(card, ja.Task.FieldWhen); v != "12月1日(火) 8:00〜10:00" {
 					t.Errorf("日時 = %q, want 12月1日(火) 8:00〜10:00", v)
 				}
 				if card.Fields[0].Label != "日時" {
 					t.Errorf("first field %q, want 日時", card.Fields[0].Label)
 				}
-				if v, _ := fieldOf(card, jaTask.FieldPlace); v != "世田谷区" {
+				if v, _ := fieldOf(card, ja.Task.FieldPlace); v != "世田谷区" {
 					t.Errorf("場所 = %q", v)
 				}
 				want := []string{"offer:accept:T1", "offer:decline:T1", "offer:why:T1"}
@@ -186,10 +186,10 @@ func TestOfferEvent(t *testing.T) {
 					t.Fatalf("messages %+v, want one card", r.Messages)
 				}
 				card := r.Messages[0].Card
-				if card.Body != jaTask.PromotedBody {
+				if card.Body != ja.Task.PromotedBody {
 					t.Errorf("body %q, want the promoted body", card.Body)
 				}
-				for label, want := range map[string]string{jaTask.FieldOrg: "世田谷第一小学校", jaTask.FieldReward: "交通費 1,000円", jaTask.FieldDeadline: "11月30日 20:00まで"} {
+				for label, want := range map[string]string{ja.Task.FieldOrg: "世田谷第一小学校", ja.Task.FieldReward: "交通費 1,000円", ja.Task.FieldDeadline: "11月30日 20:00まで"} {
 					if v, ok := fieldOf(card, label); !ok || v != want {
 						t.Errorf("field %s = %q, want %q", label, v, want)
 					}
@@ -282,18 +282,18 @@ func TestOfferTextAnswers(t *testing.T) {
 		{name: "今回は見送ります declines", conv: offers(c.t1()), text: "今回は見送ります", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
 		{name: "行けません with an offer declines it rather than cancelling", conv: offers(c.t1(), c.a1()), text: "行けません", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
 		{name: "はい with two offers asks which, soonest first", conv: offers(c.t2(), c.a1(), c.t1()), text: "はい",
-			wantText: jaTask.WhichAccept, wantChoices: []string{"offer:accept:T1", "offer:accept:T2"}},
+			wantText: ja.Task.WhichAccept, wantChoices: []string{"offer:accept:T1", "offer:accept:T2"}},
 		{name: "いいえ with two offers asks which", conv: offers(c.t2(), c.t1()), text: "いいえ",
-			wantText: jaTask.WhichDecline, wantChoices: []string{"offer:decline:T1", "offer:decline:T2"}},
-		{name: "はい with no offer", conv: offers(c.a1()), text: "はい", wantText: jaTask.NoPending, wantMenu: true},
-		{name: "はい with nothing at all", conv: Conversation{}, text: "はい", wantText: jaTask.NoPending, wantMenu: true},
+			wantText: ja.Task.WhichDecline, wantChoices: []string{"offer:decline:T1", "offer:decline:T2"}},
+		{name: "はい with no offer", conv: offers(c.a1()), text: "はい", wantText: ja.Task.NoPending, wantMenu: true},
+		{name: "はい with nothing at all", conv: Conversation{}, text: "はい", wantText: ja.Task.NoPending, wantMenu: true},
 		{name: "a started task is not pending", conv: offers(started, c.t1()), text: "はい", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
-		{name: "only started and past offers: nothing pending", conv: offers(started, past), text: "はい", wantText: jaTask.NoPending, wantMenu: true},
+		{name: "only started and past offers: nothing pending", conv: offers(started, past), text: "はい", wantText: ja.Task.NoPending, wantMenu: true},
 		{name: "answered offers are not pending", conv: offers(func() OfferRef { r := c.t2(); r.State = OfferDeclined; return r }(), c.t1()), text: "はい",
 			wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
 		{name: "なぜ私に？ explains the offer", conv: offers(c.t1()), text: "なぜ私に？",
-			wantText: jaTask.WhyTitle + "\n・採点ができる方を探しています\n・世田谷区にお住まいです"},
-		{name: "なぜ with no offer", conv: offers(c.a1()), text: "なぜ", wantText: jaTask.WhyNone},
+			wantText: ja.Task.WhyTitle + "\n・採点ができる方を探しています\n・世田谷区にお住まいです"},
+		{name: "なぜ with no offer", conv: offers(c.a1()), text: "なぜ", wantText: ja.Task.WhyNone},
 		{name: "free text gets the menu", conv: offers(c.t1()), text: "こんにちは", wantText: ja.NotUnderstood, wantMenu: true},
 	}
 	for _, tt := range tests {
@@ -341,11 +341,11 @@ func TestOfferButtons(t *testing.T) {
 		{name: "accept", p: offerPerson(StatusActive), conv: offers(c.t1(), c.t2()), data: "offer:accept:T2", wantAnswer: &AnswerRequest{TaskID: "T2", Op: OpAccept}},
 		{name: "decline", p: offerPerson(StatusActive), conv: offers(c.t1(), c.t2()), data: "offer:decline:T1", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
 		{name: "why lists the reasons", p: offerPerson(StatusActive), conv: offers(c.t1()), data: "offer:why:T1",
-			wantText: jaTask.WhyTitle + "\n・採点ができる方を探しています\n・世田谷区にお住まいです"},
+			wantText: ja.Task.WhyTitle + "\n・採点ができる方を探しています\n・世田谷区にお住まいです"},
 		{name: "why without reasons names the task", p: offerPerson(StatusActive),
 			conv: offers(func() OfferRef { r := c.t1(); r.Reasons = nil; return r }()), data: "offer:why:T1",
-			wantText: jaTask.WhyTitle + "\n・テストの採点"},
-		{name: "unknown task", p: offerPerson(StatusActive), conv: offers(c.t1()), data: "offer:accept:NOPE", wantText: jaTask.NotFound},
+			wantText: ja.Task.WhyTitle + "\n・テストの採点"},
+		{name: "unknown task", p: offerPerson(StatusActive), conv: offers(c.t1()), data: "offer:accept:NOPE", wantText: ja.Task.NotFound},
 		{name: "unknown verb on a known task", p: offerPerson(StatusActive), conv: offers(c.t1()), data: "offer:maybe:T1", wantText: ja.StaleButton},
 		{name: "onboarding person's tap is stale", p: offerPerson(StatusOnboarding),
 			conv: Conversation{Step: StepLimit, Offers: []OfferRef{c.t1()}}, data: "offer:accept:T1",
@@ -378,7 +378,7 @@ func TestCancelAcceptedTask(t *testing.T) {
 	cat := testCatalog(t)
 	p := offerPerson(StatusActive)
 	a1 := c.a1()
-	askText := fmt.Sprintf(jaTask.CancelAsk, a1.Title, "12月2日(水) 9:00〜12:00")
+	askText := fmt.Sprintf(ja.Task.CancelAsk, a1.Title, "12月2日(水) 9:00〜12:00")
 	askChoices := []string{"task:cancelyes:A1", "task:keep:A1"}
 
 	t.Run("ask", func(t *testing.T) {
@@ -398,12 +398,12 @@ func TestCancelAcceptedTask(t *testing.T) {
 			{name: "行けません with no offer but one place", conv: offers(c.a1()), in: textIn("行けません"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
 			{name: "cancel button on the accepted card", conv: offers(c.a1()), in: tapIn("task:cancel:A1"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
 			{name: "two places: which one, soonest first", conv: offers(c.a2(), c.t1(), c.a1()), in: textIn("キャンセル"),
-				wantText: jaTask.WhichCancel, wantChoices: []string{"task:cancel:A1", "task:cancel:A2"}},
-			{name: "nothing to cancel", conv: offers(c.t1()), in: textIn("キャンセル"), wantText: jaTask.NothingToCancel},
+				wantText: ja.Task.WhichCancel, wantChoices: []string{"task:cancel:A1", "task:cancel:A2"}},
+			{name: "nothing to cancel", conv: offers(c.t1()), in: textIn("キャンセル"), wantText: ja.Task.NothingToCancel},
 			{name: "an ended task cannot be cancelled", conv: offers(c.ref("P1", "終わったお仕事", c.at(11, 20, 9, 0), 2, OfferAccepted)), in: textIn("行けなくなりました"),
-				wantText: jaTask.NothingToCancel},
-			{name: "cancel button on an offer not accepted", conv: offers(c.t1()), in: tapIn("task:cancel:T1"), wantText: jaTask.NothingToCancel},
-			{name: "cancel button on an unknown task", conv: offers(c.a1()), in: tapIn("task:cancel:NOPE"), wantText: jaTask.NotFound},
+				wantText: ja.Task.NothingToCancel},
+			{name: "cancel button on an offer not accepted", conv: offers(c.t1()), in: tapIn("task:cancel:T1"), wantText: ja.Task.NothingToCancel},
+			{name: "cancel button on an unknown task", conv: offers(c.a1()), in: tapIn("task:cancel:NOPE"), wantText: ja.Task.NotFound},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -436,8 +436,8 @@ func TestCancelAcceptedTask(t *testing.T) {
 			{name: "はい", in: textIn("はい"), wantAnswer: &AnswerRequest{TaskID: "A1", Op: OpCancel}},
 			{name: "キャンセルします", in: textIn("キャンセルします"), wantAnswer: &AnswerRequest{TaskID: "A1", Op: OpCancel}},
 			{name: "yes button", in: tapIn("task:cancelyes:A1"), wantAnswer: &AnswerRequest{TaskID: "A1", Op: OpCancel}},
-			{name: "いいえ", in: textIn("いいえ"), wantText: jaTask.CancelKept},
-			{name: "keep button", in: tapIn("task:keep:A1"), wantText: jaTask.CancelKept},
+			{name: "いいえ", in: textIn("いいえ"), wantText: ja.Task.CancelKept},
+			{name: "keep button", in: tapIn("task:keep:A1"), wantText: ja.Task.CancelKept},
 			{name: "unclear answer asks again", in: textIn("うーん、どうしよう"), wantStep: StepCancelTask, wantText: askText},
 		}
 		for _, tt := range tests {
@@ -469,7 +469,7 @@ func TestCancelAcceptedTask(t *testing.T) {
 	t.Run("a command leaves the question", func(t *testing.T) {
 		asking := Conversation{Step: StepCancelTask, CancelTask: "A1", Offers: []OfferRef{c.t1(), c.a1()}}
 		r := Converse(cat, c.now, p, asking, textIn("予定"))
-		want := jaTask.ScheduleTitle + "\n" + fmt.Sprintf(jaTask.ScheduleLine, "12月2日(水) 9:00〜12:00", a1.Title, a1.Place)
+		want := ja.Task.ScheduleTitle + "\n" + fmt.Sprintf(ja.Task.ScheduleLine, "12月2日(水) 9:00〜12:00", a1.Title, a1.Place)
 		if r.Answer != nil || r.Conv.Step != StepIdle || len(r.Messages) != 1 || r.Messages[0].Text != want {
 			t.Fatalf("answer %+v step %q said %q, want the schedule at the idle step", r.Answer, r.Conv.Step, said(r))
 		}
@@ -531,7 +531,7 @@ func TestCancelAcceptedTask(t *testing.T) {
 
 	t.Run("confirming a task that is gone", func(t *testing.T) {
 		r := Converse(cat, c.now, p, Conversation{Step: StepCancelTask, CancelTask: "GONE", Offers: []OfferRef{c.a1()}}, textIn("はい"))
-		if r.Answer != nil || r.Conv.Step != StepIdle || r.Conv.CancelTask != "" || said(r) != jaTask.NothingToCancel+"\n" {
+		if r.Answer != nil || r.Conv.Step != StepIdle || r.Conv.CancelTask != "" || said(r) != ja.Task.NothingToCancel+"\n" {
 			t.Errorf("answer %+v step %q cancel %q said %q", r.Answer, r.Conv.Step, r.Conv.CancelTask, said(r))
 		}
 	})
@@ -544,11 +544,11 @@ func TestCancelAcceptedTask(t *testing.T) {
 			t.Fatalf("answer %+v step %q", r.Answer, r.Conv.Step)
 		}
 		r = Answered(c.now, r, r.Answer, Outcome{State: OfferCancelled, Status: TaskOpen, Changed: true})
-		if said(r) != jaTask.CancelledByYou+"\n" || stateOf(t, r.Conv, "A1").State != OfferCancelled {
+		if said(r) != ja.Task.CancelledByYou+"\n" || stateOf(t, r.Conv, "A1").State != OfferCancelled {
 			t.Errorf("said %q, offers %+v", said(r), r.Conv.Offers)
 		}
 		r = Converse(cat, c.now, r.Profile, r.Conv, textIn("キャンセル"))
-		if said(r) != jaTask.NothingToCancel+"\n" {
+		if said(r) != ja.Task.NothingToCancel+"\n" {
 			t.Errorf("after cancelling, said %q", said(r))
 		}
 	})
@@ -566,13 +566,13 @@ func TestSchedule(t *testing.T) {
 		notWant []string
 	}{
 		{name: "予定 lists upcoming places soonest first", conv: offers(c.a2(), past, c.t1(), c.a1(), cancelled), text: "予定",
-			want:    []string{jaTask.ScheduleTitle, "12月2日(水) 9:00〜12:00", c.a1().Title, "12月5日(土) 14:00〜16:00", c.a2().Title},
+			want:    []string{ja.Task.ScheduleTitle, "12月2日(水) 9:00〜12:00", c.a1().Title, "12月5日(土) 14:00〜16:00", c.a2().Title},
 			notWant: []string{past.Title, c.t1().Title, cancelled.Title}},
 		{name: "スケジュール", conv: offers(c.a1()), text: "スケジュール",
-			want: []string{jaTask.ScheduleTitle, "12月2日(水) 9:00〜12:00", c.a1().Title, "世田谷区"}},
+			want: []string{ja.Task.ScheduleTitle, "12月2日(水) 9:00〜12:00", c.a1().Title, "世田谷区"}},
 		{name: "予定を見る", conv: offers(c.a1()), text: "予定を見る", want: []string{c.a1().Title}},
-		{name: "nothing ahead", conv: offers(past, c.t1()), text: "予定", want: []string{jaTask.ScheduleNone}, notWant: []string{past.Title, c.t1().Title}},
-		{name: "nothing at all", conv: Conversation{}, text: "スケジュール", want: []string{jaTask.ScheduleNone}},
+		{name: "nothing ahead", conv: offers(past, c.t1()), text: "予定", want: []string{ja.Task.ScheduleNone}, notWant: []string{past.Title, c.t1().Title}},
+		{name: "nothing at all", conv: Conversation{}, text: "スケジュール", want: []string{ja.Task.ScheduleNone}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -619,29 +619,29 @@ func TestAnswered(t *testing.T) {
 		{name: "accepted and filled", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
 			out: Outcome{State: OfferAccepted, Status: TaskFilled, Changed: true}, wantCard: true, wantState: OfferAccepted},
 		{name: "waitlisted", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
-			out: Outcome{State: OfferWaitlisted, Status: TaskFilled, Changed: true}, wantText: jaTask.Waitlisted, wantState: OfferWaitlisted},
+			out: Outcome{State: OfferWaitlisted, Status: TaskFilled, Changed: true}, wantText: ja.Task.Waitlisted, wantState: OfferWaitlisted},
 		{name: "declined", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpDecline},
-			out: Outcome{State: OfferDeclined, Status: TaskOpen, Changed: true}, wantText: jaTask.Declined, wantState: OfferDeclined},
+			out: Outcome{State: OfferDeclined, Status: TaskOpen, Changed: true}, wantText: ja.Task.Declined, wantState: OfferDeclined},
 		{name: "cancelled", ref: accepted, req: AnswerRequest{TaskID: "T1", Op: OpCancel},
-			out: Outcome{State: OfferCancelled, Status: TaskOpen, Changed: true}, wantText: jaTask.CancelledByYou, wantState: OfferCancelled},
+			out: Outcome{State: OfferCancelled, Status: TaskOpen, Changed: true}, wantText: ja.Task.CancelledByYou, wantState: OfferCancelled},
 		{name: "already accepted", ref: accepted, req: AnswerRequest{TaskID: "T1", Op: OpAccept},
-			out: Outcome{State: OfferAccepted, Status: TaskFilled}, wantText: jaTask.AlreadyAccepted, wantState: OfferAccepted},
+			out: Outcome{State: OfferAccepted, Status: TaskFilled}, wantText: ja.Task.AlreadyAccepted, wantState: OfferAccepted},
 		{name: "already waitlisted", ref: waitlisted, req: AnswerRequest{TaskID: "T1", Op: OpAccept},
-			out: Outcome{State: OfferWaitlisted, Status: TaskFilled}, wantText: jaTask.AlreadyWaitlisted, wantState: OfferWaitlisted},
+			out: Outcome{State: OfferWaitlisted, Status: TaskFilled}, wantText: ja.Task.AlreadyWaitlisted, wantState: OfferWaitlisted},
 		{name: "task gone", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
-			out: Outcome{}, wantText: jaTask.NotFound, wantState: OfferOffered},
+			out: Outcome{}, wantText: ja.Task.NotFound, wantState: OfferOffered},
 		{name: "started", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
-			out: Outcome{State: OfferOffered, Status: TaskOpen, Started: true}, wantText: jaTask.Started, wantState: OfferOffered},
+			out: Outcome{State: OfferOffered, Status: TaskOpen, Started: true}, wantText: ja.Task.Started, wantState: OfferOffered},
 		{name: "task cancelled", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
-			out: Outcome{State: OfferOffered, Status: TaskCancelled}, wantText: jaTask.Closed, wantState: OfferOffered},
+			out: Outcome{State: OfferOffered, Status: TaskCancelled}, wantText: ja.Task.Closed, wantState: OfferOffered},
 		{name: "task closed", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpDecline},
-			out: Outcome{State: OfferOffered, Status: TaskClosed}, wantText: jaTask.Closed, wantState: OfferOffered},
+			out: Outcome{State: OfferOffered, Status: TaskClosed}, wantText: ja.Task.Closed, wantState: OfferOffered},
 		{name: "decline after accepting", ref: accepted, req: AnswerRequest{TaskID: "T1", Op: OpDecline},
-			out: Outcome{State: OfferAccepted, Status: TaskOpen}, wantText: jaTask.AcceptedNoDecline, wantState: OfferAccepted},
+			out: Outcome{State: OfferAccepted, Status: TaskOpen}, wantText: ja.Task.AcceptedNoDecline, wantState: OfferAccepted},
 		{name: "declined twice", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpDecline},
-			out: Outcome{State: OfferDeclined, Status: TaskOpen}, wantText: jaTask.AlreadyDeclined, wantState: OfferDeclined},
+			out: Outcome{State: OfferDeclined, Status: TaskOpen}, wantText: ja.Task.AlreadyDeclined, wantState: OfferDeclined},
 		{name: "cancel of nothing", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpCancel},
-			out: Outcome{State: OfferDeclined, Status: TaskOpen}, wantText: jaTask.NothingToCancel, wantState: OfferDeclined},
+			out: Outcome{State: OfferDeclined, Status: TaskOpen}, wantText: ja.Task.NothingToCancel, wantState: OfferDeclined},
 		{name: "silent decline", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpDecline, Silent: true},
 			out: Outcome{State: OfferDeclined, Status: TaskOpen, Changed: true}, wantState: OfferDeclined},
 		{name: "silent decline of an unrecorded offer", ref: c.t2(), req: AnswerRequest{TaskID: "T1", Op: OpDecline, Silent: true},
@@ -675,13 +675,13 @@ func TestAnswered(t *testing.T) {
 					t.Fatalf("messages %+v, want one card", res.Messages)
 				}
 				card := res.Messages[0].Card
-				if card.Title != jaTask.AcceptedTitle || !strings.Contains(card.Body, tt.ref.Title) || !strings.Contains(card.Body, jaTask.AcceptedBody) {
+				if card.Title != ja.Task.AcceptedTitle || !strings.Contains(card.Body, tt.ref.Title) || !strings.Contains(card.Body, ja.Task.AcceptedBody) {
 					t.Errorf("card %q / %q", card.Title, card.Body)
 				}
 				if got := choiceData(card.Buttons); !reflect.DeepEqual(got, []string{"task:cancel:T1"}) {
 					t.Errorf("buttons %v, want task:cancel:T1", got)
 				}
-				if v, _ := fieldOf(card, jaTask.FieldWhen); v != "12月1日(火) 8:00〜10:00" {
+				if v, _ := fieldOf(card, ja.Task.FieldWhen); v != "12月1日(火) 8:00〜10:00" {
 					t.Errorf("日時 = %q", v)
 				}
 			case tt.wantText == "":
@@ -725,7 +725,7 @@ func TestAnswered(t *testing.T) {
 		req := &AnswerRequest{TaskID: "T1", Op: OpDecline}
 		res := Answered(c.now, Result{Conv: offers(c.t1()), Messages: []Message{{Text: "前置き"}}, Answer: req}, req,
 			Outcome{State: OfferDeclined, Status: TaskOpen, Changed: true})
-		if len(res.Messages) != 2 || res.Messages[0].Text != "前置き" || res.Messages[1].Text != jaTask.Declined {
+		if len(res.Messages) != 2 || res.Messages[0].Text != "前置き" || res.Messages[1].Text != ja.Task.Declined {
 			t.Errorf("messages %+v", res.Messages)
 		}
 	})
@@ -755,27 +755,27 @@ func TestReminderAndTaskCancelledEvents(t *testing.T) {
 		wantState map[string]OfferState
 		wantStep  Step
 	}{
-		{name: "evening reminder", p: offerPerson(StatusActive), conv: base, in: reminder("A1", "evening"), wantCard: jaTask.ReminderEvening},
-		{name: "soon reminder", p: offerPerson(StatusActive), conv: base, in: reminder("A1", "soon"), wantCard: jaTask.ReminderSoon},
-		{name: "reminder reaches a paused person", p: offerPerson(StatusPaused), conv: base, in: reminder("A1", "soon"), wantCard: jaTask.ReminderSoon},
+		{name: "evening reminder", p: offerPerson(StatusActive), conv: base, in: reminder("A1", "evening"), wantCard: ja.Task.ReminderEvening},
+		{name: "soon reminder", p: offerPerson(StatusActive), conv: base, in: reminder("A1", "soon"), wantCard: ja.Task.ReminderSoon},
+		{name: "reminder reaches a paused person", p: offerPerson(StatusPaused), conv: base, in: reminder("A1", "soon"), wantCard: ja.Task.ReminderSoon},
 		{name: "reminder of a cancelled place", p: offerPerson(StatusActive), conv: base, in: reminder("A2", "evening")},
 		{name: "reminder of an offer never accepted", p: offerPerson(StatusActive), conv: base, in: reminder("T1", "evening")},
 		{name: "reminder of an unknown task", p: offerPerson(StatusActive), conv: base, in: reminder("NOPE", "soon")},
 		{name: "reminder of a task over", p: offerPerson(StatusActive), conv: base, in: reminder("P1", "soon")},
 		{name: "reminder to a deleted person", p: nil, conv: Conversation{}, in: reminder("A1", "soon")},
 		{name: "organizer cancels an accepted task", p: offerPerson(StatusActive), conv: base, in: orgCancel("A1"),
-			wantText:  fmt.Sprintf(jaTask.TaskCancelledByOrg, c.a1().Title, "12月2日(水) 9:00〜12:00"),
+			wantText:  fmt.Sprintf(ja.Task.TaskCancelledByOrg, c.a1().Title, "12月2日(水) 9:00〜12:00"),
 			wantState: map[string]OfferState{"A1": OfferCancelled, "T1": OfferOffered}},
 		{name: "organizer cancels an offered task", p: offerPerson(StatusActive), conv: base, in: orgCancel("T1"),
-			wantText:  fmt.Sprintf(jaTask.TaskCancelledByOrg, c.t1().Title, "12月1日(火) 8:00〜10:00"),
+			wantText:  fmt.Sprintf(ja.Task.TaskCancelledByOrg, c.t1().Title, "12月1日(火) 8:00〜10:00"),
 			wantState: map[string]OfferState{"T1": OfferCancelled, "A1": OfferAccepted}},
 		{name: "organizer cancels the task being cancelled", p: offerPerson(StatusActive),
 			conv: Conversation{Step: StepCancelTask, CancelTask: "A1", Offers: base.Offers}, in: orgCancel("A1"),
-			wantText:  fmt.Sprintf(jaTask.TaskCancelledByOrg, c.a1().Title, "12月2日(水) 9:00〜12:00"),
+			wantText:  fmt.Sprintf(ja.Task.TaskCancelledByOrg, c.a1().Title, "12月2日(水) 9:00〜12:00"),
 			wantState: map[string]OfferState{"A1": OfferCancelled}},
 		{name: "organizer cancels another task mid-question", p: offerPerson(StatusActive),
 			conv: Conversation{Step: StepCancelTask, CancelTask: "A1", Offers: base.Offers}, in: orgCancel("T1"),
-			wantText:  fmt.Sprintf(jaTask.TaskCancelledByOrg, c.t1().Title, "12月1日(火) 8:00〜10:00"),
+			wantText:  fmt.Sprintf(ja.Task.TaskCancelledByOrg, c.t1().Title, "12月1日(火) 8:00〜10:00"),
 			wantState: map[string]OfferState{"A1": OfferAccepted, "T1": OfferCancelled}, wantStep: StepCancelTask},
 		{name: "organizer cancels a declined task", p: offerPerson(StatusActive), conv: base, in: orgCancel("T2"),
 			wantState: map[string]OfferState{"T2": OfferDeclined}},
@@ -796,7 +796,7 @@ func TestReminderAndTaskCancelledEvents(t *testing.T) {
 				if !strings.Contains(card.Body, tt.wantCard) || card.Title != c.a1().Title {
 					t.Errorf("card %q / %q, want the task and %q", card.Title, card.Body, tt.wantCard)
 				}
-				if v, _ := fieldOf(card, jaTask.FieldWhen); v != "12月2日(水) 9:00〜12:00" {
+				if v, _ := fieldOf(card, ja.Task.FieldWhen); v != "12月2日(水) 9:00〜12:00" {
 					t.Errorf("日時 = %q", v)
 				}
 				if !reflect.DeepEqual(choiceData(card.Buttons), []string{"task:cancel:A1"}) {
@@ -1202,7 +1202,7 @@ func TestPromotedFromTheWaitlist(t *testing.T) {
 				t.Errorf("answer request %+v, want %+v", res.Answer, tt.request)
 			}
 			if told := len(res.Messages) == 1 && res.Messages[0].Card != nil &&
-				res.Messages[0].Card.Title == jaTask.PromotedTitle && hasButton(res, "task:cancel:T1"); told != tt.told {
+				res.Messages[0].Card.Title == ja.Task.PromotedTitle && hasButton(res, "task:cancel:T1"); told != tt.told {
 				t.Errorf("told %v, want %v: %+v", told, tt.told, res.Messages)
 			}
 			if got, _ := findRef(res.Conv.Offers, "T1"); got.State != tt.wantState {

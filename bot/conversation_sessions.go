@@ -78,19 +78,19 @@ func (t *turn) invited() {
 func (t *turn) inviteCard(ref SessionRef) Message {
 	return Message{Card: &Card{
 		Title:  ref.Title,
-		Body:   jaSession.InviteBody,
-		Fields: []Field{{Label: jaTask.FieldWhen, Value: FormatSpanJA(ref.Start, ref.End, t.loc())}},
+		Body:   ja.Session.InviteBody,
+		Fields: []Field{{Label: ja.Task.FieldWhen, Value: FormatSpanJA(ref.Start, ref.End, t.loc())}},
 		Buttons: []Choice{
-			SessionRSVP(RSVPYes, ref.SessionID).button(jaSession.Join),
-			SessionRSVP(RSVPNo, ref.SessionID).button(jaSession.NotJoin),
+			SessionRSVP(RSVPYes, ref.SessionID).button(ja.Session.Join),
+			SessionRSVP(RSVPNo, ref.SessionID).button(ja.Session.NotJoin),
 		},
 	}}
 }
 
 func (t *turn) sessionFields(r SessionRef) []Field {
-	f := []Field{{Label: jaTask.FieldWhen, Value: FormatSpanJA(r.Start, r.End, t.loc())}}
+	f := []Field{{Label: ja.Task.FieldWhen, Value: FormatSpanJA(r.Start, r.End, t.loc())}}
 	if r.URL != "" {
-		f = append(f, Field{Label: jaSession.FieldURL, Value: r.URL})
+		f = append(f, Field{Label: ja.Session.FieldURL, Value: r.URL})
 	}
 	return f
 }
@@ -110,10 +110,10 @@ func (t *turn) sessionReminder() {
 	t.putSession(r)
 	t.say(Message{Card: &Card{
 		Title:  ref.Title,
-		Body:   fmt.Sprintf(jaSession.ReminderBody, ref.Title, offsetJA(t.in.Text)),
+		Body:   fmt.Sprintf(ja.Session.ReminderBody, ref.Title, offsetJA(t.in.Text)),
 		Fields: t.sessionFields(r),
 		Buttons: []Choice{
-			SessionRSVP(RSVPNo, ref.SessionID).button(jaSession.NotJoin),
+			SessionRSVP(RSVPNo, ref.SessionID).button(ja.Session.NotJoin),
 		},
 	}})
 }
@@ -122,7 +122,7 @@ func (t *turn) sessionReminder() {
 func (t *turn) sessionButton(a Action) {
 	ans, id := a.Op, a.ID
 	if _, i := findSession(t.conv.Sessions, id); i < 0 || (ans != RSVPYes && ans != RSVPNo) {
-		t.text(jaSession.NotFound)
+		t.text(ja.Session.NotFound)
 		return
 	}
 	t.rsvp = &RSVPRequest{SessionID: id, Answer: ans}
@@ -156,13 +156,9 @@ func (t *turn) answerInvite(yes bool) bool {
 	default:
 		var ch []Choice
 		for _, r := range pending {
-			label := []rune(r.Title)
-			if len(label) > 20 {
-				label = append(label[:19], '…')
-			}
-			ch = append(ch, SessionRSVP(ans, r.SessionID).button(string(label)))
+			ch = append(ch, SessionRSVP(ans, r.SessionID).button(r.Title))
 		}
-		t.text(jaSession.WhichRSVP, limitChoices(ch)...)
+		t.text(ja.Session.WhichRSVP, ch...)
 	}
 	return true
 }
@@ -180,12 +176,12 @@ func (t *turn) cannotJoin() {
 		}
 	}
 	if best == nil {
-		t.text(jaSession.NoSessionNow)
+		t.text(ja.Session.NoSessionNow)
 		return
 	}
 	ref := *best
 	t.cannot = &ref
-	t.text(fmt.Sprintf(jaSession.CannotJoinReply, ref.URL))
+	t.text(fmt.Sprintf(ja.Session.CannotJoinReply, ref.URL))
 }
 
 // RSVPAnswered records an applied RSVP in the person's state and words the
@@ -205,18 +201,18 @@ func RSVPAnswered(now time.Time, res Result, offsets []time.Duration) Result {
 				when = append(when, w)
 			}
 		}
-		body := ref.Title + "\n" + jaSession.JoinedNoReminder
+		body := ref.Title + "\n" + ja.Session.JoinedNoReminder
 		if len(when) > 0 {
-			body = ref.Title + "\n" + fmt.Sprintf(jaSession.JoinedBody, strings.Join(when, "と"))
+			body = ref.Title + "\n" + fmt.Sprintf(ja.Session.JoinedBody, strings.Join(when, "と"))
 		}
 		t.say(Message{Card: &Card{
-			Title:   jaSession.JoinedTitle,
+			Title:   ja.Session.JoinedTitle,
 			Body:    body,
 			Fields:  t.sessionFields(ref),
-			Buttons: []Choice{SessionRSVP(RSVPNo, ref.SessionID).button(jaSession.NotJoin)},
+			Buttons: []Choice{SessionRSVP(RSVPNo, ref.SessionID).button(ja.Session.NotJoin)},
 		}})
 	} else {
-		t.text(jaSession.NotJoining)
+		t.text(ja.Session.NotJoining)
 	}
 	res.Conv, res.Messages, res.RSVP = t.conv, t.out, nil
 	return res

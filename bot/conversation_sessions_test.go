@@ -71,17 +71,17 @@ func TestInviteEvent(t *testing.T) {
 			t.Fatalf("messages %+v, want one card", r.Messages)
 		}
 		card := r.Messages[0].Card
-		if card.Title != s1.Title || card.Body != jaSession.InviteBody {
+		if card.Title != s1.Title || card.Body != ja.Session.InviteBody {
 			t.Errorf("card title %q body %q", card.Title, card.Body)
 		}
-		if v, _ := fieldOf(card, jaTask.FieldWhen); v != "12月3日(木) 19:00〜21:00" {
+		if v, _ := fieldOf(card, ja.Task.FieldWhen); v != "12月3日(木) 19:00〜21:00" {
 			t.Errorf("日時 = %q, want 12月3日(木) 19:00〜21:00", v)
 		}
 		want := []string{"session:yes:S1", "session:no:S1"}
 		if got := choiceData(card.Buttons); !reflect.DeepEqual(got, want) {
 			t.Errorf("buttons %v, want %v", got, want)
 		}
-		if card.Buttons[0].Label != jaSession.Join || card.Buttons[1].Label != jaSession.NotJoin {
+		if card.Buttons[0].Label != ja.Session.Join || card.Buttons[1].Label != ja.Session.NotJoin {
 			t.Errorf("button labels %q %q", card.Buttons[0].Label, card.Buttons[1].Label)
 		}
 	})
@@ -93,7 +93,7 @@ func TestInviteEvent(t *testing.T) {
 		if len(r.Messages) != 1 || r.Messages[0].Card == nil {
 			t.Fatalf("messages %+v", r.Messages)
 		}
-		if v, _ := fieldOf(r.Messages[0].Card, jaTask.FieldWhen); v != "12月3日(木) 19:00〜21:00" {
+		if v, _ := fieldOf(r.Messages[0].Card, ja.Task.FieldWhen); v != "12月3日(木) 19:00〜21:00" {
 			t.Errorf("日時 = %q", v)
 		}
 	})
@@ -167,10 +167,10 @@ func TestRSVPByText(t *testing.T) {
 			conv: Conversation{Offers: []OfferRef{c.t1()}, Sessions: []SessionRef{s1}}, text: "いいえ",
 			answer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
 		{name: "two invitations ask which, soonest first", conv: sessionsConv(s2, s1), text: "はい",
-			choices: []string{"session:yes:S1", "session:yes:S2"}, says: jaSession.WhichRSVP},
+			choices: []string{"session:yes:S1", "session:yes:S2"}, says: ja.Session.WhichRSVP},
 		{name: "two invitations, no", conv: sessionsConv(s2, s1), text: "参加しません",
-			choices: []string{"session:no:S1", "session:no:S2"}, says: jaSession.WhichRSVP},
-		{name: "nothing pending", conv: sessionsConv(withRSVP(s1, RSVPYes)), text: "はい", says: jaTask.NoPending},
+			choices: []string{"session:no:S1", "session:no:S2"}, says: ja.Session.WhichRSVP},
+		{name: "nothing pending", conv: sessionsConv(withRSVP(s1, RSVPYes)), text: "はい", says: ja.Task.NoPending},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -194,9 +194,11 @@ func TestRSVPByText(t *testing.T) {
 				if got := choiceData(r.Messages[0].Choices); !reflect.DeepEqual(got, tt.choices) {
 					t.Errorf("choices %v, want %v", got, tt.choices)
 				}
+				// The whole title: a platform with short labels cuts it
+				// (adapters/line's render tests).
 				for _, ch := range r.Messages[0].Choices {
-					if n := len([]rune(ch.Label)); n == 0 || n > 20 {
-						t.Errorf("choice label %q has %d characters", ch.Label, n)
+					if strings.TrimSpace(ch.Label) == "" {
+						t.Errorf("choice %q without a label", ch.Data)
 					}
 				}
 			}
@@ -232,8 +234,8 @@ func TestSessionButtons(t *testing.T) {
 				t.Errorf("rsvp %+v, want %+v", r.RSVP, tc.want)
 			}
 			if tc.want == nil {
-				if len(r.Messages) != 1 || r.Messages[0].Text != jaSession.NotFound {
-					t.Errorf("messages %+v, want %q", r.Messages, jaSession.NotFound)
+				if len(r.Messages) != 1 || r.Messages[0].Text != ja.Session.NotFound {
+					t.Errorf("messages %+v, want %q", r.Messages, ja.Session.NotFound)
 				}
 			} else if len(r.Messages) != 0 {
 				t.Errorf("messages %+v before the RSVP is applied", r.Messages)
@@ -271,16 +273,16 @@ func TestRSVPAnswered(t *testing.T) {
 			t.Fatalf("messages %+v, want one card", r.Messages)
 		}
 		card := r.Messages[0].Card
-		if card.Title != jaSession.JoinedTitle {
-			t.Errorf("title %q, want %q", card.Title, jaSession.JoinedTitle)
+		if card.Title != ja.Session.JoinedTitle {
+			t.Errorf("title %q, want %q", card.Title, ja.Session.JoinedTitle)
 		}
 		if !strings.Contains(card.Body, s1.Title) || !strings.Contains(card.Body, "1日前と1時間前") {
 			t.Errorf("body %q, want the title and 1日前と1時間前", card.Body)
 		}
-		if v, ok := fieldOf(card, jaSession.FieldURL); !ok || v != sesURL {
+		if v, ok := fieldOf(card, ja.Session.FieldURL); !ok || v != sesURL {
 			t.Errorf("URL field %q, want %q", v, sesURL)
 		}
-		if v, _ := fieldOf(card, jaTask.FieldWhen); v != "12月3日(木) 19:00〜21:00" {
+		if v, _ := fieldOf(card, ja.Task.FieldWhen); v != "12月3日(木) 19:00〜21:00" {
 			t.Errorf("日時 = %q", v)
 		}
 		if got := choiceData(card.Buttons); !reflect.DeepEqual(got, []string{"session:no:S1"}) {
@@ -296,7 +298,7 @@ func TestRSVPAnswered(t *testing.T) {
 		if len(r.Messages) != 1 || r.Messages[0].Card == nil {
 			t.Fatalf("messages %+v", r.Messages)
 		}
-		if _, ok := fieldOf(r.Messages[0].Card, jaSession.FieldURL); ok {
+		if _, ok := fieldOf(r.Messages[0].Card, ja.Session.FieldURL); ok {
 			t.Error("an empty URL field is shown")
 		}
 	})
@@ -304,8 +306,8 @@ func TestRSVPAnswered(t *testing.T) {
 	t.Run("no", func(t *testing.T) {
 		res := Converse(cat, c.now, offerPerson(StatusActive), sessionsConv(withRSVP(s1, RSVPYes)), tapIn("session:no:S1"))
 		r := RSVPAnswered(c.now, res, offsets)
-		if len(r.Messages) != 1 || r.Messages[0].Text != jaSession.NotJoining {
-			t.Errorf("messages %+v, want %q", r.Messages, jaSession.NotJoining)
+		if len(r.Messages) != 1 || r.Messages[0].Text != ja.Session.NotJoining {
+			t.Errorf("messages %+v, want %q", r.Messages, ja.Session.NotJoining)
 		}
 		if got := sesOf(t, r.Conv, "S1"); got.RSVP != RSVPNo {
 			t.Errorf("ref RSVP %q, want no", got.RSVP)
@@ -318,7 +320,7 @@ func TestRSVPAnswered(t *testing.T) {
 	t.Run("text answers complete the same way", func(t *testing.T) {
 		res := Converse(cat, c.now, offerPerson(StatusActive), sessionsConv(s1), textIn("参加します"))
 		r := RSVPAnswered(c.now, res, offsets)
-		if len(r.Messages) != 1 || r.Messages[0].Card == nil || r.Messages[0].Card.Title != jaSession.JoinedTitle {
+		if len(r.Messages) != 1 || r.Messages[0].Card == nil || r.Messages[0].Card.Title != ja.Session.JoinedTitle {
 			t.Errorf("messages %+v", r.Messages)
 		}
 	})
@@ -347,7 +349,7 @@ func TestSessionReminderEvent(t *testing.T) {
 		if !strings.Contains(said(r), sesURL) {
 			t.Errorf("said %q, want the URL", said(r))
 		}
-		if v, _ := fieldOf(card, jaSession.FieldURL); v != sesURL {
+		if v, _ := fieldOf(card, ja.Session.FieldURL); v != sesURL {
 			t.Errorf("URL field %q", v)
 		}
 		if !hasButton(r, "session:no:S1") {
@@ -426,12 +428,12 @@ func TestCannotJoin(t *testing.T) {
 				t.Fatalf("messages %+v, want one", r.Messages)
 			}
 			if tt.want == nil {
-				if r.Messages[0].Text != jaSession.NoSessionNow {
-					t.Errorf("said %q, want %q", r.Messages[0].Text, jaSession.NoSessionNow)
+				if r.Messages[0].Text != ja.Session.NoSessionNow {
+					t.Errorf("said %q, want %q", r.Messages[0].Text, ja.Session.NoSessionNow)
 				}
 				return
 			}
-			if got := r.Messages[0].Text; got != fmt.Sprintf(jaSession.CannotJoinReply, tt.want.URL) || !strings.Contains(got, tt.want.URL) {
+			if got := r.Messages[0].Text; got != fmt.Sprintf(ja.Session.CannotJoinReply, tt.want.URL) || !strings.Contains(got, tt.want.URL) {
 				t.Errorf("said %q, want the reply with %s", got, tt.want.URL)
 			}
 		})
@@ -449,7 +451,7 @@ func TestCannotJoin(t *testing.T) {
 				t.Errorf("notice %q, want %q in it", txt, want)
 			}
 		}
-		if txt := b.cannotJoin("", yes, s1.Start).Messages[0].Text; !strings.Contains(txt, jaSession.SomeoneCannotJoin) {
+		if txt := b.cannotJoin("", yes, s1.Start).Messages[0].Text; !strings.Contains(txt, ja.Session.SomeoneCannotJoin) {
 			t.Errorf("notice without a name %q", txt)
 		}
 	})
@@ -810,7 +812,7 @@ func TestBotRSVP(t *testing.T) {
 		if len(got.Reminders) != 1 || got.Reminders[0].Out.Event.Text != "1h0m0s" {
 			t.Errorf("reminders %+v, want the 1h one only", got.Reminders)
 		}
-		if r.RSVP != nil || len(r.Messages) != 1 || r.Messages[0].Card == nil || r.Messages[0].Card.Title != jaSession.JoinedTitle {
+		if r.RSVP != nil || len(r.Messages) != 1 || r.Messages[0].Card == nil || r.Messages[0].Card.Title != ja.Session.JoinedTitle {
 			t.Errorf("result %+v", r)
 		}
 		if sesOf(t, r.Conv, "S1").RSVP != RSVPYes {
@@ -852,7 +854,7 @@ func TestBotRSVP(t *testing.T) {
 		if string(qj) != string(rj) {
 			t.Errorf("removed\n%s\nqueued\n%s", rj, qj)
 		}
-		if len(r.Messages) != 1 || r.Messages[0].Text != jaSession.NotJoining {
+		if len(r.Messages) != 1 || r.Messages[0].Text != ja.Session.NotJoining {
 			t.Errorf("messages %+v", r.Messages)
 		}
 	})
@@ -866,7 +868,7 @@ func TestBotRSVP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.RSVP != nil || len(r.Messages) != 1 || r.Messages[0].Text != jaSession.NotFound || len(store.calls) != 0 {
+		if r.RSVP != nil || len(r.Messages) != 1 || r.Messages[0].Text != ja.Session.NotFound || len(store.calls) != 0 {
 			t.Errorf("result %+v, calls %+v", r, store.calls)
 		}
 	})

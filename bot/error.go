@@ -97,25 +97,25 @@ func FieldErrors(err error) []*Error {
 func ErrorJA(err error) string {
 	var e *Error
 	if !errors.As(err, &e) {
-		return jaFields.Other
+		return ja.Fields.Other
 	}
 	if e.ja != "" {
 		return e.ja
 	}
-	if s, ok := jaFields.ByField[e.Field]; ok {
+	if s, ok := ja.Fields.ByField[e.Field]; ok {
 		return s
 	}
 	switch e.Code {
 	case ENOTFOUND:
-		return jaFields.NotFound
+		return ja.Fields.NotFound
 	case ECONFLICT:
-		return jaFields.Conflict
+		return ja.Fields.Conflict
 	case EUNAVAILABLE:
-		return jaFields.Unavailable
+		return ja.Fields.Unavailable
 	case EINVALID, EUNPROCESSABLE, ETOOLARGE:
-		return jaFields.Invalid
+		return ja.Fields.Invalid
 	}
-	return jaFields.Other
+	return ja.Fields.Other
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL

@@ -103,8 +103,8 @@ func TestValidationNamesItsField(t *testing.T) {
 			if got := ErrorField(err); got != tc.field {
 				t.Errorf("field %q, want %q (%v)", got, tc.field, err)
 			}
-			if ja := ErrorJA(err); ja == jaFields.Invalid || ja == jaFields.Other || !hasJapanese(ja) {
-				t.Errorf("said %q: want the field's own Japanese", ja)
+			if said := ErrorJA(err); said == ja.Fields.Invalid || said == ja.Fields.Other || !hasJapanese(said) {
+				t.Errorf("said %q: want the field's own Japanese", said)
 			}
 		})
 	}
@@ -128,13 +128,13 @@ func TestErrorJA(t *testing.T) {
 		want string
 	}{
 		{"a problem with its own sentence", FieldErrorf(EUNPROCESSABLE, "skills", "at most 15 skills").sayJA(ja.SkillsTooMany), ja.SkillsTooMany},
-		{"a field's sentence", FieldErrorf(EUNPROCESSABLE, "headcount", "headcount must be between 1 and 100"), jaFields.ByField["headcount"]},
+		{"a field's sentence", FieldErrorf(EUNPROCESSABLE, "headcount", "headcount must be between 1 and 100"), ja.Fields.ByField["headcount"]},
 		{"wrapped", fmt.Errorf("create task: %w", FieldErrorf(EUNPROCESSABLE, "weekly_limit", "x")), ja.LimitInvalid},
-		{"a field with no sentence, by code", FieldErrorf(EUNPROCESSABLE, "nickname", "x"), jaFields.Invalid},
-		{"not found", Errorf(ENOTFOUND, "no task T1"), jaFields.NotFound},
-		{"conflict", Errorf(ECONFLICT, "task T1 is filled"), jaFields.Conflict},
-		{"a platform down", Errorf(EUNAVAILABLE, "LINE answered 503"), jaFields.Unavailable},
-		{"internal", errors.New("redis: connection refused"), jaFields.Other},
+		{"a field with no sentence, by code", FieldErrorf(EUNPROCESSABLE, "nickname", "x"), ja.Fields.Invalid},
+		{"not found", Errorf(ENOTFOUND, "no task T1"), ja.Fields.NotFound},
+		{"conflict", Errorf(ECONFLICT, "task T1 is filled"), ja.Fields.Conflict},
+		{"a platform down", Errorf(EUNAVAILABLE, "LINE answered 503"), ja.Fields.Unavailable},
+		{"internal", errors.New("redis: connection refused"), ja.Fields.Other},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -162,8 +162,8 @@ func TestFormValidateListsEveryField(t *testing.T) {
 		got[e.Field] = ErrorJA(e)
 	}
 	want := map[string]string{
-		FormName: ja.NameInvalid, FormArea: jaForm.AreaMissing, FormSkills: ja.SkillsTooMany,
-		FormAvailability: jaForm.AvailabilityMissing, FormLimit: ja.LimitInvalid, FormConsent: jaForm.ConsentMissing,
+		FormName: ja.NameInvalid, FormArea: ja.Form.AreaMissing, FormSkills: ja.SkillsTooMany,
+		FormAvailability: ja.Form.AvailabilityMissing, FormLimit: ja.LimitInvalid, FormConsent: ja.Form.ConsentMissing,
 	}
 	if len(got) != len(want) {
 		t.Errorf("fields %v, want %v", got, want)

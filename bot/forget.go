@@ -87,4 +87,3 @@ func union(lists ...[]string) []string {
 	}
 	return out
 }
-

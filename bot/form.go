@@ -117,7 +117,7 @@ func (t *turn) submitForm() {
 	if f == nil || f.Validate(t.cat) != nil {
 		// The adapter checks the form before it is sent; this is a form
 		// the catalog changed under.
-		t.text(jaForm.Invalid)
+		t.text(ja.Form.Invalid)
 		return
 	}
 	isNew := t.p == nil || t.p.Status == StatusOnboarding || t.p.Status == StatusBlocked

@@ -38,10 +38,10 @@ func (b *Bot) Home(ctx context.Context, profileID string) ([]Message, error) {
 func HomeMessages(cat *Catalog, now time.Time, p *Profile, c Conversation) []Message {
 	t := &turn{cat: cat, now: now, p: p, conv: c}
 	if p == nil || p.Status == StatusOnboarding || p.Status == StatusBlocked {
-		t.say(Message{Card: &Card{Title: jaHome.WelcomeTitle, Body: jaHome.WelcomeBody,
-			Buttons: []Choice{{Label: jaHome.Join, Data: HomeJoin}}}})
+		t.say(Message{Card: &Card{Title: ja.Home.WelcomeTitle, Body: ja.Home.WelcomeBody,
+			Buttons: []Choice{{Label: ja.Home.Join, Data: HomeJoin}}}})
 		if p != nil && p.Status == StatusOnboarding {
-			t.text(jaHome.Continue)
+			t.text(ja.Home.Continue)
 		}
 		return t.out
 	}
@@ -54,16 +54,16 @@ func HomeMessages(cat *Catalog, now time.Time, p *Profile, c Conversation) []Mes
 	card.Buttons = []Choice{
 		{Label: ja.CmdEdit, Data: HomeEdit},
 		pause,
-		{Label: ja.CmdDelete, Data: HomeDelete, Confirm: jaHome.DeleteConfirm},
+		{Label: ja.CmdDelete, Data: HomeDelete, Confirm: ja.Home.DeleteConfirm},
 	}
 	t.say(Message{Card: card})
 	if p.Status == StatusPaused {
-		t.text(jaHome.PausedNote)
+		t.text(ja.Home.PausedNote)
 	}
 
 	pending, invites := t.pending(), t.pendingInvites()
 	if len(pending)+len(invites) > 0 {
-		t.text(fmt.Sprintf(jaHome.Waiting, len(pending)+len(invites)))
+		t.text(fmt.Sprintf(ja.Home.Waiting, len(pending)+len(invites)))
 		for _, r := range pending[:min(len(pending), homePending)] {
 			t.say(t.offerCard(r))
 		}
@@ -78,24 +78,24 @@ func HomeMessages(cat *Catalog, now time.Time, p *Profile, c Conversation) []Mes
 	}
 	var items []item
 	for _, r := range t.upcoming() {
-		items = append(items, item{r.Start, t.acceptedCard(r, r.Title, jaHome.TaskComing)})
+		items = append(items, item{r.Start, t.acceptedCard(r, r.Title, ja.Home.TaskComing)})
 	}
 	for _, r := range t.conv.Sessions {
 		if r.RSVP == RSVPYes && now.Before(r.End) {
-			items = append(items, item{r.Start, Message{Card: &Card{Title: r.Title, Body: jaHome.SessionComing,
+			items = append(items, item{r.Start, Message{Card: &Card{Title: r.Title, Body: ja.Home.SessionComing,
 				Fields:  t.sessionFields(r),
-				Buttons: []Choice{SessionRSVP(RSVPNo, r.SessionID).button(jaSession.NotJoin)}}}})
+				Buttons: []Choice{SessionRSVP(RSVPNo, r.SessionID).button(ja.Session.NotJoin)}}}})
 		}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].start.Before(items[j].start) })
 	if len(items) > 0 {
-		t.text(jaHome.Upcoming)
+		t.text(ja.Home.Upcoming)
 		for _, it := range items[:min(len(items), homeUpcoming)] {
 			t.say(it.msg)
 		}
 	}
 	if len(pending)+len(invites)+len(items) == 0 {
-		t.text(jaHome.Nothing)
+		t.text(ja.Home.Nothing)
 	}
 	return t.out
 }

@@ -97,7 +97,14 @@ type Choice struct {
 	// Confirm, if set, is asked before the tap is sent where the platform
 	// can (a Slack confirmation dialog).
 	Confirm string `json:"confirm,omitempty"`
+	// Keep marks a choice a platform that can show only so many must not
+	// drop (leaving an edit, talking to a person); the others are dropped
+	// from the end.
+	Keep bool `json:"keep,omitempty"`
 }
+
+// kept is c marked to be kept.
+func kept(c Choice) Choice { c.Keep = true; return c }
 
 // OutKind says what an outbox entry asks the platform to do.
 type OutKind string

@@ -185,7 +185,7 @@ func validateSkills(cat *Catalog, skills []string) error {
 	}
 	for _, s := range skills {
 		if _, ok := cat.Skill(s); !ok {
-			return FieldErrorf(EUNPROCESSABLE, "skills", "skill %q is not in the catalog", s).sayJA(jaForm.SkillUnknown)
+			return FieldErrorf(EUNPROCESSABLE, "skills", "skill %q is not in the catalog", s).sayJA(ja.Form.SkillUnknown)
 		}
 	}
 	return nil

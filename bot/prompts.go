@@ -5,10 +5,6 @@ import (
 	"strings"
 )
 
-// maxChoices is the most quick-reply buttons a message carries (LINE's
-// limit is 13).
-const maxChoices = 13
-
 // prompt asks the question of the current step again, with its buttons.
 func (t *turn) prompt() {
 	switch t.conv.Step {
@@ -32,7 +28,7 @@ func (t *turn) prompt() {
 		for _, a := range t.cat.Areas() {
 			ch = append(ch, answerAction(StepArea, a.ID).button(a.LabelJA))
 		}
-		t.text(ja.AskArea, t.withCancel(limitChoices(ch))...)
+		t.text(ja.AskArea, t.withCancel(ch)...)
 	case StepSkills:
 		t.text(ja.AskSkills, t.withCancel(t.skillChoices())...)
 	case StepAvailability:
@@ -90,24 +86,19 @@ func (t *turn) withCancel(ch []Choice) []Choice {
 	if !t.conv.Editing {
 		return ch
 	}
-	if len(ch) >= maxChoices {
-		ch = ch[:maxChoices-1]
-	}
-	return append(ch, answerAction(t.conv.Step, opCancel).button(ja.Cancel))
+	return append(ch, kept(answerAction(t.conv.Step, opCancel).button(ja.Cancel)))
 }
 
-// skillChoices offers the skills not chosen yet, the full list, and "next"
-// once something is chosen.
+// skillChoices offers "next" once something is chosen, the full list, and
+// the skills not chosen yet (a platform showing fewer buttons keeps the
+// first two and drops skills from the end: the list names them all).
 func (t *turn) skillChoices() []Choice {
 	var ch []Choice
 	if len(t.p.Skills) > 0 {
-		ch = append(ch, answerAction(StepSkills, opDone).button(ja.Next))
+		ch = append(ch, kept(answerAction(StepSkills, opDone).button(ja.Next)))
 	}
-	ch = append(ch, answerAction(StepSkills, opList).button(ja.SkillsListButton))
+	ch = append(ch, kept(answerAction(StepSkills, opList).button(ja.SkillsListButton)))
 	for _, s := range t.cat.Skills() {
-		if len(ch) == maxChoices {
-			break
-		}
 		if !contains(t.p.Skills, s.ID) {
 			ch = append(ch, answerAction(StepSkills, s.ID).button(s.LabelJA))
 		}
@@ -161,11 +152,4 @@ func (t *turn) profileCard() Message {
 	card.Fields = append(card.Fields, Field{Label: ja.FieldStatus, Value: status})
 	card.Buttons = menuChoices(t.p)[1:4]
 	return Message{Card: card}
-}
-
-func limitChoices(ch []Choice) []Choice {
-	if len(ch) > maxChoices {
-		return ch[:maxChoices]
-	}
-	return ch
 }

@@ -2,9 +2,9 @@ package bot
 
 import (
 	"context"
-	"log/slog"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -218,7 +218,7 @@ func (ss *SessionService) rsvp(ctx context.Context, in Inbound, res Result, now 
 	v, err := ss.Sessions.GetSession(ctx, req.SessionID)
 	if ErrorCode(err) == ENOTFOUND {
 		res.RSVP = nil
-		res.Messages = append(res.Messages, Message{Text: jaSession.NotFound})
+		res.Messages = append(res.Messages, Message{Text: ja.Session.NotFound})
 		return res, nil
 	}
 	if err != nil {

@@ -79,7 +79,7 @@ func (t *Task) Validate(cat *Catalog, now time.Time) error {
 	}
 	for _, s := range t.Skills {
 		if _, ok := cat.Skill(s); !ok {
-			return FieldErrorf(EUNPROCESSABLE, "skills", "skills: %q is not in the catalog", s).sayJA(jaForm.SkillUnknown)
+			return FieldErrorf(EUNPROCESSABLE, "skills", "skills: %q is not in the catalog", s).sayJA(ja.Form.SkillUnknown)
 		}
 	}
 	switch {
@@ -127,7 +127,7 @@ func validateSpan(start, end, now time.Time) error {
 	case !end.After(start):
 		return FieldErrorf(EUNPROCESSABLE, "end", "end must be after start")
 	case !start.After(now):
-		return FieldErrorf(EUNPROCESSABLE, "start", "start is in the past").sayJA(jaFields.StartPast)
+		return FieldErrorf(EUNPROCESSABLE, "start", "start is in the past").sayJA(ja.Fields.StartPast)
 	}
 	return nil
 }

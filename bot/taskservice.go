@@ -2,9 +2,9 @@ package bot
 
 import (
 	"context"
-	"log/slog"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -219,7 +219,7 @@ func (ts *TaskService) offerWave(ctx context.Context, id string, now time.Time) 
 		// place each, before anyone new is asked.
 		w.Target = live + min(room, len(ws.Waitlist))
 		for _, pid := range ws.Waitlist[:min(room, len(ws.Waitlist))] {
-			w.Offers = append(w.Offers, ts.waveOffer(t, pid, []string{jaTask.WhyWaitlist}, true, now, expires))
+			w.Offers = append(w.Offers, ts.waveOffer(t, pid, []string{ja.Task.WhyWaitlist}, true, now, expires))
 		}
 	} else if need := target - live; need > 0 {
 		exclude := func(pid string) bool { _, asked := ws.Offers[pid]; return asked }
@@ -276,14 +276,14 @@ func (ts *TaskService) promotion(ref OfferRef, who string, now time.Time) Promot
 		Out: Outgoing{ID: ev, Kind: OutEvent, To: Waitlisted, CreatedAt: now,
 			Event: &Inbound{ID: ev, Kind: EventPromoted, ProfileID: Waitlisted, Data: ref.TaskID, Offer: &r, At: now}},
 		Reminders: ts.reminders(ref, Waitlisted, now),
-		Notice:    coordinatorNotice(ts.NewID(), fmt.Sprintf(jaTask.NoticePromoted, who, ref.Title, span), now),
+		Notice:    coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticePromoted, who, ref.Title, span), now),
 	}
 }
 
 // place says where a task happens, in words.
 func (ts *TaskService) place(t *Task) string {
 	if t.Remote || t.Area == AreaRemote {
-		return jaTask.Online
+		return ja.Task.Online
 	}
 	if a, ok := ts.Catalog.Area(t.Area); ok {
 		return a.LabelJA
@@ -343,7 +343,7 @@ func (ts *TaskService) checkShort(ctx context.Context, id string) error {
 	if v.Status != TaskOpen || len(v.Accepted) >= v.Headcount {
 		return nil
 	}
-	text := fmt.Sprintf(jaTask.NoticeShort, v.Title, FormatSpanJA(v.Start, v.End, ts.loc()), v.Headcount, len(v.Accepted))
+	text := fmt.Sprintf(ja.Task.NoticeShort, v.Title, FormatSpanJA(v.Start, v.End, ts.loc()), v.Headcount, len(v.Accepted))
 	return ts.Outbox.Enqueue(ctx, coordinatorNotice(shortID(id), text, ts.Now()))
 }
 
@@ -377,14 +377,14 @@ func (ts *TaskService) answer(ctx context.Context, in Inbound, snap Snapshot, re
 	switch req.Op {
 	case OpAccept:
 		a.Reminders = ts.reminders(ref, in.ProfileID, now)
-		a.Filled = coordinatorNotice(filledNoticeID(req.TaskID), fmt.Sprintf(jaTask.NoticeFilled, ref.Title, span), now)
+		a.Filled = coordinatorNotice(filledNoticeID(req.TaskID), fmt.Sprintf(ja.Task.NoticeFilled, ref.Title, span), now)
 	case OpCancel, OpForget:
 		a.Reminders = ts.allReminders(ref, in.ProfileID)
 		who := name
 		if req.Op == OpForget || who == "" {
-			who = jaTask.SomeoneWithdrew
+			who = ja.Task.SomeoneWithdrew
 		}
-		a.Cancelled = coordinatorNotice(ts.NewID(), fmt.Sprintf(jaTask.NoticeCancelled, who, ref.Title, span), now)
+		a.Cancelled = coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticeCancelled, who, ref.Title, span), now)
 		a.Promote = ts.promotion(ref, who, now)
 	}
 	out, err := ts.Tasks.Answer(ctx, a)

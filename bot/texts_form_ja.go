@@ -5,10 +5,12 @@ import (
 	"time"
 )
 
-// jaForm is what the bot says about a profile filled in as a form.
-var jaForm = struct {
+// formJA is what the bot says about a profile filled in as a form.
+type formJA struct {
 	AreaMissing, SkillUnknown, AvailabilityMissing, ConsentMissing, Invalid string
-}{
+}
+
+var formJAText = formJA{
 	AreaMissing:         "地域を選んでください。",
 	SkillUnknown:        "選べない項目が含まれています。もう一度選んでください。",
 	AvailabilityMissing: "曜日と時間帯をそれぞれ1つ以上選ぶか、空き時間を文字で書いてください。",
@@ -16,11 +18,13 @@ var jaForm = struct {
 	Invalid:             "すみません、登録フォームの内容を保存できませんでした。もう一度フォームを開いてお試しください。",
 }
 
-// jaHome is the home screen (Slack App Home).
-var jaHome = struct {
+// homeJA is the home screen (Slack App Home).
+type homeJA struct {
 	WelcomeTitle, WelcomeBody, Join, Continue, DeleteConfirm, PausedNote, Waiting string
 	Upcoming, TaskComing, SessionComing, Nothing                                  string
-}{
+}
+
+var homeJAText = homeJA{
 	WelcomeTitle:  "つなぐへようこそ",
 	WelcomeBody:   "地域のちょっとしたお仕事や集まりと、できる方をおつなぎします。「登録する」からフォームで登録できます。ボットへのDMで、チャットで答えながら登録することもできます。",
 	Join:          "登録する",
@@ -34,22 +38,24 @@ var jaHome = struct {
 	Nothing:       "いまお返事待ちのお仕事や予定はありません。合うお仕事があれば、DMでお知らせします。",
 }
 
-// jaFields is what people and coordinators are told about an input field
+// fieldsJA is what people and coordinators are told about an input field
 // filled in wrong (ErrorJA): one kind sentence per field, keyed by the
 // field's API name, and a few sentences for single problems and for
 // errors about no field.
-var jaFields = struct {
+type fieldsJA struct {
 	ByField                                         map[string]string
 	StartPast                                       string
 	NotFound, Conflict, Unavailable, Invalid, Other string
-}{
+}
+
+var fieldsJAText = fieldsJA{
 	ByField: map[string]string{
 		FormName:               ja.NameInvalid,
-		FormArea:               jaForm.AreaMissing,
-		FormSkills:             jaForm.SkillUnknown,
-		FormAvailability:       jaForm.AvailabilityMissing,
+		FormArea:               ja.Form.AreaMissing,
+		FormSkills:             ja.Form.SkillUnknown,
+		FormAvailability:       ja.Form.AvailabilityMissing,
 		FormLimit:              ja.LimitInvalid,
-		FormConsent:            jaForm.ConsentMissing,
+		FormConsent:            ja.Form.ConsentMissing,
 		"id":                   "IDの形が正しくありません。",
 		"profile_id":           "IDの形が正しくありません。",
 		"title":                fmt.Sprintf("タイトルを1行で、%d文字までで入れてください。", MaxTitleRunes),

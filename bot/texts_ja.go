@@ -5,6 +5,10 @@ import "tsunagu/bot/jtext"
 // The Japanese message catalog: every sentence the bot says lives here, so
 // wording can be reviewed (and one day translated) in one place. Short
 // sentences and polite forms, for people who are new to smartphones.
+// The field sentences quote the conversation's own (ja.NameInvalid), so
+// they join the catalog once both exist.
+func init() { ja.Fields = fieldsJAText }
+
 var ja = struct {
 	Welcome, WelcomeBack, WelcomeRegistered, SuggestName, ConsentTitle, ConsentBody, ConsentYes, ConsentNo, ConsentDeclined,
 	ConsentRetry, AskName, NameInvalid, AskArea, AreaUnknown, AskSkills, SkillsMore,
@@ -26,7 +30,21 @@ var ja = struct {
 	Next                                                                          string
 	AvailPresets                                                                  []string
 	LimitPresets                                                                  []int
+
+	// The catalog's sections, each in its own file.
+	Task      tasksJA
+	Session   sessionsJA
+	Form      formJA
+	Home      homeJA
+	Fields    fieldsJA
+	Broadcast broadcastJA
 }{
+	Task:      tasksJAText,
+	Session:   sessionsJAText,
+	Form:      formJAText,
+	Home:      homeJAText,
+	Broadcast: broadcastJAText,
+
 	Welcome:             "はじめまして。「つなぐ」は、地域のちょっとしたお仕事と、できる方をおつなぎするサービスです。",
 	WelcomeBack:         "おかえりなさい。続きからどうぞ。",
 	WelcomeRegistered:   "友だち追加ありがとうございます。ご登録はお済みです。合うお仕事があれば、こちらからご案内します。",

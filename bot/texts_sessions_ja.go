@@ -1,11 +1,13 @@
 package bot
 
-// jaSession is the Japanese message catalog of sessions.
-var jaSession = struct {
+// sessionsJA is the Japanese message catalog of sessions.
+type sessionsJA struct {
 	InviteBody, Join, NotJoin, FieldURL, JoinedTitle, JoinedBody, JoinedNoReminder, NotJoining, NotFound string
 	WhichRSVP, ReminderBody, CannotJoinReply, NoSessionNow, NoticeCannotJoin                             string
 	SomeoneCannotJoin                                                                                    string
-}{
+}
+
+var sessionsJAText = sessionsJA{
 	InviteBody:        "集まりのご案内です。参加されますか？",
 	Join:              "参加する",
 	NotJoin:           "参加しない",

@@ -1,8 +1,8 @@
 package bot
 
-// jaTask is the Japanese message catalog of offers, answers, reminders and
+// tasksJA is the Japanese message catalog of offers, answers, reminders and
 // coordinator notices.
-var jaTask = struct {
+type tasksJA struct {
 	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton               string
 	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldDeadline                           string
 	Online, Deadline                                                                      string // Deadline fmt: time
@@ -14,7 +14,9 @@ var jaTask = struct {
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                     string
 	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule              string
 	PromotedTitle, PromotedAccepted, NoticePromoted                                       string // NoticePromoted fmt: who, title, span
-}{
+}
+
+var tasksJAText = tasksJA{
 	OfferBody:    "お仕事のご案内です。お引き受けいただけますか？",
 	PromotedBody: "キャンセル待ちのお仕事に空きが出ました。お引き受けいただけますか？",
 	Accept:       "引き受ける",

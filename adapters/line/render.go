@@ -158,11 +158,7 @@ func cardButtons(choices []bot.Choice, log *slog.Logger) []messaging_api.FlexCom
 // limit; nil when none is usable.
 func quickReply(choices []bot.Choice, log *slog.Logger) *messaging_api.QuickReply {
 	var items []messaging_api.QuickReplyItem
-	for _, c := range choices {
-		if len(items) == maxQuickReplyItems {
-			log.Warn("line render: quick replies truncated", "choices", len(choices), "max", maxQuickReplyItems)
-			break
-		}
+	for _, c := range fitChoices(choices, maxQuickReplyItems) {
 		action, ok := postback(c, log)
 		if !ok {
 			continue
@@ -173,6 +169,32 @@ func quickReply(choices []bot.Choice, log *slog.Logger) *messaging_api.QuickRepl
 		return nil
 	}
 	return &messaging_api.QuickReply{Items: items}
+}
+
+// fitChoices keeps at most n choices, in order: every choice marked Keep,
+// then as many of the others as there is room for, from the first.
+func fitChoices(choices []bot.Choice, n int) []bot.Choice {
+	if len(choices) <= n {
+		return choices
+	}
+	room := n
+	for _, c := range choices {
+		if c.Keep {
+			room--
+		}
+	}
+	out := make([]bot.Choice, 0, n)
+	for _, c := range choices {
+		switch {
+		case len(out) == n:
+		case c.Keep:
+			out = append(out, c)
+		case room > 0:
+			out = append(out, c)
+			room--
+		}
+	}
+	return out
 }
 
 // postback builds the action behind a button. DisplayText makes the tap show
