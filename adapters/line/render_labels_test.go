@@ -34,7 +34,9 @@ func TestLabelsTheBotSendsWholeLookAsBefore(t *testing.T) {
 // end and keeps the marked ones (leaving an edit, talking to a person)
 // wherever they stand.
 func TestQuickRepliesKeepWhatTheBotMarked(t *testing.T) {
-	choice := func(i int) bot.Choice { return bot.Choice{Label: string(rune('あ' + i)), Data: "d" + string(rune('a'+i))} }
+	choice := func(i int) bot.Choice {
+		return bot.Choice{Label: string(rune('あ' + i)), Data: "d" + string(rune('a'+i))}
+	}
 	var many []bot.Choice
 	for i := 0; i < 20; i++ {
 		many = append(many, choice(i))
