@@ -38,7 +38,52 @@ const (
 	// OpForget removes the person from the task altogether, because their
 	// data is being deleted: a place they held is given up as by OpCancel.
 	OpForget AnswerOp = "forget"
+	// OpAsk records that the day-before question reached the person; OpConfirm
+	// that they said they still come.
+	OpAsk     AnswerOp = "ask"
+	OpConfirm AnswerOp = "confirm"
+	// OpComplete records how an accepted task went, once it has begun: done
+	// (with its hours) or not done.
+	OpComplete AnswerOp = "complete"
 )
+
+// Confirmation is where an accepted person stands with the day-before
+// question.
+type Confirmation string
+
+// Confirmations: asked and not answered yet, said they still come, or
+// asked and silent 2 hours before the start.
+const (
+	ConfirmAsked       Confirmation = "asked"
+	ConfirmConfirmed   Confirmation = "confirmed"
+	ConfirmUnconfirmed Confirmation = "unconfirmed"
+)
+
+// Completion says how an accepted task went.
+type Completion string
+
+// Completions: done as planned, or not done.
+const (
+	Completed    Completion = "completed"
+	NotCompleted Completion = "not_completed"
+)
+
+// Result of a task for one person: how it went and for how long.
+type TaskResult struct {
+	Status Completion `json:"status"`
+	Hours  float64    `json:"hours"`
+}
+
+// MaxTaskHours bounds the hours recorded for one task.
+const MaxTaskHours = 24
+
+// AnonPrefix starts the name a deleted person keeps in the records that
+// figures are computed from: a random token naming nobody, the same for all
+// of one person's records, so that 実人数 stays right after a deletion.
+const AnonPrefix = "anon:"
+
+// IsAnon reports whether id is such a token rather than a person.
+func IsAnon(id string) bool { return len(id) > len(AnonPrefix) && id[:len(AnonPrefix)] == AnonPrefix }
 
 // Answer is one person's answer to one task, applied atomically by the
 // TaskStore.
@@ -59,6 +104,16 @@ type Answer struct {
 	// Promote, set with Cancelled, gives a place this answer frees at once
 	// to the first person on the waitlist.
 	Promote Promotion
+	// ConfirmNow marks an acceptance (or a promotion) so close to the start
+	// that it counts as confirmed without the day-before question.
+	ConfirmNow bool
+	// Result is what OpComplete records; ResultNotice the coordinators'
+	// notice queued when it changes to not done.
+	Result       TaskResult
+	ResultNotice Outgoing
+	// Anon, with OpForget, is the token the person's part in the figures is
+	// kept under (AnonPrefix + random); empty drops it.
+	Anon string
 }
 
 // Waitlisted stands for the first person on a task's waitlist in a
@@ -108,7 +163,27 @@ type TaskView struct {
 	Declined  []string `json:"declined"`
 	Expired   []string `json:"expired"`
 	Cancelled []string `json:"cancelled"`
+	// Confirmed said they still come (or accepted within 2 hours of the
+	// start); Unconfirmed were asked and silent 2 hours before it; Asked
+	// were asked and may still answer.
+	Confirmed   []string `json:"confirmed"`
+	Unconfirmed []string `json:"unconfirmed"`
+	Asked       []string `json:"-"`
+	// Completed and NotCompleted are the outcomes recorded; Hours the
+	// hours of every completed person.
+	Completed    []string           `json:"completed"`
+	NotCompleted []string           `json:"not_completed"`
+	Hours        map[string]float64 `json:"hours"`
+	// FilledAt is when the task first had its headcount (zero if never).
+	FilledAt time.Time `json:"filled_at,omitempty"`
 }
+
+// Length is how long the task lasts, in hours: what a completed person is
+// counted for unless they or a coordinator say otherwise.
+func (t *Task) Length() float64 { return roundHours(t.End.Sub(t.Start).Hours()) }
+
+// roundHours keeps hours to the quarter hour people speak in.
+func roundHours(h float64) float64 { return float64(int(h*4+0.5)) / 4 }
 
 // WaveState is what the offer sweep needs to know about a task.
 type WaveState struct {
@@ -147,8 +222,8 @@ type WaveOffer struct {
 // atomic in the store, whatever the number of replicas.
 type TaskStore interface {
 	// CreateTask stores a new task and schedules its first wave and its
-	// "still short" check.
-	CreateTask(ctx context.Context, t *Task, shortCheck Due) error
+	// checks (still short, unconfirmed).
+	CreateTask(ctx context.Context, t *Task, checks ...Due) error
 	// FindTask returns the task and its offers, ENOTFOUND if unknown.
 	FindTask(ctx context.Context, id string, now time.Time) (*TaskView, error)
 	// CancelTask marks the task cancelled and queues notice(person) for

@@ -157,6 +157,9 @@ type RSVP struct {
 	At        time.Time
 	// Reminders are queued on a yes and removed on a no.
 	Reminders []Due
+	// Anon, with RSVPForget for a session that has ended, is the token an
+	// attendee's yes is kept under for the figures.
+	Anon string
 }
 
 // SessionStore keeps sessions, invitations and RSVPs.

@@ -83,7 +83,8 @@ func (r *Retention) month(t time.Time) string { return t.In(r.loc).Format("2006-
 // deletes it with its offers.
 //
 // KEYS: task, offers, expiry, waitlist, accepted, tasks, due offers,
-// counts. ARGV: task ID, month prefix.
+// counts, confirmations, results, offered at. ARGV: task ID, month prefix,
+// the task's length in hours.
 var purgeTaskScript = goredis.NewScript(`
 local h = redis.call('HMGET', KEYS[1], 'status', 'head')
 local m = ARGV[2]
@@ -96,14 +97,26 @@ if h[1] then
     redis.call('HINCRBY', KEYS[8], m .. 'tasks', 1)
     redis.call('HINCRBY', KEYS[8], m .. 'places', head)
     redis.call('HINCRBY', KEYS[8], m .. 'places_filled', math.min(acc, head))
-    redis.call('HINCRBY', KEYS[8], m .. 'participations', acc)
+    -- A participation is an accepted place not marked not done; its hours
+    -- are those recorded, else the task's length.
+    local part, hours = 0, 0
+    for _, who in ipairs(redis.call('ZRANGE', KEYS[5], 0, -1)) do
+      local r = redis.call('HGET', KEYS[10], who) or ''
+      if string.sub(r, 1, 13) ~= 'not_completed' then
+        part = part + 1
+        local h = tonumber(string.match(r, ':(.*)$') or '')
+        hours = hours + (h or tonumber(ARGV[3]))
+      end
+    end
+    redis.call('HINCRBY', KEYS[8], m .. 'participations', part)
+    redis.call('HINCRBYFLOAT', KEYS[8], m .. 'hours', hours)
     if acc >= head then redis.call('HINCRBY', KEYS[8], m .. 'tasks_filled', 1) end
   end
   local states = redis.call('HVALS', KEYS[2])
   redis.call('HINCRBY', KEYS[8], m .. 'offers', #states)
   for _, st in ipairs(states) do redis.call('HINCRBY', KEYS[8], m .. 'offers_' .. st, 1) end
 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[9], KEYS[10], KEYS[11])
 redis.call('SREM', KEYS[6], ARGV[1])
 redis.call('ZREM', KEYS[7], ARGV[1])
 return 1
@@ -119,20 +132,20 @@ func (r *Retention) tasks(ctx context.Context, sh int, cutoff time.Time, sum *Pu
 		return fmt.Errorf("retention: tasks of shard %d: %w", sh, err)
 	}
 	for i, id := range ids {
-		start, ended := time.Time{}, true // an index entry without a task goes
+		start, ended, length := time.Time{}, true, 0.0 // an index entry without a task goes
 		if raw[i] != "" {
 			t, err := decodeTask([]byte(raw[i]))
 			if err != nil {
 				return fmt.Errorf("retention: task %s: %w", id, err)
 			}
-			start, ended = t.Start, t.End.Before(cutoff)
+			start, ended, length = t.Start, t.End.Before(cutoff), t.Length()
 		}
 		if !ended {
 			continue
 		}
 		keys := []string{taskKey(id), taskOffersKey(id), taskExpiryKey(id), taskWaitlistKey(id), taskAcceptedKey(id),
-			tasksKey(sh), dueOffersKey(sh), countsKey(sh)}
-		if err := purgeTaskScript.Run(ctx, r.c, keys, id, r.month(start)).Err(); err != nil {
+			tasksKey(sh), dueOffersKey(sh), countsKey(sh), taskConfirmKey(id), taskResultKey(id), taskOfferedAtKey(id)}
+		if err := purgeTaskScript.Run(ctx, r.c, keys, id, r.month(start), length).Err(); err != nil {
 			return fmt.Errorf("retention: task %s: %w", id, err)
 		}
 		sum.Tasks++
@@ -335,8 +348,8 @@ func isNoGroup(err error) bool {
 // Counts returns the anonymous figures retention folded, by month
 // ("2026-04") and figure ("tasks", "places_filled", ...), summed over the
 // shards.
-func (r *Retention) Counts(ctx context.Context) (map[string]map[string]int, error) {
-	out := map[string]map[string]int{}
+func (r *Retention) Counts(ctx context.Context) (map[string]map[string]float64, error) {
+	out := map[string]map[string]float64{}
 	for sh := 0; sh < Shards; sh++ {
 		fields, err := r.c.HGetAll(ctx, countsKey(sh)).Result()
 		if err != nil {
@@ -344,12 +357,12 @@ func (r *Retention) Counts(ctx context.Context) (map[string]map[string]int, erro
 		}
 		for f, v := range fields {
 			month, figure, ok := strings.Cut(f, ":")
-			n, err := strconv.Atoi(v)
+			n, err := strconv.ParseFloat(v, 64)
 			if !ok || err != nil {
 				continue
 			}
 			if out[month] == nil {
-				out[month] = map[string]int{}
+				out[month] = map[string]float64{}
 			}
 			out[month][figure] += n
 		}

@@ -156,7 +156,7 @@ func testRetention(t *testing.T, newClient func(t *testing.T) goredis.UniversalC
 		t.Fatal(err)
 	}
 	month := old.In(loc).Format("2006-01")
-	want := map[string]int{"tasks": 1, "places": 2, "places_filled": 1, "participations": 1, "offers": 1, "offers_accepted": 1,
+	want := map[string]float64{"tasks": 1, "places": 2, "places_filled": 1, "participations": 1, "hours": 2, "offers": 1, "offers_accepted": 1,
 		"sessions": 1, "session_invitations": 0, "session_attendances": 0, "broadcasts": 1, "broadcast_sent": 0, "broadcast_failed": 0, "broadcast_skipped": 0}
 	if !reflect.DeepEqual(counts[month], want) || len(counts) != 1 {
 		t.Errorf("counts %v, want %s: %v", counts, month, want)

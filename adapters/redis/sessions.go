@@ -120,10 +120,7 @@ func (s *Sessions) FindSession(ctx context.Context, id string) (*bot.SessionView
 	if err != nil {
 		return nil, fmt.Errorf("find session %s: %w", id, err)
 	}
-	v := &bot.SessionView{Session: *ses2, Attendees: attendees.Val(), Declined: []string{}}
-	if v.Attendees == nil {
-		v.Attendees = []string{}
-	}
+	v := &bot.SessionView{Session: *ses2, Attendees: withoutAnon(attendees.Val()), Declined: []string{}}
 	for p, st := range rsvps.Val() {
 		if st == bot.RSVPNo {
 			v.Declined = append(v.Declined, p)
@@ -204,8 +201,10 @@ func (s *Sessions) PendingInvites(ctx context.Context, limit int) ([]string, err
 // for a repeat, -1 for an unknown session.
 //
 // KEYS: session, rsvps, attendees, answered, due, answered outcomes.
-// ARGV: event ID, now ms, person, answer, forget-answers-before ms, then
-// (due ms, entry JSON) pairs of the person's reminders.
+// ARGV: event ID, now ms, person, answer, forget-answers-before ms, the
+// token a deleted attendee of an ended session is kept under for the
+// figures (or empty), then (due ms, entry JSON) pairs of the person's
+// reminders.
 var rsvpScript = goredis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local now, p, ans = tonumber(ARGV[2]), ARGV[3], ARGV[4]
@@ -219,26 +218,28 @@ if ARGV[1] ~= '' then
   end
 end
 if ans == 'forget' then
+  local at = redis.call('ZSCORE', KEYS[3], p)
+  if at and ARGV[6] ~= '' then redis.call('ZADD', KEYS[3], at, ARGV[6]) end
   redis.call('HDEL', KEYS[2], p)
   redis.call('ZREM', KEYS[3], p)
-  for i = 6, #ARGV, 2 do redis.call('ZREM', KEYS[5], ARGV[i + 1]) end
+  for i = 7, #ARGV, 2 do redis.call('ZREM', KEYS[5], ARGV[i + 1]) end
   return 1
 end
 if redis.call('HGET', KEYS[2], p) == ans then return 0 end
 redis.call('HSET', KEYS[2], p, ans)
 if ans == 'yes' then
   redis.call('ZADD', KEYS[3], now, p)
-  for i = 6, #ARGV, 2 do redis.call('ZADD', KEYS[5], ARGV[i], ARGV[i + 1]) end
+  for i = 7, #ARGV, 2 do redis.call('ZADD', KEYS[5], ARGV[i], ARGV[i + 1]) end
 else
   redis.call('ZREM', KEYS[3], p)
-  for i = 6, #ARGV, 2 do redis.call('ZREM', KEYS[5], ARGV[i + 1]) end
+  for i = 7, #ARGV, 2 do redis.call('ZREM', KEYS[5], ARGV[i + 1]) end
 end
 return 1
 `)
 
 // RSVP applies a person's answer to an invitation.
 func (s *Sessions) RSVP(ctx context.Context, r bot.RSVP) (bool, error) {
-	args := []any{eventKey(r.EventID), r.At.UnixMilli(), r.ProfileID, r.Answer, r.At.Add(-seenFor).UnixMilli()}
+	args := []any{eventKey(r.EventID), r.At.UnixMilli(), r.ProfileID, r.Answer, r.At.Add(-seenFor).UnixMilli(), r.Anon}
 	for _, d := range r.Reminders {
 		dj, err := json.Marshal(d.Out)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -37,6 +38,19 @@ func taskOffersKey(id string) string   { return taskKey(id) + ":o" }
 func taskExpiryKey(id string) string   { return taskKey(id) + ":x" }
 func taskWaitlistKey(id string) string { return taskKey(id) + ":w" }
 func taskAcceptedKey(id string) string { return taskKey(id) + ":a" }
+
+// And: cf, a hash person → confirmation (asked, confirmed, unconfirmed);
+// r, a hash person → result ("completed:2.5", "not_completed:0"); ot, a
+// hash person → when they were first offered it (unix ms), for reports.
+func taskConfirmKey(id string) string  { return taskKey(id) + ":cf" }
+func taskResultKey(id string) string   { return taskKey(id) + ":r" }
+func taskOfferedAtKey(id string) string { return taskKey(id) + ":ot" }
+
+// taskKeys are every key of a task, for deletion.
+func taskKeys(id string) []string {
+	return []string{taskKey(id), taskOffersKey(id), taskExpiryKey(id), taskWaitlistKey(id), taskAcceptedKey(id),
+		taskConfirmKey(id), taskResultKey(id), taskOfferedAtKey(id)}
+}
 
 // tasksKey is the set of task IDs in a shard.
 func tasksKey(shard int) string { return tag(shard) + ":tasks" }
@@ -78,32 +92,36 @@ func decodeTask(b []byte) (*bot.Task, error) {
 // createTaskScript stores a task unless its ID exists.
 //
 // KEYS: task, tasks, due offers, due. ARGV: task JSON, headcount, start ms,
-// task ID, first wave ms, check ms, check entry JSON (empty for none).
+// task ID, first wave ms, then (due ms, entry JSON) pairs of the checks.
 var createTaskScript = goredis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'task', ARGV[1], 'status', 'open', 'acc', 0, 'head', ARGV[2], 'start', ARGV[3])
 redis.call('SADD', KEYS[2], ARGV[4])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
-if ARGV[7] ~= '' then redis.call('ZADD', KEYS[4], ARGV[6], ARGV[7]) end
+for i = 6, #ARGV, 2 do redis.call('ZADD', KEYS[4], ARGV[i], ARGV[i + 1]) end
 return 1
 `)
 
-// CreateTask stores t and schedules its first wave now and check.
-func (s *Tasks) CreateTask(ctx context.Context, t *bot.Task, check bot.Due) error {
+// CreateTask stores t and schedules its first wave now and its checks.
+func (s *Tasks) CreateTask(ctx context.Context, t *bot.Task, checks ...bot.Due) error {
 	tj, err := encodeTask(t)
 	if err != nil {
 		return fmt.Errorf("create task %s: %w", t.ID, err)
 	}
-	var cj []byte
-	if check.Out.ID != "" {
-		if cj, err = json.Marshal(check.Out); err != nil {
+	sh := shardOf(t.ID)
+	args := []any{tj, t.Headcount, t.Start.UnixMilli(), t.ID, t.CreatedAt.UnixMilli()}
+	for _, c := range checks {
+		if c.Out.ID == "" {
+			continue
+		}
+		cj, err := json.Marshal(c.Out)
+		if err != nil {
 			return fmt.Errorf("create task %s: check: %w", t.ID, err)
 		}
+		args = append(args, c.At.UnixMilli(), cj)
 	}
-	sh := shardOf(t.ID)
 	keys := []string{taskKey(t.ID), tasksKey(sh), dueOffersKey(sh), dueKey(sh)}
-	ok, err := createTaskScript.Run(ctx, s.c, keys, tj, t.Headcount, t.Start.UnixMilli(), t.ID,
-		t.CreatedAt.UnixMilli(), check.At.UnixMilli(), cj).Int()
+	ok, err := createTaskScript.Run(ctx, s.c, keys, args...).Int()
 	if err != nil {
 		return fmt.Errorf("create task %s: %w", t.ID, err)
 	}
@@ -113,72 +131,122 @@ func (s *Tasks) CreateTask(ctx context.Context, t *bot.Task, check bot.Due) erro
 	return nil
 }
 
+// taskRead is everything stored about one task.
+type taskRead struct {
+	ws       *bot.WaveState
+	accepted []string
+	confirm  map[string]string
+	results  map[string]string
+	offered  map[string]string
+	filledAt int64
+}
+
 // readTask reads a task and all offers in one pipeline.
-func (s *Tasks) readTask(ctx context.Context, id string) (*bot.WaveState, []string, error) {
-	var (
-		task     *goredis.SliceCmd
-		offers   *goredis.MapStringStringCmd
-		expiry   *goredis.MapStringStringCmd
-		waitlist *goredis.StringSliceCmd
-		accepted *goredis.StringSliceCmd
-	)
-	_, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		task = p.HMGet(ctx, taskKey(id), "task", "status", "acc")
-		offers = p.HGetAll(ctx, taskOffersKey(id))
-		expiry = p.HGetAll(ctx, taskExpiryKey(id))
-		waitlist = p.LRange(ctx, taskWaitlistKey(id), 0, -1)
-		accepted = p.ZRange(ctx, taskAcceptedKey(id), 0, -1)
+func (s *Tasks) readTask(ctx context.Context, id string) (*taskRead, error) {
+	var cmds taskCmds
+	if _, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		cmds = queueTaskRead(ctx, p, id)
 		return nil
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("read task %s: %w", id, err)
+	}); err != nil {
+		return nil, fmt.Errorf("read task %s: %w", id, err)
 	}
-	v := task.Val()
+	return cmds.read(id)
+}
+
+// taskCmds are the reads of one task queued on a pipeline.
+type taskCmds struct {
+	task                                     *goredis.SliceCmd
+	offers, expiry, confirm, results, offAt *goredis.MapStringStringCmd
+	waitlist, accepted                       *goredis.StringSliceCmd
+}
+
+func queueTaskRead(ctx context.Context, p goredis.Pipeliner, id string) taskCmds {
+	return taskCmds{
+		task:     p.HMGet(ctx, taskKey(id), "task", "status", "acc", "filled_at"),
+		offers:   p.HGetAll(ctx, taskOffersKey(id)),
+		expiry:   p.HGetAll(ctx, taskExpiryKey(id)),
+		waitlist: p.LRange(ctx, taskWaitlistKey(id), 0, -1),
+		accepted: p.ZRange(ctx, taskAcceptedKey(id), 0, -1),
+		confirm:  p.HGetAll(ctx, taskConfirmKey(id)),
+		results:  p.HGetAll(ctx, taskResultKey(id)),
+		offAt:    p.HGetAll(ctx, taskOfferedAtKey(id)),
+	}
+}
+
+func (c taskCmds) read(id string) (*taskRead, error) {
+	v := c.task.Val()
+	if len(v) < 4 {
+		return nil, fmt.Errorf("read task %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no task %s", id))
+	}
 	tj, _ := v[0].(string)
 	if tj == "" {
-		return nil, nil, fmt.Errorf("read task %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no task %s", id))
+		return nil, fmt.Errorf("read task %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no task %s", id))
 	}
 	t, err := decodeTask([]byte(tj))
 	if err != nil {
-		return nil, nil, fmt.Errorf("read task %s: %w", id, err)
+		return nil, fmt.Errorf("read task %s: %w", id, err)
 	}
 	status, _ := v[1].(string)
 	t.Status = bot.TaskStatus(status)
 	acc, _ := v[2].(string)
-	ws := &bot.WaveState{Task: t, Offers: map[string]bot.OfferState{}, Expiry: map[string]time.Time{}, Waitlist: waitlist.Val()}
+	filled, _ := v[3].(string)
+	ws := &bot.WaveState{Task: t, Offers: map[string]bot.OfferState{}, Expiry: map[string]time.Time{}, Waitlist: c.waitlist.Val()}
 	ws.Accepted, _ = strconv.Atoi(acc)
-	for p, st := range offers.Val() {
+	for p, st := range c.offers.Val() {
 		ws.Offers[p] = bot.OfferState(st)
 	}
-	for p, ms := range expiry.Val() {
+	for p, ms := range c.expiry.Val() {
 		n, _ := strconv.ParseInt(ms, 10, 64)
 		ws.Expiry[p] = time.UnixMilli(n)
 	}
-	return ws, accepted.Val(), nil
+	r := &taskRead{ws: ws, accepted: c.accepted.Val(), confirm: c.confirm.Val(), results: c.results.Val(), offered: c.offAt.Val()}
+	r.filledAt, _ = strconv.ParseInt(filled, 10, 64)
+	return r, nil
+}
+
+// parseResult reads a stored result ("completed:2.5").
+func parseResult(v string) (bot.TaskResult, bool) {
+	st, h, ok := strings.Cut(v, ":")
+	if !ok {
+		return bot.TaskResult{}, false
+	}
+	hours, err := strconv.ParseFloat(h, 64)
+	if err != nil {
+		return bot.TaskResult{}, false
+	}
+	return bot.TaskResult{Status: bot.Completion(st), Hours: hours}, true
 }
 
 // WaveState reads what an offer wave needs to know about the task.
 func (s *Tasks) WaveState(ctx context.Context, id string) (*bot.WaveState, error) {
-	ws, _, err := s.readTask(ctx, id)
-	return ws, err
-}
-
-// FindTask returns the task and everyone's relation to it. An offer whose
-// time ran out counts as expired even before the sweep records it.
-func (s *Tasks) FindTask(ctx context.Context, id string, now time.Time) (*bot.TaskView, error) {
-	ws, accepted, err := s.readTask(ctx, id)
+	r, err := s.readTask(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	v := &bot.TaskView{Task: *ws.Task, Accepted: accepted, Waitlist: ws.Waitlist,
-		Offered: []string{}, Declined: []string{}, Expired: []string{}, Cancelled: []string{}}
-	if v.Accepted == nil {
-		v.Accepted = []string{}
+	return r.ws, nil
+}
+
+// FindTask returns the task and everyone's relation to it. An offer whose
+// time ran out counts as expired even before the sweep records it. The
+// tokens deleted people's part in the figures is kept under are no one, and
+// are left out.
+func (s *Tasks) FindTask(ctx context.Context, id string, now time.Time) (*bot.TaskView, error) {
+	r, err := s.readTask(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	if v.Waitlist == nil {
-		v.Waitlist = []string{}
+	ws := r.ws
+	v := &bot.TaskView{Task: *ws.Task, Accepted: withoutAnon(r.accepted), Waitlist: withoutAnon(ws.Waitlist),
+		Offered: []string{}, Declined: []string{}, Expired: []string{}, Cancelled: []string{},
+		Confirmed: []string{}, Unconfirmed: []string{}, Completed: []string{}, NotCompleted: []string{},
+		Hours: map[string]float64{}}
+	if r.filledAt > 0 {
+		v.FilledAt = time.UnixMilli(r.filledAt)
 	}
 	for p, st := range ws.Offers {
+		if bot.IsAnon(p) {
+			continue
+		}
 		switch st {
 		case bot.OfferOffered:
 			if exp, ok := ws.Expiry[p]; ok && !now.Before(exp) {
@@ -194,10 +262,46 @@ func (s *Tasks) FindTask(ctx context.Context, id string, now time.Time) (*bot.Ta
 			v.Cancelled = append(v.Cancelled, p)
 		}
 	}
-	for _, l := range [][]string{v.Offered, v.Declined, v.Expired, v.Cancelled} {
+	for p, c := range r.confirm {
+		switch {
+		case bot.IsAnon(p):
+		case c == string(bot.ConfirmConfirmed):
+			v.Confirmed = append(v.Confirmed, p)
+		case c == string(bot.ConfirmUnconfirmed):
+			v.Unconfirmed = append(v.Unconfirmed, p)
+		case c == string(bot.ConfirmAsked):
+			v.Asked = append(v.Asked, p)
+		}
+	}
+	for p, raw := range r.results {
+		res, ok := parseResult(raw)
+		if !ok || bot.IsAnon(p) {
+			continue
+		}
+		switch res.Status {
+		case bot.Completed:
+			v.Completed = append(v.Completed, p)
+			v.Hours[p] = res.Hours
+		case bot.NotCompleted:
+			v.NotCompleted = append(v.NotCompleted, p)
+		}
+	}
+	for _, l := range [][]string{v.Offered, v.Declined, v.Expired, v.Cancelled, v.Confirmed, v.Unconfirmed, v.Asked,
+		v.Completed, v.NotCompleted} {
 		sort.Strings(l)
 	}
 	return v, nil
+}
+
+// withoutAnon drops the tokens of deleted people from ids; never nil.
+func withoutAnon(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !bot.IsAnon(id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // answerScript applies one answer. It returns {state, status, changed,
@@ -208,12 +312,18 @@ func (s *Tasks) FindTask(ctx context.Context, id string, now time.Time) (*bot.Ta
 // and the promotion notice (templates naming them as bot.Waitlisted) are
 // queued; otherwise the task reopens and the sweep offers the place.
 //
+// Forgetting a person (their data is being deleted) keeps what the figures
+// need under the token ARGV[15] names (none if empty): a place taken part in
+// stays taken, an offer stays counted, and nothing is theirs any more.
+//
 // KEYS: task, offers, expiry, waitlist, accepted, answered, outbox, due,
-// due offers, answered outcomes.
+// due offers, answered outcomes, confirmations, results, offered at.
 // ARGV: event ID, now ms, person, op, task ID, filled notice JSON,
 // cancelled notice JSON, forget-answers-before ms, promotion event JSON,
-// promotion notice JSON, n, then n (due ms, entry JSON) pairs of the
-// person's reminders, then those of the promoted person.
+// promotion notice JSON, n, confirm now ('1' or ''), result
+// ("completed:2.5"), result notice JSON, anonymous token, then n (due ms,
+// entry JSON) pairs of the person's reminders, then those of the promoted
+// person.
 var answerScript = goredis.NewScript(`
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'', '', 0, 0} end
@@ -230,9 +340,9 @@ if ARGV[1] ~= '' and redis.call('ZSCORE', KEYS[6], ARGV[1]) then
 end
 local live = (status == 'open' or status == 'filled') and started == 0
 
-local own = 12 + 2 * tonumber(ARGV[11])
+local own = 16 + 2 * tonumber(ARGV[11])
 local function unremind()
-  for i = 12, own - 1, 2 do redis.call('ZREM', KEYS[8], ARGV[i + 1]) end
+  for i = 16, own - 1, 2 do redis.call('ZREM', KEYS[8], ARGV[i + 1]) end
 end
 local function fill(s, who)
   local out, from = {}, 1
@@ -251,6 +361,8 @@ end
 -- and the sweep offers the place again at once.
 local function release()
   redis.call('ZREM', KEYS[5], p)
+  redis.call('HDEL', KEYS[11], p)
+  redis.call('HDEL', KEYS[12], p)
   redis.call('HINCRBY', KEYS[1], 'acc', -1)
   unremind()
   if not live then return end
@@ -261,6 +373,7 @@ local function release()
     redis.call('HDEL', KEYS[3], q)
     redis.call('ZADD', KEYS[5], now, q)
     redis.call('HINCRBY', KEYS[1], 'acc', 1)
+    if ARGV[12] == '1' then redis.call('HSET', KEYS[11], q, 'confirmed') end
     redis.call('XADD', KEYS[7], '*', 'out', fill(ARGV[9], q), 'attempt', 0)
     for i = own, #ARGV, 2 do redis.call('ZADD', KEYS[8], ARGV[i], fill(ARGV[i + 1], q)) end
     if ARGV[10] ~= '' then redis.call('XADD', KEYS[7], '*', 'out', ARGV[10], 'attempt', 0) end
@@ -274,15 +387,59 @@ local function release()
   redis.call('ZADD', KEYS[9], now, ARGV[5])
 end
 
+-- move renames p to the token in a hash, or drops p there.
+local tok = ARGV[15]
+local function move(key)
+  local v = redis.call('HGET', key, p)
+  if v and tok ~= '' then redis.call('HSET', key, tok, v) end
+  redis.call('HDEL', key, p)
+end
+
 local changed = 0
 if op == 'forget' then
-  if state == 'accepted' then release() end
-  unremind()
+  if state == 'accepted' and started == 1 and tok ~= '' then
+    -- A place taken part in: the figures keep it.
+    redis.call('ZADD', KEYS[5], redis.call('ZSCORE', KEYS[5], p), tok)
+    redis.call('ZREM', KEYS[5], p)
+    redis.call('HSET', KEYS[2], tok, 'accepted')
+    move(KEYS[11])
+    move(KEYS[12])
+    unremind()
+  else
+    if state == 'accepted' then release() end
+    unremind()
+    if tok ~= '' and state ~= '' then
+      local kept = state
+      if state == 'offered' then kept = 'expired' elseif state == 'accepted' or state == 'waitlisted' then kept = 'cancelled' end
+      redis.call('HSET', KEYS[2], tok, kept)
+    end
+  end
+  move(KEYS[13])
   redis.call('HDEL', KEYS[2], p)
   redis.call('HDEL', KEYS[3], p)
+  redis.call('HDEL', KEYS[11], p)
+  redis.call('HDEL', KEYS[12], p)
   redis.call('LREM', KEYS[4], 0, p)
   if state ~= '' then changed = 1 end
   state = ''
+elseif op == 'ask' or op == 'confirm' then
+  -- The day-before question, and the answer that they still come.
+  if state == 'accepted' and started == 0 then
+    local cur = redis.call('HGET', KEYS[11], p) or ''
+    local want = 'confirmed'
+    if op == 'ask' then want = 'asked' end
+    if cur ~= want and not (op == 'ask' and cur ~= '') then
+      redis.call('HSET', KEYS[11], p, want)
+      changed = 1
+    end
+  end
+elseif op == 'complete' then
+  -- How it went, once begun: from the person or a coordinator.
+  if state == 'accepted' and started == 1 and redis.call('HGET', KEYS[12], p) ~= ARGV[13] then
+    redis.call('HSET', KEYS[12], p, ARGV[13])
+    if ARGV[14] ~= '' then redis.call('XADD', KEYS[7], '*', 'out', ARGV[14], 'attempt', 0) end
+    changed = 1
+  end
 elseif state == '' or not live then
   return {state, status, 0, started}
 elseif op == 'accept' then
@@ -295,10 +452,12 @@ elseif op == 'accept' then
       redis.call('LREM', KEYS[4], 0, p)
       redis.call('ZADD', KEYS[5], now, p)
       redis.call('HINCRBY', KEYS[1], 'acc', 1)
-      for i = 12, own - 1, 2 do redis.call('ZADD', KEYS[8], ARGV[i], ARGV[i + 1]) end
+      if ARGV[12] == '1' then redis.call('HSET', KEYS[11], p, 'confirmed') end
+      for i = 16, own - 1, 2 do redis.call('ZADD', KEYS[8], ARGV[i], ARGV[i + 1]) end
       if acc + 1 >= head then
         status = 'filled'
         redis.call('HSET', KEYS[1], 'status', 'filled')
+        redis.call('HSETNX', KEYS[1], 'filled_at', now)
         redis.call('ZREM', KEYS[9], ARGV[5])
         if ARGV[6] ~= '' then redis.call('XADD', KEYS[7], '*', 'out', ARGV[6], 'attempt', 0) end
       end
@@ -369,8 +528,19 @@ func (s *Tasks) Answer(ctx context.Context, a bot.Answer) (bot.Outcome, error) {
 			return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
 		}
 	}
+	resultNotice, err := notice(a.ResultNotice)
+	if err != nil {
+		return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
+	}
+	confirmNow, result := "", ""
+	if a.ConfirmNow {
+		confirmNow = "1"
+	}
+	if a.Op == bot.OpComplete {
+		result = string(a.Result.Status) + ":" + strconv.FormatFloat(a.Result.Hours, 'f', -1, 64)
+	}
 	args := []any{eventKey(a.EventID), a.At.UnixMilli(), a.ProfileID, string(a.Op), id, filled, cancelled,
-		a.At.Add(-seenFor).UnixMilli(), promoted, promotedNotice, len(a.Reminders)}
+		a.At.Add(-seenFor).UnixMilli(), promoted, promotedNotice, len(a.Reminders), confirmNow, result, resultNotice, a.Anon}
 	for _, d := range append(append([]bot.Due(nil), a.Reminders...), a.Promote.Reminders...) {
 		dj, err := json.Marshal(d.Out)
 		if err != nil {
@@ -380,7 +550,8 @@ func (s *Tasks) Answer(ctx context.Context, a bot.Answer) (bot.Outcome, error) {
 	}
 	sh := shardOf(id)
 	keys := []string{taskKey(id), taskOffersKey(id), taskExpiryKey(id), taskWaitlistKey(id), taskAcceptedKey(id),
-		answeredKey(sh), outboxKey(sh), dueKey(sh), dueOffersKey(sh), answeredKey(sh) + ":changed"}
+		answeredKey(sh), outboxKey(sh), dueKey(sh), dueOffersKey(sh), answeredKey(sh) + ":changed",
+		taskConfirmKey(id), taskResultKey(id), taskOfferedAtKey(id)}
 	res, err := answerScript.Run(ctx, s.c, keys, args...).Slice()
 	if err != nil {
 		return bot.Outcome{}, fmt.Errorf("answer %s by %s: %w", id, a.ProfileID, err)
@@ -403,7 +574,7 @@ func (s *Tasks) Answer(ctx context.Context, a bot.Answer) (bot.Outcome, error) {
 // free places in live offers. Someone already offered is skipped unless they
 // are on the waitlist. It returns how many were offered.
 //
-// KEYS: task, offers, expiry, waitlist, outbox, due offers.
+// KEYS: task, offers, expiry, waitlist, outbox, due offers, offered at.
 // ARGV: now ms, target live offers, next look ms (0: none), task ID, then
 // (person, expiry ms, entry JSON) triples.
 var waveScript = goredis.NewScript(`
@@ -433,6 +604,7 @@ for i = 5, #ARGV, 3 do
     if st then redis.call('LREM', KEYS[4], 0, p) end
     redis.call('HSET', KEYS[2], p, 'offered')
     redis.call('HSET', KEYS[3], p, ARGV[i + 1])
+    redis.call('HSETNX', KEYS[7], p, now)
     redis.call('XADD', KEYS[5], '*', 'out', ARGV[i + 2], 'attempt', 0)
     added = added + 1
   end
@@ -478,7 +650,8 @@ func (s *Tasks) OfferWave(ctx context.Context, w bot.Wave) (int, error) {
 		args = append(args, o.ProfileID, o.ExpiresAt.UnixMilli(), oj)
 	}
 	sh := shardOf(id)
-	keys := []string{taskKey(id), taskOffersKey(id), taskExpiryKey(id), taskWaitlistKey(id), outboxKey(sh), dueOffersKey(sh)}
+	keys := []string{taskKey(id), taskOffersKey(id), taskExpiryKey(id), taskWaitlistKey(id), outboxKey(sh), dueOffersKey(sh),
+		taskOfferedAtKey(id)}
 	n, err := waveScript.Run(ctx, s.c, keys, args...).Int()
 	if err != nil {
 		return 0, fmt.Errorf("offer wave %s: %w", id, err)

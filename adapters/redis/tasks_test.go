@@ -42,7 +42,9 @@ func testTasks(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		createTask(t, s, task, bot.Due{})
 		got := findTask(t, s, "T1", now)
 		want := &bot.TaskView{Task: *task, Accepted: []string{}, Waitlist: []string{},
-			Offered: []string{}, Declined: []string{}, Expired: []string{}, Cancelled: []string{}}
+			Offered: []string{}, Declined: []string{}, Expired: []string{}, Cancelled: []string{},
+			Confirmed: []string{}, Unconfirmed: []string{}, Completed: []string{}, NotCompleted: []string{},
+			Hours: map[string]float64{}}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("got %+v, want %+v", got, want)
 		}

@@ -206,7 +206,7 @@ func TestAYearOfUseKeepsABoundedNumberOfKeys(t *testing.T) {
 	}
 	counted := 0
 	for _, figures := range counts {
-		counted += figures["tasks"]
+		counted += int(figures["tasks"])
 	}
 	kept, err := redisadapter.NewTasks(a.rdb).TaskIDs(ctx)
 	if err != nil {
