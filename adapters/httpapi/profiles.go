@@ -148,8 +148,13 @@ type profilesBody struct {
 }
 
 // listProfiles finds profiles by area, skill and status; area and skill
-// may be labels or synonyms, as on input.
+// may be labels or synonyms, as on input. format=csv answers a CSV file.
 func (s *server) listProfiles(w http.ResponseWriter, r *http.Request) {
+	asCSV, err := csvFormat(r.URL.Query())
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
 	f, err := s.profileFilter(r.URL.Query())
 	if err != nil {
 		WriteError(w, r, err)
@@ -158,6 +163,10 @@ func (s *server) listProfiles(w http.ResponseWriter, r *http.Request) {
 	found, err := s.profiles.FindProfiles(r.Context(), f)
 	if err != nil {
 		WriteError(w, r, fmt.Errorf("find profiles: %w", err))
+		return
+	}
+	if asCSV {
+		s.writeProfilesCSV(w, found)
 		return
 	}
 	body := profilesBody{Profiles: make([]*bot.Profile, 0, len(found))}

@@ -44,6 +44,8 @@ type Options struct {
 	Notices NoticeBoard
 	// Jobs are run by POST /api/jobs/{name}/run.
 	Jobs map[string]Job
+	// Imports, if set, serves POST /api/profiles/import (CSV).
+	Imports ProfileImporter
 	// ProfileChanged, if set, is told about an imported profile before
 	// the answer, so that a task created next can already match it.
 	ProfileChanged func(ctx context.Context, id string)
@@ -58,6 +60,7 @@ type server struct {
 	token         string
 	catalog       *bot.Catalog
 	profiles      bot.ProfileStore
+	imports       ProfileImporter
 	ready         func(ctx context.Context) error
 	tasks         TaskService
 	sessions      SessionService
@@ -79,6 +82,7 @@ func New(o Options) *http.ServeMux {
 		token:         o.AdminToken,
 		catalog:       o.Catalog,
 		profiles:      o.Profiles,
+		imports:       o.Imports,
 		ready:         o.Ready,
 		tasks:         o.Tasks,
 		sessions:      o.Sessions,
@@ -102,6 +106,11 @@ func New(o Options) *http.ServeMux {
 	api.HandleFunc("POST /api/profiles", s.createProfile)
 	api.HandleFunc("GET /api/profiles", s.listProfiles)
 	api.HandleFunc("GET /api/profiles/{id}", s.getProfile)
+	if s.imports != nil {
+		// No conflict with GET /api/profiles/{id}: the methods differ, and
+		// no profile ID can be "import".
+		api.HandleFunc("POST /api/profiles/import", s.importProfiles)
+	}
 	if s.tasks != nil {
 		api.HandleFunc("POST /api/tasks", s.createTask)
 		api.HandleFunc("GET /api/tasks/{id}", s.getTask)

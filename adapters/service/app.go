@@ -182,6 +182,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		AdminToken:    cfg.AdminToken,
 		Catalog:       cat,
 		Profiles:      store,
+		Imports:       store,
 		Ready:         func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
 		Metrics:       metrics.Handler(reg),
 		Now:           time.Now,
