@@ -52,6 +52,9 @@ const (
 	opWhy       = "why"
 	opCancelYes = "cancelyes"
 	opKeep      = "keep"
+	opGoing     = "going"
+	opNotGoing  = "notgoing"
+	opNotDone   = "notdone"
 )
 
 // cardVerb reports whether a verb's buttons name a task or a session after
@@ -108,6 +111,13 @@ func offerAnswer(op AnswerOp, taskID string) Action {
 func TaskCancel(taskID string) Action    { return Action{Verb: verbTask, Op: opCancel, ID: taskID} }
 func TaskCancelYes(taskID string) Action { return Action{Verb: verbTask, Op: opCancelYes, ID: taskID} }
 func TaskKeep(taskID string) Action      { return Action{Verb: verbTask, Op: opKeep, ID: taskID} }
+
+// TaskGoing and TaskNotGoing answer the day-before question; TaskDone and
+// TaskNotDone the question after the task.
+func TaskGoing(taskID string) Action    { return Action{Verb: verbTask, Op: opGoing, ID: taskID} }
+func TaskNotGoing(taskID string) Action { return Action{Verb: verbTask, Op: opNotGoing, ID: taskID} }
+func TaskDone(taskID string) Action     { return Action{Verb: verbTask, Op: opDone, ID: taskID} }
+func TaskNotDone(taskID string) Action  { return Action{Verb: verbTask, Op: opNotDone, ID: taskID} }
 
 // SessionRSVP answers an invitation: answer is RSVPYes or RSVPNo.
 func SessionRSVP(answer, sessionID string) Action {

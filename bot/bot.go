@@ -63,7 +63,7 @@ type Enqueuer interface {
 
 // Handle processes one inbound event exactly once.
 func (b *Bot) Handle(ctx context.Context, in Inbound) error {
-	if in.Kind == EventTaskShort {
+	if in.Kind == EventTaskShort || in.Kind == EventTaskUnconfirmed {
 		if b.Tasks == nil {
 			return fmt.Errorf("handle %s: %w", in.ID, Errorf(EINVALID, "no task service for a task event"))
 		}

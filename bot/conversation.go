@@ -162,6 +162,9 @@ func (t *turn) run() {
 	case EventTaskCancelled:
 		t.taskCancelled()
 		return
+	case EventResult:
+		t.resultRecorded()
+		return
 	case EventInvite:
 		t.invited()
 		return
@@ -283,6 +286,9 @@ func (t *turn) answer() {
 	}
 	if verb == verbSession && t.p.Status != StatusOnboarding {
 		t.sessionButton(act)
+		return
+	}
+	if t.in.Kind == EventText && t.conv.Step == StepIdle && t.p.Status != StatusOnboarding && t.taskQuestionText() {
 		return
 	}
 	if t.in.Kind == EventText {
@@ -811,6 +817,8 @@ func (t *turn) command(cmd command) {
 		t.say(t.profileCard())
 	case cmdSchedule:
 		t.schedule()
+	case cmdRecord:
+		t.showRecord()
 	case cmdEdit:
 		t.conv.Step = StepEditField
 		t.prompt()

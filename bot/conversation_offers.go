@@ -28,6 +28,11 @@ type AnswerRequest struct {
 	// Silent answers send nothing: an offer reaching someone who paused or
 	// left is declined quietly so the next wave can go.
 	Silent bool
+	// Result is how the task went, for OpComplete.
+	Result TaskResult
+	// Anon, for OpForget, is the token the person's part in the figures is
+	// kept under.
+	Anon string
 }
 
 // findRef returns the person's record of a task offer.
@@ -198,8 +203,11 @@ func (t *turn) promoted() {
 
 func (t *turn) offerCard(r OfferRef) Message {
 	body := ja.Task.OfferBody
-	if r.Promoted {
+	switch {
+	case r.Promoted:
 		body = ja.Task.PromotedBody
+	case r.Named:
+		body = ja.Task.NamedBody
 	}
 	card := &Card{Title: r.Title, Body: body, Fields: t.taskFields(r)}
 	if r.Organization != "" {
@@ -239,17 +247,23 @@ func (t *turn) acceptedCard(r OfferRef, title, body string) Message {
 	}}
 }
 
-// remind sends a reminder of an accepted task still ahead.
+// remind sends what is due about an accepted task: the day-before
+// question, the reminder 2 hours before, or the question after the task.
 func (t *turn) remind() {
 	r, i := findRef(t.conv.Offers, t.in.Data)
-	if t.p == nil || i < 0 || r.State != OfferAccepted || !t.now.Before(r.End) {
+	if t.p == nil || i < 0 || r.State != OfferAccepted {
 		return
 	}
-	body := ja.Task.ReminderSoon
-	if t.in.Text == remindEvening {
-		body = ja.Task.ReminderEvening
+	switch t.in.Text {
+	case remindEvening:
+		t.askGoing(r)
+	case remindDone:
+		t.askDone(r, i)
+	default:
+		if t.now.Before(r.End) {
+			t.say(t.acceptedCard(r, r.Title, ja.Task.ReminderSoon))
+		}
 	}
-	t.say(t.acceptedCard(r, r.Title, body))
 }
 
 // taskCancelled tells a person that the coordinator cancelled a task they
@@ -296,6 +310,16 @@ func (t *turn) taskButton(a Action) {
 	case TaskKeep(id):
 		t.conv.endDetour()
 		t.text(ja.Task.CancelKept)
+	case TaskGoing(id):
+		t.request = &AnswerRequest{TaskID: id, Op: OpConfirm}
+	case TaskNotGoing(id):
+		// The answer to an explicit question: no second one.
+		t.conv.endDetour()
+		t.request = &AnswerRequest{TaskID: id, Op: OpCancel}
+	case TaskDone(id):
+		t.request = t.doneRequest(ref, 0)
+	case TaskNotDone(id):
+		t.request = &AnswerRequest{TaskID: id, Op: OpComplete, Result: TaskResult{Status: NotCompleted}}
 	default:
 		t.text(ja.StaleButton)
 	}
@@ -442,6 +466,12 @@ func Answered(now time.Time, res Result, req *AnswerRequest, out Outcome) Result
 			t.conv.Offers[i].AcceptedAt = now
 		}
 		ref = t.conv.Offers[i]
+	}
+	switch req.Op {
+	case OpAsk, OpConfirm, OpComplete:
+		res.Conv, res.Messages, res.Answer = t.conv, t.out, nil
+		res = answeredQuestion(t, res, req, out, ref, i)
+		return res
 	}
 	if p := res.Profile; p != nil && out.Changed {
 		switch out.State {

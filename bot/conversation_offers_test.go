@@ -755,7 +755,6 @@ func TestReminderAndTaskCancelledEvents(t *testing.T) {
 		wantState map[string]OfferState
 		wantStep  Step
 	}{
-		{name: "evening reminder", p: offerPerson(StatusActive), conv: base, in: reminder("A1", "evening"), wantCard: ja.Task.ReminderEvening},
 		{name: "soon reminder", p: offerPerson(StatusActive), conv: base, in: reminder("A1", "soon"), wantCard: ja.Task.ReminderSoon},
 		{name: "reminder reaches a paused person", p: offerPerson(StatusPaused), conv: base, in: reminder("A1", "soon"), wantCard: ja.Task.ReminderSoon},
 		{name: "reminder of a cancelled place", p: offerPerson(StatusActive), conv: base, in: reminder("A2", "evening")},
@@ -1050,21 +1049,34 @@ func TestReminders(t *testing.T) {
 	b := &TaskService{Location: c.loc}
 	ref := c.ref("T9", "読み聞かせ", c.at(12, 3, 9, 0), 2, OfferAccepted)
 	const pid = "line:U0042"
-	evening, soon := c.at(12, 2, 18, 0), c.at(12, 3, 7, 0)
+	evening, soon, end := c.at(12, 2, 18, 0), c.at(12, 3, 7, 0), c.at(12, 3, 11, 0)
+	posted := ref
+	posted.Created = c.at(12, 2, 20, 0) // 13 hours ahead
 	tests := []struct {
 		name  string
+		ref   OfferRef
+		quiet QuietHours
 		now   time.Time
 		want  []time.Time
 		kinds []string
 	}{
-		{name: "three days ahead", now: c.now, want: []time.Time{evening, soon}, kinds: []string{"evening", "soon"}},
-		{name: "the evening before, after six", now: c.at(12, 2, 19, 0), want: []time.Time{soon}, kinds: []string{"soon"}},
-		{name: "exactly at six", now: evening, want: []time.Time{soon}, kinds: []string{"soon"}},
-		{name: "less than two hours before", now: c.at(12, 3, 8, 0)},
+		{name: "three days ahead", ref: ref, now: c.now, want: []time.Time{evening, soon, end}, kinds: []string{"evening", "soon", "done"}},
+		{name: "the evening before, after six: asked at once", ref: ref, now: c.at(12, 2, 19, 0),
+			want: []time.Time{c.at(12, 2, 19, 0), soon, end}, kinds: []string{"evening", "soon", "done"}},
+		{name: "exactly at six", ref: ref, now: evening, want: []time.Time{evening, soon, end}, kinds: []string{"evening", "soon", "done"}},
+		{name: "in quiet hours: asked when they end", ref: ref, quiet: fixedQuiet{from: 21, to: 8}, now: c.at(12, 2, 6, 0),
+			want: []time.Time{evening, soon, end}, kinds: []string{"evening", "soon", "done"}},
+		{name: "late at night: the question would come after the check, so none", ref: ref, quiet: fixedQuiet{from: 21, to: 8},
+			now: c.at(12, 2, 23, 0), want: []time.Time{soon, end}, kinds: []string{"soon", "done"}},
+		{name: "posted less than a day ahead: asked at once", ref: posted, now: posted.Created,
+			want: []time.Time{posted.Created, soon, end}, kinds: []string{"evening", "soon", "done"}},
+		{name: "within two hours: confirmed, not asked", ref: ref, now: c.at(12, 3, 8, 0), want: []time.Time{end}, kinds: []string{"done"}},
+		{name: "after the end: nothing", ref: ref, now: c.at(12, 3, 12, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := b.reminders(ref, pid, tt.now)
+			b := &TaskService{Location: c.loc, Quiet: tt.quiet}
+			got := b.reminders(tt.ref, pid, tt.now)
 			if len(got) != len(tt.want) {
 				t.Fatalf("%d reminders %+v, want %d", len(got), got, len(tt.want))
 			}
@@ -1118,7 +1130,7 @@ func TestReminders(t *testing.T) {
 	t.Run("the evening before crosses a month", func(t *testing.T) {
 		r := c.ref("T10", "月初のお仕事", c.at(12, 1, 9, 0), 1, OfferAccepted)
 		got := b.reminders(r, pid, c.now)
-		if len(got) != 2 || !got[0].At.Equal(c.at(11, 30, 18, 0)) || !got[1].At.Equal(c.at(12, 1, 7, 0)) {
+		if len(got) != 3 || !got[0].At.Equal(c.at(11, 30, 18, 0)) || !got[1].At.Equal(c.at(12, 1, 7, 0)) || !got[2].At.Equal(c.at(12, 1, 10, 0)) {
 			t.Errorf("reminders %+v", got)
 		}
 	})
@@ -1213,4 +1225,18 @@ func TestPromotedFromTheWaitlist(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixedQuiet is quiet hours from one whole hour to another, overnight.
+type fixedQuiet struct{ from, to int }
+
+func (q fixedQuiet) Contains(t time.Time) bool { return t.Hour() >= q.from || t.Hour() < q.to }
+
+func (q fixedQuiet) EndAfter(t time.Time) time.Time {
+	y, m, d := t.Date()
+	end := time.Date(y, m, d, q.to, 0, 0, 0, t.Location())
+	if !end.After(t) {
+		end = end.AddDate(0, 0, 1)
+	}
+	return end
 }

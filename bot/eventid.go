@@ -48,6 +48,20 @@ func taskReminderID(taskID, kind, profileID string) string {
 // has not: one of each per task.
 func shortID(taskID string) string { return "short:" + taskID }
 
+// unconfirmedID is the check, 2 hours before a task, for the people who
+// never answered the day-before question; once per task.
+func unconfirmedID(taskID string) string { return "unconfirmed:" + taskID }
+
+// namedOfferEventID brings a coordinator's named offer to a person.
+func namedOfferEventID(taskID, profileID string, at time.Time) string {
+	return fmt.Sprintf("named:%s:%s:%d", taskID, profileID, at.UnixMilli())
+}
+
+// resultEventID brings a result a coordinator recorded to the person.
+func resultEventID(taskID, profileID string, at time.Time) string {
+	return fmt.Sprintf("result:%s:%s:%d", taskID, profileID, at.UnixMilli())
+}
+
 // filledNoticeID is the notice to the coordinators that a task is full,
 // once per task.
 func filledNoticeID(taskID string) string { return "filled:" + taskID }

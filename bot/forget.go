@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"time"
 )
@@ -22,9 +23,12 @@ func (b *Bot) forgetPerson(ctx context.Context, in Inbound, snap Snapshot, now t
 		}
 	}
 	var errs []error
+	// One token for all their records: the figures still count them once
+	// among the people (実人数), and nothing says who it was.
+	anon := AnonPrefix + rand.Text()
 	if b.Tasks != nil {
 		for _, id := range union(refTaskIDs(snap.Conv.Offers), tr.Tasks) {
-			res := Result{Conv: snap.Conv, Answer: &AnswerRequest{TaskID: id, Op: OpForget}}
+			res := Result{Conv: snap.Conv, Answer: &AnswerRequest{TaskID: id, Op: OpForget, Anon: anon}}
 			ev := in
 			if ev.ID != "" {
 				ev.ID = forgetEventID(in.ID, id)
@@ -39,7 +43,7 @@ func (b *Bot) forgetPerson(ctx context.Context, in Inbound, snap Snapshot, now t
 		for _, ref := range snap.Conv.Sessions {
 			ids = append(ids, ref.SessionID)
 		}
-		if err := b.Sessions.forget(ctx, union(ids), in.ProfileID, now); err != nil {
+		if err := b.Sessions.forget(ctx, union(ids), in.ProfileID, anon, now); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -38,6 +38,13 @@ const (
 	// EventTaskShort is about a task, not a person: 24 hours before the
 	// start, a task still short of people is reported to the coordinators.
 	EventTaskShort EventKind = "task_short"
+	// EventTaskUnconfirmed is about a task too: 2 hours before the start,
+	// the people asked the day before who never answered are flagged to
+	// the coordinators.
+	EventTaskUnconfirmed EventKind = "task_unconfirmed"
+	// EventResult brings a person a result a coordinator recorded for a
+	// task they held (Data: task ID, Result), so their own record counts it.
+	EventResult EventKind = "task_result"
 )
 
 // Inbound is one event from a person, translated by an adapter.
@@ -60,6 +67,8 @@ type Inbound struct {
 	// Session describes the session of an EventInvite or
 	// EventSessionReminder.
 	Session *SessionRef `json:"session,omitempty"`
+	// Result is the result of an EventResult.
+	Result *TaskResult `json:"result,omitempty"`
 	// Form is the profile of an EventProfileForm.
 	Form *ProfileForm `json:"form,omitempty"`
 	// FromHome marks a tap on the person's home screen, which is shown

@@ -25,6 +25,17 @@ type OfferRef struct {
 	// Promoted marks a place freed by a cancellation, offered from the
 	// waitlist.
 	Promoted bool `json:"promoted,omitempty"`
+	// Created is when the task was posted: a task posted less than a day
+	// ahead asks whether they still come at once, not the evening before.
+	Created time.Time `json:"created,omitzero"`
+	// Named marks an offer a coordinator made to this person by name.
+	Named bool `json:"named,omitempty"`
+	// Confirm is where the day-before question stands (asked, confirmed).
+	Confirm Confirmation `json:"confirm,omitempty"`
+	// Asked marks the question after the task, how it went; Result is
+	// what the person's record counts for it.
+	Asked  bool        `json:"asked_result,omitempty"`
+	Result *TaskResult `json:"result,omitempty"`
 }
 
 // AnswerOp is what a person does with an offer.
@@ -232,6 +243,13 @@ type TaskStore interface {
 	CancelTask(ctx context.Context, id string, now time.Time, notice func(profileID string) Outgoing) (int, error)
 	// Answer applies a person's answer atomically.
 	Answer(ctx context.Context, a Answer) (Outcome, error)
+	// OfferTo records and queues an offer to one named person, outside the
+	// waves; ECONFLICT if they already have a relation to the task.
+	OfferTo(ctx context.Context, o WaveOffer, taskID string, end time.Time) error
+	// MarkUnconfirmed marks those of people only asked the day-before
+	// question as unconfirmed, queueing notice if any was; it returns how
+	// many it marked.
+	MarkUnconfirmed(ctx context.Context, taskID string, people []string, notice Outgoing) (int, error)
 	// WaveState reads what a wave needs.
 	WaveState(ctx context.Context, id string) (*WaveState, error)
 	// OfferWave records and queues a wave; it returns how many were offered.

@@ -58,7 +58,10 @@ type Counters struct {
 	// Cancellations are accepted places given up before the day; they
 	// lower the ranking gently, never exclude.
 	Cancellations int `json:"cancellations"`
-	Completed     int `json:"completed"`
+	// Completed and Hours are the tasks done and their hours: the
+	// person's own record (「実績」).
+	Completed int     `json:"completed"`
+	Hours     float64 `json:"hours"`
 }
 
 // Platform returns the platform prefix of a profile ID ("line", "slack"), or

@@ -237,8 +237,9 @@ func (ss *SessionService) rsvp(ctx context.Context, in Inbound, res Result, now 
 }
 
 // forget takes a person who is deleting their data out of sessions: their
-// RSVP, their reminders and their place in the audience.
-func (ss *SessionService) forget(ctx context.Context, ids []string, pid string, now time.Time) error {
+// RSVP, their reminders and their place in the audience; a session that
+// has ended keeps their attendance under anon.
+func (ss *SessionService) forget(ctx context.Context, ids []string, pid, anon string, now time.Time) error {
 	var errs []error
 	for _, id := range ids {
 		v, err := ss.Sessions.GetSession(ctx, id)
@@ -249,8 +250,13 @@ func (ss *SessionService) forget(ctx context.Context, ids []string, pid string, 
 			errs = append(errs, err)
 			continue
 		}
-		_, err = ss.Sessions.RSVP(ctx, RSVP{SessionID: id, ProfileID: pid, Answer: RSVPForget, At: now,
-			Reminders: ss.sessionReminders(sessionRef(v), v.Reminders, pid, time.Time{})})
+		r := RSVP{SessionID: id, ProfileID: pid, Answer: RSVPForget, At: now,
+			Reminders: ss.sessionReminders(sessionRef(v), v.Reminders, pid, time.Time{})}
+		if !now.Before(v.End) {
+			// Attended: the figures keep the attendance, not the person.
+			r.Anon = anon
+		}
+		_, err = ss.Sessions.RSVP(ctx, r)
 		if err != nil {
 			errs = append(errs, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -21,12 +22,19 @@ const (
 	eveningReminder = 18
 	// soonReminder is how long before the start the same-day reminder goes.
 	soonReminder = 2 * time.Hour
+	// confirmWithin: accepting this close to the start counts as confirmed
+	// without the day-before question, and those asked who have not
+	// answered by then are unconfirmed.
+	confirmWithin = 2 * time.Hour
 )
 
-// Reminder kinds, carried in the EventReminder's Text.
+// Reminder kinds, carried in the EventReminder's Text: the day-before
+// question (18:00 the evening before, or at once), the reminder 2 hours
+// before, and the question after the task, how it went.
 const (
 	remindEvening = "evening"
 	remindSoon    = "soon"
+	remindDone    = "done"
 )
 
 // Candidate is one person a Matcher found for a task.
@@ -56,7 +64,10 @@ type TaskService struct {
 	Matcher Matcher
 	// Outbox queues what is not part of a person's commit (the coordinators'
 	// "still short" notice).
-	Outbox  Enqueuer
+	Outbox Enqueuer
+	// People reads a person's profile and conversation: names for the
+	// coordinators' notices, status and weekly count for named offers.
+	People  PersonLoader
 	Catalog *Catalog
 	Logger  *slog.Logger
 	// Now and NewID are injected so tests control time and IDs.
@@ -70,6 +81,11 @@ type TaskService struct {
 	Location   *time.Location
 	Quiet      QuietHours
 	WaveFactor int
+}
+
+// PersonLoader reads one person's state (the Redis store).
+type PersonLoader interface {
+	Load(ctx context.Context, profileID, eventID string) (Snapshot, error)
 }
 
 // taskPrefix is the recipient of entries about a task rather than a person
@@ -87,11 +103,15 @@ func (ts *TaskService) CreateTask(ctx context.Context, t *Task) (*Task, error) {
 		return nil, fmt.Errorf("create task: %w", err)
 	}
 	t.ID, t.Status, t.CreatedAt = ts.NewID(), TaskOpen, now
-	check := Due{At: t.Start.Add(-24 * time.Hour), Out: Outgoing{
+	short := Due{At: t.Start.Add(-24 * time.Hour), Out: Outgoing{
 		ID: shortID(t.ID), Kind: OutEvent, To: taskPrefix + t.ID,
 		Event: &Inbound{ID: shortID(t.ID), Kind: EventTaskShort, Data: t.ID},
 	}}
-	if err := ts.Tasks.CreateTask(ctx, t, check); err != nil {
+	unconfirmed := Due{At: t.Start.Add(-confirmWithin), Out: Outgoing{
+		ID: unconfirmedID(t.ID), Kind: OutEvent, To: taskPrefix + t.ID,
+		Event: &Inbound{ID: unconfirmedID(t.ID), Kind: EventTaskUnconfirmed, Data: t.ID},
+	}}
+	if err := ts.Tasks.CreateTask(ctx, t, short, unconfirmed); err != nil {
 		return nil, fmt.Errorf("create task: %w", err)
 	}
 	ts.Logger.InfoContext(ctx, "task created", "task", t.ID, "headcount", t.Headcount)
@@ -250,6 +270,7 @@ func (ts *TaskService) waveOffer(t *Task, pid string, reasons []string, promoted
 	ref := OfferRef{
 		TaskID: t.ID, Title: t.Title, Organization: t.Organization, Place: ts.place(t), Reward: t.Reward,
 		Start: t.Start, End: t.End, ExpiresAt: expires, Reasons: reasons, State: OfferOffered, At: now, Promoted: promoted,
+		Created: t.CreatedAt,
 	}
 	ev := offerEventID(t.ID, pid, now)
 	return WaveOffer{ProfileID: pid, ExpiresAt: expires, Out: Outgoing{
@@ -261,7 +282,7 @@ func (ts *TaskService) waveOffer(t *Task, pid string, reasons []string, promoted
 // taskRef is what a person's conversation keeps of a task.
 func (ts *TaskService) taskRef(t *Task) OfferRef {
 	return OfferRef{TaskID: t.ID, Title: t.Title, Organization: t.Organization, Place: ts.place(t), Reward: t.Reward,
-		Start: t.Start, End: t.End}
+		Start: t.Start, End: t.End, Created: t.CreatedAt}
 }
 
 // promotion gives a place freed by who at once to the first person on the
@@ -270,6 +291,7 @@ func (ts *TaskService) taskRef(t *Task) OfferRef {
 func (ts *TaskService) promotion(ref OfferRef, who string, now time.Time) Promotion {
 	r := ref
 	r.State, r.AcceptedAt, r.At, r.Promoted, r.Reasons, r.ExpiresAt = OfferAccepted, now, now, true, nil, time.Time{}
+	r.Confirm, r.Asked, r.Result, r.Named = "", false, nil, false
 	ev := promotedEventID(ref.TaskID, now)
 	span := FormatSpanJA(ref.Start, ref.End, ts.loc())
 	return Promotion{
@@ -301,19 +323,37 @@ func zone(l *time.Location) *time.Location {
 	return time.Local
 }
 
-// reminders are the entries that remind a person of an accepted task: at
-// 18:00 the evening before and two hours before the start, those still
-// ahead at now.
+// reminders are the entries about an accepted task still ahead at now:
+//   - the day-before question, 「明日 行けますか？」: at 18:00 the evening
+//     before; at once (after the quiet hours) for someone who accepts later,
+//     or for a task posted less than a day ahead; none for someone who
+//     accepts within 2 hours of the start, who counts as confirmed;
+//   - the reminder 2 hours before the start;
+//   - the question after the task, how it went, when it ends.
+//
+// A zero now gives every entry, for removal whatever the time.
 func (ts *TaskService) reminders(ref OfferRef, pid string, now time.Time) []Due {
-	start := ref.Start.In(ts.loc())
+	loc := ts.loc()
+	start := ref.Start.In(loc)
 	y, m, d := start.Date()
-	evening := time.Date(y, m, d-1, eveningReminder, 0, 0, 0, ts.loc())
+	ask := time.Date(y, m, d-1, eveningReminder, 0, 0, 0, loc)
+	if !now.IsZero() && (!now.Before(ask) || !ref.Created.IsZero() && ref.Start.Sub(ref.Created) < 24*time.Hour) {
+		ask = now
+		if ts.Quiet != nil && ts.Quiet.Contains(now.In(loc)) {
+			ask = ts.Quiet.EndAfter(now.In(loc))
+		}
+	}
 	var out []Due
 	for _, r := range []struct {
 		kind string
 		at   time.Time
-	}{{remindEvening, evening}, {remindSoon, start.Add(-soonReminder)}} {
-		if !r.at.After(now) {
+		keep bool
+	}{
+		{remindEvening, ask, ask.Before(ref.Start.Add(-confirmWithin))},
+		{remindSoon, start.Add(-soonReminder), true},
+		{remindDone, ref.End.In(loc), true},
+	} {
+		if !now.IsZero() && (!r.keep || r.at.Before(now)) {
 			continue
 		}
 		id := taskReminderID(ref.TaskID, r.kind, pid)
@@ -374,6 +414,7 @@ func (ts *TaskService) answer(ctx context.Context, in Inbound, snap Snapshot, re
 	if snap.Profile != nil {
 		name = snap.Profile.Name
 	}
+	a.ConfirmNow = ref.Start.Sub(now) <= confirmWithin
 	switch req.Op {
 	case OpAccept:
 		a.Reminders = ts.reminders(ref, in.ProfileID, now)
@@ -386,6 +427,16 @@ func (ts *TaskService) answer(ctx context.Context, in Inbound, snap Snapshot, re
 		}
 		a.Cancelled = coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticeCancelled, who, ref.Title, span), now)
 		a.Promote = ts.promotion(ref, who, now)
+		a.Anon = req.Anon
+	case OpComplete:
+		a.Result = req.Result
+		if req.Result.Status == NotCompleted {
+			who := name
+			if who == "" {
+				who = ja.Task.SomeoneWithdrew
+			}
+			a.ResultNotice = coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticeNotDone, who, ref.Title, span), now)
+		}
 	}
 	out, err := ts.Tasks.Answer(ctx, a)
 	if ErrorCode(err) == ENOTFOUND {
@@ -410,6 +461,162 @@ func (ts *TaskService) taskEvent(ctx context.Context, in Inbound) error {
 	switch in.Kind {
 	case EventTaskShort:
 		return ts.checkShort(ctx, in.Data)
+	case EventTaskUnconfirmed:
+		return ts.checkUnconfirmed(ctx, in.Data)
 	}
 	return fmt.Errorf("task event %s: %w", in.ID, Errorf(EINVALID, "unknown kind %q", in.Kind))
+}
+
+// checkUnconfirmed flags to the coordinators, 2 hours before a task, the
+// people asked the day before who never answered, once, so they can ask
+// the waitlist or the next candidates in time.
+func (ts *TaskService) checkUnconfirmed(ctx context.Context, id string) error {
+	v, err := ts.Tasks.FindTask(ctx, id, ts.Now())
+	if ErrorCode(err) == ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("check unconfirmed %s: %w", id, err)
+	}
+	if v.Status == TaskCancelled || len(v.Asked) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(v.Asked))
+	for _, pid := range v.Asked {
+		names = append(names, ts.nameOf(ctx, pid))
+	}
+	text := fmt.Sprintf(ja.Task.NoticeUnconfirmed, v.Title, FormatSpanJA(v.Start, v.End, ts.loc()), strings.Join(names, "、"))
+	n, err := ts.Tasks.MarkUnconfirmed(ctx, id, v.Asked, coordinatorNotice(unconfirmedID(id), text, ts.Now()))
+	if err != nil {
+		return err
+	}
+	ts.Logger.InfoContext(ctx, "unconfirmed flagged", "task", id, "people", n)
+	if n > 0 {
+		ts.notify()
+	}
+	return nil
+}
+
+// nameOf is how the coordinators' notices name a person: their name, or
+// their ID when it cannot be read.
+func (ts *TaskService) nameOf(ctx context.Context, pid string) string {
+	if ts.People != nil {
+		if snap, err := ts.People.Load(ctx, pid, ""); err == nil && snap.Profile != nil && snap.Profile.Name != "" {
+			return snap.Profile.Name
+		}
+	}
+	return pid
+}
+
+// RecordResult records or corrects how a task went for a person who held a
+// place on it, as a coordinator says: 404 for an unknown task, 422 for a
+// person not accepted on it, a bad status or hours, 409 before it starts.
+// The person's own record counts it through an event to their state.
+//
+// hours nil means the hours already recorded, else the task's length.
+func (ts *TaskService) RecordResult(ctx context.Context, taskID, profileID string, status Completion, hours *float64) (*TaskView, error) {
+	r := TaskResult{Status: status, Hours: -1}
+	if hours != nil {
+		r.Hours = *hours
+	}
+	if err := checkID("task", taskID); err != nil {
+		return nil, err
+	}
+	now := ts.Now()
+	v, err := ts.Tasks.FindTask(ctx, taskID, now)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case r.Status != Completed && r.Status != NotCompleted:
+		return nil, FieldErrorf(EUNPROCESSABLE, "status", "status must be completed or not_completed, not %q", r.Status)
+	case hours != nil && (r.Hours < 0 || r.Hours > MaxTaskHours || r.Hours != r.Hours):
+		return nil, FieldErrorf(EUNPROCESSABLE, "hours", "hours must be between 0 and %d", MaxTaskHours)
+	case !contains(v.Accepted, profileID):
+		return nil, FieldErrorf(EUNPROCESSABLE, "profile_id", "%s is not accepted on task %s", profileID, taskID)
+	case now.Before(v.Start):
+		return nil, Errorf(ECONFLICT, "task %s has not started yet", taskID)
+	}
+	if r.Status == NotCompleted {
+		r.Hours = 0
+	} else if hours == nil {
+		r.Hours = v.Length()
+		if h, ok := v.Hours[profileID]; ok {
+			r.Hours = h
+		}
+	}
+	out, err := ts.Tasks.Answer(ctx, Answer{TaskID: taskID, ProfileID: profileID, Op: OpComplete, At: now, Result: r})
+	if err != nil {
+		return nil, fmt.Errorf("record result %s: %w", taskID, err)
+	}
+	if out.Changed {
+		ev := resultEventID(taskID, profileID, now)
+		res := r
+		err := ts.Outbox.Enqueue(ctx, Outgoing{ID: ev, Kind: OutEvent, To: profileID, CreatedAt: now,
+			Event: &Inbound{ID: ev, Kind: EventResult, ProfileID: profileID, Data: taskID, Result: &res, At: now}})
+		if err != nil {
+			return nil, fmt.Errorf("record result %s: tell %s: %w", taskID, profileID, err)
+		}
+		ts.notify()
+	}
+	ts.Logger.InfoContext(ctx, "result recorded", "task", taskID, "profile", profileID, "status", r.Status, "changed", out.Changed)
+	return ts.Tasks.FindTask(ctx, taskID, now)
+}
+
+// OfferTo offers a task to a person a coordinator names (指名), whatever
+// their skills and area, within their status and weekly limit: 404 for an
+// unknown task or person, 409 when already offered or on the task or the
+// task is not open, 422 when the person is paused, blocked or at their
+// weekly limit. The offer reaches them as any other, and counts in the
+// fairness ledger like any other.
+func (ts *TaskService) OfferTo(ctx context.Context, taskID, profileID string) (*TaskView, error) {
+	if err := checkID("task", taskID); err != nil {
+		return nil, err
+	}
+	if ValidateProfileID(profileID) != nil {
+		return nil, FieldErrorf(ENOTFOUND, "profile_id", "profile %q not found", profileID)
+	}
+	now := ts.Now()
+	v, err := ts.Tasks.FindTask(ctx, taskID, now)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := ts.People.Load(ctx, profileID, "")
+	if err != nil {
+		return nil, fmt.Errorf("offer %s to %s: %w", taskID, profileID, err)
+	}
+	p := snap.Profile
+	if p == nil {
+		return nil, FieldErrorf(ENOTFOUND, "profile_id", "profile %q not found", profileID)
+	}
+	if v.Status != TaskOpen || !now.Before(v.Start) {
+		return nil, Errorf(ECONFLICT, "task %s is %s, not open for offers", taskID, v.Status)
+	}
+	switch p.Status {
+	case StatusActive:
+	case StatusOnboarding:
+		return nil, FieldErrorf(EUNPROCESSABLE, "profile_id", "%s has not finished registering", profileID)
+	default:
+		return nil, FieldErrorf(EUNPROCESSABLE, "profile_id", "%s is %s", profileID, p.Status)
+	}
+	if _, _, week := snap.Conv.Recent(v.Start, ts.loc()); p.WeeklyLimit > 0 && week >= p.WeeklyLimit {
+		return nil, FieldErrorf(EUNPROCESSABLE, "profile_id", "%s has reached their weekly limit of %d", profileID, p.WeeklyLimit)
+	}
+	expires := now.Add(v.OfferTTL)
+	if v.OfferTTL <= 0 {
+		expires = now.Add(DefaultOfferTTL)
+	}
+	if expires.After(v.Start) {
+		expires = v.Start
+	}
+	o := ts.waveOffer(&v.Task, profileID, []string{ja.Task.WhyNamed}, false, now, expires)
+	ev := namedOfferEventID(taskID, profileID, now)
+	o.Out.ID, o.Out.Event.ID = ev, ev
+	o.Out.Event.Offer.Named = true
+	if err := ts.Tasks.OfferTo(ctx, o, taskID, v.End); err != nil {
+		return nil, err
+	}
+	ts.Logger.InfoContext(ctx, "named offer", "task", taskID, "profile", profileID)
+	ts.notify()
+	return ts.Tasks.FindTask(ctx, taskID, now)
 }

@@ -155,6 +155,8 @@ const (
 	// cmdHandoff opens a conversation with the coordinators (「担当者と
 	// 話したい」).
 	cmdHandoff command = "handoff"
+	// cmdRecord shows the person their own record (「実績」).
+	cmdRecord command = "record"
 )
 
 // intents are commands written as requests, found anywhere in a message
@@ -176,6 +178,7 @@ var intents = func() []intent {
 			"登録されて", "登録した内容", "登録したか", "内容で登録", "my profile"}},
 		{cmdSchedule, []string{"予定を教", "予定は", "予定を見", "予定を確認", "予定ある", "予定あります", "スケジュール", "次のお仕事", "次の仕事", "引き受けた仕事",
 			"引き受けたお仕事", "いつでしたっけ", "いつだっけ", "予定も", "my schedule", "upcoming"}},
+		{cmdRecord, []string{"実績", "じっせき", "これまでの記録", "私の記録", "わたしの記録", "自分の記録", "何件やった", "何回やった", "どれくらい働", "働いた時間", "my record"}},
 		{cmdHelp, []string{"使い方", "つかいかた", "ヘルプ", "どうすればいい", "どうしたらいい", "どうやって", "わからないので教えて", "操作がわから", "何ができる", "なにができる", "how to use", "help"}},
 		{cmdMenu, []string{"メニュー", "menu"}},
 	}
@@ -217,6 +220,9 @@ var doneSentences = func() []string {
 }()
 
 func init() {
+	for w := range recordWords {
+		commandWords[key(w)] = cmdRecord
+	}
 	for _, w := range scheduleWords {
 		commandWords[key(w)] = cmdSchedule
 	}

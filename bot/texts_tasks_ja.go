@@ -1,5 +1,11 @@
 package bot
 
+import (
+	"strings"
+
+	"tsunagu/bot/jtext"
+)
+
 // tasksJA is the Japanese message catalog of offers, answers, reminders and
 // coordinator notices.
 type tasksJA struct {
@@ -14,6 +20,14 @@ type tasksJA struct {
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                     string
 	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule              string
 	PromotedTitle, PromotedAccepted, NoticePromoted                                       string // NoticePromoted fmt: who, title, span
+
+	// The day-before question and the question after the task.
+	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
+	Tomorrow, Today                                          string
+	DoneAsk, Done, NotDone, DoneThanks, NotDoneReply         string // DoneAsk fmt: title; DoneThanks fmt: hours
+	HoursUpdated, DoneNotStarted, DoneNotYours, HoursUnclear string // HoursUpdated fmt: hours
+	NoticeNotDone, NoticeUnconfirmed                         string // NoticeNotDone fmt: who, title, span; NoticeUnconfirmed fmt: title, span, names
+	NamedBody, RecordTitle, RecordLine, RecordNone, WhyNamed string // RecordLine fmt: count, hours
 }
 
 var tasksJAText = tasksJA{
@@ -74,6 +88,32 @@ var tasksJAText = tasksJA{
 	PromotedTitle:    "キャンセル待ちから繰り上がりました",
 	PromotedAccepted: "お待たせしました。空きが出たため、参加が決まりました。前日の18時と、始まる2時間前にお知らせします。行けなくなったときは、下のボタンを押すか「キャンセル」と送ってください。",
 	CmdSchedule:      "予定",
+
+	GoingAsk:       "%sの「%s」、予定どおり行けますか？",
+	Tomorrow:       "明日",
+	Today:          "今日",
+	Going:          "行けます",
+	NotGoing:       "行けなくなりました",
+	GoingThanks:    "ありがとうございます。当日はどうぞよろしくお願いします。",
+	GoingStarted:   "このお仕事はもう始まっています。気をつけてお過ごしください。",
+	DoneAsk:        "おつかれさまでした。「%s」は予定どおり終わりましたか？",
+	Done:           "終わりました",
+	NotDone:        "できませんでした",
+	DoneThanks:     "ありがとうございました！%s時間として記録しました。\n時間が違うときは「2時間半でした」のように送ってください。",
+	NotDoneReply:   "お知らせありがとうございます。どうぞ気になさらないでください。\nお体の具合や、困ったことはありませんか？何かあれば、いつでも担当者にご相談いただけます。",
+	HoursUpdated:   "わかりました。%s時間に直しました。ありがとうございます。",
+	DoneNotStarted: "このお仕事はまだ始まっていません。終わったあとに、お知らせください。",
+	DoneNotYours:   "このお仕事のお引き受けの記録が見つかりませんでした。",
+	HoursUnclear:   "何時間だったか、「2時間半でした」のように送ってください。",
+
+	NoticeNotDone:     "【できませんでした】%sから「%s」（%s）はできなかったと連絡がありました。お声がけをお願いします。",
+	NoticeUnconfirmed: "【未確認】「%s」（%s）の前日確認に、まだお返事がありません：%s。キャンセル待ち・次の候補の方へのご連絡をご検討ください。",
+	NamedBody:         "担当者から、ぜひあなたにとご指名のお仕事です。お引き受けいただけますか？",
+	WhyNamed:          "担当者が、あなたにぜひお願いしたいとご指名しました",
+
+	RecordTitle: "これまでの実績です：",
+	RecordLine:  "お引き受けして終わったお仕事：%d件\n合計：%s時間\nいつもありがとうございます。",
+	RecordNone:  "まだ終わったお仕事の記録はありません。お仕事が終わると、ここに記録されます。",
 }
 
 // Words that answer offers and manage accepted tasks, normalized by key.
@@ -88,4 +128,36 @@ var (
 		"なんで": true, "why": true, "why me": true, "理由": true,
 	}
 	scheduleWords = []string{"予定", "よてい", "すけじゅーる", "予定を見る", "予定の確認", "schedule"}
+
+	// Found anywhere in an answer to the day-before question (normalized
+	// when the package loads); not going is looked for first, since
+	// 「行けなくなりました」 contains 「行け」.
+	notGoingWords = normalizeAll("行けなく", "いけなく", "行けません", "いけません", "行けない", "いけない", "行かれません", "参加できなく",
+		"参加できません", "都合が悪", "キャンセル", "無理にな", "むりにな", "休みます", "お休みします", "欠席", "行きません", "can't go", "cannot go")
+	goingWords = normalizeAll("行けます", "いけます", "行きます", "いきます", "参加します", "伺います", "うかがいます", "大丈夫", "だいじょうぶ",
+		"予定どおり", "予定通り", "行けるよ", "行けると思", "参ります", "まいります", "i'll be there", "i will come", "going")
+	// Found anywhere in an answer to the question after the task.
+	notDoneWords = normalizeAll("できませんでした", "出来ませんでした", "行けませんでした", "いけませんでした", "行かなかった", "行けなかった",
+		"休みました", "欠席しました", "参加できませんでした", "できなかった", "出来なかった", "中止にな", "didn't", "could not", "couldn't")
+	taskDoneWords = normalizeAll("終わりました", "おわりました", "終わった", "おわった", "終了しました", "できました", "出来ました", "無事", "ぶじ",
+		"完了", "済みました", "やりました", "行ってきました", "いってきました", "予定どおり", "予定通り", "done", "finished")
+	recordWords = map[string]bool{"実績": true, "じっせき": true, "記録": true, "record": true, "私の実績": true, "これまでの実績": true}
 )
+
+// normalizeAll normalizes words as jtext.Normalize does text.
+func normalizeAll(words ...string) []string {
+	for i, w := range words {
+		words[i] = jtext.Normalize(w)
+	}
+	return words
+}
+
+// containsAny reports whether n (normalized) contains one of words.
+func containsAny(n string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +83,7 @@ func newWorld(t *testing.T, clock time.Time, quiet string) *world {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	now := func() time.Time { return w.clock }
 	newID := func() string { w.ids++; return fmt.Sprintf("id%04d", w.ids) }
-	w.tasks = &bot.TaskService{Tasks: redisadapter.NewTasks(c), Matcher: indexMatcher{w.ix}, Outbox: w.outbox,
+	w.tasks = &bot.TaskService{Tasks: redisadapter.NewTasks(c), Matcher: indexMatcher{w.ix}, Outbox: w.outbox, People: w.store,
 		Catalog: cat, Logger: log, Now: now, NewID: newID, Location: clock.Location(), Quiet: qh}
 	w.b = &bot.Bot{Store: w.store, Catalog: cat, Logger: log, Now: now, NewID: newID,
 		Location: clock.Location(), Tasks: w.tasks}
@@ -307,18 +309,167 @@ func TestAcceptedPeopleAreReminded(t *testing.T) {
 	if len(got) != 1 || len(got[bot.CoordinatorID]) != 1 || !strings.Contains(got[bot.CoordinatorID][0].Text, "2名の募集に対して1名") {
 		t.Fatalf("before 18:00: %+v", got)
 	}
+	// At 18:00 the evening before, the person who kept the place is asked
+	// whether they still come; they say so in a sentence.
 	got = due(time.Date(2026, 12, 2, 18, 0, 0, 0, loc))
-	if len(got[ids[0]]) != 1 || !strings.Contains(got[ids[0]][0].Card.Body, "明日のお仕事") || len(got[ids[1]]) != 0 {
-		t.Fatalf("evening reminders: %+v", got)
+	if len(got[ids[0]]) != 1 || got[ids[0]][0].Card == nil || !strings.Contains(got[ids[0]][0].Card.Body, "明日の「朝テストの採点」、予定どおり行けますか") || len(got[ids[1]]) != 0 {
+		t.Fatalf("evening question: %+v", got)
+	}
+	if v := w.task(task.ID); !reflect.DeepEqual(v.Asked, []string{ids[0]}) || len(v.Confirmed) != 0 {
+		t.Fatalf("after the question: asked %v, confirmed %v", v.Asked, v.Confirmed)
 	}
 	if got := due(time.Date(2026, 12, 2, 18, 1, 0, 0, loc)); len(got) != 0 {
-		t.Fatalf("an evening reminder came twice: %+v", got)
+		t.Fatalf("an evening question came twice: %+v", got)
 	}
+	w.say(ids[0], "はい、明日は行けます")
+	if v := w.task(task.ID); !reflect.DeepEqual(v.Confirmed, []string{ids[0]}) || len(v.Asked) != 0 {
+		t.Fatalf("after 行けます: confirmed %v, asked %v", v.Confirmed, v.Asked)
+	}
+	// Two hours before: the reminder; nobody is unconfirmed.
 	got = due(time.Date(2026, 12, 3, 8, 0, 0, 0, loc))
-	if len(got[ids[0]]) != 1 || !strings.Contains(got[ids[0]][0].Card.Body, "2時間前") || len(got[ids[1]]) != 0 {
+	if len(got[ids[0]]) != 1 || !strings.Contains(got[ids[0]][0].Card.Body, "2時間前") || len(got[ids[1]]) != 0 || len(got[bot.CoordinatorID]) != 0 {
 		t.Fatalf("two-hours-before reminders: %+v", got)
 	}
 	if got := due(time.Date(2026, 12, 3, 9, 0, 0, 0, loc)); len(got) != 0 {
 		t.Fatalf("late messages: %+v", got)
+	}
+	// When it ends, how did it go? In words, with the hours.
+	got = due(time.Date(2026, 12, 3, 12, 0, 0, 0, loc))
+	if len(got[ids[0]]) != 1 || got[ids[0]][0].Card == nil || !strings.Contains(got[ids[0]][0].Card.Body, "予定どおり終わりましたか") {
+		t.Fatalf("the question after the task: %+v", got)
+	}
+	w.say(ids[0], "終わりました。2時間半でした")
+	v := w.task(task.ID)
+	if !reflect.DeepEqual(v.Completed, []string{ids[0]}) || v.Hours[ids[0]] != 2.5 {
+		t.Fatalf("completed %v, hours %v", v.Completed, v.Hours)
+	}
+	w.say(ids[0], "すみません、3時間でした")
+	if v := w.task(task.ID); v.Hours[ids[0]] != 3 {
+		t.Fatalf("corrected hours %v, want 3", v.Hours)
+	}
+	snap, err := w.store.Load(ctx, ids[0], "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := snap.Profile.Counters; c.Completed != 1 || c.Hours != 3 {
+		t.Errorf("record %+v, want 1 task and 3 hours", c)
+	}
+	if said := w.say(ids[0], "実績"); len(said) != 1 || !strings.Contains(said[0].Text, "1件") || !strings.Contains(said[0].Text, "3時間") {
+		t.Errorf("実績 said %+v", said)
+	}
+}
+
+// say has a person type text and returns what the bot answered them.
+func (w *world) say(pid, text string) []bot.Message {
+	w.t.Helper()
+	w.ids++
+	if err := w.b.Handle(context.Background(), bot.Inbound{ID: fmt.Sprintf("say-%d", w.ids), Kind: bot.EventText, ProfileID: pid, Text: text}); err != nil {
+		w.t.Fatal(err)
+	}
+	return w.deliver()[pid]
+}
+
+// TestTheDayBeforeAndAfter follows three people through a task for two:
+// one drops out the evening before and the waitlist is promoted and asked
+// at once, one never answers and is flagged unconfirmed to the
+// coordinators once, and after the task one could not do it (kindly
+// answered, the coordinators told) while the other is thanked for the
+// task's length.
+func TestTheDayBeforeAndAfter(t *testing.T) {
+	loc := tokyo(t)
+	w := newWorld(t, time.Date(2026, 11, 30, 9, 0, 0, 0, loc), "21:00-08:00")
+	w.people(3)
+	ctx := context.Background()
+	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
+	task, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
+		Start: start, End: start.Add(2 * time.Hour), Headcount: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.deliver()
+	offered := w.task(task.ID).Offered
+	if len(offered) != 3 {
+		t.Fatalf("offered %v", offered)
+	}
+	for _, id := range offered {
+		w.say(id, "はい、お願いします")
+	}
+	v := w.task(task.ID)
+	if len(v.Accepted) != 2 || len(v.Waitlist) != 1 {
+		t.Fatalf("accepted %v, waitlist %v", v.Accepted, v.Waitlist)
+	}
+	dropper, silent, waiting := v.Accepted[0], v.Accepted[1], v.Waitlist[0]
+	due := func(at time.Time) map[string][]bot.Message {
+		t.Helper()
+		w.clock = at
+		if _, err := w.tasks.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return w.deliver()
+	}
+	due(time.Date(2026, 12, 2, 18, 0, 0, 0, loc))
+
+	// 「行けなくなりました」 cancels at once: the waitlist is promoted and the
+	// promoted person, accepted after 18:00, is asked at once.
+	w.clock = time.Date(2026, 12, 2, 19, 30, 0, 0, loc)
+	said := w.say(dropper, "すみません、急用で行けなくなりました")
+	if len(said) == 0 || !strings.Contains(said[0].Text, "キャンセル") {
+		t.Fatalf("the dropper was told %+v", said)
+	}
+	v = w.task(task.ID)
+	if !slices.Contains(v.Cancelled, dropper) || !slices.Contains(v.Accepted, waiting) || len(v.Waitlist) != 0 {
+		t.Fatalf("after dropping out: accepted %v, cancelled %v, waitlist %v", v.Accepted, v.Cancelled, v.Waitlist)
+	}
+	got := due(w.clock)
+	if len(got[waiting]) != 1 || got[waiting][0].Card == nil || !strings.Contains(got[waiting][0].Card.Body, "行けますか") {
+		t.Fatalf("the promoted person was not asked at once: %+v", got)
+	}
+	if said := w.say(waiting, "大丈夫です、行きます"); len(said) != 1 || said[0].Text != "ありがとうございます。当日はどうぞよろしくお願いします。" {
+		t.Fatalf("the promoted person was told %+v", said)
+	}
+
+	// Two hours before, the silent one is unconfirmed; the coordinators
+	// are told once, by name.
+	got = due(time.Date(2026, 12, 3, 8, 0, 0, 0, loc))
+	notice := got[bot.CoordinatorID]
+	if len(notice) != 1 || !strings.Contains(notice[0].Text, "未確認") || !strings.Contains(notice[0].Text, "人") {
+		t.Fatalf("coordinators told %+v", got[bot.CoordinatorID])
+	}
+	v = w.task(task.ID)
+	if !reflect.DeepEqual(v.Unconfirmed, []string{silent}) || !reflect.DeepEqual(v.Confirmed, []string{waiting}) {
+		t.Fatalf("unconfirmed %v, confirmed %v", v.Unconfirmed, v.Confirmed)
+	}
+	if got := due(time.Date(2026, 12, 3, 8, 30, 0, 0, loc)); len(got[bot.CoordinatorID]) != 0 {
+		t.Fatalf("told twice: %+v", got)
+	}
+
+	// After the task.
+	got = due(time.Date(2026, 12, 3, 12, 0, 0, 0, loc))
+	if len(got[silent]) != 1 || len(got[waiting]) != 1 || len(got[dropper]) != 0 {
+		t.Fatalf("questions after the task: %+v", got)
+	}
+	if err := w.b.Handle(ctx, bot.Inbound{ID: "not-done", Kind: bot.EventText, ProfileID: silent, Text: "体調をくずして、行けませんでした"}); err != nil {
+		t.Fatal(err)
+	}
+	got = w.deliver()
+	if len(got[silent]) != 1 || !strings.Contains(got[silent][0].Text, "気になさらないで") {
+		t.Fatalf("not done answered %+v", got[silent])
+	}
+	if c := got[bot.CoordinatorID]; len(c) != 1 || !strings.Contains(c[0].Text, "できなかった") {
+		t.Fatalf("coordinators told %+v", c)
+	}
+	w.ids++
+	if err := w.b.Handle(ctx, bot.Inbound{ID: "tap-done", Kind: bot.EventPostback, ProfileID: waiting,
+		Data: bot.TaskDone(task.ID).String()}); err != nil {
+		t.Fatal(err)
+	}
+	got = w.deliver()
+	if len(got[waiting]) != 1 || !strings.Contains(got[waiting][0].Text, "2時間として記録") {
+		t.Fatalf("done tapped: %+v", got)
+	}
+	v = w.task(task.ID)
+	if !reflect.DeepEqual(v.Completed, []string{waiting}) || !reflect.DeepEqual(v.NotCompleted, []string{silent}) ||
+		!reflect.DeepEqual(v.Hours, map[string]float64{waiting: 2}) {
+		t.Fatalf("completed %v, not completed %v, hours %v", v.Completed, v.NotCompleted, v.Hours)
 	}
 }

@@ -38,6 +38,10 @@ type Options struct {
 	Tasks      TaskService
 	Sessions   SessionService
 	Broadcasts BroadcastService
+	// Outcomes serves POST /api/tasks/{id}/completions and .../offers, and
+	// Reports GET /api/reports; nil leaves the routes out.
+	Outcomes TaskOutcomes
+	Reports  Reports
 	// Conversations serves /api/conversations; nil leaves the routes out.
 	Conversations ConversationService
 	// Notices, if set, serves GET /api/notices.
@@ -66,6 +70,8 @@ type server struct {
 	sessions      SessionService
 	broadcasts    BroadcastService
 	conversations ConversationService
+	outcomes      TaskOutcomes
+	reports       Reports
 	notices       NoticeBoard
 	jobs          map[string]Job
 	changed       func(ctx context.Context, id string)
@@ -88,6 +94,8 @@ func New(o Options) *http.ServeMux {
 		sessions:      o.Sessions,
 		broadcasts:    o.Broadcasts,
 		conversations: o.Conversations,
+		outcomes:      o.Outcomes,
+		reports:       o.Reports,
 		notices:       o.Notices,
 		jobs:          o.Jobs,
 		changed:       o.ProfileChanged,
@@ -115,6 +123,13 @@ func New(o Options) *http.ServeMux {
 		api.HandleFunc("POST /api/tasks", s.createTask)
 		api.HandleFunc("GET /api/tasks/{id}", s.getTask)
 		api.HandleFunc("POST /api/tasks/{id}/cancel", s.cancelTask)
+	}
+	if s.outcomes != nil {
+		api.HandleFunc("POST /api/tasks/{id}/completions", s.recordCompletion)
+		api.HandleFunc("POST /api/tasks/{id}/offers", s.offerToNamed)
+	}
+	if s.reports != nil {
+		api.HandleFunc("GET /api/reports", s.getReport)
 	}
 	if s.sessions != nil {
 		api.HandleFunc("POST /api/sessions", s.createSession)

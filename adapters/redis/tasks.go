@@ -42,15 +42,9 @@ func taskAcceptedKey(id string) string { return taskKey(id) + ":a" }
 // And: cf, a hash person → confirmation (asked, confirmed, unconfirmed);
 // r, a hash person → result ("completed:2.5", "not_completed:0"); ot, a
 // hash person → when they were first offered it (unix ms), for reports.
-func taskConfirmKey(id string) string  { return taskKey(id) + ":cf" }
-func taskResultKey(id string) string   { return taskKey(id) + ":r" }
+func taskConfirmKey(id string) string   { return taskKey(id) + ":cf" }
+func taskResultKey(id string) string    { return taskKey(id) + ":r" }
 func taskOfferedAtKey(id string) string { return taskKey(id) + ":ot" }
-
-// taskKeys are every key of a task, for deletion.
-func taskKeys(id string) []string {
-	return []string{taskKey(id), taskOffersKey(id), taskExpiryKey(id), taskWaitlistKey(id), taskAcceptedKey(id),
-		taskConfirmKey(id), taskResultKey(id), taskOfferedAtKey(id)}
-}
 
 // tasksKey is the set of task IDs in a shard.
 func tasksKey(shard int) string { return tag(shard) + ":tasks" }
@@ -155,9 +149,9 @@ func (s *Tasks) readTask(ctx context.Context, id string) (*taskRead, error) {
 
 // taskCmds are the reads of one task queued on a pipeline.
 type taskCmds struct {
-	task                                     *goredis.SliceCmd
+	task                                    *goredis.SliceCmd
 	offers, expiry, confirm, results, offAt *goredis.MapStringStringCmd
-	waitlist, accepted                       *goredis.StringSliceCmd
+	waitlist, accepted                      *goredis.StringSliceCmd
 }
 
 func queueTaskRead(ctx context.Context, p goredis.Pipeliner, id string) taskCmds {
@@ -320,7 +314,7 @@ func withoutAnon(ids []string) []string {
 // due offers, answered outcomes, confirmations, results, offered at.
 // ARGV: event ID, now ms, person, op, task ID, filled notice JSON,
 // cancelled notice JSON, forget-answers-before ms, promotion event JSON,
-// promotion notice JSON, n, confirm now ('1' or ''), result
+// promotion notice JSON, n, confirm now ('1' or ”), result
 // ("completed:2.5"), result notice JSON, anonymous token, then n (due ms,
 // entry JSON) pairs of the person's reminders, then those of the promoted
 // person.

@@ -110,9 +110,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	runner := &broadcast.Runner{Store: broadcasts, Senders: map[string]broadcast.BatchSender{}, Logger: log,
 		Now: clk.Now, Notify: worker.Notify}
 	newID := func() string { return uuid.NewString() }
-	taskSvc := &bot.TaskService{Tasks: tasks, Matcher: index, Outbox: queue, Catalog: cat, Logger: log,
+	taskSvc := &bot.TaskService{Tasks: tasks, Matcher: index, Outbox: queue, People: store, Catalog: cat, Logger: log,
 		Now: clk.Now, NewID: newID, Notify: worker.Notify, Location: cfg.Location, Quiet: cfg.QuietHours}
-	sessionSvc := &bot.SessionService{Sessions: redisadapter.NewSessions(rdb), People: store, Catalog: cat, Logger: log,
+	sessions := redisadapter.NewSessions(rdb)
+	sessionSvc := &bot.SessionService{Sessions: sessions, People: store, Catalog: cat, Logger: log,
 		Now: clk.Now, NewID: newID, Notify: worker.Notify, Location: cfg.Location, Quiet: cfg.QuietHours}
 	b := &bot.Bot{
 		Store:    store,
@@ -179,16 +180,19 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		}
 	}
 	mux := httpapi.New(httpapi.Options{
-		AdminToken:    cfg.AdminToken,
-		Catalog:       cat,
-		Profiles:      store,
-		Imports:       store,
-		Ready:         func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
-		Metrics:       metrics.Handler(reg),
-		Now:           time.Now,
-		Logger:        log,
-		Mount:         mount,
-		Tasks:         taskSvc,
+		AdminToken: cfg.AdminToken,
+		Catalog:    cat,
+		Profiles:   store,
+		Imports:    store,
+		Ready:      func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
+		Metrics:    metrics.Handler(reg),
+		Now:        time.Now,
+		Logger:     log,
+		Mount:      mount,
+		Tasks:      taskSvc,
+		Outcomes:   taskSvc,
+		Reports: &bot.ReportService{Source: reportSource{tasks, sessions}, Folded: retention.Counts,
+			Now: clk.Now, Location: cfg.Location},
 		Sessions:      sessionSvc,
 		Broadcasts:    broadcastSvc,
 		Conversations: talks,
@@ -226,6 +230,12 @@ type coordination struct {
 	*bot.TaskService
 	*bot.SessionService
 	*bot.BroadcastService
+}
+
+// reportSource reads the records of tasks and sessions for the figures.
+type reportSource struct {
+	*redisadapter.Tasks
+	*redisadapter.Sessions
 }
 
 // clock is the service's one clock: every part reads the time through Now,

@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"tsunagu/bot"
+)
+
+// TaskOutcomes records how tasks went and offers tasks to named people (the
+// task service).
+type TaskOutcomes interface {
+	RecordResult(ctx context.Context, taskID, profileID string, status bot.Completion, hours *float64) (*bot.TaskView, error)
+	OfferTo(ctx context.Context, taskID, profileID string) (*bot.TaskView, error)
+}
+
+// Reports computes the figures programs report (bot.ReportService).
+type Reports interface {
+	Report(ctx context.Context, from, to string) (*bot.Report, error)
+}
+
+// completionInput is the body of POST /api/tasks/{id}/completions.
+type completionInput struct {
+	ProfileID string   `json:"profile_id"`
+	Status    string   `json:"status"`
+	Hours     *float64 `json:"hours"`
+}
+
+// recordCompletion records or corrects how a task went for one person.
+func (s *server) recordCompletion(w http.ResponseWriter, r *http.Request) {
+	var in completionInput
+	if err := DecodeJSON(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if bot.ValidateProfileID(in.ProfileID) != nil {
+		WriteError(w, r, bot.FieldErrorf(bot.EUNPROCESSABLE, "profile_id", "profile_id: %q is not a profile ID", in.ProfileID))
+		return
+	}
+	v, err := s.outcomes.RecordResult(r.Context(), r.PathValue("id"), in.ProfileID, bot.Completion(in.Status), in.Hours)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, presentTask(v))
+}
+
+// offerInput is the body of POST /api/tasks/{id}/offers.
+type offerInput struct {
+	ProfileID string `json:"profile_id"`
+}
+
+// offerToNamed offers a task to a person the coordinator names (指名).
+func (s *server) offerToNamed(w http.ResponseWriter, r *http.Request) {
+	var in offerInput
+	if err := DecodeJSON(w, r, &in); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	v, err := s.outcomes.OfferTo(r.Context(), r.PathValue("id"), in.ProfileID)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/tasks/"+url.PathEscape(v.ID))
+	WriteJSON(w, http.StatusCreated, presentTask(v))
+}
+
+// getReport answers the figures of a period, as JSON or as CSV Excel opens
+// (UTF-8 with a BOM): the JSON field names as the header, one row per
+// month, then the total.
+func (s *server) getReport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	asCSV, err := csvFormat(q)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	rep, err := s.reports.Report(r.Context(), q.Get("from"), q.Get("to"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if !asCSV {
+		WriteJSON(w, http.StatusOK, rep)
+		return
+	}
+	var buf bytes.Buffer
+	buf.WriteString(bom)
+	cw := csv.NewWriter(&buf)
+	cw.UseCRLF = true
+	_ = cw.Write(append([]string{"month"}, bot.ReportFields...))
+	for _, m := range rep.ByMonth {
+		_ = cw.Write(append([]string{m.Month}, m.Figures.Values()...))
+	}
+	_ = cw.Write(append([]string{"total"}, rep.Figures.Values()...))
+	cw.Flush()
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="report-%s-%s.csv"`, rep.From, rep.To))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
+}

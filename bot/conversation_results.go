@@ -1,0 +1,226 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"tsunagu/bot/jtext"
+)
+
+// correctFor is how long after a task its hours can still be corrected in
+// words (「2時間半でした」).
+const correctFor = 7 * 24 * time.Hour
+
+// askGoing asks the day-before question, 「明日 行けますか？」, and has the
+// task record that it was asked (the coordinators see who never answers).
+func (t *turn) askGoing(r OfferRef) {
+	if !t.now.Before(r.Start) || r.Confirm == ConfirmConfirmed {
+		return
+	}
+	when := ja.Task.Tomorrow
+	if sameDay(r.Start.In(t.loc()), t.now) {
+		when = ja.Task.Today
+	} else if s := r.Start.In(t.loc()); !sameDay(s, t.now.AddDate(0, 0, 1)) {
+		when = fmt.Sprintf("%d月%d日", s.Month(), s.Day())
+	}
+	t.say(Message{Card: &Card{
+		Title:  r.Title,
+		Body:   fmt.Sprintf(ja.Task.GoingAsk, when, r.Title),
+		Fields: t.taskFields(r),
+		Buttons: []Choice{
+			TaskGoing(r.TaskID).button(ja.Task.Going),
+			TaskNotGoing(r.TaskID).button(ja.Task.NotGoing),
+		},
+	}})
+	t.request = &AnswerRequest{TaskID: r.TaskID, Op: OpAsk, Silent: true}
+}
+
+// askDone asks, once the task has ended, whether it went as planned.
+func (t *turn) askDone(r OfferRef, i int) {
+	if r.Result != nil || t.now.Before(r.End) {
+		return
+	}
+	t.conv.Offers = append([]OfferRef(nil), t.conv.Offers...)
+	t.conv.Offers[i].Asked = true
+	t.say(Message{Card: &Card{
+		Title: r.Title,
+		Body:  fmt.Sprintf(ja.Task.DoneAsk, r.Title),
+		Buttons: []Choice{
+			TaskDone(r.TaskID).button(ja.Task.Done),
+			TaskNotDone(r.TaskID).button(ja.Task.NotDone),
+		},
+	}})
+}
+
+// doneRequest records a task as done, for hours (0: as it was, else the
+// task's length).
+func (t *turn) doneRequest(r OfferRef, hours float64) *AnswerRequest {
+	if hours <= 0 {
+		hours = r.End.Sub(r.Start).Hours()
+		if r.Result != nil && r.Result.Status == Completed {
+			hours = r.Result.Hours
+		}
+	}
+	return &AnswerRequest{TaskID: r.TaskID, Op: OpComplete, Result: TaskResult{Status: Completed, Hours: roundHours(hours)}}
+}
+
+// goingAsked is the task whose day-before question awaits an answer, the
+// soonest if several.
+func (t *turn) goingAsked() (OfferRef, bool) {
+	refs := t.offersWhere(func(r OfferRef) bool {
+		return r.State == OfferAccepted && t.now.Before(r.Start) &&
+			(r.Confirm == ConfirmAsked || r.Confirm == ConfirmUnconfirmed)
+	})
+	if len(refs) == 0 {
+		return OfferRef{}, false
+	}
+	return refs[0], true
+}
+
+// doneAsked is the task the question after it is about: asked and not
+// answered, or answered lately enough to correct the hours; the latest.
+func (t *turn) doneAsked() (OfferRef, bool) {
+	refs := t.offersWhere(func(r OfferRef) bool {
+		return r.State == OfferAccepted && !t.now.Before(r.End) &&
+			(r.Asked && r.Result == nil || r.Result != nil && t.now.Before(r.End.Add(correctFor)))
+	})
+	if len(refs) == 0 {
+		return OfferRef{}, false
+	}
+	return refs[len(refs)-1], true
+}
+
+// taskQuestionText reads a sentence that answers the day-before question
+// or the question after a task, when one is open: 「はい、行けます」
+// 「すみません、行けなくなりました」「終わりました」「2時間半でした」
+// 「できませんでした」. A bare yes or no answers them only when no offer
+// awaits an answer. It reports whether the text was such an answer.
+func (t *turn) taskQuestionText() bool {
+	n := jtext.Normalize(t.in.Text)
+	yes, isYesNo := jtext.Answer(t.in.Text)
+	bare := isYesNo && len(t.pending()) == 0
+	if r, ok := t.doneAsked(); ok {
+		hours, hasHours := jtext.Hours(t.in.Text)
+		switch {
+		case containsAny(n, notDoneWords) || bare && !yes && r.Result == nil:
+			t.request = &AnswerRequest{TaskID: r.TaskID, Op: OpComplete, Result: TaskResult{Status: NotCompleted}}
+			return true
+		case hasHours && hours > 0 && hours <= MaxTaskHours:
+			t.request = t.doneRequest(r, hours)
+			return true
+		case r.Result == nil && (containsAny(n, taskDoneWords) || bare && yes):
+			t.request = t.doneRequest(r, 0)
+			return true
+		}
+	}
+	if r, ok := t.goingAsked(); ok {
+		switch {
+		case containsAny(n, notGoingWords) || bare && !yes:
+			t.conv.endDetour()
+			t.request = &AnswerRequest{TaskID: r.TaskID, Op: OpCancel}
+			return true
+		case containsAny(n, goingWords) || bare && yes:
+			t.request = &AnswerRequest{TaskID: r.TaskID, Op: OpConfirm}
+			return true
+		}
+	}
+	return false
+}
+
+// answeredQuestion applies the outcome of OpAsk, OpConfirm or OpComplete to
+// the person's state (the ref at i, the record's counters) and words the
+// reply.
+func answeredQuestion(t *turn, res Result, req *AnswerRequest, out Outcome, ref OfferRef, i int) Result {
+	t.out = res.Messages
+	if i >= 0 {
+		t.conv.Offers = append([]OfferRef(nil), t.conv.Offers...)
+	}
+	switch req.Op {
+	case OpAsk:
+		if i >= 0 && out.State == OfferAccepted && ref.Confirm == "" {
+			t.conv.Offers[i].Confirm = ConfirmAsked
+		}
+	case OpConfirm:
+		switch {
+		case out.State != OfferAccepted:
+			t.text(ja.Task.DoneNotYours)
+		case out.Started:
+			t.text(ja.Task.GoingStarted)
+		default:
+			if i >= 0 {
+				t.conv.Offers[i].Confirm = ConfirmConfirmed
+			}
+			t.text(ja.Task.GoingThanks)
+		}
+	case OpComplete:
+		switch {
+		case out.State != OfferAccepted:
+			t.text(ja.Task.DoneNotYours)
+		case !out.Started:
+			t.text(ja.Task.DoneNotStarted)
+		default:
+			prev := ref.Result
+			if i >= 0 {
+				r := req.Result
+				t.conv.Offers[i].Result, t.conv.Offers[i].Asked = &r, false
+			}
+			countResult(res.Profile, prev, req.Result)
+			switch {
+			case req.Result.Status == NotCompleted:
+				t.text(ja.Task.NotDoneReply, kept(commandAction(cmdHandoff).button(ja.HandoffButton)))
+			case prev != nil && prev.Status == Completed:
+				t.text(fmt.Sprintf(ja.Task.HoursUpdated, formatHours(req.Result.Hours)))
+			default:
+				t.text(fmt.Sprintf(ja.Task.DoneThanks, formatHours(req.Result.Hours)))
+			}
+		}
+	}
+	res.Conv, res.Messages = t.conv, t.out
+	return res
+}
+
+// countResult moves the person's record from what it counted for a task
+// (prev, nil for nothing) to next.
+func countResult(p *Profile, prev *TaskResult, next TaskResult) {
+	if p == nil {
+		return
+	}
+	if prev != nil && prev.Status == Completed {
+		p.Counters.Completed--
+		p.Counters.Hours -= prev.Hours
+	}
+	if next.Status == Completed {
+		p.Counters.Completed++
+		p.Counters.Hours += next.Hours
+	}
+	p.Counters.Hours = roundHours(max(p.Counters.Hours, 0))
+}
+
+// resultRecorded takes in a result a coordinator recorded for a task the
+// person held: their record counts it, silently (a correction is not news
+// to the person).
+func (t *turn) resultRecorded() {
+	r, i := findRef(t.conv.Offers, t.in.Data)
+	if t.p == nil || i < 0 || t.in.Result == nil {
+		return
+	}
+	next := *t.in.Result
+	countResult(t.p, r.Result, next)
+	t.changed = true
+	t.conv.Offers = append([]OfferRef(nil), t.conv.Offers...)
+	t.conv.Offers[i].Result, t.conv.Offers[i].Asked = &next, false
+}
+
+// showRecord shows the person their own record: tasks done and hours.
+func (t *turn) showRecord() {
+	c := t.p.Counters
+	if c.Completed == 0 {
+		t.text(ja.Task.RecordNone)
+		return
+	}
+	t.text(ja.Task.RecordTitle + "\n" + fmt.Sprintf(ja.Task.RecordLine, c.Completed, formatHours(c.Hours)))
+}
+
+// formatHours writes hours as people read them: 2, 2.5, 1.25.
+func formatHours(h float64) string { return strconv.FormatFloat(h, 'f', -1, 64) }
