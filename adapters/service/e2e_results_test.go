@@ -1,0 +1,252 @@
+package service
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestFromAcceptedToDone drives a task from the offers to the figures
+// through the LINE simulator and the API: one person drops out the evening
+// before and the waitlist is promoted and asked at once, the others confirm
+// by button and in words, the hours are told in words and corrected by a
+// coordinator, a named offer reaches someone the matching would not ask,
+// and the report's figures, computed here from what the test did, stay the
+// same after a person who took part deletes their data.
+func TestFromAcceptedToDone(t *testing.T) {
+	s := bootService(t)
+	graders := []*person{
+		s.importPerson(t, "佐藤", "世田谷区", "採点"),
+		s.importPerson(t, "鈴木", "世田谷", "採点"),
+		s.importPerson(t, "高橋", "setagaya", "grading"),
+	}
+	friend := s.importPerson(t, "田中", "大田区", "パソコン入力")
+	gid := func(i int) string { return "line:" + graders[i].id }
+
+	start := nextMonday(t)
+	end := start.Add(2 * time.Hour)
+	created := time.Now()
+	code, body := s.api(t, "POST", "/api/tasks", map[string]any{
+		"title": "朝テストの採点", "organization": "個別指導塾", "skills": []string{"採点"},
+		"area": "世田谷区", "start": start.Format(time.RFC3339), "end": end.Format(time.RFC3339), "headcount": 2,
+	})
+	if code != http.StatusCreated {
+		t.Fatalf("POST /api/tasks: %d %v", code, body)
+	}
+	id := body["id"].(string)
+	for _, p := range graders {
+		p.reply()
+	}
+	graders[0].tap("offer:accept:" + id)
+	graders[1].say("はい、やります")
+	if msgs := graders[2].say("はい"); !contains(msgs, "キャンセル待ち") {
+		t.Fatalf("the third is not waitlisted: %s", texts(msgs))
+	}
+
+	// A named offer (指名) to someone the matching would never ask: their
+	// skill and area differ, and the task is on Tuesday.
+	tue := start.AddDate(0, 0, 1)
+	code, body = s.api(t, "POST", "/api/tasks", map[string]any{
+		"title": "返礼品の発送準備", "skills": []string{"採点"}, "area": "世田谷区",
+		"start": tue.Format(time.RFC3339), "end": tue.Add(3 * time.Hour).Format(time.RFC3339), "headcount": 1,
+	})
+	if code != http.StatusCreated || len(idsOf(body["offered"])) != 0 {
+		t.Fatalf("second task: %d %v", code, body)
+	}
+	named := body["id"].(string)
+	code, body = s.api(t, "POST", "/api/tasks/"+named+"/offers", map[string]any{"profile_id": "line:" + friend.id})
+	if code != http.StatusCreated || !slices.Equal(idsOf(body["offered"]), []string{"line:" + friend.id}) {
+		t.Fatalf("named offer: %d %v", code, body)
+	}
+	if msgs := friend.reply(); !contains(msgs, "ご指名") || !offers(msgs, "offer:accept:"+named) {
+		t.Fatalf("the named offer card: %s", texts(msgs))
+	}
+	for _, tc := range []struct {
+		path string
+		body map[string]any
+		want int
+	}{
+		{"/api/tasks/" + named + "/offers", map[string]any{"profile_id": "line:" + friend.id}, http.StatusConflict},
+		{"/api/tasks/" + named + "/offers", map[string]any{"profile_id": "line:U" + strings.Repeat("0", 32)}, http.StatusNotFound},
+		{"/api/tasks/nosuchtask/offers", map[string]any{"profile_id": "line:" + friend.id}, http.StatusNotFound},
+		{"/api/tasks/" + id + "/offers", map[string]any{"profile_id": "line:" + friend.id}, http.StatusConflict}, // filled
+	} {
+		if code, body := s.api(t, "POST", tc.path, tc.body); code != tc.want || body["error"] == nil {
+			t.Errorf("POST %s %v: %d %v, want %d with an error", tc.path, tc.body, code, body, tc.want)
+		}
+	}
+	if msgs := friend.tap("offer:accept:" + named); !contains(msgs, "お引き受けありがとうございます") {
+		t.Fatalf("accepting the named offer: %s", texts(msgs))
+	}
+
+	// The evening before at 18:00, those holding a place are asked.
+	sunday := start.AddDate(0, 0, -1)
+	evening := time.Date(sunday.Year(), sunday.Month(), sunday.Day(), 18, 0, 0, 0, start.Location())
+	s.clock.Advance(evening.Sub(s.clock.Now()))
+	s.runJob(t, "reminders")
+	for _, i := range []int{0, 1} {
+		if msgs := graders[i].reply(); !contains(msgs, "明日の「朝テストの採点」、予定どおり行けますか") || !offers(msgs, "task:going:"+id) {
+			t.Fatalf("the day-before question to %s: %s", graders[i].id, texts(msgs))
+		}
+	}
+	// One drops out in a sentence: the waitlist is promoted and, accepted
+	// after 18:00, asked at once.
+	s.clock.Advance(30 * time.Minute)
+	if msgs := graders[0].say("すみません、急用で行けなくなりました"); !contains(msgs, "キャンセル") {
+		t.Fatalf("dropping out: %s", texts(msgs))
+	}
+	if msgs := graders[2].reply(); !contains(msgs, "繰り上がりました") {
+		t.Fatalf("promotion: %s", texts(msgs))
+	}
+	s.runJob(t, "reminders")
+	if msgs := graders[2].reply(); !contains(msgs, "行けますか") {
+		t.Fatalf("the promoted person was not asked at once: %s", texts(msgs))
+	}
+	if msgs := graders[1].tap("task:going:" + id); !contains(msgs, "よろしくお願いします") {
+		t.Fatalf("going tapped: %s", texts(msgs))
+	}
+	if msgs := graders[2].say("はい、大丈夫です。行きます"); !contains(msgs, "よろしくお願いします") {
+		t.Fatalf("going said: %s", texts(msgs))
+	}
+	task := s.task(t, id)
+	wantAcc := []string{gid(1), gid(2)}
+	slices.Sort(wantAcc)
+	if !slices.Equal(idsOf(task["accepted"]), wantAcc) || !slices.Equal(idsOf(task["confirmed"]), wantAcc) ||
+		!slices.Equal(idsOf(task["cancelled"]), []string{gid(0)}) || len(idsOf(task["unconfirmed"])) != 0 {
+		t.Fatalf("the evening before: %v", task)
+	}
+	// Recording before the start is a conflict.
+	if code, body := s.api(t, "POST", "/api/tasks/"+id+"/completions", map[string]any{"profile_id": gid(1), "status": "completed"}); code != http.StatusConflict {
+		t.Fatalf("completion before the start: %d %v", code, body)
+	}
+
+	// When it ends, each is asked how it went.
+	s.clock.Advance(end.Sub(s.clock.Now()) + time.Minute)
+	s.runJob(t, "reminders")
+	for _, i := range []int{1, 2} {
+		if msgs := graders[i].reply(); !contains(msgs, "予定どおり終わりましたか") {
+			t.Fatalf("the question after the task to %s: %s", graders[i].id, texts(msgs))
+		}
+	}
+	if msgs := graders[1].say("無事に終わりました。1時間半くらいでした"); !contains(msgs, "1.5時間") {
+		t.Fatalf("hours in words: %s", texts(msgs))
+	}
+	if msgs := graders[2].tap("task:notdone:" + id); !contains(msgs, "気になさらないで") {
+		t.Fatalf("not done: %s", texts(msgs))
+	}
+	s.waitNotice(t, "できなかった", "高橋", "朝テストの採点")
+	task = s.task(t, id)
+	if !slices.Equal(idsOf(task["completed"]), []string{gid(1)}) || !slices.Equal(idsOf(task["not_completed"]), []string{gid(2)}) ||
+		fmt.Sprint(task["hours"]) != fmt.Sprintf("map[%s:1.5]", gid(1)) {
+		t.Fatalf("after the task: %v", task)
+	}
+	// A coordinator corrects: 高橋 came after all, for the task's length.
+	code, body = s.api(t, "POST", "/api/tasks/"+id+"/completions", map[string]any{"profile_id": gid(2), "status": "completed"})
+	hours, _ := body["hours"].(map[string]any)
+	if code != http.StatusOK || len(hours) != 2 || hours[gid(1)] != 1.5 || hours[gid(2)] != 2.0 {
+		t.Fatalf("correction: %d %v", code, body)
+	}
+	for _, tc := range []struct {
+		path string
+		body map[string]any
+		want int
+	}{
+		{"/api/tasks/" + id + "/completions", map[string]any{"profile_id": gid(0), "status": "completed"}, http.StatusUnprocessableEntity},
+		{"/api/tasks/" + id + "/completions", map[string]any{"profile_id": gid(1), "status": "done"}, http.StatusUnprocessableEntity},
+		{"/api/tasks/" + id + "/completions", map[string]any{"profile_id": gid(1), "status": "completed", "hours": 25}, http.StatusUnprocessableEntity},
+		{"/api/tasks/nosuchtask/completions", map[string]any{"profile_id": gid(1), "status": "completed"}, http.StatusNotFound},
+	} {
+		if code, body := s.api(t, "POST", tc.path, tc.body); code != tc.want || body["error"] == nil {
+			t.Errorf("POST %s %v: %d %v, want %d", tc.path, tc.body, code, body, tc.want)
+		}
+	}
+	// The correction reaches 高橋's record through the outbox, a moment
+	// after the API answered.
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		msgs := graders[2].say("実績")
+		if contains(msgs, "1件") && contains(msgs, "2時間") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("実績 after the correction: %s", texts(msgs))
+		}
+	}
+
+	// The figures, as the test counts them: two tasks (places 2 + 1, all
+	// filled); the first ended with two participations (1.5 + 2 hours);
+	// four offers made, every one said yes to (佐藤's then given back).
+	from, to := created.In(start.Location()).Format(time.DateOnly), tue.Format(time.DateOnly)
+	want := map[string]any{"tasks": 2.0, "tasks_filled": 2.0, "places": 3.0, "places_filled": 3.0, "fill_rate": 1.0,
+		"participations": 2.0, "people": 2.0, "hours": 3.5, "offers": 4.0, "accepted": 4.0, "declined": 0.0, "expired": 0.0,
+		"sessions": 0.0, "session_attendances": 0.0}
+	check := func(when string) {
+		t.Helper()
+		code, rep := s.api(t, "GET", "/api/reports?from="+from+"&to="+to, nil)
+		if code != http.StatusOK {
+			t.Fatalf("report %s: %d %v", when, code, rep)
+		}
+		for k, v := range want {
+			if rep[k] != v {
+				t.Errorf("report %s: %s = %v, want %v", when, k, rep[k], v)
+			}
+		}
+		if rep["median_minutes_to_fill"] == nil {
+			t.Errorf("report %s: no median time to fill", when)
+		}
+		months, _ := rep["by_month"].([]any)
+		if len(months) == 0 {
+			t.Fatalf("report %s: no months", when)
+		}
+		sum := 0.0
+		for _, m := range months {
+			sum += m.(map[string]any)["participations"].(float64)
+		}
+		if sum != 2 {
+			t.Errorf("report %s: participations by month add up to %v", when, sum)
+		}
+	}
+	check("before any deletion")
+
+	// 鈴木 took part and deletes their data: the counts stay, they do not.
+	if msgs := graders[1].say("退会"); !offers(msgs, "delete:yes") {
+		t.Fatalf("退会: %s", texts(msgs))
+	}
+	graders[1].tap("delete:yes")
+	check("after 鈴木 left")
+	task = s.task(t, id)
+	if slices.Contains(idsOf(task["accepted"]), gid(1)) || len(idsOf(task["accepted"])) != 1 || len(idsOf(task["completed"])) != 1 {
+		t.Fatalf("the task after 鈴木 left: %v", task)
+	}
+	if keys := keysNaming(t, s.redis(t), gid(1), "鈴木"); len(keys) != 0 {
+		t.Fatalf("keys still naming 鈴木: %v", keys)
+	}
+
+	// The same figures as CSV, for Excel.
+	code, _, text := s.raw(t, "GET", "/api/reports?format=csv&from="+from+"&to="+to, "", "")
+	raw := []byte(text)
+	if code != http.StatusOK || !bytes.HasPrefix(raw, []byte("\ufeff")) {
+		t.Fatalf("the CSV has no BOM: %q", raw[:min(20, len(raw))])
+	}
+	rows, err := csv.NewReader(bytes.NewReader(raw[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := rows[len(rows)-1]
+	if rows[0][0] != "month" || rows[0][1] != "tasks" || last[0] != "total" || last[slices.Index(rows[0], "people")] != "2" ||
+		last[slices.Index(rows[0], "hours")] != "3.5" {
+		t.Fatalf("CSV rows %v", rows)
+	}
+}
+
+// runJob runs a scheduled job through the API.
+func (s *service) runJob(t *testing.T, name string) {
+	t.Helper()
+	if code, body := s.api(t, "POST", "/api/jobs/"+name+"/run", nil); code != http.StatusOK {
+		t.Fatalf("job %s: %d %v", name, code, body)
+	}
+}
