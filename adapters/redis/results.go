@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -101,10 +104,13 @@ func (s *Tasks) MarkUnconfirmed(ctx context.Context, taskID string, people []str
 // reportChunk is how many tasks or sessions one pipeline reads.
 const reportChunk = 500
 
-// EachTaskRecord reads every task kept, a shard at a time and in pipelined
-// chunks, for the figures.
+// EachTaskRecord reads every task kept, for the figures: the shards a few
+// at a time, each in pipelined chunks of the fields the figures need, so
+// the network and the decoding overlap. fn is called from one goroutine at
+// a time.
 func (s *Tasks) EachTaskRecord(ctx context.Context, fn func(bot.TaskRecord) error) error {
-	for sh := 0; sh < Shards; sh++ {
+	var mu sync.Mutex
+	return eachShard(ctx, func(ctx context.Context, sh int) error {
 		ids, err := s.c.SMembers(ctx, tasksKey(sh)).Result()
 		if err != nil {
 			return fmt.Errorf("task records: shard %d: %w", sh, err)
@@ -112,56 +118,125 @@ func (s *Tasks) EachTaskRecord(ctx context.Context, fn func(bot.TaskRecord) erro
 		for len(ids) > 0 {
 			chunk := ids[:min(reportChunk, len(ids))]
 			ids = ids[len(chunk):]
-			cmds := make([]taskCmds, len(chunk))
+			cmds := make([]reportCmds, len(chunk))
 			if _, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
 				for i, id := range chunk {
-					cmds[i] = queueTaskRead(ctx, p, id)
+					cmds[i] = queueReportRead(ctx, p, id)
 				}
 				return nil
 			}); err != nil {
 				return fmt.Errorf("task records: shard %d: %w", sh, err)
 			}
+			recs := make([]bot.TaskRecord, 0, len(chunk))
 			for i, id := range chunk {
-				r, err := cmds[i].read(id)
-				if bot.ErrorCode(err) == bot.ENOTFOUND {
-					continue // deleted between the index and the read
-				}
+				r, ok, err := cmds[i].record(ctx, s, id)
 				if err != nil {
 					return err
 				}
-				if err := fn(r.record()); err != nil {
+				if ok {
+					recs = append(recs, r)
+				}
+			}
+			mu.Lock()
+			for _, r := range recs {
+				if err := fn(r); err != nil {
+					mu.Unlock()
 					return err
 				}
 			}
+			mu.Unlock()
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// record is the task as the figures see it.
-func (r *taskRead) record() bot.TaskRecord {
-	rec := bot.TaskRecord{Task: *r.ws.Task, Accepted: r.accepted, Results: map[string]bot.TaskResult{}}
-	if r.filledAt > 0 {
-		rec.FilledAt = time.UnixMilli(r.filledAt)
+// reportShards is how many shards are read at once for the figures.
+const reportShards = 4
+
+// eachShard runs fn for every shard, reportShards at a time, and returns
+// the first error.
+func eachShard(ctx context.Context, fn func(ctx context.Context, sh int) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(reportShards)
+	for sh := 0; sh < Shards; sh++ {
+		g.Go(func() error { return fn(ctx, sh) })
 	}
-	for p, st := range r.ws.Offers {
-		o := bot.OfferRecord{ProfileID: p, State: st, ExpiresAt: r.ws.Expiry[p]}
-		if ms, err := strconv.ParseInt(r.offered[p], 10, 64); err == nil {
+	return g.Wait()
+}
+
+// reportCmds are the reads of one task the figures need, queued on a
+// pipeline: fewer than a full read (no waitlist, no confirmations).
+type reportCmds struct {
+	task                           *goredis.SliceCmd
+	offers, expiry, results, offAt *goredis.MapStringStringCmd
+	accepted                       *goredis.StringSliceCmd
+}
+
+func queueReportRead(ctx context.Context, p goredis.Pipeliner, id string) reportCmds {
+	return reportCmds{
+		task:     p.HMGet(ctx, taskKey(id), "status", "filled_at", "start", "end", "created", "head"),
+		offers:   p.HGetAll(ctx, taskOffersKey(id)),
+		expiry:   p.HGetAll(ctx, taskExpiryKey(id)),
+		accepted: p.ZRange(ctx, taskAcceptedKey(id), 0, -1),
+		results:  p.HGetAll(ctx, taskResultKey(id)),
+		offAt:    p.HGetAll(ctx, taskOfferedAtKey(id)),
+	}
+}
+
+// record is the task as the figures see it; ok is false for a task
+// deleted between the index and the read. A task stored before its times
+// sat beside its JSON is read again whole.
+func (c reportCmds) record(ctx context.Context, s *Tasks, id string) (bot.TaskRecord, bool, error) {
+	v := c.task.Val()
+	if len(v) < 6 || v[0] == nil {
+		return bot.TaskRecord{}, false, nil
+	}
+	field := func(i int) int64 {
+		str, _ := v[i].(string)
+		n, _ := strconv.ParseInt(str, 10, 64)
+		return n
+	}
+	status, _ := v[0].(string)
+	t := bot.Task{ID: id, Status: bot.TaskStatus(status), Headcount: int(field(5)),
+		Start: time.UnixMilli(field(2)), End: time.UnixMilli(field(3)), CreatedAt: time.UnixMilli(field(4))}
+	if v[3] == nil {
+		r, err := s.readTask(ctx, id)
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			return bot.TaskRecord{}, false, nil
+		}
+		if err != nil {
+			return bot.TaskRecord{}, false, err
+		}
+		t = *r.ws.Task
+	}
+	rec := bot.TaskRecord{Task: t, Accepted: c.accepted.Val(), Results: map[string]bot.TaskResult{}}
+	if ms := field(1); ms > 0 {
+		rec.FilledAt = time.UnixMilli(ms)
+	}
+	expiry, offAt := c.expiry.Val(), c.offAt.Val()
+	rec.Offers = make([]bot.OfferRecord, 0, len(c.offers.Val()))
+	for p, st := range c.offers.Val() {
+		o := bot.OfferRecord{ProfileID: p, State: bot.OfferState(st)}
+		if ms, err := strconv.ParseInt(expiry[p], 10, 64); err == nil {
+			o.ExpiresAt = time.UnixMilli(ms)
+		}
+		if ms, err := strconv.ParseInt(offAt[p], 10, 64); err == nil {
 			o.At = time.UnixMilli(ms)
 		}
 		rec.Offers = append(rec.Offers, o)
 	}
-	for p, raw := range r.results {
+	for p, raw := range c.results.Val() {
 		if res, ok := parseResult(raw); ok {
 			rec.Results[p] = res
 		}
 	}
-	return rec
+	return rec, true, nil
 }
 
 // EachSessionRecord reads every session kept, for the figures.
 func (s *Sessions) EachSessionRecord(ctx context.Context, fn func(bot.SessionRecord) error) error {
-	for sh := 0; sh < Shards; sh++ {
+	var mu sync.Mutex
+	return eachShard(ctx, func(ctx context.Context, sh int) error {
 		ids, err := s.c.SMembers(ctx, sessionsKey(sh)).Result()
 		if err != nil {
 			return fmt.Errorf("session records: shard %d: %w", sh, err)
@@ -188,11 +263,14 @@ func (s *Sessions) EachSessionRecord(ctx context.Context, fn func(bot.SessionRec
 				if err != nil {
 					return fmt.Errorf("session records: %s: %w", id, err)
 				}
-				if err := fn(bot.SessionRecord{ID: id, Start: v.Start, End: v.End, Attendees: att[i].Val()}); err != nil {
+				mu.Lock()
+				err = fn(bot.SessionRecord{ID: id, Start: v.Start, End: v.End, Attendees: att[i].Val()})
+				mu.Unlock()
+				if err != nil {
 					return err
 				}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }

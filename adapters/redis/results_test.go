@@ -117,6 +117,21 @@ func testResults(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 		}
 	})
 
+	t.Run("a task stored before its times sat beside the JSON is read whole", func(t *testing.T) {
+		s, task := setup(t)
+		if err := s.c.HDel(ctx, taskKey("T1"), "end", "created").Err(); err != nil {
+			t.Fatal(err)
+		}
+		var got []bot.TaskRecord
+		if err := s.EachTaskRecord(ctx, func(r bot.TaskRecord) error { got = append(got, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || !got[0].Task.End.Equal(task.End) || !got[0].Task.CreatedAt.Equal(task.CreatedAt) ||
+			!got[0].Task.Start.Equal(task.Start) || got[0].Task.Headcount != 2 || len(got[0].Accepted) != 2 {
+			t.Fatalf("records %+v", got)
+		}
+	})
+
 	t.Run("a named offer", func(t *testing.T) {
 		s, q := taskStores(t, newClient(t))
 		// Only someone with a profile is indexed for deletion.

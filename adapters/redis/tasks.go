@@ -28,7 +28,8 @@ var _ bot.TaskStore = (*Tasks)(nil)
 func NewTasks(c goredis.UniversalClient) *Tasks { return &Tasks{c: c} }
 
 // taskKey is a hash: task (JSON), status, acc (accepted count), head
-// (headcount), start (unix ms).
+// (headcount), start, end and created (unix ms), filled_at (unix ms, when it
+// first had its headcount).
 func taskKey(id string) string { return tag(shardOf(id)) + ":t:" + id }
 
 // Beside it: o, a hash person → offer state; x, a hash person → expiry (unix
@@ -86,13 +87,16 @@ func decodeTask(b []byte) (*bot.Task, error) {
 // createTaskScript stores a task unless its ID exists.
 //
 // KEYS: task, tasks, due offers, due. ARGV: task JSON, headcount, start ms,
-// task ID, first wave ms, then (due ms, entry JSON) pairs of the checks.
+// task ID, first wave ms, end ms, created ms, then (due ms, entry JSON)
+// pairs of the checks. Start, end, created and headcount sit beside the
+// JSON so the figures read them without decoding it.
 var createTaskScript = goredis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'task', ARGV[1], 'status', 'open', 'acc', 0, 'head', ARGV[2], 'start', ARGV[3])
+redis.call('HSET', KEYS[1], 'task', ARGV[1], 'status', 'open', 'acc', 0, 'head', ARGV[2], 'start', ARGV[3],
+  'end', ARGV[6], 'created', ARGV[7])
 redis.call('SADD', KEYS[2], ARGV[4])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
-for i = 6, #ARGV, 2 do redis.call('ZADD', KEYS[4], ARGV[i], ARGV[i + 1]) end
+for i = 8, #ARGV, 2 do redis.call('ZADD', KEYS[4], ARGV[i], ARGV[i + 1]) end
 return 1
 `)
 
@@ -103,7 +107,7 @@ func (s *Tasks) CreateTask(ctx context.Context, t *bot.Task, checks ...bot.Due) 
 		return fmt.Errorf("create task %s: %w", t.ID, err)
 	}
 	sh := shardOf(t.ID)
-	args := []any{tj, t.Headcount, t.Start.UnixMilli(), t.ID, t.CreatedAt.UnixMilli()}
+	args := []any{tj, t.Headcount, t.Start.UnixMilli(), t.ID, t.CreatedAt.UnixMilli(), t.End.UnixMilli(), t.CreatedAt.UnixMilli()}
 	for _, c := range checks {
 		if c.Out.ID == "" {
 			continue
