@@ -50,3 +50,28 @@ func (c *Coordinator) Validate() error {
 	}
 	return nil
 }
+
+// Login is a coordinator logged in to the console: the account and the
+// token its forms carry against cross-site requests.
+type Login struct {
+	AccountID string
+	CSRF      string
+	Created   time.Time
+}
+
+// AuditEntry is one thing a coordinator did in the console. Object is an
+// ID (a task's, a session's, an account's) or, for a person, a digest of
+// their ID: the log outlives people who delete their data, so it never
+// names them. Nobody's message text is logged.
+type AuditEntry struct {
+	At        time.Time
+	AccountID string
+	Action    string
+	Object    string
+}
+
+// PauseAction and ResumeAction are the data of the 「休止」 and 「再開」
+// buttons: a coordinator pauses or resumes a person through the person's
+// conversation, as their own tap would, so the person is told.
+func PauseAction() string  { return commandAction(cmdPause).String() }
+func ResumeAction() string { return commandAction(cmdResume).String() }

@@ -64,6 +64,10 @@ type Config struct {
 	// replica's outbox worker has in flight at once; 0 leaves the
 	// worker's default.
 	OutboxConcurrency int
+
+	// PublicURL is CONSOLE_URL, or else PUBLIC_URL: where coordinators
+	// reach the service, for the console's set-password links.
+	PublicURL string
 }
 
 // MaxOutboxConcurrency bounds OUTBOX_CONCURRENCY: more sends at once than
@@ -124,6 +128,10 @@ func load(lookup func(string) (string, bool), m mode) (Config, []error) {
 		SlackCoordinatorChannel: r.optional("SLACK_COORDINATOR_CHANNEL"),
 		AdminToken:              r.optional("ADMIN_TOKEN"),
 		CatalogFile:             r.optional("CATALOG_FILE"),
+		PublicURL:               r.optional("CONSOLE_URL"),
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = r.optional("PUBLIC_URL")
 	}
 
 	if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil || port == "" {

@@ -215,16 +215,8 @@ func (a *Accounts) UseSetupToken(ctx context.Context, token string) (string, err
 	return id, nil
 }
 
-// Login is a coordinator logged in to the console: the account and the
-// token its forms carry against cross-site requests.
-type Login struct {
-	AccountID string
-	CSRF      string
-	Created   time.Time
-}
-
 // CreateLogin stores a login under its cookie token, for ttl.
-func (a *Accounts) CreateLogin(ctx context.Context, token string, l Login, ttl time.Duration) error {
+func (a *Accounts) CreateLogin(ctx context.Context, token string, l bot.Login, ttl time.Duration) error {
 	key := loginKey(token)
 	_, err := a.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 		p.HSet(ctx, key, "acct", l.AccountID, "csrf", l.CSRF, "created", l.Created.UnixMilli())
@@ -239,7 +231,7 @@ func (a *Accounts) CreateLogin(ctx context.Context, token string, l Login, ttl t
 
 // FindLogin returns the login of a cookie token, or ENOTFOUND when it is
 // unknown, logged out or expired.
-func (a *Accounts) FindLogin(ctx context.Context, token string) (*Login, error) {
+func (a *Accounts) FindLogin(ctx context.Context, token string) (*bot.Login, error) {
 	m, err := a.c.HGetAll(ctx, loginKey(token)).Result()
 	if err != nil {
 		return nil, fmt.Errorf("find login: %w", err)
@@ -248,7 +240,7 @@ func (a *Accounts) FindLogin(ctx context.Context, token string) (*Login, error) 
 		return nil, bot.Errorf(bot.ENOTFOUND, "no such login")
 	}
 	ms, _ := strconv.ParseInt(m["created"], 10, 64)
-	return &Login{AccountID: m["acct"], CSRF: m["csrf"], Created: time.UnixMilli(ms)}, nil
+	return &bot.Login{AccountID: m["acct"], CSRF: m["csrf"], Created: time.UnixMilli(ms)}, nil
 }
 
 // DeleteLogin logs a cookie token out.
@@ -302,19 +294,9 @@ func (a *Accounts) ClearLoginFailures(ctx context.Context, subject string) error
 	return a.c.Del(ctx, failKey(subject)).Err()
 }
 
-// AuditEntry is one thing a coordinator did. Object is an ID (a task's, a
-// session's, an account's) or, for a person, a digest of their ID: the log
-// outlives people who delete their data, so it never names them.
-type AuditEntry struct {
-	At        time.Time
-	AccountID string
-	Action    string
-	Object    string
-}
-
 // Audit appends an entry to the audit log, which keeps the newest
 // auditCap.
-func (a *Accounts) Audit(ctx context.Context, e AuditEntry) error {
+func (a *Accounts) Audit(ctx context.Context, e bot.AuditEntry) error {
 	err := a.c.XAdd(ctx, &goredis.XAddArgs{
 		Stream: auditKey(), MaxLen: auditCap, Approx: true,
 		Values: []any{"at", e.At.UnixMilli(), "acct", e.AccountID, "action", e.Action, "object", e.Object},
@@ -326,15 +308,15 @@ func (a *Accounts) Audit(ctx context.Context, e AuditEntry) error {
 }
 
 // AuditLog returns the newest n entries, newest first.
-func (a *Accounts) AuditLog(ctx context.Context, n int64) ([]AuditEntry, error) {
+func (a *Accounts) AuditLog(ctx context.Context, n int64) ([]bot.AuditEntry, error) {
 	msgs, err := a.c.XRevRangeN(ctx, auditKey(), "+", "-", n).Result()
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
-	out := make([]AuditEntry, 0, len(msgs))
+	out := make([]bot.AuditEntry, 0, len(msgs))
 	for _, m := range msgs {
 		ms, _ := strconv.ParseInt(fmt.Sprint(m.Values["at"]), 10, 64)
-		out = append(out, AuditEntry{At: time.UnixMilli(ms), AccountID: fmt.Sprint(m.Values["acct"]),
+		out = append(out, bot.AuditEntry{At: time.UnixMilli(ms), AccountID: fmt.Sprint(m.Values["acct"]),
 			Action: fmt.Sprint(m.Values["action"]), Object: fmt.Sprint(m.Values["object"])})
 	}
 	return out, nil

@@ -84,7 +84,7 @@ func testAccounts(t *testing.T, newClient func(t *testing.T) goredis.UniversalCl
 	})
 
 	t.Run("logins", func(t *testing.T) {
-		if err := a.CreateLogin(ctx, "cookie", Login{AccountID: "c1", CSRF: "x", Created: now}, time.Hour); err != nil {
+		if err := a.CreateLogin(ctx, "cookie", bot.Login{AccountID: "c1", CSRF: "x", Created: now}, time.Hour); err != nil {
 			t.Fatal(err)
 		}
 		l, err := a.FindLogin(ctx, "cookie")
@@ -122,7 +122,7 @@ func testAccounts(t *testing.T, newClient func(t *testing.T) goredis.UniversalCl
 
 	t.Run("audit log", func(t *testing.T) {
 		for i, action := range []string{"login", "task.create"} {
-			if err := a.Audit(ctx, AuditEntry{At: now.Add(time.Duration(i) * time.Second), AccountID: "c1", Action: action, Object: "t1"}); err != nil {
+			if err := a.Audit(ctx, bot.AuditEntry{At: now.Add(time.Duration(i) * time.Second), AccountID: "c1", Action: action, Object: "t1"}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -16,6 +16,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"tsunagu/adapters/broadcast"
+	"tsunagu/adapters/console"
 	"tsunagu/adapters/httpapi"
 	"tsunagu/adapters/inorder"
 	"tsunagu/adapters/line"
@@ -179,6 +180,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			mount[pattern] = h
 		}
 	}
+	mount[console.Prefix] = console.New(console.Options{
+		Accounts: redisadapter.NewAccounts(rdb), Catalog: cat, People: store, Tasks: taskSvc, Sessions: sessionSvc,
+		Broadcasts: broadcastSvc, Talks: talks, Handle: serial.Handle, ProfileChanged: index.Changed,
+		// serve always names a Redis and runs behind HTTPS; the
+		// playground never names one (config.ForPlayground).
+		SecureCookies: cfg.RedisURL != "" || len(cfg.RedisClusterAddrs) > 0,
+		BaseURL:       cfg.PublicURL, Location: cfg.Location, Now: clk.Now, NewID: newID, Logger: log,
+	})
 	mux := httpapi.New(httpapi.Options{
 		AdminToken: cfg.AdminToken,
 		Catalog:    cat,

@@ -10,8 +10,13 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/google/uuid"
+
+	"tsunagu/adapters/console"
 	"tsunagu/adapters/linesim"
+	redisadapter "tsunagu/adapters/redis"
 	"tsunagu/adapters/slacksim"
+	"tsunagu/bot"
 	"tsunagu/config"
 )
 
@@ -77,6 +82,12 @@ func playground(ctx context.Context, env Environment) int {
 	})
 	a.mux.Handle("/slacksim/", http.StripPrefix("/slacksim", slackSim.PageHandler()))
 	a.mux.Handle("/slacksim/api/", http.StripPrefix("/slacksim/api", slackSim.APIHandler()))
+	demoPassword, err := addDemoCoordinator(ctx, a)
+	if err != nil {
+		ln.Close()
+		fmt.Fprintf(env.Stderr, "tsunagu: demo coordinator: %v\n", err)
+		return 1
+	}
 	a.beforeShutdown = func() {
 		sim.Close()
 		slackSim.Close()
@@ -89,12 +100,13 @@ tsunagu playground
   Slack:        %s/slacksim/
   REST API:     %s/api/   (Authorization: Bearer %s)
   admin token:  %s
+  Console:      %s/console/   (email %s, password %s)
 
   Embedded Redis: everything is forgotten when you stop (Ctrl+C).
   Open to this machine only unless HTTP_ADDR says otherwise (HTTP_ADDR=:8080).
   Quiet hours are off unless QUIET_HOURS is set (serve holds offers 21:00-08:00).
 
-`, base, base, base, cfg.AdminToken, cfg.AdminToken)
+`, base, base, base, cfg.AdminToken, cfg.AdminToken, base, DemoCoordinatorEmail, demoPassword)
 	if env.Listening != nil {
 		env.Listening(ln.Addr().String())
 	}
@@ -122,4 +134,23 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// DemoCoordinatorEmail is the playground's console login; its password is
+// made at each start and printed.
+const DemoCoordinatorEmail = "demo@tsunagu.example"
+
+// addDemoCoordinator creates the playground's console account, an admin,
+// and returns its password.
+func addDemoCoordinator(ctx context.Context, a *app) (string, error) {
+	password := randomHex(8)
+	hash, err := console.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	err = redisadapter.NewAccounts(a.rdb).CreateCoordinator(ctx, &bot.Coordinator{
+		ID: uuid.NewString(), Email: DemoCoordinatorEmail, Name: "デモ 担当者", Org: "つなぐデモ",
+		Admin: true, PasswordHash: hash, CreatedAt: a.clock.Now(),
+	})
+	return password, err
 }

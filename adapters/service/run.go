@@ -30,6 +30,8 @@ const usage = `usage: tsunagu <command>
 commands:
   serve       run the service (configuration from the Environment)
   playground  run everything locally with a LINE simulator in the browser
+  coordinators add --email E --name N [--org O] [--admin]
+              create a web console account; prints a one-time set-password link
 `
 
 // Run is main without the process: it runs the command in args and returns
@@ -44,6 +46,8 @@ func Run(ctx context.Context, args []string, env Environment) int {
 		return serve(ctx, env)
 	case "playground":
 		return playground(ctx, env)
+	case "coordinators":
+		return coordinators(ctx, args[1:], env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return 0

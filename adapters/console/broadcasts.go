@@ -1,0 +1,156 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"tsunagu/bot"
+)
+
+func (s *server) broadcastRoutes(route func(string, http.HandlerFunc)) {
+	route("GET "+Prefix+"broadcasts", s.broadcastList)
+	route("GET "+Prefix+"broadcasts/new", s.broadcastNew)
+	route("POST "+Prefix+"broadcasts/confirm", s.broadcastConfirm)
+	route("POST "+Prefix+"broadcasts", s.broadcastSend)
+	route("GET "+Prefix+"broadcasts/{id}", s.broadcastShow)
+	route("GET "+Prefix+"broadcasts/{id}/progress", s.broadcastProgress)
+}
+
+func (s *server) findBroadcasts(ctx context.Context, from, to time.Time, limit int64) ([]*bot.BroadcastView, error) {
+	ids, err := s.accounts.Made(ctx, kindBroadcast, accountOf(ctx).org(), from, to, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []*bot.BroadcastView
+	for _, id := range ids {
+		v, err := s.broadcasts.FindBroadcast(ctx, id)
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func (s *server) broadcastList(w http.ResponseWriter, r *http.Request) {
+	now := s.now()
+	list, err := s.findBroadcasts(r.Context(), now.AddDate(-1, 0, 0), now.AddDate(1, 0, 0), 100)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "broadcasts", ja.TitleBroadcasts, list)
+}
+
+func (s *server) broadcastNew(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "broadcast_new", ja.TitleBroadcastNew, taskFormPage{Form: formValues{url.Values{}}})
+}
+
+// broadcastForm reads the compose form: the text, the audience and an
+// optional send time.
+func (s *server) broadcastForm(form url.Values) (*bot.Broadcast, []formError) {
+	bc := &bot.Broadcast{Text: strings.TrimSpace(strings.ReplaceAll(form.Get("text"), "\r\n", "\n")), Audience: formAudience(form)}
+	var errs []formError
+	if bc.Text == "" {
+		errs = append(errs, formError{"text", ja.TextMissing})
+	}
+	if d := strings.TrimSpace(form.Get("send_date")); d != "" {
+		at, ok := s.formDate(d, form.Get("send_time"))
+		if !ok {
+			errs = append(errs, formError{"send_at", ja.TimeMissing})
+		}
+		bc.SendAt = at
+	}
+	if err := bc.Audience.Validate(s.catalog); err != nil {
+		errs = append(errs, formErrors(err)...)
+	}
+	return bc, errs
+}
+
+// broadcastConfirmPage shows how many the broadcast would reach, with the
+// form again in hidden fields to send it.
+type broadcastConfirmPage struct {
+	Form       formValues
+	Broadcast  *bot.Broadcast
+	Recipients bot.Recipients
+	Total      int
+}
+
+func (s *server) broadcastConfirm(w http.ResponseWriter, r *http.Request) {
+	bc, errs := s.broadcastForm(r.PostForm)
+	if len(errs) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "broadcast_new", ja.TitleBroadcastNew, taskFormPage{Form: formValues{r.PostForm}, Errors: errs})
+		return
+	}
+	rec, err := s.broadcasts.Recipients(r.Context(), bc.Audience)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "broadcast_confirm", ja.TitleBroadcastOK, broadcastConfirmPage{
+		Form: formValues{r.PostForm}, Broadcast: bc, Recipients: rec, Total: len(rec.LINE) + len(rec.Slack)})
+}
+
+func (s *server) broadcastSend(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	a := accountOf(ctx)
+	bc, errs := s.broadcastForm(r.PostForm)
+	if len(errs) == 0 {
+		v, err := s.broadcasts.CreateBroadcast(ctx, bc)
+		if err == nil {
+			if err := s.accounts.RecordMade(ctx, kindBroadcast, v.ID, a.Org, v.CreatedAt); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			s.audit(ctx, a.ID, "broadcast.create", v.ID)
+			done(w, r, Prefix+"broadcasts/"+url.PathEscape(v.ID), "broadcast")
+			return
+		}
+		if code := bot.ErrorCode(err); code != bot.EUNPROCESSABLE && code != bot.EINVALID && code != bot.EUNAVAILABLE {
+			s.fail(w, r, err)
+			return
+		}
+		errs = formErrors(err)
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, "broadcast_new", ja.TitleBroadcastNew, taskFormPage{Form: formValues{r.PostForm}, Errors: errs})
+}
+
+type broadcastPage struct {
+	*bot.BroadcastView
+	Done, Percent int
+	Live          bool
+}
+
+func (s *server) loadBroadcast(w http.ResponseWriter, r *http.Request) (*broadcastPage, bool) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	if err := s.mine(ctx, kindBroadcast, id); err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	v, err := s.broadcasts.FindBroadcast(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	n := v.Sent + v.Failed + v.Skipped
+	return &broadcastPage{BroadcastView: v, Done: n, Percent: percent(n, v.Total), Live: v.Status != bot.BroadcastDone}, true
+}
+
+func (s *server) broadcastShow(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.loadBroadcast(w, r); ok {
+		s.render(w, r, http.StatusOK, "broadcast", ja.TitleBroadcasts, p)
+	}
+}
+
+func (s *server) broadcastProgress(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.loadBroadcast(w, r); ok {
+		s.fragment(w, r, "broadcast", "progress", p)
+	}
+}

@@ -1,0 +1,151 @@
+// Package console is the coordinators' web console under /console/: pages
+// rendered on the server with html/template, in Japanese, large type for a
+// desk or a tablet, with htmx (vendored, embedded like every asset: no
+// network at run time) refreshing a task's fill and a broadcast's progress
+// in place.
+//
+// Every page but the login and the set-password page needs a login: a
+// cookie holding a random token, whose digest Redis keeps for twelve hours.
+// Every form carries the login's CSRF token and every POST is also checked
+// with net/http's cross-origin protection (Sec-Fetch-Site, Origin).
+// Coordinators belong to an organization: they see what their organization
+// made through the console (tasks, sessions, broadcasts) and every person;
+// an admin sees everything and manages the accounts.
+//
+// The console talks to the rest of the service only through the small
+// interfaces below, each defined for what its pages need. Named offers,
+// recorded outcomes and reports are optional: when nil, their sections and
+// pages are left out.
+package console
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"tsunagu/bot"
+)
+
+// Accounts keeps coordinator accounts, logins, the audit log and what each
+// organization made (adapters/redis.Accounts).
+type Accounts interface {
+	CreateCoordinator(ctx context.Context, c *bot.Coordinator) error
+	FindCoordinator(ctx context.Context, id string) (*bot.Coordinator, error)
+	FindCoordinatorByEmail(ctx context.Context, email string) (*bot.Coordinator, error)
+	FindCoordinators(ctx context.Context) ([]*bot.Coordinator, error)
+	SetPasswordHash(ctx context.Context, id, hash string) error
+	SetDisabled(ctx context.Context, id string, disabled bool) error
+
+	CreateSetupToken(ctx context.Context, token, accountID string, ttl time.Duration) error
+	PeekSetupToken(ctx context.Context, token string) (string, error)
+	UseSetupToken(ctx context.Context, token string) (string, error)
+
+	CreateLogin(ctx context.Context, token string, l bot.Login, ttl time.Duration) error
+	FindLogin(ctx context.Context, token string) (*bot.Login, error)
+	DeleteLogin(ctx context.Context, token string) error
+
+	LoginFailures(ctx context.Context, subject string) (int, time.Duration, error)
+	RecordLoginFailure(ctx context.Context, subject string, window time.Duration) (int, error)
+	ClearLoginFailures(ctx context.Context, subject string) error
+
+	Audit(ctx context.Context, e bot.AuditEntry) error
+
+	RecordMade(ctx context.Context, kind, id, org string, at time.Time) error
+	Owner(ctx context.Context, kind, id string) (string, error)
+	Made(ctx context.Context, kind, org string, from, to time.Time, limit int64) ([]string, error)
+}
+
+// Tasks makes, shows and cancels tasks (bot.TaskService).
+type Tasks interface {
+	CreateTask(ctx context.Context, t *bot.Task) (*bot.Task, error)
+	FindTask(ctx context.Context, id string) (*bot.TaskView, error)
+	CancelTask(ctx context.Context, id string) (*bot.TaskView, error)
+}
+
+// Sessions makes and shows sessions (bot.SessionService).
+type Sessions interface {
+	CreateSession(ctx context.Context, s *bot.Session) (*bot.SessionView, error)
+	FindSession(ctx context.Context, id string) (*bot.SessionView, error)
+}
+
+// Broadcasts counts an audience, sends and follows broadcasts
+// (bot.BroadcastService).
+type Broadcasts interface {
+	Recipients(ctx context.Context, aud bot.Audience) (bot.Recipients, error)
+	CreateBroadcast(ctx context.Context, bc *bot.Broadcast) (*bot.BroadcastView, error)
+	FindBroadcast(ctx context.Context, id string) (*bot.BroadcastView, error)
+}
+
+// Talks are the conversations people opened with the coordinators
+// (bot.TalkService).
+type Talks interface {
+	FindTalks(ctx context.Context, open bool) ([]bot.TalkView, error)
+	WriteToPerson(ctx context.Context, profileID, text string) error
+	CloseTalk(ctx context.Context, profileID string) error
+}
+
+// People finds and registers people (the Redis store).
+type People interface {
+	CreateProfile(ctx context.Context, p *bot.Profile) error
+	FindProfile(ctx context.Context, id string) (*bot.Profile, error)
+	FindProfiles(ctx context.Context, f bot.ProfileFilter) ([]*bot.Profile, error)
+}
+
+// NamedOffers offers a task to a named person (a 指名 offer, POST
+// /api/tasks/{id}/offers); the task page shows its form when set.
+type NamedOffers interface {
+	OfferTo(ctx context.Context, taskID, profileID string) error
+}
+
+// Outcomes records whether an accepted person did the task (POST
+// /api/tasks/{id}/completions); the task page shows its form when set.
+// status is "completed" or "not_completed".
+type Outcomes interface {
+	RecordCompletion(ctx context.Context, taskID, profileID, status string, hours float64) error
+}
+
+// Reports serves the reports page when set: it is mounted at
+// /console/reports behind the login (the page's own handler, so that it
+// can render its figures and CSV as the reports API does).
+type Reports interface {
+	http.Handler
+}
+
+// Options configure New. Accounts, Catalog, People, Tasks, Sessions,
+// Broadcasts, Talks and Handle are required.
+type Options struct {
+	Accounts   Accounts
+	Catalog    *bot.Catalog
+	People     People
+	Tasks      Tasks
+	Sessions   Sessions
+	Broadcasts Broadcasts
+	Talks      Talks
+	// Handle runs an event through the person's conversation, in order
+	// with their own events: pausing, resuming and deleting a person go
+	// the same way as when they do it in the chat.
+	Handle func(ctx context.Context, in bot.Inbound) error
+	// ProfileChanged, if set, is told about a person registered here, so
+	// that a task posted next can match them at once.
+	ProfileChanged func(ctx context.Context, id string)
+
+	// Optional parts; nil leaves them out.
+	NamedOffers NamedOffers
+	Outcomes    Outcomes
+	Reports     Reports
+
+	// SecureCookies marks the login cookie Secure (serve, behind HTTPS).
+	SecureCookies bool
+	// BaseURL is where the service is reached from outside
+	// ("https://tsunagu.example"), for the set-password links an admin
+	// hands out.
+	BaseURL  string
+	Location *time.Location
+	Now      func() time.Time
+	NewID    func() string
+	Logger   *slog.Logger
+}
+
+// Prefix is where the console is mounted.
+const Prefix = "/console/"

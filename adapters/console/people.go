@@ -1,0 +1,190 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"tsunagu/bot"
+	"tsunagu/bot/avail"
+	"tsunagu/bot/jtext"
+)
+
+func (s *server) peopleRoutes(route func(string, http.HandlerFunc)) {
+	route("GET "+Prefix+"people", s.peopleList)
+	route("GET "+Prefix+"people/new", s.personNew)
+	route("POST "+Prefix+"people", s.personCreate)
+	route("GET "+Prefix+"people/{id}", s.personShow)
+	route("POST "+Prefix+"people/{id}/pause", s.personPause)
+	route("POST "+Prefix+"people/{id}/resume", s.personResume)
+	route("GET "+Prefix+"people/{id}/delete", s.personDeleteConfirm)
+	route("POST "+Prefix+"people/{id}/delete", s.personDelete)
+}
+
+// maxListed bounds the people one search shows.
+const maxListed = 200
+
+type peoplePage struct {
+	Query    formValues
+	People   []*bot.Profile
+	Total    int
+	Statuses []string
+}
+
+// peopleList finds people by area, skill, status and a part of the name.
+func (s *server) peopleList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := bot.ProfileFilter{Area: q.Get("area"), Skill: q.Get("skill"), Status: bot.Status(q.Get("status"))}
+	found, err := s.people.FindProfiles(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := jtext.Normalize(strings.TrimSpace(q.Get("name")))
+	var list []*bot.Profile
+	for _, p := range found {
+		if name == "" || strings.Contains(jtext.Normalize(p.Name), name) {
+			list = append(list, p)
+		}
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Name < list[j].Name })
+	total := len(list)
+	if len(list) > maxListed {
+		list = list[:maxListed]
+	}
+	s.render(w, r, http.StatusOK, "people", ja.TitlePeople, peoplePage{Query: formValues{q}, People: list, Total: total,
+		Statuses: []string{"active", "paused", "onboarding", "blocked"}})
+}
+
+func (s *server) personNew(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "person_new", ja.TitlePersonNew, taskFormPage{Form: formValues{url.Values{"weekly_limit": {"2"}}}})
+}
+
+// personCreate registers a person on their behalf, as POST /api/profiles
+// does: active at once, the coordinator attesting their consent.
+func (s *server) personCreate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	form := r.PostForm
+	now := s.now()
+	var errs []formError
+	if form.Get("consent") != "yes" {
+		errs = append(errs, formError{"consent", ja.ConsentMissing})
+	}
+	id := strings.TrimSpace(form.Get("id"))
+	if err := bot.ValidatePlatformID(id); err != nil {
+		errs = append(errs, formError{"id", ja.IDMissing})
+	}
+	week, err := avail.Parse(form.Get("availability"))
+	if err != nil {
+		errs = append(errs, formError{"availability", ja.AvailabilityUnknown})
+	}
+	limit, _ := formInt(form.Get("weekly_limit"))
+	p := &bot.Profile{
+		ID: id, Name: strings.TrimSpace(form.Get("name")), Area: form.Get("area"), Skills: nonEmpty(form["skill"]),
+		Availability: week, WeeklyLimit: limit, ConsentedAt: &now, Status: bot.StatusActive, CreatedAt: now, UpdatedAt: now,
+	}
+	if len(errs) == 0 {
+		if err := p.Validate(s.catalog); err != nil {
+			errs = formErrors(err)
+		}
+	}
+	if len(errs) == 0 {
+		err := s.people.CreateProfile(ctx, p)
+		if err == nil {
+			if s.changed != nil {
+				s.changed(ctx, p.ID)
+			}
+			s.audit(ctx, accountOf(ctx).ID, "person.create", personRef(p.ID))
+			done(w, r, Prefix+"people/"+url.PathEscape(p.ID), "person")
+			return
+		}
+		if bot.ErrorCode(err) != bot.ECONFLICT {
+			s.fail(w, r, err)
+			return
+		}
+		errs = append(errs, formError{"id", ja.PersonExists})
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, "person_new", ja.TitlePersonNew, taskFormPage{Form: formValues{form}, Errors: errs})
+}
+
+type personPage struct {
+	*bot.Profile
+	Talk *bot.TalkView
+}
+
+func (s *server) loadPerson(w http.ResponseWriter, r *http.Request) (*bot.Profile, bool) {
+	id := r.PathValue("id")
+	if bot.ValidateProfileID(id) != nil {
+		s.renderStatus(w, r, http.StatusNotFound, ja.NotFound)
+		return nil, false
+	}
+	p, err := s.people.FindProfile(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, false
+	}
+	return p, true
+}
+
+func (s *server) personShow(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadPerson(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "person", p.Name, personPage{Profile: p})
+}
+
+// personPause and personResume go through the person's conversation, as
+// the chat's 「休止」 and 「再開」 buttons do, so the person is told.
+func (s *server) personPause(w http.ResponseWriter, r *http.Request) {
+	s.personCommand(w, r, bot.PauseAction(), "person.pause", "paused")
+}
+
+func (s *server) personResume(w http.ResponseWriter, r *http.Request) {
+	s.personCommand(w, r, bot.ResumeAction(), "person.resume", "resumed")
+}
+
+func (s *server) personCommand(w http.ResponseWriter, r *http.Request, data, action, flash string) {
+	ctx := r.Context()
+	p, ok := s.loadPerson(w, r)
+	if !ok {
+		return
+	}
+	in := bot.Inbound{ID: "console:" + s.newID(), Kind: bot.EventPostback, ProfileID: p.ID, Data: data, At: s.now()}
+	if err := s.handle(ctx, in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(ctx, accountOf(ctx).ID, action, personRef(p.ID))
+	done(w, r, Prefix+"people/"+url.PathEscape(p.ID), flash)
+}
+
+func (s *server) personDeleteConfirm(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadPerson(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "person_delete", ja.TitlePersonDelete, personPage{Profile: p})
+}
+
+// personDelete deletes every piece of the person's data, through the same
+// path as 「退会」 in the chat.
+func (s *server) personDelete(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p, ok := s.loadPerson(w, r)
+	if !ok {
+		return
+	}
+	if r.PostFormValue("confirm") != "yes" {
+		s.render(w, r, http.StatusUnprocessableEntity, "person_delete", ja.TitlePersonDelete, personPage{Profile: p})
+		return
+	}
+	in := bot.Inbound{ID: "console:" + s.newID(), Kind: bot.EventPostback, ProfileID: p.ID, Data: bot.HomeDelete, At: s.now()}
+	if err := s.handle(ctx, in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(ctx, accountOf(ctx).ID, "person.delete", personRef(p.ID))
+	done(w, r, Prefix+"people", "deleted")
+}

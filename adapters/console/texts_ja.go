@@ -1,0 +1,111 @@
+package console
+
+import "fmt"
+
+// ja is what the console's Go code says; the pages' own words are in
+// templates/. Errors about a form's field come from bot.ErrorJA.
+var ja = struct {
+	TitleLogin, TitleSetup, TitleToday, TitleTasks, TitleTaskNew, TitleTaskCancel        string
+	TitleSessions, TitleSessionNew, TitleBroadcasts, TitleBroadcastNew, TitleBroadcastOK string
+	TitlePeople, TitlePersonNew, TitlePersonDelete, TitleTalks, TitleCoordinators        string
+	LoginNeeded, Forbidden, AdminOnly, FormExpired, NotFound, Internal                   string
+	WrongPassword, TooManyFailures, PasswordRules, PasswordsDiffer, SetupLinkInvalid     string
+	DateMissing, TimeMissing, AvailabilityUnknown, SkillsMissing, IDMissing, TextMissing string
+	ConsentMissing, PersonExists, EmailExists                                            string
+	StatusLabels                                                                         map[string]string
+	OfferLabels                                                                          map[string]string
+	ChannelLabels                                                                        map[string]string
+	BroadcastLabels                                                                      map[string]string
+	TaskStatusLabels                                                                     map[string]string
+	Fields                                                                               map[string]string
+	DeleteSelf                                                                           string
+}{
+	TitleLogin:        "ログイン",
+	TitleSetup:        "パスワードの設定",
+	TitleToday:        "今日",
+	TitleTasks:        "お仕事",
+	TitleTaskNew:      "お仕事の登録",
+	TitleTaskCancel:   "お仕事の取り消し",
+	TitleSessions:     "説明会・交流会",
+	TitleSessionNew:   "説明会・交流会の登録",
+	TitleBroadcasts:   "お知らせ",
+	TitleBroadcastNew: "お知らせを書く",
+	TitleBroadcastOK:  "お知らせの確認",
+	TitlePeople:       "登録者",
+	TitlePersonNew:    "登録者の代理登録",
+	TitlePersonDelete: "登録者の削除",
+	TitleTalks:        "ご相談",
+	TitleCoordinators: "担当者アカウント",
+
+	LoginNeeded:      "ログインしてください。",
+	Forbidden:        "この操作は受け付けられませんでした。画面を開き直して、もう一度お試しください。",
+	AdminOnly:        "この画面は管理者だけが使えます。",
+	FormExpired:      "入力画面の有効期限が切れました。画面を開き直して、もう一度お試しください。",
+	NotFound:         "見つかりませんでした。すでに削除されたか、ほかの団体のものかもしれません。",
+	Internal:         "すみません、うまく処理できませんでした。少し待ってから、もう一度お試しください。",
+	WrongPassword:    "メールアドレスかパスワードが違います。",
+	TooManyFailures:  fmt.Sprintf("ログインの失敗が続いたため、しばらく受け付けを止めています。%d分ほど待ってから、もう一度お試しください。", int(failWindow.Minutes())),
+	PasswordRules:    fmt.Sprintf("パスワードは%d文字以上、%d文字以内にしてください。", MinPasswordLen, MaxPasswordLen),
+	PasswordsDiffer:  "確認のために入れたパスワードが一致しません。",
+	SetupLinkInvalid: "このリンクは使えません。すでに使われたか、期限（24時間）が切れています。管理者に新しいリンクを頼んでください。",
+
+	DateMissing:         "日付を選んでください。",
+	TimeMissing:         "開始と終了の時刻を選んでください。",
+	AvailabilityUnknown: "都合のよい時間を「平日の午前」「月水金 10時〜15時」のように書いてください。",
+	SkillsMissing:       "スキルを1つ以上選んでください。",
+	IDMissing:           "LINE か Slack の ID を入れてください。",
+	TextMissing:         "本文を入れてください。",
+	ConsentMissing:      "ご本人の同意を確かめたら、チェックを入れてください。",
+	PersonExists:        "このIDの方はもう登録されています。",
+	EmailExists:         "このメールアドレスのアカウントはもうあります。",
+
+	StatusLabels: map[string]string{
+		"onboarding": "登録中", "active": "紹介中", "paused": "お休み中", "blocked": "ブロック",
+	},
+	OfferLabels: map[string]string{
+		"offered": "お返事待ち", "accepted": "引き受け", "waitlisted": "キャンセル待ち",
+		"declined": "見送り", "expired": "期限切れ", "cancelled": "取り消し",
+	},
+	ChannelLabels: map[string]string{"line": "LINE", "slack": "Slack"},
+	BroadcastLabels: map[string]string{
+		"scheduled": "送信予定", "sending": "送信中", "done": "送信済み",
+	},
+	TaskStatusLabels: map[string]string{
+		"open": "募集中", "filled": "満員", "closed": "終了", "cancelled": "取り消し",
+	},
+	// Fields of the console's own forms that bot.ErrorJA does not know.
+	Fields: map[string]string{
+		"email":    "メールアドレスを正しく入れてください。",
+		"org":      "団体名を1行で入れてください。",
+		"password": fmt.Sprintf("パスワードは%d文字以上、%d文字以内にしてください。", MinPasswordLen, MaxPasswordLen),
+	},
+	DeleteSelf: "自分のアカウントは止められません。",
+}
+
+// flashes are the messages shown after a POST, by the ?done= key of the
+// page it redirects to.
+var flashes = map[string]string{
+	"task":      "お仕事を登録しました。条件に合う方へご案内を送っています。",
+	"cancelled": "お仕事を取り消しました。ご案内した方にお知らせします。",
+	"session":   "説明会・交流会を登録しました。ご案内を送っています。",
+	"broadcast": "お知らせを受け付けました。",
+	"person":    "登録しました。",
+	"paused":    "お休みにしました。ご本人にもお知らせしました。",
+	"resumed":   "紹介を再開しました。ご本人にもお知らせしました。",
+	"deleted":   "登録者のデータを削除しました。",
+	"sent":      "返信を送りました。",
+	"closed":    "ご相談を終了しました。",
+	"disabled":  "アカウントを止めました。",
+	"enabled":   "アカウントを使えるようにしました。",
+	"offered":   "ご案内を送りました。",
+	"recorded":  "記録しました。",
+}
+
+// errorJA is err said in Japanese for a form: the console's own fields
+// first, then the bot's sentences.
+func errorJA(err error) string {
+	if s, ok := ja.Fields[botField(err)]; ok {
+		return s
+	}
+	return botErrorJA(err)
+}

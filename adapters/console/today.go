@@ -1,0 +1,58 @@
+package console
+
+import (
+	"net/http"
+	"time"
+
+	"tsunagu/bot"
+)
+
+// todayDays is how far ahead the today page looks.
+const todayDays = 7
+
+type todayPage struct {
+	Tasks      []taskRow
+	OpenTalks  int
+	Broadcasts []*bot.BroadcastView
+	Short      int
+}
+
+// today is the first page: the tasks of the next days with their fill,
+// the conversations waiting for an answer and the broadcasts going out.
+func (s *server) today(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	now := s.now()
+	tasks, err := s.findTasks(ctx, now.Add(-12*time.Hour), now.AddDate(0, 0, todayDays), 100)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	reverse(tasks)
+	page := todayPage{}
+	for _, t := range tasks {
+		if t.Status == bot.TaskCancelled || t.End.Before(now) {
+			continue
+		}
+		page.Tasks = append(page.Tasks, t)
+		if t.Filled < t.Headcount {
+			page.Short++
+		}
+	}
+	talks, err := s.talks.FindTalks(ctx, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page.OpenTalks = len(talks)
+	bcs, err := s.findBroadcasts(ctx, now.AddDate(0, 0, -7), now.AddDate(0, 1, 0), 50)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, b := range bcs {
+		if b.Status != bot.BroadcastDone {
+			page.Broadcasts = append(page.Broadcasts, b)
+		}
+	}
+	s.render(w, r, http.StatusOK, "today", ja.TitleToday, page)
+}
