@@ -55,6 +55,10 @@ const (
 	opGoing     = "going"
 	opNotGoing  = "notgoing"
 	opNotDone   = "notdone"
+	// The ops of a series card, whose ID is the series.
+	opAcceptAll  = "acceptall"
+	opDeclineAll = "declineall"
+	opChoose     = "choose"
 )
 
 // cardVerb reports whether a verb's buttons name a task or a session after
@@ -111,6 +115,16 @@ func offerAnswer(op AnswerOp, taskID string) Action {
 func TaskCancel(taskID string) Action    { return Action{Verb: verbTask, Op: opCancel, ID: taskID} }
 func TaskCancelYes(taskID string) Action { return Action{Verb: verbTask, Op: opCancelYes, ID: taskID} }
 func TaskKeep(taskID string) Action      { return Action{Verb: verbTask, Op: opKeep, ID: taskID} }
+
+// OfferAcceptSeries, OfferChooseDates and OfferDeclineSeries are the
+// buttons of a weekly series' card.
+func OfferAcceptSeries(series string) Action {
+	return Action{Verb: verbOffer, Op: opAcceptAll, ID: series}
+}
+func OfferChooseDates(series string) Action { return Action{Verb: verbOffer, Op: opChoose, ID: series} }
+func OfferDeclineSeries(series string) Action {
+	return Action{Verb: verbOffer, Op: opDeclineAll, ID: series}
+}
 
 // TaskGoing and TaskNotGoing answer the day-before question; TaskDone and
 // TaskNotDone the question after the task.

@@ -33,6 +33,9 @@ type AnswerRequest struct {
 	// Anon, for OpForget, is the token the person's part in the figures is
 	// kept under.
 	Anon string
+	// Series, if set, are the dates of a weekly series answered at once
+	// (TaskID is the first of them).
+	Series []string
 }
 
 // findRef returns the person's record of a task offer.
@@ -151,6 +154,15 @@ func (t *turn) offered() {
 		if t.p == nil {
 			t.request.Op = OpForget
 		}
+		if len(t.in.Series) > 1 {
+			for _, r := range t.in.Series {
+				t.request.Series = append(t.request.Series, r.TaskID)
+			}
+		}
+		return
+	}
+	if len(t.in.Series) > 1 {
+		t.offeredSeries()
 		return
 	}
 	if old, i := findRef(t.conv.Offers, ref.TaskID); i >= 0 && old.State == OfferAccepted {
@@ -289,6 +301,10 @@ func (t *turn) taskCancelled() {
 
 // taskButton handles the buttons of offer and task cards.
 func (t *turn) taskButton(a Action) {
+	if a.Verb == verbOffer && (a.Op == opAcceptAll || a.Op == opDeclineAll || a.Op == opChoose) {
+		t.seriesButton(a)
+		return
+	}
 	id := a.ID
 	ref, i := findRef(t.conv.Offers, id)
 	if i < 0 {
@@ -404,6 +420,12 @@ func (t *turn) idleText() {
 		}
 		if len(pending) == 1 {
 			t.request = &AnswerRequest{TaskID: pending[0].TaskID, Op: op}
+			return
+		}
+		if ids, ok := oneSeries(pending); ok {
+			// Every pending offer is a date of one series: a yes takes
+			// them all, a no declines them all (the card offers choosing).
+			t.request = &AnswerRequest{TaskID: ids[0], Op: op, Series: ids}
 			return
 		}
 		var ch []Choice
@@ -522,4 +544,17 @@ func (t *turn) answeredText(req *AnswerRequest, out Outcome, ref OfferRef) {
 	default:
 		t.text(ja.Task.NotFound)
 	}
+}
+
+// oneSeries returns the task IDs of refs when they are all dates of one
+// series.
+func oneSeries(refs []OfferRef) ([]string, bool) {
+	ids := make([]string, 0, len(refs))
+	for _, r := range refs {
+		if r.SeriesID == "" || r.SeriesID != refs[0].SeriesID {
+			return nil, false
+		}
+		ids = append(ids, r.TaskID)
+	}
+	return ids, len(ids) > 0
 }

@@ -52,6 +52,9 @@ func shortID(taskID string) string { return "short:" + taskID }
 // never answered the day-before question; once per task.
 func unconfirmedID(taskID string) string { return "unconfirmed:" + taskID }
 
+// seriesEventID is one date's part of an answer to a whole series.
+func seriesEventID(eventID, taskID string) string { return eventID + ":date:" + taskID }
+
 // namedOfferEventID brings a coordinator's named offer to a person.
 func namedOfferEventID(taskID, profileID string, at time.Time) string {
 	return fmt.Sprintf("named:%s:%s:%d", taskID, profileID, at.UnixMilli())

@@ -64,6 +64,9 @@ type Inbound struct {
 	At          time.Time `json:"at"`
 	// Offer describes the task of an EventOffer.
 	Offer *OfferRef `json:"offer,omitempty"`
+	// Series are all the dates of a weekly series offered at once, with
+	// an EventOffer: one card for them all.
+	Series []OfferRef `json:"series,omitempty"`
 	// Session describes the session of an EventInvite or
 	// EventSessionReminder.
 	Session *SessionRef `json:"session,omitempty"`

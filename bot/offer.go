@@ -30,6 +30,8 @@ type OfferRef struct {
 	Created time.Time `json:"created,omitzero"`
 	// Named marks an offer a coordinator made to this person by name.
 	Named bool `json:"named,omitempty"`
+	// SeriesID names the weekly series the task is one date of.
+	SeriesID string `json:"series,omitempty"`
 	// Confirm is where the day-before question stands (asked, confirmed).
 	Confirm Confirmation `json:"confirm,omitempty"`
 	// Asked marks the question after the task, how it went; Result is
@@ -220,6 +222,9 @@ type Wave struct {
 	// Next is when the task should be looked at again if nothing happens
 	// sooner (an answer, a cancellation).
 	Next time.Time
+	// End is when the task ends: the people offered stay findable for
+	// deletion until then.
+	End time.Time
 }
 
 // WaveOffer is one person offered a task; Out carries the EventOffer.

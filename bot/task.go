@@ -63,7 +63,17 @@ type Task struct {
 	OfferTTL   time.Duration `json:"-"`
 	Status     TaskStatus    `json:"status"`
 	CreatedAt  time.Time     `json:"created_at"`
+	// SeriesID names the weekly series the task is one date of; its ID is
+	// then SeriesID + SeriesSep + the date's number, from 1.
+	SeriesID string `json:"series_id,omitempty"`
 }
+
+// SeriesSep joins a series ID and the number of one of its dates in the
+// date's task ID.
+const SeriesSep = "_"
+
+// MaxSeriesDates bounds the dates of a weekly series (half a year).
+const MaxSeriesDates = 26
 
 // Validate checks a new task against the catalog at time now; each error
 // names the field, for a 422 the coordinator can act on.

@@ -103,15 +103,7 @@ func (ts *TaskService) CreateTask(ctx context.Context, t *Task) (*Task, error) {
 		return nil, fmt.Errorf("create task: %w", err)
 	}
 	t.ID, t.Status, t.CreatedAt = ts.NewID(), TaskOpen, now
-	short := Due{At: t.Start.Add(-24 * time.Hour), Out: Outgoing{
-		ID: shortID(t.ID), Kind: OutEvent, To: taskPrefix + t.ID,
-		Event: &Inbound{ID: shortID(t.ID), Kind: EventTaskShort, Data: t.ID},
-	}}
-	unconfirmed := Due{At: t.Start.Add(-confirmWithin), Out: Outgoing{
-		ID: unconfirmedID(t.ID), Kind: OutEvent, To: taskPrefix + t.ID,
-		Event: &Inbound{ID: unconfirmedID(t.ID), Kind: EventTaskUnconfirmed, Data: t.ID},
-	}}
-	if err := ts.Tasks.CreateTask(ctx, t, short, unconfirmed); err != nil {
+	if err := ts.Tasks.CreateTask(ctx, t, ts.checks(t)...); err != nil {
 		return nil, fmt.Errorf("create task: %w", err)
 	}
 	ts.Logger.InfoContext(ctx, "task created", "task", t.ID, "headcount", t.Headcount)
@@ -396,13 +388,25 @@ func coordinatorNotice(id, text string, now time.Time) Outgoing {
 // person's new state and replies.
 func (ts *TaskService) answer(ctx context.Context, in Inbound, snap Snapshot, res Result, now time.Time) (Result, error) {
 	req := res.Answer
+	if len(req.Series) > 0 {
+		return ts.answerSeries(ctx, in, snap, res, now)
+	}
+	out, err := ts.apply(ctx, in, snap, res, req, now)
+	if err != nil {
+		return res, err
+	}
+	return Answered(now, res, req, out), nil
+}
+
+// apply applies one answer to one task in the store.
+func (ts *TaskService) apply(ctx context.Context, in Inbound, snap Snapshot, res Result, req *AnswerRequest, now time.Time) (Outcome, error) {
 	ref, i := findRef(res.Conv.Offers, req.TaskID)
 	if i < 0 && (req.Op == OpCancel || req.Op == OpForget) {
 		// A task the conversation no longer holds (deletion finds every
 		// task ever offered): its notices and reminders need its details.
 		v, err := ts.Tasks.FindTask(ctx, req.TaskID, now)
 		if err != nil && ErrorCode(err) != ENOTFOUND {
-			return res, err
+			return Outcome{}, err
 		}
 		if err == nil {
 			ref = ts.taskRef(&v.Task)
@@ -443,7 +447,7 @@ func (ts *TaskService) answer(ctx context.Context, in Inbound, snap Snapshot, re
 		out, err = Outcome{}, nil
 	}
 	if err != nil {
-		return res, err
+		return Outcome{}, err
 	}
 	ts.Logger.InfoContext(ctx, "offer answered", "task", req.TaskID, "profile", in.ProfileID,
 		"op", req.Op, "state", out.State, "changed", out.Changed)
@@ -453,7 +457,7 @@ func (ts *TaskService) answer(ctx context.Context, in Inbound, snap Snapshot, re
 	if out.Changed {
 		ts.notify()
 	}
-	return Answered(now, res, req, out), nil
+	return out, nil
 }
 
 // taskEvent handles an event about a task rather than a person.

@@ -28,6 +28,8 @@ type tasksJA struct {
 	HoursUpdated, DoneNotStarted, DoneNotYours, HoursUnclear string // HoursUpdated fmt: hours
 	NoticeNotDone, NoticeUnconfirmed                         string // NoticeNotDone fmt: who, title, span; NoticeUnconfirmed fmt: title, span, names
 	NamedBody, RecordTitle, RecordLine, RecordNone, WhyNamed string // RecordLine fmt: count, hours
+	SeriesBody, SeriesAcceptAll, SeriesChoose, SeriesWhich   string // SeriesBody fmt: weekday, h, m, h, m, count, first, last
+	SeriesAccepted, SeriesWaitlisted                         string // fmt: dates
 }
 
 var tasksJAText = tasksJA{
@@ -110,6 +112,13 @@ var tasksJAText = tasksJA{
 	NoticeUnconfirmed: "【未確認】「%s」（%s）の前日確認に、まだお返事がありません：%s。キャンセル待ち・次の候補の方へのご連絡をご検討ください。",
 	NamedBody:         "担当者から、ぜひあなたにとご指名のお仕事です。お引き受けいただけますか？",
 	WhyNamed:          "担当者が、あなたにぜひお願いしたいとご指名しました",
+
+	SeriesBody:       "毎週%s曜 %d:%02d〜%d:%02d、全%d回（%s〜%s）のお仕事です。全部の日でも、ご都合のよい日だけでも大丈夫です。",
+	SeriesAcceptAll:  "全部の日を引き受ける",
+	SeriesChoose:     "日を選ぶ",
+	SeriesWhich:      "どの日を引き受けますか？（1日ずつ選べます）",
+	SeriesAccepted:   "ありがとうございます！次の日をお引き受けしました：%s\n前日の18時に、行けるかどうかをおうかがいします。",
+	SeriesWaitlisted: "次の日は定員のため、キャンセル待ちになりました：%s",
 
 	RecordTitle: "これまでの実績です：",
 	RecordLine:  "お引き受けして終わったお仕事：%d件\n合計：%s時間\nいつもありがとうございます。",

@@ -473,3 +473,75 @@ func TestTheDayBeforeAndAfter(t *testing.T) {
 		t.Fatalf("completed %v, not completed %v, hours %v", v.Completed, v.NotCompleted, v.Hours)
 	}
 }
+
+// TestAWeeklySeriesIsOneCard: a task every Monday for three weeks is three
+// tasks with their own places, offered to each person on one card; one
+// takes every date in one tap, another chooses one date and waits for it,
+// a third says no to all in words.
+func TestAWeeklySeriesIsOneCard(t *testing.T) {
+	loc := tokyo(t)
+	w := newWorld(t, time.Date(2026, 11, 30, 9, 0, 0, 0, loc), "")
+	w.people(3)
+	ctx := context.Background()
+	start := time.Date(2026, 12, 7, 10, 0, 0, 0, loc)
+	dates, err := w.tasks.CreateSeries(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
+		Start: start, End: start.Add(2 * time.Hour), Headcount: 1}, time.Date(2026, 12, 21, 0, 0, 0, 0, loc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dates) != 3 || !dates[2].Start.Equal(start.AddDate(0, 0, 14)) || dates[0].SeriesID == "" || dates[1].SeriesID != dates[0].SeriesID {
+		t.Fatalf("dates %+v", dates)
+	}
+	cards := w.deliver()
+	if len(cards) != 3 {
+		t.Fatalf("messages to %d people, want 3: %+v", len(cards), cards)
+	}
+	var ids []string
+	for pid, msgs := range cards {
+		if len(msgs) != 1 || msgs[0].Card == nil || !strings.Contains(msgs[0].Card.Body, "毎週月曜 10:00〜12:00、全3回") {
+			t.Fatalf("%s got %+v, want one series card", pid, msgs)
+		}
+		ids = append(ids, pid)
+	}
+	slices.Sort(ids)
+	for _, d := range dates {
+		if got := w.task(d.ID).Offered; !reflect.DeepEqual(got, ids) {
+			t.Fatalf("date %s offered %v, want %v", d.ID, got, ids)
+		}
+	}
+	series := dates[0].SeriesID
+
+	w.ids++
+	if err := w.b.Handle(ctx, bot.Inbound{ID: "all", Kind: bot.EventPostback, ProfileID: ids[0], Data: bot.OfferAcceptSeries(series).String()}); err != nil {
+		t.Fatal(err)
+	}
+	if said := w.deliver()[ids[0]]; len(said) != 1 || !strings.Contains(said[0].Text, "12/7(月)、12/14(月)、12/21(月)") {
+		t.Fatalf("all dates taken: %+v", said)
+	}
+	if err := w.b.Handle(ctx, bot.Inbound{ID: "choose", Kind: bot.EventPostback, ProfileID: ids[1], Data: bot.OfferChooseDates(series).String()}); err != nil {
+		t.Fatal(err)
+	}
+	said := w.deliver()[ids[1]]
+	if len(said) != 1 || len(said[0].Choices) != 3 || said[0].Choices[1].Data != bot.OfferAccept(dates[1].ID).String() {
+		t.Fatalf("choosing dates: %+v", said)
+	}
+	if err := w.b.Handle(ctx, bot.Inbound{ID: "one", Kind: bot.EventPostback, ProfileID: ids[1], Data: said[0].Choices[1].Data}); err != nil {
+		t.Fatal(err)
+	}
+	if said := w.deliver()[ids[1]]; len(said) != 1 || !strings.Contains(said[0].Text, "キャンセル待ち") {
+		t.Fatalf("one date, already taken: %+v", said)
+	}
+	w.say(ids[2], "すみません、今回はやめておきます")
+	for i, d := range dates {
+		v := w.task(d.ID)
+		if !reflect.DeepEqual(v.Accepted, []string{ids[0]}) || v.Status != bot.TaskFilled {
+			t.Errorf("date %d: accepted %v, status %s", i+1, v.Accepted, v.Status)
+		}
+		if !slices.Contains(v.Declined, ids[2]) {
+			t.Errorf("date %d: declined %v, want %s", i+1, v.Declined, ids[2])
+		}
+		if wantWait := i == 1; slices.Contains(v.Waitlist, ids[1]) != wantWait {
+			t.Errorf("date %d: waitlist %v", i+1, v.Waitlist)
+		}
+	}
+}

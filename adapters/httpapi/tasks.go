@@ -18,6 +18,18 @@ type TaskService interface {
 	CancelTask(ctx context.Context, id string) (*bot.TaskView, error)
 }
 
+// SeriesService creates weekly series of tasks (the task service); the
+// API accepts "repeat" when its TaskService is one.
+type SeriesService interface {
+	CreateSeries(ctx context.Context, t *bot.Task, until time.Time) ([]*bot.Task, error)
+}
+
+// repeatInput asks for a task repeated every week until a date.
+type repeatInput struct {
+	Weekly bool   `json:"weekly"`
+	Until  string `json:"until"` // YYYY-MM-DD, inclusive, or RFC 3339
+}
+
 // Job runs a scheduled sweep now and summarizes what it did.
 type Job func(ctx context.Context) (any, error)
 
@@ -36,6 +48,8 @@ type taskInput struct {
 	Headcount    int      `json:"headcount"`
 	Reward       string   `json:"reward"`
 	OfferTTL     string   `json:"offer_ttl"`
+	// Repeat makes a weekly series: each date its own task.
+	Repeat *repeatInput `json:"repeat"`
 }
 
 // task turns the input into a task; skills and area may be labels or
@@ -87,6 +101,14 @@ func (in taskInput) task(cat *bot.Catalog) (*bot.Task, error) {
 type taskBody struct {
 	*bot.TaskView
 	OfferTTL string `json:"offer_ttl"`
+	// Series lists every date of a weekly series, when one was created.
+	Series []seriesDate `json:"series,omitempty"`
+}
+
+// seriesDate is one date of a series: its task and start.
+type seriesDate struct {
+	ID    string    `json:"id"`
+	Start time.Time `json:"start"`
 }
 
 func presentTask(v *bot.TaskView) taskBody {
@@ -108,8 +130,14 @@ func (s *server) createTask(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, r, err)
 		return
 	}
-	t, err = s.tasks.CreateTask(r.Context(), t)
-	if err != nil {
+	var dates []seriesDate
+	if in.Repeat != nil {
+		var err error
+		if t, dates, err = s.createSeries(r.Context(), t, in.Repeat); err != nil {
+			WriteError(w, r, err)
+			return
+		}
+	} else if t, err = s.tasks.CreateTask(r.Context(), t); err != nil {
 		WriteError(w, r, err)
 		return
 	}
@@ -120,7 +148,39 @@ func (s *server) createTask(w http.ResponseWriter, r *http.Request) {
 			Declined: []string{}, Expired: []string{}, Cancelled: []string{}}
 	}
 	w.Header().Set("Location", "/api/tasks/"+url.PathEscape(t.ID))
-	WriteJSON(w, http.StatusCreated, presentTask(v))
+	body := presentTask(v)
+	body.Series = dates
+	WriteJSON(w, http.StatusCreated, body)
+}
+
+// createSeries creates a weekly series and returns its first date.
+func (s *server) createSeries(ctx context.Context, t *bot.Task, in *repeatInput) (*bot.Task, []seriesDate, error) {
+	series, ok := s.tasks.(SeriesService)
+	switch {
+	case !ok:
+		return nil, nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "repeat", "repeating tasks are not available here")
+	case !in.Weekly:
+		return nil, nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "repeat.weekly", "only weekly repeats exist: set repeat.weekly to true")
+	}
+	until, err := time.Parse(time.DateOnly, strings.TrimSpace(in.Until))
+	if err != nil {
+		if until, err = time.Parse(time.RFC3339, strings.TrimSpace(in.Until)); err != nil {
+			return nil, nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "repeat.until", "repeat.until must be a date (YYYY-MM-DD), got %q", in.Until)
+		}
+	}
+	// A bare date is a day in the service's time zone, the task's own.
+	if until.Location() == time.UTC && len(strings.TrimSpace(in.Until)) == len(time.DateOnly) {
+		until = time.Date(until.Year(), until.Month(), until.Day(), 12, 0, 0, 0, t.Start.Location())
+	}
+	tasks, err := series.CreateSeries(ctx, t, until)
+	if err != nil {
+		return nil, nil, err
+	}
+	dates := make([]seriesDate, len(tasks))
+	for i, d := range tasks {
+		dates[i] = seriesDate{ID: d.ID, Start: d.Start}
+	}
+	return tasks[0], dates, nil
 }
 
 func (s *server) getTask(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -212,7 +213,7 @@ func TestWebhookTranslation(t *testing.T) {
 					t.Errorf("times = %v/%v, want %v/%v", got.At, got.ReplyBefore, want.At, want.ReplyBefore)
 				}
 				got.At, got.ReplyBefore, want.At, want.ReplyBefore = time.Time{}, time.Time{}, time.Time{}, time.Time{}
-				if got != want {
+				if !reflect.DeepEqual(got, want) {
 					t.Errorf("got  %+v\nwant %+v", got, want)
 				}
 			}

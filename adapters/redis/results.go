@@ -49,7 +49,7 @@ func (s *Tasks) OfferTo(ctx context.Context, o bot.WaveOffer, taskID string, end
 	if err != nil {
 		return fmt.Errorf("offer %s: %w", taskID, err)
 	}
-	sh := shardOf(taskID)
+	sh := taskShard(taskID)
 	keys := []string{taskKey(taskID), taskOffersKey(taskID), taskExpiryKey(taskID), outboxKey(sh),
 		taskOfferedAtKey(taskID), dueOffersKey(sh)}
 	n, err := namedOfferScript.Run(ctx, s.c, keys, o.Out.CreatedAt.UnixMilli(), o.ProfileID, o.ExpiresAt.UnixMilli(), oj, taskID).Int()
@@ -94,7 +94,7 @@ func (s *Tasks) MarkUnconfirmed(ctx context.Context, taskID string, people []str
 	for _, p := range people {
 		args = append(args, p)
 	}
-	n, err := unconfirmScript.Run(ctx, s.c, []string{taskConfirmKey(taskID), outboxKey(shardOf(taskID))}, args...).Int()
+	n, err := unconfirmScript.Run(ctx, s.c, []string{taskConfirmKey(taskID), outboxKey(taskShard(taskID))}, args...).Int()
 	if err != nil {
 		return 0, fmt.Errorf("unconfirmed %s: %w", taskID, err)
 	}

@@ -30,7 +30,17 @@ func NewTasks(c goredis.UniversalClient) *Tasks { return &Tasks{c: c} }
 // taskKey is a hash: task (JSON), status, acc (accepted count), head
 // (headcount), start, end and created (unix ms), filled_at (unix ms, when it
 // first had its headcount).
-func taskKey(id string) string { return tag(shardOf(id)) + ":t:" + id }
+func taskKey(id string) string { return tag(taskShard(id)) + ":t:" + id }
+
+// taskShard is the shard of a task: that of its series for an occurrence
+// of a weekly series ("<series>.<n>"), so that all the dates of a series
+// share one slot; that of its ID otherwise.
+func taskShard(id string) int {
+	if series, _, ok := strings.Cut(id, bot.SeriesSep); ok {
+		return shardOf(series)
+	}
+	return shardOf(id)
+}
 
 // Beside it: o, a hash person → offer state; x, a hash person → expiry (unix
 // ms) of a live offer; w, the waitlist in order; a, a sorted set of the
@@ -106,7 +116,7 @@ func (s *Tasks) CreateTask(ctx context.Context, t *bot.Task, checks ...bot.Due) 
 	if err != nil {
 		return fmt.Errorf("create task %s: %w", t.ID, err)
 	}
-	sh := shardOf(t.ID)
+	sh := taskShard(t.ID)
 	args := []any{tj, t.Headcount, t.Start.UnixMilli(), t.ID, t.CreatedAt.UnixMilli(), t.End.UnixMilli(), t.CreatedAt.UnixMilli()}
 	for _, c := range checks {
 		if c.Out.ID == "" {
@@ -546,7 +556,7 @@ func (s *Tasks) Answer(ctx context.Context, a bot.Answer) (bot.Outcome, error) {
 		}
 		args = append(args, d.At.UnixMilli(), dj)
 	}
-	sh := shardOf(id)
+	sh := taskShard(id)
 	keys := []string{taskKey(id), taskOffersKey(id), taskExpiryKey(id), taskWaitlistKey(id), taskAcceptedKey(id),
 		answeredKey(sh), outboxKey(sh), dueKey(sh), dueOffersKey(sh), answeredKey(sh) + ":changed",
 		taskConfirmKey(id), taskResultKey(id), taskOfferedAtKey(id)}
@@ -603,7 +613,7 @@ for i = 5, #ARGV, 3 do
     redis.call('HSET', KEYS[2], p, 'offered')
     redis.call('HSET', KEYS[3], p, ARGV[i + 1])
     redis.call('HSETNX', KEYS[7], p, now)
-    redis.call('XADD', KEYS[5], '*', 'out', ARGV[i + 2], 'attempt', 0)
+    if ARGV[i + 2] ~= '' then redis.call('XADD', KEYS[5], '*', 'out', ARGV[i + 2], 'attempt', 0) end
     added = added + 1
   end
 end
@@ -630,6 +640,9 @@ func (s *Tasks) OfferWave(ctx context.Context, w bot.Wave) (int, error) {
 	args := []any{w.At.UnixMilli(), w.Target, next, id}
 	people := make([]string, 0, len(w.Offers))
 	end := w.At
+	if w.End.After(end) {
+		end = w.End
+	}
 	for _, o := range w.Offers {
 		people = append(people, o.ProfileID)
 		if ev := o.Out.Event; ev != nil && ev.Offer != nil && ev.Offer.End.After(end) {
@@ -641,13 +654,16 @@ func (s *Tasks) OfferWave(ctx context.Context, w bot.Wave) (int, error) {
 		return 0, fmt.Errorf("offer wave %s: %w", id, err)
 	}
 	for _, o := range w.Offers {
-		oj, err := json.Marshal(o.Out)
-		if err != nil {
-			return 0, fmt.Errorf("offer wave %s: %w", id, err)
+		var oj []byte
+		if o.Out.ID != "" { // an offer told with another date of its series has none
+			var err error
+			if oj, err = json.Marshal(o.Out); err != nil {
+				return 0, fmt.Errorf("offer wave %s: %w", id, err)
+			}
 		}
 		args = append(args, o.ProfileID, o.ExpiresAt.UnixMilli(), oj)
 	}
-	sh := shardOf(id)
+	sh := taskShard(id)
 	keys := []string{taskKey(id), taskOffersKey(id), taskExpiryKey(id), taskWaitlistKey(id), outboxKey(sh), dueOffersKey(sh),
 		taskOfferedAtKey(id)}
 	n, err := waveScript.Run(ctx, s.c, keys, args...).Int()
@@ -659,7 +675,7 @@ func (s *Tasks) OfferWave(ctx context.Context, w bot.Wave) (int, error) {
 
 // Reschedule sets when the sweep looks at the task next; zero takes it off.
 func (s *Tasks) Reschedule(ctx context.Context, id string, at time.Time) error {
-	key := dueOffersKey(shardOf(id))
+	key := dueOffersKey(taskShard(id))
 	var err error
 	if at.IsZero() {
 		err = s.c.ZRem(ctx, key, id).Err()
@@ -753,7 +769,7 @@ return n
 // CancelTask cancels the task and tells everyone offered, accepted or
 // waitlisted.
 func (s *Tasks) CancelTask(ctx context.Context, id string, now time.Time, notice func(profileID string) bot.Outgoing) (int, error) {
-	sh := shardOf(id)
+	sh := taskShard(id)
 	keys := []string{taskKey(id), taskOffersKey(id), outboxKey(sh), dueOffersKey(sh)}
 	for attempt := 0; attempt < 8; attempt++ {
 		ws, err := s.WaveState(ctx, id)

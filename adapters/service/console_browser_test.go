@@ -47,6 +47,13 @@ func newBrowser(t *testing.T) context.Context {
 	if path == "" {
 		t.Skip("no Chromium found (apt-get install chromium, or set CHROME_PATH): the console's browser test did not run")
 	}
+	// Not t.TempDir: Chromium's helper processes may still write there for
+	// a moment after the browser is gone, and a failed removal would fail
+	// the test. Removed after the browser, with a few tries.
+	profile, err := os.MkdirTemp("", "tsunagu-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,
@@ -54,7 +61,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
@@ -64,7 +71,18 @@ func newBrowser(t *testing.T) context.Context {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() { cancelTime(); cancelCtx(); cancelAlloc() })
+	t.Cleanup(func() {
+		cancelTime()
+		cancelCtx()
+		cancelAlloc()
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond) // the browser's helpers exiting, not a wait for a result
+		}
+		t.Logf("left %s behind", profile)
+	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Skipf("Chromium at %s did not start (%v): the console's browser test did not run", path, err)
 	}

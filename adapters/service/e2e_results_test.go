@@ -250,3 +250,51 @@ func (s *service) runJob(t *testing.T, name string) {
 		t.Fatalf("job %s: %d %v", name, code, body)
 	}
 }
+
+// TestAWeeklySeriesThroughTheAPI: a coordinator posts a task every Monday
+// for four weeks; the senior gets one card and takes every date in one
+// tap; each date is its own task, filled.
+func TestAWeeklySeriesThroughTheAPI(t *testing.T) {
+	s := bootService(t)
+	p := s.importPerson(t, "佐藤", "世田谷区", "採点")
+	start := nextMonday(t)
+	until := start.AddDate(0, 0, 21)
+	code, body := s.api(t, "POST", "/api/tasks", map[string]any{
+		"title": "朝テストの採点", "skills": []string{"採点"}, "area": "世田谷区", "headcount": 1,
+		"start": start.Format(time.RFC3339), "end": start.Add(2 * time.Hour).Format(time.RFC3339),
+		"repeat": map[string]any{"weekly": true, "until": until.Format(time.DateOnly)},
+	})
+	if code != http.StatusCreated {
+		t.Fatalf("POST a series: %d %v", code, body)
+	}
+	dates, _ := body["series"].([]any)
+	series, _ := body["series_id"].(string)
+	if len(dates) != 4 || series == "" {
+		t.Fatalf("series %v (%q)", dates, series)
+	}
+	msgs := p.reply()
+	if len(msgs) != 1 || !contains(msgs, "全4回") || !offers(msgs, "offer:acceptall:"+series) {
+		t.Fatalf("want one card for the four dates: %s", texts(msgs))
+	}
+	if msgs := p.tap("offer:acceptall:" + series); !contains(msgs, "お引き受けしました") {
+		t.Fatalf("taking every date: %s", texts(msgs))
+	}
+	for _, d := range dates {
+		id := d.(map[string]any)["id"].(string)
+		task := s.task(t, id)
+		if task["status"] != "filled" || !slices.Equal(idsOf(task["accepted"]), []string{"line:" + p.id}) || task["series_id"] != series {
+			t.Errorf("date %s: %v", id, task)
+		}
+	}
+	for _, bad := range []map[string]any{{"weekly": false, "until": until.Format(time.DateOnly)}, {"weekly": true, "until": "来月"},
+		{"weekly": true, "until": start.AddDate(1, 0, 0).Format(time.DateOnly)}} {
+		code, body := s.api(t, "POST", "/api/tasks", map[string]any{
+			"title": "朝テストの採点", "skills": []string{"採点"}, "area": "世田谷区", "headcount": 1,
+			"start": start.Format(time.RFC3339), "end": start.Add(2 * time.Hour).Format(time.RFC3339), "repeat": bad,
+		})
+		e, _ := body["error"].(map[string]any)
+		if code != http.StatusUnprocessableEntity || e == nil || !strings.HasPrefix(fmt.Sprint(e["field"]), "repeat") {
+			t.Errorf("repeat %v: %d %v, want a 422 naming repeat", bad, code, body)
+		}
+	}
+}
