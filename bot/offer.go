@@ -240,6 +240,8 @@ type TaskStore interface {
 	// CreateTask stores a new task and schedules its first wave and its
 	// checks (still short, unconfirmed).
 	CreateTask(ctx context.Context, t *Task, checks ...Due) error
+	// FindTasks returns the tasks starting in [from, to), soonest first.
+	FindTasks(ctx context.Context, from, to, now time.Time) ([]*TaskView, error)
 	// FindTask returns the task and its offers, ENOTFOUND if unknown.
 	FindTask(ctx context.Context, id string, now time.Time) (*TaskView, error)
 	// CancelTask marks the task cancelled and queues notice(person) for

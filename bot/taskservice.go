@@ -122,6 +122,35 @@ func (ts *TaskService) FindTask(ctx context.Context, id string) (*TaskView, erro
 	return ts.Tasks.FindTask(ctx, id, ts.Now())
 }
 
+// ListTasks returns the tasks starting between the dates from and to
+// (YYYY-MM-DD, inclusive, in the service time zone), soonest first; empty
+// dates mean from 30 days ago to 90 days ahead.
+func (ts *TaskService) ListTasks(ctx context.Context, from, to string) ([]*TaskView, error) {
+	loc := ts.loc()
+	now := ts.Now().In(loc)
+	y, m, d := now.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	start, end := today.AddDate(0, 0, -30), today.AddDate(0, 0, 91)
+	if from != "" {
+		t, err := time.ParseInLocation(time.DateOnly, from, loc)
+		if err != nil {
+			return nil, FieldErrorf(EINVALID, "from", "from: want a date as YYYY-MM-DD, got %q", from)
+		}
+		start = t
+	}
+	if to != "" {
+		t, err := time.ParseInLocation(time.DateOnly, to, loc)
+		if err != nil {
+			return nil, FieldErrorf(EINVALID, "to", "to: want a date as YYYY-MM-DD, got %q", to)
+		}
+		end = t.AddDate(0, 0, 1)
+	}
+	if !end.After(start) {
+		return nil, FieldErrorf(EINVALID, "to", "to must not be before from")
+	}
+	return ts.Tasks.FindTasks(ctx, start, end, now)
+}
+
 // CancelTask cancels a task and tells everyone who was offered it, accepted
 // it or waits for a place.
 func (ts *TaskService) CancelTask(ctx context.Context, id string) (*TaskView, error) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"tsunagu/bot"
 )
@@ -16,6 +18,11 @@ import (
 type TaskOutcomes interface {
 	RecordResult(ctx context.Context, taskID, profileID string, status bot.Completion, hours *float64) (*bot.TaskView, error)
 	OfferTo(ctx context.Context, taskID, profileID string) (*bot.TaskView, error)
+}
+
+// TaskLister lists the tasks of a period (the task service).
+type TaskLister interface {
+	ListTasks(ctx context.Context, from, to string) ([]*bot.TaskView, error)
 }
 
 // Reports computes the figures programs report (bot.ReportService).
@@ -102,6 +109,64 @@ func (s *server) getReport(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="report-%s-%s.csv"`, rep.From, rep.To))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// listTasks lists the tasks starting in a period (from, to: inclusive
+// dates; by default the last 30 days and the next 90), as JSON or as CSV
+// Excel opens: one row per task with its places and who came.
+func (s *server) listTasks(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	asCSV, err := csvFormat(q)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	views, err := s.lister.ListTasks(r.Context(), q.Get("from"), q.Get("to"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	if !asCSV {
+		out := make([]taskBody, len(views))
+		for i, v := range views {
+			out[i] = presentTask(v)
+		}
+		WriteJSON(w, http.StatusOK, map[string]any{"tasks": out})
+		return
+	}
+	var buf bytes.Buffer
+	buf.WriteString(bom)
+	cw := csv.NewWriter(&buf)
+	cw.UseCRLF = true
+	_ = cw.Write([]string{"id", "series_id", "title", "organization", "area", "skills", "start", "end", "headcount", "status",
+		"accepted", "waitlist", "confirmed", "unconfirmed", "completed", "not_completed", "hours"})
+	loc := s.loc
+	for _, v := range views {
+		area := v.Area
+		if v.Remote {
+			area = "リモート"
+		} else if a, ok := s.catalog.Area(v.Area); ok {
+			area = a.LabelJA
+		}
+		hours := 0.0
+		for _, h := range v.Hours {
+			hours += h
+		}
+		_ = cw.Write([]string{v.ID, v.SeriesID, cell(v.Title), cell(v.Organization), area,
+			strings.Join(s.catalog.SkillLabels(v.Skills), skillSep),
+			v.Start.In(loc).Format("2006-01-02 15:04"), v.End.In(loc).Format("2006-01-02 15:04"),
+			strconv.Itoa(v.Headcount), string(v.Status), strconv.Itoa(len(v.Accepted)), strconv.Itoa(len(v.Waitlist)),
+			strconv.Itoa(len(v.Confirmed)), strconv.Itoa(len(v.Unconfirmed)), strconv.Itoa(len(v.Completed)),
+			strconv.Itoa(len(v.NotCompleted)), strconv.FormatFloat(hours, 'f', -1, 64)})
+	}
+	cw.Flush()
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="tasks-%s.csv"`, s.now().Format("20060102")))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)

@@ -26,9 +26,11 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// Metrics serves GET /metrics; nil leaves the route out.
 	Metrics http.Handler
-	// Now is the clock; nil means time.Now.
-	Now    func() time.Time
-	Logger *slog.Logger
+	// Now is the clock; nil means time.Now. Location is the service time
+	// zone, for times written out as text (CSV); nil means time.Local.
+	Now      func() time.Time
+	Location *time.Location
+	Logger   *slog.Logger
 	// API adds routes under /api/, such as "POST /api/tasks": they are
 	// served behind the bearer token, with request logging, panic recovery
 	// and JSON 404/405 answers, like the built-in API routes.
@@ -59,6 +61,12 @@ type Options struct {
 	Mount map[string]http.Handler
 }
 
+// lister is the task service when it can list tasks.
+func lister(t TaskService) TaskLister {
+	l, _ := t.(TaskLister)
+	return l
+}
+
 // server holds the dependencies the handlers share.
 type server struct {
 	token         string
@@ -72,10 +80,12 @@ type server struct {
 	conversations ConversationService
 	outcomes      TaskOutcomes
 	reports       Reports
+	lister        TaskLister
 	notices       NoticeBoard
 	jobs          map[string]Job
 	changed       func(ctx context.Context, id string)
 	now           func() time.Time
+	loc           *time.Location
 	log           *slog.Logger
 }
 
@@ -95,11 +105,13 @@ func New(o Options) *http.ServeMux {
 		broadcasts:    o.Broadcasts,
 		conversations: o.Conversations,
 		outcomes:      o.Outcomes,
+		lister:        lister(o.Tasks),
 		reports:       o.Reports,
 		notices:       o.Notices,
 		jobs:          o.Jobs,
 		changed:       o.ProfileChanged,
 		now:           o.Now,
+		loc:           o.Location,
 		log:           o.Logger,
 	}
 	if s.now == nil {
@@ -107,6 +119,9 @@ func New(o Options) *http.ServeMux {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.loc == nil {
+		s.loc = time.Local
 	}
 
 	api := http.NewServeMux()
@@ -123,6 +138,9 @@ func New(o Options) *http.ServeMux {
 		api.HandleFunc("POST /api/tasks", s.createTask)
 		api.HandleFunc("GET /api/tasks/{id}", s.getTask)
 		api.HandleFunc("POST /api/tasks/{id}/cancel", s.cancelTask)
+	}
+	if s.lister != nil {
+		api.HandleFunc("GET /api/tasks", s.listTasks)
 	}
 	if s.outcomes != nil {
 		api.HandleFunc("POST /api/tasks/{id}/completions", s.recordCompletion)

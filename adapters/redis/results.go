@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -273,4 +274,72 @@ func (s *Sessions) EachSessionRecord(ctx context.Context, fn func(bot.SessionRec
 		}
 		return nil
 	})
+}
+
+// FindTasks returns the tasks starting in [from, to), soonest first, as
+// coordinators see them at now: the starts are read first, a shard at a
+// time, then the tasks in the period in pipelined chunks.
+func (s *Tasks) FindTasks(ctx context.Context, from, to, now time.Time) ([]*bot.TaskView, error) {
+	var (
+		mu  sync.Mutex
+		out []*bot.TaskView
+	)
+	err := eachShard(ctx, func(ctx context.Context, sh int) error {
+		ids, err := s.c.SMembers(ctx, tasksKey(sh)).Result()
+		if err != nil {
+			return fmt.Errorf("find tasks: shard %d: %w", sh, err)
+		}
+		starts := make([]*goredis.StringCmd, len(ids))
+		if _, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			for i, id := range ids {
+				starts[i] = p.HGet(ctx, taskKey(id), "start")
+			}
+			return nil
+		}); err != nil && err != goredis.Nil {
+			return fmt.Errorf("find tasks: shard %d: %w", sh, err)
+		}
+		var in []string
+		for i, id := range ids {
+			ms, err := starts[i].Int64()
+			if err == nil && !time.UnixMilli(ms).Before(from) && time.UnixMilli(ms).Before(to) {
+				in = append(in, id)
+			}
+		}
+		for len(in) > 0 {
+			chunk := in[:min(reportChunk, len(in))]
+			in = in[len(chunk):]
+			cmds := make([]taskCmds, len(chunk))
+			if _, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+				for i, id := range chunk {
+					cmds[i] = queueTaskRead(ctx, p, id)
+				}
+				return nil
+			}); err != nil {
+				return fmt.Errorf("find tasks: shard %d: %w", sh, err)
+			}
+			for i, id := range chunk {
+				r, err := cmds[i].read(id)
+				if bot.ErrorCode(err) == bot.ENOTFOUND {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				out = append(out, r.view(now))
+				mu.Unlock()
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Start.Equal(out[j].Start) {
+			return out[i].Start.Before(out[j].Start)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
 }

@@ -243,6 +243,11 @@ func (s *Tasks) FindTask(ctx context.Context, id string, now time.Time) (*bot.Ta
 	if err != nil {
 		return nil, err
 	}
+	return r.view(now), nil
+}
+
+// view is the task as coordinators see it at now.
+func (r *taskRead) view(now time.Time) *bot.TaskView {
 	ws := r.ws
 	v := &bot.TaskView{Task: *ws.Task, Accepted: withoutAnon(r.accepted), Waitlist: withoutAnon(ws.Waitlist),
 		Offered: []string{}, Declined: []string{}, Expired: []string{}, Cancelled: []string{},
@@ -298,7 +303,7 @@ func (s *Tasks) FindTask(ctx context.Context, id string, now time.Time) (*bot.Ta
 		v.Completed, v.NotCompleted} {
 		sort.Strings(l)
 	}
-	return v, nil
+	return v
 }
 
 // withoutAnon drops the tokens of deleted people from ids; never nil.

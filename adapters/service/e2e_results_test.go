@@ -241,6 +241,21 @@ func TestFromAcceptedToDone(t *testing.T) {
 		last[slices.Index(rows[0], "hours")] != "3.5" {
 		t.Fatalf("CSV rows %v", rows)
 	}
+
+	// The tasks of the period, as a list and as CSV.
+	code, list := s.api(t, "GET", "/api/tasks?from="+from+"&to="+to, nil)
+	if tasks, _ := list["tasks"].([]any); code != http.StatusOK || len(tasks) != 2 || tasks[0].(map[string]any)["id"] != id {
+		t.Fatalf("GET /api/tasks: %d %v", code, list)
+	}
+	code, _, text = s.raw(t, "GET", "/api/tasks?format=csv&from="+from+"&to="+to, "", "")
+	rows, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(text, "\ufeff"))).ReadAll()
+	if code != http.StatusOK || err != nil || !strings.HasPrefix(text, "\ufeff") || len(rows) != 3 {
+		t.Fatalf("tasks CSV: %d %v %q", code, err, text)
+	}
+	col := func(name string) int { return slices.Index(rows[0], name) }
+	if r := rows[1]; r[col("title")] != "朝テストの採点" || r[col("area")] != "世田谷区" || !strings.HasSuffix(r[col("start")], " 08:00") || r[col("completed")] != "1" || r[col("hours")] != "2" {
+		t.Errorf("the first task's row %v (header %v)", r, rows[0])
+	}
 }
 
 // runJob runs a scheduled job through the API.
