@@ -124,6 +124,22 @@ func (s *Sim) AddUser(id, displayName string) (User, error) {
 	return u.public(), nil
 }
 
+// AddFriend creates a simulated user who already has the bot as a friend,
+// with no follow event: someone the service knew before the simulator
+// started (the playground's demo people), so the page lists them as
+// friends and the bot's pushes reach them as they would on LINE.
+func (s *Sim) AddFriend(id, displayName string) (User, error) {
+	u, err := s.AddUser(id, displayName)
+	if err != nil {
+		return User{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[u.ID].state = stateFollowing
+	s.notifyLocked()
+	return s.users[u.ID].public(), nil
+}
+
 // Users lists the simulated users in the order they appeared.
 func (s *Sim) Users() []User {
 	s.mu.Lock()
