@@ -92,7 +92,7 @@ func startCommandAt(t *testing.T, command string, env map[string]string, out io.
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc, done := make(chan string, 1), make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{command}, Environment{
+		done <- Run(ctx, strings.Fields(command), Environment{
 			Lookup:    func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 			Stdout:    out,
 			Stderr:    testWriter{t},

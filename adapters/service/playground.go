@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,7 +28,16 @@ import (
 // signs and posts events, commands and interactions) and the real service
 // between them. It never uses a Redis server from the Environment: see
 // config.ForPlayground.
-func playground(ctx context.Context, env Environment) int {
+//
+// It opens on the demo world (seedDemo) unless args has --empty.
+func playground(ctx context.Context, args []string, env Environment) int {
+	fs := flag.NewFlagSet("playground", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	empty := fs.Bool("empty", false, "start blank, without the demo world")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "tsunagu: playground takes only --empty\n\n%s", usage)
+		return 2
+	}
 	cfg, problems := config.ForPlayground(env.Lookup)
 	if len(problems) > 0 {
 		for _, p := range problems {
@@ -57,7 +68,9 @@ func playground(ctx context.Context, env Environment) int {
 	cfg.SlackAPIURL = base + "/slacksim/api/"
 	cfg.SlackCoordinatorChannel = slacksim.CoordinatorChannel
 
-	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The demo world's past is replayed quietly: warnings only.
+	level := new(slog.LevelVar)
+	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		ln.Close()
@@ -88,6 +101,25 @@ func playground(ctx context.Context, env Environment) int {
 		fmt.Fprintf(env.Stderr, "tsunagu: demo coordinator: %v\n", err)
 		return 1
 	}
+	world := "  Demo world:   none (--empty)\n"
+	if !*empty {
+		level.Set(slog.LevelWarn)
+		sum, err := seedDemo(ctx, a, a.clock.now)
+		level.Set(slog.LevelInfo)
+		if err != nil {
+			ln.Close()
+			_ = a.close()
+			fmt.Fprintf(env.Stderr, "tsunagu: demo world: %v\n", err)
+			return 1
+		}
+		if err := addDemoChatters(sim, slackSim); err != nil {
+			ln.Close()
+			_ = a.close()
+			fmt.Fprintf(env.Stderr, "tsunagu: demo world: %v\n", err)
+			return 1
+		}
+		world = "  Demo world:   " + sum.String() + "\n                (go run . playground --empty starts blank)\n"
+	}
 	a.beforeShutdown = func() {
 		sim.Close()
 		slackSim.Close()
@@ -101,12 +133,12 @@ tsunagu playground
   REST API:     %s/api/   (Authorization: Bearer %s)
   admin token:  %s
   Console:      %s/console/   (email %s, password %s)
-
+%s
   Embedded Redis: everything is forgotten when you stop (Ctrl+C).
   Open to this machine only unless HTTP_ADDR says otherwise (HTTP_ADDR=:8080).
   Quiet hours are off unless QUIET_HOURS is set (serve holds offers 21:00-08:00).
 
-`, base, base, base, cfg.AdminToken, cfg.AdminToken, base, DemoCoordinatorEmail, demoPassword)
+`, base, base, base, cfg.AdminToken, cfg.AdminToken, base, DemoCoordinatorEmail, demoPassword, world)
 	if env.Listening != nil {
 		env.Listening(ln.Addr().String())
 	}
@@ -153,4 +185,22 @@ func addDemoCoordinator(ctx context.Context, a *app) (string, error) {
 		Admin: true, PasswordHash: hash, CreatedAt: a.clock.Now(),
 	})
 	return password, err
+}
+
+// addDemoChatters makes the demo people simulated users, so a coordinator
+// can chat as any of them: the LINE ones as friends of the bot, the Slack
+// ones as members of the workspace.
+func addDemoChatters(line *linesim.Sim, slackSim *slacksim.Sim) error {
+	for _, p := range demoPeople {
+		var err error
+		if p.platform == bot.PlatformLINE {
+			_, err = line.AddFriend(p.user, p.name)
+		} else {
+			_, err = slackSim.AddPerson(p.user, p.name, "", false)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -29,7 +29,9 @@ const usage = `usage: tsunagu <command>
 
 commands:
   serve       run the service (configuration from the Environment)
-  playground  run everything locally with a LINE simulator in the browser
+  playground [--empty]
+              run everything locally with LINE and Slack simulators in the
+              browser, on a demo world (--empty starts blank)
   coordinators add --email E --name N [--org O] [--admin]
               create a web console account; prints a one-time set-password link
 `
@@ -45,7 +47,7 @@ func Run(ctx context.Context, args []string, env Environment) int {
 	case "serve":
 		return serve(ctx, env)
 	case "playground":
-		return playground(ctx, env)
+		return playground(ctx, args[1:], env)
 	case "coordinators":
 		return coordinators(ctx, args[1:], env)
 	case "help", "-h", "--help":
