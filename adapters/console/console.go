@@ -21,7 +21,6 @@ package console
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"tsunagu/bot"
@@ -92,24 +91,26 @@ type People interface {
 	FindProfiles(ctx context.Context, f bot.ProfileFilter) ([]*bot.Profile, error)
 }
 
-// NamedOffers offers a task to a named person (a 指名 offer, POST
-// /api/tasks/{id}/offers); the task page shows its form when set.
+// NamedOffers offers a task to a named person (a 指名 offer, as POST
+// /api/tasks/{id}/offers does; bot.TaskService). The task page shows its
+// form, with the active people by name, when set.
 type NamedOffers interface {
-	OfferTo(ctx context.Context, taskID, profileID string) error
+	OfferTo(ctx context.Context, taskID, profileID string) (*bot.TaskView, error)
 }
 
-// Outcomes records whether an accepted person did the task (POST
-// /api/tasks/{id}/completions); the task page shows its form when set.
-// status is "completed" or "not_completed".
+// Outcomes records or corrects whether an accepted person did the task
+// and for how long (POST /api/tasks/{id}/completions; bot.TaskService).
+// hours nil keeps the hours recorded, else the task's length. The task
+// page shows a form per accepted person once the task has started.
 type Outcomes interface {
-	RecordCompletion(ctx context.Context, taskID, profileID, status string, hours float64) error
+	RecordResult(ctx context.Context, taskID, profileID string, status bot.Completion, hours *float64) (*bot.TaskView, error)
 }
 
-// Reports serves the reports page when set: it is mounted at
-// /console/reports behind the login (the page's own handler, so that it
-// can render its figures and CSV as the reports API does).
+// Reports computes the figures programs report for a period of inclusive
+// dates, empty meaning the current fiscal year (GET /api/reports;
+// bot.ReportService). The reports page and its CSV are shown when set.
 type Reports interface {
-	http.Handler
+	Report(ctx context.Context, from, to string) (*bot.Report, error)
 }
 
 // Options configure New. Accounts, Catalog, People, Tasks, Sessions,

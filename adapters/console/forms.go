@@ -63,6 +63,9 @@ func (s *server) funcs() template.FuncMap {
 		"has":        func(list []string, v string) bool { return slices.Contains(list, v) },
 		"path":       url.PathEscape,
 		"percent":    percent,
+		"hours":      formatHours,
+		"pct":        formatPercent,
+		"minutes":    formatMinutes,
 		"lastText": func(ms []bot.TalkMessage) string {
 			if len(ms) == 0 {
 				return ""

@@ -87,10 +87,7 @@ func New(o Options) http.Handler {
 	route("POST "+Prefix+"coordinators", s.requireAdmin(s.coordinatorAdd))
 	route("POST "+Prefix+"coordinators/{id}/disable", s.requireAdmin(s.coordinatorDisable))
 	route("POST "+Prefix+"coordinators/{id}/enable", s.requireAdmin(s.coordinatorEnable))
-	if s.reports != nil {
-		in.Handle(Prefix+"reports", s.reports)
-		in.Handle(Prefix+"reports/", s.reports)
-	}
+	s.reportRoutes(route)
 	in.HandleFunc(Prefix, func(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusNotFound, ja.NotFound)
 	})
@@ -146,7 +143,7 @@ var pageNames = []string{
 	"broadcasts", "broadcast_new", "broadcast_confirm", "broadcast",
 	"people", "person_new", "person", "person_delete",
 	"talks", "talk",
-	"coordinators",
+	"coordinators", "reports",
 }
 
 func (s *server) parsePages() map[string]*template.Template {

@@ -2,13 +2,18 @@ package console
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"tsunagu/bot"
+	"tsunagu/bot/jtext"
 )
 
 // Kinds of what an organization makes, in the index and the audit log.
@@ -191,13 +196,53 @@ func (s *server) names(ctx context.Context, ids []string) []person {
 	return out
 }
 
-// taskPage is a task's status: who is on it in each state, by name.
+// taskPage is a task's status: who is on it in each state, by name, and
+// the forms a coordinator acts with.
 type taskPage struct {
 	taskRow
 	Accepted, Waitlist, Offered, Declined, Expired, Cancelled []person
-	Live                                                      bool
-	CanOffer, CanRecord                                       bool
-	Errors                                                    []formError
+	// Confirmed said they still come; Unconfirmed were asked the evening
+	// before and had not answered 2 hours before the start; Asked may
+	// still answer.
+	Confirmed, Unconfirmed, Asked []person
+	// Done did the task, with their hours; NotDone could not.
+	Done    []donePerson
+	NotDone []person
+	Live    bool
+
+	// CanOffer shows the named-offer form, with the active people not yet
+	// on the task; OfferError is why the last offer was refused.
+	CanOffer   bool
+	Candidates []candidate
+	OfferPick  string
+	OfferError string
+	// Outcomes are the forms recording how it went, one per accepted
+	// person, once the task has started; Length is the hours an empty
+	// field stands for.
+	Outcomes []outcome
+	Length   float64
+	Errors   []formError
+}
+
+// donePerson is someone who did the task, and for how long.
+type donePerson struct {
+	person
+	Hours float64
+}
+
+// candidate is a person the named-offer form offers to pick.
+type candidate struct {
+	ID, Label string
+}
+
+// outcome is one accepted person's row of the outcome form: what is
+// recorded, and why the last try was refused.
+type outcome struct {
+	person
+	Status bot.Completion
+	Hours  float64
+	Error  string
+	Typed  string // what was typed, shown again after a refusal
 }
 
 func (s *server) loadTask(w http.ResponseWriter, r *http.Request) (*taskPage, bool) {
@@ -212,14 +257,72 @@ func (s *server) loadTask(w http.ResponseWriter, r *http.Request) (*taskPage, bo
 		s.fail(w, r, err)
 		return nil, false
 	}
-	return &taskPage{
+	p := &taskPage{
 		taskRow: fillOf(v), Accepted: s.names(ctx, v.Accepted), Waitlist: s.names(ctx, v.Waitlist),
 		Offered: s.names(ctx, v.Offered), Declined: s.names(ctx, v.Declined), Expired: s.names(ctx, v.Expired),
 		Cancelled: s.names(ctx, v.Cancelled),
-		Live:      v.Status == bot.TaskOpen || v.Status == bot.TaskFilled,
-		CanOffer:  s.offers != nil && v.Status == bot.TaskOpen,
-		CanRecord: s.outcomes != nil && !v.Start.After(s.now()),
-	}, true
+		Confirmed: s.names(ctx, v.Confirmed), Unconfirmed: s.names(ctx, v.Unconfirmed), Asked: s.names(ctx, v.Asked),
+		NotDone: s.names(ctx, v.NotCompleted),
+		Live:    v.Status == bot.TaskOpen || v.Status == bot.TaskFilled,
+		Length:  v.Length(),
+	}
+	for _, d := range s.names(ctx, v.Completed) {
+		p.Done = append(p.Done, donePerson{person: d, Hours: v.Hours[d.ID]})
+	}
+	now := s.now()
+	if s.offers != nil && v.Status == bot.TaskOpen && now.Before(v.Start) {
+		p.CanOffer = true
+		if p.Candidates, err = s.candidates(ctx, v); err != nil {
+			s.fail(w, r, err)
+			return nil, false
+		}
+	}
+	if s.outcomes != nil && !now.Before(v.Start) {
+		for _, a := range p.Accepted {
+			o := outcome{person: a}
+			switch {
+			case slices.Contains(v.Completed, a.ID):
+				o.Status, o.Hours = bot.Completed, v.Hours[a.ID]
+			case slices.Contains(v.NotCompleted, a.ID):
+				o.Status = bot.NotCompleted
+			}
+			p.Outcomes = append(p.Outcomes, o)
+		}
+	}
+	return p, true
+}
+
+// candidates are the active people not yet on the task, by name, for the
+// named-offer form: a name with the area and channel, so that two people
+// of one name can be told apart.
+func (s *server) candidates(ctx context.Context, v *bot.TaskView) ([]candidate, error) {
+	active, err := s.people.FindProfiles(ctx, bot.ProfileFilter{Status: bot.StatusActive})
+	if err != nil {
+		return nil, err
+	}
+	on := map[string]bool{}
+	for _, list := range [][]string{v.Accepted, v.Waitlist, v.Offered, v.Declined, v.Expired, v.Cancelled} {
+		for _, id := range list {
+			on[id] = true
+		}
+	}
+	out := make([]candidate, 0, len(active))
+	for _, p := range active {
+		if on[p.ID] {
+			continue
+		}
+		name := p.Name
+		if name == "" {
+			name = ja.NoName
+		}
+		where := ja.Remote
+		if a, ok := s.catalog.Area(p.Area); ok {
+			where = a.LabelJA
+		}
+		out = append(out, candidate{ID: p.ID, Label: fmt.Sprintf("%s（%s・%s）", name, where, label(ja.ChannelLabels, bot.Platform(p.ID)))})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Label < out[j].Label })
+	return out, nil
 }
 
 func (s *server) taskShow(w http.ResponseWriter, r *http.Request) {
@@ -256,7 +359,7 @@ func (s *server) taskCancel(w http.ResponseWriter, r *http.Request) {
 	done(w, r, Prefix+"tasks/"+url.PathEscape(id), "cancelled")
 }
 
-// taskOffer offers the task to a named person (NamedOffers).
+// taskOffer offers the task to a person picked by name (NamedOffers).
 func (s *server) taskOffer(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
@@ -265,16 +368,29 @@ func (s *server) taskOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pid := strings.TrimSpace(r.PostFormValue("profile_id"))
-	if err := s.offers.OfferTo(ctx, id, pid); err != nil {
-		s.taskRefused(w, r, err)
+	var err error = bot.FieldErrorf(bot.EINVALID, "profile_id", "pick a person")
+	if pid != "" {
+		_, err = s.offers.OfferTo(ctx, id, pid)
+	}
+	if err != nil {
+		s.taskRefused(w, r, err, func(p *taskPage) {
+			msg := refusalJA(err, ja.OfferRefused)
+			if !p.CanOffer { // the task filled or started meanwhile: no form to put it beside
+				p.Errors = []formError{{Field: "profile_id", Message: msg}}
+				return
+			}
+			p.OfferPick, p.OfferError = pid, msg
+		})
 		return
 	}
 	s.audit(ctx, accountOf(ctx).ID, "task.offer", id)
 	done(w, r, Prefix+"tasks/"+url.PathEscape(id), "offered")
 }
 
-// taskCompletion records whether an accepted person did the task
-// (Outcomes).
+// taskCompletion records or corrects how the task went for an accepted
+// person (Outcomes). An empty hours field keeps the hours recorded, else
+// the task's length; hours may be typed as a number or in words
+// (「2時間半」).
 func (s *server) taskCompletion(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
@@ -282,20 +398,51 @@ func (s *server) taskCompletion(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	hours, err := strconv.ParseFloat(strings.TrimSpace(r.PostFormValue("hours")), 64)
-	if err != nil {
-		hours = 0
+	pid := r.PostFormValue("profile_id")
+	typed := strings.TrimSpace(r.PostFormValue("hours"))
+	hours, ok := formHours(typed)
+	var err error
+	if ok {
+		_, err = s.outcomes.RecordResult(ctx, id, pid, bot.Completion(r.PostFormValue("status")), hours)
+	} else {
+		err = bot.FieldErrorf(bot.EUNPROCESSABLE, "hours", "hours: %q is not a number of hours", typed)
 	}
-	if err := s.outcomes.RecordCompletion(ctx, id, r.PostFormValue("profile_id"), r.PostFormValue("status"), hours); err != nil {
-		s.taskRefused(w, r, err)
+	if err != nil {
+		s.taskRefused(w, r, err, func(p *taskPage) {
+			msg := refusalJA(err, ja.ResultRefused)
+			for i := range p.Outcomes {
+				if p.Outcomes[i].ID == pid {
+					p.Outcomes[i].Error, p.Outcomes[i].Typed = msg, typed
+					return
+				}
+			}
+			p.Errors = []formError{{Field: "profile_id", Message: msg}} // no longer on the task
+		})
 		return
 	}
 	s.audit(ctx, accountOf(ctx).ID, "task.completion", id)
 	done(w, r, Prefix+"tasks/"+url.PathEscape(id), "recorded")
 }
 
-// taskRefused shows the task page again with what was refused.
-func (s *server) taskRefused(w http.ResponseWriter, r *http.Request, err error) {
+// formHours reads the hours field: empty is nil (the service decides),
+// else a number, full-width digits too, or words such as 「2時間半」.
+func formHours(v string) (*float64, bool) {
+	if v == "" {
+		return nil, true
+	}
+	n := jtext.Normalize(v)
+	if h, err := strconv.ParseFloat(n, 64); err == nil {
+		return &h, true
+	}
+	if h, ok := jtext.Hours(n); ok {
+		return &h, true
+	}
+	return nil, false
+}
+
+// taskRefused shows the task page again with why a form on it was
+// refused, placed beside that form by show.
+func (s *server) taskRefused(w http.ResponseWriter, r *http.Request, err error, show func(*taskPage)) {
 	switch bot.ErrorCode(err) {
 	case bot.EUNPROCESSABLE, bot.EINVALID, bot.ECONFLICT, bot.ENOTFOUND:
 	default:
@@ -306,6 +453,23 @@ func (s *server) taskRefused(w http.ResponseWriter, r *http.Request, err error) 
 	if !ok {
 		return
 	}
-	p.Errors = formErrors(err)
+	show(p)
 	s.render(w, r, http.StatusUnprocessableEntity, "task", p.Title, p)
+}
+
+// refusalJA says why a form was refused, in Japanese: the error's own
+// sentence when the service gives one, else the form's words for its code
+// and field, its field or its code, else bot.ErrorJA's.
+func refusalJA(err error, words map[string]string) string {
+	said := bot.ErrorJA(err)
+	var e *bot.Error
+	if !errors.As(err, &e) || said != bot.ErrorJA(&bot.Error{Code: e.Code, Field: e.Field}) {
+		return said
+	}
+	for _, k := range []string{e.Code + " " + e.Field, e.Field, e.Code} {
+		if m, ok := words[k]; ok {
+			return m
+		}
+	}
+	return said
 }

@@ -12,13 +12,20 @@ var ja = struct {
 	WrongPassword, TooManyFailures, PasswordRules, PasswordsDiffer, SetupLinkInvalid     string
 	DateMissing, TimeMissing, AvailabilityUnknown, SkillsMissing, IDMissing, TextMissing string
 	ConsentMissing, PersonExists, EmailExists                                            string
-	StatusLabels                                                                         map[string]string
-	OfferLabels                                                                          map[string]string
-	ChannelLabels                                                                        map[string]string
-	BroadcastLabels                                                                      map[string]string
-	TaskStatusLabels                                                                     map[string]string
-	Fields                                                                               map[string]string
-	DeleteSelf                                                                           string
+	TitleReports, NoName, Remote                                                         string
+	ThisFiscalYear, LastFiscalYear                                                       string
+	ChartParticipations, ChartHours, ChartFillRate, Total                                string
+	// OfferRefused, ResultRefused and ReportRefused say why the named-offer
+	// form, the outcome form and the report's period were refused, by
+	// "code field", field or code (refusalJA).
+	OfferRefused, ResultRefused, ReportRefused map[string]string
+	StatusLabels                               map[string]string
+	OfferLabels                                map[string]string
+	ChannelLabels                              map[string]string
+	BroadcastLabels                            map[string]string
+	TaskStatusLabels                           map[string]string
+	Fields                                     map[string]string
+	DeleteSelf                                 string
 }{
 	TitleLogin:        "ログイン",
 	TitleSetup:        "パスワードの設定",
@@ -58,6 +65,36 @@ var ja = struct {
 	ConsentMissing:      "ご本人の同意を確かめたら、チェックを入れてください。",
 	PersonExists:        "このIDの方はもう登録されています。",
 	EmailExists:         "このメールアドレスのアカウントはもうあります。",
+
+	TitleReports: "レポート",
+	NoName:       "お名前未登録",
+	// A fiscal year is named by the year it starts in: 2026年度 is April
+	// 2026 to March 2027.
+	ThisFiscalYear:      "今年度（%d年度）",
+	LastFiscalYear:      "前年度（%d年度）",
+	ChartParticipations: "月ごとの延べ人数",
+	ChartHours:          "月ごとの時間",
+	ChartFillRate:       "月ごとの充足率",
+	Total:               "合計",
+	Remote:              "リモート",
+	OfferRefused: map[string]string{
+		"invalid profile_id":       "ご案内する方を一覧から選んでください。",
+		"not_found profile_id":     "この方は見つかりませんでした。データを削除されたかもしれません。",
+		"unprocessable profile_id": "この方にはいまご案内できません。お休み中か、登録の途中か、1週間の上限に達しています。",
+		"not_found":                "このお仕事は見つかりませんでした。",
+		"conflict":                 "この方にはもうご案内しているか、このお仕事の募集が終わっています。",
+	},
+	ResultRefused: map[string]string{
+		"profile_id": "この方はこのお仕事を引き受けていません。画面を開き直してください。",
+		"status":     "「終わった」か「できなかった」を選んでください。",
+		"hours":      "時間は 0〜24 の数で入れてください（例: 2.5）。空欄ならお仕事の長さになります。",
+		"conflict":   "結果は、お仕事が始まってから記録できます。",
+		"not_found":  "このお仕事は見つかりませんでした。",
+	},
+	ReportRefused: map[string]string{
+		"from": "はじめの日を、2026-04-01 のような日付で選んでください。",
+		"to":   "おわりの日を、はじめの日より後の日付で選んでください（10年まで）。",
+	},
 
 	StatusLabels: map[string]string{
 		"onboarding": "登録中", "active": "紹介中", "paused": "お休み中", "blocked": "ブロック",

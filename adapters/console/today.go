@@ -11,10 +11,20 @@ import (
 const todayDays = 7
 
 type todayPage struct {
-	Tasks      []taskRow
+	Tasks      []todayTask
 	OpenTalks  int
 	Broadcasts []*bot.BroadcastView
 	Short      int
+	// Unconfirmed counts the people, over the tasks listed, who were asked
+	// the evening before whether they still come and did not answer.
+	Unconfirmed int
+}
+
+// todayTask is a task of the next days with who has not said they come:
+// a coordinator phones them before the day.
+type todayTask struct {
+	taskRow
+	Unconfirmed, Asked []person
 }
 
 // today is the first page: the tasks of the next days with their fill,
@@ -33,7 +43,8 @@ func (s *server) today(w http.ResponseWriter, r *http.Request) {
 		if t.Status == bot.TaskCancelled || t.End.Before(now) {
 			continue
 		}
-		page.Tasks = append(page.Tasks, t)
+		page.Tasks = append(page.Tasks, todayTask{taskRow: t, Unconfirmed: s.names(ctx, t.Unconfirmed), Asked: s.names(ctx, t.Asked)})
+		page.Unconfirmed += len(t.Unconfirmed)
 		if t.Filled < t.Headcount {
 			page.Short++
 		}

@@ -180,9 +180,14 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			mount[pattern] = h
 		}
 	}
+	// One report service for the API and the console, so both say the same
+	// figures.
+	reports := &bot.ReportService{Source: reportSource{tasks, sessions}, Folded: retention.Counts,
+		Now: clk.Now, Location: cfg.Location}
 	mount[console.Prefix] = console.New(console.Options{
 		Accounts: redisadapter.NewAccounts(rdb), Catalog: cat, People: store, Tasks: taskSvc, Sessions: sessionSvc,
 		Broadcasts: broadcastSvc, Talks: talks, Handle: serial.Handle, ProfileChanged: index.Changed,
+		NamedOffers: taskSvc, Outcomes: taskSvc, Reports: reports,
 		// serve always names a Redis and runs behind HTTPS; the
 		// playground never names one (config.ForPlayground).
 		SecureCookies: cfg.RedisURL != "" || len(cfg.RedisClusterAddrs) > 0,
@@ -201,8 +206,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		Mount:      mount,
 		Tasks:      taskSvc,
 		Outcomes:   taskSvc,
-		Reports: &bot.ReportService{Source: reportSource{tasks, sessions}, Folded: retention.Counts,
-			Now: clk.Now, Location: cfg.Location},
+
+		Reports: reports,
+
 		Sessions:      sessionSvc,
 		Broadcasts:    broadcastSvc,
 		Conversations: talks,
