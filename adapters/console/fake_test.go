@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,6 +22,7 @@ type fakeService struct {
 	talks    []bot.TalkView
 	handled  []bot.Inbound
 	written  []string
+	results  []result
 }
 
 func newFakeService() *fakeService {
@@ -166,5 +168,101 @@ func (f *fakeService) Handle(_ context.Context, in bot.Inbound) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.handled = append(f.handled, in)
+	return nil
+}
+
+// result is an outcome the fake was told.
+type result struct {
+	task, profile string
+	status        bot.Completion
+	hours         *float64
+}
+
+// OfferTo refuses as bot.TaskService does: an unknown task or person, a
+// task not open, someone already on it, a person not active.
+func (f *fakeService) OfferTo(_ context.Context, taskID, profileID string) (*bot.TaskView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.tasks[taskID]
+	if !ok {
+		return nil, bot.Errorf(bot.ENOTFOUND, "no task")
+	}
+	p, ok := f.people[profileID]
+	if !ok {
+		return nil, bot.FieldErrorf(bot.ENOTFOUND, "profile_id", "no profile")
+	}
+	if v.Status != bot.TaskOpen || slices.Contains(v.Offered, profileID) || slices.Contains(v.Accepted, profileID) {
+		return nil, bot.Errorf(bot.ECONFLICT, "already offered or not open")
+	}
+	if p.Status != bot.StatusActive {
+		return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "profile_id", "%s is %s", profileID, p.Status)
+	}
+	v.Offered = append(v.Offered, profileID)
+	c := *v
+	return &c, nil
+}
+
+// RecordResult refuses as bot.TaskService does and keeps what it was told.
+func (f *fakeService) RecordResult(_ context.Context, taskID, profileID string, status bot.Completion, hours *float64) (*bot.TaskView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.tasks[taskID]
+	switch {
+	case !ok:
+		return nil, bot.Errorf(bot.ENOTFOUND, "no task")
+	case status != bot.Completed && status != bot.NotCompleted:
+		return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "status", "bad status")
+	case hours != nil && (*hours < 0 || *hours > bot.MaxTaskHours):
+		return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "hours", "bad hours")
+	case !slices.Contains(v.Accepted, profileID):
+		return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "profile_id", "not accepted")
+	case time.Now().Before(v.Start):
+		return nil, bot.Errorf(bot.ECONFLICT, "not started")
+	}
+	f.results = append(f.results, result{taskID, profileID, status, hours})
+	v.Completed = slices.DeleteFunc(v.Completed, func(id string) bool { return id == profileID })
+	v.NotCompleted = slices.DeleteFunc(v.NotCompleted, func(id string) bool { return id == profileID })
+	if v.Hours == nil {
+		v.Hours = map[string]float64{}
+	}
+	delete(v.Hours, profileID)
+	if status == bot.NotCompleted {
+		v.NotCompleted = append(v.NotCompleted, profileID)
+	} else {
+		h := v.Length()
+		if hours != nil {
+			h = *hours
+		}
+		v.Completed, v.Hours[profileID] = append(v.Completed, profileID), h
+	}
+	c := *v
+	return &c, nil
+}
+
+// EachTaskRecord and EachSessionRecord feed a real bot.ReportService from
+// the fake's tasks and sessions.
+func (f *fakeService) EachTaskRecord(_ context.Context, fn func(bot.TaskRecord) error) error {
+	f.mu.Lock()
+	var recs []bot.TaskRecord
+	for _, v := range f.tasks {
+		r := bot.TaskRecord{Task: v.Task, FilledAt: v.FilledAt, Accepted: v.Accepted, Results: map[string]bot.TaskResult{}}
+		for _, id := range v.Completed {
+			r.Results[id] = bot.TaskResult{Status: bot.Completed, Hours: v.Hours[id]}
+		}
+		for _, id := range v.NotCompleted {
+			r.Results[id] = bot.TaskResult{Status: bot.NotCompleted}
+		}
+		recs = append(recs, r)
+	}
+	f.mu.Unlock()
+	for _, r := range recs {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *fakeService) EachSessionRecord(context.Context, func(bot.SessionRecord) error) error {
 	return nil
 }
