@@ -286,6 +286,34 @@ func TestConsoleInABrowser(t *testing.T) {
 	senior.waitFor("the coordinator's answer", func(_ []byte, text string) bool { return strings.Contains(text, "明日お電話します") })
 	p.text("#messages", "明日お電話します", 5*time.Second)
 
+	// The reports: the figures of this fiscal year, their bars, and the
+	// CSV the link downloads, fetched with the page's own login.
+	p.open("/console/reports")
+	p.text("main", "延べ人数", time.Second)
+	p.text(".figures", "充足率", time.Second)
+	var bars int
+	p.run("bars", chromedp.Evaluate(`document.querySelectorAll("ul.bars li meter").length`, &bars))
+	if bars != 36 {
+		t.Errorf("bars = %d, want 12 months in each of 3 charts", bars)
+	}
+	var got struct {
+		Status int
+		Type   string
+		BOM    []int
+		Header string
+	}
+	p.run("download the CSV", chromedp.Evaluate(`fetch(document.querySelector("a[download]").href).then(async r => {
+		const b = new Uint8Array(await r.arrayBuffer());
+		return {status: r.status, type: r.headers.get("Content-Type"), bom: Array.from(b.slice(0, 3)),
+			header: new TextDecoder().decode(b.slice(3)).split("\r\n")[0]};
+	})`, &got, func(e *runtime.EvaluateParams) *runtime.EvaluateParams { return e.WithAwaitPromise(true) }))
+	if want := "month," + strings.Join(bot.ReportFields, ","); got.Status != 200 || !strings.HasPrefix(got.Type, "text/csv") ||
+		len(got.BOM) != 3 || got.BOM[0] != 0xEF || got.BOM[1] != 0xBB || got.BOM[2] != 0xBF || got.Header != want {
+		t.Errorf("the CSV: %+v, want 200 text/csv, the BOM EF BB BF and %q", got, want)
+	}
+	p.open("/console/reports?from=2026-13-01") // the form again, with the error
+	p.text(".errors", "はじめの日", time.Second)
+
 	// The other pages, for accessibility.
 	for _, path := range []string{"/console/tasks", "/console/sessions", "/console/sessions/new", "/console/broadcasts",
 		"/console/people", "/console/people/new", "/console/people/line:" + senior.id, "/console/people/line:" + senior.id + "/delete"} {
