@@ -240,6 +240,11 @@ type TaskStore interface {
 	// CreateTask stores a new task and schedules its first wave and its
 	// checks (still short, unconfirmed).
 	CreateTask(ctx context.Context, t *Task, checks ...Due) error
+	// UpdateTask stores a task's new words and headcount; the status
+	// follows the headcount (filled or open, offering the new places at
+	// now); ENOTFOUND if unknown, ECONFLICT if cancelled or closed, or if
+	// more have accepted than the new headcount meanwhile.
+	UpdateTask(ctx context.Context, t *Task, now time.Time) error
 	// FindTasks returns the tasks starting in [from, to), soonest first.
 	FindTasks(ctx context.Context, from, to, now time.Time) ([]*TaskView, error)
 	// FindTask returns the task and its offers, ENOTFOUND if unknown.

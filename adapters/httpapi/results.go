@@ -20,6 +20,26 @@ type TaskOutcomes interface {
 	OfferTo(ctx context.Context, taskID, profileID string) (*bot.TaskView, error)
 }
 
+// TaskEditor changes a task's words and headcount (the task service).
+type TaskEditor interface {
+	EditTask(ctx context.Context, id string, e bot.TaskEdit) (*bot.TaskView, error)
+}
+
+// editTask changes a task's words or headcount (PATCH /api/tasks/{id}).
+func (s *server) editTask(w http.ResponseWriter, r *http.Request) {
+	var e bot.TaskEdit
+	if err := DecodeJSON(w, r, &e); err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	v, err := s.tasks.(TaskEditor).EditTask(r.Context(), r.PathValue("id"), e)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, presentTask(v))
+}
+
 // TaskLister lists the tasks of a period (the task service).
 type TaskLister interface {
 	ListTasks(ctx context.Context, from, to string) ([]*bot.TaskView, error)

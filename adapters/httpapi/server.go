@@ -142,6 +142,9 @@ func New(o Options) *http.ServeMux {
 	if s.lister != nil {
 		api.HandleFunc("GET /api/tasks", s.listTasks)
 	}
+	if _, ok := s.tasks.(TaskEditor); ok {
+		api.HandleFunc("PATCH /api/tasks/{id}", s.editTask)
+	}
 	if s.outcomes != nil {
 		api.HandleFunc("POST /api/tasks/{id}/completions", s.recordCompletion)
 		api.HandleFunc("POST /api/tasks/{id}/offers", s.offerToNamed)

@@ -343,3 +343,47 @@ func (s *Tasks) FindTasks(ctx context.Context, from, to, now time.Time) ([]*bot.
 	})
 	return out, nil
 }
+
+// updateTaskScript stores a task's new JSON and headcount, unless it was
+// cancelled or closed or has more accepted than the new headcount; the
+// status follows the headcount, and new places are offered at once. It
+// returns 1, 0 for unknown, -1 for not live, -2 for too many accepted.
+//
+// KEYS: task, due offers. ARGV: task JSON, headcount, now ms, task ID.
+var updateTaskScript = goredis.NewScript(`
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 0 end
+if status ~= 'open' and status ~= 'filled' then return -1 end
+local head, acc = tonumber(ARGV[2]), tonumber(redis.call('HGET', KEYS[1], 'acc'))
+if acc > head then return -2 end
+redis.call('HSET', KEYS[1], 'task', ARGV[1], 'head', head)
+if acc >= head then
+  redis.call('HSET', KEYS[1], 'status', 'filled')
+  redis.call('HSETNX', KEYS[1], 'filled_at', ARGV[3])
+  redis.call('ZREM', KEYS[2], ARGV[4])
+else
+  redis.call('HSET', KEYS[1], 'status', 'open')
+  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+end
+return 1
+`)
+
+// UpdateTask stores a task's new words and headcount atomically.
+func (s *Tasks) UpdateTask(ctx context.Context, t *bot.Task, now time.Time) error {
+	tj, err := encodeTask(t)
+	if err != nil {
+		return fmt.Errorf("update task %s: %w", t.ID, err)
+	}
+	n, err := updateTaskScript.Run(ctx, s.c, []string{taskKey(t.ID), dueOffersKey(taskShard(t.ID))}, tj, t.Headcount, now.UnixMilli(), t.ID).Int()
+	switch {
+	case err != nil:
+		return fmt.Errorf("update task %s: %w", t.ID, err)
+	case n == 0:
+		return bot.Errorf(bot.ENOTFOUND, "task %s not found", t.ID)
+	case n == -1:
+		return bot.Errorf(bot.ECONFLICT, "task %s is no longer open", t.ID)
+	case n == -2:
+		return bot.FieldErrorf(bot.ECONFLICT, "headcount", "more people have accepted task %s than %d", t.ID, t.Headcount)
+	}
+	return nil
+}

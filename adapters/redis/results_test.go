@@ -132,6 +132,42 @@ func testResults(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 		}
 	})
 
+	t.Run("words and headcount change; the status follows", func(t *testing.T) {
+		s, task := setup(t) // two accepted, U3 waiting: filled
+		edited := *task
+		edited.Title, edited.Headcount = "公民館の草取り（午前）", 3
+		if err := s.UpdateTask(ctx, &edited, now); err != nil {
+			t.Fatal(err)
+		}
+		v := findTask(t, s, "T1", now)
+		if v.Title != edited.Title || v.Headcount != 3 || v.Status != bot.TaskOpen {
+			t.Fatalf("after more places: %q %d %s", v.Title, v.Headcount, v.Status)
+		}
+		due, err := s.DueTasks(ctx, now, 10)
+		if err != nil || !containsString(due, "T1") {
+			t.Errorf("the new place is not due for offers: %v %v", due, err)
+		}
+		edited.Headcount = 2
+		if err := s.UpdateTask(ctx, &edited, now); err != nil || findTask(t, s, "T1", now).Status != bot.TaskFilled {
+			t.Errorf("back to two places: %v", err)
+		}
+		edited.Headcount = 1
+		if err := s.UpdateTask(ctx, &edited, now); bot.ErrorCode(err) != bot.ECONFLICT {
+			t.Errorf("fewer places than accepted: %v", err)
+		}
+		missing := edited
+		missing.ID = "nope"
+		if err := s.UpdateTask(ctx, &missing, now); bot.ErrorCode(err) != bot.ENOTFOUND {
+			t.Errorf("unknown task: %v", err)
+		}
+		if _, err := s.CancelTask(ctx, "T1", now, func(string) bot.Outgoing { return bot.Outgoing{} }); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdateTask(ctx, &edited, now); bot.ErrorCode(err) != bot.ECONFLICT {
+			t.Errorf("a cancelled task: %v", err)
+		}
+	})
+
 	t.Run("a named offer", func(t *testing.T) {
 		s, q := taskStores(t, newClient(t))
 		// Only someone with a profile is indexed for deletion.

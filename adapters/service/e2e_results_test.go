@@ -313,3 +313,53 @@ func TestAWeeklySeriesThroughTheAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestACoordinatorEditsATask: a typo fixed and one more place; the new
+// place is offered at once; fewer places than accepted is refused.
+func TestACoordinatorEditsATask(t *testing.T) {
+	s := bootService(t)
+	a := s.importPerson(t, "佐藤", "世田谷区", "採点")
+	b := s.importPerson(t, "鈴木", "世田谷区", "採点")
+	start := nextMonday(t)
+	code, body := s.api(t, "POST", "/api/tasks", map[string]any{
+		"title": "朝テストの採点", "skills": []string{"採点"}, "area": "世田谷区", "headcount": 1, "offer_ttl": "1h",
+		"start": start.Format(time.RFC3339), "end": start.Add(2 * time.Hour).Format(time.RFC3339),
+	})
+	if code != http.StatusCreated {
+		t.Fatalf("POST: %d %v", code, body)
+	}
+	id := body["id"].(string)
+	a.reply()
+	b.reply()
+	a.tap("offer:accept:" + id)
+	b.tap("offer:decline:" + id)
+	if task := s.task(t, id); task["status"] != "filled" {
+		t.Fatalf("before the edit: %v", task)
+	}
+	c := s.importPerson(t, "高橋", "世田谷区", "採点")
+	code, body = s.api(t, "PATCH", "/api/tasks/"+id, map[string]any{"title": "朝テストの採点（小学生）", "headcount": 2})
+	if code != http.StatusOK || body["title"] != "朝テストの採点（小学生）" || body["status"] != "open" || fmt.Sprint(body["headcount"]) != "2" {
+		t.Fatalf("PATCH: %d %v", code, body)
+	}
+	if msgs := c.reply(); !offers(msgs, "offer:accept:"+id) || !contains(msgs, "朝テストの採点（小学生）") {
+		t.Fatalf("the new place was not offered at once: %s", texts(msgs))
+	}
+	for _, tc := range []struct {
+		body map[string]any
+		want int
+	}{
+		{map[string]any{"headcount": 0}, http.StatusUnprocessableEntity},
+		{map[string]any{"title": ""}, http.StatusUnprocessableEntity},
+	} {
+		if code, body := s.api(t, "PATCH", "/api/tasks/"+id, tc.body); code != tc.want {
+			t.Errorf("PATCH %v: %d %v, want %d", tc.body, code, body, tc.want)
+		}
+	}
+	c.tap("offer:accept:" + id)
+	if code, body := s.api(t, "PATCH", "/api/tasks/"+id, map[string]any{"headcount": 1}); code != http.StatusConflict {
+		t.Errorf("fewer places than accepted: %d %v, want 409", code, body)
+	}
+	if code, _ := s.api(t, "PATCH", "/api/tasks/nosuch", map[string]any{"headcount": 1}); code != http.StatusNotFound {
+		t.Errorf("unknown task: %d", code)
+	}
+}
