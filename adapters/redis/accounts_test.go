@@ -19,6 +19,11 @@ func TestAccountsReal(t *testing.T) {
 	testAccounts(t, realClient)
 }
 
+func TestAccountsCluster(t *testing.T) {
+	needEnv(t, "REDIS_CLUSTER_ADDRS")
+	testAccounts(t, clusterClient)
+}
+
 func testAccounts(t *testing.T, newClient func(t *testing.T) goredis.UniversalClient) {
 	ctx := context.Background()
 	c := newClient(t)

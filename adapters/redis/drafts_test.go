@@ -17,6 +17,11 @@ func TestDraftsReal(t *testing.T) {
 	testDrafts(t, realClient)
 }
 
+func TestDraftsCluster(t *testing.T) {
+	needEnv(t, "REDIS_CLUSTER_ADDRS")
+	testDrafts(t, clusterClient)
+}
+
 func testDrafts(t *testing.T, newClient func(t *testing.T) goredis.UniversalClient) {
 	ctx := context.Background()
 	d := NewDrafts(newClient(t))

@@ -17,6 +17,11 @@ func TestOutboxTouchReal(t *testing.T) {
 	testOutboxTouch(t, realClient)
 }
 
+func TestOutboxTouchCluster(t *testing.T) {
+	needEnv(t, "REDIS_CLUSTER_ADDRS")
+	testOutboxTouch(t, clusterClient)
+}
+
 // testOutboxTouch: a worker that holds entries keeps them from Reclaim by
 // touching them, hands them over by touching them with a long idle time,
 // and learns which ones it no longer holds. Idle times are set, not waited

@@ -18,6 +18,11 @@ func TestRetentionReal(t *testing.T) {
 	testRetention(t, realClient)
 }
 
+func TestRetentionCluster(t *testing.T) {
+	needEnv(t, "REDIS_CLUSTER_ADDRS")
+	testRetention(t, clusterClient)
+}
+
 // testRetention runs one sweep over a store holding what ended long ago
 // and what did not, and checks what is dropped, what is kept and what is
 // counted.
