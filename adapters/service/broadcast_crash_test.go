@@ -14,8 +14,6 @@ import (
 	"testing"
 	"time"
 
-	goredis "github.com/redis/go-redis/v9"
-
 	"tsunagu/adapters/linesim"
 	redisadapter "tsunagu/adapters/redis"
 	"tsunagu/bot"
@@ -105,7 +103,7 @@ func TestBroadcastSurvivesKill(t *testing.T) {
 		t.Skip("starts child processes")
 	}
 	const people = 10000
-	redisURL := testRedisURL(t)
+	tr := newTestRedis(t)
 	secret, token, admin := randomHex(16), randomHex(16), randomHex(16)
 	sim := linesim.New(linesim.Options{ChannelSecret: secret, AccessToken: token})
 	// LINE is slow today, and slower with every request, so that the
@@ -121,12 +119,7 @@ func TestBroadcastSurvivesKill(t *testing.T) {
 	api := httptest.NewServer(slow)
 	t.Cleanup(api.Close)
 
-	opt, err := goredis.ParseURL(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := goredis.NewClient(opt)
-	t.Cleanup(func() { rdb.Close() })
+	rdb := tr.client(t)
 	store := redisadapter.NewStore(rdb)
 	week, _ := avail.Parse("いつでも")
 	now := time.Now()
@@ -141,9 +134,10 @@ func TestBroadcastSurvivesKill(t *testing.T) {
 		}
 	}
 	env := map[string]string{
-		"HTTP_ADDR": "127.0.0.1:0", "REDIS_URL": redisURL, "ADMIN_TOKEN": admin, "QUIET_HOURS": "",
+		"HTTP_ADDR": "127.0.0.1:0", "ADMIN_TOKEN": admin, "QUIET_HOURS": "",
 		"LINE_CHANNEL_SECRET": secret, "LINE_CHANNEL_ACCESS_TOKEN": token, "LINE_API_BASE_URL": api.URL, "LOG_LEVEL": "error",
 	}
+	tr.setEnv(env)
 
 	first := startChild(t, env)
 	code, body := first.post(t, admin, "/api/broadcasts", map[string]any{"text": "臨時休館のお知らせ", "audience": map[string]any{}})
@@ -163,12 +157,8 @@ func TestBroadcastSurvivesKill(t *testing.T) {
 	}
 
 	// The dead process's lease would lapse in 30 s; a test does not wait.
-	keys, err := rdb.Keys(ctx, "*:b:"+id+":lease").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(keys) > 0 {
-		rdb.Del(ctx, keys...)
+	for _, k := range scanKeys(t, rdb, "*:b:"+id+":lease") {
+		rdb.Del(ctx, k)
 	}
 	second := startChild(t, env)
 	if code, sum := second.post(t, admin, "/api/jobs/broadcasts/run", nil); code != http.StatusOK {

@@ -210,26 +210,19 @@ func (s *service) createTask(t *testing.T, title string, start time.Time, headco
 }
 
 // redis connects to the service's Redis.
-func (s *service) redis(t *testing.T) *goredis.Client {
+func (s *service) redis(t *testing.T) goredis.UniversalClient {
 	t.Helper()
-	opt, err := goredis.ParseURL(s.redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rdb := goredis.NewClient(opt)
-	t.Cleanup(func() { rdb.Close() })
-	return rdb
+	return s.rdb.client(t)
 }
 
 // keysNaming lists the keys whose name or any value (read by type: GET,
-// HGETALL, SMEMBERS, ZRANGE, LRANGE, XRANGE) contains one of needles.
-func keysNaming(t *testing.T, rdb *goredis.Client, needles ...string) []string {
+// HGETALL, SMEMBERS, ZRANGE, LRANGE, XRANGE) contains one of needles. On a
+// Cluster it scans every master.
+func keysNaming(t *testing.T, rdb goredis.UniversalClient, needles ...string) []string {
 	t.Helper()
 	ctx := context.Background()
 	var found []string
-	iter := rdb.Scan(ctx, 0, "*", 1000).Iterator()
-	for iter.Next(ctx) {
-		k := iter.Val()
+	for _, k := range scanKeys(t, rdb, "*") {
 		values := []string{k}
 		typ, err := rdb.Type(ctx, k).Result()
 		if err != nil {
@@ -264,9 +257,6 @@ func keysNaming(t *testing.T, rdb *goredis.Client, needles ...string) []string {
 				break
 			}
 		}
-	}
-	if err := iter.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return found
 }

@@ -24,7 +24,7 @@ import (
 // production.
 func bootSlowService(t *testing.T, apiDelay time.Duration) *service {
 	t.Helper()
-	redisURL := testRedisURL(t)
+	rdb := newTestRedis(t)
 	secret, token, admin := randomHex(16), randomHex(16), randomHex(16)
 	sim := linesim.New(linesim.Options{ChannelSecret: secret, AccessToken: token})
 	h := sim.APIHandler()
@@ -35,18 +35,19 @@ func bootSlowService(t *testing.T, apiDelay time.Duration) *service {
 		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(api.Close)
-	base := startCommand(t, "serve", map[string]string{
+	env := map[string]string{
 		"HTTP_ADDR":                 "127.0.0.1:0",
-		"REDIS_URL":                 redisURL,
 		"ADMIN_TOKEN":               admin,
 		"LINE_CHANNEL_SECRET":       secret,
 		"LINE_CHANNEL_ACCESS_TOKEN": token,
 		"LINE_API_BASE_URL":         api.URL,
 		"LOG_LEVEL":                 "warn",
 		"QUIET_HOURS":               "",
-	}, io.Discard)
+	}
+	rdb.setEnv(env)
+	base := startCommand(t, "serve", env, io.Discard)
 	sim.SetWebhookURL(base + "/line/webhook")
-	return &service{base: base, admin: admin, sim: sim, redisURL: redisURL}
+	return &service{base: base, admin: admin, sim: sim, rdb: rdb}
 }
 
 // TestOnePersonsFloodFailsNobodyAndSlowsNobody: one LINE user sends 300
@@ -213,10 +214,10 @@ func countContaining(msgs []linesim.Delivered, text string) int {
 // the configuration, sets the worker's sends in flight (zero leaves the
 // worker's own default, DefaultConcurrency).
 func TestOutboxConcurrencyReachesTheWorker(t *testing.T) {
-	a, err := newApp(context.Background(), config.Config{
-		RedisURL: testRedisURL(t), AdminToken: "t", Location: tokyo(t), OutboxConcurrency: 3,
+	a, err := newApp(context.Background(), newTestRedis(t).setConfig(config.Config{
+		AdminToken: "t", Location: tokyo(t), OutboxConcurrency: 3,
 		LINEChannelSecret: "s", LINEChannelAccessToken: "token", LINEAPIBaseURL: "http://127.0.0.1:1",
-	}, slog.New(slog.DiscardHandler))
+	}), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,22 +19,52 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"tsunagu/adapters/linesim"
+	"tsunagu/config"
 )
 
 // service is the real service booted in-process through `serve`, between a
-// simulated LINE platform and Redis (embedded, or REDIS_URL when set).
+// simulated LINE platform and Redis (embedded, REDIS_URL or
+// REDIS_CLUSTER_ADDRS when set).
 type service struct {
 	// clock is the service's: tests Advance it rather than sleep.
-	clock    *laterClock
-	base     string
-	admin    string
-	sim      *linesim.Sim
-	redisURL string
+	clock *laterClock
+	base  string
+	admin string
+	sim   *linesim.Sim
+	rdb   testRedis
 }
 
-// testRedisURL is the Redis a test's services share: embedded, or with
-// REDIS_URL database 14 of that server, flushed first so that people left by
-// earlier tests are not matched to this test's tasks.
+// testRedis is the Redis a test's services share: one server (url) or the
+// seed nodes of a Cluster (cluster).
+type testRedis struct {
+	url     string
+	cluster []string
+}
+
+// newTestRedis is the Redis a test's services share: the Cluster named by
+// REDIS_CLUSTER_ADDRS with every master flushed, else database 14 of the
+// server named by REDIS_URL, flushed, else an embedded one. It is flushed
+// first so that people left by earlier tests are not matched to this
+// test's tasks.
+func newTestRedis(t *testing.T) testRedis {
+	t.Helper()
+	if addrs := os.Getenv("REDIS_CLUSTER_ADDRS"); addrs != "" {
+		r := testRedis{cluster: strings.Split(addrs, ",")}
+		c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: r.cluster})
+		defer c.Close()
+		err := c.ForEachMaster(context.Background(), func(ctx context.Context, n *goredis.Client) error {
+			return n.FlushDB(ctx).Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	return testRedis{url: testRedisURL(t)}
+}
+
+// testRedisURL is one server for a test: embedded, or with REDIS_URL
+// database 14 of that server, flushed first.
 func testRedisURL(t *testing.T) string {
 	t.Helper()
 	u := os.Getenv("REDIS_URL")
@@ -57,6 +87,69 @@ func testRedisURL(t *testing.T) string {
 	}
 	pu.Path = "/14"
 	return pu.String()
+}
+
+// setEnv names this Redis in a service's environment.
+func (r testRedis) setEnv(env map[string]string) {
+	if len(r.cluster) > 0 {
+		env["REDIS_CLUSTER_ADDRS"] = strings.Join(r.cluster, ",")
+		return
+	}
+	env["REDIS_URL"] = r.url
+}
+
+// setConfig names this Redis in a service's configuration.
+func (r testRedis) setConfig(c config.Config) config.Config {
+	c.RedisURL, c.RedisClusterAddrs = r.url, r.cluster
+	return c
+}
+
+// client connects a test to this Redis, closed when the test ends.
+func (r testRedis) client(t *testing.T) goredis.UniversalClient {
+	t.Helper()
+	var c goredis.UniversalClient
+	if len(r.cluster) > 0 {
+		c = goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: r.cluster})
+	} else {
+		opt, err := goredis.ParseURL(r.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c = goredis.NewClient(opt)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// scanKeys lists the keys matching pattern on every node.
+func scanKeys(t *testing.T, c goredis.UniversalClient, pattern string) []string {
+	t.Helper()
+	var (
+		mu   sync.Mutex
+		keys []string
+	)
+	err := forEachNode(context.Background(), c, func(ctx context.Context, n *goredis.Client) error {
+		iter := n.Scan(ctx, 0, pattern, 1000).Iterator()
+		for iter.Next(ctx) {
+			mu.Lock()
+			keys = append(keys, iter.Val())
+			mu.Unlock()
+		}
+		return iter.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+// forEachNode calls fn with each server holding keys: every master of a
+// Cluster, or the one server.
+func forEachNode(ctx context.Context, c goredis.UniversalClient, fn func(context.Context, *goredis.Client) error) error {
+	if cc, ok := c.(*goredis.ClusterClient); ok {
+		return cc.ForEachMaster(ctx, fn)
+	}
+	return fn(ctx, c.(*goredis.Client))
 }
 
 // laterClock is real time shifted by what a test moved it forward: the
@@ -119,7 +212,7 @@ func startCommandAt(t *testing.T, command string, env map[string]string, out io.
 
 func bootService(t *testing.T, extraEnv ...string) *service {
 	t.Helper()
-	redisURL := testRedisURL(t)
+	rdb := newTestRedis(t)
 	secret, token, admin := randomHex(16), randomHex(16), randomHex(16)
 	sim := linesim.New(linesim.Options{ChannelSecret: secret, AccessToken: token})
 	api := httptest.NewServer(sim.APIHandler())
@@ -127,7 +220,6 @@ func bootService(t *testing.T, extraEnv ...string) *service {
 
 	env := map[string]string{
 		"HTTP_ADDR":                 "127.0.0.1:0",
-		"REDIS_URL":                 redisURL,
 		"ADMIN_TOKEN":               admin,
 		"LINE_CHANNEL_SECRET":       secret,
 		"LINE_CHANNEL_ACCESS_TOKEN": token,
@@ -135,13 +227,14 @@ func bootService(t *testing.T, extraEnv ...string) *service {
 		"LOG_LEVEL":                 "warn",
 		"QUIET_HOURS":               "",
 	}
+	rdb.setEnv(env)
 	for i := 0; i+1 < len(extraEnv); i += 2 {
 		env[extraEnv[i]] = extraEnv[i+1]
 	}
 	clock := &laterClock{}
 	base := startCommandAt(t, "serve", env, io.Discard, clock.Now)
 	sim.SetWebhookURL(base + "/line/webhook")
-	return &service{clock: clock, base: base, admin: admin, sim: sim, redisURL: redisURL}
+	return &service{clock: clock, base: base, admin: admin, sim: sim, rdb: rdb}
 }
 
 // testWriter sends the service's logs to the test log.

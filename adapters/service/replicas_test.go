@@ -26,17 +26,16 @@ import (
 // workers, so a test can drive their webhooks directly.
 func replicas(t *testing.T, n int, secret string) []*app {
 	t.Helper()
-	url := testRedisURL(t)
+	rdb := newTestRedis(t)
 	var apps []*app
 	for range n {
-		a, err := newApp(context.Background(), config.Config{
-			RedisURL:               url,
+		a, err := newApp(context.Background(), rdb.setConfig(config.Config{
 			AdminToken:             "t",
 			LINEChannelSecret:      secret,
 			LINEChannelAccessToken: "token",
 			LINEAPIBaseURL:         "http://127.0.0.1:1",
 			Location:               tokyo(t),
-		}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		}), slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			t.Fatal(err)
 		}

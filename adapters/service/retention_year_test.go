@@ -70,8 +70,8 @@ func TestAYearOfUseKeepsABoundedNumberOfKeys(t *testing.T) {
 		}
 	}))
 	t.Cleanup(api.Close)
-	a, err := newApp(ctx, config.Config{RedisURL: testRedisURL(t), AdminToken: "t", LINEChannelSecret: "s",
-		LINEChannelAccessToken: "token", LINEAPIBaseURL: api.URL, Location: loc, Retention: retentionDays * 24 * time.Hour},
+	a, err := newApp(ctx, newTestRedis(t).setConfig(config.Config{AdminToken: "t", LINEChannelSecret: "s",
+		LINEChannelAccessToken: "token", LINEAPIBaseURL: api.URL, Location: loc, Retention: retentionDays * 24 * time.Hour}),
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
