@@ -20,7 +20,7 @@ func (s *server) broadcastRoutes(route func(string, http.HandlerFunc)) {
 }
 
 func (s *server) findBroadcasts(ctx context.Context, from, to time.Time, limit int64) ([]*bot.BroadcastView, error) {
-	ids, err := s.accounts.Made(ctx, kindBroadcast, accountOf(ctx).org(), from, to, limit)
+	ids, err := s.accounts.Made(ctx, KindBroadcast, accountOf(ctx).org(), from, to, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (s *server) broadcastSend(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		v, err := s.broadcasts.CreateBroadcast(ctx, bc)
 		if err == nil {
-			if err := s.accounts.RecordMade(ctx, kindBroadcast, v.ID, a.Org, v.CreatedAt); err != nil {
+			if err := s.accounts.RecordMade(ctx, KindBroadcast, v.ID, a.Org, v.CreatedAt); err != nil {
 				s.fail(w, r, err)
 				return
 			}
@@ -130,7 +130,7 @@ type broadcastPage struct {
 func (s *server) loadBroadcast(w http.ResponseWriter, r *http.Request) (*broadcastPage, bool) {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	if err := s.mine(ctx, kindBroadcast, id); err != nil {
+	if err := s.mine(ctx, KindBroadcast, id); err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}

@@ -10,7 +10,11 @@
 // with net/http's cross-origin protection (Sec-Fetch-Site, Origin).
 // Coordinators belong to an organization: they see what their organization
 // made through the console (tasks, sessions, broadcasts) and every person;
-// an admin sees everything and manages the accounts.
+// an admin sees everything and manages the accounts. Tasks are read from
+// the task service, wherever they were made: a coordinator also sees the
+// tasks no organization owns (posted through the API, Slack or the chat),
+// which in a small program is work the coordinators share; another
+// organization's tasks stay hidden (404).
 //
 // The console talks to the rest of the service only through the small
 // interfaces below, each defined for what its pages need. Named offers,
@@ -52,12 +56,20 @@ type Accounts interface {
 
 	RecordMade(ctx context.Context, kind, id, org string, at time.Time) error
 	Owner(ctx context.Context, kind, id string) (string, error)
+	Owners(ctx context.Context, kind string, ids []string) (map[string]string, error)
 	Made(ctx context.Context, kind, org string, from, to time.Time, limit int64) ([]string, error)
 }
 
-// Tasks makes, shows and cancels tasks (bot.TaskService).
+// Tasks makes, lists, shows and cancels tasks (bot.TaskService).
 type Tasks interface {
 	CreateTask(ctx context.Context, t *bot.Task) (*bot.Task, error)
+	// CreateSeries makes a weekly series: one task per date from t's to
+	// until (inclusive).
+	CreateSeries(ctx context.Context, t *bot.Task, until time.Time) ([]*bot.Task, error)
+	// ListTasks lists the tasks starting on the dates from..to
+	// (YYYY-MM-DD, inclusive, in the service zone), soonest first,
+	// wherever they were made.
+	ListTasks(ctx context.Context, from, to string) ([]*bot.TaskView, error)
 	FindTask(ctx context.Context, id string) (*bot.TaskView, error)
 	CancelTask(ctx context.Context, id string) (*bot.TaskView, error)
 }

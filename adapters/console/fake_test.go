@@ -46,6 +46,69 @@ func (f *fakeService) CreateTask(_ context.Context, t *bot.Task) (*bot.Task, err
 	return t, nil
 }
 
+// CreateSeries makes one task per week up to until, as bot.TaskService
+// does, and refuses an until before the first date or too far.
+func (f *fakeService) CreateSeries(_ context.Context, t *bot.Task, until time.Time) ([]*bot.Task, error) {
+	if err := t.Validate(testCatalog, time.Now()); err != nil {
+		return nil, err
+	}
+	loc := t.Start.Location()
+	y, m, d := until.In(loc).Date()
+	last := time.Date(y, m, d, 23, 59, 59, 0, loc)
+	switch {
+	case last.Before(t.Start):
+		return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "repeat.until", "repeat.until is before the first date")
+	case last.After(t.Start.AddDate(0, 0, 7*bot.MaxSeriesDates)):
+		return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "repeat.until", "too many dates")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	series := f.id("s")
+	var out []*bot.Task
+	for i := 0; !t.Start.AddDate(0, 0, 7*i).After(last); i++ {
+		d := *t
+		d.ID, d.SeriesID, d.Status = fmt.Sprintf("%s%s%d", series, bot.SeriesSep, i+1), series, bot.TaskOpen
+		d.Start, d.End = t.Start.AddDate(0, 0, 7*i), t.End.AddDate(0, 0, 7*i)
+		f.tasks[d.ID] = &bot.TaskView{Task: d}
+		out = append(out, &d)
+	}
+	return out, nil
+}
+
+// ListTasks lists the tasks starting on the dates from..to in Tokyo,
+// soonest first, as bot.TaskService does.
+func (f *fakeService) ListTasks(_ context.Context, from, to string) ([]*bot.TaskView, error) {
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	start, err1 := time.ParseInLocation(time.DateOnly, from, tokyo)
+	end, err2 := time.ParseInLocation(time.DateOnly, to, tokyo)
+	if err1 != nil || err2 != nil {
+		return nil, bot.Errorf(bot.EINVALID, "bad dates %q %q", from, to)
+	}
+	end = end.AddDate(0, 0, 1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []*bot.TaskView
+	for _, v := range f.tasks {
+		if !v.Start.Before(start) && v.Start.Before(end) {
+			c := *v
+			out = append(out, &c)
+		}
+	}
+	slices.SortFunc(out, func(a, b *bot.TaskView) int { return a.Start.Compare(b.Start) })
+	return out, nil
+}
+
+// addTask is a task made outside the console (the API, Slack, the demo
+// world): the console has no owner for it.
+func (f *fakeService) addTask(title string, start time.Time) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := f.id("api")
+	f.tasks[id] = &bot.TaskView{Task: bot.Task{ID: id, Title: title, Skills: []string{"grading"}, Area: "setagaya",
+		Start: start, End: start.Add(2 * time.Hour), Headcount: 1, Status: bot.TaskOpen}}
+	return id
+}
+
 func (f *fakeService) FindTask(_ context.Context, id string) (*bot.TaskView, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

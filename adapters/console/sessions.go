@@ -18,7 +18,7 @@ func (s *server) sessionRoutes(route func(string, http.HandlerFunc)) {
 }
 
 func (s *server) findSessions(ctx context.Context, from, to time.Time, limit int64) ([]*bot.SessionView, error) {
-	ids, err := s.accounts.Made(ctx, kindSession, accountOf(ctx).org(), from, to, limit)
+	ids, err := s.accounts.Made(ctx, KindSession, accountOf(ctx).org(), from, to, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func (s *server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		v, err := s.sessions.CreateSession(ctx, ss)
 		if err == nil {
-			if err := s.accounts.RecordMade(ctx, kindSession, v.ID, a.Org, v.Start); err != nil {
+			if err := s.accounts.RecordMade(ctx, KindSession, v.ID, a.Org, v.Start); err != nil {
 				s.fail(w, r, err)
 				return
 			}
@@ -116,7 +116,7 @@ type sessionPage struct {
 func (s *server) sessionShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	if err := s.mine(ctx, kindSession, id); err != nil {
+	if err := s.mine(ctx, KindSession, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

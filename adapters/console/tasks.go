@@ -16,11 +16,13 @@ import (
 	"tsunagu/bot/jtext"
 )
 
-// Kinds of what an organization makes, in the index and the audit log.
+// Kinds of what an organization makes, in the index of who made what and
+// the audit log. The playground's demo world files its tasks and sessions
+// under them too (Accounts.RecordMade), as its coordinator's.
 const (
-	kindTask      = "task"
-	kindSession   = "session"
-	kindBroadcast = "broadcast"
+	KindTask      = "task"
+	KindSession   = "session"
+	KindBroadcast = "broadcast"
 )
 
 func (s *server) taskRoutes(route func(string, http.HandlerFunc)) {
@@ -39,14 +41,15 @@ func (s *server) taskRoutes(route func(string, http.HandlerFunc)) {
 	}
 }
 
-// mine checks that the account may see something made through the console:
-// an admin anything, a coordinator what their organization made. Anything
-// else is ENOTFOUND, as if it did not exist.
+// mine checks that the account may see something: an admin anything, a
+// coordinator what their organization made through the console and, for
+// tasks, those no organization owns (seesTask). Anything else is
+// ENOTFOUND, as if it did not exist.
 func (s *server) mine(ctx context.Context, kind, id string) error {
 	a := accountOf(ctx)
 	org, err := s.accounts.Owner(ctx, kind, id)
-	if a.Admin && bot.ErrorCode(err) == bot.ENOTFOUND {
-		return nil // made through the API or Slack: admins see it
+	if bot.ErrorCode(err) == bot.ENOTFOUND && (a.Admin || kind == KindTask) {
+		return nil // made through the API, Slack or the chat
 	}
 	if err != nil {
 		return err
@@ -55,6 +58,15 @@ func (s *server) mine(ctx context.Context, kind, id string) error {
 		return bot.Errorf(bot.ENOTFOUND, "%s %s belongs to another organization", kind, id)
 	}
 	return nil
+}
+
+// seesTask is who sees a task: an admin every task; a coordinator their
+// organization's tasks and those no organization owns (owned false: posted
+// through the API, Slack or the chat rather than the console). In a small
+// program those are work every coordinator shares, and hiding them would
+// hide most of the work; another organization's tasks stay its own.
+func (a *account) seesTask(owner string, owned bool) bool {
+	return a.Admin || !owned || owner == a.Org
 }
 
 // taskRow is a task with its fill, for lists.
@@ -67,23 +79,30 @@ func fillOf(v *bot.TaskView) taskRow {
 	return taskRow{TaskView: v, Filled: len(v.Accepted), Percent: percent(len(v.Accepted), v.Headcount)}
 }
 
-// findMade loads the tasks an account's organization made with a start
-// from..to, skipping those gone (retention, deletion).
-func (s *server) findTasks(ctx context.Context, from, to time.Time, limit int64) ([]taskRow, error) {
-	ids, err := s.accounts.Made(ctx, kindTask, accountOf(ctx).org(), from, to, limit)
+// findTasks lists the tasks starting on the days of from..to (in the
+// service zone) that the account sees, soonest first: every task the task
+// service has, wherever it was made, filtered by seesTask.
+func (s *server) findTasks(ctx context.Context, from, to time.Time) ([]taskRow, error) {
+	views, err := s.tasks.ListTasks(ctx, from.In(s.loc).Format(time.DateOnly), to.In(s.loc).Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
-	var out []taskRow
-	for _, id := range ids {
-		v, err := s.tasks.FindTask(ctx, id)
-		if bot.ErrorCode(err) == bot.ENOTFOUND {
-			continue
+	a := accountOf(ctx)
+	var owners map[string]string
+	if !a.Admin {
+		ids := make([]string, len(views))
+		for i, v := range views {
+			ids[i] = v.ID
 		}
-		if err != nil {
+		if owners, err = s.accounts.Owners(ctx, KindTask, ids); err != nil {
 			return nil, err
 		}
-		out = append(out, fillOf(v))
+	}
+	out := make([]taskRow, 0, len(views))
+	for _, v := range views {
+		if org, owned := owners[v.ID]; a.seesTask(org, owned) {
+			out = append(out, fillOf(v))
+		}
 	}
 	return out, nil
 }
@@ -92,20 +111,35 @@ type taskListPage struct {
 	Upcoming, Past []taskRow
 }
 
+// The tasks page lists the coming tasks (those started less than half a
+// day ago too) and the past ones of the last 90 days, the newest first.
+const (
+	maxUpcoming = 200
+	maxPast     = 50
+	pastDays    = 90
+)
+
 func (s *server) taskList(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
-	upcoming, err := s.findTasks(r.Context(), now.Add(-12*time.Hour), now.AddDate(1, 0, 0), 200)
+	tasks, err := s.findTasks(r.Context(), now.AddDate(0, 0, -pastDays), now.AddDate(1, 0, 0))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	past, err := s.findTasks(r.Context(), now.AddDate(-1, 0, 0), now.Add(-12*time.Hour), 50)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	var page taskListPage
+	split := now.Add(-12 * time.Hour)
+	for _, t := range tasks {
+		if t.Start.Before(split) {
+			page.Past = append(page.Past, t)
+		} else if len(page.Upcoming) < maxUpcoming {
+			page.Upcoming = append(page.Upcoming, t)
+		}
 	}
-	reverse(upcoming) // soonest first
-	s.render(w, r, http.StatusOK, "tasks", ja.TitleTasks, taskListPage{Upcoming: upcoming, Past: past})
+	reverse(page.Past) // newest first
+	if len(page.Past) > maxPast {
+		page.Past = page.Past[:maxPast]
+	}
+	s.render(w, r, http.StatusOK, "tasks", ja.TitleTasks, page)
 }
 
 func reverse[T any](s []T) {
@@ -161,7 +195,7 @@ func (s *server) taskCreate(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		created, err := s.tasks.CreateTask(ctx, t)
 		if err == nil {
-			if err := s.accounts.RecordMade(ctx, kindTask, created.ID, a.Org, created.Start); err != nil {
+			if err := s.accounts.RecordMade(ctx, KindTask, created.ID, a.Org, created.Start); err != nil {
 				s.fail(w, r, err)
 				return
 			}
@@ -248,7 +282,7 @@ type outcome struct {
 func (s *server) loadTask(w http.ResponseWriter, r *http.Request) (*taskPage, bool) {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	if err := s.mine(ctx, kindTask, id); err != nil {
+	if err := s.mine(ctx, KindTask, id); err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}
@@ -347,7 +381,7 @@ func (s *server) taskCancelConfirm(w http.ResponseWriter, r *http.Request) {
 func (s *server) taskCancel(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	if err := s.mine(ctx, kindTask, id); err != nil {
+	if err := s.mine(ctx, KindTask, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -363,7 +397,7 @@ func (s *server) taskCancel(w http.ResponseWriter, r *http.Request) {
 func (s *server) taskOffer(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	if err := s.mine(ctx, kindTask, id); err != nil {
+	if err := s.mine(ctx, KindTask, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -394,7 +428,7 @@ func (s *server) taskOffer(w http.ResponseWriter, r *http.Request) {
 func (s *server) taskCompletion(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	if err := s.mine(ctx, kindTask, id); err != nil {
+	if err := s.mine(ctx, KindTask, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -32,12 +32,11 @@ type todayTask struct {
 func (s *server) today(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.now()
-	tasks, err := s.findTasks(ctx, now.Add(-12*time.Hour), now.AddDate(0, 0, todayDays), 100)
+	tasks, err := s.findTasks(ctx, now.Add(-12*time.Hour), now.AddDate(0, 0, todayDays))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	reverse(tasks)
 	page := todayPage{}
 	for _, t := range tasks {
 		if t.Status == bot.TaskCancelled || t.End.Before(now) {

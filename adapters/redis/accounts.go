@@ -360,6 +360,30 @@ func (a *Accounts) Owner(ctx context.Context, kind, id string) (string, error) {
 	return org, nil
 }
 
+// Owners returns the organizations that made the given things of one kind
+// through the console, by ID; what was made elsewhere (the API, Slack) is
+// not in the map. One round trip for a list page.
+func (a *Accounts) Owners(ctx context.Context, kind string, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	fields := make([]string, len(ids))
+	for i, id := range ids {
+		fields[i] = kind + ":" + id
+	}
+	vals, err := a.c.HMGet(ctx, ownersKey(), fields...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("owners of %d %ss: %w", len(ids), kind, err)
+	}
+	for i, v := range vals {
+		if org, ok := v.(string); ok {
+			out[ids[i]] = org
+		}
+	}
+	return out, nil
+}
+
 // Made lists what an organization (every organization when org is "")
 // made of one kind with scores from..to, newest first, at most limit.
 func (a *Accounts) Made(ctx context.Context, kind, org string, from, to time.Time, limit int64) ([]string, error) {

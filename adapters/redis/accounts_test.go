@@ -154,5 +154,9 @@ func testAccounts(t *testing.T, newClient func(t *testing.T) goredis.UniversalCl
 		if _, err := a.Owner(ctx, "task", "t9"); bot.ErrorCode(err) != bot.ENOTFOUND {
 			t.Fatalf("owner of a task made elsewhere: %v", err)
 		}
+		owners, err := a.Owners(ctx, "task", []string{"t1", "t9", "t2"})
+		if err != nil || len(owners) != 2 || owners["t1"] != "A" || owners["t2"] != "B" {
+			t.Fatalf("owners = %v, %v", owners, err)
+		}
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tsunagu/adapters/console"
 	"tsunagu/adapters/outbox"
 	redisadapter "tsunagu/adapters/redis"
 	"tsunagu/bot"
@@ -146,7 +147,11 @@ func seedDemo(ctx context.Context, a *app, now func() time.Time) (demoSummary, e
 			continue
 		}
 		start, end := t.span(today, loc)
-		if _, err := a.tasks.CreateTask(ctx, t.task(start, end)); err != nil {
+		made, err := a.tasks.CreateTask(ctx, t.task(start, end))
+		if err == nil {
+			err = fileAsDemo(ctx, a, console.KindTask, made.ID, made.Start)
+		}
+		if err != nil {
 			return sum, fmt.Errorf("demo task %s: %w", t.title, err)
 		}
 		sum.open++
@@ -156,7 +161,11 @@ func seedDemo(ctx context.Context, a *app, now func() time.Time) (demoSummary, e
 			continue
 		}
 		start, end := d.span(today, loc)
-		if _, err := a.sessions.CreateSession(ctx, d.session(start, end)); err != nil {
+		v, err := a.sessions.CreateSession(ctx, d.session(start, end))
+		if err == nil {
+			err = fileAsDemo(ctx, a, console.KindSession, v.ID, v.Start)
+		}
+		if err != nil {
 			return sum, fmt.Errorf("demo session %s: %w", d.title, err)
 		}
 		sum.sessions++
@@ -219,6 +228,9 @@ func (s *seeder) pastTask(d demoTask, start, end time.Time) []step {
 	steps := []step{
 		{posted, func() error {
 			t, err := s.a.tasks.CreateTask(s.ctx, d.task(start, end))
+			if err == nil {
+				err = fileAsDemo(s.ctx, s.a, console.KindTask, t.ID, t.Start)
+			}
 			if err != nil {
 				return fmt.Errorf("demo task %s: %w", d.title, err)
 			}
@@ -297,6 +309,9 @@ func (s *seeder) pastSession(d demoSession, start, end time.Time) []step {
 	return []step{
 		{posted, func() error {
 			v, err := s.a.sessions.CreateSession(s.ctx, d.session(start, end))
+			if err == nil {
+				err = fileAsDemo(s.ctx, s.a, console.KindSession, v.ID, v.Start)
+			}
 			if err != nil {
 				return fmt.Errorf("demo session %s: %w", d.title, err)
 			}
@@ -327,6 +342,12 @@ func (s *seeder) pastSession(d demoSession, start, end time.Time) []step {
 		}},
 		{end.Add(10 * time.Minute), func() error { return nil }},
 	}
+}
+
+// fileAsDemo files a demo task or session in the console as made by the
+// demo coordinator's organization, as if posted in the console.
+func fileAsDemo(ctx context.Context, a *app, kind, id string, at time.Time) error {
+	return redisadapter.NewAccounts(a.rdb).RecordMade(ctx, kind, id, demoOrg, at)
 }
 
 // demoProfileID is the profile ID of a demo person.

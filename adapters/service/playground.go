@@ -172,6 +172,10 @@ func randomHex(n int) string {
 // made at each start and printed.
 const DemoCoordinatorEmail = "demo@tsunagu.example"
 
+// demoOrg is the demo coordinator's organization, which the demo world's
+// tasks and sessions are filed under in the console.
+const demoOrg = "つなぐデモ"
+
 // addDemoCoordinator creates the playground's console account, an admin,
 // and returns its password.
 func addDemoCoordinator(ctx context.Context, a *app) (string, error) {
@@ -181,7 +185,7 @@ func addDemoCoordinator(ctx context.Context, a *app) (string, error) {
 		return "", err
 	}
 	err = redisadapter.NewAccounts(a.rdb).CreateCoordinator(ctx, &bot.Coordinator{
-		ID: uuid.NewString(), Email: DemoCoordinatorEmail, Name: "デモ 担当者", Org: "つなぐデモ",
+		ID: uuid.NewString(), Email: DemoCoordinatorEmail, Name: "デモ 担当者", Org: demoOrg,
 		Admin: true, PasswordHash: hash, CreatedAt: a.clock.Now(),
 	})
 	return password, err

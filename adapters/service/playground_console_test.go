@@ -14,9 +14,16 @@ import (
 // the demo coordinator the playground prints.
 func TestPlaygroundPrintsAConsoleLoginThatWorks(t *testing.T) {
 	base, stdout := bootPlayground(t)
-	m := regexp.MustCompile(`Console:\s+(\S+/console/)\s+\(email (\S+), password (\S+)\)`).FindStringSubmatch(stdout.String())
+	consoleLogin(t, base, stdout.String())
+}
+
+// consoleLogin logs in as the demo coordinator the banner names and
+// returns a function reading a console page with that login.
+func consoleLogin(t *testing.T, base, banner string) func(path string) string {
+	t.Helper()
+	m := regexp.MustCompile(`Console:\s+(\S+/console/)\s+\(email (\S+), password (\S+)\)`).FindStringSubmatch(banner)
 	if m == nil {
-		t.Fatalf("the banner has no console login:\n%s", stdout)
+		t.Fatalf("the banner has no console login:\n%s", banner)
 	}
 	if m[1] != base+"/console/" || m[2] != DemoCoordinatorEmail {
 		t.Fatalf("console %s for %s", m[1], m[2])
@@ -46,4 +53,5 @@ func TestPlaygroundPrintsAConsoleLoginThatWorks(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "デモ 担当者") || !strings.Contains(string(body), "今日") {
 		t.Fatalf("after login: %d %.500s", resp.StatusCode, body)
 	}
+	return get
 }
