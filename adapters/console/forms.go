@@ -55,17 +55,18 @@ func (s *server) funcs() template.FuncMap {
 			t = t.In(s.loc)
 			return t.Format("1月2日") + "(" + weekdays[t.Weekday()] + ") " + t.Format("15:04")
 		},
-		"span":       func(a, b time.Time) string { return bot.FormatSpanJA(a, b, s.loc) },
-		"status":     func(st any) string { return label(ja.StatusLabels, fmt.Sprint(st)) },
-		"taskStatus": func(st bot.TaskStatus) string { return label(ja.TaskStatusLabels, string(st)) },
-		"bcStatus":   func(st bot.BroadcastStatus) string { return label(ja.BroadcastLabels, string(st)) },
-		"channel":    func(id string) string { return label(ja.ChannelLabels, bot.Platform(id)) },
-		"has":        func(list []string, v string) bool { return slices.Contains(list, v) },
-		"path":       url.PathEscape,
-		"percent":    percent,
-		"hours":      formatHours,
-		"pct":        formatPercent,
-		"minutes":    formatMinutes,
+		"span":           func(a, b time.Time) string { return bot.FormatSpanJA(a, b, s.loc) },
+		"status":         func(st any) string { return label(ja.StatusLabels, fmt.Sprint(st)) },
+		"taskStatus":     func(st bot.TaskStatus) string { return label(ja.TaskStatusLabels, string(st)) },
+		"bcStatus":       func(st bot.BroadcastStatus) string { return label(ja.BroadcastLabels, string(st)) },
+		"channel":        func(id string) string { return label(ja.ChannelLabels, bot.Platform(id)) },
+		"has":            func(list []string, v string) bool { return slices.Contains(list, v) },
+		"path":           url.PathEscape,
+		"percent":        percent,
+		"hours":          formatHours,
+		"pct":            formatPercent,
+		"minutes":        formatMinutes,
+		"maxSeriesDates": func() int { return bot.MaxSeriesDates },
 		"lastText": func(ms []bot.TalkMessage) string {
 			if len(ms) == 0 {
 				return ""

@@ -153,6 +153,16 @@ type taskFormPage struct {
 	Errors []formError
 }
 
+// ErrorFor is the message about one field, shown beside it ("" if none).
+func (p taskFormPage) ErrorFor(field string) string {
+	for _, e := range p.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
 func (s *server) taskNew(w http.ResponseWriter, r *http.Request) {
 	a := accountOf(r.Context())
 	form := url.Values{"organization": {a.Org}, "headcount": {"1"}, "start": {"09:00"}, "end": {"12:00"},
@@ -188,19 +198,48 @@ func (s *server) taskFromForm(form url.Values) (*bot.Task, []formError) {
 	return t, errs
 }
 
+// taskCreate posts the task, or a weekly series of it when 「毎週くり
+// 返す」 is checked: one task per week up to 「いつまで」, each with its
+// own places and fill (bot.TaskService.CreateSeries). The page shown next
+// is the first date's, which lists every date of the series.
 func (s *server) taskCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	a := accountOf(ctx)
 	t, errs := s.taskFromForm(r.PostForm)
+	weekly := r.PostForm.Get("repeat") == "weekly"
+	var until time.Time
+	if weekly {
+		var ok bool
+		if until, ok = s.formDate(r.PostForm.Get("until"), "00:00"); !ok {
+			errs = append(errs, formError{"repeat.until", ja.UntilMissing})
+		}
+	}
 	if len(errs) == 0 {
-		created, err := s.tasks.CreateTask(ctx, t)
-		if err == nil {
-			if err := s.accounts.RecordMade(ctx, KindTask, created.ID, a.Org, created.Start); err != nil {
-				s.fail(w, r, err)
-				return
+		var made []*bot.Task
+		var err error
+		if weekly {
+			made, err = s.tasks.CreateSeries(ctx, t, until)
+		} else {
+			var one *bot.Task
+			if one, err = s.tasks.CreateTask(ctx, t); err == nil {
+				made = []*bot.Task{one}
 			}
-			s.audit(ctx, a.ID, "task.create", created.ID)
-			done(w, r, Prefix+"tasks/"+url.PathEscape(created.ID), "task")
+		}
+		if err == nil {
+			for _, m := range made {
+				if err := s.accounts.RecordMade(ctx, KindTask, m.ID, a.Org, m.Start); err != nil {
+					s.fail(w, r, err)
+					return
+				}
+			}
+			flash := "task"
+			if weekly {
+				s.audit(ctx, a.ID, "task.series", made[0].SeriesID)
+				flash = "series"
+			} else {
+				s.audit(ctx, a.ID, "task.create", made[0].ID)
+			}
+			done(w, r, Prefix+"tasks/"+url.PathEscape(made[0].ID), flash)
 			return
 		}
 		if code := bot.ErrorCode(err); code != bot.EUNPROCESSABLE && code != bot.EINVALID {
@@ -210,6 +249,43 @@ func (s *server) taskCreate(w http.ResponseWriter, r *http.Request) {
 		errs = formErrors(err)
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, "task_new", ja.TitleTaskNew, taskFormPage{Form: formValues{r.PostForm}, Errors: errs})
+}
+
+// seriesDate is one date of a weekly series, for the task page's list.
+type seriesDate struct {
+	ID         string
+	Start, End time.Time
+	Status     bot.TaskStatus
+	Filled     int
+	Headcount  int
+	Current    bool
+}
+
+// seriesOf lists the dates of the task's weekly series. A series' tasks
+// are numbered from 1 (bot.SeriesSep); a date gone (retention) is skipped,
+// and the list ends at the first number missing after this task's.
+func (s *server) seriesOf(ctx context.Context, v *bot.TaskView) ([]seriesDate, error) {
+	if v.SeriesID == "" {
+		return nil, nil
+	}
+	own, _ := strconv.Atoi(strings.TrimPrefix(v.ID, v.SeriesID+bot.SeriesSep))
+	var out []seriesDate
+	for i := 1; i <= bot.MaxSeriesDates+1; i++ {
+		id := v.SeriesID + bot.SeriesSep + strconv.Itoa(i)
+		d, err := s.tasks.FindTask(ctx, id)
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			if i > own {
+				break
+			}
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, seriesDate{ID: d.ID, Start: d.Start, End: d.End, Status: d.Status,
+			Filled: len(d.Accepted), Headcount: d.Headcount, Current: d.ID == v.ID})
+	}
+	return out, nil
 }
 
 // person is a profile ID with the name to show (or the ID, for someone
@@ -256,6 +332,8 @@ type taskPage struct {
 	Outcomes []outcome
 	Length   float64
 	Errors   []formError
+	// Series are the dates of the weekly series the task is one of.
+	Series []seriesDate
 }
 
 // donePerson is someone who did the task, and for how long.
@@ -360,9 +438,16 @@ func (s *server) candidates(ctx context.Context, v *bot.TaskView) ([]candidate, 
 }
 
 func (s *server) taskShow(w http.ResponseWriter, r *http.Request) {
-	if p, ok := s.loadTask(w, r); ok {
-		s.render(w, r, http.StatusOK, "task", p.Title, p)
+	p, ok := s.loadTask(w, r)
+	if !ok {
+		return
 	}
+	var err error
+	if p.Series, err = s.seriesOf(r.Context(), p.TaskView); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "task", p.Title, p)
 }
 
 // taskFill is the fill section alone, which the task page polls.

@@ -1,6 +1,10 @@
 package console
 
-import "fmt"
+import (
+	"fmt"
+
+	"tsunagu/bot"
+)
 
 // ja is what the console's Go code says; the pages' own words are in
 // templates/. Errors about a form's field come from bot.ErrorJA.
@@ -11,7 +15,7 @@ var ja = struct {
 	LoginNeeded, Forbidden, AdminOnly, FormExpired, NotFound, Internal                   string
 	WrongPassword, TooManyFailures, PasswordRules, PasswordsDiffer, SetupLinkInvalid     string
 	DateMissing, TimeMissing, AvailabilityUnknown, SkillsMissing, IDMissing, TextMissing string
-	ConsentMissing, PersonExists, EmailExists                                            string
+	ConsentMissing, PersonExists, EmailExists, UntilMissing                              string
 	TitleReports, NoName, Remote                                                         string
 	ThisFiscalYear, LastFiscalYear                                                       string
 	ChartParticipations, ChartHours, ChartFillRate, Total                                string
@@ -65,6 +69,7 @@ var ja = struct {
 	ConsentMissing:      "ご本人の同意を確かめたら、チェックを入れてください。",
 	PersonExists:        "このIDの方はもう登録されています。",
 	EmailExists:         "このメールアドレスのアカウントはもうあります。",
+	UntilMissing:        "毎週くり返すときは、「いつまで」の日付を選んでください。",
 
 	TitleReports: "レポート",
 	NoName:       "お名前未登録",
@@ -112,9 +117,11 @@ var ja = struct {
 	},
 	// Fields of the console's own forms that bot.ErrorJA does not know.
 	Fields: map[string]string{
-		"email":    "メールアドレスを正しく入れてください。",
-		"org":      "団体名を1行で入れてください。",
-		"password": fmt.Sprintf("パスワードは%d文字以上、%d文字以内にしてください。", MinPasswordLen, MaxPasswordLen),
+		"email": "メールアドレスを正しく入れてください。",
+		"org":   "団体名を1行で入れてください。",
+		// CreateSeries refuses an end before the first date or too far.
+		"repeat.until": fmt.Sprintf("「いつまで」は、最初の日から%d週間あとまでの日付を選んでください。", bot.MaxSeriesDates),
+		"password":     fmt.Sprintf("パスワードは%d文字以上、%d文字以内にしてください。", MinPasswordLen, MaxPasswordLen),
 	},
 	DeleteSelf: "自分のアカウントは止められません。",
 }
@@ -136,6 +143,7 @@ var flashes = map[string]string{
 	"enabled":   "アカウントを使えるようにしました。",
 	"offered":   "ご案内を送りました。",
 	"recorded":  "記録しました。",
+	"series":    "毎週のお仕事を登録しました。日程は下の「くり返しの日程」のとおりです。条件に合う方へご案内を送っています。",
 }
 
 // errorJA is err said in Japanese for a form: the console's own fields
