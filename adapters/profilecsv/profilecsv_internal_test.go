@@ -1,4 +1,4 @@
-package httpapi
+package profilecsv
 
 import (
 	"bytes"
@@ -69,10 +69,10 @@ type got struct {
 	Limit          int
 }
 
-func rowsOf(rows []importedRow) []got {
+func rowsOf(rows []Row) []got {
 	var out []got
 	for _, r := range rows {
-		p := r.profile
+		p := r.Profile
 		out = append(out, got{p.ID, p.Name, p.Area, p.Skills, p.Availability, p.WeeklyLimit})
 	}
 	return out
@@ -95,7 +95,7 @@ func TestCSVReaderReadsWhatCoordinatorsWrite(t *testing.T) {
 		},
 		{
 			name: "a BOM before the header",
-			csv:  bom + header + hanakoID + ",山田 花子,世田谷,採点,平日の午前,2\n",
+			csv:  BOM + header + hanakoID + ",山田 花子,世田谷,採点,平日の午前,2\n",
 			want: []got{{hanakoID, "山田 花子", "setagaya", []string{"grading"}, weekdayMornings, 2}},
 		},
 		{
@@ -167,7 +167,7 @@ func TestCSVReaderReadsWhatCoordinatorsWrite(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, problems := readProfilesCSV([]byte(tt.csv), cat, csvNow)
+			rows, problems := Decode([]byte(tt.csv), cat, csvNow)
 			if len(problems) > 0 {
 				t.Fatalf("problems: %+v", problems)
 			}
@@ -175,7 +175,7 @@ func TestCSVReaderReadsWhatCoordinatorsWrite(t *testing.T) {
 				t.Errorf("\n got %+v\nwant %+v", got, tt.want)
 			}
 			for _, r := range rows {
-				p := r.profile
+				p := r.Profile
 				if p.Status != bot.StatusActive || p.ConsentedAt == nil || !p.ConsentedAt.Equal(csvNow) || !p.CreatedAt.Equal(csvNow) {
 					t.Errorf("%s: status %q, consented %v, created %v; want active, attested now", p.ID, p.Status, p.ConsentedAt, p.CreatedAt)
 				}
@@ -185,6 +185,13 @@ func TestCSVReaderReadsWhatCoordinatorsWrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rowProblem is a problem a test expects: its line, its column and words
+// of its English message.
+type rowProblem struct {
+	Line           int
+	Field, Message string
 }
 
 func TestCSVReaderNamesEveryBadRow(t *testing.T) {
@@ -197,7 +204,7 @@ func TestCSVReaderNamesEveryBadRow(t *testing.T) {
 		want []rowProblem // messages are checked for the words given
 	}{
 		{"an empty file", "", []rowProblem{{1, "", "empty"}}},
-		{"a BOM and nothing else", bom + "\r\n", []rowProblem{{1, "", "empty"}}},
+		{"a BOM and nothing else", BOM + "\r\n", []rowProblem{{1, "", "empty"}}},
 		{"a missing column is named, each of them",
 			"id,name,area,skills\n" + hanakoID + ",花子,世田谷区,採点\n",
 			[]rowProblem{{1, "availability", "availability is missing"}, {1, "weekly_limit", "weekly_limit is missing"}}},
@@ -257,7 +264,7 @@ func TestCSVReaderNamesEveryBadRow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rows, problems := readProfilesCSV([]byte(tt.csv), cat, csvNow)
+			rows, problems := Decode([]byte(tt.csv), cat, csvNow)
 			if len(problems) != len(tt.want) {
 				t.Fatalf("problems %+v, want %+v", problems, tt.want)
 			}
@@ -265,6 +272,9 @@ func TestCSVReaderNamesEveryBadRow(t *testing.T) {
 				w := tt.want[i]
 				if p.Line != w.Line || p.Field != w.Field || !strings.Contains(p.Message, w.Message) {
 					t.Errorf("problem %d = %+v, want line %d, field %q, a message with %q", i, p, w.Line, w.Field, w.Message)
+				}
+				if p.MessageJA == "" || p.MessageJA == p.Message {
+					t.Errorf("problem %d = %+v has no Japanese for the console", i, p)
 				}
 			}
 			_ = rows // the handler imports nothing when there are problems
@@ -290,7 +300,7 @@ func TestCSVReaderTakesShiftJISFromExcel(t *testing.T) {
 	if bytes.Equal(sjis, []byte(utf)) {
 		t.Fatal("the test file is the same in both encodings")
 	}
-	rows, problems := readProfilesCSV(sjis, cat, csvNow)
+	rows, problems := Decode(sjis, cat, csvNow)
 	if len(problems) > 0 {
 		t.Fatalf("problems: %+v", problems)
 	}
@@ -349,22 +359,22 @@ func TestFormulaCellsAreWrittenAsText(t *testing.T) {
 		"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+81": "'+81", "-1": "'-1", "@SUM": "'@SUM",
 		"山田": "山田", "": "", "'quoted": "'quoted",
 	} {
-		if got := cell(in); got != want {
-			t.Errorf("cell(%q) = %q, want %q", in, got, want)
+		if got := Cell(in); got != want {
+			t.Errorf("Cell(%q) = %q, want %q", in, got, want)
 		}
-		if got := uncell(cell(in)); got != in {
-			t.Errorf("uncell(cell(%q)) = %q", in, got)
+		if got := uncell(Cell(in)); got != in {
+			t.Errorf("uncell(Cell(%q)) = %q", in, got)
 		}
 	}
 }
 
 func TestImportRefreshesWhatTheRowSaysAndKeepsTheRest(t *testing.T) {
 	cat := embeddedCatalog(t)
-	rows, problems := readProfilesCSV([]byte("id,name,area,skills,availability,weekly_limit\n"+hanakoID+",山田 花子,世田谷区,採点,平日の午前,2\n"), cat, csvNow)
+	rows, problems := Decode([]byte("id,name,area,skills,availability,weekly_limit\n"+hanakoID+",山田 花子,世田谷区,採点,平日の午前,2\n"), cat, csvNow)
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	in := rows[0].profile
+	in := rows[0].Profile
 	earlier := csvNow.AddDate(0, -2, 0)
 	offers := []bot.OfferRef{{TaskID: "t1"}}
 	tests := []struct {
@@ -392,7 +402,7 @@ func TestImportRefreshesWhatTheRowSaysAndKeepsTheRest(t *testing.T) {
 			stored := &bot.Profile{ID: hanakoID, Name: "はなこ", Area: "ota", Skills: []string{"drone"}, WeeklyLimit: 5,
 				Status: tt.status, ConsentedAt: tt.consented, Counters: bot.Counters{Offers: 3, Completed: 1}, CreatedAt: earlier, UpdatedAt: earlier}
 			conv := tt.conv
-			refresh(in)(stored, &conv)
+			Refresh(in)(stored, &conv)
 			want := &bot.Profile{ID: hanakoID, Name: "山田 花子", Area: "setagaya", Skills: []string{"grading"}, Availability: in.Availability, WeeklyLimit: 2,
 				Status: tt.wantStatus, ConsentedAt: &tt.wantSince, Counters: bot.Counters{Offers: 3, Completed: 1}, CreatedAt: earlier, UpdatedAt: csvNow}
 			if !reflect.DeepEqual(stored, want) {

@@ -1,4 +1,4 @@
-package httpapi
+package profilecsv
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ func FuzzReadProfilesCSV(f *testing.F) {
 	header := "id,name,area,skills,availability,weekly_limit\n"
 	for _, seed := range []string{
 		"",
-		bom,
+		BOM,
 		header,
 		header + hanakoID + ",山田 花子,世田谷区,採点・丸つけ、パソコン・スマホ,平日の午前,2\n",
 		"weekly_limit,skills,id,availability,area,name,status\r\n３,\"ズーム;grading\",slack:T0123ABCD:U0123ABCD,\"月水金 10時〜15時\n土曜 午後\",オンライン,'=Taro,paused\r\n",
@@ -29,7 +29,7 @@ func FuzzReadProfilesCSV(f *testing.F) {
 	}
 	cat := embeddedCatalog(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rows, problems := readProfilesCSV(data, cat, csvNow)
+		rows, problems := Decode(data, cat, csvNow)
 		for _, p := range problems {
 			if p.Line < 1 || p.Message == "" {
 				t.Fatalf("problem without a line or a message: %+v", p)
@@ -40,25 +40,25 @@ func FuzzReadProfilesCSV(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, r := range rows {
-			if err := r.profile.Validate(cat); err != nil {
-				t.Fatalf("line %d accepted but invalid: %v", r.line, err)
+			if err := r.Profile.Validate(cat); err != nil {
+				t.Fatalf("line %d accepted but invalid: %v", r.Line, err)
 			}
-			if seen[r.profile.ID] {
-				t.Fatalf("id %s accepted twice", r.profile.ID)
+			if seen[r.Profile.ID] {
+				t.Fatalf("id %s accepted twice", r.Profile.ID)
 			}
-			seen[r.profile.ID] = true
+			seen[r.Profile.ID] = true
 		}
 		if len(rows) == 0 {
 			return
 		}
 		var buf bytes.Buffer
-		buf.WriteString(bom)
+		buf.WriteString(BOM)
 		ps := make([]*bot.Profile, len(rows))
 		for i, r := range rows {
-			ps[i] = r.profile
+			ps[i] = r.Profile
 		}
-		encodeProfilesCSV(&buf, cat, ps)
-		again, problems := readProfilesCSV(buf.Bytes(), cat, csvNow)
+		Encode(&buf, cat, ps)
+		again, problems := Decode(buf.Bytes(), cat, csvNow)
 		if len(problems) > 0 {
 			t.Fatalf("the export of what was accepted is refused: %+v\n%s", problems, buf.String())
 		}
