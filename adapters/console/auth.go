@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"net"
 	"net/http"
 	"net/url"
@@ -74,8 +75,18 @@ func (s *server) requireLogin(next http.Handler) http.Handler {
 			return
 		}
 		if r.Method == http.MethodPost {
-			// The handlers read r.PostForm, parsed here once.
-			if err := r.ParseForm(); err != nil {
+			// The handlers read r.PostForm, parsed here once; a form with
+			// a file (the CSV import) is multipart, its token a field too.
+			err := r.ParseForm()
+			if err == nil && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				err = r.ParseMultipartForm(maxUpload)
+			}
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				s.renderStatus(w, r, http.StatusRequestEntityTooLarge, ja.FileTooLarge)
+				return
+			}
+			if err != nil {
 				s.renderStatus(w, r, http.StatusBadRequest, ja.FormExpired)
 				return
 			}

@@ -27,6 +27,7 @@ import (
 	"log/slog"
 	"time"
 
+	"tsunagu/adapters/profilecsv"
 	"tsunagu/bot"
 )
 
@@ -125,6 +126,10 @@ type Reports interface {
 	Report(ctx context.Context, from, to string) (*bot.Report, error)
 }
 
+// Imports registers or updates the people of a CSV import
+// (redis.Store.ImportProfile, as POST /api/profiles/import uses).
+type Imports = profilecsv.Importer
+
 // Options configure New. Accounts, Catalog, People, Tasks, Sessions,
 // Broadcasts, Talks and Handle are required.
 type Options struct {
@@ -147,6 +152,8 @@ type Options struct {
 	NamedOffers NamedOffers
 	Outcomes    Outcomes
 	Reports     Reports
+	// Imports, when set, shows 「CSVで取り込む」 on the people page.
+	Imports Imports
 
 	// SecureCookies marks the login cookie Secure (serve, behind HTTPS).
 	SecureCookies bool

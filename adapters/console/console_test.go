@@ -53,7 +53,7 @@ func newFixture(t *testing.T, secure bool) *fixture {
 	h := New(Options{
 		Accounts: f.acc, Catalog: testCatalog, People: f.svc, Tasks: f.svc, Sessions: f.svc, Broadcasts: f.svc,
 		Talks: f.svc, Handle: f.svc.Handle, SecureCookies: secure, Location: tokyo,
-		NamedOffers: f.svc, Outcomes: f.svc, Reports: &bot.ReportService{Source: f.svc, Now: time.Now, Location: tokyo},
+		NamedOffers: f.svc, Outcomes: f.svc, Imports: f.svc, Reports: &bot.ReportService{Source: f.svc, Now: time.Now, Location: tokyo},
 		NewID: func() string { n++; return "id" + strings.Repeat("x", n) },
 	})
 	f.srv = httptest.NewServer(h)
@@ -159,7 +159,8 @@ func TestPagesAndActionsNeedALogin(t *testing.T) {
 	b := f.browser()
 	for _, path := range []string{"/console/", "/console/tasks", "/console/tasks/new", "/console/tasks/t-1",
 		"/console/sessions", "/console/broadcasts/new", "/console/people", "/console/people/line:U1",
-		"/console/talks", "/console/coordinators", "/console/reports", "/console/reports.csv", "/console/nowhere"} {
+		"/console/talks", "/console/coordinators", "/console/reports", "/console/reports.csv", "/console/nowhere",
+		"/console/people.csv", "/console/people/import"} {
 		resp, _ := b.get(path)
 		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/console/login?next=") {
 			t.Errorf("GET %s without a login: %d %s, want a redirect to the login", path, resp.StatusCode, resp.Header.Get("Location"))
@@ -172,7 +173,8 @@ func TestPagesAndActionsNeedALogin(t *testing.T) {
 	b.header.Del("HX-Request")
 	for _, path := range []string{"/console/tasks", "/console/tasks/t-1/cancel", "/console/tasks/t-1/offers",
 		"/console/tasks/t-1/completions", "/console/broadcasts", "/console/people",
-		"/console/people/line:U1/delete", "/console/talks/line:U1/messages", "/console/coordinators", "/console/logout"} {
+		"/console/people/line:U1/delete", "/console/talks/line:U1/messages", "/console/coordinators", "/console/logout",
+		"/console/people/import"} {
 		if resp, _ := b.post(path, url.Values{"title": {"x"}}); resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("POST %s without a login: %d, want 401", path, resp.StatusCode)
 		}
@@ -474,7 +476,7 @@ func TestEveryPageRenders(t *testing.T) {
 		"/console/sessions", "/console/sessions/new", session, "/console/broadcasts", "/console/broadcasts/new",
 		broadcast, broadcast + "/progress", "/console/people", "/console/people?name=花子&area=setagaya", "/console/people/new",
 		"/console/people/" + pid, "/console/people/" + pid + "/delete", "/console/talks", "/console/talks/" + pid,
-		"/console/talks/" + pid + "/messages", "/console/coordinators", "/console/reports"} {
+		"/console/talks/" + pid + "/messages", "/console/coordinators", "/console/reports", "/console/people/import"} {
 		resp, body := b.get(path)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "</") {
 			t.Errorf("GET %s: %d", path, resp.StatusCode)

@@ -23,6 +23,7 @@ type fakeService struct {
 	handled  []bot.Inbound
 	written  []string
 	results  []result
+	imported int
 }
 
 func newFakeService() *fakeService {
@@ -204,6 +205,20 @@ func (f *fakeService) CreateProfile(_ context.Context, p *bot.Profile) error {
 	}
 	f.people[p.ID] = p
 	return nil
+}
+
+// ImportProfile stores a new person or updates one, as
+// redis.Store.ImportProfile does, and counts the writes.
+func (f *fakeService) ImportProfile(_ context.Context, p *bot.Profile, update func(*bot.Profile, *bot.Conversation)) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.imported++
+	if stored, ok := f.people[p.ID]; ok {
+		update(stored, &bot.Conversation{})
+		return false, nil
+	}
+	f.people[p.ID] = p
+	return true, nil
 }
 
 func (f *fakeService) FindProfile(_ context.Context, id string) (*bot.Profile, error) {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"tsunagu/bot"
@@ -30,18 +31,50 @@ type peoplePage struct {
 	People   []*bot.Profile
 	Total    int
 	Statuses []string
+	// CSVURL downloads the people of the filter; CanImport shows the
+	// import link; Imported, Created and Updated say what an import did.
+	CSVURL              string
+	CanImport, Imported bool
+	Created, Updated    int
 }
 
 // peopleList finds people by area, skill, status and a part of the name.
 func (s *server) peopleList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := bot.ProfileFilter{Area: q.Get("area"), Skill: q.Get("skill"), Status: bot.Status(q.Get("status"))}
-	found, err := s.people.FindProfiles(r.Context(), f)
+	list, err := s.findPeople(r.Context(), q)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	name := jtext.Normalize(strings.TrimSpace(q.Get("name")))
+	total := len(list)
+	if len(list) > maxListed {
+		list = list[:maxListed]
+	}
+	page := peoplePage{Query: formValues{q}, People: list, Total: total, CanImport: s.imports != nil,
+		Statuses: []string{"active", "paused", "onboarding", "blocked"}}
+	// The filter alone, for the CSV link: the same people.
+	filter := url.Values{}
+	for _, k := range []string{"name", "area", "skill", "status"} {
+		if v := q.Get(k); v != "" {
+			filter.Set(k, v)
+		}
+	}
+	page.CSVURL = Prefix + "people.csv"
+	if len(filter) > 0 {
+		page.CSVURL += "?" + filter.Encode()
+	}
+	if q.Get("done") == "imported" {
+		page.Created, _ = strconv.Atoi(q.Get("created"))
+		page.Updated, _ = strconv.Atoi(q.Get("updated"))
+		page.Imported = true
+	}
+	s.render(w, r, http.StatusOK, "people", ja.TitlePeople, page)
+}
+
+// byName keeps the people whose name holds name (any width, trimmed),
+// sorted by name.
+func byName(found []*bot.Profile, name string) []*bot.Profile {
+	name = jtext.Normalize(strings.TrimSpace(name))
 	var list []*bot.Profile
 	for _, p := range found {
 		if name == "" || strings.Contains(jtext.Normalize(p.Name), name) {
@@ -49,12 +82,7 @@ func (s *server) peopleList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].Name < list[j].Name })
-	total := len(list)
-	if len(list) > maxListed {
-		list = list[:maxListed]
-	}
-	s.render(w, r, http.StatusOK, "people", ja.TitlePeople, peoplePage{Query: formValues{q}, People: list, Total: total,
-		Statuses: []string{"active", "paused", "onboarding", "blocked"}})
+	return list
 }
 
 func (s *server) personNew(w http.ResponseWriter, r *http.Request) {

@@ -34,6 +34,7 @@ type server struct {
 	offers     NamedOffers
 	outcomes   Outcomes
 	reports    Reports
+	imports    Imports
 	secure     bool
 	baseURL    string
 	loc        *time.Location
@@ -49,7 +50,7 @@ func New(o Options) http.Handler {
 	s := &server{
 		accounts: o.Accounts, catalog: o.Catalog, people: o.People, tasks: o.Tasks, sessions: o.Sessions,
 		broadcasts: o.Broadcasts, talks: o.Talks, handle: o.Handle, changed: o.ProfileChanged,
-		offers: o.NamedOffers, outcomes: o.Outcomes, reports: o.Reports,
+		offers: o.NamedOffers, outcomes: o.Outcomes, reports: o.Reports, imports: o.Imports,
 		secure: o.SecureCookies, baseURL: o.BaseURL, loc: o.Location, now: o.Now, newID: o.NewID, log: o.Logger,
 	}
 	if s.loc == nil {
@@ -82,6 +83,7 @@ func New(o Options) http.Handler {
 	s.sessionRoutes(route)
 	s.broadcastRoutes(route)
 	s.peopleRoutes(route)
+	s.peopleCSVRoutes(route)
 	s.talkRoutes(route)
 	route("GET "+Prefix+"coordinators", s.requireAdmin(s.coordinatorList))
 	route("POST "+Prefix+"coordinators", s.requireAdmin(s.coordinatorAdd))
@@ -117,12 +119,17 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // maxForm bounds a form's body: a broadcast of 5,000 characters and its
-// audience fit many times over.
+// audience fit many times over. The one upload (a CSV of people) may be
+// maxUpload, with room for the form around it.
 const maxForm = 256 << 10
 
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
+		limit := int64(maxForm)
+		if r.URL.Path == uploadPath {
+			limit = maxUpload + 64<<10
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -141,7 +148,7 @@ var pageNames = []string{
 	"tasks", "task_new", "task", "task_cancel",
 	"sessions", "session_new", "session",
 	"broadcasts", "broadcast_new", "broadcast_confirm", "broadcast",
-	"people", "person_new", "person", "person_delete",
+	"people", "person_new", "person", "person_delete", "people_import",
 	"talks", "talk",
 	"coordinators", "reports",
 }

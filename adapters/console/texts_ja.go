@@ -16,9 +16,15 @@ var ja = struct {
 	WrongPassword, TooManyFailures, PasswordRules, PasswordsDiffer, SetupLinkInvalid     string
 	DateMissing, TimeMissing, AvailabilityUnknown, SkillsMissing, IDMissing, TextMissing string
 	ConsentMissing, PersonExists, EmailExists, UntilMissing                              string
-	TitleReports, NoName, Remote                                                         string
-	ThisFiscalYear, LastFiscalYear                                                       string
-	ChartParticipations, ChartHours, ChartFillRate, Total                                string
+	TitlePeopleImport, FileMissing, FileUnreadable, FileTooLarge                         string
+	// ImportRefused (the number of problems) and ImportStopped (the people
+	// written before it stopped) are formats.
+	ImportRefused, ImportStopped string
+	// CSVColumns name the columns of the people CSV in a refused import.
+	CSVColumns                                            map[string]string
+	TitleReports, NoName, Remote                          string
+	ThisFiscalYear, LastFiscalYear                        string
+	ChartParticipations, ChartHours, ChartFillRate, Total string
 	// OfferRefused, ResultRefused and ReportRefused say why the named-offer
 	// form, the outcome form and the report's period were refused, by
 	// "code field", field or code (refusalJA).
@@ -70,6 +76,16 @@ var ja = struct {
 	PersonExists:        "このIDの方はもう登録されています。",
 	EmailExists:         "このメールアドレスのアカウントはもうあります。",
 	UntilMissing:        "毎週くり返すときは、「いつまで」の日付を選んでください。",
+	TitlePeopleImport:   "登録者をCSVで取り込む",
+	FileMissing:         "取り込むCSVファイルを選んでください。",
+	FileUnreadable:      "ファイルを読めませんでした。もう一度選んでください。",
+	FileTooLarge:        "ファイルが大きすぎます（1MBまで）。何回かに分けて取り込んでください。",
+	ImportRefused:       "CSVに直すところが%d件あります。だれも取り込んでいません。下の表の行を直して、もう一度取り込んでください。",
+	ImportStopped:       "取り込みが途中で止まりました（%d人は取り込み済み）。同じファイルをもう一度取り込んでも大丈夫です。",
+	CSVColumns: map[string]string{
+		"id": "ID", "name": "お名前", "area": "地域", "skills": "スキル", "availability": "都合のよい時間",
+		"weekly_limit": "1週間の上限", "consented_at": "同意日時", "": "（ファイル全体）",
+	},
 
 	TitleReports: "レポート",
 	NoName:       "お名前未登録",
@@ -143,6 +159,7 @@ var flashes = map[string]string{
 	"enabled":   "アカウントを使えるようにしました。",
 	"offered":   "ご案内を送りました。",
 	"recorded":  "記録しました。",
+	"imported":  "CSVを取り込みました。",
 	"series":    "毎週のお仕事を登録しました。日程は下の「くり返しの日程」のとおりです。条件に合う方へご案内を送っています。",
 }
 

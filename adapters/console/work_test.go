@@ -1,13 +1,18 @@
 package console
 
 import (
+	"bytes"
+	"io"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"tsunagu/adapters/profilecsv"
 	"tsunagu/bot"
 )
 
@@ -159,4 +164,122 @@ func TestAWeeklyTaskIsASeriesOfDates(t *testing.T) {
 	if _, list := a.get("/console/tasks"); strings.Count(list, "朝テストの採点") != 3 {
 		t.Errorf("the tasks page should list the three dates")
 	}
+}
+
+// upload sends the import form with a file, with the page's CSRF token
+// unless fields has one.
+func (b *browser) upload(path string, fields url.Values, file string) (*http.Response, string) {
+	b.f.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	if fields.Get("csrf") == "" {
+		fields.Set("csrf", b.csrf)
+	}
+	for k, vs := range fields {
+		for _, v := range vs {
+			_ = mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile("file", "people.csv")
+	_, _ = io.WriteString(fw, file)
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.f.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for k, v := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		b.f.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp, string(raw)
+}
+
+func TestPeopleCSVExportAndImport(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("a1", "a@example.jp", "世田谷ジョブカフェ", "password-of-a", false)
+	a := f.browser()
+	a.login("a@example.jp", "password-of-a")
+	hanako := f.seat("a", "山田 花子", "setagaya", bot.StatusActive)
+	f.seat("b", "=佐藤 一郎", "ota", bot.StatusActive)
+
+	t.Run("the list's link downloads the filter's people as the API writes them", func(t *testing.T) {
+		_, page := a.get("/console/people?area=setagaya&name=")
+		if !strings.Contains(page, `href="/console/people.csv?area=setagaya" download>Excelで書き出す`) {
+			t.Fatalf("no CSV link for the filter:\n%s", page)
+		}
+		resp, body := a.get("/console/people.csv?area=setagaya")
+		var want bytes.Buffer
+		want.WriteString(profilecsv.BOM)
+		profilecsv.Encode(&want, testCatalog, []*bot.Profile{f.svc.people[hanako]})
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), `attachment; filename="profiles-`) {
+			t.Fatalf("export: %d %v", resp.StatusCode, resp.Header)
+		}
+		if body != want.String() || !strings.HasPrefix(body, "\ufeffid,name,area,skills,availability,weekly_limit,status,") {
+			t.Errorf("export:\n%q\nwant\n%q", body, want.String())
+		}
+		if _, all := a.get("/console/people.csv"); !strings.Contains(all, "'=佐藤 一郎") || !strings.Contains(all, "山田 花子") {
+			t.Errorf("the whole list's export (a formula-like name guarded):\n%s", all)
+		}
+	})
+
+	header := "id,name,area,skills,availability,weekly_limit\r\n"
+	jiro := "line:U" + strings.Repeat("c", 32)
+	good := header + hanako + ",山田 花子,世田谷区,採点、パソコン入力,平日の午前,3\r\n" + jiro + ",鈴木 次郎,大田区,採点,土日,1\r\n"
+	bad := header + hanako + ",山田 花子,世田谷区,採点,平日の午前,3\r\n" + jiro + ",鈴木 次郎,札幌,採点,土日,たくさん\r\n"
+	consent := func() url.Values { return url.Values{"consent": {"yes"}} }
+
+	t.Run("forged or token-less uploads are refused", func(t *testing.T) {
+		a.get("/console/people/import")
+		for _, token := range []string{"forged-token-forged-token", " "} {
+			if resp, _ := a.upload("/console/people/import", url.Values{"consent": {"yes"}, "csrf": {token}}, good); resp.StatusCode != http.StatusForbidden {
+				t.Errorf("token %q: %d, want 403", token, resp.StatusCode)
+			}
+		}
+		if f.svc.imported != 0 {
+			t.Fatal("a forged upload imported people")
+		}
+	})
+
+	t.Run("a bad row: every problem by line and column, in Japanese, nobody imported", func(t *testing.T) {
+		a.get("/console/people/import")
+		resp, body := a.upload("/console/people/import", consent(), bad)
+		table := section(body, "problems-h")
+		for _, want := range []string{"<td>3行目</td><td>地域</td><td>地域「札幌」は一覧にありません。</td>",
+			"<td>3行目</td><td>1週間の上限</td><td>1週間の上限「たくさん」が数ではありません。</td>"} {
+			if !strings.Contains(table, want) {
+				t.Errorf("the problems lack %s:\n%s", want, table)
+			}
+		}
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "直すところが2件あります。だれも取り込んでいません") {
+			t.Errorf("bad file: %d", resp.StatusCode)
+		}
+		if f.svc.imported != 0 || f.svc.people[hanako].WeeklyLimit != 2 {
+			t.Fatal("a file with a bad row imported someone")
+		}
+		resp, body = a.upload("/console/people/import", url.Values{}, good)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, ja.ConsentMissing) || f.svc.imported != 0 {
+			t.Errorf("without consent: %d, imported %d", resp.StatusCode, f.svc.imported)
+		}
+	})
+
+	t.Run("a good file: all imported, counted on the list", func(t *testing.T) {
+		resp, _ := a.upload("/console/people/import", consent(), good)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/console/people?created=1&done=imported&updated=1" {
+			t.Fatalf("good file: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if p := f.svc.people[jiro]; p == nil || p.Area != "ota" || p.Status != bot.StatusActive || p.ConsentedAt == nil {
+			t.Errorf("jiro = %+v", p)
+		}
+		if p := f.svc.people[hanako]; p.WeeklyLimit != 3 || len(p.Skills) != 2 {
+			t.Errorf("hanako not updated: %+v", p)
+		}
+		if _, body := a.get(resp.Header.Get("Location")); !strings.Contains(body, "新しく登録 1人・内容を更新 1人") {
+			t.Errorf("the list does not say what was imported")
+		}
+	})
 }
