@@ -267,6 +267,14 @@ func TestPeopleCSVExportAndImport(t *testing.T) {
 		}
 	})
 
+	t.Run("a file over 1 MiB is refused", func(t *testing.T) {
+		huge := header + strings.Repeat(hanako+",山田 花子,世田谷区,採点,平日の午前,3\r\n", 30000)
+		resp, body := a.upload("/console/people/import", consent(), huge)
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, ja.FileTooLarge) || f.svc.imported != 0 {
+			t.Errorf("huge file: %d, imported %d", resp.StatusCode, f.svc.imported)
+		}
+	})
+
 	t.Run("a good file: all imported, counted on the list", func(t *testing.T) {
 		resp, _ := a.upload("/console/people/import", consent(), good)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/console/people?created=1&done=imported&updated=1" {
