@@ -170,19 +170,6 @@ func TestPlaygroundEmptyStartsBlank(t *testing.T) {
 	if !strings.Contains(stdout.String(), "Demo world:   none") {
 		t.Errorf("the banner does not say the world is empty:\n%s", stdout)
 	}
-	t.Run("the console shows the demo's tasks and sessions", func(t *testing.T) {
-		get := consoleLogin(t, base, stdout.String())
-		tasks, sessions := get("/console/tasks"), get("/console/sessions")
-		for _, title := range []string{"朝テストの採点", "返礼品の発送", "保育園の便利屋さん"} {
-			if !strings.Contains(tasks, title) {
-				t.Errorf("the console's tasks lack %s", title)
-			}
-		}
-		if !strings.Contains(sessions, "放課後企業クラブ") {
-			t.Errorf("the console's sessions lack the demo's session (filed under the demo organization)")
-		}
-	})
-
 	var profiles struct{ Profiles []bot.Profile }
 	getAPI(t, base, "/api/profiles", &profiles)
 	if len(profiles.Profiles) != 0 {
