@@ -314,9 +314,43 @@ func TestConsoleInABrowser(t *testing.T) {
 	p.open("/console/reports?from=2026-13-01") // the form again, with the error
 	p.text(".errors", "はじめの日", time.Second)
 
+	// A weekly task: three dates, each page listing the others.
+	p.open("/console/tasks/new")
+	p.run("fill in a weekly task",
+		chromedp.SendKeys("#title", "保育園の便利屋さん", chromedp.ByQuery),
+		chromedp.Click(`input[name="skill"][value="grading"]`, chromedp.ByQuery),
+		chromedp.SetValue("#area", "setagaya", chromedp.ByQuery),
+		chromedp.SetValue("#date", start.Format("2006-01-02"), chromedp.ByQuery),
+		chromedp.SetValue("#start", "13:00", chromedp.ByQuery),
+		chromedp.SetValue("#end", "15:00", chromedp.ByQuery),
+		chromedp.SetValue("#headcount", "1", chromedp.ByQuery),
+		chromedp.Click(`input[name="repeat"][value="weekly"]`, chromedp.ByQuery),
+		chromedp.SetValue("#until", start.AddDate(0, 0, 14).Format("2006-01-02"), chromedp.ByQuery),
+		chromedp.Click(`form button[type="submit"].primary`, chromedp.ByQuery),
+		chromedp.WaitVisible("#series-h", chromedp.ByQuery))
+	p.check("the first date of a weekly task")
+	var dates int
+	p.run("series dates", chromedp.Evaluate(`document.querySelectorAll("ul.series li").length`, &dates))
+	if dates != 3 {
+		t.Errorf("the series lists %d dates, want 3", dates)
+	}
+	p.run("open the last date", chromedp.Click(`ul.series li:last-child a`, chromedp.ByQuery), chromedp.WaitVisible("#series-h", chromedp.ByQuery))
+	p.check("the last date of a weekly task")
+
+	// A weekly task without its end date: the reason beside the field.
+	p.open("/console/tasks/new")
+	p.run("a weekly task without an end",
+		chromedp.SendKeys("#title", "保育園の便利屋さん", chromedp.ByQuery),
+		chromedp.Click(`input[name="skill"][value="grading"]`, chromedp.ByQuery),
+		chromedp.Click(`input[name="repeat"][value="weekly"]`, chromedp.ByQuery),
+		chromedp.Click(`form button[type="submit"].primary`, chromedp.ByQuery),
+		chromedp.WaitVisible("#until-err", chromedp.ByQuery))
+	p.check("the task form refused")
+
 	// The other pages, for accessibility.
 	for _, path := range []string{"/console/tasks", "/console/sessions", "/console/sessions/new", "/console/broadcasts",
-		"/console/people", "/console/people/new", "/console/people/line:" + senior.id, "/console/people/line:" + senior.id + "/delete"} {
+		"/console/people", "/console/people/new", "/console/people/line:" + senior.id, "/console/people/line:" + senior.id + "/delete",
+		"/console/people/import"} {
 		p.open(path)
 	}
 }
