@@ -85,7 +85,8 @@ func (ts *TaskService) seriesWave(ctx context.Context, tasks []*Task, now time.T
 				o = ts.waveOffer(t, c.ID, c.Reasons, false, now, expiry[i])
 				ev := o.Out.Event
 				ev.Offer.SeriesID = t.SeriesID
-				ev.Series = refs
+				// Each person's own copy: the reasons are theirs.
+				ev.Series = append([]OfferRef(nil), refs...)
 				for j := range ev.Series {
 					ev.Series[j].Reasons = c.Reasons
 				}
