@@ -116,6 +116,10 @@ type BroadcastService struct {
 	Now      func() time.Time
 	NewID    func() string
 	Logger   *slog.Logger
+	// Due, if set, is told that a broadcast just made is due at once, so
+	// that this replica starts sending it now rather than at the next
+	// sweep (which stays for crashes and scheduled ones).
+	Due func()
 }
 
 func (s *BroadcastService) loc() *time.Location {
@@ -172,6 +176,8 @@ func (s *BroadcastService) CreateBroadcast(ctx context.Context, bc *Broadcast) (
 		if err := s.Store.FinishEmpty(ctx, bc.ID, s.broadcastReport(bc, now)); err != nil {
 			return nil, err
 		}
+	} else if !due.After(now) && s.Due != nil {
+		s.Due()
 	}
 	return s.Store.FindBroadcast(ctx, bc.ID)
 }

@@ -46,8 +46,9 @@ type app struct {
 	index  *matching.Live
 	runner *broadcast.Runner
 	talks  *bot.TalkService
-	// broadcasts makes and runs broadcasts.
+	// broadcasts makes and runs broadcasts; sendNow starts one due at once.
 	broadcasts *bot.BroadcastService
+	sendNow    *kicker
 	// retention drops what RETENTION_DAYS no longer keeps, once a day.
 	retention *redisadapter.Retention
 	// beforeShutdown, if set, runs when shutdown begins (the playground
@@ -133,7 +134,8 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	// A person's events, from the webhooks and from the outbox (offers,
 	// reminders, looked-up names), are handled one at a time in this
 	// replica, so they do not collide with each other's commits.
-	broadcastSvc := &bot.BroadcastService{Store: broadcasts, People: store, Catalog: cat, Broadcaster: runner,
+	sendNow := newKicker()
+	broadcastSvc := &bot.BroadcastService{Store: broadcasts, People: store, Catalog: cat, Broadcaster: runner, Due: sendNow.Kick,
 		Quiet: cfg.QuietHours, Location: cfg.Location, Now: clk.Now, NewID: newID, Logger: log}
 	serial := inorder.New(b)
 	worker.Handler = serial
@@ -217,10 +219,15 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 				n, err := talks.ExpireTalks(ctx)
 				return map[string]int{"expired": n}, err
 			},
-			"retention":  func(ctx context.Context) (any, error) { return retention.Run(ctx, clk.Now()) },
-			"offers":     func(ctx context.Context) (any, error) { return taskSvc.RunOffers(ctx) },
-			"reminders":  func(ctx context.Context) (any, error) { return taskSvc.RunDue(ctx) },
-			"broadcasts": func(ctx context.Context) (any, error) { return broadcastSvc.RunBroadcasts(ctx) },
+			"retention": func(ctx context.Context) (any, error) { return retention.Run(ctx, clk.Now()) },
+			"offers":    func(ctx context.Context) (any, error) { return taskSvc.RunOffers(ctx) },
+			"reminders": func(ctx context.Context) (any, error) { return taskSvc.RunDue(ctx) },
+			"broadcasts": func(ctx context.Context) (any, error) {
+				// A run this replica started at a POST finishes first, so
+				// that what the job reports is done.
+				sendNow.Settle(ctx, func(ctx context.Context) { _, _ = broadcastSvc.RunBroadcasts(ctx) })
+				return broadcastSvc.RunBroadcasts(ctx)
+			},
 			"invites": func(ctx context.Context) (any, error) {
 				n, err := sessionSvc.RunInvites(ctx)
 				return map[string]int{"sessions": n}, err
@@ -229,7 +236,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		ProfileChanged: index.Changed,
 		Notices:        board,
 	})
-	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, tasks: taskSvc, sessions: sessionSvc, clock: clk, runner: runner, talks: talks, broadcasts: broadcastSvc, index: index, retention: retention}, nil
+	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, tasks: taskSvc, sessions: sessionSvc, clock: clk, runner: runner, talks: talks, broadcasts: broadcastSvc, sendNow: sendNow, index: index, retention: retention}, nil
 }
 
 // useClock makes now the clock of every part (bot, services, outbox worker,
@@ -362,6 +369,17 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	}()
 	sched := a.schedule()
 	sched.Start()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		// A broadcast posted here starts at once; the sweep stays for
+		// crashes and scheduled ones.
+		a.sendNow.Run(workerCtx, func(ctx context.Context) {
+			if _, err := a.broadcasts.RunBroadcasts(ctx); err != nil {
+				a.log.Warn("broadcast run failed", "err", err)
+			}
+		})
+	}()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -398,4 +416,50 @@ func newLogger(env Environment) *slog.Logger {
 		}
 	}
 	return slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// kicker runs a job soon after it is kicked: once for any number of kicks
+// that come while it waits, one run at a time.
+type kicker struct {
+	c  chan struct{}
+	mu sync.Mutex // held while a run is going
+}
+
+func newKicker() *kicker { return &kicker{c: make(chan struct{}, 1)} }
+
+// Kick asks for a run; it never blocks.
+func (k *kicker) Kick() {
+	select {
+	case k.c <- struct{}{}:
+	default:
+	}
+}
+
+// Run runs job after each kick until ctx ends, each run bounded like a
+// sweep.
+func (k *kicker) Run(ctx context.Context, job func(ctx context.Context)) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-k.c:
+			k.mu.Lock()
+			jctx, cancel := context.WithTimeout(ctx, sweepTimeout)
+			job(jctx)
+			cancel()
+			k.mu.Unlock()
+		}
+	}
+}
+
+// Settle waits for a run in progress and runs a kick still pending itself,
+// so that what was kicked before it is done when it returns.
+func (k *kicker) Settle(ctx context.Context, job func(ctx context.Context)) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	select {
+	case <-k.c:
+		job(ctx)
+	default:
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBroadcastReachesTheAudienceOnce sends an announcement to everyone: the
@@ -70,4 +71,27 @@ func TestBroadcastReachesTheAudienceOnce(t *testing.T) {
 	if code, body := s.api(t, "POST", "/api/broadcasts", map[string]any{"text": " "}); code != http.StatusUnprocessableEntity {
 		t.Fatalf("empty text: %d %v", code, body)
 	}
+}
+
+// TestAnImmediateBroadcastStartsAtOnce: a broadcast without send_at is
+// sent by the replica that took it right after the POST, without waiting
+// for the sweep (whose first run comes 15 s after the start) or a job run.
+func TestAnImmediateBroadcastStartsAtOnce(t *testing.T) {
+	s := bootService(t)
+	booted := time.Now()
+	a := s.importPerson(t, "花子", "世田谷区", "採点")
+	code, body := s.api(t, "POST", "/api/broadcasts", map[string]any{"text": "明日の説明会は10時からです。", "audience": map[string]any{}})
+	if code != http.StatusAccepted {
+		t.Fatalf("POST /api/broadcasts: %d %v", code, body)
+	}
+	if msgs := a.reply(); !contains(msgs, "明日の説明会") {
+		t.Fatalf("the broadcast: %s", texts(msgs))
+	}
+	if since := time.Since(booted); since >= 15*time.Second {
+		t.Skipf("too slow to tell the start at the POST from the sweep (%v)", since)
+	}
+	waitUntil(t, "the broadcast done", func() bool {
+		_, got := s.api(t, "GET", "/api/broadcasts/"+body["id"].(string), nil)
+		return got["status"] == "done"
+	})
 }
