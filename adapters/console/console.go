@@ -72,6 +72,8 @@ type Tasks interface {
 	// wherever they were made.
 	ListTasks(ctx context.Context, from, to string) ([]*bot.TaskView, error)
 	FindTask(ctx context.Context, id string) (*bot.TaskView, error)
+	// EditTask changes a task's words and headcount.
+	EditTask(ctx context.Context, id string, e bot.TaskEdit) (*bot.TaskView, error)
 	CancelTask(ctx context.Context, id string) (*bot.TaskView, error)
 }
 

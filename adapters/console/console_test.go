@@ -501,3 +501,51 @@ func TestEveryPageRenders(t *testing.T) {
 		t.Errorf("audit log = %+v", log)
 	}
 }
+
+// TestACoordinatorEditsATask: the words and the headcount change from the
+// task's page; fewer places than accepted and an empty title are refused
+// beside their fields, another organization cannot, and a forged form is
+// refused.
+func TestACoordinatorEditsATask(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("a1", "a@example.jp", "世田谷ジョブカフェ", "password-of-a", false)
+	f.addAccount("b1", "b@example.jp", "大田区シルバー", "password-of-b", false)
+	a, b := f.browser(), f.browser()
+	a.login("a@example.jp", "password-of-a")
+	b.login("b@example.jp", "password-of-b")
+	resp, _ := a.post("/console/tasks", taskForm(f, "朝テストの採点"))
+	id := strings.TrimPrefix(strings.Split(resp.Header.Get("Location"), "?")[0], "/console/tasks/")
+	f.svc.tasks[id].Accepted = []string{"line:U1", "line:U2"}
+
+	if resp, body := a.get("/console/tasks/" + id + "/edit"); resp.StatusCode != http.StatusOK || !strings.Contains(body, `value="朝テストの採点"`) {
+		t.Fatalf("edit form: %d", resp.StatusCode)
+	}
+	edit := func(title, headcount string) url.Values {
+		return url.Values{"title": {title}, "description": {""}, "organization": {"塾"}, "reward": {""}, "headcount": {headcount}}
+	}
+	if resp, body := a.post("/console/tasks/"+id+"/edit", edit("朝テストの採点", "1")); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, `id="headcount-err"`) {
+		t.Errorf("fewer places than accepted: %d", resp.StatusCode)
+	}
+	if resp, _ := a.post("/console/tasks/"+id+"/edit", edit("朝テストの採点", "三")); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a headcount in words: %d", resp.StatusCode)
+	}
+	if resp, _ := b.post("/console/tasks/"+id+"/edit", edit("乗っ取り", "5")); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another organization: %d", resp.StatusCode)
+	}
+	forged := edit("偽物", "5")
+	forged.Set("csrf", "forged-token-forged-token")
+	if resp, _ := a.post("/console/tasks/"+id+"/edit", forged); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a forged form: %d", resp.StatusCode)
+	}
+	if v := f.svc.tasks[id]; v.Title != "朝テストの採点" || v.Headcount == 5 {
+		t.Fatalf("a refused edit changed the task: %q %d", v.Title, v.Headcount)
+	}
+	resp, _ = a.post("/console/tasks/"+id+"/edit", edit("朝テストの採点（小学生）", "3"))
+	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "done=edited") {
+		t.Fatalf("edit: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if v := f.svc.tasks[id]; v.Title != "朝テストの採点（小学生）" || v.Headcount != 3 {
+		t.Errorf("after the edit: %q %d", v.Title, v.Headcount)
+	}
+}

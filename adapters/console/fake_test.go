@@ -130,6 +130,30 @@ func (f *fakeService) CancelTask(ctx context.Context, id string) (*bot.TaskView,
 	return f.FindTask(ctx, id)
 }
 
+// EditTask changes the words and headcount like the service, refusing
+// fewer places than accepted.
+func (f *fakeService) EditTask(_ context.Context, id string, e bot.TaskEdit) (*bot.TaskView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.tasks[id]
+	if !ok {
+		return nil, bot.Errorf(bot.ENOTFOUND, "no task")
+	}
+	if e.Title != nil && *e.Title == "" {
+		return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "title", "title is required")
+	}
+	if e.Headcount != nil && *e.Headcount < len(v.Accepted) {
+		return nil, bot.FieldErrorf(bot.ECONFLICT, "headcount", "already accepted")
+	}
+	if e.Title != nil {
+		v.Title = *e.Title
+	}
+	if e.Headcount != nil {
+		v.Headcount = *e.Headcount
+	}
+	return v, nil
+}
+
 func (f *fakeService) CreateSession(_ context.Context, s *bot.Session) (*bot.SessionView, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -145,7 +145,7 @@ func cacheStatic(next http.Handler) http.Handler {
 // the layout.
 var pageNames = []string{
 	"login", "setup", "status", "today",
-	"tasks", "task_new", "task", "task_cancel",
+	"tasks", "task_new", "task", "task_cancel", "task_edit",
 	"sessions", "session_new", "session",
 	"broadcasts", "broadcast_new", "broadcast_confirm", "broadcast",
 	"people", "person_new", "person", "person_delete", "people_import",

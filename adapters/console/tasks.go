@@ -31,6 +31,8 @@ func (s *server) taskRoutes(route func(string, http.HandlerFunc)) {
 	route("POST "+Prefix+"tasks", s.taskCreate)
 	route("GET "+Prefix+"tasks/{id}", s.taskShow)
 	route("GET "+Prefix+"tasks/{id}/fill", s.taskFill)
+	route("GET "+Prefix+"tasks/{id}/edit", s.taskEditForm)
+	route("POST "+Prefix+"tasks/{id}/edit", s.taskEdit)
 	route("GET "+Prefix+"tasks/{id}/cancel", s.taskCancelConfirm)
 	route("POST "+Prefix+"tasks/{id}/cancel", s.taskCancel)
 	if s.offers != nil {
@@ -591,4 +593,60 @@ func refusalJA(err error, words map[string]string) string {
 		}
 	}
 	return said
+}
+
+// taskEditPage is the form that changes a task's words and headcount.
+type taskEditPage struct {
+	taskFormPage
+	ID, Title string
+}
+
+// taskEditForm shows the task's words and headcount to change. Its time,
+// place and skills decided who was asked: changing them is a new task.
+func (s *server) taskEditForm(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadTask(w, r)
+	if !ok {
+		return
+	}
+	form := url.Values{"title": {p.Title}, "description": {p.Description}, "organization": {p.Organization},
+		"reward": {p.Reward}, "headcount": {strconv.Itoa(p.Headcount)}}
+	s.render(w, r, http.StatusOK, "task_edit", ja.TitleTaskEdit, taskEditPage{taskFormPage{Form: formValues{form}}, p.ID, p.Title})
+}
+
+// taskEdit stores the changed words and headcount; more places are
+// offered at once, fewer than those who accepted are refused.
+func (s *server) taskEdit(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	if err := s.mine(ctx, KindTask, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f := r.PostForm
+	text := func(k string) *string { v := strings.TrimSpace(f.Get(k)); return &v }
+	e := bot.TaskEdit{Title: text("title"), Description: text("description"), Organization: text("organization"),
+		Reward: text("reward")}
+	var errs []formError
+	if n, ok := formInt(f.Get("headcount")); ok {
+		e.Headcount = &n
+	} else {
+		errs = append(errs, formError{"headcount", ja.HeadcountInvalid})
+	}
+	if len(errs) == 0 {
+		_, err := s.tasks.EditTask(ctx, id, e)
+		if err == nil {
+			s.audit(ctx, accountOf(ctx).ID, "task.edit", id)
+			done(w, r, Prefix+"tasks/"+url.PathEscape(id), "edited")
+			return
+		}
+		switch bot.ErrorCode(err) {
+		case bot.EUNPROCESSABLE, bot.EINVALID, bot.ECONFLICT:
+			errs = formErrors(err)
+		default:
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, "task_edit", ja.TitleTaskEdit,
+		taskEditPage{taskFormPage{Form: formValues{f}, Errors: errs}, id, f.Get("title")})
 }

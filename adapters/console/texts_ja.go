@@ -10,6 +10,7 @@ import (
 // templates/. Errors about a form's field come from bot.ErrorJA.
 var ja = struct {
 	TitleLogin, TitleSetup, TitleToday, TitleTasks, TitleTaskNew, TitleTaskCancel        string
+	TitleTaskEdit, HeadcountInvalid                                                      string
 	TitleSessions, TitleSessionNew, TitleBroadcasts, TitleBroadcastNew, TitleBroadcastOK string
 	TitlePeople, TitlePersonNew, TitlePersonDelete, TitleTalks, TitleCoordinators        string
 	LoginNeeded, Forbidden, AdminOnly, FormExpired, NotFound, Internal                   string
@@ -42,6 +43,8 @@ var ja = struct {
 	TitleToday:        "今日",
 	TitleTasks:        "お仕事",
 	TitleTaskNew:      "お仕事の登録",
+	TitleTaskEdit:     "お仕事の変更",
+	HeadcountInvalid:  "人数を1〜100の数字で入れてください。",
 	TitleTaskCancel:   "お仕事の取り消し",
 	TitleSessions:     "説明会・交流会",
 	TitleSessionNew:   "説明会・交流会の登録",
@@ -147,6 +150,7 @@ var ja = struct {
 var flashes = map[string]string{
 	"task":      "お仕事を登録しました。条件に合う方へご案内を送っています。",
 	"cancelled": "お仕事を取り消しました。ご案内した方にお知らせします。",
+	"edited":    "お仕事の内容を変えました。人数を増やしたときは、条件に合う方へご案内を送っています。",
 	"session":   "説明会・交流会を登録しました。ご案内を送っています。",
 	"broadcast": "お知らせを受け付けました。",
 	"person":    "登録しました。",

@@ -241,6 +241,7 @@ func TestConsoleInABrowser(t *testing.T) {
 		t.Fatal("the page was reloaded; the fill should change in place")
 	}
 	p.text("#fill", "満員", 5*time.Second)
+	p.open("/console/tasks/" + id + "/edit")
 	p.open("/console/tasks/" + id + "/cancel")
 
 	// Compose a broadcast: the count first, then send.
