@@ -44,6 +44,9 @@ func NewLive(src Source, labels Labels, loc *time.Location, log *slog.Logger) *L
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if loc == nil {
+		loc = time.Local // as everywhere else a zone is left unset
+	}
 	l := &Live{src: src, labels: labels, loc: loc, now: time.Now, log: log}
 	l.ix.Store(l.empty())
 	return l

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -58,7 +57,7 @@ func BenchmarkLineWebhook(b *testing.B) {
 				LINEChannelAccessToken: "token",
 				LINEAPIBaseURL:         "http://127.0.0.1:1", // the worker does not run here
 			}
-			a, err := newApp(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			a, err := newApp(context.Background(), cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,0 +1,77 @@
+package service
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+)
+
+// BenchmarkEchoBaseline is the yardstick of issue 14: line-bot-sdk-go's
+// echo bot as its example writes it (webhook.ParseRequest, then a
+// synchronous reply through the SDK's client) against a fake Messaging API
+// on loopback, driven the same way as BenchmarkLineWebhook. tsunagu's
+// figure divided by this one is the ratio the issue asks about; this run
+// is in-process, so both pay the same harness.
+func BenchmarkEchoBaseline(b *testing.B) {
+	const secret = "bench-secret"
+	var replies atomic.Int64
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		replies.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte("{}"))
+	}))
+	defer api.Close()
+	bot, err := messaging_api.NewMessagingApiAPI("token", messaging_api.WithEndpoint(api.URL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cb, err := webhook.ParseRequest(secret, r)
+		if err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		for _, ev := range cb.Events {
+			if m, ok := ev.(webhook.MessageEvent); ok {
+				if t, ok := m.Message.(webhook.TextMessageContent); ok {
+					_, err := bot.ReplyMessage(&messaging_api.ReplyMessageRequest{ReplyToken: m.ReplyToken,
+						Messages: []messaging_api.MessageInterface{messaging_api.TextMessage{Text: t.Text}}})
+					if err != nil {
+						w.WriteHeader(http.StatusInternalServerError)
+						return
+					}
+				}
+			}
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+	var seq atomic.Int64
+	serveOne := func(b *testing.B) {
+		n := seq.Add(1)
+		body := fmt.Sprintf(`{"destination":"Ubot","events":[{"type":"message","mode":"active","timestamp":1764547200000,`+
+			`"source":{"type":"user","userId":"Ubench%05d"},"webhookEventId":"01BENCH%019d","deliveryContext":{"isRedelivery":false},`+
+			`"replyToken":"rt%d","message":{"id":"%d","type":"text","quoteToken":"q","text":"ヘルプ"}}]}`, n%1000, n, n, n)
+		mac := hmac.New(sha256.New, []byte(secret))
+		mac.Write([]byte(body))
+		req := httptest.NewRequest(http.MethodPost, "/line/webhook", strings.NewReader(body))
+		req.Header.Set("X-Line-Signature", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+		w := httptest.NewRecorder()
+		echo.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d", w.Code)
+		}
+	}
+	serialAndParallel(b, &roundTrips{}, serveOne)
+	if replies.Load() == 0 {
+		b.Fatal("the echo bot never replied")
+	}
+}
