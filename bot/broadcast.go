@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 )
@@ -100,12 +101,24 @@ type LINEQuota interface {
 	Quota(ctx context.Context) (limit, used int64, err error)
 }
 
+// AudienceIndex finds a broadcast's recipients without reading every
+// profile (the service's live match index): the same people
+// Audience.Match picks, active on LINE and on Slack sorted by ID, and the
+// blocked counted. ok is false while it cannot answer for everyone (not
+// built yet); the service then reads every profile.
+type AudienceIndex interface {
+	Audience(aud Audience) (r Recipients, ok bool)
+}
+
 // BroadcastService makes announcements to many people: it checks a
 // broadcast, fixes its recipients, checks LINE's monthly quota, schedules it
 // after the quiet hours, and hands due ones to the Broadcaster.
 type BroadcastService struct {
-	Store       BroadcastStore
-	People      ProfileLister
+	Store  BroadcastStore
+	People ProfileLister
+	// Index, if set, finds the recipients in memory; People is read only
+	// when it cannot answer.
+	Index       AudienceIndex
 	Catalog     *Catalog
 	Broadcaster Broadcaster
 	// LINE reads LINE's quota when a broadcast is made; nil when LINE is
@@ -205,6 +218,12 @@ func quotaUnavailable(err error) error {
 // Recipients are the people a broadcast to aud would reach now, and the
 // blocked ones it would skip (the count a coordinator confirms).
 func (s *BroadcastService) Recipients(ctx context.Context, aud Audience) (Recipients, error) {
+	if s.Index != nil {
+		if r, ok := s.Index.Audience(aud); ok {
+			return r, nil
+		}
+		s.Logger.WarnContext(ctx, "audience read from every profile: the match index is not built")
+	}
 	var r Recipients
 	err := s.People.Each(ctx, func(p *Profile, _ Conversation) {
 		q := *p
@@ -227,6 +246,8 @@ func (s *BroadcastService) Recipients(ctx context.Context, aud Audience) (Recipi
 	if err != nil {
 		return Recipients{}, fmt.Errorf("audience: %w", err)
 	}
+	slices.Sort(r.LINE)
+	slices.Sort(r.Slack)
 	return r, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"tsunagu/bot"
 	"tsunagu/bot/avail"
 )
 
@@ -78,9 +79,12 @@ type Index struct {
 	owner    []string // area of each chunk
 	words    int      // length of every bitset
 	eligible bitset
-	slots    [weekSlots]bitset
-	skills   map[string]bitset
-	areas    map[string]*area
+	// active and blocked are by status, for announcements: an audience
+	// reaches the active and counts the blocked it skips.
+	active, blocked bitset
+	slots           [weekSlots]bitset
+	skills          map[string]bitset
+	areas           map[string]*area
 }
 
 // NewIndex returns an empty index. Availability and task windows are read
@@ -140,6 +144,12 @@ func (ix *Index) Upsert(p Person) {
 	ix.fair[n] = fairKey(p)
 	if p.Eligible() {
 		ix.eligible.set(n)
+	}
+	switch p.Status {
+	case bot.StatusActive:
+		ix.active.set(n)
+	case bot.StatusBlocked:
+		ix.blocked.set(n)
 	}
 	for _, s := range p.Skills {
 		ix.bitsetOf(ix.skills, s).set(n)
@@ -218,6 +228,7 @@ func (ix *Index) grow(words int) {
 		return b[:words]
 	}
 	ix.eligible = ext(ix.eligible)
+	ix.active, ix.blocked = ext(ix.active), ext(ix.blocked)
 	for i := range ix.slots {
 		ix.slots[i] = ext(ix.slots[i])
 	}
@@ -241,6 +252,8 @@ func (ix *Index) bitsetOf(m map[string]bitset, key string) bitset {
 // rather than what the person had, so no stale bit can survive.
 func (ix *Index) clearBits(n int32) {
 	ix.eligible.clear(n)
+	ix.active.clear(n)
+	ix.blocked.clear(n)
 	for _, b := range ix.slots {
 		b.clear(n)
 	}
@@ -271,21 +284,12 @@ func (ix *Index) Match(t Task, exclude func(id string) bool, limit int) []Candid
 	defer ix.mu.RUnlock()
 
 	// The words to walk: the area's chunks, or every word for a remote task.
-	spans := [][2]int{{0, ix.words}}
+	spans := ix.spans(nil)
 	if !t.remote() {
-		a, ok := ix.areas[t.Area]
-		if !ok {
+		if _, ok := ix.areas[t.Area]; !ok {
 			return nil
 		}
-		spans = spans[:0]
-		for _, c := range a.chunks {
-			from := int(c) * chunkWords
-			if k := len(spans) - 1; k >= 0 && spans[k][1] == from {
-				spans[k][1] += chunkWords
-			} else {
-				spans = append(spans, [2]int{from, from + chunkWords})
-			}
-		}
+		spans = ix.spans([]string{t.Area})
 	}
 	var slots []bitset
 	for d, day := range window {

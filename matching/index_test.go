@@ -391,6 +391,8 @@ func bitCounts(ix *Index) (total int) {
 		}
 	}
 	count(ix.eligible)
+	count(ix.active)
+	count(ix.blocked)
 	for _, b := range ix.slots {
 		count(b)
 	}
@@ -419,8 +421,8 @@ func TestUpsertReplacesEverything(t *testing.T) {
 	if got := matchIDs(ix, task, 5); !slices.Equal(got, []string{p.ID}) {
 		t.Errorf("new area, skill and time: got %v", got)
 	}
-	// eligible + 1 skill + 4 slots.
-	if got, want := bitCounts(ix), 1+1+4; got != want {
+	// eligible + active + 1 skill + 4 slots.
+	if got, want := bitCounts(ix), 1+1+1+4; got != want {
 		t.Errorf("%d bits set, want %d: stale bits left", got, want)
 	}
 
@@ -428,6 +430,10 @@ func TestUpsertReplacesEverything(t *testing.T) {
 	ix.Upsert(p)
 	if got := matchIDs(ix, task, 5); len(got) != 0 {
 		t.Errorf("paused person still matches: %v", got)
+	}
+	// Neither eligible nor active nor blocked: 1 skill + 4 slots.
+	if got, want := bitCounts(ix), 1+4; got != want {
+		t.Errorf("paused: %d bits set, want %d", got, want)
 	}
 
 	// The number left behind in Setagaya goes to the next person there.

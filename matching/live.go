@@ -33,11 +33,15 @@ type Live struct {
 	now    func() time.Time
 	log    *slog.Logger
 
-	mu sync.Mutex // serializes rebuilds and updates
-	ix atomic.Pointer[Index]
+	mu    sync.Mutex // serializes rebuilds and updates
+	ix    atomic.Pointer[Index]
+	built atomic.Bool // a rebuild has succeeded: the index holds everyone
 }
 
-var _ bot.Matcher = (*Live)(nil)
+var (
+	_ bot.Matcher       = (*Live)(nil)
+	_ bot.AudienceIndex = (*Live)(nil)
+)
 
 // NewLive returns an empty live index over src; Rebuild or Run fill it.
 func NewLive(src Source, labels Labels, loc *time.Location, log *slog.Logger) *Live {
@@ -79,6 +83,7 @@ func (l *Live) Rebuild(ctx context.Context) error {
 		return err
 	}
 	l.ix.Store(ix)
+	l.built.Store(true)
 	l.log.InfoContext(ctx, "match index rebuilt", "people", ix.Len(), "took", time.Since(start))
 	return nil
 }
@@ -145,6 +150,15 @@ func (l *Live) Candidates(t *bot.Task, exclude func(string) bool, limit int) []b
 		out[i] = bot.Candidate{ID: c.ID, Reasons: c.Reasons}
 	}
 	return out
+}
+
+// Audience implements bot.AudienceIndex. Until a rebuild has succeeded
+// the index may be missing people, so it does not answer.
+func (l *Live) Audience(aud bot.Audience) (bot.Recipients, bool) {
+	if !l.built.Load() {
+		return bot.Recipients{}, false
+	}
+	return l.ix.Load().Audience(aud), true
 }
 
 // TaskOf is what matching needs of a task.

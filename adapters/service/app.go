@@ -135,7 +135,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	// reminders, looked-up names), are handled one at a time in this
 	// replica, so they do not collide with each other's commits.
 	sendNow := newKicker()
-	broadcastSvc := &bot.BroadcastService{Store: broadcasts, People: store, Catalog: cat, Broadcaster: runner, Due: sendNow.Kick,
+	broadcastSvc := &bot.BroadcastService{Store: broadcasts, People: store, Index: index, Catalog: cat, Broadcaster: runner, Due: sendNow.Kick,
 		Quiet: cfg.QuietHours, Location: cfg.Location, Now: clk.Now, NewID: newID, Logger: log}
 	serial := inorder.New(b)
 	worker.Handler = serial
