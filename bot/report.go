@@ -93,6 +93,16 @@ func (f Figures) Values() []string {
 		fmt.Sprint(f.Declined), fmt.Sprint(f.Expired), median}
 }
 
+// Table is the report as a table: the JSON names as the header (after
+// "month"), a row per month, then the total.
+func (r *Report) Table() [][]string {
+	rows := [][]string{append([]string{"month"}, ReportFields...)}
+	for _, m := range r.ByMonth {
+		rows = append(rows, append([]string{m.Month}, m.Figures.Values()...))
+	}
+	return append(rows, append([]string{"total"}, r.Figures.Values()...))
+}
+
 // ReportService computes the figures programs report from the records kept
 // (RETENTION_DAYS), plus the anonymous monthly counts left of older ones.
 type ReportService struct {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"tsunagu/adapters/csvfile"
 	"tsunagu/adapters/profilecsv"
 	"tsunagu/bot"
 )
@@ -40,16 +41,9 @@ func (s *server) peopleCSV(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	buf.WriteString(profilecsv.BOM)
-	profilecsv.Encode(&buf, s.catalog, list)
 	s.audit(ctx, accountOf(ctx).ID, "people.export", strconv.Itoa(len(list)))
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="profiles-%s.csv"`, s.now().In(s.loc).Format("20060102")))
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.Bytes())
+	csvfile.Send(w, fmt.Sprintf("profiles-%s.csv", s.now().In(s.loc).Format("20060102")),
+		func(w io.Writer) { profilecsv.Encode(w, s.catalog, list) })
 }
 
 // importPage is the import form, with what a refused file had wrong.

@@ -1,8 +1,6 @@
 package console
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"net/http"
@@ -10,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"tsunagu/adapters/csvfile"
 	"tsunagu/bot"
 )
 
@@ -130,22 +129,7 @@ func (s *server) reportCSV(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true
-	_ = cw.Write(append([]string{"month"}, bot.ReportFields...))
-	for _, m := range rep.ByMonth {
-		_ = cw.Write(append([]string{m.Month}, m.Figures.Values()...))
-	}
-	_ = cw.Write(append([]string{"total"}, rep.Figures.Values()...))
-	cw.Flush()
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="tsunagu-report-%s-%s.csv"`, rep.From, rep.To))
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.Bytes())
+	csvfile.Send(w, fmt.Sprintf("tsunagu-report-%s-%s.csv", rep.From, rep.To), csvfile.Rows(rep.Table()))
 }
 
 // monthLabel says "2026-04" as 2026年4月.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"tsunagu/adapters/csvfile"
 	"tsunagu/adapters/profilecsv"
 	"tsunagu/bot"
 )
@@ -213,7 +214,7 @@ func TestPeopleCSVExportAndImport(t *testing.T) {
 		}
 		resp, body := a.get("/console/people.csv?area=setagaya")
 		var want bytes.Buffer
-		want.WriteString(profilecsv.BOM)
+		want.WriteString(csvfile.BOM)
 		profilecsv.Encode(&want, testCatalog, []*bot.Profile{f.svc.people[hanako]})
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" ||
 			!strings.HasPrefix(resp.Header.Get("Content-Disposition"), `attachment; filename="profiles-`) {

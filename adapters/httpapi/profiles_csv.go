@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"tsunagu/adapters/csvfile"
 	"tsunagu/adapters/profilecsv"
 	"tsunagu/bot"
 )
@@ -17,9 +17,6 @@ import (
 // ProfileImporter writes the people of a CSV import (see
 // redis.Store.ImportProfile).
 type ProfileImporter = profilecsv.Importer
-
-// bom starts a UTF-8 file that Excel should not read as Shift_JIS.
-const bom = profilecsv.BOM
 
 // skillSep joins skill labels, as in the profiles' export.
 const skillSep = profilecsv.SkillSep
@@ -44,16 +41,8 @@ func csvFormat(q url.Values) (bool, error) {
 // it is: UTF-8 with a BOM, CRLF line ends, area and skills as Japanese
 // labels and availability in the words the bot says it in.
 func (s *server) writeProfilesCSV(w http.ResponseWriter, found []*bot.Profile) {
-	var buf bytes.Buffer
-	buf.WriteString(bom)
-	profilecsv.Encode(&buf, s.catalog, found)
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="profiles-%s.csv"`, s.now().Format("20060102")))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.Bytes())
+	csvfile.Send(w, fmt.Sprintf("profiles-%s.csv", s.now().In(s.loc).Format("20060102")),
+		func(w io.Writer) { profilecsv.Encode(w, s.catalog, found) })
 }
 
 // importRejected is the 422 of an import with problems.

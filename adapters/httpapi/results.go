@@ -1,15 +1,14 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"tsunagu/adapters/csvfile"
 	"tsunagu/bot"
 )
 
@@ -116,23 +115,7 @@ func (s *server) getReport(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusOK, rep)
 		return
 	}
-	var buf bytes.Buffer
-	buf.WriteString(bom)
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true
-	_ = cw.Write(append([]string{"month"}, bot.ReportFields...))
-	for _, m := range rep.ByMonth {
-		_ = cw.Write(append([]string{m.Month}, m.Figures.Values()...))
-	}
-	_ = cw.Write(append([]string{"total"}, rep.Figures.Values()...))
-	cw.Flush()
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="report-%s-%s.csv"`, rep.From, rep.To))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.Bytes())
+	csvfile.Send(w, fmt.Sprintf("report-%s-%s.csv", rep.From, rep.To), csvfile.Rows(rep.Table()))
 }
 
 // listTasks lists the tasks starting in a period (from, to: inclusive
@@ -158,12 +141,8 @@ func (s *server) listTasks(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusOK, map[string]any{"tasks": out})
 		return
 	}
-	var buf bytes.Buffer
-	buf.WriteString(bom)
-	cw := csv.NewWriter(&buf)
-	cw.UseCRLF = true
-	_ = cw.Write([]string{"id", "series_id", "title", "organization", "area", "skills", "start", "end", "headcount", "status",
-		"accepted", "waitlist", "confirmed", "unconfirmed", "completed", "not_completed", "hours"})
+	rows := [][]string{{"id", "series_id", "title", "organization", "area", "skills", "start", "end", "headcount", "status",
+		"accepted", "waitlist", "confirmed", "unconfirmed", "completed", "not_completed", "hours"}}
 	loc := s.loc
 	for _, v := range views {
 		area := v.Area
@@ -176,19 +155,12 @@ func (s *server) listTasks(w http.ResponseWriter, r *http.Request) {
 		for _, h := range v.Hours {
 			hours += h
 		}
-		_ = cw.Write([]string{v.ID, v.SeriesID, cell(v.Title), cell(v.Organization), area,
+		rows = append(rows, []string{v.ID, v.SeriesID, cell(v.Title), cell(v.Organization), area,
 			strings.Join(s.catalog.SkillLabels(v.Skills), skillSep),
 			v.Start.In(loc).Format("2006-01-02 15:04"), v.End.In(loc).Format("2006-01-02 15:04"),
 			strconv.Itoa(v.Headcount), string(v.Status), strconv.Itoa(len(v.Accepted)), strconv.Itoa(len(v.Waitlist)),
 			strconv.Itoa(len(v.Confirmed)), strconv.Itoa(len(v.Unconfirmed)), strconv.Itoa(len(v.Completed)),
 			strconv.Itoa(len(v.NotCompleted)), strconv.FormatFloat(hours, 'f', -1, 64)})
 	}
-	cw.Flush()
-	h := w.Header()
-	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="tasks-%s.csv"`, s.now().Format("20060102")))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(buf.Bytes())
+	csvfile.Send(w, fmt.Sprintf("tasks-%s.csv", s.now().In(s.loc).Format("20060102")), csvfile.Rows(rows))
 }

@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"tsunagu/adapters/csvfile"
 	"tsunagu/bot"
 	"tsunagu/bot/avail"
 	"tsunagu/bot/jtext"
@@ -47,9 +48,6 @@ var (
 	exportColumns   = []string{colID, colName, colArea, colSkills, colAvailability, colWeeklyLimit, colStatus, colConsentedAt, colCreatedAt, colUpdatedAt}
 	requiredColumns = []string{colID, colName, colArea, colSkills, colAvailability, colWeeklyLimit}
 )
-
-// BOM starts a UTF-8 file that Excel should not read as Shift_JIS.
-const BOM = "\ufeff"
 
 // SkillSep joins skill labels in the export, the way the bot lists them.
 const SkillSep = "、"
@@ -342,7 +340,7 @@ func Decode(data []byte, cat *bot.Catalog, now time.Time) ([]Row, []Problem) {
 
 // csvText returns the file as UTF-8 text without a BOM.
 func csvText(data []byte) (string, error) {
-	data = bytes.TrimPrefix(data, []byte(BOM))
+	data = bytes.TrimPrefix(data, []byte(csvfile.BOM))
 	if utf8.Valid(data) {
 		return string(data), nil
 	}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"tsunagu/adapters/csvfile"
 	"tsunagu/bot"
 )
 
@@ -15,7 +16,7 @@ func FuzzReadProfilesCSV(f *testing.F) {
 	header := "id,name,area,skills,availability,weekly_limit\n"
 	for _, seed := range []string{
 		"",
-		BOM,
+		csvfile.BOM,
 		header,
 		header + hanakoID + ",山田 花子,世田谷区,採点・丸つけ、パソコン・スマホ,平日の午前,2\n",
 		"weekly_limit,skills,id,availability,area,name,status\r\n３,\"ズーム;grading\",slack:T0123ABCD:U0123ABCD,\"月水金 10時〜15時\n土曜 午後\",オンライン,'=Taro,paused\r\n",
@@ -52,7 +53,7 @@ func FuzzReadProfilesCSV(f *testing.F) {
 			return
 		}
 		var buf bytes.Buffer
-		buf.WriteString(BOM)
+		buf.WriteString(csvfile.BOM)
 		ps := make([]*bot.Profile, len(rows))
 		for i, r := range rows {
 			ps[i] = r.Profile

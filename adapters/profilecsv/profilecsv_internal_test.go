@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/encoding/japanese"
 
+	"tsunagu/adapters/csvfile"
 	"tsunagu/bot"
 	"tsunagu/bot/avail"
 	"tsunagu/config"
@@ -94,8 +95,8 @@ func TestCSVReaderReadsWhatCoordinatorsWrite(t *testing.T) {
 			want: []got{{hanakoID, "山田 花子", "setagaya", []string{"grading", "pc_basics"}, weekdayMornings, 2}},
 		},
 		{
-			name: "a BOM before the header",
-			csv:  BOM + header + hanakoID + ",山田 花子,世田谷,採点,平日の午前,2\n",
+			name: "a csvfile.BOM before the header",
+			csv:  csvfile.BOM + header + hanakoID + ",山田 花子,世田谷,採点,平日の午前,2\n",
 			want: []got{{hanakoID, "山田 花子", "setagaya", []string{"grading"}, weekdayMornings, 2}},
 		},
 		{
@@ -204,7 +205,7 @@ func TestCSVReaderNamesEveryBadRow(t *testing.T) {
 		want []rowProblem // messages are checked for the words given
 	}{
 		{"an empty file", "", []rowProblem{{1, "", "empty"}}},
-		{"a BOM and nothing else", BOM + "\r\n", []rowProblem{{1, "", "empty"}}},
+		{"a csvfile.BOM and nothing else", csvfile.BOM + "\r\n", []rowProblem{{1, "", "empty"}}},
 		{"a missing column is named, each of them",
 			"id,name,area,skills\n" + hanakoID + ",花子,世田谷区,採点\n",
 			[]rowProblem{{1, "availability", "availability is missing"}, {1, "weekly_limit", "weekly_limit is missing"}}},
