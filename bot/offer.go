@@ -120,10 +120,11 @@ type Answer struct {
 	// ConfirmNow marks an acceptance (or a promotion) so close to the start
 	// that it counts as confirmed without the day-before question.
 	ConfirmNow bool
-	// Result is what OpComplete records; ResultNotice the coordinators'
-	// notice queued when it changes to not done.
+	// Result is what OpComplete records; ResultOut is queued in the same
+	// step when it changes: the coordinators' notice of a task not done, or
+	// the person's record of a result a coordinator gave.
 	Result       TaskResult
-	ResultNotice Outgoing
+	ResultOut Outgoing
 	// Anon, with OpForget, is the token the person's part in the figures is
 	// kept under (AnonPrefix + random); empty drops it.
 	Anon string

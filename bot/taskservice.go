@@ -468,7 +468,7 @@ func (ts *TaskService) apply(ctx context.Context, in Inbound, snap Snapshot, res
 			if who == "" {
 				who = ja.Task.SomeoneWithdrew
 			}
-			a.ResultNotice = coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticeNotDone, who, ref.Title, span), now)
+			a.ResultOut = coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticeNotDone, who, ref.Title, span), now)
 		}
 	}
 	out, err := ts.Tasks.Answer(ctx, a)
@@ -578,18 +578,16 @@ func (ts *TaskService) RecordResult(ctx context.Context, taskID, profileID strin
 			r.Hours = h
 		}
 	}
-	out, err := ts.Tasks.Answer(ctx, Answer{TaskID: taskID, ProfileID: profileID, Op: OpComplete, At: now, Result: r})
+	// The person's own record counts it through their state, told in the
+	// same step as the task records it.
+	ev, res := resultEventID(taskID, profileID, now), r
+	tell := Outgoing{ID: ev, Kind: OutEvent, To: profileID, CreatedAt: now,
+		Event: &Inbound{ID: ev, Kind: EventResult, ProfileID: profileID, Data: taskID, Result: &res, At: now}}
+	out, err := ts.Tasks.Answer(ctx, Answer{TaskID: taskID, ProfileID: profileID, Op: OpComplete, At: now, Result: r, ResultOut: tell})
 	if err != nil {
 		return nil, fmt.Errorf("record result %s: %w", taskID, err)
 	}
 	if out.Changed {
-		ev := resultEventID(taskID, profileID, now)
-		res := r
-		err := ts.Outbox.Enqueue(ctx, Outgoing{ID: ev, Kind: OutEvent, To: profileID, CreatedAt: now,
-			Event: &Inbound{ID: ev, Kind: EventResult, ProfileID: profileID, Data: taskID, Result: &res, At: now}})
-		if err != nil {
-			return nil, fmt.Errorf("record result %s: tell %s: %w", taskID, profileID, err)
-		}
 		ts.notify()
 	}
 	ts.Logger.InfoContext(ctx, "result recorded", "task", taskID, "profile", profileID, "status", r.Status, "changed", out.Changed)

@@ -334,7 +334,7 @@ func withoutAnon(ids []string) []string {
 // ARGV: event ID, now ms, person, op, task ID, filled notice JSON,
 // cancelled notice JSON, forget-answers-before ms, promotion event JSON,
 // promotion notice JSON, n, confirm now ('1' or ”), result
-// ("completed:2.5"), result notice JSON, anonymous token, then n (due ms,
+// ("completed:2.5"), entry queued when the result changes (JSON), anonymous token, then n (due ms,
 // entry JSON) pairs of the person's reminders, then those of the promoted
 // person.
 var answerScript = goredis.NewScript(`
@@ -541,7 +541,7 @@ func (s *Tasks) Answer(ctx context.Context, a bot.Answer) (bot.Outcome, error) {
 			return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
 		}
 	}
-	resultNotice, err := notice(a.ResultNotice)
+	resultOut, err := notice(a.ResultOut)
 	if err != nil {
 		return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
 	}
@@ -553,7 +553,7 @@ func (s *Tasks) Answer(ctx context.Context, a bot.Answer) (bot.Outcome, error) {
 		result = string(a.Result.Status) + ":" + strconv.FormatFloat(a.Result.Hours, 'f', -1, 64)
 	}
 	args := []any{eventKey(a.EventID), a.At.UnixMilli(), a.ProfileID, string(a.Op), id, filled, cancelled,
-		a.At.Add(-seenFor).UnixMilli(), promoted, promotedNotice, len(a.Reminders), confirmNow, result, resultNotice, a.Anon}
+		a.At.Add(-seenFor).UnixMilli(), promoted, promotedNotice, len(a.Reminders), confirmNow, result, resultOut, a.Anon}
 	for _, d := range append(append([]bot.Due(nil), a.Reminders...), a.Promote.Reminders...) {
 		dj, err := json.Marshal(d.Out)
 		if err != nil {
