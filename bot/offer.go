@@ -123,7 +123,7 @@ type Answer struct {
 	// Result is what OpComplete records; ResultOut is queued in the same
 	// step when it changes: the coordinators' notice of a task not done, or
 	// the person's record of a result a coordinator gave.
-	Result       TaskResult
+	Result    TaskResult
 	ResultOut Outgoing
 	// Anon, with OpForget, is the token the person's part in the figures is
 	// kept under (AnonPrefix + random); empty drops it.

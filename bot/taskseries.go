@@ -71,10 +71,9 @@ func (ts *TaskService) seriesWave(ctx context.Context, tasks []*Task, now time.T
 	refs := make([]OfferRef, len(tasks))
 	expiry := make([]time.Time, len(tasks))
 	for i, t := range tasks {
-		if expiry[i] = now.Add(t.OfferTTL); expiry[i].After(t.Start) {
-			expiry[i] = t.Start
-		}
-		refs[i] = ts.waveOffer(t, "", nil, false, now, expiry[i]).Out.Event.Offer.withSeries(t.SeriesID)
+		expiry[i] = offerExpiry(t, now)
+		refs[i] = ts.taskRef(t)
+		refs[i].ExpiresAt, refs[i].State, refs[i].At = expiry[i], OfferOffered, now
 	}
 	for i := len(tasks) - 1; i >= 0; i-- {
 		t := tasks[i]
@@ -84,7 +83,6 @@ func (ts *TaskService) seriesWave(ctx context.Context, tasks []*Task, now time.T
 			if i == 0 {
 				o = ts.waveOffer(t, c.ID, c.Reasons, false, now, expiry[i])
 				ev := o.Out.Event
-				ev.Offer.SeriesID = t.SeriesID
 				// Each person's own copy: the reasons are theirs.
 				ev.Series = append([]OfferRef(nil), refs...)
 				for j := range ev.Series {
@@ -99,13 +97,6 @@ func (ts *TaskService) seriesWave(ctx context.Context, tasks []*Task, now time.T
 	}
 	ts.notify()
 	return nil
-}
-
-// withSeries is r as one date of series.
-func (r *OfferRef) withSeries(series string) OfferRef {
-	c := *r
-	c.SeriesID = series
-	return c
 }
 
 // checks are the entries a new task schedules about itself: the "still

@@ -248,13 +248,7 @@ func (ts *TaskService) offerWave(ctx context.Context, id string, now time.Time) 
 	}
 	target := room * ts.waveFactor()
 	w := Wave{TaskID: id, At: now, Target: target}
-	expires := now.Add(t.OfferTTL)
-	if t.OfferTTL <= 0 {
-		expires = now.Add(DefaultOfferTTL)
-	}
-	if expires.After(t.Start) {
-		expires = t.Start
-	}
+	expires := offerExpiry(t, now)
 	if len(ws.Waitlist) > 0 {
 		// A freed place goes to those who already said yes, in order, one
 		// place each, before anyone new is asked.
@@ -288,11 +282,8 @@ func (ts *TaskService) offerWave(ctx context.Context, id string, now time.Time) 
 // waveOffer is the outbox entry that hands an offer to the person's
 // conversation, which records it and sends the card.
 func (ts *TaskService) waveOffer(t *Task, pid string, reasons []string, promoted bool, now, expires time.Time) WaveOffer {
-	ref := OfferRef{
-		TaskID: t.ID, Title: t.Title, Organization: t.Organization, Place: ts.place(t), Reward: t.Reward,
-		Start: t.Start, End: t.End, ExpiresAt: expires, Reasons: reasons, State: OfferOffered, At: now, Promoted: promoted,
-		Created: t.CreatedAt,
-	}
+	ref := ts.taskRef(t)
+	ref.ExpiresAt, ref.Reasons, ref.State, ref.At, ref.Promoted = expires, reasons, OfferOffered, now, promoted
 	ev := offerEventID(t.ID, pid, now)
 	return WaveOffer{ProfileID: pid, ExpiresAt: expires, Out: Outgoing{
 		ID: ev, Kind: OutEvent, To: pid, CreatedAt: now,
@@ -300,10 +291,23 @@ func (ts *TaskService) waveOffer(t *Task, pid string, reasons []string, promoted
 	}}
 }
 
+// offerExpiry is when an offer of t made at now lapses: after the task's
+// offer TTL, and at the latest when it starts.
+func offerExpiry(t *Task, now time.Time) time.Time {
+	ttl := t.OfferTTL
+	if ttl <= 0 {
+		ttl = DefaultOfferTTL
+	}
+	if exp := now.Add(ttl); exp.Before(t.Start) {
+		return exp
+	}
+	return t.Start
+}
+
 // taskRef is what a person's conversation keeps of a task.
 func (ts *TaskService) taskRef(t *Task) OfferRef {
 	return OfferRef{TaskID: t.ID, Title: t.Title, Organization: t.Organization, Place: ts.place(t), Reward: t.Reward,
-		Start: t.Start, End: t.End, Created: t.CreatedAt}
+		Start: t.Start, End: t.End, Created: t.CreatedAt, SeriesID: t.SeriesID}
 }
 
 // promotion gives a place freed by who at once to the first person on the
@@ -633,14 +637,7 @@ func (ts *TaskService) OfferTo(ctx context.Context, taskID, profileID string) (*
 	if _, _, week := snap.Conv.Recent(v.Start, ts.loc()); p.WeeklyLimit > 0 && week >= p.WeeklyLimit {
 		return nil, FieldErrorf(EUNPROCESSABLE, "profile_id", "%s has reached their weekly limit of %d", profileID, p.WeeklyLimit)
 	}
-	expires := now.Add(v.OfferTTL)
-	if v.OfferTTL <= 0 {
-		expires = now.Add(DefaultOfferTTL)
-	}
-	if expires.After(v.Start) {
-		expires = v.Start
-	}
-	o := ts.waveOffer(&v.Task, profileID, []string{ja.Task.WhyNamed}, false, now, expires)
+	o := ts.waveOffer(&v.Task, profileID, []string{ja.Task.WhyNamed}, false, now, offerExpiry(&v.Task, now))
 	ev := namedOfferEventID(taskID, profileID, now)
 	o.Out.ID, o.Out.Event.ID = ev, ev
 	o.Out.Event.Offer.Named = true
