@@ -152,14 +152,14 @@ func reportRange(from, to string, now time.Time, loc *time.Location) (time.Time,
 	end := start.AddDate(1, 0, 0)
 	var err error
 	if from != "" {
-		if start, err = time.ParseInLocation(time.DateOnly, from, loc); err != nil {
-			return start, end, FieldErrorf(EINVALID, "from", "from: want a date as YYYY-MM-DD, got %q", from)
+		if start, err = parseDay("from", from, loc); err != nil {
+			return start, end, err
 		}
 	}
 	if to != "" {
-		last, err := time.ParseInLocation(time.DateOnly, to, loc)
+		last, err := parseDay("to", to, loc)
 		if err != nil {
-			return start, end, FieldErrorf(EINVALID, "to", "to: want a date as YYYY-MM-DD, got %q", to)
+			return start, end, err
 		}
 		end = last.AddDate(0, 0, 1)
 	} else if from != "" {
@@ -172,6 +172,16 @@ func reportRange(from, to string, now time.Time, loc *time.Location) (time.Time,
 		return start, end, FieldErrorf(EINVALID, "to", "a report covers at most 10 years")
 	}
 	return start, end, nil
+}
+
+// parseDay reads a date of a query (YYYY-MM-DD) as its first instant in
+// loc; a bad one is an invalid field.
+func parseDay(field, s string, loc *time.Location) (time.Time, error) {
+	t, err := time.ParseInLocation(time.DateOnly, s, loc)
+	if err != nil {
+		return t, FieldErrorf(EINVALID, field, "%s: want a date as YYYY-MM-DD, got %q", field, s)
+	}
+	return t, nil
 }
 
 // tally is the figures of one month or the whole period being added up.

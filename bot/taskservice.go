@@ -131,19 +131,17 @@ func (ts *TaskService) ListTasks(ctx context.Context, from, to string) ([]*TaskV
 	y, m, d := now.Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
 	start, end := today.AddDate(0, 0, -30), today.AddDate(0, 0, 91)
+	var err error
 	if from != "" {
-		t, err := time.ParseInLocation(time.DateOnly, from, loc)
-		if err != nil {
-			return nil, FieldErrorf(EINVALID, "from", "from: want a date as YYYY-MM-DD, got %q", from)
+		if start, err = parseDay("from", from, loc); err != nil {
+			return nil, err
 		}
-		start = t
 	}
 	if to != "" {
-		t, err := time.ParseInLocation(time.DateOnly, to, loc)
-		if err != nil {
-			return nil, FieldErrorf(EINVALID, "to", "to: want a date as YYYY-MM-DD, got %q", to)
+		if end, err = parseDay("to", to, loc); err != nil {
+			return nil, err
 		}
-		end = t.AddDate(0, 0, 1)
+		end = end.AddDate(0, 0, 1)
 	}
 	if !end.After(start) {
 		return nil, FieldErrorf(EINVALID, "to", "to must not be before from")

@@ -247,6 +247,11 @@ func TestFromAcceptedToDone(t *testing.T) {
 	if tasks, _ := list["tasks"].([]any); code != http.StatusOK || len(tasks) != 2 || tasks[0].(map[string]any)["id"] != id {
 		t.Fatalf("GET /api/tasks: %d %v", code, list)
 	}
+	for _, q := range []string{"from=2026/12/01", "to=来週", "from=" + to + "&to=" + from} {
+		if code, body := s.api(t, "GET", "/api/tasks?"+q, nil); code != http.StatusBadRequest || body["error"] == nil {
+			t.Errorf("GET /api/tasks?%s: %d %v, want 400", q, code, body)
+		}
+	}
 	code, _, text = s.raw(t, "GET", "/api/tasks?format=csv&from="+from+"&to="+to, "", "")
 	rows, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(text, "\ufeff"))).ReadAll()
 	if code != http.StatusOK || err != nil || !strings.HasPrefix(text, "\ufeff") || len(rows) != 3 {
