@@ -295,14 +295,7 @@ func TestAcceptedPeopleAreReminded(t *testing.T) {
 	}
 	w.deliver()
 
-	due := func(at time.Time) map[string][]bot.Message {
-		t.Helper()
-		w.clock = at
-		if _, err := w.tasks.RunDue(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return w.deliver()
-	}
+	due := w.due
 	// 24 hours before the start the task is short (1 of 2): the
 	// coordinators are told, and nobody else hears anything yet.
 	got := due(time.Date(2026, 12, 2, 17, 59, 0, 0, loc))
@@ -359,6 +352,17 @@ func TestAcceptedPeopleAreReminded(t *testing.T) {
 	}
 }
 
+// due moves the clock to at, runs the due entries and delivers what they
+// queued.
+func (w *world) due(at time.Time) map[string][]bot.Message {
+	w.t.Helper()
+	w.clock = at
+	if _, err := w.tasks.RunDue(context.Background()); err != nil {
+		w.t.Fatal(err)
+	}
+	return w.deliver()
+}
+
 // say has a person type text and returns what the bot answered them.
 func (w *world) say(pid, text string) []bot.Message {
 	w.t.Helper()
@@ -399,14 +403,7 @@ func TestTheDayBeforeAndAfter(t *testing.T) {
 		t.Fatalf("accepted %v, waitlist %v", v.Accepted, v.Waitlist)
 	}
 	dropper, silent, waiting := v.Accepted[0], v.Accepted[1], v.Waitlist[0]
-	due := func(at time.Time) map[string][]bot.Message {
-		t.Helper()
-		w.clock = at
-		if _, err := w.tasks.RunDue(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return w.deliver()
-	}
+	due := w.due
 	due(time.Date(2026, 12, 2, 18, 0, 0, 0, loc))
 
 	// 「行けなくなりました」 cancels at once: the waitlist is promoted and the

@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -144,7 +145,7 @@ func testResults(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 			t.Fatalf("after more places: %q %d %s", v.Title, v.Headcount, v.Status)
 		}
 		due, err := s.DueTasks(ctx, now, 10)
-		if err != nil || !containsString(due, "T1") {
+		if err != nil || !slices.Contains(due, "T1") {
 			t.Errorf("the new place is not due for offers: %v %v", due, err)
 		}
 		edited.Headcount = 2
@@ -195,7 +196,7 @@ func testResults(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 			t.Errorf("unknown task: %v", err)
 		}
 		tr, err := NewStore(s.c).Traces(ctx, "line:Unamed")
-		if err != nil || !containsString(tr.Tasks, "T2") { // it may hold more, never less
+		if err != nil || !slices.Contains(tr.Tasks, "T2") { // it may hold more, never less
 			t.Errorf("traces %+v (%v): deletion would not find the named offer", tr, err)
 		}
 		answer(t, s, bot.Answer{TaskID: "T2", ProfileID: "line:Unamed", Op: bot.OpAccept, EventID: "a", At: now})
@@ -224,7 +225,7 @@ func testResults(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 			t.Fatalf("%d records", len(recs))
 		}
 		r := recs[0]
-		if len(r.Accepted) != 2 || !containsString(r.Accepted, "anon:U1") || !containsString(r.Accepted, "line:U2") {
+		if len(r.Accepted) != 2 || !slices.Contains(r.Accepted, "anon:U1") || !slices.Contains(r.Accepted, "line:U2") {
 			t.Errorf("accepted in the record %v: U1's participation lost or named", r.Accepted)
 		}
 		if got := r.Results["anon:U1"]; got != (bot.TaskResult{Status: bot.Completed, Hours: 1.5}) {
@@ -242,13 +243,4 @@ func testResults(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 			t.Errorf("offers in the record %v, want %v", states, want)
 		}
 	})
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
