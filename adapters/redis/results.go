@@ -277,33 +277,18 @@ func (s *Sessions) EachSessionRecord(ctx context.Context, fn func(bot.SessionRec
 }
 
 // FindTasks returns the tasks starting in [from, to), soonest first, as
-// coordinators see them at now: the starts are read first, a shard at a
-// time, then the tasks in the period in pipelined chunks.
+// coordinators see them at now: the IDs come from each shard's index by
+// start, then the tasks are read in pipelined chunks.
 func (s *Tasks) FindTasks(ctx context.Context, from, to, now time.Time) ([]*bot.TaskView, error) {
 	var (
 		mu  sync.Mutex
 		out []*bot.TaskView
 	)
 	err := eachShard(ctx, func(ctx context.Context, sh int) error {
-		ids, err := s.c.SMembers(ctx, tasksKey(sh)).Result()
+		in, err := s.c.ZRangeByScore(ctx, tasksByStartKey(sh), &goredis.ZRangeBy{
+			Min: strconv.FormatInt(from.UnixMilli(), 10), Max: "(" + strconv.FormatInt(to.UnixMilli(), 10)}).Result()
 		if err != nil {
 			return fmt.Errorf("find tasks: shard %d: %w", sh, err)
-		}
-		starts := make([]*goredis.StringCmd, len(ids))
-		if _, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
-			for i, id := range ids {
-				starts[i] = p.HGet(ctx, taskKey(id), "start")
-			}
-			return nil
-		}); err != nil && err != goredis.Nil {
-			return fmt.Errorf("find tasks: shard %d: %w", sh, err)
-		}
-		var in []string
-		for i, id := range ids {
-			ms, err := starts[i].Int64()
-			if err == nil && !time.UnixMilli(ms).Before(from) && time.UnixMilli(ms).Before(to) {
-				in = append(in, id)
-			}
 		}
 		for len(in) > 0 {
 			chunk := in[:min(reportChunk, len(in))]

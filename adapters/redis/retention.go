@@ -83,7 +83,8 @@ func (r *Retention) month(t time.Time) string { return t.In(r.loc).Format("2006-
 // deletes it with its offers.
 //
 // KEYS: task, offers, expiry, waitlist, accepted, tasks, due offers,
-// counts, confirmations, results, offered at. ARGV: task ID, month prefix,
+// counts, confirmations, results, offered at, tasks by start. ARGV: task
+// ID, month prefix,
 // the task's length in hours.
 var purgeTaskScript = goredis.NewScript(`
 local h = redis.call('HMGET', KEYS[1], 'status', 'head')
@@ -118,6 +119,7 @@ if h[1] then
 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[9], KEYS[10], KEYS[11])
 redis.call('SREM', KEYS[6], ARGV[1])
+redis.call('ZREM', KEYS[12], ARGV[1])
 redis.call('ZREM', KEYS[7], ARGV[1])
 return 1
 `)
@@ -144,7 +146,8 @@ func (r *Retention) tasks(ctx context.Context, sh int, cutoff time.Time, sum *Pu
 			continue
 		}
 		keys := []string{taskKey(id), taskOffersKey(id), taskExpiryKey(id), taskWaitlistKey(id), taskAcceptedKey(id),
-			tasksKey(sh), dueOffersKey(sh), countsKey(sh), taskConfirmKey(id), taskResultKey(id), taskOfferedAtKey(id)}
+			tasksKey(sh), dueOffersKey(sh), countsKey(sh), taskConfirmKey(id), taskResultKey(id), taskOfferedAtKey(id),
+			tasksByStartKey(sh)}
 		if err := purgeTaskScript.Run(ctx, r.c, keys, id, r.month(start), length).Err(); err != nil {
 			return fmt.Errorf("retention: task %s: %w", id, err)
 		}

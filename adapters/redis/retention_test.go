@@ -137,6 +137,12 @@ func testRetention(t *testing.T, newClient func(t *testing.T) goredis.UniversalC
 	if err != nil {
 		t.Fatal(err)
 	}
+	for id, want := range map[string]bool{"Told": false, "Trecent": true} {
+		err := c.ZScore(ctx, tasksByStartKey(taskShard(id)), id).Err()
+		if (err == nil) != want {
+			t.Errorf("%s in the index by start: %v, want %v", id, err == nil, want)
+		}
+	}
 	if !reflect.DeepEqual(ids, []string{"Trecent"}) {
 		t.Errorf("tasks kept %v, want only the recent one", ids)
 	}

@@ -60,6 +60,10 @@ func taskOfferedAtKey(id string) string { return taskKey(id) + ":ot" }
 // tasksKey is the set of task IDs in a shard.
 func tasksKey(shard int) string { return tag(shard) + ":tasks" }
 
+// tasksByStartKey is a sorted set of the task IDs of a shard scored by
+// their start (unix ms): the task list reads a period from it.
+func tasksByStartKey(shard int) string { return tag(shard) + ":tasks:start" }
+
 // dueOffersKey is a sorted set of task IDs scored by when the offer sweep
 // should look at them next (unix ms).
 func dueOffersKey(shard int) string { return tag(shard) + ":due:offers" }
@@ -96,7 +100,8 @@ func decodeTask(b []byte) (*bot.Task, error) {
 
 // createTaskScript stores a task unless its ID exists.
 //
-// KEYS: task, tasks, due offers, due. ARGV: task JSON, headcount, start ms,
+// KEYS: task, tasks, due offers, due, tasks by start. ARGV: task JSON,
+// headcount, start ms,
 // task ID, first wave ms, end ms, created ms, then (due ms, entry JSON)
 // pairs of the checks. Start, end, created and headcount sit beside the
 // JSON so the figures read them without decoding it.
@@ -105,6 +110,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'task', ARGV[1], 'status', 'open', 'acc', 0, 'head', ARGV[2], 'start', ARGV[3],
   'end', ARGV[6], 'created', ARGV[7])
 redis.call('SADD', KEYS[2], ARGV[4])
+redis.call('ZADD', KEYS[5], ARGV[3], ARGV[4])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
 for i = 8, #ARGV, 2 do redis.call('ZADD', KEYS[4], ARGV[i], ARGV[i + 1]) end
 return 1
@@ -128,7 +134,7 @@ func (s *Tasks) CreateTask(ctx context.Context, t *bot.Task, checks ...bot.Due) 
 		}
 		args = append(args, c.At.UnixMilli(), cj)
 	}
-	keys := []string{taskKey(t.ID), tasksKey(sh), dueOffersKey(sh), dueKey(sh)}
+	keys := []string{taskKey(t.ID), tasksKey(sh), dueOffersKey(sh), dueKey(sh), tasksByStartKey(sh)}
 	ok, err := createTaskScript.Run(ctx, s.c, keys, args...).Int()
 	if err != nil {
 		return fmt.Errorf("create task %s: %w", t.ID, err)
