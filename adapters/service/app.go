@@ -145,7 +145,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 
 	mount := map[string]http.Handler{}
 	if cfg.LINEEnabled() {
-		hc := &http.Client{Timeout: 10 * time.Second}
+		hc := platformClient(cfg.OutboxConcurrency)
 		sender, err := line.NewSender(cfg.LINEAPIBaseURL, cfg.LINEChannelAccessToken, hc, line.WithSenderLogger(log))
 		if err != nil {
 			closeRedis()
@@ -158,7 +158,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		mount["POST /line/webhook"] = line.NewWebhook(cfg.LINEChannelSecret, timed{serial, m, bot.PlatformLINE}, log, onResult)
 	}
 	if cfg.SlackEnabled() {
-		hc := &http.Client{Timeout: 10 * time.Second}
+		hc := platformClient(cfg.OutboxConcurrency)
 		sc := slack.NewClient(cfg.SlackAPIURL, cfg.SlackBotToken, hc)
 		runner.Senders[bot.PlatformSlack] = sc
 		worker.Senders[bot.PlatformSlack] = slack.NewSender(sc, b)
@@ -263,6 +263,20 @@ type reportSource struct {
 
 // clock is the service's one clock: every part reads the time through Now,
 // so useClock can move them all at once before the service starts.
+// platformClient is the HTTP client for one platform's API. Go's default
+// transport keeps 2 idle connections per host, but the outbox has up to
+// its concurrency of sends in flight to the one host, and the broadcast
+// runner and name lookups more: with the default, most sends would open
+// (and handshake) a connection of their own and drop it after.
+func platformClient(concurrency int) *http.Client {
+	if concurrency <= 0 {
+		concurrency = outbox.DefaultConcurrency
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = concurrency + 16
+	return &http.Client{Timeout: 10 * time.Second, Transport: t}
+}
+
 type clock struct{ now func() time.Time }
 
 func (c *clock) Now() time.Time { return c.now() }

@@ -46,7 +46,7 @@ type testRedis struct {
 // server named by REDIS_URL, flushed, else an embedded one. It is flushed
 // first so that people left by earlier tests are not matched to this
 // test's tasks.
-func newTestRedis(t *testing.T) testRedis {
+func newTestRedis(t testing.TB) testRedis {
 	t.Helper()
 	if addrs := os.Getenv("REDIS_CLUSTER_ADDRS"); addrs != "" {
 		r := testRedis{cluster: strings.Split(addrs, ",")}
@@ -65,7 +65,7 @@ func newTestRedis(t *testing.T) testRedis {
 
 // testRedisURL is one server for a test: embedded, or with REDIS_URL
 // database 14 of that server, flushed first.
-func testRedisURL(t *testing.T) string {
+func testRedisURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv("REDIS_URL")
 	if u == "" {
@@ -182,13 +182,20 @@ func startCommand(t *testing.T, command string, env map[string]string, out io.Wr
 // startCommandAt is startCommand with the service's clock.
 func startCommandAt(t *testing.T, command string, env map[string]string, out io.Writer, now func() time.Time) string {
 	t.Helper()
+	return startCommandLogging(t, command, env, out, testWriter{t}, now)
+}
+
+// startCommandLogging is startCommandAt with the service's log going to
+// stderr.
+func startCommandLogging(t testing.TB, command string, env map[string]string, out, stderr io.Writer, now func() time.Time) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc, done := make(chan string, 1), make(chan int, 1)
 	go func() {
 		done <- Run(ctx, strings.Fields(command), Environment{
 			Lookup:    func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 			Stdout:    out,
-			Stderr:    testWriter{t},
+			Stderr:    stderr,
 			Listening: func(addr string) { addrc <- addr },
 			Now:       now,
 		})

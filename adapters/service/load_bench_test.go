@@ -1,0 +1,209 @@
+package service
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+)
+
+// BenchmarkWebhookVsEcho is issue 14's comparison in one run: the same
+// load of signed one-event LINE webhooks (loadEvents of them, 64 in flight
+// over keep-alive connections, from loadPeople people) against
+// line-bot-sdk-go's echo bot (ParseRequest and a synchronous reply), then
+// against the whole service booted through `serve` (its outbox worker
+// sending the replies to a fake Messaging API). Both reply to the same
+// fake API.
+//
+// The service's figure counts an event handled when its webhook got its
+// 200, which the service gives once the reply is durable in the outbox;
+// "drained" is when the last reply reached the fake API, so the worker's
+// share of the machine is inside the measured time too. ratio is the
+// service's events/s over the echo bot's. Run it with -benchtime=1x and
+// -count for benchstat; REDIS_URL names the Redis (embedded otherwise).
+// TSUNAGU_LOAD_EVENTS overrides the number of events.
+func BenchmarkWebhookVsEcho(b *testing.B) {
+	events := 20000
+	if v, err := strconv.Atoi(os.Getenv("TSUNAGU_LOAD_EVENTS")); err == nil && v > 0 {
+		events = v
+	}
+	const inFlight, people = 64, 5000
+	for range b.N {
+		echo := runEcho(b, events, inFlight, people)
+		svc, drained := runService(b, events, inFlight, people)
+		b.ReportMetric(echo.rate(), "echo-events/s")
+		b.ReportMetric(svc.rate(), "events/s")
+		b.ReportMetric(float64(events)/drained.Seconds(), "drained-events/s")
+		b.ReportMetric(svc.rate()/echo.rate(), "ratio")
+		b.ReportMetric(float64(echo.quantile(0.5).Microseconds())/1000, "echo-p50-ms")
+		b.ReportMetric(float64(svc.quantile(0.5).Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(echo.quantile(0.99).Microseconds())/1000, "echo-p99-ms")
+		b.ReportMetric(float64(svc.quantile(0.99).Microseconds())/1000, "p99-ms")
+	}
+}
+
+// loadRun is what one load run measured.
+type loadRun struct {
+	took      time.Duration
+	latencies []time.Duration
+}
+
+func (r loadRun) rate() float64 { return float64(len(r.latencies)) / r.took.Seconds() }
+
+func (r loadRun) quantile(q float64) time.Duration {
+	s := slices.Clone(r.latencies)
+	slices.Sort(s)
+	return s[int(q*float64(len(s)-1))]
+}
+
+// fakeMessagingAPI answers every call with {} and counts replies and pushes.
+func fakeMessagingAPI(b *testing.B) (url string, sent *atomic.Int64) {
+	sent = new(atomic.Int64)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if strings.HasSuffix(r.URL.Path, "/message/reply") || strings.HasSuffix(r.URL.Path, "/message/push") {
+			sent.Add(1)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte("{}"))
+	}))
+	b.Cleanup(api.Close)
+	return api.URL, sent
+}
+
+// drive posts events signed webhooks to url from inFlight goroutines and
+// returns how long they took and each one's latency. Every webhook must be
+// answered 200.
+func drive(b *testing.B, url, secret string, events, inFlight, people int) loadRun {
+	b.Helper()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: inFlight}, Timeout: 30 * time.Second}
+	defer client.CloseIdleConnections()
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	lat := make([]time.Duration, events)
+	var next atomic.Int64
+	var failed atomic.Value
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range inFlight {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				n := int(next.Add(1)) - 1
+				if n >= events || failed.Load() != nil {
+					return
+				}
+				body := fmt.Appendf(nil, `{"destination":"Ubot","events":[{"type":"message","mode":"active","timestamp":%d,`+
+					`"source":{"type":"user","userId":"U%032x"},"webhookEventId":"01L%s%010d","deliveryContext":{"isRedelivery":false},`+
+					`"replyToken":"rt%s%d","message":{"id":"%d","type":"text","quoteToken":"q","text":"ヘルプ"}}]}`,
+					time.Now().UnixMilli(), n%people, run, n, run, n, n)
+				mac := hmac.New(sha256.New, []byte(secret))
+				mac.Write(body)
+				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Line-Signature", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					failed.Store(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				lat[n] = time.Since(t0)
+				if resp.StatusCode != http.StatusOK {
+					failed.Store(fmt.Errorf("webhook %d answered %d", n, resp.StatusCode))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	took := time.Since(start)
+	if err := failed.Load(); err != nil {
+		b.Fatal(err)
+	}
+	return loadRun{took: took, latencies: lat}
+}
+
+// runEcho drives the SDK's echo bot, replying to a fake API.
+func runEcho(b *testing.B, events, inFlight, people int) loadRun {
+	const secret = "echo-secret"
+	apiURL, sent := fakeMessagingAPI(b)
+	bot, err := messaging_api.NewMessagingApiAPI("token", messaging_api.WithEndpoint(apiURL))
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cb, err := webhook.ParseRequest(secret, r)
+		if err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		for _, ev := range cb.Events {
+			if m, ok := ev.(webhook.MessageEvent); ok {
+				if t, ok := m.Message.(webhook.TextMessageContent); ok {
+					_, err := bot.ReplyMessage(&messaging_api.ReplyMessageRequest{ReplyToken: m.ReplyToken,
+						Messages: []messaging_api.MessageInterface{messaging_api.TextMessage{Text: t.Text}}})
+					if err != nil {
+						w.WriteHeader(http.StatusInternalServerError)
+						return
+					}
+				}
+			}
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	r := drive(b, srv.URL, secret, events, inFlight, people)
+	if got := sent.Load(); got != int64(events) {
+		b.Fatalf("the echo bot replied %d times to %d events", got, events)
+	}
+	return r
+}
+
+// runService boots the service on the benchmark's Redis and drives it; it
+// returns the webhook figures and how long until the last reply reached the
+// fake API.
+func runService(b *testing.B, events, inFlight, people int) (loadRun, time.Duration) {
+	const secret = "load-secret"
+	apiURL, sent := fakeMessagingAPI(b)
+	env := map[string]string{
+		"HTTP_ADDR":                 "127.0.0.1:0",
+		"ADMIN_TOKEN":               "load-admin",
+		"LINE_CHANNEL_SECRET":       secret,
+		"LINE_CHANNEL_ACCESS_TOKEN": "token",
+		"LINE_API_BASE_URL":         apiURL,
+		"QUIET_HOURS":               "",
+	}
+	newTestRedis(b).setEnv(env)
+	// The log is at the default level, as in production, and discarded.
+	base := startCommandLogging(b, "serve", env, io.Discard, io.Discard, nil)
+	start := time.Now()
+	r := drive(b, base+"/line/webhook", secret, events, inFlight, people)
+	b.Logf("after the webhooks (%v): %d replies sent", time.Since(start), sent.Load())
+	deadline := time.Now().Add(2 * time.Minute)
+	for sent.Load() < int64(events) {
+		if time.Now().After(deadline) {
+			b.Fatalf("%d of %d replies sent after 2 minutes", sent.Load(), events)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return r, time.Since(start)
+}
+
