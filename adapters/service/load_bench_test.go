@@ -206,4 +206,3 @@ func runService(b *testing.B, events, inFlight, people int) (loadRun, time.Durat
 	}
 	return r, time.Since(start)
 }
-
