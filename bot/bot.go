@@ -78,9 +78,11 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 				return fmt.Errorf("handle %s: retry after a conflict on %s: %w", in.ID, in.ProfileID, err)
 			}
 		}
-		snap, err := b.Store.Load(ctx, in.ProfileID, in.ID)
+		// After a conflict the state is read from the store, never from
+		// memory: memory was what the conflict proved behind.
+		snap, err := b.load(ctx, in, attempt > 0)
 		if err != nil {
-			return fmt.Errorf("handle %s: load %s: %w", in.ID, in.ProfileID, err)
+			return err
 		}
 		if snap.Seen {
 			b.Logger.DebugContext(ctx, "duplicate event", "event", in.ID, "profile", in.ProfileID)
@@ -88,6 +90,18 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 		}
 		now := b.Now().In(b.loc())
 		res := Converse(b.Catalog, now, snap.Profile, snap.Conv, in)
+		if snap.Cached && (res.Answer != nil || res.RSVP != nil || res.Delete) {
+			// Answering an offer, an RSVP and a deletion change a task, a
+			// session or everything before the commit that would catch a
+			// stale state: they start from the stored one.
+			if snap, err = b.load(ctx, in, true); err != nil {
+				return err
+			}
+			if snap.Seen {
+				return nil
+			}
+			res = Converse(b.Catalog, now, snap.Profile, snap.Conv, in)
+		}
 		if res.Answer != nil {
 			if b.Tasks == nil {
 				return fmt.Errorf("handle %s: %w", in.ID, Errorf(EINVALID, "no task store for an answer"))
@@ -134,6 +148,23 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 		return nil
 	}
 	return fmt.Errorf("handle %s: %w", in.ID, Errorf(ECONFLICT, "too many concurrent updates for one person"))
+}
+
+// load reads the person's state for in, from the stored state when fresh
+// (or when the store has no memory).
+func (b *Bot) load(ctx context.Context, in Inbound, fresh bool) (Snapshot, error) {
+	snap, err := b.loadState(ctx, in.ProfileID, in.ID, fresh)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("handle %s: load %s: %w", in.ID, in.ProfileID, err)
+	}
+	return snap, nil
+}
+
+func (b *Bot) loadState(ctx context.Context, profileID, eventID string, fresh bool) (Snapshot, error) {
+	if r, ok := b.Store.(Reloader); ok && fresh {
+		return r.Reload(ctx, profileID, eventID)
+	}
+	return b.Store.Load(ctx, profileID, eventID)
 }
 
 // waitToRetry waits before attempt number attempt (from 1): a random part

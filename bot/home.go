@@ -27,7 +27,8 @@ const (
 // with buttons to edit, pause or resume and delete it, the offers and
 // invitations awaiting an answer, and what they have said yes to.
 func (b *Bot) Home(ctx context.Context, profileID string) ([]Message, error) {
-	snap, err := b.Store.Load(ctx, profileID, "")
+	// The stored state: this replica's memory may be behind another's.
+	snap, err := b.loadState(ctx, profileID, "", true)
 	if err != nil {
 		return nil, fmt.Errorf("home %s: %w", profileID, err)
 	}

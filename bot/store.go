@@ -15,6 +15,11 @@ type Snapshot struct {
 	Version int64
 	// Seen reports that the event was already processed.
 	Seen bool
+	// Cached reports that the state is this replica's memory of the last
+	// one it read or committed, not a read of the store: it may be behind
+	// another replica (the commit's version check catches that), and Seen
+	// is not known (the commit refuses a processed event).
+	Cached bool
 }
 
 // Change is the result of handling one event, committed atomically: the
@@ -40,6 +45,12 @@ type ConversationStore interface {
 	Load(ctx context.Context, profileID, eventID string) (Snapshot, error)
 	// Commit applies a Change atomically, or returns an ECONFLICT *Error.
 	Commit(ctx context.Context, ch Change) error
+}
+
+// Reloader is a ConversationStore whose Load may answer from memory
+// (Snapshot.Cached): Reload always reads the stored state.
+type Reloader interface {
+	Reload(ctx context.Context, profileID, eventID string) (Snapshot, error)
 }
 
 // ProfileStore serves coordinators' profile queries and imports.

@@ -542,3 +542,35 @@ func TestAWeeklySeriesIsOneCard(t *testing.T) {
 		}
 	}
 }
+
+// TestAnAnswerFromAStaleMemoryIsNotActedOn has one person talk to two
+// replicas: one remembers them (redis Remembering), the other moves them
+// on. Answering an offer on the first must start from the stored state,
+// not its memory of an offer still open.
+func TestAnAnswerFromAStaleMemoryIsNotActedOn(t *testing.T) {
+	loc := tokyo(t)
+	w := newWorld(t, time.Date(2026, 11, 30, 9, 0, 0, 0, loc), "")
+	other := *w.b // a replica without memory
+	w.b.Store = w.store.Remembering(100, time.Hour)
+	id := w.people(1)[0]
+	ctx := context.Background()
+	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
+	task, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
+		Start: start, End: start.Add(2 * time.Hour), Headcount: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.deliver() // the remembering replica records the offer
+	if got := w.task(task.ID).Offered; len(got) != 1 {
+		t.Fatalf("offered %v", got)
+	}
+	w.ids++
+	if err := other.Handle(ctx, bot.Inbound{ID: fmt.Sprintf("say-%d", w.ids), Kind: bot.EventText, ProfileID: id, Text: "いいえ、行けません"}); err != nil {
+		t.Fatal(err)
+	}
+	w.deliver()
+	w.say(id, "はい、お願いします")
+	if v := w.task(task.ID); len(v.Accepted) != 0 {
+		t.Errorf("accepted %v after declining on another replica: the yes was acted on from a stale memory", v.Accepted)
+	}
+}

@@ -11,4 +11,9 @@ type Delivery struct {
 	// Attempt counts the sends tried before this one.
 	Attempt int
 	Out     bot.Outgoing
+
+	// blocked is whether the recipient blocked the bot, as read with the
+	// other entries of its batch; statusErr is why that could not be read.
+	blocked   bool
+	statusErr error
 }

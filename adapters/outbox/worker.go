@@ -36,17 +36,17 @@ type Handler interface {
 	Handle(ctx context.Context, in bot.Inbound) error
 }
 
-// StatusReader tells whether a person is blocked (then messages are dropped,
-// not sent).
+// StatusReader tells which of some people blocked the bot (their messages
+// are dropped, not sent). Someone unknown is not blocked.
 type StatusReader interface {
-	FindProfile(ctx context.Context, id string) (*bot.Profile, error)
+	Blocked(ctx context.Context, ids []string) (map[string]bool, error)
 }
 
 // Queue is the outbox as the worker uses it (the Redis adapter's Outbox).
 type Queue interface {
 	Read(ctx context.Context, consumer string, count int) ([]Delivery, error)
 	Reclaim(ctx context.Context, consumer string, minIdle time.Duration, count int) ([]Delivery, error)
-	Ack(ctx context.Context, d Delivery) error
+	Ack(ctx context.Context, ds ...Delivery) error
 	Retry(ctx context.Context, d Delivery, due time.Time) error
 	DeadLetter(ctx context.Context, d Delivery, reason string, status int) error
 	PromoteDue(ctx context.Context, now time.Time) (int, error)
@@ -77,6 +77,10 @@ const (
 	// reclaimEvery is how often a worker looks for entries left pending by
 	// a crashed one.
 	reclaimEvery = 5 * time.Second
+	// promoteEvery is how often a running worker looks for retries fallen
+	// due; the shortest backoff is half a second, and under load the
+	// worker reads the queue after every commit.
+	promoteEvery = 200 * time.Millisecond
 	// sendTimeout bounds one send (the platforms' HTTP timeout is 10s too);
 	// settleTimeout bounds the queue update after it.
 	sendTimeout   = 10 * time.Second
@@ -125,6 +129,7 @@ type Worker struct {
 	once        sync.Once
 	wake        chan struct{}
 	lastReclaim time.Time
+	lastPromote time.Time
 }
 
 func (w *Worker) setup() {
@@ -188,7 +193,7 @@ func (w *Worker) Run(ctx context.Context) error {
 	for {
 		if more && l.count() < maxHeld {
 			want := min(batchSize, maxHeld-l.count())
-			n, err := w.fetch(ctx, l, want)
+			n, err := w.fetch(ctx, l, want, w.Now().Sub(w.lastPromote) >= promoteEvery)
 			if ctx.Err() != nil {
 				break
 			}
@@ -208,8 +213,19 @@ func (w *Worker) Run(ctx context.Context) error {
 		timer.Reset(w.PollInterval)
 		select {
 		case f := <-done:
-			inFlight--
-			w.landed(ctx, l, f)
+			// Settle what else has landed with it, in one batch.
+			fs := []flight{f}
+			for len(fs) < inFlight {
+				select {
+				case f := <-done:
+					fs = append(fs, f)
+					continue
+				default:
+				}
+				break
+			}
+			inFlight -= len(fs)
+			w.landed(ctx, l, fs)
 		case <-w.wake:
 			more = true
 		case <-timer.C:
@@ -221,7 +237,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 	}
 	for ; inFlight > 0; inFlight-- {
-		w.landed(ctx, l, <-done)
+		w.landed(ctx, l, []flight{<-done})
 	}
 	w.handBack(ctx, l)
 	return nil
@@ -235,7 +251,7 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) ProcessOnce(ctx context.Context) (int, error) {
 	w.setup()
 	l := newLanes()
-	_, firstErr := w.fetch(ctx, l, batchSize)
+	_, firstErr := w.fetch(ctx, l, batchSize, true)
 	done := make(chan flight, w.Concurrency)
 	inFlight, settled := 0, 0
 	for {
@@ -248,20 +264,22 @@ func (w *Worker) ProcessOnce(ctx context.Context) (int, error) {
 		f := <-done
 		inFlight--
 		settled++
-		l.settled(f.d)
-		if f.err != nil && firstErr == nil {
-			firstErr = f.err
+		if err := w.landed(ctx, l, []flight{f}); err != nil && firstErr == nil {
+			firstErr = err
 		}
 	}
 }
 
-// fetch promotes due retries, reclaims abandoned entries (every few
-// seconds) and reads new ones, up to max in all, into l. It returns how
-// many it read.
-func (w *Worker) fetch(ctx context.Context, l *lanes, max int) (int, error) {
+// fetch promotes due retries (if promote), reclaims abandoned entries
+// (every few seconds) and reads new ones into l, about max, with whether
+// their recipients blocked the bot. It returns how many it read.
+func (w *Worker) fetch(ctx context.Context, l *lanes, max int, promote bool) (int, error) {
 	now := w.Now()
-	if _, err := w.Queue.PromoteDue(ctx, now); err != nil {
-		return 0, err
+	if promote {
+		if _, err := w.Queue.PromoteDue(ctx, now); err != nil {
+			return 0, err
+		}
+		w.lastPromote = now
 	}
 	// Entries already taken from some shards are kept even when another
 	// shard failed: dropped, they would wait for a reclaim.
@@ -275,16 +293,50 @@ func (w *Worker) fetch(ctx context.Context, l *lanes, max int) (int, error) {
 		fresh, err := w.Queue.Read(ctx, w.Consumer, max-len(ds))
 		ds, readErr = append(ds, fresh...), err
 	}
+	w.checkBlocked(ctx, ds)
 	for _, d := range ds {
 		l.add(d)
 	}
 	return len(ds), readErr
 }
 
-// flight is the outcome of one entry's send and settlement.
+// checkBlocked marks the entries of ds whose recipient blocked the bot,
+// reading every recipient's status at once. When that fails each entry
+// carries the error, and its send is retried later.
+func (w *Worker) checkBlocked(ctx context.Context, ds []Delivery) {
+	if w.Profiles == nil || len(ds) == 0 {
+		return
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, d := range ds {
+		if d.Out.Kind != bot.OutEvent && !seen[d.Out.To] {
+			seen[d.Out.To] = true
+			ids = append(ids, d.Out.To)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	blocked, err := w.Profiles.Blocked(ctx, ids)
+	for i := range ds {
+		if err != nil {
+			ds[i].statusErr = fmt.Errorf("status of %s: %w", ds[i].Out.To, err)
+			continue
+		}
+		ds[i].blocked = blocked[ds[i].Out.To]
+	}
+}
+
+// flight is the outcome of one entry's send: settled (retried or dead)
+// with err the failure to do so, or to be acknowledged (ack) and then
+// reported as result.
 type flight struct {
-	d   Delivery
-	err error
+	d        Delivery
+	err      error
+	ack      bool
+	platform string
+	result   string
 }
 
 // start begins up to n sends, each in its own goroutine reporting to done,
@@ -296,18 +348,45 @@ func (w *Worker) start(ctx context.Context, l *lanes, n int, done chan<- flight)
 		if !ok {
 			break
 		}
-		go func() { done <- flight{d, w.process(ctx, d)} }()
+		go func() { done <- w.process(ctx, d) }()
 	}
 	return started
 }
 
-// landed records a finished send in l; an entry that could not be settled
-// stays pending and is reclaimed later.
-func (w *Worker) landed(ctx context.Context, l *lanes, f flight) {
-	l.settled(f.d)
-	if f.err != nil {
-		w.Logger.ErrorContext(ctx, "outbox", "out", f.d.Out.ID, "err", f.err)
+// landed acknowledges the entries of fs sent or skipped, all in one
+// call, and records every one in l. An entry that could not be settled
+// stays pending and is reclaimed later (and may be sent again: the
+// outbox delivers at least once). It returns the first error.
+func (w *Worker) landed(ctx context.Context, l *lanes, fs []flight) error {
+	var acks []Delivery
+	for _, f := range fs {
+		if f.ack {
+			acks = append(acks, f.d)
+		}
 	}
+	var ackErr error
+	if len(acks) > 0 {
+		qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+		ackErr = w.Queue.Ack(qctx, acks...)
+		cancel()
+	}
+	var first error
+	for _, f := range fs {
+		l.settled(f.d)
+		err := f.err
+		if f.ack {
+			if err = ackErr; err == nil {
+				w.result(f.platform, f.result)
+			}
+		}
+		if err != nil {
+			w.Logger.ErrorContext(ctx, "outbox", "out", f.d.Out.ID, "err", err)
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	return first
 }
 
 // touch keeps the entries l holds from being reclaimed, and drops those
@@ -343,24 +422,25 @@ func (w *Worker) handBack(ctx context.Context, l *lanes) {
 	}
 }
 
-// process sends one entry and settles it. Both run detached from ctx's
+// process sends one entry and settles a failure; a success is left for
+// landed to acknowledge with others. Both run detached from ctx's
 // cancellation, each with its own timeout, so a shutdown waits for them and
 // a slow send still leaves time to settle.
-func (w *Worker) process(ctx context.Context, d Delivery) error {
+func (w *Worker) process(ctx context.Context, d Delivery) flight {
 	platform := bot.Platform(d.Out.To)
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
 	skipped, maxAttempts, err := w.deliver(sctx, d, platform)
 	cancel()
+	switch {
+	case skipped:
+		return flight{d: d, ack: true, platform: platform, result: ResultSkipped}
+	case err == nil:
+		w.Logger.DebugContext(ctx, "outbox sent", "out", d.Out.ID, "attempt", d.Attempt)
+		return flight{d: d, ack: true, platform: platform, result: ResultSent}
+	}
 	qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
-	if skipped {
-		if err := w.Queue.Ack(qctx, d); err != nil {
-			return err
-		}
-		w.result(platform, ResultSkipped)
-		return nil
-	}
-	return w.settle(qctx, d, platform, maxAttempts, err)
+	return flight{d: d, err: w.settle(qctx, d, platform, maxAttempts, err)}
 }
 
 // deliver sends d, or for a lookup fetches the recipient's display name and
@@ -389,9 +469,8 @@ func (w *Worker) deliver(ctx context.Context, d Delivery, platform string) (skip
 	if !ok {
 		return false, 1, &bot.SendError{Permanent: true, Err: fmt.Errorf("no sender for platform %q", platform)}
 	}
-	blocked, err := w.blocked(ctx, d.Out.To)
-	if err != nil || blocked {
-		return blocked, w.MaxAttempts, err
+	if d.statusErr != nil || d.blocked {
+		return d.blocked, w.MaxAttempts, d.statusErr
 	}
 	if d.Out.Kind != bot.OutLookupProfile {
 		return false, w.MaxAttempts, sender.Send(ctx, d.Out, d.Attempt)
@@ -410,35 +489,12 @@ func (w *Worker) deliver(ctx context.Context, d Delivery, platform string) (skip
 	return false, lookupAttempts, err
 }
 
-// blocked reports whether the recipient blocked the bot. A deleted person is
-// not blocked: the goodbye after a deletion is still sent.
-func (w *Worker) blocked(ctx context.Context, id string) (bool, error) {
-	if w.Profiles == nil {
-		return false, nil
-	}
-	p, err := w.Profiles.FindProfile(ctx, id)
-	switch {
-	case bot.ErrorCode(err) == bot.ENOTFOUND:
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("status of %s: %w", id, err)
-	}
-	return p.Status == bot.StatusBlocked, nil
-}
-
-// settle acknowledges, retries or dead-letters d according to the outcome
-// of its send.
+// settle retries or dead-letters d after its send failed with sendErr.
 func (w *Worker) settle(ctx context.Context, d Delivery, platform string, maxAttempts int, sendErr error) error {
 	var se *bot.SendError
 	isSendErr := errors.As(sendErr, &se)
 	log := w.Logger.With("out", d.Out.ID, "to", d.Out.To, "attempt", d.Attempt)
 	switch {
-	case sendErr == nil:
-		if err := w.Queue.Ack(ctx, d); err != nil {
-			return err
-		}
-		w.result(platform, ResultSent)
-		log.DebugContext(ctx, "outbox sent")
 	case isSendErr && se.Permanent, d.Attempt+1 >= maxAttempts:
 		status := 0
 		if isSendErr {

@@ -142,6 +142,35 @@ func TestWorkerSkipsBlockedRecipients(t *testing.T) {
 	e.wantDepth(0)
 }
 
+// statusDown cannot tell who blocked the bot.
+type statusDown struct{}
+
+func (statusDown) Blocked(context.Context, []string) (map[string]bool, error) {
+	return nil, errors.New("connection refused")
+}
+
+func TestWorkerRetriesWhenStatusIsUnreadable(t *testing.T) {
+	s := &fakeSender{}
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
+	e.w.Profiles = statusDown{}
+	e.enqueue(out("o1", "line:U1"))
+
+	e.processOnce()
+	if n := len(s.calls); n != 0 {
+		t.Fatalf("%d sends to someone who may have blocked the bot, want 0", n)
+	}
+	if got, want := e.results, []string{"line retry"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("results %v, want %v", got, want)
+	}
+	e.w.Profiles = profiles{}
+	e.now = e.now.Add(10 * time.Minute)
+	e.processOnce()
+	if got, want := s.attempts(), []int{1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("sent at attempts %v, want %v once the status is readable", got, want)
+	}
+	e.wantDepth(0)
+}
+
 func TestWorkerFeedsLookedUpNamesToTheBot(t *testing.T) {
 	s := &lookupSender{name: "山田 花子"}
 	h := &recorder{}
@@ -386,11 +415,14 @@ func (r *recorder) Handle(_ context.Context, in bot.Inbound) error {
 
 type profiles map[string]*bot.Profile
 
-func (ps profiles) FindProfile(_ context.Context, id string) (*bot.Profile, error) {
-	if p, ok := ps[id]; ok {
-		return p, nil
+func (ps profiles) Blocked(_ context.Context, ids []string) (map[string]bool, error) {
+	blocked := map[string]bool{}
+	for _, id := range ids {
+		if p, ok := ps[id]; ok && p.Status == bot.StatusBlocked {
+			blocked[id] = true
+		}
 	}
-	return nil, bot.Errorf(bot.ENOTFOUND, "no profile %s", id)
+	return blocked, nil
 }
 
 type panickySender struct{}

@@ -80,33 +80,40 @@ func (o *Outbox) Enqueue(ctx context.Context, out bot.Outgoing) error {
 	return nil
 }
 
-// Read hands consumer up to count new entries, reading the shards in turn
-// without blocking.
+// Read hands consumer new entries, up to count from each shard, reading
+// every shard in one pipeline without blocking: one round trip on one
+// server; a Cluster client splits it by node, each command naming one key.
 func (o *Outbox) Read(ctx context.Context, consumer string, count int) ([]outbox.Delivery, error) {
-	var got []outbox.Delivery
-	start := int(o.next.Add(1))
-	for i := 0; i < Shards && len(got) < count; i++ {
-		sh := (start + i) % Shards
-		args := &goredis.XReadGroupArgs{
-			Group:    group,
-			Consumer: consumer,
-			Streams:  []string{outboxKey(sh), ">"},
-			Count:    int64(count - len(got)),
-			Block:    -1, // 0 would block forever
+	cmds := make([]*goredis.XStreamSliceCmd, Shards)
+	_, err := o.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for sh := range cmds {
+			cmds[sh] = p.XReadGroup(ctx, &goredis.XReadGroupArgs{
+				Group:    group,
+				Consumer: consumer,
+				Streams:  []string{outboxKey(sh), ">"},
+				Count:    int64(count),
+				Block:    -1, // 0 would block forever
+			})
 		}
-		streams, err := o.c.XReadGroup(ctx, args).Result()
-		if err != nil && strings.HasPrefix(err.Error(), "NOGROUP") {
+		return nil
+	})
+	if err != nil && !errors.Is(err, goredis.Nil) && !strings.HasPrefix(err.Error(), "NOGROUP") {
+		return nil, fmt.Errorf("outbox read: %w", err)
+	}
+	var got []outbox.Delivery
+	for sh, cmd := range cmds {
+		streams, err := cmd.Result()
+		switch {
+		case errors.Is(err, goredis.Nil):
+			continue
+		case err != nil && strings.HasPrefix(err.Error(), "NOGROUP"):
 			// The stream was removed (FLUSHDB, a failover without
 			// persistence): recreate it and read next time.
 			if err := o.ensureGroup(ctx, sh); err != nil {
 				return got, err
 			}
 			continue
-		}
-		if errors.Is(err, goredis.Nil) {
-			continue
-		}
-		if err != nil {
+		case err != nil:
 			return got, fmt.Errorf("outbox read: shard %d: %w", sh, err)
 		}
 		for _, s := range streams {
@@ -227,20 +234,27 @@ func (o *Outbox) deliveries(ctx context.Context, sh int, msgs []goredis.XMessage
 	return ds
 }
 
-// ackScript removes a settled entry from the group and the stream.
-//
-// KEYS: outbox. ARGV: group, stream ID.
-var ackScript = goredis.NewScript(`
-local n = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-redis.call('XDEL', KEYS[1], ARGV[2])
-return n
-`)
-
-// Ack settles a delivered entry.
-func (o *Outbox) Ack(ctx context.Context, d outbox.Delivery) error {
-	err := ackScript.Run(ctx, o.c, []string{outboxKey(d.Shard)}, group, d.StreamID).Err()
+// Ack settles delivered entries: each leaves the group and the stream in
+// one transaction per shard, all in one pipeline.
+func (o *Outbox) Ack(ctx context.Context, ds ...outbox.Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	var byShard [Shards][]string
+	for _, d := range ds {
+		byShard[d.Shard] = append(byShard[d.Shard], d.StreamID)
+	}
+	_, err := o.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		for sh, ids := range byShard {
+			if len(ids) > 0 {
+				p.XAck(ctx, outboxKey(sh), group, ids...)
+				p.XDel(ctx, outboxKey(sh), ids...)
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("outbox ack %s: %w", d.Out.ID, err)
+		return fmt.Errorf("outbox ack of %d entries (first %s): %w", len(ds), ds[0].Out.ID, err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"sort"
 	"time"
 
@@ -44,27 +45,50 @@ return {v[1] or '', v[2] or '', tonumber(v[3] or '0'), seen}
 // Load returns what the store knows about the person and whether eventID was
 // processed.
 func (s *Store) Load(ctx context.Context, profileID, eventID string) (bot.Snapshot, error) {
+	st, err := s.load(ctx, profileID, eventID)
+	if err != nil {
+		return bot.Snapshot{}, err
+	}
+	return st.snapshot(profileID)
+}
+
+// stored is a person's state as stored: the JSON of the profile and the
+// conversation ("" when none), the version, and whether an event was seen.
+type stored struct {
+	pj, cj string
+	ver    int64
+	seen   bool
+}
+
+func (s *Store) load(ctx context.Context, profileID, eventID string) (stored, error) {
 	sh := shardOf(profileID)
 	res, err := loadScript.Run(ctx, s.c, []string{personKey(profileID), seenKey(sh)}, eventKey(eventID)).Slice()
 	if err != nil {
-		return bot.Snapshot{}, fmt.Errorf("load %s: %w", profileID, err)
+		return stored{}, fmt.Errorf("load %s: %w", profileID, err)
 	}
 	if len(res) != 4 {
-		return bot.Snapshot{}, fmt.Errorf("load %s: unexpected reply %v", profileID, res)
+		return stored{}, fmt.Errorf("load %s: unexpected reply %v", profileID, res)
 	}
-	pj, _ := res[0].(string)
-	cj, _ := res[1].(string)
-	ver, _ := res[2].(int64)
+	var st stored
+	st.pj, _ = res[0].(string)
+	st.cj, _ = res[1].(string)
+	st.ver, _ = res[2].(int64)
 	seen, _ := res[3].(int64)
-	snap := bot.Snapshot{Version: ver, Seen: seen == 1}
-	if pj != "" {
+	st.seen = seen == 1
+	return st, nil
+}
+
+// snapshot decodes st.
+func (st stored) snapshot(profileID string) (bot.Snapshot, error) {
+	snap := bot.Snapshot{Version: st.ver, Seen: st.seen}
+	if st.pj != "" {
 		snap.Profile = new(bot.Profile)
-		if err := json.Unmarshal([]byte(pj), snap.Profile); err != nil {
+		if err := json.Unmarshal([]byte(st.pj), snap.Profile); err != nil {
 			return bot.Snapshot{}, fmt.Errorf("load %s: profile: %w", profileID, err)
 		}
 	}
-	if cj != "" {
-		if err := json.Unmarshal([]byte(cj), &snap.Conv); err != nil {
+	if st.cj != "" {
+		if err := json.Unmarshal([]byte(st.cj), &snap.Conv); err != nil {
 			return bot.Snapshot{}, fmt.Errorf("load %s: conversation: %w", profileID, err)
 		}
 	}
@@ -79,8 +103,14 @@ func (s *Store) Load(ctx context.Context, profileID, eventID string) (bot.Snapsh
 // talks, refs.
 // ARGV: version, event ID, now ms, forget-before ms, mode ("put" or "del"),
 // profile ID, profile JSON, conv JSON, the needle naming the person in
-// outbox JSON, talk state ("open", "closed" or ""), its time in ms, then one
-// outbox entry (JSON) per argument.
+// outbox JSON, talk state ("open", "closed" or ""), its time in ms, the
+// digest of what the match index reads, then one outbox entry (JSON) per
+// argument.
+//
+// The change is published to the replicas' match indexes only when that
+// digest moved (or the person left): most messages, a question or a step
+// of a conversation, change nothing the index reads, and each publish
+// makes every replica read the person back.
 //
 // Deleting a person (APPI) also removes the retries and dead letters
 // addressed to them; entries still in the stream, such as the goodbye queued
@@ -101,6 +131,7 @@ if ARGV[5] == 'del' then
   redis.call('ZREM', KEYS[7], ARGV[6])
   redis.call('ZREM', KEYS[8], ARGV[6])
   ver = 0
+  redis.call('PUBLISH', '` + ProfilesChannel + `', ARGV[6])
 else
   if ARGV[10] == 'open' then
     redis.call('ZADD', KEYS[7], ARGV[11], ARGV[6])
@@ -112,16 +143,18 @@ else
     redis.call('ZREM', KEYS[7], ARGV[6])
     redis.call('ZREM', KEYS[8], ARGV[6])
   end
-  redis.call('HSET', KEYS[1], 'profile', ARGV[7], 'conv', ARGV[8])
+  if redis.call('HGET', KEYS[1], 'mx') ~= ARGV[12] then
+    redis.call('PUBLISH', '` + ProfilesChannel + `', ARGV[6])
+  end
+  redis.call('HSET', KEYS[1], 'profile', ARGV[7], 'conv', ARGV[8], 'mx', ARGV[12])
   ver = redis.call('HINCRBY', KEYS[1], 'ver', 1)
   redis.call('SADD', KEYS[2], ARGV[6])
 end
 if ARGV[2] ~= '' then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2]) end
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[4])
-for i = 12, #ARGV do
+for i = 13, #ARGV do
   redis.call('XADD', KEYS[4], '*', 'out', ARGV[i], 'attempt', 0)
 end
-redis.call('PUBLISH', '` + ProfilesChannel + `', ARGV[6])
 return {1, ver}
 `)
 
@@ -130,35 +163,51 @@ return {1, ver}
 // without a profile (an event from someone unknown that created nothing)
 // leaves no state, like a deletion.
 func (s *Store) Commit(ctx context.Context, ch bot.Change) error {
+	_, err := s.commit(ctx, ch)
+	return err
+}
+
+// committed is the state a commit stored: the new version and the JSON of
+// the profile and conversation (empty when the person left no state).
+type committed struct {
+	ver      int64
+	pj, cj   []byte
+	stateful bool
+}
+
+func (s *Store) commit(ctx context.Context, ch bot.Change) (committed, error) {
 	id := ch.ProfileID
 	if id == "" {
-		return fmt.Errorf("commit: %w", bot.Errorf(bot.EINVALID, "change names no profile"))
+		return committed{}, fmt.Errorf("commit: %w", bot.Errorf(bot.EINVALID, "change names no profile"))
 	}
 	at := ch.At
 	if at.IsZero() {
 		at = time.Now()
 	}
-	mode, pj, cj := "del", []byte{}, []byte{}
+	mode, pj, cj, mx := "del", []byte{}, []byte{}, ""
 	if !ch.Delete && ch.Profile != nil {
 		if ch.Profile.ID != id {
-			return fmt.Errorf("commit %s: %w", id, bot.Errorf(bot.EINVALID, "profile %q in the change of %q", ch.Profile.ID, id))
+			return committed{}, fmt.Errorf("commit %s: %w", id, bot.Errorf(bot.EINVALID, "profile %q in the change of %q", ch.Profile.ID, id))
 		}
 		var err error
 		if pj, err = json.Marshal(ch.Profile); err != nil {
-			return fmt.Errorf("commit %s: %w", id, err)
+			return committed{}, fmt.Errorf("commit %s: %w", id, err)
 		}
 		if cj, err = json.Marshal(ch.Conv); err != nil {
-			return fmt.Errorf("commit %s: %w", id, err)
+			return committed{}, fmt.Errorf("commit %s: %w", id, err)
+		}
+		if mx, err = matchDigest(pj, ch.Conv.Offers); err != nil {
+			return committed{}, fmt.Errorf("commit %s: %w", id, err)
 		}
 		mode = "put"
 	}
 	talkState, talkAt := talkIndex(ch.Conv.Talk)
 	args := []any{ch.Version, eventKey(ch.EventID), at.UnixMilli(), at.Add(-seenFor).UnixMilli(),
-		mode, id, pj, cj, recipientNeedle(id), talkState, talkAt}
+		mode, id, pj, cj, recipientNeedle(id), talkState, talkAt, mx}
 	for _, out := range ch.Outgoing {
 		oj, err := json.Marshal(out)
 		if err != nil {
-			return fmt.Errorf("commit %s: outgoing %s: %w", id, out.ID, err)
+			return committed{}, fmt.Errorf("commit %s: outgoing %s: %w", id, out.ID, err)
 		}
 		args = append(args, oj)
 	}
@@ -167,15 +216,31 @@ func (s *Store) Commit(ctx context.Context, ch bot.Change) error {
 		openTalksKey(sh), closedTalksKey(sh), refsKey(id)}
 	res, err := commitScript.Run(ctx, s.c, keys, args...).Int64Slice()
 	if err != nil {
-		return fmt.Errorf("commit %s: %w", id, err)
+		return committed{}, fmt.Errorf("commit %s: %w", id, err)
 	}
 	switch res[0] {
 	case 0:
-		return fmt.Errorf("commit %s: %w", id, bot.Errorf(bot.ECONFLICT, "version %d is not %d", res[1], ch.Version))
+		return committed{}, fmt.Errorf("commit %s: %w", id, bot.Errorf(bot.ECONFLICT, "version %d is not %d", res[1], ch.Version))
 	case -1:
-		return fmt.Errorf("commit %s: %w", id, bot.Errorf(bot.ECONFLICT, "event %s was already processed", ch.EventID))
+		return committed{}, fmt.Errorf("commit %s: %w", id, bot.Errorf(bot.ECONFLICT, "event %s was already processed", ch.EventID))
 	}
-	return nil
+	return committed{ver: res[1], pj: pj, cj: cj, stateful: mode == "put"}, nil
+}
+
+// matchDigest sums up what the match index reads of a person (see
+// matching.Live): the profile and the offers of the conversation.
+func matchDigest(profileJSON []byte, offers []bot.OfferRef) (string, error) {
+	h := fnv.New128a()
+	h.Write(profileJSON)
+	if len(offers) > 0 {
+		oj, err := json.Marshal(offers)
+		if err != nil {
+			return "", fmt.Errorf("match digest: %w", err)
+		}
+		h.Write([]byte{0})
+		h.Write(oj)
+	}
+	return string(h.Sum(nil)), nil
 }
 
 // recipientNeedle is how outbox JSON (entries and dead letters) names the
@@ -231,6 +296,44 @@ func (s *Store) FindProfile(ctx context.Context, id string) (*bot.Profile, error
 		return nil, fmt.Errorf("find profile %s: %w", id, err)
 	}
 	return p, nil
+}
+
+// Blocked tells which of ids blocked the bot, reading their profiles in
+// one pipeline. Someone without a profile (deleted, or never onboarded) is
+// not blocked: the goodbye after a deletion is still sent.
+func (s *Store) Blocked(ctx context.Context, ids []string) (map[string]bool, error) {
+	cmds := make([]*goredis.StringCmd, len(ids))
+	_, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for i, id := range ids {
+			cmds[i] = p.HGet(ctx, personKey(id), "profile")
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return nil, fmt.Errorf("blocked: %w", err)
+	}
+	blocked := map[string]bool{}
+	for i, cmd := range cmds {
+		pj, err := cmd.Bytes()
+		if errors.Is(err, goredis.Nil) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("blocked: %s: %w", ids[i], err)
+		}
+		// Only the status is wanted: decoding into it alone skips
+		// building the rest of the profile.
+		var p struct {
+			Status bot.Status `json:"status"`
+		}
+		if err := json.Unmarshal(pj, &p); err != nil {
+			return nil, fmt.Errorf("blocked: %s: %w", ids[i], err)
+		}
+		if p.Status == bot.StatusBlocked {
+			blocked[ids[i]] = true
+		}
+	}
+	return blocked, nil
 }
 
 // FindProfiles returns the profiles passing f, ordered by ID. It reads each

@@ -61,6 +61,13 @@ type app struct {
 // come as often as anyone points a Prometheus at us.
 const gaugeTTL = 5 * time.Second
 
+// How many people, and for how long, each replica's bot remembers: the
+// people in a conversation now, at a few kilobytes each.
+const (
+	rememberPeople = 10000
+	rememberFor    = 10 * time.Minute
+)
+
 // newApp wires the service from its configuration. The caller runs it with
 // serveHTTP.
 func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
@@ -118,7 +125,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	sessionSvc := &bot.SessionService{Sessions: sessions, People: store, Catalog: cat, Logger: log,
 		Now: clk.Now, NewID: newID, Notify: worker.Notify, Location: cfg.Location, Quiet: cfg.QuietHours}
 	b := &bot.Bot{
-		Store:    store,
+		// The bot remembers the people who wrote lately (see
+		// redisadapter.Remembering): a conversation's next message then
+		// costs one round trip to Redis, not two.
+		Store:    store.Remembering(rememberPeople, rememberFor),
 		Catalog:  cat,
 		Logger:   log,
 		Now:      clk.Now,

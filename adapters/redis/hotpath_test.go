@@ -1,0 +1,257 @@
+package redis
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"tsunagu/adapters/outbox"
+	"tsunagu/bot"
+)
+
+// The suite of what every webhook and every send goes through: the feed's
+// publishes, the worker's batched reads, status checks and acks.
+
+func TestHotPathEmbedded(t *testing.T) { testHotPath(t, embeddedClient) }
+
+func TestHotPathReal(t *testing.T) {
+	needEnv(t, "REDIS_URL")
+	testHotPath(t, realClient)
+}
+
+func TestHotPathCluster(t *testing.T) {
+	needEnv(t, "REDIS_CLUSTER_ADDRS")
+	testHotPath(t, clusterClient)
+}
+
+func testHotPath(t *testing.T, newClient func(t *testing.T) goredis.UniversalClient) {
+	ctx := context.Background()
+	t0 := time.Date(2025, 4, 1, 10, 0, 0, 0, time.UTC)
+
+	t.Run("a commit is published only when what the match index reads changed", func(t *testing.T) {
+		c := newClient(t)
+		s := NewStore(c)
+		sub := c.Subscribe(ctx, ProfilesChannel)
+		defer sub.Close()
+		if _, err := sub.Receive(ctx); err != nil {
+			t.Fatal(err)
+		}
+		// published reports whether the steps before it published the
+		// person: a marker published after them arrives after anything
+		// they published.
+		marks := 0
+		published := func() bool {
+			t.Helper()
+			marks++
+			mark := fmt.Sprintf("mark-%d", marks)
+			if err := c.Publish(ctx, ProfilesChannel, mark).Err(); err != nil {
+				t.Fatal(err)
+			}
+			got := false
+			for {
+				rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				msg, err := sub.ReceiveMessage(rctx)
+				cancel()
+				if err != nil {
+					t.Fatalf("waiting for %s: %v", mark, err)
+				}
+				if msg.Payload == mark {
+					return got
+				}
+				got = got || msg.Payload == "line:U1"
+			}
+		}
+		p := testProfile("line:U1", "setagaya", bot.StatusOnboarding, "pc")
+		ver := int64(0)
+		step := func(ev string, ch bot.Change) {
+			t.Helper()
+			ch.ProfileID, ch.EventID, ch.Version, ch.At = p.ID, ev, ver, t0
+			commit(t, s, ch)
+			ver++
+		}
+
+		step("ev1", bot.Change{Profile: p, Conv: bot.Conversation{Step: bot.StepName}})
+		if !published() {
+			t.Error("a new person was not published")
+		}
+		step("ev2", bot.Change{Profile: p, Conv: bot.Conversation{Step: bot.StepArea}})
+		if published() {
+			t.Error("a step of the conversation, nothing the index reads, was published")
+		}
+		changed := *p
+		changed.Area = "shibuya"
+		p = &changed
+		step("ev3", bot.Change{Profile: p, Conv: bot.Conversation{Step: bot.StepArea}})
+		if !published() {
+			t.Error("a new area was not published")
+		}
+		offered := bot.Conversation{Offers: []bot.OfferRef{{TaskID: "t1", State: bot.OfferOffered, At: t0, Start: t0.Add(24 * time.Hour)}}}
+		step("ev4", bot.Change{Profile: p, Conv: offered})
+		if !published() {
+			t.Error("an offer, which the index counts, was not published")
+		}
+		step("ev5", bot.Change{Profile: p, Conv: offered})
+		if published() {
+			t.Error("the same state again was published")
+		}
+		step("ev6", bot.Change{Delete: true})
+		if !published() {
+			t.Error("a deletion was not published")
+		}
+	})
+
+	t.Run("remembering answers from memory, and a change made elsewhere refuses its commit", func(t *testing.T) {
+		c := newClient(t)
+		plain := NewStore(c)
+		r := NewStore(c).Remembering(10, time.Hour)
+		p := testProfile("line:U1", "setagaya", bot.StatusActive, "pc")
+		snap, err := r.Load(ctx, p.ID, "e1")
+		if err != nil || snap.Cached || snap.Profile != nil {
+			t.Fatalf("first load = %+v, %v; want read, empty", snap, err)
+		}
+		if err := r.Commit(ctx, bot.Change{ProfileID: p.ID, EventID: "e1", Profile: p, Conv: bot.Conversation{Step: bot.StepArea}, At: t0}); err != nil {
+			t.Fatal(err)
+		}
+		snap, err = r.Load(ctx, p.ID, "e2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (bot.Snapshot{Profile: p, Conv: bot.Conversation{Step: bot.StepArea}, Version: 1, Cached: true}); !reflect.DeepEqual(snap, want) {
+			t.Fatalf("remembered %+v, want %+v", snap, want)
+		}
+
+		// Another replica moves the person on.
+		other := *p
+		other.Area = "shibuya"
+		commit(t, plain, bot.Change{ProfileID: p.ID, EventID: "e2", Version: 1, Profile: &other, At: t0})
+		stale, _ := r.Load(ctx, p.ID, "e3")
+		if !stale.Cached || stale.Profile.Area != "setagaya" {
+			t.Fatalf("memory = %+v, want the remembered (stale) state", stale)
+		}
+		err = r.Commit(ctx, bot.Change{ProfileID: p.ID, EventID: "e3", Version: stale.Version, Profile: stale.Profile, At: t0})
+		if bot.ErrorCode(err) != bot.ECONFLICT {
+			t.Fatalf("commit from a stale memory: %v, want a conflict", err)
+		}
+		fresh, err := r.Load(ctx, p.ID, "e3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fresh.Cached || fresh.Profile.Area != "shibuya" || fresh.Version != 2 {
+			t.Errorf("after the conflict = %+v, want the stored state (shibuya, version 2)", fresh)
+		}
+
+		// A processed event is refused from memory too, and seen on reload.
+		if _, err := r.Load(ctx, p.ID, "e2"); err != nil {
+			t.Fatal(err)
+		}
+		err = r.Commit(ctx, bot.Change{ProfileID: p.ID, EventID: "e2", Version: 2, Profile: &other, At: t0})
+		if bot.ErrorCode(err) != bot.ECONFLICT {
+			t.Fatalf("a processed event committed again: %v", err)
+		}
+		if again, _ := r.Reload(ctx, p.ID, "e2"); !again.Seen {
+			t.Error("reload does not see the processed event")
+		}
+
+		// A deletion leaves nothing remembered.
+		if err := r.Commit(ctx, bot.Change{ProfileID: p.ID, EventID: "e4", Version: 2, Delete: true, At: t0}); err != nil {
+			t.Fatal(err)
+		}
+		if gone, _ := r.Load(ctx, p.ID, "e5"); gone.Cached || gone.Profile != nil {
+			t.Errorf("after the deletion = %+v, want read and empty", gone)
+		}
+	})
+
+	t.Run("remembering forgets the least recent past its capacity and after its time", func(t *testing.T) {
+		r := NewStore(newClient(t)).Remembering(2, time.Hour)
+		for i, id := range []string{"line:U1", "line:U2", "line:U3"} {
+			p := testProfile(id, "setagaya", bot.StatusActive)
+			if err := r.Commit(ctx, bot.Change{ProfileID: id, EventID: fmt.Sprint("e", i), Profile: p, At: t0}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// In this order: reading U1 back makes it remembered again.
+		for _, w := range []struct {
+			id   string
+			want bool
+		}{{"line:U2", true}, {"line:U3", true}, {"line:U1", false}} {
+			if snap, _ := r.Load(ctx, w.id, ""); snap.Cached != w.want {
+				t.Errorf("%s remembered = %v, want %v", w.id, snap.Cached, w.want)
+			}
+		}
+		short := NewStore(newClient(t)).Remembering(2, time.Nanosecond)
+		p := testProfile("line:U1", "setagaya", bot.StatusActive)
+		if err := short.Commit(ctx, bot.Change{ProfileID: p.ID, EventID: "e1", Profile: p, At: t0}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond)
+		if snap, _ := short.Load(ctx, p.ID, ""); snap.Cached {
+			t.Error("remembered past its time")
+		}
+	})
+
+	t.Run("blocked tells who blocked the bot, in one read", func(t *testing.T) {
+		s := NewStore(newClient(t))
+		commit(t, s, bot.Change{ProfileID: "line:Ub", EventID: "e1", Profile: testProfile("line:Ub", "setagaya", bot.StatusBlocked), At: t0})
+		commit(t, s, bot.Change{ProfileID: "line:Ua", EventID: "e2", Profile: testProfile("line:Ua", "setagaya", bot.StatusActive), At: t0})
+		got, err := s.Blocked(ctx, []string{"line:Ua", "line:Ub", "line:Unobody"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[string]bool{"line:Ub": true}; !reflect.DeepEqual(got, want) {
+			t.Errorf("blocked = %v, want %v", got, want)
+		}
+	})
+
+	t.Run("outbox: one read takes every shard's entries and one ack settles them", func(t *testing.T) {
+		q := NewOutbox(newClient(t))
+		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		shards := map[int]bool{}
+		for i := range 40 {
+			out := testOut(fmt.Sprintf("o%02d", i), fmt.Sprintf("line:U%d", i), t0)
+			if err := q.Enqueue(ctx, out); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, out.ID)
+			shards[shardOf(out.To)] = true
+		}
+		if len(shards) < 2 {
+			t.Fatalf("the entries fell in %d shard: the test needs several", len(shards))
+		}
+		depth(t, q, 40)
+		ds := read(t, q, "w1", 40)
+		var got []string
+		for _, d := range ds {
+			got = append(got, d.Out.ID)
+		}
+		sort.Strings(got)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("read %v, want %v", got, want)
+		}
+		if err := q.Ack(ctx, ds[:30]...); err != nil {
+			t.Fatal(err)
+		}
+		depth(t, q, 10)
+		if err := q.Ack(ctx, ds[30:]...); err != nil {
+			t.Fatal(err)
+		}
+		depth(t, q, 0)
+		// Nothing is left pending to be reclaimed and sent again.
+		left, err := q.Reclaim(ctx, "w2", 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(left) != 0 {
+			t.Errorf("%d acked entries reclaimed", len(left))
+		}
+	})
+}
+
+var _ outbox.Queue = (*Outbox)(nil)
