@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -27,8 +26,7 @@ const (
 // read through the consumer group "senders", with a sorted set of entries
 // waiting for a retry and a list of dead letters beside it.
 type Outbox struct {
-	c    goredis.UniversalClient
-	next atomic.Uint32 // the shard Read starts at, so no shard starves
+	c goredis.UniversalClient
 }
 
 // NewOutbox returns the outbox stored in c.
