@@ -101,6 +101,17 @@ type LINEQuota interface {
 	Quota(ctx context.Context) (limit, used int64, err error)
 }
 
+// LINEQuotaReserver is a LINEQuota that may answer from an earlier reading
+// (adapters/line.QuotaCache). Reserve answers the quota before a broadcast
+// to n LINE recipients and, if they fit, counts them as used until LINE's
+// own count can hold them: broadcasts made one after another are then not
+// all checked against the same reading. Checking and counting are one step,
+// so two broadcasts made at once cannot both take the same room.
+type LINEQuotaReserver interface {
+	LINEQuota
+	Reserve(ctx context.Context, n int64) (limit, used int64, err error)
+}
+
 // AudienceIndex finds a broadcast's recipients without reading every
 // profile (the service's live match index): the same people
 // Audience.Match picks, active on LINE and on Slack sorted by ID, and the
@@ -121,7 +132,8 @@ type BroadcastService struct {
 	Index       AudienceIndex
 	Catalog     *Catalog
 	Broadcaster Broadcaster
-	// LINE reads LINE's quota when a broadcast is made; nil when LINE is
+	// LINE reads LINE's quota when a broadcast is made (a
+	// LINEQuotaReserver is told what each one will send); nil when LINE is
 	// off.
 	LINE     LINEQuota
 	Quiet    QuietHours
@@ -159,7 +171,7 @@ func (s *BroadcastService) CreateBroadcast(ctx context.Context, bc *Broadcast) (
 	}
 	if len(r.LINE) > 0 && s.LINE != nil {
 		qctx, cancel := context.WithTimeout(ctx, quotaTimeout)
-		limit, used, err := s.LINE.Quota(qctx)
+		limit, used, err := s.lineQuota(qctx, int64(len(r.LINE)))
 		cancel()
 		if err != nil {
 			s.Logger.WarnContext(ctx, "broadcast refused: LINE quota unreadable", "err", err)
@@ -193,6 +205,16 @@ func (s *BroadcastService) CreateBroadcast(ctx context.Context, bc *Broadcast) (
 		s.Due()
 	}
 	return s.Store.FindBroadcast(ctx, bc.ID)
+}
+
+// lineQuota is LINE's quota before n more messages, counted by a LINE
+// quota that reserves. If the broadcast is then not stored, they stay
+// counted until the next reading: that errs on the side of refusing.
+func (s *BroadcastService) lineQuota(ctx context.Context, n int64) (limit, used int64, err error) {
+	if r, ok := s.LINE.(LINEQuotaReserver); ok {
+		return r.Reserve(ctx, n)
+	}
+	return s.LINE.Quota(ctx)
 }
 
 // quotaTimeout bounds reading LINE's quota (two calls) while a coordinator

@@ -68,3 +68,44 @@ func TestBroadcastRefusedWhileLINEQuotaIsUnreadable(t *testing.T) {
 		})
 	}
 }
+
+// reservingLINE is a LINE quota that reserves (a cache): it answers
+// limit and used and records what it was asked to count.
+type reservingLINE struct {
+	limit, used int64
+	asked       []int64
+}
+
+func (q *reservingLINE) Quota(context.Context) (int64, int64, error) {
+	return 0, 0, errors.New("Quota must not be called: the service reserves")
+}
+
+func (q *reservingLINE) Reserve(_ context.Context, n int64) (int64, int64, error) {
+	q.asked = append(q.asked, n)
+	return q.limit, q.used, nil
+}
+
+// TestBroadcastReservesItsLINEMessages: with a LINE quota that can reserve,
+// the service asks it for the broadcast's LINE recipients in one step, and
+// still refuses what does not fit.
+func TestBroadcastReservesItsLINEMessages(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 12, 1, 10, 0, 0, 0, tokyo(t)), "")
+	w.people(3)
+	c := goredis.NewClient(&goredis.Options{Addr: w.addr})
+	t.Cleanup(func() { c.Close() })
+	line := &reservingLINE{limit: 1000, used: 997}
+	w.useBroadcasts(redisadapter.NewBroadcasts(c), line)
+	ctx := context.Background()
+
+	if _, err := w.bs.CreateBroadcast(ctx, &bot.Broadcast{Text: "明日は休館日です"}); err != nil {
+		t.Fatalf("3 of 3 left: %v", err)
+	}
+	line.used = 998
+	if _, err := w.bs.CreateBroadcast(ctx, &bot.Broadcast{Text: "もう一通"}); bot.ErrorCode(err) != bot.EUNPROCESSABLE ||
+		!strings.Contains(bot.ErrorMessage(err), "998 of 1000") {
+		t.Fatalf("3 with 2 left: %v, want refused naming the numbers", err)
+	}
+	if len(line.asked) != 2 || line.asked[0] != 3 || line.asked[1] != 3 {
+		t.Fatalf("reserved %v, want [3 3]", line.asked)
+	}
+}

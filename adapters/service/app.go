@@ -51,6 +51,9 @@ type app struct {
 	sendNow    *kicker
 	// retention drops what RETENTION_DAYS no longer keeps, once a day.
 	retention *redisadapter.Retention
+	// quota keeps LINE's monthly quota read in the background for new
+	// broadcasts; nil when LINE is off.
+	quota *line.QuotaCache
 	// beforeShutdown, if set, runs when shutdown begins (the playground
 	// ends the chat page's long polls with it).
 	beforeShutdown func()
@@ -154,6 +157,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	b.Committed = index.Apply
 
 	mount := map[string]http.Handler{}
+	var quota *line.QuotaCache
 	if cfg.LINEEnabled() {
 		hc := platformClient(cfg.OutboxConcurrency)
 		sender, err := line.NewSender(cfg.LINEAPIBaseURL, cfg.LINEChannelAccessToken, hc, line.WithSenderLogger(log))
@@ -163,7 +167,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		}
 		worker.Senders[bot.PlatformLINE] = sender
 		runner.Senders[bot.PlatformLINE] = sender
-		broadcastSvc.LINE = sender // for the monthly quota
+		// The monthly quota is read in the background (serveHTTP runs it),
+		// so creating a broadcast seldom waits for LINE.
+		quota = line.NewQuotaCache(sender, clk.Now, log)
+		broadcastSvc.LINE = quota
 		onResult := line.WithResultHook(func(r string) { m.Webhook(bot.PlatformLINE, r) })
 		mount["POST /line/webhook"] = line.NewWebhook(cfg.LINEChannelSecret, timed{serial, m, bot.PlatformLINE}, log, onResult)
 	}
@@ -246,7 +253,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		ProfileChanged: index.Changed,
 		Notices:        board,
 	})
-	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, tasks: taskSvc, sessions: sessionSvc, clock: clk, runner: runner, talks: talks, broadcasts: broadcastSvc, sendNow: sendNow, index: index, retention: retention}, nil
+	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, tasks: taskSvc, sessions: sessionSvc, clock: clk, runner: runner, talks: talks, broadcasts: broadcastSvc, sendNow: sendNow, index: index, retention: retention, quota: quota}, nil
 }
 
 // useClock makes now the clock of every part (bot, services, outbox worker,
@@ -381,8 +388,8 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 		}
 	}()
 
-	// The matching index and the schedule stop with the worker: they
-	// only read Redis and queue work.
+	// The matching index, LINE's quota and the schedule stop with the
+	// worker: they only read (Redis, LINE) and queue work.
 	if err := a.index.Rebuild(workerCtx); err != nil {
 		a.log.Warn("match index not built at start; the feed will retry", "err", err)
 	}
@@ -391,6 +398,13 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 		defer wg.Done()
 		a.index.Run(workerCtx, indexRefresh)
 	}()
+	if a.quota != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.quota.Run(workerCtx, quotaRefresh)
+		}()
+	}
 	sched := a.schedule()
 	sched.Start()
 	wg.Add(1)

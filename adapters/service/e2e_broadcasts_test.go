@@ -6,14 +6,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tsunagu/adapters/linesim"
 )
 
 // TestBroadcastReachesTheAudienceOnce sends an announcement to everyone: the
 // active get it once by multicast, the blocked are skipped and counted, the
 // coordinators get the report; a broadcast beyond the LINE quota is refused
-// with the numbers.
+// with the numbers. The quota is near its limit from the start, where every
+// broadcast reads it from LINE, so the refusal sees the change made just
+// before it.
 func TestBroadcastReachesTheAudienceOnce(t *testing.T) {
-	s := bootService(t)
+	s := bootServiceWith(t, nearTheQuota)
 	a := s.importPerson(t, "花子", "世田谷区", "採点")
 	b := s.importPerson(t, "太郎", "大田区", "英語")
 	gone := s.newPerson(t, "去った人")
@@ -94,4 +98,26 @@ func TestAnImmediateBroadcastStartsAtOnce(t *testing.T) {
 		_, got := s.api(t, "GET", "/api/broadcasts/"+body["id"].(string), nil)
 		return got["status"] == "done"
 	})
+}
+
+// TestBroadcastQuotaIsReadOutsideTheRequest: far from LINE's monthly limit,
+// creating a broadcast does not wait for LINE's quota calls; it is answered
+// from the reading taken in the background, even while LINE's quota API
+// fails.
+func TestBroadcastQuotaIsReadOutsideTheRequest(t *testing.T) {
+	s := bootServiceWith(t, func(sim *linesim.Sim) { sim.SetQuota(100000, 0) })
+	s.importPerson(t, "花子", "世田谷区", "採点")
+	announce := map[string]any{"text": "年末年始のお休みのお知らせです。", "audience": map[string]any{}}
+	// The first may come before the reading at start and read LINE itself.
+	if code, body := s.api(t, "POST", "/api/broadcasts", announce); code != http.StatusAccepted {
+		t.Fatalf("first POST /api/broadcasts: %d %v", code, body)
+	}
+	s.sim.FailNext(linesim.EndpointQuota, http.StatusInternalServerError, "", 1)
+	reads := s.sim.Calls(linesim.EndpointQuota)
+	if code, body := s.api(t, "POST", "/api/broadcasts", announce); code != http.StatusAccepted {
+		t.Fatalf("second POST /api/broadcasts: %d %v, want it answered from the reading", code, body)
+	}
+	if got := s.sim.Calls(linesim.EndpointQuota); got != reads {
+		t.Fatalf("LINE's quota was read %d times by the POST, want none", got-reads)
+	}
 }

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"tsunagu/adapters/linesim"
 )
 
 // fakeSlack is the part of the Slack Web API the service calls: DMs are
@@ -267,9 +269,15 @@ func (c *slackClient) wait(user string, before int) string {
 }
 
 func bootSlack(t *testing.T, coordinators ...string) (*service, *slackClient) {
+	return bootSlackWith(t, nil, coordinators...)
+}
+
+// bootSlackWith is bootSlack with before preparing the simulated LINE
+// (bootServiceWith).
+func bootSlackWith(t *testing.T, before func(*linesim.Sim), coordinators ...string) (*service, *slackClient) {
 	fake, api := newFakeSlack(t, coordinators...)
 	secret := randomHex(16)
-	s := bootService(t, "SLACK_SIGNING_SECRET", secret, "SLACK_BOT_TOKEN", "xoxb-test", "SLACK_API_URL", api,
+	s := bootServiceWith(t, before, "SLACK_SIGNING_SECRET", secret, "SLACK_BOT_TOKEN", "xoxb-test", "SLACK_API_URL", api,
 		"SLACK_COORDINATOR_CHANNEL", "CCOORD")
 	return s, &slackClient{t: t, base: s.base, secret: secret, fake: fake}
 }
@@ -372,9 +380,10 @@ func TestSlackDMConversationMakesAProfile(t *testing.T) {
 }
 
 // TestSlackAnnounceIsForCoordinators refuses a stranger politely and lets a
-// member of the coordinator channel announce to LINE and Slack people.
+// member of the coordinator channel announce to LINE and Slack people. LINE's
+// quota is near its limit, so that each confirmation reads it afresh.
 func TestSlackAnnounceIsForCoordinators(t *testing.T) {
-	s, c := bootSlack(t, "UBOSS")
+	s, c := bootSlackWith(t, nearTheQuota, "UBOSS")
 	hanako := s.importPerson(t, "花子", "世田谷区", "採点")
 	code, body := s.api(t, "POST", "/api/profiles", map[string]any{"id": "slack:T1:UTARO", "name": "太郎", "area": "remote",
 		"skills": []string{"翻訳"}, "weekly_limit": 1, "availability": []map[string]string{{"day": "sat", "from": "10:00", "to": "12:00"}}})

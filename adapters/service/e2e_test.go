@@ -219,9 +219,19 @@ func startCommandLogging(t testing.TB, command string, env map[string]string, ou
 
 func bootService(t *testing.T, extraEnv ...string) *service {
 	t.Helper()
+	return bootServiceWith(t, nil, extraEnv...)
+}
+
+// bootServiceWith is bootService with before, if set, preparing the
+// simulated LINE before the service starts (and first reads its quota).
+func bootServiceWith(t *testing.T, before func(*linesim.Sim), extraEnv ...string) *service {
+	t.Helper()
 	rdb := newTestRedis(t)
 	secret, token, admin := randomHex(16), randomHex(16), randomHex(16)
 	sim := linesim.New(linesim.Options{ChannelSecret: secret, AccessToken: token})
+	if before != nil {
+		before(sim)
+	}
 	api := httptest.NewServer(sim.APIHandler())
 	t.Cleanup(api.Close)
 
@@ -242,6 +252,18 @@ func bootService(t *testing.T, extraEnv ...string) *service {
 	base := startCommandAt(t, "serve", env, io.Discard, clock.Now)
 	sim.SetWebhookURL(base + "/line/webhook")
 	return &service{clock: clock, base: base, admin: admin, sim: sim, rdb: rdb}
+}
+
+// nearTheQuota leaves under a tenth of LINE's monthly quota, so that the
+// service reads the quota in every request that creates a broadcast
+// (line.QuotaCache) and a test may change it between two broadcasts.
+func nearTheQuota(sim *linesim.Sim) { sim.SetQuota(1000, 950) }
+
+// quotaReadAtStart waits for the service's first background read of LINE's
+// quota, so that faults injected after it are met by the requests.
+func (s *service) quotaReadAtStart(t *testing.T) {
+	t.Helper()
+	waitUntil(t, "the quota read at start", func() bool { return s.sim.Calls(linesim.EndpointQuotaConsumption) > 0 })
 }
 
 // testWriter sends the service's logs to the test log.

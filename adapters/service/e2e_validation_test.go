@@ -176,8 +176,10 @@ func TestCraftedPathIDsAreNotFound(t *testing.T) {
 }
 
 // TestBroadcastWhenLINEQuotaCannotBeRead creates a broadcast while LINE's
-// quota API is down or failing: a 503 saying so, with Retry-After, and no
-// broadcast; once LINE answers again the same request is accepted.
+// quota API is down or failing, and the broadcast needs LINE's answer (no
+// reading yet, or the quota near its limit): a 503 saying so, with
+// Retry-After, and no broadcast; once LINE answers again the same request
+// is accepted.
 func TestBroadcastWhenLINEQuotaCannotBeRead(t *testing.T) {
 	announce := map[string]any{"text": "年末年始のお休みのお知らせです。", "audience": map[string]any{}}
 	check := func(t *testing.T, s *service, wantMessage string) {
@@ -201,8 +203,9 @@ func TestBroadcastWhenLINEQuotaCannotBeRead(t *testing.T) {
 	}
 
 	t.Run("LINE answers 500", func(t *testing.T) {
-		s := bootService(t)
+		s := bootServiceWith(t, nearTheQuota)
 		s.importPerson(t, "花子", "世田谷区", "採点")
+		s.quotaReadAtStart(t)
 		s.sim.FailNext(linesim.EndpointQuota, http.StatusInternalServerError, "", 2)
 		check(t, s, "500")
 		if code, out := s.api(t, "POST", "/api/broadcasts", announce); code != http.StatusAccepted {
@@ -210,8 +213,9 @@ func TestBroadcastWhenLINEQuotaCannotBeRead(t *testing.T) {
 		}
 	})
 	t.Run("LINE answers 500 on consumption", func(t *testing.T) {
-		s := bootService(t)
+		s := bootServiceWith(t, nearTheQuota)
 		s.importPerson(t, "花子", "世田谷区", "採点")
+		s.quotaReadAtStart(t)
 		s.sim.FailNext(linesim.EndpointQuotaConsumption, http.StatusBadGateway, "", 2)
 		check(t, s, "502")
 	})

@@ -17,6 +17,9 @@ const (
 	// indexRefresh rebuilds the matching index from Redis as a safety net
 	// under the change feed.
 	indexRefresh = 10 * time.Minute
+	// quotaRefresh reads LINE's monthly quota for new broadcasts, well
+	// within line.QuotaMaxAge so that one failed read changes nothing.
+	quotaRefresh = time.Minute
 )
 
 // schedule returns the cron that drives the sweeps, in the service time
