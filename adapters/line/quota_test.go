@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -71,13 +72,13 @@ func newQuotaCache(t *testing.T, limit, used int64) (*QuotaCache, *fakeQuota, *f
 	t.Helper()
 	src := &fakeQuota{limit: limit, used: used}
 	clock := &fakeClock{now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
-	return NewQuotaCache(src, clock.Now, nil), src, clock
+	return NewQuotaCache(src, nil, clock.Now, nil), src, clock
 }
 
 // TestQuotaCacheAnswersWhenItIsSafe reads LINE once (the background refresh),
 // lets time pass and LINE's figures change, then asks for n messages: the
-// reading answers, with what was admitted since added, unless it is too old
-// or the broadcast would come near the limit.
+// reading answers, with what was admitted within QuotaWindow added, unless
+// it is too old or the broadcast would come near the limit.
 func TestQuotaCacheAnswersWhenItIsSafe(t *testing.T) {
 	type ask struct {
 		n         int64
@@ -106,19 +107,21 @@ func TestQuotaCacheAnswersWhenItIsSafe(t *testing.T) {
 			asks: []ask{{10, 10000, 1000}}},
 		{name: "under a tenth of the limit left, every request reads LINE",
 			limit: 10000, used: 9100, after: time.Second, now: [2]int64{10000, 9990},
-			asks: []ask{{1, 10000, 9990}, {1, 10000, 9990}}, wantReads: 2},
+			asks: []ask{{1, 10000, 9990}, {1, 10000, 9991}}, wantReads: 2},
 		{name: "a broadcast that would leave under a tenth reads LINE",
 			limit: 10000, used: 1000, after: time.Second, now: [2]int64{10000, 1500},
 			asks: []ask{{8001, 10000, 1500}}, wantReads: 1},
 		{name: "the last message above the margin is answered from the reading",
 			limit: 10000, used: 1000, after: time.Second, now: [2]int64{10000, 1500},
 			asks: []ask{{8000, 10000, 1000}}},
-		{name: "admitted messages bring the limit near: LINE is read",
+		// LINE may have counted the 4,000 already: counting them again
+		// for QuotaWindow errs on the side of refusing, near the limit.
+		{name: "admitted messages bring the limit near: LINE is read, and they still count",
 			limit: 10000, used: 1000, after: time.Second, now: [2]int64{10000, 5000},
-			asks: []ask{{4000, 10000, 1000}, {4001, 10000, 5000}}, wantReads: 1},
+			asks: []ask{{4000, 10000, 1000}, {4001, 10000, 9000}}, wantReads: 1},
 		{name: "a small quota is read within the minimum margin",
 			limit: 200, used: 50, after: time.Second, now: [2]int64{200, 60},
-			asks: []ask{{50, 200, 50}, {1, 200, 60}}, wantReads: 1},
+			asks: []ask{{50, 200, 50}, {1, 200, 110}}, wantReads: 1},
 		{name: "what does not fit is not counted",
 			limit: 10000, used: 1000, after: time.Second, now: [2]int64{10000, 1000},
 			asks: []ask{{9500, 10000, 1000}, {0, 10000, 1000}}, wantReads: 1},
@@ -266,7 +269,7 @@ func TestQuotaCacheRunRefreshesAndLogsFailures(t *testing.T) {
 	close(src.release)
 	var logs bytes.Buffer
 	var mu sync.Mutex
-	c := NewQuotaCache(src, time.Now, slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil)))
+	c := NewQuotaCache(src, nil, time.Now, slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil)))
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() {
@@ -298,4 +301,52 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// TestQuotaCacheCountsOtherReplicasAdmissions has two replicas share a
+// ledger: what one admits from its reading counts on the other, whose own
+// reading is from before, so together they cannot run the quota out.
+func TestQuotaCacheCountsOtherReplicasAdmissions(t *testing.T) {
+	ctx := context.Background()
+	src := &fakeQuota{limit: 10000, used: 2000}
+	clock := &fakeClock{now: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+	shared := &localLedger{}
+	a := NewQuotaCache(src, shared, clock.Now, nil)
+	b := NewQuotaCache(src, shared, clock.Now, nil)
+	for _, c := range []*QuotaCache{a, b} {
+		if err := c.read(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reads := src.reads()
+
+	// A admits 5,000 from its reading: 3,000 left, above the margin.
+	if limit, used, err := a.Reserve(ctx, 5000); err != nil || limit != 10000 || used != 2000 {
+		t.Fatalf("A: %d of %d, %v; want 2000 of 10000", used, limit, err)
+	}
+	if src.reads() != reads {
+		t.Fatalf("A read LINE far from the limit")
+	}
+	// B's reading is from before A's broadcast; the ledger tells it.
+	limit, used, err := b.Reserve(ctx, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if used != 7000 || used+5000 <= limit {
+		t.Errorf("B sees %d of %d used before 5,000 more; want 7,000, refused", used, limit)
+	}
+	if src.reads() != reads+1 {
+		t.Errorf("B read LINE %d times near the limit, want once", src.reads()-reads)
+	}
+	if got, _, _ := shared.AdmitUpTo(ctx, clock.Now().Add(-QuotaWindow), clock.Now(), 0, math.MaxInt64); got != 5000 {
+		t.Errorf("ledger = %d, want only A's 5,000 admitted", got)
+	}
+
+	// Once sent, LINE counts A's broadcast; past QuotaWindow the ledger
+	// stops counting it.
+	clock.Advance(QuotaWindow + time.Second)
+	src.set(10000, 7000, nil)
+	if _, used, err := b.Reserve(ctx, 2000); err != nil || used != 7000 {
+		t.Errorf("after the window B sees %d used (%v), want LINE's 7,000", used, err)
+	}
 }

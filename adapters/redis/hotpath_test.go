@@ -194,6 +194,25 @@ func testHotPath(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 		}
 	})
 
+	t.Run("quota ledger: admissions count on every replica until forgotten", func(t *testing.T) {
+		c := newClient(t)
+		a, b := NewQuotaLedger(c), NewQuotaLedger(c)
+		since := t0.Add(-10 * time.Minute)
+		if before, ok, err := a.AdmitUpTo(ctx, since, t0, 5000, 8000); err != nil || !ok || before != 0 {
+			t.Fatalf("A: %d, %v, %v; want admitted from 0", before, ok, err)
+		}
+		if before, ok, err := b.AdmitUpTo(ctx, since, t0.Add(time.Second), 5000, 8000); err != nil || ok || before != 5000 {
+			t.Fatalf("B: %d, %v, %v; want refused after A's 5,000", before, ok, err)
+		}
+		if before, ok, err := b.AdmitUpTo(ctx, since, t0.Add(time.Second), 3000, 8000); err != nil || !ok || before != 5000 {
+			t.Fatalf("B: %d, %v, %v; want 3,000 admitted after A's 5,000", before, ok, err)
+		}
+		// Past the window A's admission is forgotten, B's still counts.
+		if before, _, err := a.AdmitUpTo(ctx, t0, t0.Add(2*time.Second), 0, 1<<62); err != nil || before != 3000 {
+			t.Errorf("after forgetting A's: %d, %v; want 3,000", before, err)
+		}
+	})
+
 	t.Run("blocked tells who blocked the bot, in one read", func(t *testing.T) {
 		s := NewStore(newClient(t))
 		commit(t, s, bot.Change{ProfileID: "line:Ub", EventID: "e1", Profile: testProfile("line:Ub", "setagaya", bot.StatusBlocked), At: t0})

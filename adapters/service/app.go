@@ -169,7 +169,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		runner.Senders[bot.PlatformLINE] = sender
 		// The monthly quota is read in the background (serveHTTP runs it),
 		// so creating a broadcast seldom waits for LINE.
-		quota = line.NewQuotaCache(sender, clk.Now, log)
+		quota = line.NewQuotaCache(sender, redisadapter.NewQuotaLedger(rdb), clk.Now, log)
 		broadcastSvc.LINE = quota
 		onResult := line.WithResultHook(func(r string) { m.Webhook(bot.PlatformLINE, r) })
 		mount["POST /line/webhook"] = line.NewWebhook(cfg.LINEChannelSecret, timed{serial, m, bot.PlatformLINE}, log, onResult)
