@@ -31,6 +31,10 @@ type gatedSender struct {
 	inFlight int
 	most     int            // the most sends in flight at once
 	mostTo   map[string]int // the most sends in flight at once, by recipient
+	// company, if set, holds each send (up to 100ms) until another is
+	// in flight, so that a test sees sends overlap however busy the
+	// machine.
+	company bool
 }
 
 func newGatedSender(held ...string) *gatedSender {
@@ -57,6 +61,15 @@ func (s *gatedSender) Send(_ context.Context, o bot.Outgoing, _ int) error {
 	// overlap here.
 	for range 50 {
 		runtime.Gosched()
+	}
+	for deadline := time.Now().Add(100 * time.Millisecond); s.company && time.Now().Before(deadline); {
+		s.mu.Lock()
+		together := s.inFlight >= 2
+		s.mu.Unlock()
+		if together {
+			break
+		}
+		time.Sleep(time.Millisecond)
 	}
 	s.mu.Lock()
 	s.inFlight--
@@ -126,6 +139,7 @@ func (e *env) run() (stop func()) {
 
 func TestWorkerKeepsEachRecipientsOrderWhileSendingToSeveral(t *testing.T) {
 	s := newGatedSender()
+	s.company = true
 	e := newEnv(t, map[string]outbox.Sender{"line": s})
 	e.w.Concurrency = 3
 	const recipients, each = 8, 12
