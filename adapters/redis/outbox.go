@@ -232,21 +232,35 @@ func (o *Outbox) deliveries(ctx context.Context, sh int, msgs []goredis.XMessage
 	return ds
 }
 
-// Ack settles delivered entries: each leaves the group and the stream in
-// one transaction per shard, all in one pipeline.
+// ackScript removes settled entries from the group and the stream at once,
+// so that the stream never keeps an entry nobody will read.
+//
+// KEYS: outbox. ARGV: group, stream IDs...
+var ackScript = goredis.NewScript(`
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
+redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
+return 1
+`)
+
+// Ack settles delivered entries: one script per shard, all in one
+// pipeline (one round trip on one server; a Cluster client splits it by
+// node, each script naming one key). In a pipeline the script goes as
+// EVAL: EVALSHA's NOSCRIPT would only be seen after the pipeline ran.
 func (o *Outbox) Ack(ctx context.Context, ds ...outbox.Delivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
-	var byShard [Shards][]string
+	var byShard [Shards][]any
 	for _, d := range ds {
+		if byShard[d.Shard] == nil {
+			byShard[d.Shard] = []any{group}
+		}
 		byShard[d.Shard] = append(byShard[d.Shard], d.StreamID)
 	}
-	_, err := o.c.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		for sh, ids := range byShard {
-			if len(ids) > 0 {
-				p.XAck(ctx, outboxKey(sh), group, ids...)
-				p.XDel(ctx, outboxKey(sh), ids...)
+	_, err := o.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for sh, args := range byShard {
+			if args != nil {
+				ackScript.Eval(ctx, p, []string{outboxKey(sh)}, args...)
 			}
 		}
 		return nil
