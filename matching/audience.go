@@ -30,7 +30,7 @@ func (ix *Index) Audience(aud bot.Audience) bot.Recipients {
 		return r
 	}
 	take := func(n int32) {
-		id := ix.people[n].id
+		id := ix.ids[n]
 		p := bot.Platform(id)
 		switch {
 		case len(aud.Channels) > 0 && !slices.Contains(aud.Channels, p):
@@ -44,7 +44,7 @@ func (ix *Index) Audience(aud bot.Audience) bot.Recipients {
 	}
 	if len(aud.ProfileIDs) > 0 {
 		for _, id := range sortedUniq(aud.ProfileIDs) {
-			n, ok := ix.byID[id]
+			n, ok := ix.byID.get(id, ix.ids)
 			if !ok || !ix.active.has(n) && !ix.blocked.has(n) {
 				continue
 			}

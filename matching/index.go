@@ -33,13 +33,6 @@ func (b bitset) has(n int32) bool {
 // apart; anyone above is simply "very busy".
 const maxRecent = 1<<14 - 1
 
-// entry is what the index keeps about one person beyond the bitsets and
-// the fairness key: the ID and whether they have completed work.
-type entry struct {
-	id        string
-	completed bool
-}
-
 // fairKey packs recent offers and assignments (capped at maxRecent) and
 // the reliability bucket into 16 bits, lower is better. Match reads one
 // for every person who passes the filters, so they live in their own
@@ -73,12 +66,14 @@ type Index struct {
 	labels Labels
 
 	mu       sync.RWMutex
-	byID     map[string]int32
-	people   []entry  // by internal number; a free number has id ""
+	byID     idTable
+	ids      []string // by internal number; a free number has ""
 	fair     []uint16 // fairKey by internal number
 	owner    []string // area of each chunk
 	words    int      // length of every bitset
 	eligible bitset
+	// completed has the people who have completed work, for a reason.
+	completed bitset
 	// active and blocked are by status, for announcements: an audience
 	// reaches the active and counts the blocked it skips.
 	active, blocked bitset
@@ -96,7 +91,7 @@ func NewIndex(loc *time.Location) *Index {
 	return &Index{
 		loc:    loc,
 		labels: LabelFuncs{},
-		byID:   make(map[string]int32),
+		byID:   newIDTable(),
 		skills: make(map[string]bitset),
 		areas:  make(map[string]*area),
 	}
@@ -117,7 +112,7 @@ func (ix *Index) SetLabels(l Labels) {
 func (ix *Index) Len() int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return len(ix.byID)
+	return ix.byID.len()
 }
 
 // Upsert adds a person or replaces everything the index knew about them.
@@ -128,22 +123,27 @@ func (ix *Index) Upsert(p Person) {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	n, ok := ix.byID[p.ID]
+	n, ok := ix.byID.get(p.ID, ix.ids)
 	switch {
 	case !ok:
 		n = ix.alloc(p.Area)
-		ix.byID[p.ID] = n
+		ix.ids[n] = p.ID
+		ix.byID.put(p.ID, n, ix.ids)
 	case ix.owner[n>>chunkBits] == p.Area:
 		ix.clearBits(n)
 	default: // moved: a number in the new area's chunks
+		ix.byID.del(p.ID, ix.ids)
 		ix.release(n)
 		n = ix.alloc(p.Area)
-		ix.byID[p.ID] = n
+		ix.ids[n] = p.ID
+		ix.byID.put(p.ID, n, ix.ids)
 	}
-	ix.people[n] = entry{id: p.ID, completed: p.Completed > 0}
 	ix.fair[n] = fairKey(p)
 	if p.Eligible() {
 		ix.eligible.set(n)
+	}
+	if p.Completed > 0 {
+		ix.completed.set(n)
 	}
 	switch p.Status {
 	case bot.StatusActive:
@@ -168,18 +168,16 @@ func (ix *Index) Upsert(p Person) {
 func (ix *Index) Remove(id string) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	n, ok := ix.byID[id]
-	if !ok {
-		return
+	if n, ok := ix.byID.del(id, ix.ids); ok {
+		ix.release(n)
 	}
-	delete(ix.byID, id)
-	ix.release(n)
 }
 
-// release clears a number and gives it back to its area.
+// release clears a number and gives it back to its area; byID must no
+// longer hold it.
 func (ix *Index) release(n int32) {
 	ix.clearBits(n)
-	ix.people[n] = entry{}
+	ix.ids[n] = ""
 	ix.fair[n] = 0
 	a := ix.areas[ix.owner[n>>chunkBits]]
 	a.free = append(a.free, n)
@@ -206,7 +204,7 @@ func (ix *Index) alloc(name string) int32 {
 		ix.owner = append(ix.owner, name)
 		a.chunks = append(a.chunks, int32(c))
 		a.next = int32(c) << chunkBits
-		ix.people = append(ix.people, make([]entry, chunkSize)...)
+		ix.ids = append(ix.ids, make([]string, chunkSize)...)
 		ix.fair = append(ix.fair, make([]uint16, chunkSize)...)
 		ix.grow(ix.words + chunkWords)
 	}
@@ -227,7 +225,7 @@ func (ix *Index) grow(words int) {
 		}
 		return b[:words]
 	}
-	ix.eligible = ext(ix.eligible)
+	ix.eligible, ix.completed = ext(ix.eligible), ext(ix.completed)
 	ix.active, ix.blocked = ext(ix.active), ext(ix.blocked)
 	for i := range ix.slots {
 		ix.slots[i] = ext(ix.slots[i])
@@ -252,6 +250,7 @@ func (ix *Index) bitsetOf(m map[string]bitset, key string) bitset {
 // rather than what the person had, so no stale bit can survive.
 func (ix *Index) clearBits(n int32) {
 	ix.eligible.clear(n)
+	ix.completed.clear(n)
 	ix.active.clear(n)
 	ix.blocked.clear(n)
 	for _, b := range ix.slots {
@@ -358,7 +357,7 @@ func (ix *Index) Match(t Task, exclude func(id string) bool, limit int) []Candid
 				if !h.mayTake(r) {
 					continue
 				}
-				id := ix.people[n].id
+				id := ix.ids[n]
 				if exclude != nil && exclude(id) {
 					continue
 				}
@@ -422,7 +421,7 @@ func (ix *Index) candidate(skills []string, rs taskReasons, r rank) Candidate {
 	if recent <= fewRecent {
 		c.Reasons = append(c.Reasons, rs.fewOffers)
 	}
-	if ix.people[r.n].completed && rel == 0 {
+	if ix.completed.has(r.n) && rel == 0 {
 		c.Reasons = append(c.Reasons, rs.complete)
 	}
 	return c

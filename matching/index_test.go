@@ -382,6 +382,15 @@ func TestMatchReasons(t *testing.T) {
 	}
 }
 
+// number is a person's internal number, -1 for someone unknown.
+func number(ix *Index, id string) int32 {
+	n, ok := ix.byID.get(id, ix.ids)
+	if !ok {
+		return -1
+	}
+	return n
+}
+
 // bitCounts counts the set bits of every bitset, for checking no stale bit
 // is left behind.
 func bitCounts(ix *Index) (total int) {
@@ -391,6 +400,7 @@ func bitCounts(ix *Index) (total int) {
 		}
 	}
 	count(ix.eligible)
+	count(ix.completed)
 	count(ix.active)
 	count(ix.blocked)
 	for _, b := range ix.slots {
@@ -405,10 +415,11 @@ func bitCounts(ix *Index) (total int) {
 func TestUpsertReplacesEverything(t *testing.T) {
 	ix := NewIndex(tokyo)
 	p := scorer("line:U1")
+	p.Completed = 2
 	ix.Upsert(p)
-	old := ix.byID[p.ID]
+	old := number(ix, p.ID)
 
-	p.Area, p.Skills, p.Availability = "ota", []string{"clerical"}, free(13, 15, fri)
+	p.Area, p.Skills, p.Availability, p.Completed = "ota", []string{"clerical"}, free(13, 15, fri), 0
 	ix.Upsert(p)
 
 	if ix.Len() != 1 {
@@ -439,8 +450,8 @@ func TestUpsertReplacesEverything(t *testing.T) {
 	// The number left behind in Setagaya goes to the next person there.
 	q := scorer("line:U2")
 	ix.Upsert(q)
-	if ix.byID[q.ID] != old {
-		t.Errorf("newcomer got number %d, want the one %s left, %d", ix.byID[q.ID], p.ID, old)
+	if number(ix, q.ID) != old {
+		t.Errorf("newcomer got number %d, want the one %s left, %d", number(ix, q.ID), p.ID, old)
 	}
 	if got := matchIDs(ix, scoringTask(), 5); !slices.Equal(got, []string{q.ID}) {
 		t.Errorf("Setagaya task: got %v, want only %s", got, q.ID)
@@ -476,7 +487,7 @@ func TestRemoveAndReuse(t *testing.T) {
 	a, b := scorer("line:Ua"), scorer("line:Ub")
 	ix.Upsert(a)
 	ix.Upsert(b)
-	slot := ix.byID[a.ID]
+	slot := number(ix, a.ID)
 
 	ix.Remove(a.ID)
 	ix.Remove("line:Unknown")
@@ -490,8 +501,8 @@ func TestRemoveAndReuse(t *testing.T) {
 	c := scorer("line:Uc")
 	c.Skills, c.Availability = []string{"zoom"}, free(18, 20, sat)
 	ix.Upsert(c)
-	if ix.byID[c.ID] != slot {
-		t.Errorf("new person got number %d, want the freed %d", ix.byID[c.ID], slot)
+	if number(ix, c.ID) != slot {
+		t.Errorf("new person got number %d, want the freed %d", number(ix, c.ID), slot)
 	}
 	if got := matchIDs(ix, scoringTask(), 5); !slices.Equal(got, []string{b.ID}) {
 		t.Errorf("reused slot kept the old person's bits: %v", got)
