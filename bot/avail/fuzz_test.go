@@ -68,3 +68,22 @@ func FuzzFromRanges(f *testing.F) {
 		}
 	})
 }
+
+// FuzzWeekJSON checks that whatever the compact shortcut accepts, the
+// general way reads the same.
+func FuzzWeekJSON(f *testing.F) {
+	f.Add(`[]`)
+	f.Add(`[{"day":"mon","from":"09:00","to":"12:00"},{"day":"sun","from":"23:30","to":"24:00"}]`)
+	f.Add(`[{"day":"tue","from":"24:00","to":"24:30"}]`)
+	f.Add(`[{"day":"wed","from":"0a:00","to":"12:00"}]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := readCompact([]byte(s))
+		if !ok {
+			return
+		}
+		want, err := readGeneral([]byte(s))
+		if err != nil || got != want {
+			t.Fatalf("readCompact(%s) = %v; the general way %v, %v", s, got, want, err)
+		}
+	})
+}

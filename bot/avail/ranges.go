@@ -69,6 +69,15 @@ func (w Week) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads a JSON array of Range; null and [] are the zero week.
 func (w *Week) UnmarshalJSON(b []byte) error {
+	// Every stored profile holds a week as MarshalJSON writes it, and a
+	// replica that starts reads them all: most of the time reading a
+	// profile went to its week. That exact spelling is read without
+	// reflection or strings; any other (spaces, another order of the
+	// fields, "Monday", a bad range) is read the general way below.
+	if got, ok := readCompact(b); ok {
+		*w = got
+		return nil
+	}
 	var rs []Range
 	if err := json.Unmarshal(b, &rs); err != nil {
 		return fmt.Errorf("availability: %w", err)
@@ -79,6 +88,70 @@ func (w *Week) UnmarshalJSON(b []byte) error {
 	}
 	*w = got
 	return nil
+}
+
+// compactRange is one range as MarshalJSON writes it; the day and the two
+// times sit at fixed offsets.
+const compactRange = `{"day":"mon","from":"09:00","to":"12:00"}`
+
+// readCompact reads a week spelled exactly as MarshalJSON spells it. It
+// reports false for anything else, and for a range FromRanges refuses, so
+// the caller can read it the general way (and give its error); whatever
+// it accepts, FromRanges reads the same.
+func readCompact(b []byte) (Week, bool) {
+	var w Week
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' {
+		return Week{}, false
+	}
+	b = b[1 : len(b)-1]
+	for i := 0; len(b) > 0; i++ {
+		if i > 0 {
+			if b[0] != ',' {
+				return Week{}, false
+			}
+			b = b[1:]
+		}
+		if len(b) < len(compactRange) {
+			return Week{}, false
+		}
+		r := b[:len(compactRange)]
+		b = b[len(compactRange):]
+		if string(r[:8]) != `{"day":"` || string(r[11:21]) != `","from":"` ||
+			string(r[26:34]) != `","to":"` || string(r[39:]) != `"}` {
+			return Week{}, false
+		}
+		day := -1
+		for d, id := range dayIDs {
+			if string(r[8:11]) == id {
+				day = d
+			}
+		}
+		from, okFrom := compactClock(r[21:26])
+		to, okTo := compactClock(r[34:39])
+		if day < 0 || !okFrom || !okTo || to <= from {
+			return Week{}, false
+		}
+		w.Set(day, from, to)
+	}
+	return w, true
+}
+
+// compactClock reads "HH:MM" as MarshalJSON writes it, on a half-hour
+// from 00:00 to 24:00, as a slot number (48 for 24:00).
+func compactClock(b []byte) (int, bool) {
+	if b[0] < '0' || b[0] > '2' || b[1] < '0' || b[1] > '9' || b[2] != ':' || b[4] != '0' {
+		return 0, false
+	}
+	h := int(b[0]-'0')*10 + int(b[1]-'0')
+	switch {
+	case h > 24:
+		return 0, false
+	case b[3] == '0':
+		return 2 * h, true
+	case b[3] == '3' && h < 24:
+		return 2*h + 1, true
+	}
+	return 0, false
 }
 
 func dayIndex(s string) (int, bool) {

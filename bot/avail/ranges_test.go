@@ -2,6 +2,7 @@ package avail
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -116,5 +117,80 @@ func TestWeekJSONInStruct(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"availability":"weekdays"}`), &p); err == nil {
 		t.Error("a string is accepted as availability")
+	}
+}
+
+// readGeneral is UnmarshalJSON without its shortcut for the compact form.
+func readGeneral(b []byte) (Week, error) {
+	var rs []Range
+	if err := json.Unmarshal(b, &rs); err != nil {
+		return Week{}, err
+	}
+	return FromRanges(rs)
+}
+
+func TestWeekJSONCompact(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		compact  bool // the shortcut reads it
+	}{
+		{"empty", `[]`, true},
+		{"one range", `[{"day":"mon","from":"09:00","to":"12:00"}]`, true},
+		{"half hours and the end of the day", `[{"day":"sun","from":"00:30","to":"24:00"},{"day":"tue","from":"13:30","to":"14:00"}]`, true},
+		{"overlapping ranges merge", `[{"day":"fri","from":"09:00","to":"12:00"},{"day":"fri","from":"11:00","to":"15:30"}]`, true},
+		{"null", `null`, false},
+		{"spaces", `[{"day": "mon","from":"09:00","to":"12:00"}]`, false},
+		{"space between ranges", `[{"day":"mon","from":"09:00","to":"12:00"}, {"day":"tue","from":"09:00","to":"12:00"}]`, false},
+		{"fields in another order", `[{"from":"09:00","day":"mon","to":"12:00"}]`, false},
+		{"full day name", `[{"day":"Monday","from":"09:00","to":"12:00"}]`, false},
+		{"upper-case day", `[{"day":"MON","from":"09:00","to":"12:00"}]`, false},
+		{"one-digit hour", `[{"day":"mon","from":"9:00","to":"12:00"}]`, false},
+		{"escaped letter", `[{"day":"m\u006fn","from":"09:00","to":"12:00"}]`, false},
+		{"quarter hour", `[{"day":"mon","from":"09:15","to":"12:00"}]`, false},
+		{"after midnight", `[{"day":"mon","from":"09:00","to":"24:30"}]`, false},
+		{"hour 25", `[{"day":"mon","from":"25:00","to":"26:00"}]`, false},
+		{"end before start", `[{"day":"mon","from":"12:00","to":"09:00"}]`, false},
+		{"empty range", `[{"day":"mon","from":"12:00","to":"12:00"}]`, false},
+		{"unknown day", `[{"day":"xyz","from":"09:00","to":"12:00"}]`, false},
+		{"trailing comma", `[{"day":"mon","from":"09:00","to":"12:00"},]`, false},
+		{"cut short", `[{"day":"mon","from":"09:00","to":"12:00"`, false},
+		{"object", `{"day":"mon","from":"09:00","to":"12:00"}`, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := readCompact([]byte(tt.in))
+			if ok != tt.compact {
+				t.Fatalf("readCompact(%s) ok = %v, want %v", tt.in, ok, tt.compact)
+			}
+			want, err := readGeneral([]byte(tt.in))
+			if ok && (err != nil || got != want) {
+				t.Errorf("readCompact(%s) = %v, the general way %v (%v)", tt.in, got, want, err)
+			}
+			var w Week
+			if gotErr := w.UnmarshalJSON([]byte(tt.in)); (gotErr == nil) != (err == nil) || err == nil && w != want {
+				t.Errorf("UnmarshalJSON(%s) = %v, %v; the general way %v, %v", tt.in, w, gotErr, want, err)
+			}
+		})
+	}
+}
+
+// Every week MarshalJSON writes takes the shortcut back to itself.
+func TestWeekJSONCompactRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		var w Week
+		for d := range w {
+			w[d] = r.Uint64() & dayMask
+			if r.IntN(3) == 0 {
+				w[d] = 0
+			}
+		}
+		b, err := json.Marshal(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := readCompact(b)
+		if !ok || got != w {
+			t.Fatalf("readCompact(%s) = %v, %v; want %v", b, got, ok, w)
+		}
 	}
 }
