@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"reflect"
 	"sort"
@@ -383,6 +384,53 @@ func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 					t.Errorf("got %v, want %v", got, tc.want)
 				}
 			})
+		}
+	})
+
+	t.Run("each reads everyone once with their conversation, batch by batch", func(t *testing.T) {
+		defer func(n int) { eachBatch = n }(eachBatch)
+		eachBatch = 3 // several batches in most shards
+		c := newClient(t)
+		s := NewStore(c)
+		want := map[string]bot.Conversation{}
+		for i := range 60 {
+			p := testProfile(fmt.Sprintf("line:U%02d", i), "setagaya", bot.StatusActive, "pc")
+			conv := bot.Conversation{Offers: []bot.OfferRef{{TaskID: fmt.Sprintf("T%d", i), Title: "採点", State: bot.OfferAccepted,
+				Start: t0.Add(time.Duration(i) * time.Hour), At: t0, AcceptedAt: t0}}}
+			if i%7 == 0 {
+				conv = bot.Conversation{} // never offered anything
+			}
+			commit(t, s, bot.Change{ProfileID: p.ID, EventID: p.ID, Profile: p, Conv: conv, At: t0})
+			want[p.ID] = conv
+		}
+		gone := testProfile("line:Ugone", "ota", bot.StatusActive)
+		commit(t, s, bot.Change{ProfileID: gone.ID, Profile: gone, At: t0})
+		commit(t, s, bot.Change{ProfileID: gone.ID, Version: 1, Delete: true, At: t0})
+
+		got := map[string]bot.Conversation{}
+		err := s.Each(ctx, func(p *bot.Profile, c bot.Conversation) {
+			if _, dup := got[p.ID]; dup {
+				t.Errorf("%s read twice", p.ID)
+			}
+			if w := testProfile(p.ID, "setagaya", bot.StatusActive, "pc"); !reflect.DeepEqual(p, w) {
+				t.Errorf("profile %+v, want %+v", p, w)
+			}
+			got[p.ID] = c
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("read %d people, want %d: %v", len(got), len(want), got)
+		}
+
+		// A profile that does not decode stops the walk with its ID.
+		if err := c.HSet(ctx, personKey("line:U07"), "profile", "{").Err(); err != nil {
+			t.Fatal(err)
+		}
+		err = s.Each(ctx, func(*bot.Profile, bot.Conversation) {})
+		if err == nil || !strings.Contains(err.Error(), "line:U07") {
+			t.Errorf("a broken profile: err = %v", err)
 		}
 	})
 
