@@ -14,6 +14,10 @@ func TestIDTableAgreesWithAMap(t *testing.T) {
 	for _, pool := range []int{10, 200, 5000} {
 		t.Run(fmt.Sprintf("%d IDs", pool), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(pool), 1))
+			names := make([]string, pool)
+			for i := range names {
+				names[i] = fmt.Sprintf("line:U%d", i)
+			}
 			tab := newIDTable()
 			var ids []string // by number, "" when free
 			var free []int32
@@ -28,8 +32,8 @@ func TestIDTableAgreesWithAMap(t *testing.T) {
 				ids = append(ids, id)
 				return int32(len(ids) - 1)
 			}
-			for step := range 40 * pool {
-				id := fmt.Sprintf("line:U%d", r.IntN(pool))
+			for step := range 20 * pool {
+				id := names[r.IntN(pool)]
 				n, had := want[id]
 				switch op := r.IntN(3); {
 				case op < 2 && !had: // a newcomer
@@ -55,17 +59,17 @@ func TestIDTableAgreesWithAMap(t *testing.T) {
 					}
 				}
 				if pool <= 200 || step%500 == 0 {
-					checkIDTable(t, &tab, ids, pool, want)
+					checkIDTable(t, &tab, ids, names, want)
 				}
 			}
-			checkIDTable(t, &tab, ids, pool, want)
+			checkIDTable(t, &tab, ids, names, want)
 		})
 	}
 }
 
 // checkIDTable checks that the table holds the IDs of want and no other
-// of the pool.
-func checkIDTable(t *testing.T, tab *idTable, ids []string, pool int, want map[string]int32) {
+// of names.
+func checkIDTable(t *testing.T, tab *idTable, ids, names []string, want map[string]int32) {
 	t.Helper()
 	if tab.len() != len(want) {
 		t.Fatalf("len = %d, want %d", tab.len(), len(want))
@@ -73,8 +77,7 @@ func checkIDTable(t *testing.T, tab *idTable, ids []string, pool int, want map[s
 	if 4*tab.len() > 3*len(tab.slots) {
 		t.Fatalf("%d IDs in %d slots", tab.len(), len(tab.slots))
 	}
-	for i := range pool {
-		id := fmt.Sprintf("line:U%d", i)
+	for _, id := range names {
 		n, had := want[id]
 		if got, ok := tab.get(id, ids); ok != had || ok && got != n {
 			t.Fatalf("get(%s) = %d, %v; want %d, %v", id, got, ok, n, had)
