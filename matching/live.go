@@ -36,6 +36,9 @@ type Live struct {
 	mu    sync.Mutex // serializes rebuilds and updates
 	ix    atomic.Pointer[Index]
 	built atomic.Bool // a rebuild has succeeded: the index holds everyone
+	// tried is closed once a rebuild has been tried (see Tried).
+	tried     chan struct{}
+	triedOnce sync.Once
 }
 
 var (
@@ -51,7 +54,7 @@ func NewLive(src Source, labels Labels, loc *time.Location, log *slog.Logger) *L
 	if loc == nil {
 		loc = time.Local // as everywhere else a zone is left unset
 	}
-	l := &Live{src: src, labels: labels, loc: loc, now: time.Now, log: log}
+	l := &Live{src: src, labels: labels, loc: loc, now: time.Now, log: log, tried: make(chan struct{})}
 	l.ix.Store(l.empty())
 	return l
 }
@@ -78,6 +81,7 @@ func (l *Live) Rebuild(ctx context.Context) error {
 	defer l.mu.Unlock()
 	start := time.Now()
 	ix := l.empty()
+	defer l.triedOnce.Do(func() { close(l.tried) })
 	if err := l.src.Each(ctx, func(p *bot.Profile, c bot.Conversation) { ix.Upsert(l.person(p, c)) }); err != nil {
 		l.log.WarnContext(ctx, "match index rebuild failed", "err", err)
 		return err
@@ -116,8 +120,14 @@ func (l *Live) Apply(id string, p *bot.Profile, c bot.Conversation) {
 	l.ix.Load().Upsert(l.person(p, c))
 }
 
-// Run follows the published changes until ctx ends, rebuilding at start,
-// after a reconnection and every refresh as a safety net.
+// Tried is closed once a rebuild has been tried, successful or not: a
+// replica serves once the index holds everyone, or once it is known that
+// Redis cannot tell yet.
+func (l *Live) Tried() <-chan struct{} { return l.tried }
+
+// Run follows the published changes until ctx ends, rebuilding at start
+// (once subscribed, so that no change falls between the two), after a
+// reconnection and every refresh as a safety net.
 func (l *Live) Run(ctx context.Context, refresh time.Duration) {
 	go func() {
 		t := time.NewTicker(refresh)
@@ -134,6 +144,13 @@ func (l *Live) Run(ctx context.Context, refresh time.Duration) {
 	for ctx.Err() == nil {
 		if err := l.src.Watch(ctx, l.Rebuild, l.Changed); err != nil && ctx.Err() == nil {
 			l.log.WarnContext(ctx, "profile feed stopped; retrying", "err", err)
+			select {
+			case <-l.tried:
+			default:
+				// Not subscribed at start: try a rebuild anyway, so that
+				// Tried tells the replica waiting for it.
+				_ = l.Rebuild(ctx)
+			}
 			select {
 			case <-ctx.Done():
 			case <-time.After(time.Second):

@@ -71,3 +71,53 @@ func TestLiveFollowsRebuildChangedAndApply(t *testing.T) {
 		t.Fatalf("after the feed said line:Uold left: %v", got)
 	}
 }
+
+// feed is a Source whose Watch subscribes (or fails to) and then rebuilds,
+// as the Redis store does, counting the rebuilds of the people it holds.
+type feed struct {
+	source
+	down     bool
+	rebuilds chan struct{}
+}
+
+func (f feed) Each(ctx context.Context, fn func(*bot.Profile, bot.Conversation)) error {
+	f.rebuilds <- struct{}{}
+	if f.down {
+		return errors.New("connection refused")
+	}
+	return f.source.Each(ctx, fn)
+}
+
+func (f feed) Watch(ctx context.Context, rebuild func(context.Context) error, _ func(context.Context, string)) error {
+	if f.down {
+		return errors.New("connection refused")
+	}
+	if err := rebuild(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func TestLiveIsTriedOnceAtStartWhetherRedisAnswersOrNot(t *testing.T) {
+	for _, down := range []bool{false, true} {
+		f := feed{source: source{people: map[string]*bot.Profile{"line:U1": scoringProfile("line:U1")}}, down: down, rebuilds: make(chan struct{}, 100)}
+		l := NewLive(f, nil, tokyo, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { l.Run(ctx, time.Hour); close(done) }()
+		select {
+		case <-l.Tried():
+		case <-time.After(5 * time.Second):
+			t.Fatalf("down=%v: no rebuild tried at start", down)
+		}
+		cancel()
+		<-done
+		if n := len(f.rebuilds); n != 1 {
+			t.Errorf("down=%v: %d rebuilds at start, want 1", down, n)
+		}
+		if _, ok := l.Audience(bot.Audience{}); ok == down {
+			t.Errorf("down=%v: the index answers for everyone = %v", down, ok)
+		}
+	}
+}

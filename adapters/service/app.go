@@ -389,15 +389,18 @@ func (a *app) serveHTTP(ctx context.Context, ln net.Listener) error {
 	}()
 
 	// The matching index, LINE's quota and the schedule stop with the
-	// worker: they only read (Redis, LINE) and queue work.
-	if err := a.index.Rebuild(workerCtx); err != nil {
-		a.log.Warn("match index not built at start; the feed will retry", "err", err)
-	}
+	// worker: they only read (Redis, LINE) and queue work. The index is
+	// built once its feed is subscribed (a million people take about 20
+	// s), and the server waits for that first try.
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		a.index.Run(workerCtx, indexRefresh)
 	}()
+	select {
+	case <-a.index.Tried():
+	case <-ctx.Done():
+	}
 	if a.quota != nil {
 		wg.Add(1)
 		go func() {
