@@ -33,6 +33,8 @@ type Sender struct {
 	api *messaging_api.MessagingApiAPI
 	log *slog.Logger
 	now func() time.Time
+	// rendered remembers the encoding of messages sent to many.
+	rendered *renderedMemory
 }
 
 // SenderOption configures a Sender.
@@ -64,7 +66,7 @@ func NewSender(baseURL, accessToken string, hc *http.Client, opts ...SenderOptio
 	if err != nil {
 		return nil, fmt.Errorf("line sender: %w", err)
 	}
-	s := &Sender{api: api, log: slog.Default(), now: time.Now}
+	s := &Sender{api: api, log: slog.Default(), now: time.Now, rendered: newRenderedMemory()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -100,7 +102,7 @@ func (s *Sender) Send(ctx context.Context, out bot.Outgoing, attempt int) error 
 	if err != nil {
 		return &bot.SendError{Permanent: true, Err: fmt.Errorf("line send %s: %w", out.ID, err)}
 	}
-	msgs := render(out.Messages, s.log)
+	msgs := s.rendered.render(out.Messages, s.log)
 	if len(msgs) == 0 {
 		s.log.Warn("line send: nothing to send", "outgoing_id", out.ID)
 		return nil

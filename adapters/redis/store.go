@@ -21,6 +21,9 @@ const seenFor = 7 * 24 * time.Hour
 // Store keeps each person's profile and conversation in one hash per person.
 type Store struct {
 	c goredis.UniversalClient
+	// batch carries the scripts of every webhook (load, commit): under
+	// load they share round trips.
+	batch *batcher
 }
 
 var (
@@ -29,7 +32,7 @@ var (
 )
 
 // NewStore returns a Store using c.
-func NewStore(c goredis.UniversalClient) *Store { return &Store{c: c} }
+func NewStore(c goredis.UniversalClient) *Store { return &Store{c: c, batch: newBatcher(c)} }
 
 // loadScript returns the person's profile, conversation and version, and
 // whether the event was processed.
@@ -62,7 +65,7 @@ type stored struct {
 
 func (s *Store) load(ctx context.Context, profileID, eventID string) (stored, error) {
 	sh := shardOf(profileID)
-	res, err := loadScript.Run(ctx, s.c, []string{personKey(profileID), seenKey(sh)}, eventKey(eventID)).Slice()
+	res, err := s.batch.run(ctx, loadScript, []string{personKey(profileID), seenKey(sh)}, eventKey(eventID)).Slice()
 	if err != nil {
 		return stored{}, fmt.Errorf("load %s: %w", profileID, err)
 	}
@@ -214,7 +217,7 @@ func (s *Store) commit(ctx context.Context, ch bot.Change) (committed, error) {
 	sh := shardOf(id)
 	keys := []string{personKey(id), profilesKey(sh), seenKey(sh), outboxKey(sh), delayedKey(sh), deadKey(sh),
 		openTalksKey(sh), closedTalksKey(sh), refsKey(id)}
-	res, err := commitScript.Run(ctx, s.c, keys, args...).Int64Slice()
+	res, err := s.batch.run(ctx, commitScript, keys, args...).Int64Slice()
 	if err != nil {
 		return committed{}, fmt.Errorf("commit %s: %w", id, err)
 	}
