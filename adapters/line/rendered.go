@@ -100,7 +100,9 @@ func (m *renderedMemory) remember(key string, msgs []messaging_api.MessageInterf
 
 // messagingJSON encodes one SDK message as the SDK's requests do: through
 // a MessageInterface, whose discriminator ("type") the SDK sets on the way.
-type messagingJSON struct{ m messaging_api.MessageInterface }
+type messagingJSON struct {
+	m messaging_api.MessageInterface
+}
 
 func (j messagingJSON) MarshalJSON() ([]byte, error) {
 	// The SDK's request encoders fill in "type" before encoding; a one-
