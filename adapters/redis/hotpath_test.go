@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
@@ -210,6 +211,57 @@ func testHotPath(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 		// Past the window A's admission is forgotten, B's still counts.
 		if before, _, err := a.AdmitUpTo(ctx, t0, t0.Add(2*time.Second), 0, 1<<62); err != nil || before != 3000 {
 			t.Errorf("after forgetting A's: %d, %v; want 3,000", before, err)
+		}
+	})
+
+	t.Run("batched scripts: concurrent commits all land, even after the scripts are flushed", func(t *testing.T) {
+		c := newClient(t)
+		s := NewStore(c)
+		commitAll := func(round int) {
+			t.Helper()
+			var wg sync.WaitGroup
+			errs := make(chan error, 200)
+			for i := range 200 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					id := fmt.Sprintf("line:U%03d", i)
+					snap, err := s.Load(ctx, id, "")
+					if err != nil {
+						errs <- err
+						return
+					}
+					p := testProfile(id, "setagaya", bot.StatusActive)
+					p.WeeklyLimit = round
+					errs <- s.Commit(ctx, bot.Change{ProfileID: id, EventID: fmt.Sprintf("e%d-%d", round, i), Version: snap.Version, Profile: p, At: t0})
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		commitAll(1)
+		flush := func(ctx context.Context, n *goredis.Client) error { return n.ScriptFlush(ctx).Err() }
+		var err error
+		if cc, ok := c.(*goredis.ClusterClient); ok {
+			err = cc.ForEachMaster(ctx, flush)
+		} else {
+			err = flush(ctx, c.(*goredis.Client))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		commitAll(2)
+		for i := range 200 {
+			id := fmt.Sprintf("line:U%03d", i)
+			snap, err := s.Load(ctx, id, "")
+			if err != nil || snap.Version != 2 || snap.Profile.WeeklyLimit != 2 {
+				t.Fatalf("%s: version %d, limit %v, %v; want both rounds committed", id, snap.Version, snap.Profile, err)
+			}
 		}
 	})
 
