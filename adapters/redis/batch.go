@@ -84,9 +84,15 @@ func (b *batcher) lane() {
 func (b *batcher) send(batch []*scriptCall) {
 	cmds := make([]*goredis.Cmd, len(batch))
 	// The pipeline serves many callers: one's cancelled context must not
-	// fail the others. Each caller stops waiting at its own.
+	// fail the others. Each caller stops waiting at its own, and a call
+	// whose caller stopped waiting before it was sent is not sent.
 	_, _ = b.c.Pipelined(context.Background(), func(p goredis.Pipeliner) error {
 		for i, c := range batch {
+			if err := c.ctx.Err(); err != nil {
+				cmds[i] = goredis.NewCmd(c.ctx)
+				cmds[i].SetErr(err)
+				continue
+			}
 			cmds[i] = c.script.EvalSha(c.ctx, p, c.keys, c.args...)
 		}
 		return nil
