@@ -73,7 +73,11 @@ func testHotPath(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 			t.Helper()
 			ch.ProfileID, ch.EventID, ch.Version, ch.At = p.ID, ev, ver, t0
 			commit(t, s, ch)
-			ver++
+			snap, err := s.Load(ctx, p.ID, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ver = snap.Version
 		}
 
 		step("ev1", bot.Change{Profile: p, Conv: bot.Conversation{Step: bot.StepName}})
@@ -99,6 +103,25 @@ func testHotPath(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 		step("ev5", bot.Change{Profile: p, Conv: offered})
 		if published() {
 			t.Error("the same state again was published")
+		}
+		// An import moves the person elsewhere; a chat turn that moves
+		// them back to what the last commit stored is a change again.
+		moved := *p
+		moved.Area = "ota"
+		if _, err := s.ImportProfile(ctx, &moved, func(stored *bot.Profile, _ *bot.Conversation) { stored.Area = "ota" }); err != nil {
+			t.Fatal(err)
+		}
+		if !published() {
+			t.Error("an import was not published")
+		}
+		snap, err := s.Load(ctx, p.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ver = snap.Version
+		step("ev5b", bot.Change{Profile: p, Conv: offered})
+		if !published() {
+			t.Error("moving back after an import was not published: the index keeps the imported area")
 		}
 		step("ev6", bot.Change{Delete: true})
 		if !published() {
@@ -164,6 +187,86 @@ func testHotPath(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 		}
 		if gone, _ := r.Load(ctx, p.ID, "e5"); gone.Cached || gone.Profile != nil {
 			t.Errorf("after the deletion = %+v, want read and empty", gone)
+		}
+	})
+
+	t.Run("a person deleted and back never repeats a version, so a memory of their first life is refused", func(t *testing.T) {
+		c := newClient(t)
+		other := NewStore(c)
+		r := NewStore(c).Remembering(10, time.Hour)
+		p := testProfile("line:U1", "setagaya", bot.StatusActive, "pc")
+		// First life, remembered by r at its second version.
+		commit(t, other, bot.Change{ProfileID: p.ID, EventID: "a1", Profile: p, At: t0})
+		first, err := other.Load(ctx, p.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		commit(t, other, bot.Change{ProfileID: p.ID, EventID: "a2", Version: first.Version, Profile: p, At: t0})
+		remembered, err := r.Load(ctx, p.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Another replica deletes them; they come back and write as often.
+		commit(t, other, bot.Change{ProfileID: p.ID, EventID: "a3", Version: remembered.Version, Delete: true, At: t0})
+		back := *p
+		back.Area = "ota"
+		ver := int64(0)
+		for i := range 2 {
+			commit(t, other, bot.Change{ProfileID: p.ID, EventID: fmt.Sprint("b", i), Version: ver, Profile: &back, At: t0})
+			snap, err := other.Load(ctx, p.ID, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if snap.Version == first.Version || snap.Version == remembered.Version {
+				t.Fatalf("second life's version %d repeats the first's (%d, %d)", snap.Version, first.Version, remembered.Version)
+			}
+			ver = snap.Version
+		}
+		stale, err := r.Load(ctx, p.ID, "c1")
+		if err != nil || !stale.Cached || stale.Profile.Area != "setagaya" {
+			t.Fatalf("memory = %+v, %v; want the first life", stale, err)
+		}
+		err = r.Commit(ctx, bot.Change{ProfileID: p.ID, EventID: "c1", Version: stale.Version, Profile: stale.Profile, At: t0})
+		if bot.ErrorCode(err) != bot.ECONFLICT {
+			t.Fatalf("commit from the first life's memory: %v, want a conflict", err)
+		}
+		if now, _ := other.Load(ctx, p.ID, ""); now.Profile.Area != "ota" {
+			t.Errorf("stored area %q, want the second life's", now.Profile.Area)
+		}
+		// An import and a creation hand out fresh versions too.
+		if _, err := other.ImportProfile(ctx, &back, func(*bot.Profile, *bot.Conversation) {}); err != nil {
+			t.Fatal(err)
+		}
+		if now, _ := other.Load(ctx, p.ID, ""); now.Version <= ver {
+			t.Errorf("version after an import %d, want above %d", now.Version, ver)
+		}
+		q := testProfile("line:U2", "ota", bot.StatusActive)
+		if err := other.CreateProfile(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		if snap, _ := other.Load(ctx, q.ID, ""); snap.Version < 1 {
+			t.Errorf("created profile at version %d", snap.Version)
+		}
+	})
+
+	t.Run("the match index's reads forget whom another replica deleted", func(t *testing.T) {
+		c := newClient(t)
+		other := NewStore(c)
+		r := NewStore(c).Remembering(10, time.Hour)
+		p := testProfile("line:U1", "setagaya", bot.StatusActive, "pc")
+		if err := r.Commit(ctx, bot.Change{ProfileID: p.ID, EventID: "e1", Profile: p, At: t0}); err != nil {
+			t.Fatal(err)
+		}
+		snap, err := r.Load(ctx, p.ID, "")
+		if err != nil || !snap.Cached {
+			t.Fatalf("load = %+v, %v; want remembered", snap, err)
+		}
+		commit(t, other, bot.Change{ProfileID: p.ID, EventID: "e2", Version: snap.Version, Delete: true, At: t0})
+		if gone, err := r.Following().Load(ctx, p.ID, ""); err != nil || gone.Profile != nil {
+			t.Fatalf("index read = %+v, %v; want gone", gone, err)
+		}
+		if _, ok := r.recall(p.ID); ok {
+			t.Error("the deleted person is still remembered")
 		}
 	})
 
@@ -245,6 +348,15 @@ func testHotPath(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 			}
 		}
 		commitAll(1)
+		first := map[string]int64{}
+		for i := range 200 {
+			id := fmt.Sprintf("line:U%03d", i)
+			snap, err := s.Load(ctx, id, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			first[id] = snap.Version
+		}
 		flush := func(ctx context.Context, n *goredis.Client) error { return n.ScriptFlush(ctx).Err() }
 		var err error
 		if cc, ok := c.(*goredis.ClusterClient); ok {
@@ -259,8 +371,8 @@ func testHotPath(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 		for i := range 200 {
 			id := fmt.Sprintf("line:U%03d", i)
 			snap, err := s.Load(ctx, id, "")
-			if err != nil || snap.Version != 2 || snap.Profile.WeeklyLimit != 2 {
-				t.Fatalf("%s: version %d, limit %v, %v; want both rounds committed", id, snap.Version, snap.Profile, err)
+			if err != nil || snap.Version <= first[id] || snap.Profile.WeeklyLimit != 2 {
+				t.Fatalf("%s: version %d (after %d), limit %v, %v; want both rounds committed", id, snap.Version, first[id], snap.Profile, err)
 			}
 		}
 	})

@@ -36,6 +36,13 @@ func personKey(profileID string) string {
 	return tag(shardOf(profileID)) + ":p:" + profileID
 }
 
+// versionsKey counts the versions handed out in a shard. A person's version
+// comes from it rather than from their own hash, so that it never repeats:
+// a deletion removes the hash, and a person who comes back would otherwise
+// count 1, 2, … again, and a replica remembering the first life at version
+// 2 would see its stale state accepted by the second life's version 2.
+func versionsKey(shard int) string { return tag(shard) + ":ver" }
+
 // profilesKey is the set of profile IDs in a shard, the index for listing.
 func profilesKey(shard int) string { return tag(shard) + ":profiles" }
 

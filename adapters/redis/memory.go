@@ -129,3 +129,24 @@ func (r *Remembering) forget(id string) {
 		delete(r.byID, id)
 	}
 }
+
+// Following is the Store as the match index follows it (matching.Source):
+// it always reads Redis, and a person it finds gone, deleted on another
+// replica, r forgets too, so that no replica keeps a deleted person's
+// profile in memory after the deletion reached it.
+type Following struct {
+	*Store
+	r *Remembering
+}
+
+// Following returns the Store for the match index of r's replica.
+func (r *Remembering) Following() *Following { return &Following{Store: r.Store, r: r} }
+
+// Load reads the person from Redis; gone, they are forgotten.
+func (f *Following) Load(ctx context.Context, profileID, eventID string) (bot.Snapshot, error) {
+	snap, err := f.Store.Load(ctx, profileID, eventID)
+	if err == nil && snap.Profile == nil {
+		f.r.forget(profileID)
+	}
+	return snap, err
+}

@@ -21,14 +21,18 @@ const importAttempts = 5
 // turn that loaded the person before the import fails its commit and runs
 // again on the imported profile, instead of writing back the old one.
 //
-// KEYS: person, profiles. ARGV: version read, profile JSON, conv JSON (""
-// leaves it as it is), profile ID. Returns 1, or 0 when the version moved.
-var putScript = goredis.NewScript(`
+// It publishes the change itself and drops the match digest (mx), so that
+// the next commit compares against nothing and publishes too.
+//
+// KEYS: person, profiles, versions. ARGV: version read, profile JSON, conv
+// JSON ("" leaves it as it is), profile ID. Returns 1, or 0 when the
+// version moved.
+var putScript = goredis.NewScript(nextVersionLua + `
 local ver = tonumber(redis.call('HGET', KEYS[1], 'ver') or '0')
 if ver ~= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'profile', ARGV[2])
+redis.call('HSET', KEYS[1], 'profile', ARGV[2], 'ver', nextVersion(KEYS[3], ver))
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[1], 'conv', ARGV[3]) end
-redis.call('HINCRBY', KEYS[1], 'ver', 1)
+redis.call('HDEL', KEYS[1], 'mx')
 redis.call('SADD', KEYS[2], ARGV[4])
 redis.call('PUBLISH', '` + ProfilesChannel + `', ARGV[4])
 return 1
@@ -48,7 +52,7 @@ func (s *Store) ImportProfile(ctx context.Context, p *bot.Profile, update func(s
 	if p == nil || p.ID == "" {
 		return false, fmt.Errorf("import profile: %w", bot.Errorf(bot.EINVALID, "profile has no id"))
 	}
-	keys := []string{personKey(p.ID), profilesKey(shardOf(p.ID))}
+	keys := []string{personKey(p.ID), profilesKey(shardOf(p.ID)), versionsKey(shardOf(p.ID))}
 	for range importAttempts {
 		v, err := s.c.HMGet(ctx, keys[0], "profile", "conv", "ver").Result()
 		if err != nil {

@@ -103,7 +103,7 @@ func (st stored) snapshot(profileID string) (bot.Snapshot, error) {
 // event was already processed.
 //
 // KEYS: person, profiles, seen, outbox, delayed, dead, open talks, closed
-// talks, refs.
+// talks, refs, versions.
 // ARGV: version, event ID, now ms, forget-before ms, mode ("put" or "del"),
 // profile ID, profile JSON, conv JSON, the needle naming the person in
 // outbox JSON, talk state ("open", "closed" or ""), its time in ms, the
@@ -118,7 +118,7 @@ func (st stored) snapshot(profileID string) (bot.Snapshot, error) {
 // Deleting a person (APPI) also removes the retries and dead letters
 // addressed to them; entries still in the stream, such as the goodbye queued
 // by this very commit, leave with their send.
-var commitScript = goredis.NewScript(`
+var commitScript = goredis.NewScript(nextVersionLua + `
 local ver = tonumber(redis.call('HGET', KEYS[1], 'ver') or '0')
 if ver ~= tonumber(ARGV[1]) then return {0, ver} end
 if ARGV[2] ~= '' and redis.call('ZSCORE', KEYS[3], ARGV[2]) then return {-1, ver} end
@@ -149,8 +149,8 @@ else
   if redis.call('HGET', KEYS[1], 'mx') ~= ARGV[12] then
     redis.call('PUBLISH', '` + ProfilesChannel + `', ARGV[6])
   end
-  redis.call('HSET', KEYS[1], 'profile', ARGV[7], 'conv', ARGV[8], 'mx', ARGV[12])
-  ver = redis.call('HINCRBY', KEYS[1], 'ver', 1)
+  ver = nextVersion(KEYS[10], ver)
+  redis.call('HSET', KEYS[1], 'profile', ARGV[7], 'conv', ARGV[8], 'mx', ARGV[12], 'ver', ver)
   redis.call('SADD', KEYS[2], ARGV[6])
 end
 if ARGV[2] ~= '' then redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2]) end
@@ -216,7 +216,7 @@ func (s *Store) commit(ctx context.Context, ch bot.Change) (committed, error) {
 	}
 	sh := shardOf(id)
 	keys := []string{personKey(id), profilesKey(sh), seenKey(sh), outboxKey(sh), delayedKey(sh), deadKey(sh),
-		openTalksKey(sh), closedTalksKey(sh), refsKey(id)}
+		openTalksKey(sh), closedTalksKey(sh), refsKey(id), versionsKey(sh)}
 	res, err := s.batch.run(ctx, commitScript, keys, args...).Int64Slice()
 	if err != nil {
 		return committed{}, fmt.Errorf("commit %s: %w", id, err)
@@ -253,13 +253,28 @@ func recipientNeedle(profileID string) string {
 	return `"to":` + string(b)
 }
 
+// nextVersionLua defines nextVersion(counter, current): the shard's next
+// version (see versionsKey), and never one at or below the person's current
+// one (data stored before the counter existed counted from 1 per person).
+const nextVersionLua = `
+local function nextVersion(counter, current)
+  local v = redis.call('INCR', counter)
+  if v <= current then
+    v = current + 1
+    redis.call('SET', counter, v)
+  end
+  return v
+end
+`
+
 // createScript stores a profile unless the person has one.
 //
-// KEYS: person, profiles. ARGV: profile JSON, profile ID.
-var createScript = goredis.NewScript(`
+// KEYS: person, profiles, versions. ARGV: profile JSON, profile ID.
+var createScript = goredis.NewScript(nextVersionLua + `
 if redis.call('HEXISTS', KEYS[1], 'profile') == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'profile', ARGV[1])
-redis.call('HINCRBY', KEYS[1], 'ver', 1)
+local ver = tonumber(redis.call('HGET', KEYS[1], 'ver') or '0')
+redis.call('HDEL', KEYS[1], 'mx')
+redis.call('HSET', KEYS[1], 'profile', ARGV[1], 'ver', nextVersion(KEYS[3], ver))
 redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('PUBLISH', '` + ProfilesChannel + `', ARGV[2])
 return 1
@@ -275,7 +290,7 @@ func (s *Store) CreateProfile(ctx context.Context, p *bot.Profile) error {
 	if err != nil {
 		return fmt.Errorf("create profile %s: %w", p.ID, err)
 	}
-	ok, err := createScript.Run(ctx, s.c, []string{personKey(p.ID), profilesKey(shardOf(p.ID))}, pj, p.ID).Int()
+	ok, err := createScript.Run(ctx, s.c, []string{personKey(p.ID), profilesKey(shardOf(p.ID)), versionsKey(shardOf(p.ID))}, pj, p.ID).Int()
 	if err != nil {
 		return fmt.Errorf("create profile %s: %w", p.ID, err)
 	}

@@ -405,10 +405,14 @@ func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		}
 		gone := testProfile("line:Ugone", "ota", bot.StatusActive)
 		commit(t, s, bot.Change{ProfileID: gone.ID, Profile: gone, At: t0})
-		commit(t, s, bot.Change{ProfileID: gone.ID, Version: 1, Delete: true, At: t0})
+		snap, err := s.Load(ctx, gone.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		commit(t, s, bot.Change{ProfileID: gone.ID, Version: snap.Version, Delete: true, At: t0})
 
 		got := map[string]bot.Conversation{}
-		err := s.Each(ctx, func(p *bot.Profile, c bot.Conversation) {
+		err = s.Each(ctx, func(p *bot.Profile, c bot.Conversation) {
 			if _, dup := got[p.ID]; dup {
 				t.Errorf("%s read twice", p.ID)
 			}

@@ -103,7 +103,12 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	retention := redisadapter.NewRetention(rdb, keep, cfg.Location)
 	tasks := redisadapter.NewTasks(rdb)
 	board := redisadapter.NewNoticeBoard(rdb)
-	index := matching.NewLive(store, catalogLabels(cat), cfg.Location, log)
+	// The bot remembers the people who wrote lately (see
+	// redisadapter.Remembering): a conversation's next message then costs
+	// one round trip to Redis, not two. The index follows Redis itself, and
+	// makes the bot forget whom another replica deleted.
+	remembering := store.Remembering(rememberPeople, rememberFor)
+	index := matching.NewLive(remembering.Following(), catalogLabels(cat), cfg.Location, log)
 
 	clk := &clock{now: time.Now}
 	worker := &outbox.Worker{
@@ -128,10 +133,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	sessionSvc := &bot.SessionService{Sessions: sessions, People: store, Catalog: cat, Logger: log,
 		Now: clk.Now, NewID: newID, Notify: worker.Notify, Location: cfg.Location, Quiet: cfg.QuietHours}
 	b := &bot.Bot{
-		// The bot remembers the people who wrote lately (see
-		// redisadapter.Remembering): a conversation's next message then
-		// costs one round trip to Redis, not two.
-		Store:    store.Remembering(rememberPeople, rememberFor),
+		Store:    remembering,
 		Catalog:  cat,
 		Logger:   log,
 		Now:      clk.Now,
