@@ -10,9 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	mrand "math/rand/v2"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -37,9 +39,22 @@ type Handler interface {
 }
 
 // StatusReader tells which of some people blocked the bot (their messages
-// are dropped, not sent). Someone unknown is not blocked.
+// are dropped, not sent). Someone unknown is not blocked. When only some
+// people's status cannot be read, the error is a StatusErrors naming them,
+// and the map holds the others.
 type StatusReader interface {
 	Blocked(ctx context.Context, ids []string) (map[string]bool, error)
+}
+
+// StatusErrors is why some people's status could not be read, by ID.
+type StatusErrors map[string]error
+
+func (e StatusErrors) Error() string {
+	ids := slices.Sorted(maps.Keys(e))
+	if len(ids) == 1 {
+		return fmt.Sprintf("status of %s: %v", ids[0], e[ids[0]])
+	}
+	return fmt.Sprintf("status of %d people unreadable, %s first: %v", len(ids), ids[0], e[ids[0]])
 }
 
 // Queue is the outbox as the worker uses it (the Redis adapter's Outbox).
@@ -301,8 +316,9 @@ func (w *Worker) fetch(ctx context.Context, l *lanes, max int, promote bool) (in
 }
 
 // checkBlocked marks the entries of ds whose recipient blocked the bot,
-// reading every recipient's status at once. When that fails each entry
-// carries the error, and its send is retried later.
+// reading every recipient's status at once. An entry whose recipient's
+// status could not be read carries the error, and its send is retried
+// later; the others go on.
 func (w *Worker) checkBlocked(ctx context.Context, ds []Delivery) {
 	if w.Profiles == nil || len(ds) == 0 {
 		return
@@ -319,12 +335,18 @@ func (w *Worker) checkBlocked(ctx context.Context, ds []Delivery) {
 		return
 	}
 	blocked, err := w.Profiles.Blocked(ctx, ids)
+	var some StatusErrors
+	errors.As(err, &some)
 	for i := range ds {
-		if err != nil {
-			ds[i].statusErr = fmt.Errorf("status of %s: %w", ds[i].Out.To, err)
-			continue
+		to := ds[i].Out.To
+		switch {
+		case some != nil && some[to] != nil:
+			ds[i].statusErr = fmt.Errorf("status of %s: %w", to, some[to])
+		case some == nil && err != nil:
+			ds[i].statusErr = fmt.Errorf("status of %s: %w", to, err)
+		default:
+			ds[i].blocked = blocked[to]
 		}
-		ds[i].blocked = blocked[ds[i].Out.To]
 	}
 }
 

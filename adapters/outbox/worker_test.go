@@ -171,6 +171,36 @@ func TestWorkerRetriesWhenStatusIsUnreadable(t *testing.T) {
 	e.wantDepth(0)
 }
 
+// oneUnreadable cannot read one person's status; the others it can.
+type oneUnreadable string
+
+func (o oneUnreadable) Blocked(_ context.Context, ids []string) (map[string]bool, error) {
+	return map[string]bool{}, outbox.StatusErrors{string(o): errors.New("invalid character 'n'")}
+}
+
+func TestWorkerHoldsUpOnlyTheOneWhoseStatusIsUnreadable(t *testing.T) {
+	s := &fakeSender{}
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
+	e.w.Profiles = oneUnreadable("line:Ubad")
+	e.enqueue(out("o1", "line:U1"))
+	e.enqueue(out("o2", "line:Ubad"))
+	e.enqueue(out("o3", "line:U3"))
+
+	e.processOnce()
+	sent := s.ids()
+	sort.Strings(sent)
+	if want := []string{"o1", "o3"}; !reflect.DeepEqual(sent, want) {
+		t.Errorf("sent %v, want %v: the readable recipients go on", sent, want)
+	}
+	e.w.Profiles = profiles{}
+	e.now = e.now.Add(10 * time.Minute)
+	e.processOnce()
+	if got := s.ids(); len(got) != 3 || got[2] != "o2" {
+		t.Errorf("sent %v, want o2 last once its status is readable", got)
+	}
+	e.wantDepth(0)
+}
+
 func TestWorkerFeedsLookedUpNamesToTheBot(t *testing.T) {
 	s := &lookupSender{name: "山田 花子"}
 	h := &recorder{}

@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -387,6 +388,67 @@ func testHotPath(t *testing.T, newClient func(t *testing.T) goredis.UniversalCli
 		}
 		if want := map[string]bool{"line:Ub": true}; !reflect.DeepEqual(got, want) {
 			t.Errorf("blocked = %v, want %v", got, want)
+		}
+
+		// One unreadable person holds up only themselves.
+		c := s.c
+		if err := c.HSet(ctx, personKey("line:Ubad"), "profile", "{not json").Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Set(ctx, personKey("line:Uwrong"), "a string", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		got, err = s.Blocked(ctx, []string{"line:Ua", "line:Ubad", "line:Ub", "line:Uwrong"})
+		var some outbox.StatusErrors
+		if !errors.As(err, &some) || len(some) != 2 || some["line:Ubad"] == nil || some["line:Uwrong"] == nil {
+			t.Fatalf("err = %v, want the two unreadable people named", err)
+		}
+		if want := map[string]bool{"line:Ub": true}; !reflect.DeepEqual(got, want) {
+			t.Errorf("blocked beside the unreadable = %v, want %v", got, want)
+		}
+	})
+
+	t.Run("outbox: a shard that fails its read does not lose the others' entries", func(t *testing.T) {
+		c := newClient(t)
+		q := NewOutbox(c)
+		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		byShard := map[int]string{}
+		for i := 0; len(byShard) < 3; i++ {
+			id := fmt.Sprintf("line:U%d", i)
+			if _, ok := byShard[shardOf(id)]; ok {
+				continue
+			}
+			byShard[shardOf(id)] = id
+			if err := q.Enqueue(ctx, testOut(fmt.Sprint("o", i), id, t0)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		broken := -1
+		for sh := range byShard {
+			broken = sh
+			break
+		}
+		// The broken shard's stream is replaced by a string: XREADGROUP
+		// answers WRONGTYPE for it alone.
+		if err := c.Del(ctx, outboxKey(broken)).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Set(ctx, outboxKey(broken), "not a stream", 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := q.Read(ctx, "w1", 10)
+		if err == nil {
+			t.Error("a failed shard was not reported")
+		}
+		if len(ds) != 2 {
+			t.Fatalf("read %d entries beside the failed shard, want the other 2", len(ds))
+		}
+		for _, d := range ds {
+			if shardOf(d.Out.To) == broken {
+				t.Errorf("entry %s from the broken shard", d.Out.ID)
+			}
 		}
 	})
 

@@ -83,7 +83,7 @@ func (o *Outbox) Enqueue(ctx context.Context, out bot.Outgoing) error {
 // server; a Cluster client splits it by node, each command naming one key.
 func (o *Outbox) Read(ctx context.Context, consumer string, count int) ([]outbox.Delivery, error) {
 	cmds := make([]*goredis.XStreamSliceCmd, Shards)
-	_, err := o.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+	_, _ = o.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for sh := range cmds {
 			cmds[sh] = p.XReadGroup(ctx, &goredis.XReadGroupArgs{
 				Group:    group,
@@ -95,10 +95,12 @@ func (o *Outbox) Read(ctx context.Context, consumer string, count int) ([]outbox
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, goredis.Nil) && !strings.HasPrefix(err.Error(), "NOGROUP") {
-		return nil, fmt.Errorf("outbox read: %w", err)
-	}
+	// The pipeline's error is its first failed command's; each shard's
+	// own is read below, and what the other shards handed over is
+	// returned with it: those entries are now this consumer's, and
+	// dropped they would wait for a reclaim.
 	var got []outbox.Delivery
+	var errs []error
 	for sh, cmd := range cmds {
 		streams, err := cmd.Result()
 		switch {
@@ -108,17 +110,18 @@ func (o *Outbox) Read(ctx context.Context, consumer string, count int) ([]outbox
 			// The stream was removed (FLUSHDB, a failover without
 			// persistence): recreate it and read next time.
 			if err := o.ensureGroup(ctx, sh); err != nil {
-				return got, err
+				errs = append(errs, err)
 			}
 			continue
 		case err != nil:
-			return got, fmt.Errorf("outbox read: shard %d: %w", sh, err)
+			errs = append(errs, fmt.Errorf("outbox read: shard %d: %w", sh, err))
+			continue
 		}
 		for _, s := range streams {
 			got = append(got, o.deliveries(ctx, sh, s.Messages)...)
 		}
 	}
-	return got, nil
+	return got, errors.Join(errs...)
 }
 
 // Reclaim takes over up to count entries that another consumer read and did

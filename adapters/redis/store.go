@@ -11,6 +11,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"tsunagu/adapters/outbox"
 	"tsunagu/bot"
 )
 
@@ -321,35 +322,43 @@ func (s *Store) FindProfile(ctx context.Context, id string) (*bot.Profile, error
 // not blocked: the goodbye after a deletion is still sent.
 func (s *Store) Blocked(ctx context.Context, ids []string) (map[string]bool, error) {
 	cmds := make([]*goredis.StringCmd, len(ids))
-	_, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+	// The pipeline's error is its first failed command's; each person's
+	// own is read below, so that one unreadable person holds up only
+	// their own messages.
+	_, _ = s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for i, id := range ids {
 			cmds[i] = p.HGet(ctx, personKey(id), "profile")
 		}
 		return nil
 	})
-	if err != nil && !errors.Is(err, goredis.Nil) {
-		return nil, fmt.Errorf("blocked: %w", err)
-	}
 	blocked := map[string]bool{}
+	var failed outbox.StatusErrors
 	for i, cmd := range cmds {
 		pj, err := cmd.Bytes()
 		if errors.Is(err, goredis.Nil) {
 			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("blocked: %s: %w", ids[i], err)
 		}
 		// Only the status is wanted: decoding into it alone skips
 		// building the rest of the profile.
 		var p struct {
 			Status bot.Status `json:"status"`
 		}
-		if err := json.Unmarshal(pj, &p); err != nil {
-			return nil, fmt.Errorf("blocked: %s: %w", ids[i], err)
+		if err == nil {
+			err = json.Unmarshal(pj, &p)
+		}
+		if err != nil {
+			if failed == nil {
+				failed = outbox.StatusErrors{}
+			}
+			failed[ids[i]] = err
+			continue
 		}
 		if p.Status == bot.StatusBlocked {
 			blocked[ids[i]] = true
 		}
+	}
+	if failed != nil {
+		return blocked, fmt.Errorf("blocked: %w", failed)
 	}
 	return blocked, nil
 }
