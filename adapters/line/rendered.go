@@ -2,6 +2,7 @@ package line
 
 import (
 	"container/list"
+	"crypto/sha256"
 	"encoding/json"
 	"log/slog"
 	"sync"
@@ -12,8 +13,8 @@ import (
 	"tsunagu/bot"
 )
 
-// The rendered-message memory: how many, for how long, and the largest
-// message list (as JSON) worth remembering.
+// The rendered-message memory: how many lists, for how long, and the
+// largest message list (as JSON) worth remembering.
 const (
 	renderedCap    = 256
 	renderedMaxAge = 10 * time.Minute
@@ -24,34 +25,46 @@ const (
 // lists. The same cards go to many people (the help, the consent, a task
 // offered to a wave, a session's invitation), and the SDK encodes a Flex
 // message through a MarshalJSON at every level, which costs more than the
-// rest of a send. What it holds is what the outbox held a moment before;
-// it lives in memory only, briefly (renderedMaxAge), and at most
-// renderedCap lists.
+// rest of a send.
+//
+// A reply meant for one person (their profile read back, their offers) is
+// never kept: a list is known by a digest of its JSON, with the digest of
+// its first recipient, and its encoding is kept only once a second person
+// is sent the same list. What is kept lives in memory only, briefly
+// (renderedMaxAge), and at most renderedCap lists.
 type renderedMemory struct {
 	mu    sync.Mutex
 	order *list.List // of *renderedList, most recently used first
-	byKey map[string]*list.Element
+	byKey map[digest]*list.Element
 }
 
+// digest names a message list or a recipient without holding them.
+type digest [sha256.Size]byte
+
 type renderedList struct {
-	key  string
-	msgs []messaging_api.MessageInterface
-	at   time.Time
+	key   digest
+	first digest                           // the first recipient
+	msgs  []messaging_api.MessageInterface // nil until a second one
+	at    time.Time
 }
 
 func newRenderedMemory() *renderedMemory {
-	return &renderedMemory{order: list.New(), byKey: map[string]*list.Element{}}
+	return &renderedMemory{order: list.New(), byKey: map[digest]*list.Element{}}
 }
 
-// render is the package's render, remembered by the messages' JSON.
-func (m *renderedMemory) render(msgs []bot.Message, log *slog.Logger) []messaging_api.MessageInterface {
+// render is the package's render, remembered by the messages' JSON for
+// lists sent to more than one person.
+func (m *renderedMemory) render(to string, msgs []bot.Message, log *slog.Logger) []messaging_api.MessageInterface {
 	k, err := json.Marshal(msgs)
 	if err != nil || len(k) > renderedMaxKey {
 		return render(msgs, log)
 	}
-	key := string(k)
-	if got, ok := m.recall(key); ok {
-		return got
+	key, who := digest(sha256.Sum256(k)), digest(sha256.Sum256([]byte(to)))
+	if got, shared := m.recall(key, who); got != nil || !shared {
+		if got != nil {
+			return got
+		}
+		return render(msgs, log)
 	}
 	out := render(msgs, log)
 	encoded := make([]messaging_api.MessageInterface, len(out))
@@ -62,39 +75,40 @@ func (m *renderedMemory) render(msgs []bot.Message, log *slog.Logger) []messagin
 		}
 		encoded[i] = encodedMessage{typ: msg.GetType(), raw: raw}
 	}
-	m.remember(key, encoded)
+	m.keep(key, encoded)
 	return encoded
 }
 
-func (m *renderedMemory) recall(key string) ([]messaging_api.MessageInterface, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	e, ok := m.byKey[key]
-	if !ok {
-		return nil, false
-	}
-	r := e.Value.(*renderedList)
-	if time.Since(r.at) > renderedMaxAge {
-		m.order.Remove(e)
-		delete(m.byKey, key)
-		return nil, false
-	}
-	m.order.MoveToFront(e)
-	return r.msgs, true
-}
-
-func (m *renderedMemory) remember(key string, msgs []messaging_api.MessageInterface) {
+// recall returns the kept encoding of the list key, or whether it was
+// sent to someone other than who before (then it is worth keeping). A
+// list not seen before is noted as sent to who.
+func (m *renderedMemory) recall(key, who digest) (msgs []messaging_api.MessageInterface, shared bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if e, ok := m.byKey[key]; ok {
-		m.order.MoveToFront(e)
-		return
+		r := e.Value.(*renderedList)
+		if time.Since(r.at) <= renderedMaxAge {
+			m.order.MoveToFront(e)
+			return r.msgs, r.first != who
+		}
+		m.order.Remove(e)
+		delete(m.byKey, key)
 	}
-	m.byKey[key] = m.order.PushFront(&renderedList{key: key, msgs: msgs, at: time.Now()})
+	m.byKey[key] = m.order.PushFront(&renderedList{key: key, first: who, at: time.Now()})
 	for m.order.Len() > renderedCap {
 		last := m.order.Back()
 		m.order.Remove(last)
 		delete(m.byKey, last.Value.(*renderedList).key)
+	}
+	return nil, false
+}
+
+// keep stores the encoding of the list key, if it is still noted.
+func (m *renderedMemory) keep(key digest, msgs []messaging_api.MessageInterface) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.byKey[key]; ok {
+		e.Value.(*renderedList).msgs = msgs
 	}
 }
 

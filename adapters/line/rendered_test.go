@@ -12,8 +12,9 @@ import (
 )
 
 // TestRememberedMessagesAreSentAsTheSDKEncodesThem sends one card with quick
-// replies to two people, then another card: each request carries exactly
-// what the SDK encodes for the messages rendered afresh.
+// replies to three people, another card to one person twice: each request
+// carries exactly what the SDK encodes for the messages rendered afresh,
+// and only the card sent to several people is kept.
 func TestRememberedMessagesAreSentAsTheSDKEncodesThem(t *testing.T) {
 	f := &fakeLINE{}
 	s := newTestSender(t, f)
@@ -24,10 +25,11 @@ func TestRememberedMessagesAreSentAsTheSDKEncodesThem(t *testing.T) {
 			Choices: []bot.Choice{{Label: "ヘルプ", Data: "help"}}},
 	}
 	other := []bot.Message{{Card: &bot.Card{Title: "オンライン説明会", Buttons: []bot.Choice{{Label: "参加する", Data: "rsvp:s1"}}}}}
-	sends := [][]bot.Message{card, card, other}
+	sends := [][]bot.Message{card, card, other, card, other}
+	to := []string{"line:Ua", "line:Ub", "line:Uc", "line:Ud", "line:Uc"}
 	for i, msgs := range sends {
 		out := outgoing("", now, msgs...)
-		out.To = "line:U" + string(rune('a'+i))
+		out.To = to[i]
 		if err := s.Send(context.Background(), out, 0); err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +51,13 @@ func TestRememberedMessagesAreSentAsTheSDKEncodesThem(t *testing.T) {
 			t.Errorf("send %d carried\n%v\nwant\n%v", i, got[i].Body["messages"], want["messages"])
 		}
 	}
-	if n := s.rendered.order.Len(); n != 2 {
-		t.Errorf("%d message lists remembered, want 2", n)
+	kept := 0
+	for e := s.rendered.order.Front(); e != nil; e = e.Next() {
+		if e.Value.(*renderedList).msgs != nil {
+			kept++
+		}
+	}
+	if n := s.rendered.order.Len(); n != 2 || kept != 1 {
+		t.Errorf("%d message lists noted and %d kept, want 2 noted and only the shared card kept", n, kept)
 	}
 }

@@ -102,7 +102,7 @@ func (s *Sender) Send(ctx context.Context, out bot.Outgoing, attempt int) error 
 	if err != nil {
 		return &bot.SendError{Permanent: true, Err: fmt.Errorf("line send %s: %w", out.ID, err)}
 	}
-	msgs := s.rendered.render(out.Messages, s.log)
+	msgs := s.rendered.render(out.To, out.Messages, s.log)
 	if len(msgs) == 0 {
 		s.log.Warn("line send: nothing to send", "outgoing_id", out.ID)
 		return nil

@@ -99,7 +99,12 @@ func (b *batcher) send(batch []*scriptCall) {
 	})
 	for i, c := range batch {
 		if err := cmds[i].Err(); err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") {
-			cmds[i] = c.script.Run(context.WithoutCancel(c.ctx), b.c, c.keys, c.args...)
+			if cerr := c.ctx.Err(); cerr != nil {
+				// Its caller has gone: as above, not sent.
+				cmds[i].SetErr(cerr)
+			} else {
+				cmds[i] = c.script.Run(context.WithoutCancel(c.ctx), b.c, c.keys, c.args...)
+			}
 		}
 		c.cmd = cmds[i]
 		close(c.done)

@@ -21,6 +21,10 @@ import (
 // replica's matching index can follow.
 const ProfilesChannel = "ts:profiles"
 
+// subscribeTimeout bounds Watch's wait for Redis to confirm the
+// subscription.
+const subscribeTimeout = 10 * time.Second
+
 // Watch calls changed with the ID of every person whose state changes, and
 // resync (first, and after every reconnection, when changes may have been
 // missed) until ctx ends. Both run on Watch's goroutine.
@@ -31,8 +35,10 @@ func (s *Store) Watch(ctx context.Context, resync func(context.Context) error, c
 	stop := context.AfterFunc(ctx, func() { _ = ps.Close() })
 	defer stop()
 	// Receive until the subscription is confirmed: changes published
-	// after it are seen, so a resync now misses nothing.
-	if _, err := ps.Receive(ctx); err != nil {
+	// after it are seen, so a resync now misses nothing. A server that
+	// does not answer must not hold up the start (Live tries once, then
+	// serves and retries): the wait is bounded.
+	if _, err := ps.ReceiveTimeout(ctx, subscribeTimeout); err != nil {
 		return fmt.Errorf("watch profiles: %w", err)
 	}
 	if err := resync(ctx); err != nil {
