@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
-	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 )
 
 // BenchmarkWebhookVsEcho is issue 14's comparison in one run: the same
@@ -158,26 +157,7 @@ func runEcho(b *testing.B, events, inFlight, people int, hc *http.Client) loadRu
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cb, err := webhook.ParseRequest(secret, r)
-		if err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			return
-		}
-		for _, ev := range cb.Events {
-			if m, ok := ev.(webhook.MessageEvent); ok {
-				if t, ok := m.Message.(webhook.TextMessageContent); ok {
-					_, err := bot.ReplyMessage(&messaging_api.ReplyMessageRequest{ReplyToken: m.ReplyToken,
-						Messages: []messaging_api.MessageInterface{messaging_api.TextMessage{Text: t.Text}}})
-					if err != nil {
-						w.WriteHeader(http.StatusInternalServerError)
-						return
-					}
-				}
-			}
-		}
-		w.WriteHeader(http.StatusOK)
-	}))
+	srv := httptest.NewServer(echoHandler(secret, bot))
 	defer srv.Close()
 	r := drive(b, srv.URL, secret, events, inFlight, people)
 	if got := sent.Load(); got != int64(events) {
