@@ -33,9 +33,17 @@ type Live struct {
 	now    func() time.Time
 	log    *slog.Logger
 
-	mu    sync.Mutex // serializes rebuilds and updates
-	ix    atomic.Pointer[Index]
-	built atomic.Bool // a rebuild has succeeded: the index holds everyone
+	// rebuilding lets one rebuild run at a time. It does not hold mu
+	// while it reads everyone (20 s at a million people): updates, which
+	// the webhooks make as they commit, go on meanwhile, to the index in
+	// use and to pending, and the rebuild replays them on its new index
+	// before swapping it in.
+	rebuilding sync.Mutex
+
+	mu      sync.Mutex // serializes updates, and the swap
+	pending *[]update  // while a rebuild reads: the updates since it started
+	ix      atomic.Pointer[Index]
+	built   atomic.Bool // a rebuild has succeeded: the index holds everyone
 	// tried is closed once a rebuild has been tried (see Tried).
 	tried     chan struct{}
 	triedOnce sync.Once
@@ -75,24 +83,65 @@ func (l *Live) person(p *bot.Profile, c bot.Conversation) Person {
 	return mp
 }
 
-// Rebuild reads everyone into a fresh index and swaps it in.
+// update is one person's new state in the index: gone when p is nil.
+type update struct {
+	id string
+	p  *Person
+}
+
+// Rebuild reads everyone into a fresh index and swaps it in. Updates made
+// while it reads are not held up: they are replayed on the new index, in
+// their order, after what it read, so that the newest state wins.
 func (l *Live) Rebuild(ctx context.Context) error {
+	l.rebuilding.Lock()
+	defer l.rebuilding.Unlock()
+	defer l.triedOnce.Do(func() { close(l.tried) })
+	start := time.Now()
+	l.mu.Lock()
+	l.pending = new([]update)
+	l.mu.Unlock()
+
+	ix := l.empty()
+	err := l.src.Each(ctx, func(p *bot.Profile, c bot.Conversation) { ix.Upsert(l.person(p, c)) })
+
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	start := time.Now()
-	ix := l.empty()
-	defer l.triedOnce.Do(func() { close(l.tried) })
-	if err := l.src.Each(ctx, func(p *bot.Profile, c bot.Conversation) { ix.Upsert(l.person(p, c)) }); err != nil {
+	pending := *l.pending
+	l.pending = nil
+	if err != nil {
 		l.log.WarnContext(ctx, "match index rebuild failed", "err", err)
 		return err
 	}
+	for _, u := range pending {
+		u.to(ix)
+	}
 	l.ix.Store(ix)
 	l.built.Store(true)
-	l.log.InfoContext(ctx, "match index rebuilt", "people", ix.Len(), "took", time.Since(start))
+	l.log.InfoContext(ctx, "match index rebuilt", "people", ix.Len(), "replayed", len(pending), "took", time.Since(start))
 	return nil
 }
 
-// Changed applies the current state of one person.
+// to applies u to ix.
+func (u update) to(ix *Index) {
+	if u.p == nil {
+		ix.Remove(u.id)
+		return
+	}
+	ix.Upsert(*u.p)
+}
+
+// apply makes u in the index in use, and notes it for a running rebuild.
+// The caller holds mu.
+func (l *Live) apply(u update) {
+	u.to(l.ix.Load())
+	if l.pending != nil {
+		*l.pending = append(*l.pending, u)
+	}
+}
+
+// Changed applies the current state of one person. It reads them under mu,
+// so that a commit of this replica (Apply) made after the read lands after
+// it, never before.
 func (l *Live) Changed(ctx context.Context, id string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -101,23 +150,25 @@ func (l *Live) Changed(ctx context.Context, id string) {
 		l.log.WarnContext(ctx, "match index update failed", "profile", id, "err", err)
 		return
 	}
-	if snap.Profile == nil {
-		l.ix.Load().Remove(id)
-		return
+	u := update{id: id}
+	if snap.Profile != nil {
+		mp := l.person(snap.Profile, snap.Conv)
+		u.p = &mp
 	}
-	l.ix.Load().Upsert(l.person(snap.Profile, snap.Conv))
+	l.apply(u)
 }
 
 // Apply puts one person's committed state in the index (nil: gone), for
 // the replica that committed it; the feed brings it to the others.
 func (l *Live) Apply(id string, p *bot.Profile, c bot.Conversation) {
+	u := update{id: id}
+	if p != nil {
+		mp := l.person(p, c)
+		u.p = &mp
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if p == nil {
-		l.ix.Load().Remove(id)
-		return
-	}
-	l.ix.Load().Upsert(l.person(p, c))
+	l.apply(u)
 }
 
 // Tried is closed once a rebuild has been tried, successful or not: a

@@ -121,3 +121,72 @@ func TestLiveIsTriedOnceAtStartWhetherRedisAnswersOrNot(t *testing.T) {
 		}
 	}
 }
+
+// slowSource is a Source whose Each reads what it held when the rebuild
+// started and then waits to be let go, as a million people take 20 s.
+type slowSource struct {
+	source
+	reading, finish chan struct{}
+}
+
+func (s slowSource) Each(ctx context.Context, fn func(*bot.Profile, bot.Conversation)) error {
+	var held []*bot.Profile
+	for _, p := range s.people {
+		held = append(held, p)
+	}
+	close(s.reading)
+	<-s.finish
+	for _, p := range held {
+		fn(p, bot.Conversation{})
+	}
+	return nil
+}
+
+func TestUpdatesDoNotWaitForARebuildAndOutliveIt(t *testing.T) {
+	ctx := context.Background()
+	src := slowSource{source: source{people: map[string]*bot.Profile{
+		"line:Ustays": scoringProfile("line:Ustays"), "line:Uleaves": scoringProfile("line:Uleaves")}},
+		reading: make(chan struct{}), finish: make(chan struct{})}
+	l := NewLive(src, nil, tokyo, nil)
+	task := &bot.Task{ID: "task-1", Skills: []string{"scoring"}, Area: "setagaya", Start: at(2, 8, 0), End: at(2, 10, 0)}
+	found := func() map[string]bool {
+		out := map[string]bool{}
+		for _, c := range l.Candidates(task, nil, 10) {
+			out[c.ID] = true
+		}
+		return out
+	}
+	rebuilt := make(chan error, 1)
+	go func() { rebuilt <- l.Rebuild(ctx) }()
+	<-src.reading
+
+	// While the rebuild reads, this replica's commits and the feed's
+	// changes go on and are matched at once.
+	applied := make(chan struct{})
+	go func() {
+		l.Apply("line:Unew", scoringProfile("line:Unew"), bot.Conversation{})
+		l.Apply("line:Uleaves", nil, bot.Conversation{})
+		moved := scoringProfile("line:Ustays")
+		moved.Area = "ota"
+		src.people["line:Ustays"] = moved
+		l.Changed(ctx, "line:Ustays")
+		close(applied)
+	}()
+	select {
+	case <-applied:
+	case <-time.After(5 * time.Second):
+		t.Fatal("updates waited for the rebuild")
+	}
+	if got := found(); !got["line:Unew"] || got["line:Uleaves"] || got["line:Ustays"] {
+		t.Errorf("during the rebuild %v, want line:Unew only", got)
+	}
+
+	// The rebuild read the old states; the updates made meanwhile win.
+	close(src.finish)
+	if err := <-rebuilt; err != nil {
+		t.Fatal(err)
+	}
+	if got := found(); len(got) != 1 || !got["line:Unew"] {
+		t.Errorf("after the rebuild %v, want line:Unew only (line:Uleaves gone, line:Ustays moved to ota)", got)
+	}
+}
