@@ -59,15 +59,7 @@ func newWorld(t *testing.T, clock time.Time, quiet string) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var skills []bot.Skill
-	for _, s := range file.Skills {
-		skills = append(skills, bot.Skill{ID: s.ID, LabelJA: s.LabelJA, LabelEN: s.LabelEN, Synonyms: s.Synonyms})
-	}
-	var areas []bot.Area
-	for _, a := range file.Areas {
-		areas = append(areas, bot.Area{ID: a.ID, LabelJA: a.LabelJA, LabelEN: a.LabelEN, Synonyms: a.Synonyms})
-	}
-	cat, err := bot.NewCatalog(skills, areas)
+	cat, err := file.Catalog()
 	if err != nil {
 		t.Fatal(err)
 	}

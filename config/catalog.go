@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"tsunagu/bot"
 )
 
 // defaultCatalog is the catalog shipped in the binary: skills and areas taken
@@ -93,6 +95,22 @@ func (c CatalogFile) Validate() error {
 	errs = append(errs, validateEntries("skill", c.Skills)...)
 	errs = append(errs, validateEntries("area", c.Areas)...)
 	return errors.Join(errs...)
+}
+
+// Catalog validates the file and returns the bot's catalog of it.
+func (c CatalogFile) Catalog() (*bot.Catalog, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	skills := make([]bot.Skill, len(c.Skills))
+	for i, s := range c.Skills {
+		skills[i] = bot.Skill{ID: s.ID, LabelJA: s.LabelJA, LabelEN: s.LabelEN, Synonyms: s.Synonyms}
+	}
+	areas := make([]bot.Area, len(c.Areas))
+	for i, a := range c.Areas {
+		areas[i] = bot.Area{ID: a.ID, LabelJA: a.LabelJA, LabelEN: a.LabelEN, Synonyms: a.Synonyms}
+	}
+	return bot.NewCatalog(skills, areas)
 }
 
 func validateEntries(kind string, entries []CatalogEntry) []error {

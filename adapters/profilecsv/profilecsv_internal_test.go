@@ -26,15 +26,7 @@ func embeddedCatalog(t testing.TB) *bot.Catalog {
 	if err != nil {
 		t.Fatal(err)
 	}
-	skills := make([]bot.Skill, len(file.Skills))
-	for i, s := range file.Skills {
-		skills[i] = bot.Skill{ID: s.ID, LabelJA: s.LabelJA, LabelEN: s.LabelEN, Synonyms: s.Synonyms}
-	}
-	areas := make([]bot.Area, len(file.Areas))
-	for i, a := range file.Areas {
-		areas[i] = bot.Area{ID: a.ID, LabelJA: a.LabelJA, LabelEN: a.LabelEN, Synonyms: a.Synonyms}
-	}
-	cat, err := bot.NewCatalog(skills, areas)
+	cat, err := file.Catalog()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -356,18 +356,11 @@ func loadCatalog(path string) (*bot.Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	if err := file.Validate(); err != nil {
+	cat, err := file.Catalog()
+	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	skills := make([]bot.Skill, len(file.Skills))
-	for i, s := range file.Skills {
-		skills[i] = bot.Skill{ID: s.ID, LabelJA: s.LabelJA, LabelEN: s.LabelEN, Synonyms: s.Synonyms}
-	}
-	areas := make([]bot.Area, len(file.Areas))
-	for i, a := range file.Areas {
-		areas[i] = bot.Area{ID: a.ID, LabelJA: a.LabelJA, LabelEN: a.LabelEN, Synonyms: a.Synonyms}
-	}
-	return bot.NewCatalog(skills, areas)
+	return cat, nil
 }
 
 // serveHTTP runs the HTTP server and the outbox worker until ctx ends, then
