@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -11,14 +12,39 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
 	"tsunagu/config"
 )
+
+// webhookEvent is what differs between the benchmarks' webhooks: each is
+// one text message, 「ヘルプ」.
+type webhookEvent struct {
+	at                   time.Time
+	user, id, replyToken string
+}
+
+// benchEvent is the n-th event of the in-process benchmarks: from one of
+// 1,000 people.
+func benchEvent(n int64) webhookEvent {
+	return webhookEvent{at: time.UnixMilli(1764547200000), user: fmt.Sprintf("Ubench%05d", n%1000),
+		id: fmt.Sprintf("01BENCH%019d", n), replyToken: fmt.Sprint("rt", n)}
+}
+
+// benchWebhook is the signed body of a one-event LINE webhook.
+func benchWebhook(secret string, ev webhookEvent) (body []byte, signature string) {
+	body = fmt.Appendf(nil, `{"destination":"Ubot","events":[{"type":"message","mode":"active","timestamp":%d,`+
+		`"source":{"type":"user","userId":%q},"webhookEventId":%q,"deliveryContext":{"isRedelivery":false},`+
+		`"replyToken":%q,"message":{"id":%q,"type":"text","quoteToken":"q","text":"ヘルプ"}}]}`,
+		ev.at.UnixMilli(), ev.user, ev.id, ev.replyToken, ev.id)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return body, base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
 
 // roundTrips counts commands and pipelines sent to Redis: one each is one
 // network round trip.
@@ -68,13 +94,9 @@ func BenchmarkLineWebhook(b *testing.B) {
 			var seq atomic.Int64
 			request := func() *http.Request {
 				n := seq.Add(1)
-				body := fmt.Sprintf(`{"destination":"Ubot","events":[{"type":"message","mode":"active","timestamp":1764547200000,`+
-					`"source":{"type":"user","userId":"Ubench%05d"},"webhookEventId":"01BENCH%019d","deliveryContext":{"isRedelivery":false},`+
-					`"replyToken":"rt%d","message":{"id":"%d","type":"text","quoteToken":"q","text":"ヘルプ"}}]}`, n%1000, n, n, n)
-				mac := hmac.New(sha256.New, []byte(secret))
-				mac.Write([]byte(body))
-				req := httptest.NewRequest(http.MethodPost, "/line/webhook", strings.NewReader(body))
-				req.Header.Set("X-Line-Signature", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+				body, sig := benchWebhook(secret, benchEvent(n))
+				req := httptest.NewRequest(http.MethodPost, "/line/webhook", bytes.NewReader(body))
+				req.Header.Set("X-Line-Signature", sig)
 				req.RemoteAddr = (&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1}).String()
 				return req
 			}

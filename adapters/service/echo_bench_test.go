@@ -1,13 +1,9 @@
 package service
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"fmt"
+	"bytes"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -37,14 +33,9 @@ func BenchmarkEchoBaseline(b *testing.B) {
 	echo := echoHandler(secret, bot)
 	var seq atomic.Int64
 	serveOne := func(b *testing.B) {
-		n := seq.Add(1)
-		body := fmt.Sprintf(`{"destination":"Ubot","events":[{"type":"message","mode":"active","timestamp":1764547200000,`+
-			`"source":{"type":"user","userId":"Ubench%05d"},"webhookEventId":"01BENCH%019d","deliveryContext":{"isRedelivery":false},`+
-			`"replyToken":"rt%d","message":{"id":"%d","type":"text","quoteToken":"q","text":"ヘルプ"}}]}`, n%1000, n, n, n)
-		mac := hmac.New(sha256.New, []byte(secret))
-		mac.Write([]byte(body))
-		req := httptest.NewRequest(http.MethodPost, "/line/webhook", strings.NewReader(body))
-		req.Header.Set("X-Line-Signature", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+		body, sig := benchWebhook(secret, benchEvent(seq.Add(1)))
+		req := httptest.NewRequest(http.MethodPost, "/line/webhook", bytes.NewReader(body))
+		req.Header.Set("X-Line-Signature", sig)
 		w := httptest.NewRecorder()
 		echo.ServeHTTP(w, req)
 		if w.Code != http.StatusOK {

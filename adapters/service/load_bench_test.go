@@ -2,9 +2,6 @@ package service
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -110,15 +107,11 @@ func drive(b *testing.B, url, secret string, events, inFlight, people int) loadR
 				if n >= events || failed.Load() != nil {
 					return
 				}
-				body := fmt.Appendf(nil, `{"destination":"Ubot","events":[{"type":"message","mode":"active","timestamp":%d,`+
-					`"source":{"type":"user","userId":"U%032x"},"webhookEventId":"01L%s%010d","deliveryContext":{"isRedelivery":false},`+
-					`"replyToken":"rt%s%d","message":{"id":"%d","type":"text","quoteToken":"q","text":"ヘルプ"}}]}`,
-					time.Now().UnixMilli(), n%people, run, n, run, n, n)
-				mac := hmac.New(sha256.New, []byte(secret))
-				mac.Write(body)
+				body, sig := benchWebhook(secret, webhookEvent{at: time.Now(), user: fmt.Sprintf("U%032x", n%people),
+					id: fmt.Sprintf("01L%s%010d", run, n), replyToken: fmt.Sprintf("rt%s%d", run, n)})
 				req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("X-Line-Signature", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+				req.Header.Set("X-Line-Signature", sig)
 				t0 := time.Now()
 				resp, err := client.Do(req)
 				if err != nil {
