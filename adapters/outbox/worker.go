@@ -200,6 +200,8 @@ func (w *Worker) Run(ctx context.Context) error {
 	w.setup()
 	l := newLanes()
 	done := make(chan flight, w.Concurrency)
+	sends := w.senders(ctx, done)
+	defer close(sends)
 	inFlight := 0
 	more := true // the queue may hold entries to read now
 	lastTouch := w.Now()
@@ -221,7 +223,7 @@ func (w *Worker) Run(ctx context.Context) error {
 			lastTouch = now
 			w.touch(ctx, l)
 		}
-		inFlight += w.start(ctx, l, w.Concurrency-inFlight, done)
+		inFlight += w.start(l, w.Concurrency-inFlight, sends)
 		if more && l.count() < maxHeld {
 			continue
 		}
@@ -268,10 +270,12 @@ func (w *Worker) ProcessOnce(ctx context.Context) (int, error) {
 	l := newLanes()
 	_, firstErr := w.fetch(ctx, l, batchSize, true)
 	done := make(chan flight, w.Concurrency)
+	sends := w.senders(ctx, done)
+	defer close(sends)
 	inFlight, settled := 0, 0
 	for {
 		if ctx.Err() == nil {
-			inFlight += w.start(ctx, l, w.Concurrency-inFlight, done)
+			inFlight += w.start(l, w.Concurrency-inFlight, sends)
 		}
 		if inFlight == 0 {
 			return settled, firstErr
@@ -361,16 +365,36 @@ type flight struct {
 	result   string
 }
 
-// start begins up to n sends, each in its own goroutine reporting to done,
-// and returns how many it began.
-func (w *Worker) start(ctx context.Context, l *lanes, n int, done chan<- flight) int {
+// senders starts Concurrency goroutines that send each entry handed to
+// the returned channel and report it to done, until the channel is closed.
+// The channel holds Concurrency entries: with at most that many in flight
+// (handed and not yet received from done), handing one never waits.
+//
+// The goroutines outlive their sends because a send grows a goroutine's
+// stack (the HTTP client, the SDK's encoding): a new goroutine per send
+// grew and copied its stack every time.
+func (w *Worker) senders(ctx context.Context, done chan<- flight) chan<- Delivery {
+	sends := make(chan Delivery, w.Concurrency)
+	for range w.Concurrency {
+		go func() {
+			for d := range sends {
+				done <- w.process(ctx, d)
+			}
+		}()
+	}
+	return sends
+}
+
+// start hands up to n entries to the senders and returns how many it
+// handed.
+func (w *Worker) start(l *lanes, n int, sends chan<- Delivery) int {
 	started := 0
 	for ; started < n; started++ {
 		d, ok := l.next()
 		if !ok {
 			break
 		}
-		go func() { done <- w.process(ctx, d) }()
+		sends <- d
 	}
 	return started
 }

@@ -9,13 +9,13 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	goredis "github.com/redis/go-redis/v9"
 
+	"tsunagu/adapters/internal/measure"
 	"tsunagu/bot"
 	"tsunagu/config"
 	"tsunagu/matching"
@@ -91,7 +91,7 @@ func BenchmarkColdStart(b *testing.B) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	cpu0, redis0 := processCPU(), redisCPU(ctx, b, c)
+	cpu0, redis0 := measure.ProcessCPU(), redisCPU(ctx, b, c)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -100,7 +100,7 @@ func BenchmarkColdStart(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	cpu, redisSec := processCPU()-cpu0, redisCPU(ctx, b, c)-redis0
+	cpu, redisSec := measure.ProcessCPU()-cpu0, redisCPU(ctx, b, c)-redis0
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	if got, ok := live.Audience(bot.Audience{}); !ok || len(got.LINE)+len(got.Slack)+got.Skipped == 0 {
@@ -175,34 +175,26 @@ func coldFill(ctx context.Context, b *testing.B, c goredis.UniversalClient, n in
 	return per
 }
 
-// usedMemory is the server's used_memory in bytes.
+// usedMemory is the server's used_memory in bytes (0 on the embedded
+// Redis).
 func usedMemory(ctx context.Context, b *testing.B, c goredis.UniversalClient) float64 {
-	return infoField(ctx, b, c, "memory", "used_memory")
-}
-
-// redisCPU is the CPU time the server has used, in seconds.
-func redisCPU(ctx context.Context, b *testing.B, c goredis.UniversalClient) float64 {
-	return infoField(ctx, b, c, "cpu", "used_cpu_user") + infoField(ctx, b, c, "cpu", "used_cpu_sys")
-}
-
-// infoField reads a number from INFO; the embedded Redis has none of them
-// and gives 0.
-func infoField(ctx context.Context, b *testing.B, c goredis.UniversalClient, section, field string) float64 {
 	b.Helper()
-	info, err := c.Info(ctx, section).Result()
+	v, _, err := measure.RedisInfo(ctx, c, "memory", "used_memory")
 	if err != nil {
-		return 0
+		b.Fatal(err)
 	}
-	for line := range strings.SplitSeq(info, "\r\n") {
-		if v, ok := strings.CutPrefix(line, field+":"); ok {
-			n, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				b.Fatalf("INFO %s %q: %v", field, v, err)
-			}
-			return n
-		}
+	return v
+}
+
+// redisCPU is the CPU time the server has used, in seconds (0 on the
+// embedded Redis).
+func redisCPU(ctx context.Context, b *testing.B, c goredis.UniversalClient) float64 {
+	b.Helper()
+	cpu, _, err := measure.RedisCPU(ctx, c)
+	if err != nil {
+		b.Fatal(err)
 	}
-	return 0
+	return cpu.Seconds()
 }
 
 // coldGen draws stored people from a fixed seed: the shipped catalog's

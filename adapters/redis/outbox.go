@@ -247,8 +247,10 @@ return 1
 
 // Ack settles delivered entries: one script per shard, all in one
 // pipeline (one round trip on one server; a Cluster client splits it by
-// node, each script naming one key). In a pipeline the script goes as
-// EVAL: EVALSHA's NOSCRIPT would only be seen after the pipeline ran.
+// node, each script naming one key). The scripts go as EVALSHA, and a
+// shard whose server does not hold the script yet (NOSCRIPT: a new or
+// flushed server) is settled again on its own, which loads it: acking
+// twice is harmless, and EVAL would send the script's text with every ack.
 func (o *Outbox) Ack(ctx context.Context, ds ...outbox.Delivery) error {
 	if len(ds) == 0 {
 		return nil
@@ -260,15 +262,29 @@ func (o *Outbox) Ack(ctx context.Context, ds ...outbox.Delivery) error {
 		}
 		byShard[d.Shard] = append(byShard[d.Shard], d.StreamID)
 	}
-	_, err := o.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+	var cmds [Shards]*goredis.Cmd
+	_, _ = o.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for sh, args := range byShard {
 			if args != nil {
-				ackScript.Eval(ctx, p, []string{outboxKey(sh)}, args...)
+				cmds[sh] = ackScript.EvalSha(ctx, p, []string{outboxKey(sh)}, args...)
 			}
 		}
 		return nil
 	})
-	if err != nil {
+	var errs []error
+	for sh, cmd := range cmds {
+		if cmd == nil {
+			continue
+		}
+		err := cmd.Err()
+		if err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") {
+			err = ackScript.Run(ctx, o.c, []string{outboxKey(sh)}, byShard[sh]...).Err()
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("shard %d: %w", sh, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("outbox ack of %d entries (first %s): %w", len(ds), ds[0].Out.ID, err)
 	}
 	return nil

@@ -105,7 +105,7 @@ func (r testRedis) setConfig(c config.Config) config.Config {
 }
 
 // client connects a test to this Redis, closed when the test ends.
-func (r testRedis) client(t *testing.T) goredis.UniversalClient {
+func (r testRedis) client(t testing.TB) goredis.UniversalClient {
 	t.Helper()
 	var c goredis.UniversalClient
 	if len(r.cluster) > 0 {

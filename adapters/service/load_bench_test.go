@@ -2,6 +2,7 @@ package service
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"tsunagu/adapters/internal/measure"
 )
 
 // BenchmarkWebhookVsEcho is issue 14's comparison in one run: the same
@@ -30,29 +33,63 @@ import (
 // 200, which the service gives once the reply is durable in the outbox;
 // "drained" is when the last reply reached the fake API, so the worker's
 // share of the machine is inside the measured time too. ratio is the
-// service's events/s over the echo bot's. Run it with -benchtime=1x and
-// -count for benchstat; REDIS_URL names the Redis (embedded otherwise).
-// TSUNAGU_LOAD_EVENTS overrides the number of events.
+// service's events/s over the echo bot's. Each run also reports the CPU
+// time it took per event (and for the service on a real server, Redis's
+// CPU time and reads per event): on this shared machine throughput swings
+// by a quarter between runs, and CPU time tells where the difference
+// lies. Run it with -benchtime=1x and -count for benchstat; REDIS_URL
+// names the Redis (embedded otherwise). TSUNAGU_LOAD_EVENTS overrides the
+// number of events.
 func BenchmarkWebhookVsEcho(b *testing.B) {
 	events := 20000
 	if v, err := strconv.Atoi(os.Getenv("TSUNAGU_LOAD_EVENTS")); err == nil && v > 0 {
 		events = v
 	}
 	const inFlight, people = 64, 5000
+	// TSUNAGU_LOAD_ONLY=echo, pooled or service runs that one alone, as
+	// when profiling it.
+	only := os.Getenv("TSUNAGU_LOAD_ONLY")
+	run := func(name string) bool { return only == "" || only == name }
+	pooledClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: inFlight}}
 	for range b.N {
-		echo := runEcho(b, events, inFlight, people, nil)
-		pooled := runEcho(b, events, inFlight, people, &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: inFlight}})
-		svc, drained := runService(b, events, inFlight, people)
-		b.ReportMetric(echo.rate(), "echo-events/s")
-		b.ReportMetric(pooled.rate(), "pooled-echo-events/s")
-		b.ReportMetric(svc.rate()/pooled.rate(), "pooled-ratio")
-		b.ReportMetric(svc.rate(), "events/s")
-		b.ReportMetric(float64(events)/drained.Seconds(), "drained-events/s")
-		b.ReportMetric(svc.rate()/echo.rate(), "ratio")
-		b.ReportMetric(float64(echo.quantile(0.5).Microseconds())/1000, "echo-p50-ms")
-		b.ReportMetric(float64(svc.quantile(0.5).Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(echo.quantile(0.99).Microseconds())/1000, "echo-p99-ms")
-		b.ReportMetric(float64(svc.quantile(0.99).Microseconds())/1000, "p99-ms")
+		var echo, pooled, svc loadRun
+		if run("echo") {
+			echo = runEcho(b, events, inFlight, people, nil)
+			b.ReportMetric(echo.rate(), "echo-events/s")
+			b.ReportMetric(float64(echo.quantile(0.5).Microseconds())/1000, "echo-p50-ms")
+			b.ReportMetric(float64(echo.quantile(0.99).Microseconds())/1000, "echo-p99-ms")
+			reportCPU(b, "echo-", echo, events)
+		}
+		if run("pooled") {
+			pooled = runEcho(b, events, inFlight, people, pooledClient)
+			b.ReportMetric(pooled.rate(), "pooled-echo-events/s")
+			reportCPU(b, "pooled-echo-", pooled, events)
+		}
+		if run("service") {
+			var drained time.Duration
+			svc, drained = runService(b, events, inFlight, people)
+			b.ReportMetric(svc.rate(), "events/s")
+			b.ReportMetric(float64(events)/drained.Seconds(), "drained-events/s")
+			b.ReportMetric(float64(svc.quantile(0.5).Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(svc.quantile(0.99).Microseconds())/1000, "p99-ms")
+			reportCPU(b, "", svc, events)
+		}
+		if only == "" {
+			b.ReportMetric(svc.rate()/echo.rate(), "ratio")
+			b.ReportMetric(svc.rate()/pooled.rate(), "pooled-ratio")
+		}
+	}
+}
+
+// reportCPU reports the CPU time a run took per event: this process's (the
+// load and the fake API included, as in every run) and, for the service
+// on a real server, Redis's. CPU time moves less than the clock on a
+// shared machine, and it tells what each event costs whatever else ran.
+func reportCPU(b *testing.B, prefix string, r loadRun, events int) {
+	b.ReportMetric(float64(r.cpu.Microseconds())/float64(events), prefix+"cpu-µs/event")
+	if r.redisCPU > 0 {
+		b.ReportMetric(float64(r.redisCPU.Microseconds())/float64(events), prefix+"redis-cpu-µs/event")
+		b.ReportMetric(r.redisReads/float64(events), prefix+"redis-reads/event")
 	}
 }
 
@@ -60,6 +97,12 @@ func BenchmarkWebhookVsEcho(b *testing.B) {
 type loadRun struct {
 	took      time.Duration
 	latencies []time.Duration
+	// cpu is this process's CPU time, redisCPU the Redis server's (0 when
+	// it does not say): for the service, until its last reply was sent.
+	cpu, redisCPU time.Duration
+	// redisReads is how many times the server read from its clients:
+	// about one per round trip, each costing a system call on both ends.
+	redisReads float64
 }
 
 func (r loadRun) rate() float64 { return float64(len(r.latencies)) / r.took.Seconds() }
@@ -152,7 +195,9 @@ func runEcho(b *testing.B, events, inFlight, people int, hc *http.Client) loadRu
 	}
 	srv := httptest.NewServer(echoHandler(secret, bot))
 	defer srv.Close()
+	cpu0 := measure.ProcessCPU()
 	r := drive(b, srv.URL, secret, events, inFlight, people)
+	r.cpu = measure.ProcessCPU() - cpu0
 	if got := sent.Load(); got != int64(events) {
 		b.Fatalf("the echo bot replied %d times to %d events", got, events)
 	}
@@ -173,9 +218,13 @@ func runService(b *testing.B, events, inFlight, people int) (loadRun, time.Durat
 		"LINE_API_BASE_URL":         apiURL,
 		"QUIET_HOURS":               "",
 	}
-	newTestRedis(b).setEnv(env)
+	rdb := newTestRedis(b)
+	rdb.setEnv(env)
 	// The log is at the default level, as in production, and discarded.
 	base := startCommandLogging(b, "serve", env, io.Discard, io.Discard, nil)
+	redisCost := redisCoster(b, rdb)
+	redis0, reads0, _ := redisCost()
+	cpu0 := measure.ProcessCPU()
 	start := time.Now()
 	r := drive(b, base+"/line/webhook", secret, events, inFlight, people)
 	deadline := time.Now().Add(2 * time.Minute)
@@ -185,5 +234,32 @@ func runService(b *testing.B, events, inFlight, people int) (loadRun, time.Durat
 		}
 		time.Sleep(time.Millisecond)
 	}
-	return r, time.Since(start)
+	drained := time.Since(start)
+	r.cpu = measure.ProcessCPU() - cpu0
+	if redis1, reads1, ok := redisCost(); ok {
+		r.redisCPU, r.redisReads = redis1-redis0, reads1-reads0
+	}
+	return r, drained
+}
+
+// redisCoster returns what reads the server's CPU time and its reads from
+// clients so far; ok is false on the embedded Redis, which does not say,
+// and on a Cluster, whose nodes each count their own.
+func redisCoster(b *testing.B, rdb testRedis) func() (cpu time.Duration, reads float64, ok bool) {
+	if len(rdb.cluster) > 0 {
+		return func() (time.Duration, float64, bool) { return 0, 0, false }
+	}
+	c := rdb.client(b)
+	return func() (time.Duration, float64, bool) {
+		ctx := context.Background()
+		cpu, ok, err := measure.RedisCPU(ctx, c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		reads, _, err := measure.RedisInfo(ctx, c, "stats", "total_reads_processed")
+		if err != nil {
+			b.Fatal(err)
+		}
+		return cpu, reads, ok
+	}
 }

@@ -1,15 +1,14 @@
 //go:build unix
 
-package redis
+package measure
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the CPU time this process has used, user and system: on
-// a shared machine it moves less than the time on the clock.
-func processCPU() time.Duration {
+// ProcessCPU is the CPU time this process has used, user and system.
+func ProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
