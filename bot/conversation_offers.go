@@ -116,6 +116,39 @@ func (c Conversation) Recent(now time.Time, loc *time.Location) (offers, assigne
 	return offers, assigned, thisWeek
 }
 
+// RecentUntil is the first moment after now at which Recent may count
+// differently with no change to c: when an offer or an acceptance leaves
+// the 30 days, or the week turns while an accepted task starts this week
+// or later. It is zero when time alone changes nothing.
+func (c Conversation) RecentUntil(now time.Time, loc *time.Location) time.Time {
+	n := now.In(loc)
+	y, m, d := n.Date()
+	monday := time.Date(y, m, d-(int(n.Weekday())+6)%7, 0, 0, 0, 0, loc)
+	nextMonday := monday.AddDate(0, 0, 7)
+	since := now.Add(-offerMemory)
+	var until time.Time
+	sooner := func(t time.Time) {
+		if until.IsZero() || t.Before(until) {
+			until = t
+		}
+	}
+	for _, r := range c.Offers {
+		if r.At.After(since) {
+			sooner(r.At.Add(offerMemory))
+		}
+		if r.State != OfferAccepted {
+			continue
+		}
+		if r.AcceptedAt.After(since) {
+			sooner(r.AcceptedAt.Add(offerMemory))
+		}
+		if !r.Start.Before(monday) {
+			sooner(nextMonday)
+		}
+	}
+	return until
+}
+
 // pending are the offers awaiting an answer, soonest task first.
 func (t *turn) pending() []OfferRef {
 	return t.offersWhere(func(r OfferRef) bool { return r.State == OfferOffered && t.now.Before(r.Start) })

@@ -854,12 +854,13 @@ func TestConverseLeavesOffersOfTheInput(t *testing.T) {
 	}
 }
 
-func TestRecent(t *testing.T) {
-	c := newOfferClock(t)
+// recentConv is a person's offers around c.now, Monday 30 November, for
+// the tests of Recent.
+func recentConv(c offerClock) Conversation {
 	mk := func(id string, state OfferState, at, acceptedAt, start time.Time) OfferRef {
 		return OfferRef{TaskID: id, Title: id, State: state, At: at, AcceptedAt: acceptedAt, Start: start, End: start.Add(2 * time.Hour)}
 	}
-	conv := offers(
+	return offers(
 		// Offered recently, not accepted: an offer only.
 		mk("offered", OfferOffered, c.at(11, 29, 12, 0), time.Time{}, c.at(12, 8, 9, 0)),
 		// Offered 41 days ago: counts for nothing.
@@ -875,6 +876,11 @@ func TestRecent(t *testing.T) {
 		// Accepted then cancelled: an offer, not a place.
 		mk("cancelled", OfferCancelled, c.at(11, 28, 12, 0), c.at(11, 28, 13, 0), c.at(12, 2, 9, 0)),
 	)
+}
+
+func TestRecent(t *testing.T) {
+	c := newOfferClock(t)
+	conv := recentConv(c)
 	tests := []struct {
 		name                       string
 		now                        time.Time
@@ -895,6 +901,78 @@ func TestRecent(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestRecentUntil(t *testing.T) {
+	c := newOfferClock(t)
+	conv := recentConv(c)
+	day := 24 * time.Hour
+	tests := []struct {
+		name string
+		conv Conversation
+		now  time.Time
+		want time.Time
+	}{
+		// "this-monday" starts this week: the count of the week moves
+		// next Monday.
+		{name: "Monday morning", conv: conv, now: c.now, want: c.at(12, 7, 0, 0)},
+		// Then "next-monday" is this week's, until the Monday after.
+		{name: "next Monday", conv: conv, now: c.at(12, 7, 0, 0), want: c.at(12, 14, 0, 0)},
+		// No accepted task starts from then on; the offer of
+		// "last-sunday" (19 November, noon) leaves the 30 days first,
+		// then its acceptance (20 November, 9:00).
+		{name: "two Mondays on", conv: conv, now: c.at(12, 14, 0, 0), want: c.at(11, 19, 12, 0).Add(30 * day)},
+		{name: "its acceptance next", conv: conv, now: c.at(12, 19, 12, 0), want: c.at(11, 20, 9, 0).Add(30 * day)},
+		// Next the offers of 25 November, at noon, 30 days on.
+		{name: "after the first leaves", conv: conv, now: c.at(12, 20, 9, 0), want: c.at(11, 25, 12, 0).Add(30 * day)},
+		// Every acceptance is over a month old: only the last offers
+		// leave, "cancelled" (28 November, noon) first.
+		{name: "four weeks later", conv: conv, now: c.at(12, 27, 12, 0), want: c.at(11, 28, 12, 0).Add(30 * day)},
+		{name: "nothing left to leave", conv: conv, now: c.at(12, 31, 12, 0), want: time.Time{}},
+		{name: "no offers", conv: Conversation{}, now: c.now, want: time.Time{}},
+		// An accepted task next month, accepted long ago: its week is
+		// counted when that week begins, so the count moves every Monday.
+		{name: "a task in a later week", now: c.now, want: c.at(12, 7, 0, 0), conv: offers(OfferRef{
+			TaskID: "later", State: OfferAccepted, At: c.at(9, 1, 9, 0), AcceptedAt: c.at(9, 1, 10, 0),
+			Start: c.at(12, 21, 9, 0), End: c.at(12, 21, 11, 0),
+		})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.conv.RecentUntil(tt.now, c.loc)
+			if !got.Equal(tt.want) {
+				t.Errorf("RecentUntil = %v, want %v", got, tt.want)
+			}
+		})
+	}
+
+	// Whatever it says, nothing changes before it: walk two months an
+	// hour at a time (and a minute either side of each due moment).
+	t.Run("no count moves before it", func(t *testing.T) {
+		for _, conv := range []Conversation{conv, tests[len(tests)-1].conv} {
+			now := c.at(11, 1, 0, 0)
+			for now.Before(c.at(1, 1, 0, 0).AddDate(1, 0, 0)) {
+				until := conv.RecentUntil(now, c.loc)
+				o, a, w := conv.Recent(now, c.loc)
+				end := until
+				if end.IsZero() {
+					end = now.Add(60 * day)
+				}
+				for at := now; at.Before(end); at = at.Add(time.Hour) {
+					for _, tt := range []time.Time{at, end.Add(-time.Minute)} {
+						if o2, a2, w2 := conv.Recent(tt, c.loc); o2 != o || a2 != a || w2 != w {
+							t.Fatalf("from %v, due %v: Recent at %v is %d, %d, %d; at the start %d, %d, %d",
+								now, until, tt, o2, a2, w2, o, a, w)
+						}
+					}
+				}
+				if until.IsZero() {
+					break
+				}
+				now = until
+			}
+		}
+	})
 }
 
 func TestKeepRefs(t *testing.T) {

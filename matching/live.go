@@ -40,10 +40,11 @@ type Live struct {
 	// before swapping it in.
 	rebuilding sync.Mutex
 
-	mu      sync.Mutex // serializes updates, and the swap
-	pending *[]update  // while a rebuild reads: the updates since it started
-	ix      atomic.Pointer[Index]
-	built   atomic.Bool // a rebuild has succeeded: the index holds everyone
+	mu       sync.Mutex // serializes updates, and the swap
+	pending  *[]update  // while a rebuild reads: the updates since it started
+	ix       atomic.Pointer[Index]
+	recounts *recounts   // when people's counts move; under mu
+	built    atomic.Bool // a rebuild has succeeded: the index holds everyone
 	// tried is closed once a rebuild has been tried (see Tried).
 	tried     chan struct{}
 	triedOnce sync.Once
@@ -62,10 +63,15 @@ func NewLive(src Source, labels Labels, loc *time.Location, log *slog.Logger) *L
 	if loc == nil {
 		loc = time.Local // as everywhere else a zone is left unset
 	}
-	l := &Live{src: src, labels: labels, loc: loc, now: time.Now, log: log, tried: make(chan struct{})}
+	l := &Live{src: src, labels: labels, loc: loc, now: time.Now, log: log, tried: make(chan struct{}), recounts: newRecounts()}
 	l.ix.Store(l.empty())
 	return l
 }
+
+// UseClock makes now the index's clock, time.Now by default: the counts
+// of the last 30 days and of this week are counted at its time. Call it
+// before the index is used.
+func (l *Live) UseClock(now func() time.Time) { l.now = now }
 
 func (l *Live) empty() *Index {
 	ix := NewIndex(l.loc)
@@ -76,17 +82,30 @@ func (l *Live) empty() *Index {
 }
 
 // person is what matching knows of a profile: its own facts and the counts
-// its offers give.
-func (l *Live) person(p *bot.Profile, c bot.Conversation) Person {
+// its offers give, with when those counts move (zero: never by time alone).
+func (l *Live) person(p *bot.Profile, c bot.Conversation) (Person, time.Time) {
 	mp := FromProfile(p)
-	mp.RecentOffers, mp.RecentAssignments, mp.AssignedThisWeek = c.Recent(l.now(), l.loc)
-	return mp
+	now := l.now()
+	mp.RecentOffers, mp.RecentAssignments, mp.AssignedThisWeek = c.Recent(now, l.loc)
+	return mp, c.RecentUntil(now, l.loc)
 }
 
-// update is one person's new state in the index: gone when p is nil.
+// update is one person's new state in the index: gone when p is nil; due
+// is when their counts move.
 type update struct {
-	id string
-	p  *Person
+	id  string
+	p   *Person
+	due time.Time
+}
+
+// newUpdate is the update putting p (nil: gone) in the index.
+func (l *Live) newUpdate(id string, p *bot.Profile, c bot.Conversation) update {
+	u := update{id: id}
+	if p != nil {
+		mp, due := l.person(p, c)
+		u.p, u.due = &mp, due
+	}
+	return u
 }
 
 // Rebuild reads everyone into a fresh index and swaps it in. Updates made
@@ -102,7 +121,14 @@ func (l *Live) Rebuild(ctx context.Context) error {
 	l.mu.Unlock()
 
 	ix := l.empty()
-	err := l.src.Each(ctx, func(p *bot.Profile, c bot.Conversation) { ix.Upsert(l.person(p, c)) })
+	var dues []dueAt
+	err := l.src.Each(ctx, func(p *bot.Profile, c bot.Conversation) {
+		mp, due := l.person(p, c)
+		ix.Upsert(mp)
+		if !due.IsZero() {
+			dues = append(dues, dueAt{id: p.ID, at: due})
+		}
+	})
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -112,17 +138,23 @@ func (l *Live) Rebuild(ctx context.Context) error {
 		l.log.WarnContext(ctx, "match index rebuild failed", "err", err)
 		return err
 	}
+	rc := newRecounts()
+	for _, d := range dues {
+		rc.set(d.id, d.at)
+	}
 	for _, u := range pending {
-		u.to(ix)
+		u.to(ix, rc)
 	}
 	l.ix.Store(ix)
+	l.recounts = rc
 	l.built.Store(true)
-	l.log.InfoContext(ctx, "match index rebuilt", "people", ix.Len(), "replayed", len(pending), "took", time.Since(start))
+	l.log.InfoContext(ctx, "match index rebuilt", "people", ix.Len(), "replayed", len(pending), "recounts", rc.len(), "took", time.Since(start))
 	return nil
 }
 
-// to applies u to ix.
-func (u update) to(ix *Index) {
+// to applies u to ix and its moment to rc.
+func (u update) to(ix *Index, rc *recounts) {
+	rc.set(u.id, u.due)
 	if u.p == nil {
 		ix.Remove(u.id)
 		return
@@ -133,39 +165,61 @@ func (u update) to(ix *Index) {
 // apply makes u in the index in use, and notes it for a running rebuild.
 // The caller holds mu.
 func (l *Live) apply(u update) {
-	u.to(l.ix.Load())
+	u.to(l.ix.Load(), l.recounts)
 	if l.pending != nil {
 		*l.pending = append(*l.pending, u)
 	}
 }
 
-// Changed applies the current state of one person. It reads them under mu,
-// so that a commit of this replica (Apply) made after the read lands after
-// it, never before.
+// Changed applies the current state of one person.
 func (l *Live) Changed(ctx context.Context, id string) {
+	if err := l.reload(ctx, id); err != nil {
+		l.log.WarnContext(ctx, "match index update failed", "profile", id, "err", err)
+	}
+}
+
+// reload reads one person and applies what it read. It reads under mu, so
+// that a commit of this replica (Apply) made after the read lands after
+// it, never before.
+func (l *Live) reload(ctx context.Context, id string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	snap, err := l.src.Load(ctx, id, "")
 	if err != nil {
-		l.log.WarnContext(ctx, "match index update failed", "profile", id, "err", err)
-		return
+		return err
 	}
-	u := update{id: id}
-	if snap.Profile != nil {
-		mp := l.person(snap.Profile, snap.Conv)
-		u.p = &mp
+	l.apply(l.newUpdate(id, snap.Profile, snap.Conv))
+	return nil
+}
+
+// recountRetry is how soon a person whose recount failed is tried again.
+const recountRetry = time.Minute
+
+// Recount reads again the people whose counts have moved since they were
+// put in the index (see recounts), and returns how many it read.
+func (l *Live) Recount(ctx context.Context) int {
+	l.mu.Lock()
+	ids := l.recounts.take(l.now())
+	l.mu.Unlock()
+	failed := 0
+	for _, id := range ids {
+		if err := l.reload(ctx, id); err != nil {
+			failed++
+			l.mu.Lock()
+			l.recounts.setIfNone(id, l.now().Add(recountRetry))
+			l.mu.Unlock()
+		}
 	}
-	l.apply(u)
+	if failed > 0 {
+		l.log.WarnContext(ctx, "match index recount failed for some", "people", len(ids), "failed", failed)
+	}
+	return len(ids)
 }
 
 // Apply puts one person's committed state in the index (nil: gone), for
 // the replica that committed it; the feed brings it to the others.
 func (l *Live) Apply(id string, p *bot.Profile, c bot.Conversation) {
-	u := update{id: id}
-	if p != nil {
-		mp := l.person(p, c)
-		u.p = &mp
-	}
+	u := l.newUpdate(id, p, c)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.apply(u)
@@ -176,19 +230,27 @@ func (l *Live) Apply(id string, p *bot.Profile, c bot.Conversation) {
 // Redis cannot tell yet.
 func (l *Live) Tried() <-chan struct{} { return l.tried }
 
+// RecountEvery is how often Run reads again the people whose counts have
+// moved: a count is at most this late.
+const RecountEvery = time.Minute
+
 // Run follows the published changes until ctx ends, rebuilding at start
 // (once subscribed, so that no change falls between the two), after a
-// reconnection and every refresh as a safety net.
+// reconnection and every refresh as a safety net, and recounting every
+// RecountEvery.
 func (l *Live) Run(ctx context.Context, refresh time.Duration) {
 	go func() {
-		t := time.NewTicker(refresh)
-		defer t.Stop()
+		rebuild, recount := time.NewTicker(refresh), time.NewTicker(RecountEvery)
+		defer rebuild.Stop()
+		defer recount.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
-			case <-t.C:
+			case <-rebuild.C:
 				_ = l.Rebuild(ctx)
+			case <-recount.C:
+				l.Recount(ctx)
 			}
 		}
 	}()

@@ -28,6 +28,15 @@ func (s source) Watch(ctx context.Context, _ func(context.Context) error, _ func
 	return errors.New("stopped")
 }
 
+// candidateSet is whom l would offer task, up to ten.
+func candidateSet(l *Live, task *bot.Task) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range l.Candidates(task, nil, 10) {
+		out[c.ID] = true
+	}
+	return out
+}
+
 func scoringProfile(id string) *bot.Profile {
 	consented := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	return &bot.Profile{ID: id, Name: "採点の人", Area: "setagaya", Skills: []string{"scoring"}, WeeklyLimit: 3,
@@ -149,13 +158,7 @@ func TestUpdatesDoNotWaitForARebuildAndOutliveIt(t *testing.T) {
 		reading: make(chan struct{}), finish: make(chan struct{})}
 	l := NewLive(src, nil, tokyo, nil)
 	task := &bot.Task{ID: "task-1", Skills: []string{"scoring"}, Area: "setagaya", Start: at(2, 8, 0), End: at(2, 10, 0)}
-	found := func() map[string]bool {
-		out := map[string]bool{}
-		for _, c := range l.Candidates(task, nil, 10) {
-			out[c.ID] = true
-		}
-		return out
-	}
+	found := func() map[string]bool { return candidateSet(l, task) }
 	rebuilt := make(chan error, 1)
 	go func() { rebuilt <- l.Rebuild(ctx) }()
 	<-src.reading
@@ -189,4 +192,103 @@ func TestUpdatesDoNotWaitForARebuildAndOutliveIt(t *testing.T) {
 	if got := found(); len(got) != 1 || !got["line:Unew"] {
 		t.Errorf("after the rebuild %v, want line:Unew only (line:Uleaves gone, line:Ustays moved to ota)", got)
 	}
+}
+
+// talkingSource is a Source of people with their conversations, counting
+// the loads, and failing those of the people in broken.
+type talkingSource struct {
+	source
+	convs  map[string]bot.Conversation
+	broken map[string]bool
+	loads  map[string]int
+}
+
+func (s *talkingSource) Each(_ context.Context, fn func(*bot.Profile, bot.Conversation)) error {
+	for id, p := range s.people {
+		fn(p, s.convs[id])
+	}
+	return nil
+}
+
+func (s *talkingSource) Load(_ context.Context, id, _ string) (bot.Snapshot, error) {
+	s.loads[id]++
+	if s.broken[id] {
+		return bot.Snapshot{}, errors.New("connection reset")
+	}
+	return bot.Snapshot{Profile: s.people[id], Conv: s.convs[id]}, nil
+}
+
+// A person who took their one task of the week is offered nothing more
+// until Monday; on Monday, without any change of theirs, they are again.
+// Only the people whose counts moved are read to find that out.
+func TestRecountReadsOnlyThoseWhoseCountsMoved(t *testing.T) {
+	ctx := context.Background()
+	busy := scoringProfile("line:Ubusy")
+	busy.WeeklyLimit = 1
+	src := &talkingSource{
+		source: source{people: map[string]*bot.Profile{"line:Ubusy": busy, "line:Uidle": scoringProfile("line:Uidle")}},
+		convs: map[string]bot.Conversation{"line:Ubusy": {Offers: []bot.OfferRef{{
+			TaskID: "grading", State: bot.OfferAccepted,
+			// Offered and taken long ago: only the week counts.
+			At: at(2, 9, 0).AddDate(0, -3, 0), AcceptedAt: at(2, 10, 0).AddDate(0, -3, 0),
+			Start: at(5, 9, 0), End: at(5, 11, 0),
+		}}}},
+		broken: map[string]bool{},
+		loads:  map[string]int{},
+	}
+	l := NewLive(src, nil, tokyo, nil)
+	clock := at(4, 12, 0) // Wednesday
+	l.now = func() time.Time { return clock }
+	if err := l.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	task := &bot.Task{ID: "task-2", Skills: []string{"scoring"}, Area: "setagaya", Start: at(9, 8, 0), End: at(9, 10, 0)}
+	offered := func() map[string]bool { return candidateSet(l, task) }
+	if got := offered(); got["line:Ubusy"] || !got["line:Uidle"] {
+		t.Fatalf("on Wednesday: %v; want line:Uidle only", got)
+	}
+
+	clock = at(8, 23, 59) // Sunday night: nothing has moved
+	if n := l.Recount(ctx); n != 0 || len(src.loads) != 0 {
+		t.Fatalf("Sunday's recount read %d (%v), want nobody", n, src.loads)
+	}
+	clock = at(9, 0, 0) // Monday
+	if n := l.Recount(ctx); n != 1 || src.loads["line:Ubusy"] != 1 || src.loads["line:Uidle"] != 0 {
+		t.Fatalf("Monday's recount read %d (%v), want line:Ubusy once", n, src.loads)
+	}
+	if got := offered(); !got["line:Ubusy"] || !got["line:Uidle"] {
+		t.Fatalf("on Monday: %v; want both", got)
+	}
+	// Their task is over: their counts move no more, and no later
+	// recount reads them.
+	clock = at(30, 0, 0)
+	if n := l.Recount(ctx); n != 0 {
+		t.Errorf("a later recount read %d people", n)
+	}
+
+	t.Run("a failed read is tried again a minute later", func(t *testing.T) {
+		clock = at(4, 12, 0)
+		if err := l.Rebuild(ctx); err != nil {
+			t.Fatal(err)
+		}
+		src.broken["line:Ubusy"] = true
+		clock = at(9, 0, 0)
+		if n := l.Recount(ctx); n != 1 {
+			t.Fatalf("recount read %d, want 1", n)
+		}
+		if got := offered(); got["line:Ubusy"] {
+			t.Fatalf("line:Ubusy offered though their read failed: %v", got)
+		}
+		src.broken["line:Ubusy"] = false
+		if n := l.Recount(ctx); n != 0 {
+			t.Fatalf("retried at once: %d", n)
+		}
+		clock = clock.Add(recountRetry)
+		if n := l.Recount(ctx); n != 1 {
+			t.Fatalf("retry read %d, want 1", n)
+		}
+		if got := offered(); !got["line:Ubusy"] {
+			t.Fatalf("after the retry: %v; want line:Ubusy", got)
+		}
+	})
 }

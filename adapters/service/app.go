@@ -111,6 +111,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	index := matching.NewLive(remembering.Following(), catalogLabels(cat), cfg.Location, log)
 
 	clk := &clock{now: time.Now}
+	index.UseClock(clk.Now)
 	worker := &outbox.Worker{
 		Now:      clk.Now,
 		Queue:    queue,

@@ -15,8 +15,10 @@ const (
 	dueEvery     = "@every 15s"
 	sweepTimeout = 50 * time.Second
 	// indexRefresh rebuilds the matching index from Redis as a safety net
-	// under the change feed.
-	indexRefresh = 10 * time.Minute
+	// under the change feed. The counts that move with time are reread
+	// every minute for the people they move for (matching.RecountEvery);
+	// a rebuild rereads everyone, 25 CPU-seconds at a million people.
+	indexRefresh = 6 * time.Hour
 	// quotaRefresh reads LINE's monthly quota for new broadcasts, well
 	// within line.QuotaMaxAge so that one failed read changes nothing.
 	quotaRefresh = time.Minute
