@@ -306,6 +306,17 @@ func BenchmarkRecountWeek(b *testing.B) {
 			b.Fatal(err)
 		}
 		held := l.recounts.len()
+		// What the moments take: the heap with them, and without.
+		var with, without runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&with)
+		l.recounts = newRecounts()
+		runtime.GC()
+		runtime.ReadMemStats(&without)
+		if err := l.Rebuild(ctx); err != nil { // the moments back
+			b.Fatal(err)
+		}
+		b.ReportMetric((float64(with.HeapAlloc)-float64(without.HeapAlloc))/float64(held), "B/held-person")
 		total, most := 0, 0
 		var took time.Duration
 		const minutes = 7 * 24 * 60

@@ -120,14 +120,11 @@ func (l *Live) Rebuild(ctx context.Context) error {
 	l.pending = new([]update)
 	l.mu.Unlock()
 
-	ix := l.empty()
-	var dues []dueAt
+	ix, rc := l.empty(), newRecounts()
 	err := l.src.Each(ctx, func(p *bot.Profile, c bot.Conversation) {
 		mp, due := l.person(p, c)
 		ix.Upsert(mp)
-		if !due.IsZero() {
-			dues = append(dues, dueAt{id: p.ID, at: due})
-		}
+		rc.set(p.ID, due)
 	})
 
 	l.mu.Lock()
@@ -137,10 +134,6 @@ func (l *Live) Rebuild(ctx context.Context) error {
 	if err != nil {
 		l.log.WarnContext(ctx, "match index rebuild failed", "err", err)
 		return err
-	}
-	rc := newRecounts()
-	for _, d := range dues {
-		rc.set(d.id, d.at)
 	}
 	for _, u := range pending {
 		u.to(ix, rc)

@@ -12,22 +12,24 @@ import (
 // have no offer of the last 30 days, and rereading everyone on a timer
 // cost a replica 25 CPU-seconds and Redis 8.
 //
-// It keeps one moment per person; a heap orders them, and a moment that
-// was replaced stays in the heap until it comes up and is skipped.
+// It keeps one moment per person, in Unix seconds (a time.Time is three
+// times the size, and a million of them add up); a heap orders them, and
+// a moment that was replaced stays in the heap until it comes up and is
+// skipped.
 type recounts struct {
-	due  map[string]time.Time
+	due  map[string]int64
 	heap dueHeap
 }
 
 type dueAt struct {
 	id string
-	at time.Time
+	at int64 // Unix seconds
 }
 
 type dueHeap []dueAt
 
 func (h dueHeap) Len() int           { return len(h) }
-func (h dueHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h dueHeap) Less(i, j int) bool { return h[i].at < h[j].at }
 func (h dueHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
 func (h *dueHeap) Push(x any)        { *h = append(*h, x.(dueAt)) }
 func (h *dueHeap) Pop() any {
@@ -37,7 +39,16 @@ func (h *dueHeap) Pop() any {
 	return x
 }
 
-func newRecounts() *recounts { return &recounts{due: map[string]time.Time{}} }
+func newRecounts() *recounts { return &recounts{due: map[string]int64{}} }
+
+// unixCeil is t in Unix seconds, rounded up: a moment is never early.
+func unixCeil(t time.Time) int64 {
+	s := t.Unix()
+	if t.Nanosecond() > 0 {
+		s++
+	}
+	return s
+}
 
 // set makes at the person's moment; zero: none.
 func (r *recounts) set(id string, at time.Time) {
@@ -45,11 +56,12 @@ func (r *recounts) set(id string, at time.Time) {
 		delete(r.due, id)
 		return
 	}
-	if old, ok := r.due[id]; ok && old.Equal(at) {
+	s := unixCeil(at)
+	if old, ok := r.due[id]; ok && old == s {
 		return
 	}
-	r.due[id] = at
-	heap.Push(&r.heap, dueAt{id: id, at: at})
+	r.due[id] = s
+	heap.Push(&r.heap, dueAt{id: id, at: s})
 	// Replaced moments wait in the heap; once they outnumber the live
 	// ones, drop them all at once.
 	if len(r.heap) > 2*len(r.due)+1024 {
@@ -66,10 +78,11 @@ func (r *recounts) setIfNone(id string, at time.Time) {
 
 // take removes and returns the people whose moment is at or before now.
 func (r *recounts) take(now time.Time) []string {
+	s := now.Unix()
 	var ids []string
-	for len(r.heap) > 0 && !r.heap[0].at.After(now) {
+	for len(r.heap) > 0 && r.heap[0].at <= s {
 		d := heap.Pop(&r.heap).(dueAt)
-		if at, ok := r.due[d.id]; ok && at.Equal(d.at) {
+		if at, ok := r.due[d.id]; ok && at == d.at {
 			delete(r.due, d.id)
 			ids = append(ids, d.id)
 		}
