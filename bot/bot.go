@@ -171,6 +171,12 @@ func (b *Bot) loadState(ctx context.Context, profileID, eventID string, fresh bo
 // (full jitter) of 1ms·2^(attempt-1), capped at commitBackoffCap. It
 // returns early with ctx's error.
 func waitToRetry(ctx context.Context, attempt int) error {
+	// An ended context is not left to the select below: with the timer
+	// due too (a busy machine schedules the wait late) it would pick
+	// either, and retry after the request ended.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	d := commitBackoffCap
 	if attempt < 8 {
 		d = min(time.Millisecond<<(attempt-1), d)
