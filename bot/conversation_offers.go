@@ -94,9 +94,7 @@ func refHeld(r OfferRef, now time.Time) bool {
 // need: offers and accepted tasks of the last 30 days, and accepted tasks
 // starting in the week (Monday to Sunday, in loc) of now.
 func (c Conversation) Recent(now time.Time, loc *time.Location) (offers, assigned, thisWeek int) {
-	n := now.In(loc)
-	y, m, d := n.Date()
-	monday := time.Date(y, m, d-(int(n.Weekday())+6)%7, 0, 0, 0, 0, loc)
+	monday := mondayOf(now, loc)
 	sunday := monday.AddDate(0, 0, 7)
 	since := now.Add(-offerMemory)
 	for _, r := range c.Offers {
@@ -116,14 +114,19 @@ func (c Conversation) Recent(now time.Time, loc *time.Location) (offers, assigne
 	return offers, assigned, thisWeek
 }
 
+// mondayOf is the start of t's week (Monday, midnight) in loc.
+func mondayOf(t time.Time, loc *time.Location) time.Time {
+	n := t.In(loc)
+	y, m, d := n.Date()
+	return time.Date(y, m, d-(int(n.Weekday())+6)%7, 0, 0, 0, 0, loc)
+}
+
 // RecentUntil is the first moment after now at which Recent may count
 // differently with no change to c: when an offer or an acceptance leaves
-// the 30 days, or the week turns while an accepted task starts this week
-// or later. It is zero when time alone changes nothing.
+// the 30 days, when the week of an accepted task begins, or when the week
+// of one ends. It is zero when time alone changes nothing.
 func (c Conversation) RecentUntil(now time.Time, loc *time.Location) time.Time {
-	n := now.In(loc)
-	y, m, d := n.Date()
-	monday := time.Date(y, m, d-(int(n.Weekday())+6)%7, 0, 0, 0, 0, loc)
+	monday := mondayOf(now, loc)
 	nextMonday := monday.AddDate(0, 0, 7)
 	since := now.Add(-offerMemory)
 	var until time.Time
@@ -142,8 +145,13 @@ func (c Conversation) RecentUntil(now time.Time, loc *time.Location) time.Time {
 		if r.AcceptedAt.After(since) {
 			sooner(r.AcceptedAt.Add(offerMemory))
 		}
-		if !r.Start.Before(monday) {
-			sooner(nextMonday)
+		switch {
+		case r.Start.Before(monday):
+			// Its week is over.
+		case r.Start.Before(nextMonday):
+			sooner(nextMonday) // this week's: it leaves the count
+		default:
+			sooner(mondayOf(r.Start, loc)) // it joins when its week begins
 		}
 	}
 	return until

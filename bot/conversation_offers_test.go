@@ -930,9 +930,9 @@ func TestRecentUntil(t *testing.T) {
 		{name: "four weeks later", conv: conv, now: c.at(12, 27, 12, 0), want: c.at(11, 28, 12, 0).Add(30 * day)},
 		{name: "nothing left to leave", conv: conv, now: c.at(12, 31, 12, 0), want: time.Time{}},
 		{name: "no offers", conv: Conversation{}, now: c.now, want: time.Time{}},
-		// An accepted task next month, accepted long ago: its week is
-		// counted when that week begins, so the count moves every Monday.
-		{name: "a task in a later week", now: c.now, want: c.at(12, 7, 0, 0), conv: offers(OfferRef{
+		// An accepted task three weeks on, accepted long ago: nothing
+		// moves until its week begins, on Monday 21 December.
+		{name: "a task in a later week", now: c.now, want: c.at(12, 21, 0, 0), conv: offers(OfferRef{
 			TaskID: "later", State: OfferAccepted, At: c.at(9, 1, 9, 0), AcceptedAt: c.at(9, 1, 10, 0),
 			Start: c.at(12, 21, 9, 0), End: c.at(12, 21, 11, 0),
 		})},
