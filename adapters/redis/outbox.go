@@ -247,10 +247,10 @@ return 1
 
 // Ack settles delivered entries: one script per shard, all in one
 // pipeline (one round trip on one server; a Cluster client splits it by
-// node, each script naming one key). The scripts go as EVALSHA, and a
-// shard whose server does not hold the script yet (NOSCRIPT: a new or
-// flushed server) is settled again on its own, which loads it: acking
-// twice is harmless, and EVAL would send the script's text with every ack.
+// node, each script naming one key). The scripts go as EVALSHA: EVAL
+// would send the script's text with every ack. A shard whose server does
+// not hold the script yet (NOSCRIPT: a new or flushed server, where
+// nothing ran) is settled afterwards on its own, which loads it.
 func (o *Outbox) Ack(ctx context.Context, ds ...outbox.Delivery) error {
 	if len(ds) == 0 {
 		return nil
