@@ -29,7 +29,16 @@ func shardOf(profileID string) int {
 	return int(crc32.ChecksumIEEE([]byte(profileID)) % Shards)
 }
 
-func tag(shard int) string { return fmt.Sprintf("{ts:%02d}", shard) }
+// tag is a shard's hash tag, {ts:NN}. Every key is built with one, on
+// every commit and read, so they are formatted once.
+func tag(shard int) string { return tags[shard] }
+
+var tags = func() (t [Shards]string) {
+	for sh := range t {
+		t[sh] = fmt.Sprintf("{ts:%02d}", sh)
+	}
+	return t
+}()
 
 // personKey is a hash: profile (JSON), conv (JSON), ver (int).
 func personKey(profileID string) string {
