@@ -107,7 +107,7 @@ func (st stored) snapshot(profileID string) (bot.Snapshot, error) {
 // talks, refs, versions.
 // ARGV: version, event ID, now ms, forget-before ms, mode ("put" or "del"),
 // profile ID, profile JSON, conv JSON, the needle naming the person in
-// outbox JSON, talk state ("open", "closed" or ""), its time in ms, the
+// outbox JSON (for a deletion; empty otherwise), talk state ("open", "closed" or ""), its time in ms, the
 // digest of what the match index reads, then one outbox entry (JSON) per
 // argument.
 //
@@ -206,8 +206,12 @@ func (s *Store) commit(ctx context.Context, ch bot.Change) (committed, error) {
 		mode = "put"
 	}
 	talkState, talkAt := talkIndex(ch.Conv.Talk)
+	needle := "" // only a deletion looks for the person in the outbox
+	if mode == "del" {
+		needle = recipientNeedle(id)
+	}
 	args := []any{ch.Version, eventKey(ch.EventID), at.UnixMilli(), at.Add(-seenFor).UnixMilli(),
-		mode, id, pj, cj, recipientNeedle(id), talkState, talkAt, mx}
+		mode, id, pj, cj, needle, talkState, talkAt, mx}
 	for _, out := range ch.Outgoing {
 		oj, err := json.Marshal(out)
 		if err != nil {
