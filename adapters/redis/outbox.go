@@ -27,6 +27,9 @@ const (
 // waiting for a retry and a list of dead letters beside it.
 type Outbox struct {
 	c goredis.UniversalClient
+	// queued, when the Outbox is a Store's, holds what its commits just
+	// queued (nil otherwise).
+	queued *queuedMemory
 }
 
 // NewOutbox returns the outbox stored in c.
@@ -75,6 +78,7 @@ func (o *Outbox) Enqueue(ctx context.Context, out bot.Outgoing) error {
 	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", out.ID, err)
 	}
+	o.queued.put(string(oj), out)
 	return nil
 }
 
@@ -219,7 +223,12 @@ func (o *Outbox) deliveries(ctx context.Context, sh int, msgs []goredis.XMessage
 	for _, m := range msgs {
 		d := outbox.Delivery{Shard: sh, StreamID: m.ID}
 		oj, _ := m.Values["out"].(string)
-		err := json.Unmarshal([]byte(oj), &d.Out)
+		var err error
+		if out, ok := o.queued.take(oj); ok {
+			d.Out = out
+		} else {
+			err = json.Unmarshal([]byte(oj), &d.Out)
+		}
 		if err == nil {
 			as, _ := m.Values["attempt"].(string)
 			d.Attempt, err = strconv.Atoi(as)

@@ -25,6 +25,9 @@ type Store struct {
 	// batch carries the scripts of every webhook (load, commit): under
 	// load they share round trips.
 	batch *batcher
+	// queued remembers the outbox entries of this store's commits for the
+	// Outbox it hands out (see Outbox).
+	queued *queuedMemory
 }
 
 var (
@@ -33,7 +36,14 @@ var (
 )
 
 // NewStore returns a Store using c.
-func NewStore(c goredis.UniversalClient) *Store { return &Store{c: c, batch: newBatcher(c)} }
+func NewStore(c goredis.UniversalClient) *Store {
+	return &Store{c: c, batch: newBatcher(c), queued: newQueuedMemory()}
+}
+
+// Outbox returns the outbox in the store's Redis which, when it reads back
+// an entry that one of s's commits queued a moment ago, takes the entry as
+// it was committed instead of decoding it.
+func (s *Store) Outbox() *Outbox { return &Outbox{c: s.c, queued: s.queued} }
 
 // loadScript returns the person's profile, conversation and version, and
 // whether the event was processed.
@@ -212,12 +222,14 @@ func (s *Store) commit(ctx context.Context, ch bot.Change) (committed, error) {
 	}
 	args := []any{ch.Version, eventKey(ch.EventID), at.UnixMilli(), at.Add(-seenFor).UnixMilli(),
 		mode, id, pj, cj, needle, talkState, talkAt, mx}
-	for _, out := range ch.Outgoing {
+	ojs := make([]string, len(ch.Outgoing))
+	for i, out := range ch.Outgoing {
 		oj, err := json.Marshal(out)
 		if err != nil {
 			return committed{}, fmt.Errorf("commit %s: outgoing %s: %w", id, out.ID, err)
 		}
-		args = append(args, oj)
+		ojs[i] = string(oj)
+		args = append(args, ojs[i])
 	}
 	sh := shardOf(id)
 	keys := []string{personKey(id), profilesKey(sh), seenKey(sh), outboxKey(sh), delayedKey(sh), deadKey(sh),
@@ -231,6 +243,9 @@ func (s *Store) commit(ctx context.Context, ch bot.Change) (committed, error) {
 		return committed{}, fmt.Errorf("commit %s: %w", id, bot.Errorf(bot.ECONFLICT, "version %d is not %d", res[1], ch.Version))
 	case -1:
 		return committed{}, fmt.Errorf("commit %s: %w", id, bot.Errorf(bot.ECONFLICT, "event %s was already processed", ch.EventID))
+	}
+	for i, out := range ch.Outgoing {
+		s.queued.put(ojs[i], out)
 	}
 	return committed{ver: res[1], pj: pj, cj: cj, stateful: mode == "put"}, nil
 }

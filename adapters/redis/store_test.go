@@ -176,6 +176,49 @@ func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		}
 	})
 
+	t.Run("a store's own outbox takes back what its commits queued, and decodes the rest", func(t *testing.T) {
+		c := newClient(t)
+		s, other := NewStore(c), NewStore(c) // two replicas
+		q := s.Outbox()
+		if err := q.EnsureGroups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		tokyo := time.FixedZone("JST", 9*3600)
+		p1, p2 := testProfile("line:U1", "setagaya", bot.StatusActive, "pc"), testProfile("line:U2", "setagaya", bot.StatusActive, "pc")
+		rich := func(id, to string) bot.Outgoing {
+			o := testOut(id, to, t0.In(tokyo))
+			o.ReplyToken, o.ReplyBefore = "rt-"+id, time.Now().Add(time.Minute) // with a monotonic reading
+			o.Messages = append(o.Messages, bot.Message{Card: &bot.Card{Title: "採点", Fields: []bot.Field{{Label: "日時", Value: "月曜 9:00"}}, Buttons: []bot.Choice{{Label: "引き受ける", Data: "accept:t1"}}}})
+			return o
+		}
+		mine := []bot.Outgoing{rich("o1", p1.ID), {ID: "o2", Kind: bot.OutLookupProfile, To: p1.ID, CreatedAt: t0}}
+		theirs := []bot.Outgoing{rich("o3", p2.ID)}
+		commit(t, s, bot.Change{ProfileID: p1.ID, EventID: "ev1", Profile: p1, Outgoing: mine, At: t0})
+		commit(t, other, bot.Change{ProfileID: p2.ID, EventID: "ev2", Profile: p2, Outgoing: theirs, At: t0})
+		if n := s.queued.len(); n != 2 {
+			t.Fatalf("the store remembers %d entries, want its own 2", n)
+		}
+		want := map[string]bot.Outgoing{}
+		for _, o := range append(mine, theirs...) {
+			want[o.ID] = o
+		}
+		ds := read(t, q, "w1", 10)
+		if len(ds) != 3 {
+			t.Fatalf("got %d entries, want 3", len(ds))
+		}
+		for _, d := range ds {
+			if got, want := instantsInUTC(d.Out), instantsInUTC(want[d.Out.ID]); !reflect.DeepEqual(got, want) {
+				t.Errorf("entry %s: got %+v, want %+v", d.Out.ID, got, want)
+			}
+		}
+		if n := s.queued.len(); n != 0 {
+			t.Errorf("the store still remembers %d entries once they were read", n)
+		}
+		if n := other.queued.len(); n != 1 {
+			t.Errorf("the other replica remembers %d entries, want its 1 (it goes with age)", n)
+		}
+	})
+
 	t.Run("concurrent commits of one version: exactly one wins", func(t *testing.T) {
 		s := NewStore(newClient(t))
 		p := testProfile("line:U1", "setagaya", bot.StatusActive, "pc")
@@ -645,6 +688,13 @@ func testProfile(id, area string, st bot.Status, skills ...string) *bot.Profile 
 
 func testOut(id, to string, at time.Time) bot.Outgoing {
 	return bot.Outgoing{ID: id, To: to, Messages: []bot.Message{{Text: "こんにちは <b>&"}}, CreatedAt: at}
+}
+
+// instantsInUTC is o with its times as instants in UTC, as they compare
+// after a trip through JSON.
+func instantsInUTC(o bot.Outgoing) bot.Outgoing {
+	o.ReplyBefore, o.CreatedAt = o.ReplyBefore.UTC().Round(0), o.CreatedAt.UTC().Round(0)
+	return o
 }
 
 func commit(t *testing.T, s *Store, ch bot.Change) {

@@ -83,7 +83,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		return nil, fmt.Errorf("redis: %w", err)
 	}
 	store := redisadapter.NewStore(rdb)
-	queue := redisadapter.NewOutbox(rdb)
+	queue := store.Outbox()
 	if err := queue.EnsureGroups(ctx); err != nil {
 		closeRedis()
 		return nil, fmt.Errorf("redis: outbox groups: %w", err)
