@@ -443,8 +443,13 @@ func (t *turn) idleText() {
 		// While a coordinator is on the line, words that answer nothing
 		// pending are for them.
 		t.forwardToCoordinators()
-	case isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0:
+	case isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0 && speaksOfNotGoing(t.in.Text):
+		// 「行けなくなりました」 with nothing to answer is about a place
+		// taken; a bare 「いいえ」 cancels nothing.
 		t.chooseCancel(upcoming)
+	case len(pending) > 0 && jtext.Undecided(t.in.Text):
+		// 「ちょっと考えさせてください」: the offer stays open.
+		t.text(ja.Task.TakeYourTime)
 	case whyWords[k]:
 		if len(pending) == 0 {
 			t.text(ja.Task.WhyNone)
@@ -454,6 +459,10 @@ func (t *turn) idleText() {
 	case isAnswer && len(pending) == 0:
 		t.text(ja.Task.NoPending)
 		t.menu()
+	case isAnswer && yes && !jtext.Commits(t.in.Text):
+		// A yes read from a pleasantry (「いいですね」) takes no job: the
+		// person is asked with the card's buttons.
+		t.confirmAccept(pending)
 	case isAnswer:
 		op, which := OpAccept, ja.Task.WhichAccept
 		if !yes {
@@ -490,8 +499,38 @@ func (t *turn) chooseCancel(upcoming []OfferRef) {
 		for _, r := range upcoming {
 			ch = append(ch, TaskCancel(r.TaskID).button(choiceLabel(r, t.loc())))
 		}
+		// A way out: the question was perhaps not what they meant.
+		ch = append(ch, TaskKeep(upcoming[0].TaskID).button(ja.Task.CancelNone))
 		t.text(ja.Task.WhichCancel, ch...)
 	}
+}
+
+// confirmAccept asks before taking a job on a yes that may not be one:
+// each pending offer with its 「引き受ける」 button, and 「見送る」 for one.
+func (t *turn) confirmAccept(pending []OfferRef) {
+	if len(pending) == 1 {
+		r := pending[0]
+		t.text(fmt.Sprintf(ja.Task.ConfirmAccept, r.Title, t.span(r)),
+			OfferAccept(r.TaskID).button(ja.Task.Accept), OfferDecline(r.TaskID).button(ja.Task.Decline))
+		return
+	}
+	var ch []Choice
+	for _, r := range pending {
+		ch = append(ch, OfferAccept(r.TaskID).button(choiceLabel(r, t.loc())))
+	}
+	t.text(ja.Task.WhichAccept, ch...)
+}
+
+// speaksOfNotGoing reports a no about a place already taken: 「行けなく
+// なりました」「キャンセルします」, as against a bare 「いいえ」.
+func speaksOfNotGoing(text string) bool {
+	n := jtext.Normalize(text)
+	for _, w := range notGoingWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // choiceLabel names a task on a button: its date, then its title, which a

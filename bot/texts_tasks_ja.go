@@ -15,6 +15,7 @@ type tasksJA struct {
 	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined string
 	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept string
 	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept     string
+	CancelNone, TakeYourTime, ConfirmAccept                                               string // ConfirmAccept fmt: title, when
 	WhyTitle, WhyNone, WhyWaitlist                                                        string
 	ScheduleTitle, ScheduleNone, ScheduleLine                                             string // ScheduleLine fmt: span, title, place
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                     string
@@ -68,6 +69,9 @@ var tasksJAText = tasksJA{
 	NothingToCancel:   "いま、キャンセルできるお仕事はありません。",
 	CancelledByYou:    "キャンセルを承りました。ご連絡ありがとうございます。また次の機会によろしくお願いします。",
 	CancelKept:        "キャンセルはしませんでした。当日はよろしくお願いします。",
+	CancelNone:        "キャンセルしない",
+	TakeYourTime:      "承知しました。どうぞゆっくりお考えください。決まりましたら、ご案内のカードの「引き受ける」か「見送る」を押してください。",
+	ConfirmAccept:     "「%s」（%s）をお引き受けいただけますか？よろしければ「引き受ける」を押してください。",
 
 	WhyTitle:    "このお仕事をご案内した理由です：",
 	WhyNone:     "いま、ご案内中のお仕事はありません。",

@@ -3,6 +3,7 @@ package jtext
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // maxAnswerLen bounds how long a yes/no answer may be: a long message is a
@@ -103,6 +104,9 @@ func Answer(s string) (yes, ok bool) {
 	if n == "" || len(n) > maxSentence {
 		return false, false
 	}
+	if Undecided(s) {
+		return false, false
+	}
 	for _, w := range strongNo {
 		if strings.Contains(n, w) {
 			return false, true
@@ -163,6 +167,11 @@ func sentenceAnswer(n string) (yes, ok bool) {
 			pos = true
 		}
 	}
+	for _, w := range answerYesLeading {
+		if startsWord(n, w) {
+			pos = true
+		}
+	}
 	if !neg && !pos {
 		// 「その日はちょっと…」: a hesitation alone is a soft no.
 		for _, w := range softNo {
@@ -175,4 +184,61 @@ func sentenceAnswer(n string) (yes, ok bool) {
 		return false, false
 	}
 	return pos, true
+}
+
+// Undecided reports a sentence that says the person has not decided yet
+// (「ちょっと考えさせてください」): it is neither yes nor no.
+func Undecided(s string) bool {
+	n := Normalize(s)
+	if len(n) > maxSentence {
+		return false
+	}
+	for _, w := range undecided {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// startsWord reports whether w begins n or one of its words: at the start,
+// or after a space or a mark (「えーと、はい」「はいやります」), never inside a
+// word (「今日はいい」).
+func startsWord(n, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(n[i:], w)
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		if at == 0 {
+			return true
+		}
+		r, _ := utf8.DecodeLastRuneInString(n[:at])
+		if isNoise(r) {
+			return true
+		}
+		i = at + len(w)
+	}
+}
+
+// Commits reports a yes said in words that take something on
+// (「はい」「引き受けます」「その日なら大丈夫です」), as against a yes
+// read from a pleasantry (「いいですね」).
+func Commits(s string) bool {
+	if yes, ok := YesNo(s); ok && yes {
+		return true
+	}
+	n := StripFillers(Normalize(s))
+	for _, w := range committingYes {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	for _, w := range answerYesLeading {
+		if startsWord(n, w) {
+			return true
+		}
+	}
+	return false
 }
