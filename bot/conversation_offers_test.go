@@ -306,6 +306,8 @@ func TestOfferTextAnswers(t *testing.T) {
 		{name: "はいやります takes the job at once", conv: offers(c.t1()), text: "はいやりますよろしくお願いします", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
 		{name: "その日なら大丈夫です takes the job at once", conv: offers(c.t1()), text: "その日なら大丈夫です", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
 		{name: "a bare no with a place taken cancels nothing", conv: offers(c.a1(), c.a2()), text: "いいえ", wantText: ja.Task.NoPending, wantMenu: true},
+		{name: "giving up this job declines the offer and withdraws nothing", conv: offers(c.t1()), text: "足が痛いのでこのお仕事はやめたいです",
+			wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
 		{name: "thinking with nothing pending cancels nothing", conv: offers(c.a1(), c.a2()), text: "ちょっと考えさせてください", wantText: ja.NotUnderstood, wantMenu: true},
 	}
 	for _, tt := range tests {
@@ -408,6 +410,7 @@ func TestCancelAcceptedTask(t *testing.T) {
 			{name: "キャンセルしたい。", conv: offers(c.a1()), in: textIn("キャンセルしたい。"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
 			{name: "キャンセル with a pending offer too", conv: offers(c.t1(), c.a1()), in: textIn("キャンセル"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
 			{name: "行けません with no offer but one place", conv: offers(c.a1()), in: textIn("行けません"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
+			{name: "giving up the job is a cancellation, not a withdrawal", conv: offers(c.a1()), in: textIn("この仕事はやめたいです"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
 			{name: "cancel button on the accepted card", conv: offers(c.a1()), in: tapIn("task:cancel:A1"), wantStep: StepCancelTask, wantCancel: "A1", wantText: askText, wantChoices: askChoices},
 			{name: "two places: which one, soonest first, or none", conv: offers(c.a2(), c.t1(), c.a1()), in: textIn("キャンセル"),
 				wantText: ja.Task.WhichCancel, wantChoices: []string{"task:cancel:A1", "task:cancel:A2", "task:keep:A1"}},
@@ -521,6 +524,18 @@ func TestCancelAcceptedTask(t *testing.T) {
 					t.Errorf("after %s the cancel question is not asked again (said %q)", tt.name, said(r))
 				}
 			})
+		}
+	})
+
+	t.Run("the withdrawal card says the places taken go too", func(t *testing.T) {
+		r := Converse(cat, c.now, p, offers(c.a1(), c.a2(), c.t1()), textIn("退会"))
+		want := fmt.Sprintf(ja.DeleteTakesJobs, 2)
+		if len(r.Messages) == 0 || r.Messages[0].Card == nil || !strings.Contains(r.Messages[0].Card.Body, want) {
+			t.Errorf("withdrawal card %+v, want it to say %q", r.Messages, want)
+		}
+		r = Converse(cat, c.now, p, offers(c.t1()), textIn("退会"))
+		if len(r.Messages) == 0 || r.Messages[0].Card == nil || r.Messages[0].Card.Body != ja.DeleteBody {
+			t.Errorf("withdrawal card with no place taken %+v, want the plain body", r.Messages)
 		}
 	})
 

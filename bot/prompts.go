@@ -61,9 +61,14 @@ func (t *turn) prompt() {
 			answerAction(StepEditField, opCancel).button(ja.Cancel),
 		)
 	case StepDeleteConfirm:
+		body := ja.DeleteBody
+		if n := len(t.upcoming()); n > 0 {
+			// Withdrawing gives up the places taken: said before, not after.
+			body += "\n" + fmt.Sprintf(ja.DeleteTakesJobs, n)
+		}
 		t.say(Message{Card: &Card{
 			Title: ja.DeleteTitle,
-			Body:  ja.DeleteBody,
+			Body:  body,
 			Buttons: []Choice{
 				answerAction(StepDeleteConfirm, opYes).button(ja.DeleteYes),
 				answerAction(StepDeleteConfirm, opNo).button(ja.DeleteNo),

@@ -16,7 +16,7 @@ var ja = struct {
 	AskAvailability, AvailabilityUnknown, AvailabilityOK, AskLimit, LimitInvalid,
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
-	AlreadyActive, DeleteTitle, DeleteBody, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
+	AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
 	NotUnderstood, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
@@ -91,6 +91,7 @@ var ja = struct {
 	AlreadyActive:       "いまはご案内を受け付けています。",
 	DeleteTitle:         "退会の確認",
 	DeleteBody:          "退会すると、お名前・地域・できること・空き時間など、お預かりした内容はすべて削除されます。よろしいですか？",
+	DeleteTakesJobs:     "お引き受けいただいているお仕事（%d件）も取り消しになり、担当者にお知らせします。",
 	DeleteYes:           "退会する",
 	DeleteNo:            "やめる",
 	Deleted:             "登録内容をすべて削除しました。これまでありがとうございました。またいつでもご登録いただけます。",
@@ -189,6 +190,21 @@ var intents = func() []intent {
 	}
 	return list
 }()
+
+// jobWords name a job or a day of one; registrationWords name what a
+// withdrawal removes. 「この仕事はやめたい」 is about the first,
+// 「登録をやめたい」 the second (see aboutAJob).
+var (
+	jobWords          = normalizeWords("仕事", "これは", "この", "その日", "今回", "その時間", "参加", "採点", "作業")
+	registrationWords = normalizeWords("登録", "退会", "アカウント", "データ", "情報", "サービス", "ライン", "line", "つなぐ", "全部", "すべて")
+)
+
+func normalizeWords(words ...string) []string {
+	for i, w := range words {
+		words[i] = jtext.Normalize(w)
+	}
+	return words
+}
 
 // doneWhenAlone end the list only in a message that names no skill:
 // 「ないです」 alone ends it, 「Zoomは使ったことがないです」 does not.

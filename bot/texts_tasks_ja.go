@@ -146,7 +146,7 @@ var (
 	// when the package loads); not going is looked for first, since
 	// 「行けなくなりました」 contains 「行け」.
 	notGoingWords = normalizeAll("行けなく", "いけなく", "行けません", "いけません", "行けない", "いけない", "行かれません", "参加できなく",
-		"参加できません", "都合が悪", "キャンセル", "無理にな", "むりにな", "休みます", "お休みします", "欠席", "行きません", "can't go", "cannot go")
+		"参加できません", "都合が悪", "キャンセル", "やめたい", "やめさせて", "無理にな", "むりにな", "休みます", "お休みします", "欠席", "行きません", "can't go", "cannot go")
 	goingWords = normalizeAll("行けます", "いけます", "行きます", "いきます", "参加します", "伺います", "うかがいます", "大丈夫", "だいじょうぶ",
 		"予定どおり", "予定通り", "行けるよ", "行けると思", "参ります", "まいります", "i'll be there", "i will come", "going")
 	// Found anywhere in an answer to the question after the task.

@@ -61,7 +61,12 @@ func Understand(cat *Catalog, step Step, text string) Understanding {
 	}
 	switch step {
 	case StepIdle, StepConfirm, StepConsent, StepDeleteConfirm, StepCancelTask:
-		if cmd, ok := intentOf(text); ok && !(step == StepDeleteConfirm && cmd == cmdDelete) {
+		if cmd, ok := intentOf(text); ok {
+			if step == StepDeleteConfirm && cmd == cmdDelete {
+				// 「もうやめたいです」 to 「退会しますか？」 says yes.
+				u.Yes, u.Answered = true, true
+				return u
+			}
 			u.Command = cmd
 			return u
 		}
@@ -174,9 +179,31 @@ func intentOf(text string) (command, bool) {
 	for _, in := range intents {
 		for _, w := range in.words {
 			if strings.Contains(n, w) {
+				if in.cmd == cmdDelete && aboutAJob(n) {
+					// 「このお仕事はやめたいです」 gives up a job, not the
+					// registration: the offer or the place answers it.
+					continue
+				}
 				return in.cmd, true
 			}
 		}
 	}
 	return "", false
+}
+
+// aboutAJob reports a normalized sentence about a job rather than the
+// registration: it names a job (「このお仕事」「その日」「今回」) and not the
+// registration, the account or the data.
+func aboutAJob(n string) bool {
+	for _, w := range registrationWords {
+		if strings.Contains(n, w) {
+			return false
+		}
+	}
+	for _, w := range jobWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
