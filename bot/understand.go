@@ -61,13 +61,19 @@ func Understand(cat *Catalog, step Step, text string) Understanding {
 	}
 	switch step {
 	case StepIdle, StepConfirm, StepConsent, StepDeleteConfirm, StepCancelTask:
-		if cmd, ok := intentOf(text); ok {
-			if step == StepDeleteConfirm && cmd == cmdDelete {
-				// 「もうやめたいです」 to 「退会しますか？」 says yes.
-				u.Yes, u.Answered = true, true
-				return u
-			}
+		cmd, isCmd := intentOf(text)
+		if isCmd && !(step == StepDeleteConfirm && cmd == cmdDelete) {
 			u.Command = cmd
+			return u
+		}
+		if isCmd {
+			// Asked 「退会しますか？」, a sentence about withdrawing says yes
+			// (「もうやめたいです」) unless the rest of it says no (「まだ
+			// 退会しません」).
+			u.Yes, u.Answered = jtext.Answer(withoutIntent(text, cmdDelete))
+			if !u.Answered {
+				u.Yes, u.Answered = true, true
+			}
 			return u
 		}
 		u.Yes, u.Answered = jtext.Answer(text)
@@ -206,4 +212,18 @@ func aboutAJob(n string) bool {
 		}
 	}
 	return false
+}
+
+// withoutIntent is text, normalized, without the words that ask for cmd.
+func withoutIntent(text string, cmd command) string {
+	n := jtext.Normalize(text)
+	for _, in := range intents {
+		if in.cmd != cmd {
+			continue
+		}
+		for _, w := range in.words {
+			n = strings.ReplaceAll(n, w, " ")
+		}
+	}
+	return n
 }

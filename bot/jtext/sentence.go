@@ -57,13 +57,17 @@ func introduced(sent string) string {
 		if i <= 0 {
 			continue
 		}
+		if endsOnly[suf] && !endsIntroduction(body[i+len(suf):]) {
+			// 「やまだよしこ」 holds 「だよ」, and is all name.
+			continue
+		}
 		stem := strings.TrimSpace(body[:i])
 		if j := strings.LastIndexAny(stem, "、,"); j >= 0 {
 			stem = strings.TrimSpace(stem[j+1:])
 		}
 		stem = stripPrefix(stem)
 		// 「調布に住んでいる山本です」: the name is the last word.
-		if tail := nameTail(stem); tail != "" && tail != stem && containsHiraganaBefore(stem, tail) {
+		if tail := nameTail(stem); tail != "" && tail != stem && clauseBefore(stem, tail) {
 			stem = tail
 		}
 		if stem != "" && utf8.RuneCountInString(stem) <= 20 {
@@ -136,14 +140,38 @@ func nameTail(s string) string {
 	return string(rs[i:])
 }
 
-func containsHiraganaBefore(stem, tail string) bool {
-	head := strings.TrimSuffix(stem, tail)
-	for _, r := range head {
-		if unicode.Is(unicode.Hiragana, r) {
-			return true
-		}
+// clauseBefore reports whether what comes before tail in stem ends in a
+// particle or a clause that leads to a name: 「世田谷の|林」「調布に住んで
+// いる|山本」. Kana inside a given name is not one: 「山田よし|子」
+// 「佐藤はる|子」 are whole names.
+func clauseBefore(stem, tail string) bool {
+	head := []rune(strings.TrimSuffix(stem, tail))
+	run := 0 // the hiragana just before the tail
+	for i := len(head) - 1; i >= 0 && unicode.Is(unicode.Hiragana, head[i]); i-- {
+		run++
+	}
+	if run == 0 {
+		return false
+	}
+	switch last := head[len(head)-1]; {
+	case strings.ContainsRune("のにではがを", last):
+		return true
+	case strings.ContainsRune("るた", last):
+		// A verb's end (「住んでいる」「来た」), not a name's 「はる」.
+		return run >= 3
 	}
 	return false
+}
+
+// endsOnly are the suffixes that end an introduction only at the end of
+// a sentence, being parts of names elsewhere (「やまだよしこ」).
+var endsOnly = map[string]bool{"です": true, "でーす": true, "だよ": true}
+
+// endsIntroduction reports whether rest, what follows a suffix, leaves
+// the introduction ended: nothing, marks, or a greeting.
+func endsIntroduction(rest string) bool {
+	rest = strings.TrimLeft(rest, " 、,。.!！?？ー〜~ね")
+	return rest == "" || strings.HasPrefix(rest, "よろしく")
 }
 
 // trimFillers drops hesitations and greetings from the front of an answer

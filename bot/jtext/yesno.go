@@ -104,9 +104,6 @@ func Answer(s string) (yes, ok bool) {
 	if n == "" || len(n) > maxSentence {
 		return false, false
 	}
-	if Undecided(s) {
-		return false, false
-	}
 	for _, w := range strongNo {
 		if strings.Contains(n, w) {
 			return false, true
@@ -121,6 +118,11 @@ func Answer(s string) (yes, ok bool) {
 			sent = sent[i:]
 		}
 		if q := strings.TrimRight(sent, "…. ~"); strings.HasSuffix(q, "か") || strings.HasSuffix(q, "かな") && !strings.Contains(q, "しようかな") && !strings.Contains(q, "みようかな") {
+			continue
+		}
+		if undecidedIn(sent) {
+			// 「ちょっと考えさせてください」 says neither; 「よくわからない
+			// けど、はい」 was cut at its contrast above.
 			continue
 		}
 		v, known := sentenceAnswer(sent)
@@ -193,6 +195,10 @@ func Undecided(s string) bool {
 	if len(n) > maxSentence {
 		return false
 	}
+	return undecidedIn(n)
+}
+
+func undecidedIn(n string) bool {
 	for _, w := range undecided {
 		if strings.Contains(n, w) {
 			return true
