@@ -613,13 +613,18 @@ func (t *turn) answerEditField(arg string) {
 	}
 	step := Step(arg)
 	if arg == "" {
-		step = editFieldWords[key(t.in.Text)]
+		var ok bool
+		if step, ok = editFieldWords[key(t.in.Text)]; !ok {
+			step, _ = fieldNamed(t.in.Text)
+		}
 	}
 	switch step {
 	case StepName, StepArea, StepSkills, StepAvailability, StepLimit:
 		t.editField(step)
 	default:
-		t.prompt()
+		// Counted, so that the question cannot go round for ever: the
+		// second miss offers a person to ask.
+		t.miss(ja.NotUnderstoodField)
 	}
 }
 
@@ -820,6 +825,11 @@ func (t *turn) command(cmd command) {
 	case cmdRecord:
 		t.showRecord()
 	case cmdEdit:
+		if step, ok := fieldNamed(t.in.Text); ok && t.in.Kind == EventText {
+			// 「空き時間を直したいです」 says which.
+			t.editField(step)
+			return
+		}
 		t.conv.Step = StepEditField
 		t.prompt()
 	case cmdPause:

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -462,4 +463,61 @@ func TestRemovedCatalogSkillIsAskedAgain(t *testing.T) {
 	if c.conv.Step != StepSkills || c.p.Status != StatusOnboarding {
 		t.Fatalf("step %q status %q, want the skills question again", c.conv.Step, c.p.Status)
 	}
+}
+
+// TestChoosingWhatToChange is the 「どこを変更しますか？」 question as a
+// senior answers it: in sentences, which name the field somewhere, and
+// never round and round.
+func TestChoosingWhatToChange(t *testing.T) {
+	handoff := commandAction(cmdHandoff).String()
+	t.Run("a request that names the field goes straight to it", func(t *testing.T) {
+		for _, text := range []string{"空き時間を直したいです", "空いてる時間を変えたいんですけど", "名前を変更したい"} {
+			c := registered(t)
+			c.say(text)
+			want := StepAvailability
+			if strings.Contains(text, "名前") {
+				want = StepName
+			}
+			if c.conv.Step != want || !c.conv.Editing {
+				t.Errorf("%q: step %q (editing %v), want %q", text, c.conv.Step, c.conv.Editing, want)
+			}
+		}
+	})
+	t.Run("sentences at the question find the field", func(t *testing.T) {
+		tests := map[string]Step{
+			"時間です": StepAvailability,
+			"えーと何曜日に行けるかを変えたいです": StepAvailability,
+			"住んでいるところが変わりました":    StepArea,
+			"週に何件までかを変えたい":       StepLimit,
+			"できることを増やしたいです":      StepSkills,
+		}
+		for text, want := range tests {
+			c := registered(t)
+			c.say("変更")
+			if c.conv.Step != StepEditField {
+				t.Fatalf("変更: step %q", c.conv.Step)
+			}
+			c.say(text)
+			if c.conv.Step != want {
+				t.Errorf("%q: step %q, want %q (said %q)", text, c.conv.Step, want, said(c.last))
+			}
+		}
+	})
+	t.Run("what names no field is counted, and the second miss offers a person", func(t *testing.T) {
+		c := registered(t)
+		c.say("変更")
+		r := c.say("あのー")
+		if c.conv.Step != StepEditField || slices.Contains(buttons(r), handoff) {
+			t.Fatalf("first miss: step %q, buttons %v; want the question again without a person yet", c.conv.Step, buttons(r))
+		}
+		for i := range 4 {
+			r = c.say("ええと、その")
+			if !slices.Contains(buttons(r), handoff) {
+				t.Errorf("miss %d: buttons %v, want 担当者に相談する among them", i+2, buttons(r))
+			}
+		}
+		if c.say("やめる"); c.conv.Step == StepEditField {
+			t.Error("やめる does not leave the question")
+		}
+	})
 }

@@ -17,7 +17,7 @@ var ja = struct {
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
-	NotUnderstood, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
+	NotUnderstood, NotUnderstoodField, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
 	HandoffButton, HandoffOffer, HandoffOpened, HandoffAlready, HandoffForwarded, HandoffNotice,
@@ -97,6 +97,7 @@ var ja = struct {
 	Deleted:             "登録内容をすべて削除しました。これまでありがとうございました。またいつでもご登録いただけます。",
 	DeleteCancelled:     "退会をとりやめました。",
 	NotUnderstood:       "すみません、よくわかりませんでした。下のメニューから選んでください。",
+	NotUnderstoodField:  "すみません、どこを変えたいのかわかりませんでした。下のボタンから選んでください。",
 	TextOnly:            "すみません、文字かボタンでお答えください。",
 	StaleButton:         "このボタンは、いまは使えません。",
 	InOnboarding:        "ただいまご登録の途中です。",
@@ -266,6 +267,30 @@ var (
 )
 
 // editFieldWords maps what people call each profile field to its step.
+// fieldMentions find the field a sentence is about (「空いてる時間を変え
+// たい」「時間です」), the more particular words first: 「空き時間」 before
+// 「時間」, 「何件」 before 「件」.
+var fieldMentions = func() []struct {
+	word string
+	step Step
+} {
+	list := []struct {
+		word string
+		step Step
+	}{
+		{"名前", StepName}, {"なまえ", StepName},
+		{"上限", StepLimit}, {"件数", StepLimit}, {"回数", StepLimit}, {"何件", StepLimit}, {"何回", StepLimit},
+		{"できること", StepSkills}, {"得意", StepSkills}, {"スキル", StepSkills}, {"仕事の種類", StepSkills},
+		{"空き時間", StepAvailability}, {"空いてる時間", StepAvailability}, {"空いている時間", StepAvailability}, {"あいてる時間", StepAvailability},
+		{"時間", StepAvailability}, {"曜日", StepAvailability}, {"じかん", StepAvailability},
+		{"地域", StepArea}, {"住所", StepArea}, {"住んで", StepArea}, {"引っ越", StepArea}, {"エリア", StepArea}, {"場所", StepArea},
+	}
+	for i := range list {
+		list[i].word = jtext.Normalize(list[i].word)
+	}
+	return list
+}()
+
 var editFieldWords = map[string]Step{
 	"名前": StepName, "お名前": StepName, "name": StepName,
 	"地域": StepArea, "えりあ": StepArea, "場所": StepArea, "area": StepArea,

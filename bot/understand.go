@@ -227,3 +227,19 @@ func withoutIntent(text string, cmd command) string {
 	}
 	return n
 }
+
+// fieldNamed returns the one field a sentence names, if it names one.
+func fieldNamed(text string) (Step, bool) {
+	n := jtext.Normalize(text)
+	found := Step("")
+	for _, m := range fieldMentions {
+		if strings.Contains(n, m.word) {
+			if found != "" && found != m.step {
+				return "", false // 「名前と時間」: which first is theirs to say
+			}
+			found = m.step
+			n = strings.ReplaceAll(n, m.word, " ")
+		}
+	}
+	return found, found != ""
+}
