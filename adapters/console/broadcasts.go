@@ -99,6 +99,11 @@ func (s *server) broadcastConfirm(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) broadcastSend(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	sub := s.submitOnce(w, r, Prefix+"broadcasts")
+	if sub == nil {
+		return
+	}
+	defer sub.finish(r)
 	a := accountOf(ctx)
 	bc, errs := s.broadcastForm(r.PostForm)
 	if len(errs) == 0 {
@@ -109,7 +114,7 @@ func (s *server) broadcastSend(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			s.audit(ctx, a.ID, "broadcast.create", v.ID)
-			done(w, r, Prefix+"broadcasts/"+url.PathEscape(v.ID), "broadcast")
+			sub.done(w, r, Prefix+"broadcasts/"+url.PathEscape(v.ID), "broadcast")
 			return
 		}
 		if code := bot.ErrorCode(err); code != bot.EUNPROCESSABLE && code != bot.EINVALID && code != bot.EUNAVAILABLE {

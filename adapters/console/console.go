@@ -55,6 +55,11 @@ type Accounts interface {
 
 	Audit(ctx context.Context, e bot.AuditEntry) error
 
+	// A form that makes something is handled once however often it is
+	// sent (see submitOnce).
+	ClaimSubmission(ctx context.Context, account, once string, ttl time.Duration) (first bool, path string, err error)
+	FinishSubmission(ctx context.Context, account, once, path string, ttl time.Duration) error
+
 	RecordMade(ctx context.Context, kind, id, org string, at time.Time) error
 	Owner(ctx context.Context, kind, id string) (string, error)
 	Owners(ctx context.Context, kind string, ids []string) (map[string]string, error)

@@ -368,3 +368,16 @@ func (f *fakeService) EachTaskRecord(_ context.Context, fn func(bot.TaskRecord) 
 func (f *fakeService) EachSessionRecord(context.Context, func(bot.SessionRecord) error) error {
 	return nil
 }
+
+// countTasks counts the tasks titled title.
+func (f *fakeService) countTasks(title string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, v := range f.tasks {
+		if v.Title == title {
+			n++
+		}
+	}
+	return n
+}

@@ -21,6 +21,9 @@ var (
 // console's words, times in the service zone.
 func (s *server) funcs() template.FuncMap {
 	return template.FuncMap{
+		// once draws the one-time key of a form that makes something
+		// (see submitOnce).
+		"once": func() string { return randomToken(16) },
 		"skill": func(id string) string {
 			if sk, ok := s.catalog.Skill(id); ok {
 				return sk.LabelJA

@@ -233,12 +233,17 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // done redirects after a POST to a page showing what happened.
 func done(w http.ResponseWriter, r *http.Request, path, flash string) {
-	if flash != "" {
-		sep := "?"
-		if strings.Contains(path, "?") {
-			sep = "&"
-		}
-		path += sep + "done=" + flash
+	http.Redirect(w, r, withFlash(path, flash), http.StatusSeeOther)
+}
+
+// withFlash is path with the note of what was done, if any.
+func withFlash(path, flash string) string {
+	if flash == "" {
+		return path
 	}
-	http.Redirect(w, r, path, http.StatusSeeOther)
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "done=" + flash
 }

@@ -67,6 +67,11 @@ var reminderChoices = map[string]time.Duration{"72h": 72 * time.Hour, "24h": 24 
 
 func (s *server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	sub := s.submitOnce(w, r, Prefix+"sessions")
+	if sub == nil {
+		return
+	}
+	defer sub.finish(r)
 	a := accountOf(ctx)
 	form := r.PostForm
 	ss := &bot.Session{
@@ -96,7 +101,7 @@ func (s *server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			s.audit(ctx, a.ID, "session.create", v.ID)
-			done(w, r, Prefix+"sessions/"+url.PathEscape(v.ID), "session")
+			sub.done(w, r, Prefix+"sessions/"+url.PathEscape(v.ID), "session")
 			return
 		}
 		if code := bot.ErrorCode(err); code != bot.EUNPROCESSABLE && code != bot.EINVALID {

@@ -206,6 +206,11 @@ func (s *server) taskFromForm(form url.Values) (*bot.Task, []formError) {
 // is the first date's, which lists every date of the series.
 func (s *server) taskCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	sub := s.submitOnce(w, r, Prefix+"tasks")
+	if sub == nil {
+		return
+	}
+	defer sub.finish(r)
 	a := accountOf(ctx)
 	t, errs := s.taskFromForm(r.PostForm)
 	weekly := r.PostForm.Get("repeat") == "weekly"
@@ -241,7 +246,7 @@ func (s *server) taskCreate(w http.ResponseWriter, r *http.Request) {
 			} else {
 				s.audit(ctx, a.ID, "task.create", made[0].ID)
 			}
-			done(w, r, Prefix+"tasks/"+url.PathEscape(made[0].ID), flash)
+			sub.done(w, r, Prefix+"tasks/"+url.PathEscape(made[0].ID), flash)
 			return
 		}
 		if code := bot.ErrorCode(err); code != bot.EUNPROCESSABLE && code != bot.EINVALID {

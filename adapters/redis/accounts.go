@@ -28,8 +28,11 @@ func emailsKey() string             { return consoleTag + ":emails" }   // hash 
 func setupKey(token string) string  { return consoleTag + ":setup:" + digest(token) }
 func loginKey(token string) string  { return consoleTag + ":login:" + digest(token) }
 func failKey(subject string) string { return consoleTag + ":fail:" + digest(subject) }
-func auditKey() string              { return consoleTag + ":audit" }
-func ownersKey() string             { return consoleTag + ":owners" } // hash kind:id → org
+func onceKey(account, once string) string {
+	return consoleTag + ":once:" + digest(account+"\x00"+once)
+}
+func auditKey() string  { return consoleTag + ":audit" }
+func ownersKey() string { return consoleTag + ":owners" } // hash kind:id → org
 
 // madeKey is a sorted set of the IDs of one kind ("task", "session",
 // "broadcast") made through the console, scored by when they start (or
@@ -394,4 +397,45 @@ func (a *Accounts) Made(ctx context.Context, kind, org string, from, to time.Tim
 		return nil, fmt.Errorf("made %s: %w", kind, err)
 	}
 	return ids, nil
+}
+
+// ClaimSubmission claims the first handling of one sent form (the form's
+// one-time key once, of account) for ttl. For the first claim first is
+// true; for a repeat (a double click, a reload of the answer) path is the
+// page the first one led to, "" while it is still being handled.
+func (a *Accounts) ClaimSubmission(ctx context.Context, account, once string, ttl time.Duration) (first bool, path string, err error) {
+	key := onceKey(account, once)
+	ok, err := a.c.SetNX(ctx, key, "", ttl).Result()
+	if err != nil {
+		return false, "", fmt.Errorf("claim submission: %w", err)
+	}
+	if ok {
+		return true, "", nil
+	}
+	path, err = a.c.Get(ctx, key).Result()
+	if errors.Is(err, goredis.Nil) {
+		// Released in between: the form was refused, and this send is
+		// handled as the first.
+		return a.ClaimSubmission(ctx, account, once, ttl)
+	}
+	if err != nil {
+		return false, "", fmt.Errorf("claim submission: %w", err)
+	}
+	return false, path, nil
+}
+
+// FinishSubmission records the page a claimed submission led to, for ttl,
+// or with path "" releases the claim: a refused form may be sent again.
+func (a *Accounts) FinishSubmission(ctx context.Context, account, once, path string, ttl time.Duration) error {
+	key := onceKey(account, once)
+	var err error
+	if path == "" {
+		err = a.c.Del(ctx, key).Err()
+	} else {
+		err = a.c.Set(ctx, key, path, ttl).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("finish submission: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,109 @@
+package console
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var onceField = regexp.MustCompile(`name="once" value="([^"]+)"`)
+
+// TestAFormSentTwiceMakesOneThing is a coordinator's double click on
+// 「この内容で送る」 and 「登録して、条件に合う方へご案内する」: one
+// announcement and one task, and every click lands on it.
+func TestAFormSentTwiceMakesOneThing(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("a1", "a@example.jp", "A", "correct horse battery", false)
+	b := f.browser()
+	if resp := b.login("a@example.jp", "correct horse battery"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+
+	t.Run("a broadcast, clicked twice at once", func(t *testing.T) {
+		_, page := b.post("/console/broadcasts/confirm", url.Values{"text": {"年末年始のお知らせ"}})
+		m := onceField.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("the confirmation page has no one-time key: %s", page)
+		}
+		form := url.Values{"text": {"年末年始のお知らせ"}, "once": {m[1]}, "csrf": {b.csrf}}
+		var wg sync.WaitGroup
+		locations := make([]string, 2)
+		for i := range locations {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				locations[i] = b.sendRaw(t, "/console/broadcasts", form)
+			}()
+		}
+		wg.Wait()
+		f.svc.mu.Lock()
+		n := len(f.svc.bcs)
+		f.svc.mu.Unlock()
+		if n != 1 {
+			t.Errorf("%d broadcasts made from one form sent twice, want 1", n)
+		}
+		if locations[0] == "" || locations[0] != locations[1] || !strings.HasPrefix(locations[0], "/console/broadcasts/b") {
+			t.Errorf("the two clicks led to %q and %q, want the one broadcast's page", locations[0], locations[1])
+		}
+	})
+
+	t.Run("a task, sent again after its page came back", func(t *testing.T) {
+		_, page := b.get("/console/tasks/new")
+		m := onceField.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("the task form has no one-time key")
+		}
+		form := taskForm(f, "二重送信テスト")
+		form.Set("once", m[1])
+		first, _ := b.post("/console/tasks", form)
+		again, _ := b.post("/console/tasks", form)
+		if first.StatusCode != http.StatusSeeOther || again.Header.Get("Location") != first.Header.Get("Location") {
+			t.Errorf("first %d → %q, again %d → %q; want the same task", first.StatusCode, first.Header.Get("Location"), again.StatusCode, again.Header.Get("Location"))
+		}
+		if n := f.svc.countTasks("二重送信テスト"); n != 1 {
+			t.Errorf("%d tasks made, want 1", n)
+		}
+	})
+
+	t.Run("a refused form can be corrected and sent with its key", func(t *testing.T) {
+		_, page := b.get("/console/tasks/new")
+		key := onceField.FindStringSubmatch(page)[1]
+		form := taskForm(f, "")
+		form.Set("once", key)
+		if resp, _ := b.post("/console/tasks", form); resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("a task without a title: %d, want 422", resp.StatusCode)
+		}
+		form.Set("title", "直して送ったお仕事")
+		if resp, _ := b.post("/console/tasks", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the corrected form: %d, want it made", resp.StatusCode)
+		}
+		if n := f.svc.countTasks("直して送ったお仕事"); n != 1 {
+			t.Errorf("%d tasks made, want 1", n)
+		}
+	})
+}
+
+// sendRaw posts form with b's cookies and returns where it led, without
+// touching b (safe from several goroutines).
+func (b *browser) sendRaw(t *testing.T, path string, form url.Values) string {
+	req, err := http.NewRequest("POST", b.f.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Error(err)
+		return ""
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Error(err)
+		return ""
+	}
+	resp.Body.Close()
+	return resp.Header.Get("Location")
+}
