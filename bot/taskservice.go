@@ -156,6 +156,17 @@ func (ts *TaskService) CancelTask(ctx context.Context, id string) (*TaskView, er
 		return nil, err
 	}
 	now := ts.Now()
+	v, err := ts.Tasks.FindTask(ctx, id, now)
+	if err != nil {
+		return nil, fmt.Errorf("cancel task %s: %w", id, err)
+	}
+	if !now.Before(v.End) {
+		// What was done is the program's record (its report counts it):
+		// a task that has ended stays, and its outcomes are corrected
+		// person by person instead.
+		return nil, fmt.Errorf("cancel task %s: %w", id,
+			Errorf(EUNPROCESSABLE, "a task that has ended cannot be cancelled").sayJA(ja.Task.EndedNoCancel))
+	}
 	n, err := ts.Tasks.CancelTask(ctx, id, now, func(pid string) Outgoing {
 		ev := taskCancelledEventID(id, pid)
 		return Outgoing{ID: ev, Kind: OutEvent, To: pid,

@@ -15,7 +15,7 @@ type tasksJA struct {
 	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined string
 	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept string
 	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept     string
-	CancelNone, TakeYourTime, ConfirmAccept                                               string // ConfirmAccept fmt: title, when
+	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel                                string // ConfirmAccept fmt: title, when
 	WhyTitle, WhyNone, WhyWaitlist                                                        string
 	ScheduleTitle, ScheduleNone, ScheduleLine                                             string // ScheduleLine fmt: span, title, place
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                     string
@@ -70,6 +70,7 @@ var tasksJAText = tasksJA{
 	CancelledByYou:    "キャンセルを承りました。ご連絡ありがとうございます。また次の機会によろしくお願いします。",
 	CancelKept:        "キャンセルはしませんでした。当日はよろしくお願いします。",
 	CancelNone:        "キャンセルしない",
+	EndedNoCancel:     "このお仕事はもう終わっているため、取り消せません。実績の記録に残ります。来なかった方がいるときは、その方の結果を「できなかった」に直してください。",
 	TakeYourTime:      "承知しました。どうぞゆっくりお考えください。決まりましたら、ご案内のカードの「引き受ける」か「見送る」を押してください。",
 	ConfirmAccept:     "「%s」（%s）をお引き受けいただけますか？よろしければ「引き受ける」を押してください。",
 

@@ -326,6 +326,9 @@ type taskPage struct {
 	Done    []donePerson
 	NotDone []person
 	Live    bool
+	// Changeable is a task not yet ended: once it has, what was done is
+	// the program's record, neither edited nor cancelled.
+	Changeable bool
 
 	// CanOffer shows the named-offer form, with the active people not yet
 	// on the task; OfferError is why the last offer was refused.
@@ -385,6 +388,7 @@ func (s *server) loadTask(w http.ResponseWriter, r *http.Request) (*taskPage, bo
 		Live:    v.Status == bot.TaskOpen || v.Status == bot.TaskFilled,
 		Length:  v.Length(),
 	}
+	p.Changeable = p.Live && s.now().Before(v.End)
 	for _, d := range s.names(ctx, v.Completed) {
 		p.Done = append(p.Done, donePerson{person: d, Hours: v.Hours[d.ID]})
 	}

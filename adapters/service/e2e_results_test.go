@@ -140,6 +140,11 @@ func TestFromAcceptedToDone(t *testing.T) {
 		t.Fatalf("not done: %s", texts(msgs))
 	}
 	s.waitNotice(t, "できなかった", "高橋", "朝テストの採点")
+	// What was done is the record: a task that has ended is not cancelled
+	// (that would take it out of the report).
+	if code, body := s.api(t, "POST", "/api/tasks/"+id+"/cancel", nil); code != http.StatusUnprocessableEntity {
+		t.Fatalf("cancelling a task that has ended: %d %v, want 422", code, body)
+	}
 	task = s.task(t, id)
 	if !slices.Equal(idsOf(task["completed"]), []string{gid(1)}) || !slices.Equal(idsOf(task["not_completed"]), []string{gid(2)}) ||
 		fmt.Sprint(task["hours"]) != fmt.Sprintf("map[%s:1.5]", gid(1)) {
