@@ -24,6 +24,7 @@ func (s *server) funcs() template.FuncMap {
 		// once draws the one-time key of a form that makes something
 		// (see submitOnce).
 		"once": func() string { return randomToken(16) },
+		"sub":  func(a, b int) int { return a - b },
 		"skill": func(id string) string {
 			if sk, ok := s.catalog.Skill(id); ok {
 				return sk.LabelJA

@@ -107,3 +107,43 @@ func (b *browser) sendRaw(t *testing.T, path string, form url.Values) string {
 	resp.Body.Close()
 	return resp.Header.Get("Location")
 }
+
+// TestStatusPagesSpeakJapanese: a coordinator who follows an old link or
+// whose login ran out reads why in Japanese, not net/http's English.
+func TestStatusPagesSpeakJapanese(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("a1", "a@example.jp", "A", "correct horse battery", false)
+	b := f.browser()
+	b.login("a@example.jp", "correct horse battery")
+	resp, body := b.get("/console/nowhere")
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "ページが見つかりません") || strings.Contains(body, "Not Found") {
+		t.Errorf("unknown page: %d, body without the Japanese heading: %s", resp.StatusCode, body)
+	}
+	resp, body = b.post("/console/tasks", url.Values{"csrf": {"stale"}, "title": {"x"}})
+	if resp.StatusCode != http.StatusForbidden || strings.Contains(body, "Forbidden") {
+		t.Errorf("a stale form: %d, body %s", resp.StatusCode, body)
+	}
+}
+
+// TestPeopleFoundByNameWithOrWithoutASpace: a coordinator types the name
+// as they say it; the registry may hold it with a space of either width.
+func TestPeopleFoundByNameWithOrWithoutASpace(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("root", "root@example.jp", "事務局", "password-of-root", true)
+	b := f.browser()
+	b.login("root@example.jp", "password-of-root")
+	for i, name := range []string{"渡辺 美代子", "佐藤　和子"} {
+		form := url.Values{"id": {"line:U" + strings.Repeat(string(rune('a'+i)), 32)}, "name": {name}, "area": {"setagaya"},
+			"skill": {"grading"}, "availability": {"平日の午前"}, "weekly_limit": {"2"}, "consent": {"yes"}}
+		if resp, body := b.post("/console/people", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("register %s: %d %s", name, resp.StatusCode, body)
+		}
+	}
+	watanabe, sato := "/console/people/line:U"+strings.Repeat("a", 32), "/console/people/line:U"+strings.Repeat("b", 32)
+	for query, want := range map[string]string{"渡辺美代子": watanabe, "佐藤 和子": sato, "佐藤和子": sato, "美代子": watanabe} {
+		_, body := b.get("/console/people?name=" + url.QueryEscape(query))
+		if !strings.Contains(body, `href="`+want+`"`) {
+			t.Errorf("searching %q does not find %s", query, want)
+		}
+	}
+}

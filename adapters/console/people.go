@@ -71,13 +71,13 @@ func (s *server) peopleList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "people", ja.TitlePeople, page)
 }
 
-// byName keeps the people whose name holds name (any width, trimmed),
-// sorted by name.
+// byName keeps the people whose name holds name (any width, with or
+// without the space between family and given name), sorted by name.
 func byName(found []*bot.Profile, name string) []*bot.Profile {
-	name = jtext.Normalize(strings.TrimSpace(name))
+	name = nameKey(name)
 	var list []*bot.Profile
 	for _, p := range found {
-		if name == "" || strings.Contains(jtext.Normalize(p.Name), name) {
+		if name == "" || strings.Contains(nameKey(p.Name), name) {
 			list = append(list, p)
 		}
 	}
@@ -215,4 +215,10 @@ func (s *server) personDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(ctx, accountOf(ctx).ID, "person.delete", personRef(p.ID))
 	done(w, r, Prefix+"people", "deleted")
+}
+
+// nameKey is a name as searched: normalized, without its spaces, so that
+// 「渡辺美代子」 finds 「渡辺 美代子」 and 「渡辺　美代子」.
+func nameKey(name string) string {
+	return strings.Join(strings.Fields(jtext.Normalize(name)), "")
 }

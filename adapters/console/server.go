@@ -212,7 +212,25 @@ func (s *server) write(w http.ResponseWriter, r *http.Request, status int, name,
 
 // renderStatus is a page with only a message (an error, a refusal).
 func (s *server) renderStatus(w http.ResponseWriter, r *http.Request, status int, message string) {
-	s.render(w, r, status, "status", http.StatusText(status), message)
+	s.render(w, r, status, "status", statusTitle(status), message)
+}
+
+// statusTitle heads a status page in the coordinators' words, not
+// net/http's English.
+func statusTitle(status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return ja.TitleLoginNeeded
+	case http.StatusForbidden:
+		return ja.TitleForbidden
+	case http.StatusNotFound:
+		return ja.TitleNotFound
+	case http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		return ja.TitleRefused
+	case http.StatusServiceUnavailable:
+		return ja.TitleUnavailable
+	}
+	return ja.TitleError
 }
 
 // fail answers an error by its code: not found 404, others 500 with a

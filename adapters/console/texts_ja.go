@@ -10,6 +10,8 @@ import (
 // templates/. Errors about a form's field come from bot.ErrorJA.
 var ja = struct {
 	TitleLogin, TitleSetup, TitleToday, TitleTasks, TitleTaskNew, TitleTaskCancel        string
+	TitleLoginNeeded, TitleForbidden, TitleNotFound, TitleRefused, TitleUnavailable      string
+	TitleError                                                                           string
 	TitleTaskEdit, HeadcountInvalid                                                      string
 	TitleSessions, TitleSessionNew, TitleBroadcasts, TitleBroadcastNew, TitleBroadcastOK string
 	TitlePeople, TitlePersonNew, TitlePersonDelete, TitleTalks, TitleCoordinators        string
@@ -39,6 +41,12 @@ var ja = struct {
 	DeleteSelf                                 string
 }{
 	TitleLogin:        "ログイン",
+	TitleLoginNeeded:  "ログインが必要です",
+	TitleForbidden:    "この操作はできません",
+	TitleNotFound:     "ページが見つかりません",
+	TitleRefused:      "受け付けられませんでした",
+	TitleUnavailable:  "ただいま混み合っています",
+	TitleError:        "エラーが発生しました",
 	TitleSetup:        "パスワードの設定",
 	TitleToday:        "今日",
 	TitleTasks:        "お仕事",
