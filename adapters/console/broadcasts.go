@@ -60,10 +60,22 @@ func (s *server) broadcastForm(form url.Values) (*bot.Broadcast, []formError) {
 	if bc.Text == "" {
 		errs = append(errs, formError{"text", ja.TextMissing})
 	}
-	if d := strings.TrimSpace(form.Get("send_date")); d != "" {
-		at, ok := s.formDate(d, form.Get("send_time"))
-		if !ok {
-			errs = append(errs, formError{"send_at", ja.TimeMissing})
+	// A time to send: both a date and a time, and not past. Either one
+	// alone is a half-filled form, not 「今すぐ」.
+	d, tm := strings.TrimSpace(form.Get("send_date")), strings.TrimSpace(form.Get("send_time"))
+	switch {
+	case d == "" && tm == "":
+	case d == "":
+		errs = append(errs, formError{"send_at", ja.SendDateMissing})
+	case tm == "":
+		errs = append(errs, formError{"send_at", ja.SendTimeMissing})
+	default:
+		at, ok := s.formDate(d, tm)
+		switch {
+		case !ok:
+			errs = append(errs, formError{"send_at", ja.SendTimeMissing})
+		case !at.After(s.now()):
+			errs = append(errs, formError{"send_at", ja.SendPast})
 		}
 		bc.SendAt = at
 	}

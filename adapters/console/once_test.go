@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 	"testing"
 )
 
@@ -144,6 +145,34 @@ func TestPeopleFoundByNameWithOrWithoutASpace(t *testing.T) {
 		_, body := b.get("/console/people?name=" + url.QueryEscape(query))
 		if !strings.Contains(body, `href="`+want+`"`) {
 			t.Errorf("searching %q does not find %s", query, want)
+		}
+	}
+}
+
+// TestABroadcastsTimeIsWholeAndAhead: half a send time, or one already
+// past, is the coordinator's slip to be told of, never 「今すぐ」.
+func TestABroadcastsTimeIsWholeAndAhead(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("a1", "a@example.jp", "A", "correct horse battery", false)
+	b := f.browser()
+	b.login("a@example.jp", "correct horse battery")
+	tomorrow := time.Now().In(f.tokyo).AddDate(0, 0, 1).Format("2006-01-02")
+	yesterday := time.Now().In(f.tokyo).AddDate(0, 0, -1).Format("2006-01-02")
+	tests := []struct {
+		name, date, time string
+		status           int
+		want             string
+	}{
+		{"now", "", "", http.StatusOK, "すぐに送ります"},
+		{"tomorrow at ten", tomorrow, "10:00", http.StatusOK, "10:00に送ります"},
+		{"a time without a date", "", "10:00", http.StatusUnprocessableEntity, ja.SendDateMissing},
+		{"a date without a time", tomorrow, "", http.StatusUnprocessableEntity, ja.SendTimeMissing},
+		{"yesterday", yesterday, "10:00", http.StatusUnprocessableEntity, ja.SendPast},
+	}
+	for _, tt := range tests {
+		resp, body := b.post("/console/broadcasts/confirm", url.Values{"text": {"年末年始のお知らせ"}, "send_date": {tt.date}, "send_time": {tt.time}})
+		if resp.StatusCode != tt.status || !strings.Contains(body, tt.want) {
+			t.Errorf("%s: %d, want %d saying %q", tt.name, resp.StatusCode, tt.status, tt.want)
 		}
 	}
 }

@@ -18,6 +18,7 @@ var ja = struct {
 	LoginNeeded, Forbidden, AdminOnly, FormExpired, NotFound, Internal                   string
 	WrongPassword, TooManyFailures, PasswordRules, PasswordsDiffer, SetupLinkInvalid     string
 	DateMissing, TimeMissing, AvailabilityUnknown, SkillsMissing, IDMissing, TextMissing string
+	SendDateMissing, SendTimeMissing, SendPast                                           string
 	ConsentMissing, PersonExists, EmailExists, UntilMissing                              string
 	TitlePeopleImport, FileMissing, FileUnreadable, FileTooLarge                         string
 	// ImportRefused (the number of problems) and ImportStopped (the people
@@ -79,6 +80,9 @@ var ja = struct {
 
 	DateMissing:         "日付を選んでください。",
 	TimeMissing:         "開始と終了の時刻を選んでください。",
+	SendDateMissing:     "送る日付を選んでください。今すぐ送るときは、時刻も空にしてください。",
+	SendTimeMissing:     "送る時刻を選んでください。今すぐ送るときは、日付も空にしてください。",
+	SendPast:            "送る日時がもう過ぎています。これから先の日時を選ぶか、今すぐ送るときは日付と時刻を空にしてください。",
 	AvailabilityUnknown: "都合のよい時間を「平日の午前」「月水金 10時〜15時」のように書いてください。",
 	SkillsMissing:       "スキルを1つ以上選んでください。",
 	IDMissing:           "LINE か Slack の ID を入れてください。",
