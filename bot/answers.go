@@ -53,6 +53,13 @@ func (t *turn) answerText() {
 	}
 	if !u.Week.IsZero() {
 		w := u.Week.Apply(t.p.Availability)
+		if t.conv.Editing && step == StepAvailability && !t.p.Availability.IsZero() &&
+			(!u.Week.Except.IsZero() || jtext.Adds(t.in.Text)) {
+			// A change to the week given (「水曜はだめになったので火曜に」
+			// 「木曜も空きました」) keeps the rest of it; a whole new week
+			// (「月水の午前です」) replaces it.
+			w = u.Week.Adjust(t.p.Availability)
+		}
 		if !w.IsZero() {
 			t.p.Availability = w
 			if step == StepAvailability {

@@ -235,6 +235,14 @@ func (t *turn) profileInfo() {
 // start greets a person the service has not met and asks for consent. The
 // profile holds nothing personal until they consent.
 func (t *turn) start() {
+	if t.in.Kind == EventText {
+		if cmd, ok := lookupCommand(t.in.Text); (ok && cmd == cmdDelete) || (!ok && isIntent(t.in.Text, cmdDelete)) {
+			// 「データを消してください」 from someone we hold nothing of
+			// (just deleted, say): said so, and nothing is stored.
+			t.text(ja.NothingToDelete)
+			return
+		}
+	}
 	t.p = &Profile{ID: t.in.ProfileID, Status: StatusOnboarding, CreatedAt: t.now}
 	t.changed = true
 	t.conv = Conversation{Step: StepConsent}

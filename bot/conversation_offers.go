@@ -285,7 +285,12 @@ func (t *turn) taskFields(r OfferRef) []Field {
 		f = append(f, Field{Label: ja.Task.FieldPlace, Value: r.Place})
 	}
 	if r.Reward != "" {
-		f = append(f, Field{Label: ja.Task.FieldReward, Value: r.Reward})
+		// 「謝礼: 謝礼2,000円」 says it twice: the label goes from the value.
+		reward := strings.TrimSpace(strings.TrimLeft(strings.TrimPrefix(r.Reward, ja.Task.FieldReward), ":：　 "))
+		if reward == "" {
+			reward = r.Reward
+		}
+		f = append(f, Field{Label: ja.Task.FieldReward, Value: reward})
 	}
 	return f
 }
@@ -456,6 +461,9 @@ func (t *turn) idleText() {
 			return
 		}
 		t.why(pending[len(pending)-1])
+	case thanksWords[k] && len(pending) == 0:
+		// A thank-you is not a request to apologise for.
+		t.text(ja.YoureWelcome)
 	case isAnswer && len(pending) == 0:
 		t.text(ja.Task.NoPending)
 		t.menu()

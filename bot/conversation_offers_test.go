@@ -295,6 +295,7 @@ func TestOfferTextAnswers(t *testing.T) {
 			wantText: ja.Task.WhyTitle + "\n・採点ができる方を探しています\n・世田谷区にお住まいです"},
 		{name: "なぜ with no offer", conv: offers(c.a1()), text: "なぜ", wantText: ja.Task.WhyNone},
 		{name: "free text gets the menu", conv: offers(c.t1()), text: "こんにちは", wantText: ja.NotUnderstood, wantMenu: true},
+		{name: "a thank-you is answered, not apologised for", conv: offers(c.a1()), text: "ありがとうございます。", wantText: ja.YoureWelcome},
 		{name: "small talk takes no job", conv: offers(c.t1()), text: "今日はいい天気ですね", wantText: ja.NotUnderstood, wantMenu: true},
 		{name: "not sure takes no job", conv: offers(c.t1()), text: "できるかどうかわかりません", wantText: ja.Task.TakeYourTime},
 		{name: "thinking it over keeps the offer open", conv: offers(c.t1()), text: "ちょっと考えさせてください", wantText: ja.Task.TakeYourTime},
@@ -1344,4 +1345,23 @@ func (q fixedQuiet) EndAfter(t time.Time) time.Time {
 		end = end.AddDate(0, 0, 1)
 	}
 	return end
+}
+
+// TestTheRewardIsNotLabelledTwice: a coordinator types 「謝礼2,000円」 in
+// the reward box, which the card labels 謝礼 already.
+func TestTheRewardIsNotLabelledTwice(t *testing.T) {
+	c := newOfferClock(t)
+	for typed, want := range map[string]string{"謝礼2,000円": "2,000円", "謝礼：2,000円": "2,000円", "交通費 1,000円": "交通費 1,000円", "謝礼": "謝礼"} {
+		r := c.t1()
+		r.Reward = typed
+		r.At = c.now
+		res := Converse(testCatalog(t), c.now, offerPerson(StatusActive), Conversation{},
+			Inbound{ID: "offer:T1", Kind: EventOffer, ProfileID: "line:U0042", Offer: &r})
+		if len(res.Messages) == 0 || res.Messages[0].Card == nil {
+			t.Fatalf("%q: no card", typed)
+		}
+		if v, _ := fieldOf(res.Messages[0].Card, ja.Task.FieldReward); v != want {
+			t.Errorf("reward typed %q shows %q, want %q", typed, v, want)
+		}
+	}
 }

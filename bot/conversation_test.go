@@ -521,3 +521,60 @@ func TestChoosingWhatToChange(t *testing.T) {
 		}
 	})
 }
+
+// TestAskingToDeleteWhatIsGoneStoresNothing: someone who has just deleted
+// their data and asks again is told there is nothing, and is not
+// registered anew by asking.
+func TestAskingToDeleteWhatIsGoneStoresNothing(t *testing.T) {
+	for _, text := range []string{"データを消してください", "退会", "退会したいです"} {
+		c := newChat(t)
+		r := c.say(text)
+		if r.Profile != nil || !strings.Contains(said(r), ja.NothingToDelete) {
+			t.Errorf("%q from someone unknown: profile %+v, said %q", text, r.Profile, said(r))
+		}
+	}
+	c := newChat(t)
+	if r := c.say("こんにちは"); r.Profile == nil {
+		t.Error("a greeting from someone new does not start registration")
+	}
+}
+
+// TestChangingTheWeekKeepsTheRest is the free time changed in a sentence
+// as a senior says it: a change keeps what it does not mention, a whole
+// new week replaces the old one.
+func TestChangingTheWeekKeepsTheRest(t *testing.T) {
+	const mon, tue, wed, thu, fri = 0, 1, 2, 3, 4
+	type hour struct{ day, h int }
+	tests := []struct {
+		said       string
+		free, gone []hour
+	}{
+		{"水曜日の午前はだめになったので火曜日の午前にしてください",
+			[]hour{{mon, 10}, {tue, 10}, {mon, 15}, {wed, 15}, {fri, 15}}, []hour{{wed, 10}, {thu, 10}}},
+		{"木曜の午前も空きました",
+			[]hour{{mon, 10}, {wed, 10}, {thu, 10}, {fri, 15}}, []hour{{tue, 10}, {fri, 10}}},
+		{"火曜と木曜の午前です", // a whole new week
+			[]hour{{tue, 10}, {thu, 10}}, []hour{{mon, 10}, {wed, 10}, {fri, 15}}},
+	}
+	for _, tt := range tests {
+		c := registered(t)
+		c.say("空き時間を変えたいです")
+		c.say("月曜と水曜の午前と、平日の午後2時から4時です")
+		if c.conv.Editing || !c.p.Availability.Has(fri, 15*2) {
+			t.Fatalf("setup: week %s, editing %v (%s)", c.p.Availability.Japanese(), c.conv.Editing, said(c.last))
+		}
+		c.say("空き時間を変えたいです")
+		c.say(tt.said)
+		w := c.p.Availability
+		for _, f := range tt.free {
+			if !w.Has(f.day, f.h*2) {
+				t.Errorf("%q: week %s, want day %d at %d:00 free", tt.said, w.Japanese(), f.day, f.h)
+			}
+		}
+		for _, g := range tt.gone {
+			if w.Has(g.day, g.h*2) {
+				t.Errorf("%q: week %s, want day %d at %d:00 not free", tt.said, w.Japanese(), g.day, g.h)
+			}
+		}
+	}
+}

@@ -17,7 +17,7 @@ var ja = struct {
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
-	NotUnderstood, NotUnderstoodField, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
+	NotUnderstood, NotUnderstoodField, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
 	HandoffButton, HandoffOffer, HandoffOpened, HandoffAlready, HandoffForwarded, HandoffNotice,
@@ -97,6 +97,8 @@ var ja = struct {
 	Deleted:             "登録内容をすべて削除しました。これまでありがとうございました。またいつでもご登録いただけます。",
 	DeleteCancelled:     "退会をとりやめました。",
 	NotUnderstood:       "すみません、よくわかりませんでした。下のメニューから選んでください。",
+	NothingToDelete:     "お預かりしている登録内容はありません（削除済みです）。またご登録いただくときは、何か送ってください。",
+	YoureWelcome:        "こちらこそ、ありがとうございます。ご用のときは、いつでも送ってください。",
 	NotUnderstoodField:  "すみません、どこを変えたいのかわかりませんでした。下のボタンから選んでください。",
 	TextOnly:            "すみません、文字かボタンでお答えください。",
 	StaleButton:         "このボタンは、いまは使えません。",
@@ -131,7 +133,7 @@ var ja = struct {
 	HandoffOpened:         "担当者にお伝えしました。お返事はこのトークにお送りします。ご用件があれば、続けてお書きください。",
 	HandoffAlready:        "担当者にお伝えしています。お返事まで少しお待ちください。",
 	HandoffForwarded:      "担当者にお伝えしました。",
-	HandoffNotice:         "【ご相談】%s さんが担当者との会話を希望しています：%s\n返信は /api/conversations からどうぞ。",
+	HandoffNotice:         "【ご相談】%s さんが担当者との会話を希望しています：%s\n返信は管理画面の「ご相談」からどうぞ。",
 	HandoffForward:        "【ご相談】%s さん：%s",
 	HandoffButtonPressed:  "（「担当者に相談する」を押しました）",
 	FromCoordinator:       "担当者より：\n%s",

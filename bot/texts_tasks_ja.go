@@ -137,6 +137,11 @@ var (
 		"行けなくなった": true, "行けなくなりました": true, "いけなくなった": true, "いけなくなりました": true,
 		"行けなくなってしまいました": true, "参加できなくなりました": true, "都合が悪くなりました": true, "cancel": true,
 	}
+	thanksWords = map[string]bool{
+		"ありがとう": true, "ありがとうございます": true, "ありがとうございました": true, "どうもありがとう": true,
+		"どうもありがとうございます": true, "どうも": true, "助かります": true, "助かりました": true, "お世話になります": true,
+		"お世話になりました": true, "thanks": true, "thank you": true,
+	}
 	whyWords = map[string]bool{
 		"なぜ私に?": true, "なぜ私に": true, "なぜ": true, "どうして": true, "どうして私に": true,
 		"なんで": true, "why": true, "why me": true, "理由": true,

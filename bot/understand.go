@@ -243,3 +243,9 @@ func fieldNamed(text string) (Step, bool) {
 	}
 	return found, found != ""
 }
+
+// isIntent reports whether text asks for cmd, as a request in words.
+func isIntent(text string, cmd command) bool {
+	got, ok := intentOf(text)
+	return ok && got == cmd
+}

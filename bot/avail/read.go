@@ -41,6 +41,20 @@ func (r Reading) Apply(base Week) Week {
 	return w.Minus(r.Except)
 }
 
+// Adjust returns base changed by the sentence, as when someone changes
+// the week they gave: what it rules out is taken away and what it offers
+// added (「水曜の午前はだめになったので火曜の午前にしてください」「木曜の
+// 午前も空きました」), the rest of base kept.
+func (r Reading) Adjust(base Week) Week { return base.Minus(r.Except).Plus(r.Free) }
+
+// Plus returns w with the slots of o too.
+func (w Week) Plus(o Week) Week {
+	for d := range w {
+		w[d] |= o[d]
+	}
+	return w
+}
+
 // Minus returns w without the slots of o.
 func (w Week) Minus(o Week) Week {
 	for d := range w {

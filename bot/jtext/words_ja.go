@@ -218,6 +218,10 @@ var committingYes = normalizeAll("できます", "出来ます", "行けます",
 	"手伝います", "お手伝いします", "行きます", "いきます", "空いてます", "空いています", "承知", "了解", "かしこまりました",
 	"i can", "i'll", "count me in", "sure", "yes")
 
+// addingWords say a sentence adds to what was given: 「木曜の午前も空き
+// ました」「追加で金曜も」.
+var addingWords = normalizeAll("も空", "もあい", "も大丈夫", "もいけ", "も行け", "も可能", "もok", "も出来", "もでき", "追加", "加えて", "増え", "増やし")
+
 // softNo is a hesitation that, alone, declines: 「その日はちょっと…」.
 var softNo = normalizeAll("ちょっと", "ちょいと", "うーん", "微妙", "いまいち", "その日は", "その時間は", "その日って")
 

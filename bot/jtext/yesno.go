@@ -248,3 +248,15 @@ func Commits(s string) bool {
 	}
 	return false
 }
+
+// Adds reports a sentence that adds to what the person gave before
+// (「木曜の午前も空きました」) rather than restating all of it.
+func Adds(s string) bool {
+	n := Normalize(s)
+	for _, w := range addingWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
