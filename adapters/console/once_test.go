@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"time"
 	"testing"
+	"time"
 )
 
 var onceField = regexp.MustCompile(`name="once" value="([^"]+)"`)
