@@ -53,11 +53,11 @@ func (t *turn) answerText() {
 	}
 	if !u.Week.IsZero() {
 		w := u.Week.Apply(t.p.Availability)
-		if t.conv.Editing && step == StepAvailability && !t.p.Availability.IsZero() &&
-			(!u.Week.Except.IsZero() || jtext.Adds(t.in.Text)) {
+		if !t.p.Availability.IsZero() && (jtext.Adds(t.in.Text) ||
+			t.conv.Editing && step == StepAvailability && !u.Week.Except.IsZero()) {
 			// A change to the week given (「水曜はだめになったので火曜に」
-			// 「木曜も空きました」) keeps the rest of it; a whole new week
-			// (「月水の午前です」) replaces it.
+			// 「木曜も空きました」「あと平日の午後も」) keeps the rest of
+			// it; a whole new week (「月水の午前です」) replaces it.
 			w = u.Week.Adjust(t.p.Availability)
 		}
 		if !w.IsZero() {

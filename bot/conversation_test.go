@@ -578,3 +578,27 @@ func TestChangingTheWeekKeepsTheRest(t *testing.T) {
 		}
 	}
 }
+
+// TestMoreTimeAtTheLimitQuestion: 「あと平日の午後２時から４時も」 typed
+// when asked how many a week adds the time and still asks the count.
+func TestMoreTimeAtTheLimitQuestion(t *testing.T) {
+	c := newChat(t)
+	c.follow()
+	c.tap("consent:yes")
+	c.say("山田 花子")
+	c.say("世田谷")
+	c.say("採点、パソコン")
+	c.tap("skill:done")
+	c.say("月曜と水曜の午前中なら大丈夫です")
+	if c.conv.Step != StepLimit {
+		t.Fatalf("setup: step %q", c.conv.Step)
+	}
+	c.say("あと平日の午後２時から４時も")
+	w := c.p.Availability
+	if c.p.WeeklyLimit == 2 || c.conv.Step != StepLimit {
+		t.Errorf("limit %d, step %q: the time was read as a count", c.p.WeeklyLimit, c.conv.Step)
+	}
+	if !w.Has(0, 10*2) || !w.Has(2, 10*2) || !w.Has(4, 15*2) || w.Has(4, 10*2) {
+		t.Errorf("week %s, want Monday and Wednesday mornings kept and weekday 14–16 added", w.Japanese())
+	}
+}

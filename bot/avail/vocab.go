@@ -175,6 +175,9 @@ var readPhrases = map[string]token{
 	"空いています": pos, "空いてます": pos, "空いてる": pos, "あいています": pos, "あいてます": pos, "あいてる": pos,
 	"いいです": pos, "良いです": pos, "よいです": pos, "かまいません": pos, "構いません": pos, "問題ありません": pos, "問題ない": pos,
 	"都合がいい": pos, "都合が良い": pos, "都合がよい": pos, "暇": pos, "ひま": pos, "可能": pos, "ok": pos, "オッケー": pos,
+	// A sentence's end, dictated without 。: 「…4時です土日はだめです」
+	// is two sentences, and the second's だめ does not reach the first.
+	"です": pos, "ます": pos,
 	"けど": {kind: tkStrong}, "けれど": {kind: tkStrong}, "でも": {kind: tkStrong}, "ただし": {kind: tkStrong}, "しかし": {kind: tkStrong},
 
 	// Days people name in sentences.

@@ -1,6 +1,7 @@
 package jtext
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -208,6 +209,8 @@ func Limit(s string) (n int, low, ok bool) {
 	if len(t) > maxSentence {
 		return 0, false, false
 	}
+	// 「午後2時から4時も」 is a time, not two or four a week.
+	t = clockTimes.ReplaceAllString(t, " ")
 	for w, v := range limitWords {
 		if strings.Contains(t, w) {
 			return v, false, true
@@ -235,6 +238,10 @@ func Limit(s string) (n int, low, ok bool) {
 	}
 	return 0, false, false
 }
+
+// clockTimes are the times of day in a normalized sentence: 2時, 2時半,
+// 14時30分, 14:30.
+var clockTimes = regexp.MustCompile(`\d+\s*時(\s*\d+\s*分|半)?|\d+:\d+`)
 
 // numbersIn returns the numbers of text, splitting a run of two kanji digits
 // that count up (「二三回」 is "two or three").

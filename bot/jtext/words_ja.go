@@ -220,7 +220,7 @@ var committingYes = normalizeAll("できます", "出来ます", "行けます",
 
 // addingWords say a sentence adds to what was given: 「木曜の午前も空き
 // ました」「追加で金曜も」.
-var addingWords = normalizeAll("も空", "もあい", "も大丈夫", "もいけ", "も行け", "も可能", "もok", "も出来", "もでき", "追加", "加えて", "増え", "増やし")
+var addingWords = normalizeAll("あと", "時も", "曜も", "曜日も", "午前も", "午後も", "も空", "もあい", "も大丈夫", "もいけ", "も行け", "も可能", "もok", "も出来", "もでき", "追加", "加えて", "増え", "増やし")
 
 // softNo is a hesitation that, alone, declines: 「その日はちょっと…」.
 var softNo = normalizeAll("ちょっと", "ちょいと", "うーん", "微妙", "いまいち", "その日は", "その時間は", "その日って")
