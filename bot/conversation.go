@@ -841,6 +841,12 @@ func (t *turn) command(cmd command) {
 		t.conv.Step = StepEditField
 		t.prompt()
 	case cmdPause:
+		if t.in.Kind == EventText && t.p.Status != StatusPaused && namesADay(t.in.Text) {
+			// 「来週の水曜日はお休みします」 is one day off, not a wish to
+			// hear of no work at all: asked before everything stops.
+			t.text(ja.PauseOneDay, commandAction(cmdPause).button(ja.PauseYes), commandAction(cmdMenu).button(ja.PauseNo))
+			return
+		}
 		if t.p.Status == StatusPaused {
 			t.text(ja.AlreadyPaused, commandAction(cmdResume).button(ja.CmdResume))
 			return

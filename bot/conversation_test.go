@@ -602,3 +602,24 @@ func TestMoreTimeAtTheLimitQuestion(t *testing.T) {
 		t.Errorf("week %s, want Monday and Wednesday mornings kept and weekday 14–16 added", w.Japanese())
 	}
 }
+
+// TestOneDayOffIsNotAPause: 「来週の水曜日はお休みします」 asks before
+// stopping every offer; 「しばらくお休みしたいです」 stops them.
+func TestOneDayOffIsNotAPause(t *testing.T) {
+	c := registered(t)
+	r := c.say("来週の水曜日はお休みします")
+	if c.p.Status != StatusActive || !strings.Contains(said(r), ja.PauseOneDay) {
+		t.Fatalf("one day off: status %q, said %q", c.p.Status, said(r))
+	}
+	pause := commandAction(cmdPause).String()
+	if !slices.Contains(buttons(r), pause) {
+		t.Fatalf("buttons %v, want %s", buttons(r), pause)
+	}
+	if c.tap(pause); c.p.Status != StatusPaused {
+		t.Errorf("after 「しばらく止める」 status %q, want paused", c.p.Status)
+	}
+	c = registered(t)
+	if c.say("しばらくお休みしたいです"); c.p.Status != StatusPaused {
+		t.Errorf("しばらくお休みしたいです: status %q, want paused", c.p.Status)
+	}
+}

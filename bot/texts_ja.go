@@ -16,7 +16,7 @@ var ja = struct {
 	AskAvailability, AvailabilityUnknown, AvailabilityOK, AskLimit, LimitInvalid,
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
-	AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
+	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
 	NotUnderstood, NotUnderstoodField, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
@@ -86,6 +86,9 @@ var ja = struct {
 	Help:                "つなぐの使い方：\n・「メニュー」…メニューを表示\n・「プロフィール」…登録内容の確認\n・「変更」…登録内容の変更\n・「休止」／「再開」…ご案内を止める／再開する\n・「退会」…登録内容をすべて削除\nボタンを押すか、文字で送ってください。",
 	HelpOnboarding:      "ただいまご登録の途中です。続けてお答えください。",
 	Paused:              "ご案内を休止しました。再開するときは「再開」と送ってください。",
+	PauseOneDay:         "承知しました。お休みの日はお仕事をお引き受けいただかなくて大丈夫です。ご案内をしばらく止めることもできますが、止めますか？（止めると、「再開」と送るまで新しいご案内は届きません）",
+	PauseYes:            "しばらく止める",
+	PauseNo:             "止めない",
 	AlreadyPaused:       "いまは休止中です。再開するときは「再開」と送ってください。",
 	Resumed:             "ご案内を再開しました。",
 	AlreadyActive:       "いまはご案内を受け付けています。",

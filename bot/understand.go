@@ -249,3 +249,9 @@ func isIntent(text string, cmd command) bool {
 	got, ok := intentOf(text)
 	return ok && got == cmd
 }
+
+// oneDay finds a day named in a sentence: 「来週の水曜日」「明日」「12日」.
+var oneDay = regexp.MustCompile(`来週|再来週|今週|明日|あした|あす|明後日|あさって|今日|きょう|今度の|[月火水木金土日]曜|\d+日|\d+/\d+`)
+
+// namesADay reports a sentence that names a particular day.
+func namesADay(text string) bool { return oneDay.MatchString(jtext.Normalize(text)) }
