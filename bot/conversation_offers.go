@@ -455,6 +455,11 @@ func (t *turn) idleText() {
 	case len(pending) > 0 && jtext.Undecided(t.in.Text):
 		// 「ちょっと考えさせてください」: the offer stays open.
 		t.text(ja.Task.TakeYourTime)
+	case len(pending) > 0 && asksWhatTheJobIs(t.in.Text):
+		// 「どんな仕事でしたっけ」: the cards again, to answer from.
+		for _, r := range pending {
+			t.say(t.offerCard(r))
+		}
 	case whyWords[k]:
 		if len(pending) == 0 {
 			t.text(ja.Task.WhyNone)
@@ -645,4 +650,16 @@ func oneSeries(refs []OfferRef) ([]string, bool) {
 		ids = append(ids, r.TaskID)
 	}
 	return ids, len(ids) > 0
+}
+
+// asksWhatTheJobIs reports 「どんな仕事でしたっけ」「さっきのお仕事の内容を
+// もう一度教えてください」.
+func asksWhatTheJobIs(text string) bool {
+	n := jtext.Normalize(text)
+	for _, w := range jobQuestionWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }

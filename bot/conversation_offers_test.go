@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -1362,6 +1363,19 @@ func TestTheRewardIsNotLabelledTwice(t *testing.T) {
 		}
 		if v, _ := fieldOf(res.Messages[0].Card, ja.Task.FieldReward); v != want {
 			t.Errorf("reward typed %q shows %q, want %q", typed, v, want)
+		}
+	}
+}
+
+// TestAskingWhatTheJobWasShowsItAgain: 「どんな仕事でしたっけ」 with an
+// offer waiting brings its card back, buttons and all.
+func TestAskingWhatTheJobWasShowsItAgain(t *testing.T) {
+	c := newOfferClock(t)
+	for _, text := range []string{"どんな仕事でしたっけ", "さっきのお仕事の内容をもう一度教えてください"} {
+		r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(c.t1()), textIn(text))
+		if r.Answer != nil || len(r.Messages) != 1 || r.Messages[0].Card == nil || r.Messages[0].Card.Title != "テストの採点" ||
+			!slices.Contains(choiceData(r.Messages[0].Card.Buttons), "offer:accept:T1") {
+			t.Errorf("%q: answer %+v, said %q; want the offer's card again", text, r.Answer, said(r))
 		}
 	}
 }
