@@ -176,3 +176,26 @@ func TestABroadcastsTimeIsWholeAndAhead(t *testing.T) {
 		}
 	}
 }
+
+// TestSomeoneWhoCameAndLeftStillCounts: a past task two people did, one
+// of whom has since deleted their data, still shows two who came, as the
+// report counts them, with no name and no link for the one who left.
+func TestSomeoneWhoCameAndLeftStillCounts(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("root", "root@example.jp", "事務局", "password-of-root", true)
+	b := f.browser()
+	b.login("root@example.jp", "password-of-root")
+	resp, _ := b.post("/console/tasks", taskForm(f, "朝テストの採点"))
+	path := strings.Split(resp.Header.Get("Location"), "?")[0]
+	id := strings.TrimPrefix(path, "/console/tasks/")
+	f.svc.mu.Lock()
+	v := f.svc.tasks[id]
+	v.Accepted = []string{"line:Ustays"}
+	v.Completed = []string{"line:Ustays", "anon:K7Q2"}
+	v.Hours = map[string]float64{"line:Ustays": 2, "anon:K7Q2": 2}
+	f.svc.mu.Unlock()
+	_, body := b.get(path)
+	if !strings.Contains(body, "2 / 2人") || !strings.Contains(body, "（退会された方）") || strings.Contains(body, "anon:") {
+		t.Errorf("the task page after one who came deleted their data: %s", body)
+	}
+}

@@ -78,7 +78,16 @@ type taskRow struct {
 }
 
 func fillOf(v *bot.TaskView) taskRow {
-	return taskRow{TaskView: v, Filled: len(v.Accepted), Percent: percent(len(v.Accepted), v.Headcount)}
+	// Someone who did the task and then deleted their data is still one
+	// of those who came: their outcome stays, under a token (bot.AnonPrefix),
+	// and the fill agrees with the report.
+	filled := len(v.Accepted)
+	for _, id := range slices.Concat(v.Completed, v.NotCompleted) {
+		if bot.IsAnon(id) && !slices.Contains(v.Accepted, id) {
+			filled++
+		}
+	}
+	return taskRow{TaskView: v, Filled: filled, Percent: percent(filled, v.Headcount)}
 }
 
 // findTasks lists the tasks starting on the days of from..to (in the
@@ -299,11 +308,18 @@ func (s *server) seriesOf(ctx context.Context, v *bot.TaskView) ([]seriesDate, e
 // who has since deleted their data).
 type person struct {
 	ID, Name string
+	// Gone is someone who deleted their data: their record stays in the
+	// task's figures under a token naming nobody, with no page to link.
+	Gone bool
 }
 
 func (s *server) names(ctx context.Context, ids []string) []person {
 	out := make([]person, 0, len(ids))
 	for _, id := range ids {
+		if bot.IsAnon(id) {
+			out = append(out, person{ID: id, Name: ja.Departed, Gone: true})
+			continue
+		}
 		p := person{ID: id, Name: id}
 		if pr, err := s.people.FindProfile(ctx, id); err == nil && pr.Name != "" {
 			p.Name = pr.Name

@@ -11,7 +11,7 @@ import (
 var ja = struct {
 	TitleLogin, TitleSetup, TitleToday, TitleTasks, TitleTaskNew, TitleTaskCancel        string
 	TitleLoginNeeded, TitleForbidden, TitleNotFound, TitleRefused, TitleUnavailable      string
-	TitleError                                                                           string
+	TitleError, Departed                                                                 string
 	TitleTaskEdit, HeadcountInvalid                                                      string
 	TitleSessions, TitleSessionNew, TitleBroadcasts, TitleBroadcastNew, TitleBroadcastOK string
 	TitlePeople, TitlePersonNew, TitlePersonDelete, TitleTalks, TitleCoordinators        string
@@ -48,6 +48,7 @@ var ja = struct {
 	TitleRefused:      "受け付けられませんでした",
 	TitleUnavailable:  "ただいま混み合っています",
 	TitleError:        "エラーが発生しました",
+	Departed:          "（退会された方）",
 	TitleSetup:        "パスワードの設定",
 	TitleToday:        "今日",
 	TitleTasks:        "お仕事",
