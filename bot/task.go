@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -78,43 +79,43 @@ const MaxSeriesDates = 26
 // Validate checks a new task against the catalog at time now; each error
 // names the field, for a 422 the coordinator can act on.
 func (t *Task) Validate(cat *Catalog, now time.Time) error {
-	if err := validateText(t.Title, t.Description); err != nil {
-		return err
+	// Every field is checked, not only up to the first wrong one: a
+	// coordinator corrects a form once, not once per mistake.
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
-	if err := checkText("organization", t.Organization, MaxOrganizationLen, false); err != nil {
-		return err
-	}
-	if err := checkText("reward", t.Reward, MaxRewardLen, false); err != nil {
-		return err
-	}
+	add(validateText(t.Title, t.Description))
+	add(checkText("organization", t.Organization, MaxOrganizationLen, false))
+	add(checkText("reward", t.Reward, MaxRewardLen, false))
 	for _, s := range t.Skills {
 		if _, ok := cat.Skill(s); !ok {
-			return FieldErrorf(EUNPROCESSABLE, "skills", "skills: %q is not in the catalog", s).sayJA(ja.Form.SkillUnknown)
+			add(FieldErrorf(EUNPROCESSABLE, "skills", "skills: %q is not in the catalog", s).sayJA(ja.Form.SkillUnknown))
+			break
 		}
 	}
 	switch {
 	case t.Remote && t.Area != "" && t.Area != AreaRemote:
 		if _, ok := cat.Area(t.Area); !ok {
-			return FieldErrorf(EUNPROCESSABLE, "area", "area: %q is not in the catalog", t.Area)
+			add(FieldErrorf(EUNPROCESSABLE, "area", "area: %q is not in the catalog", t.Area))
 		}
+	case !t.Remote && t.Area == "":
+		add(FieldErrorf(EUNPROCESSABLE, "area", "area is required unless remote is true"))
 	case !t.Remote:
-		if t.Area == "" {
-			return FieldErrorf(EUNPROCESSABLE, "area", "area is required unless remote is true")
-		}
 		if _, ok := cat.Area(t.Area); !ok {
-			return FieldErrorf(EUNPROCESSABLE, "area", "area: %q is not in the catalog", t.Area)
+			add(FieldErrorf(EUNPROCESSABLE, "area", "area: %q is not in the catalog", t.Area))
 		}
 	}
-	if err := validateSpan(t.Start, t.End, now); err != nil {
-		return err
-	}
+	add(validateSpan(t.Start, t.End, now))
 	if t.Headcount < 1 || t.Headcount > MaxHeadcount {
-		return FieldErrorf(EUNPROCESSABLE, "headcount", "headcount must be between 1 and %d", MaxHeadcount)
+		add(FieldErrorf(EUNPROCESSABLE, "headcount", "headcount must be between 1 and %d", MaxHeadcount))
 	}
 	if t.OfferTTL != 0 && t.OfferTTL < MinOfferTTL {
-		return FieldErrorf(EUNPROCESSABLE, "offer_ttl", "offer_ttl must be at least %s", MinOfferTTL)
+		add(FieldErrorf(EUNPROCESSABLE, "offer_ttl", "offer_ttl must be at least %s", MinOfferTTL))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // validateText checks the title and description of what coordinators

@@ -199,3 +199,37 @@ func TestSomeoneWhoCameAndLeftStillCounts(t *testing.T) {
 		t.Errorf("the task page after one who came deleted their data: %s", body)
 	}
 }
+
+// TestEveryMistakeOfATaskFormAtOnce: a form with no title, 0 people and
+// no date says all three, not one per try.
+func TestEveryMistakeOfATaskFormAtOnce(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("a1", "a@example.jp", "A", "correct horse battery", false)
+	b := f.browser()
+	b.login("a@example.jp", "correct horse battery")
+	form := taskForm(f, "")
+	form.Set("headcount", "0")
+	form.Set("date", "")
+	resp, body := b.post("/console/tasks", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if n := errorsListed(body); !strings.Contains(body, ja.DateMissing) || n != 3 {
+		t.Errorf("%d errors listed, want the title, the headcount and the date: %s", n, body)
+	}
+	form.Set("date", time.Now().In(f.tokyo).AddDate(0, 0, 3).Format("2006-01-02"))
+	if _, body = b.post("/console/tasks", form); errorsListed(body) != 2 {
+		t.Errorf("with the date: %d errors listed, want the title and the headcount", errorsListed(body))
+	}
+}
+
+// errorsListed counts the items of a page's error box.
+func errorsListed(body string) int {
+	i := strings.Index(body, `class="errors"`)
+	if i < 0 {
+		return 0
+	}
+	box := body[i:]
+	box = box[:strings.Index(box, "</div>")]
+	return strings.Count(box, "<li>")
+}

@@ -263,8 +263,31 @@ func (s *server) taskCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		errs = formErrors(err)
+	} else {
+		// The form's own slips (no date) and the task's (no title, 0
+		// people) are shown together, to be corrected at once.
+		errs = append(errs, otherFields(formErrors(t.Validate(s.catalog, s.now())), errs)...)
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, "task_new", ja.TitleTaskNew, taskFormPage{Form: formValues{r.PostForm}, Errors: errs})
+}
+
+// otherFields are the errors of more about fields that have none in have;
+// a missing date also stands for its times.
+func otherFields(more, have []formError) []formError {
+	seen := map[string]bool{}
+	for _, e := range have {
+		seen[e.Field] = true
+		if e.Field == "date" || e.Field == "start" {
+			seen["start"], seen["end"] = true, true
+		}
+	}
+	var out []formError
+	for _, e := range more {
+		if !seen[e.Field] {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // seriesDate is one date of a weekly series, for the task page's list.
