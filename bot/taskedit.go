@@ -63,7 +63,8 @@ func (ts *TaskService) EditTask(ctx context.Context, id string, e TaskEdit) (*Ta
 		return nil, FieldErrorf(EUNPROCESSABLE, "headcount", "headcount must be between 1 and %d", MaxHeadcount)
 	}
 	if t.Headcount < len(v.Accepted) {
-		return nil, FieldErrorf(ECONFLICT, "headcount", "%d people have already accepted task %s", len(v.Accepted), id)
+		return nil, FieldErrorf(ECONFLICT, "headcount", "%d people have already accepted task %s", len(v.Accepted), id).
+			sayJA(fmt.Sprintf(ja.Task.HeadcountBelowAccepted, len(v.Accepted)))
 	}
 	if err := ts.Tasks.UpdateTask(ctx, &t, now); err != nil {
 		return nil, fmt.Errorf("edit task %s: %w", id, err)

@@ -15,7 +15,7 @@ type tasksJA struct {
 	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined string
 	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept string
 	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept     string
-	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel                                string // ConfirmAccept fmt: title, when
+	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted        string // ConfirmAccept fmt: title, when
 	WhyTitle, WhyNone, WhyWaitlist                                                        string
 	ScheduleTitle, ScheduleNone, ScheduleLine                                             string // ScheduleLine fmt: span, title, place
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                     string
@@ -50,29 +50,30 @@ var tasksJAText = tasksJA{
 	Online:        "オンライン",
 	Deadline:      "%d月%d日 %d:%02dまで",
 
-	AcceptedTitle:     "お引き受けありがとうございます",
-	AcceptedBody:      "前日の18時と、始まる2時間前にお知らせします。行けなくなったときは、下のボタンを押すか「キャンセル」と送ってください。",
-	Waitlisted:        "ありがとうございます。あいにく、ちょうど定員に達してしまいました。キャンセル待ちとしてお名前をお預かりします。空きが出たら、すぐにお知らせします。",
-	AlreadyAccepted:   "このお仕事は、すでにお引き受けいただいています。ありがとうございます。",
-	AlreadyWaitlisted: "キャンセル待ちとしてお預かりしています。空きが出たらお知らせします。",
-	Declined:          "承知しました。お返事ありがとうございます。また合うお仕事があればご案内します。",
-	AlreadyDeclined:   "見送りのお返事はいただいています。ありがとうございます。",
-	AcceptedNoDecline: "このお仕事はお引き受けいただいています。行けなくなったときは「キャンセル」と送ってください。",
-	NotFound:          "すみません、このお仕事のご案内は見つかりませんでした。",
-	Closed:            "このお仕事の募集は終了しました。ご返信ありがとうございました。",
-	Started:           "このお仕事は、すでに始まっています。",
-	NoPending:         "いま、お返事をお待ちしているご案内はありません。",
-	WhichAccept:       "どのお仕事をお引き受けいただけますか？",
-	WhichDecline:      "どのお仕事を見送りますか？",
-	CancelAsk:         "「%s」（%s）をキャンセルしますか？",
-	WhichCancel:       "どのお仕事をキャンセルしますか？",
-	NothingToCancel:   "いま、キャンセルできるお仕事はありません。",
-	CancelledByYou:    "キャンセルを承りました。ご連絡ありがとうございます。また次の機会によろしくお願いします。",
-	CancelKept:        "キャンセルはしませんでした。当日はよろしくお願いします。",
-	CancelNone:        "キャンセルしない",
-	EndedNoCancel:     "このお仕事はもう終わっているため、取り消せません。実績の記録に残ります。来なかった方がいるときは、その方の結果を「できなかった」に直してください。",
-	TakeYourTime:      "承知しました。どうぞゆっくりお考えください。決まりましたら、ご案内のカードの「引き受ける」か「見送る」を押してください。",
-	ConfirmAccept:     "「%s」（%s）をお引き受けいただけますか？よろしければ「引き受ける」を押してください。",
+	AcceptedTitle:          "お引き受けありがとうございます",
+	AcceptedBody:           "前日の18時と、始まる2時間前にお知らせします。行けなくなったときは、下のボタンを押すか「キャンセル」と送ってください。",
+	Waitlisted:             "ありがとうございます。あいにく、ちょうど定員に達してしまいました。キャンセル待ちとしてお名前をお預かりします。空きが出たら、すぐにお知らせします。",
+	AlreadyAccepted:        "このお仕事は、すでにお引き受けいただいています。ありがとうございます。",
+	AlreadyWaitlisted:      "キャンセル待ちとしてお預かりしています。空きが出たらお知らせします。",
+	Declined:               "承知しました。お返事ありがとうございます。また合うお仕事があればご案内します。",
+	AlreadyDeclined:        "見送りのお返事はいただいています。ありがとうございます。",
+	AcceptedNoDecline:      "このお仕事はお引き受けいただいています。行けなくなったときは「キャンセル」と送ってください。",
+	NotFound:               "すみません、このお仕事のご案内は見つかりませんでした。",
+	Closed:                 "このお仕事の募集は終了しました。ご返信ありがとうございました。",
+	Started:                "このお仕事は、すでに始まっています。",
+	NoPending:              "いま、お返事をお待ちしているご案内はありません。",
+	WhichAccept:            "どのお仕事をお引き受けいただけますか？",
+	WhichDecline:           "どのお仕事を見送りますか？",
+	CancelAsk:              "「%s」（%s）をキャンセルしますか？",
+	WhichCancel:            "どのお仕事をキャンセルしますか？",
+	NothingToCancel:        "いま、キャンセルできるお仕事はありません。",
+	CancelledByYou:         "キャンセルを承りました。ご連絡ありがとうございます。また次の機会によろしくお願いします。",
+	CancelKept:             "キャンセルはしませんでした。当日はよろしくお願いします。",
+	CancelNone:             "キャンセルしない",
+	HeadcountBelowAccepted: "すでに%d人がお引き受けになっています。人数はそれより少なくできません（減らすときは、先にその方と相談してください）。",
+	EndedNoCancel:          "このお仕事はもう終わっているため、取り消せません。実績の記録に残ります。来なかった方がいるときは、その方の結果を「できなかった」に直してください。",
+	TakeYourTime:           "承知しました。どうぞゆっくりお考えください。決まりましたら、ご案内のカードの「引き受ける」か「見送る」を押してください。",
+	ConfirmAccept:          "「%s」（%s）をお引き受けいただけますか？よろしければ「引き受ける」を押してください。",
 
 	WhyTitle:    "このお仕事をご案内した理由です：",
 	WhyNone:     "いま、ご案内中のお仕事はありません。",
