@@ -433,11 +433,32 @@ func (ts *TaskService) answer(ctx context.Context, in Inbound, snap Snapshot, re
 	if len(req.Series) > 0 {
 		return ts.answerSeries(ctx, in, snap, res, now)
 	}
+	if req.Op == OpAccept {
+		res.Conv.Offers = ts.currentWords(ctx, res.Conv.Offers, req.TaskID, now)
+	}
 	out, err := ts.apply(ctx, in, snap, res, req, now)
 	if err != nil {
 		return res, err
 	}
 	return Answered(now, res, req, out), nil
+}
+
+// currentWords returns offers with the offer of taskID carrying the task's
+// words as they are now: a coordinator may have renamed it since it was
+// offered, and the thanks and the reminders should say the new name. A
+// task that cannot be read keeps the words it was offered with.
+func (ts *TaskService) currentWords(ctx context.Context, offers []OfferRef, taskID string, now time.Time) []OfferRef {
+	ref, i := findRef(offers, taskID)
+	if i < 0 {
+		return offers
+	}
+	v, err := ts.Tasks.FindTask(ctx, taskID, now)
+	if err != nil || v.Title == ref.Title && v.Organization == ref.Organization && v.Reward == ref.Reward {
+		return offers
+	}
+	offers = append([]OfferRef(nil), offers...) // the caller's state is not touched
+	offers[i].Title, offers[i].Organization, offers[i].Reward = v.Title, v.Organization, v.Reward
+	return offers
 }
 
 // apply applies one answer to one task in the store.

@@ -373,3 +373,29 @@ func TestACoordinatorEditsATask(t *testing.T) {
 		t.Errorf("unknown task: %d", code)
 	}
 }
+
+// TestARenamedTaskIsThankedForByItsNewName: someone offered a task before
+// a coordinator renamed it accepts it and is thanked for, and reminded of,
+// the task by its new name.
+func TestARenamedTaskIsThankedForByItsNewName(t *testing.T) {
+	s := bootService(t)
+	p := s.importPerson(t, "佐藤", "世田谷区", "採点")
+	start := nextMonday(t)
+	code, body := s.api(t, "POST", "/api/tasks", map[string]any{
+		"title": "採点", "skills": []string{"採点"}, "area": "世田谷区",
+		"start": start.Format(time.RFC3339), "end": start.Add(2 * time.Hour).Format(time.RFC3339), "headcount": 1,
+	})
+	if code != http.StatusCreated {
+		t.Fatalf("POST: %d %v", code, body)
+	}
+	id := body["id"].(string)
+	if msgs := p.reply(); !offers(msgs, "offer:accept:"+id) {
+		t.Fatalf("not offered: %s", texts(msgs))
+	}
+	if code, body := s.api(t, "PATCH", "/api/tasks/"+id, map[string]any{"title": "朝テストの採点（小学生）"}); code != http.StatusOK {
+		t.Fatalf("PATCH: %d %v", code, body)
+	}
+	if msgs := p.tap("offer:accept:" + id); !contains(msgs, "朝テストの採点（小学生）") {
+		t.Errorf("the thanks for a renamed task: %s", texts(msgs))
+	}
+}
