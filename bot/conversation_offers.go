@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"tsunagu/bot/jtext"
 )
@@ -472,6 +474,16 @@ func (t *turn) idleText() {
 	case isAnswer && len(pending) == 0:
 		t.text(ja.Task.NoPending)
 		t.menu()
+	case len(pending) > 1 && (!isAnswer || yes) && namedOffer(pending, t.in.Text, t.loc()) >= 0:
+		// 「草むしりの方をお願いします」「14日の方」: one of the offers, by
+		// its title or its day. A clear yes takes it; anything else shows
+		// its buttons.
+		r := pending[namedOffer(pending, t.in.Text, t.loc())]
+		if isAnswer && jtext.Commits(t.in.Text) {
+			t.request = &AnswerRequest{TaskID: r.TaskID, Op: OpAccept}
+			return
+		}
+		t.confirmAccept([]OfferRef{r})
 	case isAnswer && yes && !jtext.Commits(t.in.Text):
 		// A yes read from a pleasantry (「いいですね」) takes no job: the
 		// person is asked with the card's buttons.
@@ -658,6 +670,50 @@ func asksWhatTheJobIs(text string) bool {
 	n := jtext.Normalize(text)
 	for _, w := range jobQuestionWords {
 		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// namedOffer returns the index of the one offer of pending that text
+// names, by a word of its title (「草むしり」 of 「保育園の庭の草むしり」)
+// or its day of the month (「14日」), or -1 when it names none or several.
+func namedOffer(pending []OfferRef, text string, loc *time.Location) int {
+	n := jtext.Normalize(text)
+	found := -1
+	for i, r := range pending {
+		if !namesOffer(n, r, loc) {
+			continue
+		}
+		if found >= 0 {
+			return -1
+		}
+		found = i
+	}
+	return found
+}
+
+func namesOffer(n string, r OfferRef, loc *time.Location) bool {
+	day := fmt.Sprintf("%d日", r.Start.In(loc).Day())
+	for i := strings.Index(n, day); i >= 0; {
+		if i == 0 || !unicode.IsDigit(rune(n[i-1])) { // 「1日」 is not in 「11日」
+			return true
+		}
+		j := strings.Index(n[i+1:], day)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	title := jtext.Normalize(r.Title)
+	if strings.Contains(n, title) {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(title, func(r rune) bool {
+		return strings.ContainsRune("のと・、,()（）「」 ", r)
+	}) {
+		if utf8.RuneCountInString(w) >= 2 && strings.Contains(n, w) {
 			return true
 		}
 	}
