@@ -190,6 +190,10 @@ type TaskView struct {
 	Hours        map[string]float64 `json:"hours"`
 	// FilledAt is when the task first had its headcount (zero if never).
 	FilledAt time.Time `json:"filled_at,omitempty"`
+	// Departed counts those who held a place or did the task and have
+	// since deleted their data: the lists above name people, and they
+	// are no one now, but they still came (the report counts them too).
+	Departed int `json:"departed,omitempty"`
 }
 
 // Length is how long the task lasts, in hours: what a completed person is

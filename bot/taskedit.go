@@ -48,7 +48,7 @@ func (ts *TaskService) EditTask(ctx context.Context, id string, e TaskEdit) (*Ta
 	case t.Status == TaskCancelled || t.Status == TaskClosed:
 		return nil, Errorf(ECONFLICT, "task %s is %s", id, t.Status)
 	case !now.Before(t.Start):
-		return nil, Errorf(ECONFLICT, "task %s has begun", id)
+		return nil, Errorf(ECONFLICT, "task %s has begun", id).sayJA(ja.Task.BegunNoEdit)
 	}
 	if err := validateText(t.Title, t.Description); err != nil {
 		return nil, err

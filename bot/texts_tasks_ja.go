@@ -9,18 +9,18 @@ import (
 // tasksJA is the Japanese message catalog of offers, answers, reminders and
 // coordinator notices.
 type tasksJA struct {
-	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton               string
-	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldDeadline                           string
-	Online, Deadline                                                                      string // Deadline fmt: time
-	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined string
-	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept string
-	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept     string
-	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted        string // ConfirmAccept fmt: title, when
-	WhyTitle, WhyNone, WhyWaitlist                                                        string
-	ScheduleTitle, ScheduleNone, ScheduleLine                                             string // ScheduleLine fmt: span, title, place
-	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                     string
-	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule              string
-	PromotedTitle, PromotedAccepted, NoticePromoted                                       string // NoticePromoted fmt: who, title, span
+	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                     string
+	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldDeadline                                 string
+	Online, Deadline                                                                            string // Deadline fmt: time
+	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined       string
+	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept       string
+	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept           string
+	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit string // ConfirmAccept fmt: title, when
+	WhyTitle, WhyNone, WhyWaitlist                                                              string
+	ScheduleTitle, ScheduleNone, ScheduleLine                                                   string // ScheduleLine fmt: span, title, place
+	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                           string
+	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                    string
+	PromotedTitle, PromotedAccepted, NoticePromoted                                             string // NoticePromoted fmt: who, title, span
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title

@@ -191,8 +191,9 @@ func TestSomeoneWhoCameAndLeftStillCounts(t *testing.T) {
 	f.svc.mu.Lock()
 	v := f.svc.tasks[id]
 	v.Accepted = []string{"line:Ustays"}
-	v.Completed = []string{"line:Ustays", "anon:K7Q2"}
-	v.Hours = map[string]float64{"line:Ustays": 2, "anon:K7Q2": 2}
+	v.Completed = []string{"line:Ustays"}
+	v.Hours = map[string]float64{"line:Ustays": 2}
+	v.Departed = 1
 	f.svc.mu.Unlock()
 	_, body := b.get(path)
 	if !strings.Contains(body, "2 / 2人") || !strings.Contains(body, "（退会された方）") || strings.Contains(body, "anon:") {

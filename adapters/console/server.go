@@ -241,6 +241,10 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderStatus(w, r, http.StatusNotFound, ja.NotFound)
 	case bot.ECONFLICT:
 		s.renderStatus(w, r, http.StatusConflict, bot.ErrorJA(err))
+	case bot.EUNPROCESSABLE, bot.EINVALID:
+		// A refusal the service explains (a task that has ended cannot be
+		// cancelled): said as such, not as a failure to try again.
+		s.renderStatus(w, r, http.StatusUnprocessableEntity, bot.ErrorJA(err))
 	case bot.EUNAVAILABLE:
 		s.renderStatus(w, r, http.StatusServiceUnavailable, bot.ErrorJA(err))
 	default:

@@ -79,14 +79,9 @@ type taskRow struct {
 
 func fillOf(v *bot.TaskView) taskRow {
 	// Someone who did the task and then deleted their data is still one
-	// of those who came: their outcome stays, under a token (bot.AnonPrefix),
-	// and the fill agrees with the report.
-	filled := len(v.Accepted)
-	for _, id := range slices.Concat(v.Completed, v.NotCompleted) {
-		if bot.IsAnon(id) && !slices.Contains(v.Accepted, id) {
-			filled++
-		}
-	}
+	// of those who came (TaskView.Departed), and the fill agrees with the
+	// report.
+	filled := len(v.Accepted) + v.Departed
 	return taskRow{TaskView: v, Filled: filled, Percent: percent(filled, v.Headcount)}
 }
 
@@ -365,9 +360,10 @@ type taskPage struct {
 	Done    []donePerson
 	NotDone []person
 	Live    bool
-	// Changeable is a task not yet ended: once it has, what was done is
-	// the program's record, neither edited nor cancelled.
-	Changeable bool
+	// Editable is a task not yet begun (its words told the people who
+	// came); Cancellable one not yet ended (what was done is the
+	// program's record).
+	Editable, Cancellable bool
 
 	// CanOffer shows the named-offer form, with the active people not yet
 	// on the task; OfferError is why the last offer was refused.
@@ -427,11 +423,14 @@ func (s *server) loadTask(w http.ResponseWriter, r *http.Request) (*taskPage, bo
 		Live:    v.Status == bot.TaskOpen || v.Status == bot.TaskFilled,
 		Length:  v.Length(),
 	}
-	p.Changeable = p.Live && s.now().Before(v.End)
+	for range v.Departed {
+		p.Accepted = append(p.Accepted, person{Name: ja.Departed, Gone: true})
+	}
+	now := s.now()
+	p.Editable, p.Cancellable = p.Live && now.Before(v.Start), p.Live && now.Before(v.End)
 	for _, d := range s.names(ctx, v.Completed) {
 		p.Done = append(p.Done, donePerson{person: d, Hours: v.Hours[d.ID]})
 	}
-	now := s.now()
 	if s.offers != nil && v.Status == bot.TaskOpen && now.Before(v.Start) {
 		p.CanOffer = true
 		if p.Candidates, err = s.candidates(ctx, v); err != nil {
@@ -508,7 +507,13 @@ func (s *server) taskFill(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) taskCancelConfirm(w http.ResponseWriter, r *http.Request) {
-	if p, ok := s.loadTask(w, r); ok {
+	p, ok := s.loadTask(w, r)
+	switch {
+	case !ok:
+	case !p.Cancellable:
+		// An old tab or the history: no confirmation for what cannot be.
+		s.renderStatus(w, r, http.StatusConflict, ja.TaskNotCancellable)
+	default:
 		s.render(w, r, http.StatusOK, "task_cancel", ja.TitleTaskCancel, p)
 	}
 }
@@ -654,6 +659,10 @@ type taskEditPage struct {
 func (s *server) taskEditForm(w http.ResponseWriter, r *http.Request) {
 	p, ok := s.loadTask(w, r)
 	if !ok {
+		return
+	}
+	if !p.Editable {
+		s.renderStatus(w, r, http.StatusConflict, ja.TaskNotEditable)
 		return
 	}
 	form := url.Values{"title": {p.Title}, "description": {p.Description}, "organization": {p.Organization},

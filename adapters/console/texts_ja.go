@@ -11,7 +11,7 @@ import (
 var ja = struct {
 	TitleLogin, TitleSetup, TitleToday, TitleTasks, TitleTaskNew, TitleTaskCancel        string
 	TitleLoginNeeded, TitleForbidden, TitleNotFound, TitleRefused, TitleUnavailable      string
-	TitleError, Departed                                                                 string
+	TitleError, Departed, TaskNotCancellable, TaskNotEditable                            string
 	TitleTaskEdit, HeadcountInvalid                                                      string
 	TitleSessions, TitleSessionNew, TitleBroadcasts, TitleBroadcastNew, TitleBroadcastOK string
 	TitlePeople, TitlePersonNew, TitlePersonDelete, TitleTalks, TitleCoordinators        string
@@ -41,31 +41,33 @@ var ja = struct {
 	Fields                                     map[string]string
 	DeleteSelf                                 string
 }{
-	TitleLogin:        "ログイン",
-	TitleLoginNeeded:  "ログインが必要です",
-	TitleForbidden:    "この操作はできません",
-	TitleNotFound:     "ページが見つかりません",
-	TitleRefused:      "受け付けられませんでした",
-	TitleUnavailable:  "ただいま混み合っています",
-	TitleError:        "エラーが発生しました",
-	Departed:          "（退会された方）",
-	TitleSetup:        "パスワードの設定",
-	TitleToday:        "今日",
-	TitleTasks:        "お仕事",
-	TitleTaskNew:      "お仕事の登録",
-	TitleTaskEdit:     "お仕事の変更",
-	HeadcountInvalid:  "人数を1〜100の数字で入れてください。",
-	TitleTaskCancel:   "お仕事の取り消し",
-	TitleSessions:     "説明会・交流会",
-	TitleSessionNew:   "説明会・交流会の登録",
-	TitleBroadcasts:   "お知らせ",
-	TitleBroadcastNew: "お知らせを書く",
-	TitleBroadcastOK:  "お知らせの確認",
-	TitlePeople:       "登録者",
-	TitlePersonNew:    "登録者の代理登録",
-	TitlePersonDelete: "登録者の削除",
-	TitleTalks:        "ご相談",
-	TitleCoordinators: "担当者アカウント",
+	TitleLogin:         "ログイン",
+	TitleLoginNeeded:   "ログインが必要です",
+	TitleForbidden:     "この操作はできません",
+	TitleNotFound:      "ページが見つかりません",
+	TitleRefused:       "受け付けられませんでした",
+	TitleUnavailable:   "ただいま混み合っています",
+	TitleError:         "エラーが発生しました",
+	Departed:           "（退会された方）",
+	TaskNotCancellable: "このお仕事はもう終わっているため、取り消せません。実績の記録に残ります。来なかった方がいるときは、お仕事のページでその方の結果を直してください。",
+	TaskNotEditable:    "このお仕事はもう始まっているため、内容や人数は変えられません。",
+	TitleSetup:         "パスワードの設定",
+	TitleToday:         "今日",
+	TitleTasks:         "お仕事",
+	TitleTaskNew:       "お仕事の登録",
+	TitleTaskEdit:      "お仕事の変更",
+	HeadcountInvalid:   "人数を1〜100の数字で入れてください。",
+	TitleTaskCancel:    "お仕事の取り消し",
+	TitleSessions:      "説明会・交流会",
+	TitleSessionNew:    "説明会・交流会の登録",
+	TitleBroadcasts:    "お知らせ",
+	TitleBroadcastNew:  "お知らせを書く",
+	TitleBroadcastOK:   "お知らせの確認",
+	TitlePeople:        "登録者",
+	TitlePersonNew:     "登録者の代理登録",
+	TitlePersonDelete:  "登録者の削除",
+	TitleTalks:         "ご相談",
+	TitleCoordinators:  "担当者アカウント",
 
 	LoginNeeded:      "ログインしてください。",
 	Forbidden:        "この操作は受け付けられませんでした。画面を開き直して、もう一度お試しください。",

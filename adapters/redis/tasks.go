@@ -305,6 +305,18 @@ func (r *taskRead) view(now time.Time) *bot.TaskView {
 			v.NotCompleted = append(v.NotCompleted, p)
 		}
 	}
+	departed := map[string]bool{}
+	for _, p := range r.accepted {
+		if bot.IsAnon(p) {
+			departed[p] = true
+		}
+	}
+	for p, raw := range r.results {
+		if res, ok := parseResult(raw); ok && bot.IsAnon(p) && res.Status == bot.Completed {
+			departed[p] = true
+		}
+	}
+	v.Departed = len(departed)
 	for _, l := range [][]string{v.Offered, v.Declined, v.Expired, v.Cancelled, v.Confirmed, v.Unconfirmed, v.Asked,
 		v.Completed, v.NotCompleted} {
 		sort.Strings(l)

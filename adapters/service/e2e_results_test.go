@@ -227,6 +227,10 @@ func TestFromAcceptedToDone(t *testing.T) {
 	if slices.Contains(idsOf(task["accepted"]), gid(1)) || len(idsOf(task["accepted"])) != 1 || len(idsOf(task["completed"])) != 1 {
 		t.Fatalf("the task after 鈴木 left: %v", task)
 	}
+	// …but still came: the task's fill agrees with the report.
+	if fmt.Sprint(task["departed"]) != "1" {
+		t.Fatalf("the task after 鈴木 left counts %v departed, want 1", task["departed"])
+	}
 	if keys := keysNaming(t, s.redis(t), gid(1), "鈴木"); len(keys) != 0 {
 		t.Fatalf("keys still naming 鈴木: %v", keys)
 	}
