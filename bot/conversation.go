@@ -630,6 +630,15 @@ func (t *turn) answerEditField(arg string) {
 	case StepName, StepArea, StepSkills, StepAvailability, StepLimit:
 		t.editField(step)
 	default:
+		if t.in.Kind == EventText && t.p.Status != StatusOnboarding && len(t.pending()) > 0 {
+			if _, answers := jtext.Answer(t.in.Text); answers || jtext.Undecided(t.in.Text) {
+				// An offer came while the question was open, and this
+				// answers it: the question is left, the offer answered.
+				t.conv.Step, t.conv.Editing = StepIdle, false
+				t.idleText()
+				return
+			}
+		}
 		// Counted, so that the question cannot go round for ever: the
 		// second miss offers a person to ask.
 		t.miss(ja.NotUnderstoodField)

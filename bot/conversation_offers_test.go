@@ -1386,3 +1386,19 @@ func TestAskingWhatTheJobWasShowsItAgain(t *testing.T) {
 		}
 	}
 }
+
+// TestAnOfferAnsweredWhileChoosingWhatToChange: an offer arrives while
+// 「どこを変更しますか？」 is open, and the senior answers the offer.
+func TestAnOfferAnsweredWhileChoosingWhatToChange(t *testing.T) {
+	c := newOfferClock(t)
+	conv := offers(c.t1())
+	conv.Step = StepEditField
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), conv, textIn("はい、やります"))
+	if r.Answer == nil || r.Answer.TaskID != "T1" || r.Answer.Op != OpAccept || r.Conv.Step != StepIdle {
+		t.Errorf("answer %+v, step %q, said %q; want the offer taken and the question left", r.Answer, r.Conv.Step, said(r))
+	}
+	r = Converse(testCatalog(t), c.now, offerPerson(StatusActive), conv, textIn("ちょっと考えさせてください"))
+	if r.Answer != nil || !strings.Contains(said(r), ja.Task.TakeYourTime) {
+		t.Errorf("thinking it over: answer %+v, said %q", r.Answer, said(r))
+	}
+}

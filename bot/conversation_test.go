@@ -623,3 +623,24 @@ func TestOneDayOffIsNotAPause(t *testing.T) {
 		t.Errorf("しばらくお休みしたいです: status %q, want paused", c.p.Status)
 	}
 }
+
+// TestTheButtonsWordsTypedDoWhatTheButtonsDo: a senior types a button's
+// label instead of tapping it.
+func TestTheButtonsWordsTypedDoWhatTheButtonsDo(t *testing.T) {
+	for _, text := range []string{ja.DeleteNo, "やめる", "いいえ、退会しません"} {
+		c := registered(t)
+		c.say("退会")
+		if r := c.say(text); r.Delete || c.p == nil {
+			t.Errorf("%q at the withdrawal question deleted the person", text)
+		}
+	}
+	c := registered(t)
+	c.say("来週の水曜日はお休みします")
+	if c.say("止めない"); c.p.Status != StatusActive {
+		t.Errorf("「止めない」 paused: status %q", c.p.Status)
+	}
+	c.say("来週の水曜日はお休みします")
+	if c.say("しばらく止める"); c.p.Status != StatusPaused {
+		t.Errorf("「しばらく止める」 did not pause: status %q", c.p.Status)
+	}
+}

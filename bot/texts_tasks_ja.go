@@ -40,7 +40,7 @@ var tasksJAText = tasksJA{
 	Decline:      "見送る",
 	Why:          "なぜ私に？",
 	CancelButton: "キャンセルする",
-	KeepButton:   "やめる",
+	KeepButton:   "キャンセルしない",
 
 	FieldWhen:     "日時",
 	FieldPlace:    "場所",
