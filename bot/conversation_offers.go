@@ -629,7 +629,7 @@ func (t *turn) answeredText(req *AnswerRequest, out Outcome, ref OfferRef) {
 	case out.Changed && out.State == OfferWaitlisted:
 		t.text(ja.Task.Waitlisted)
 	case out.Changed && out.State == OfferDeclined:
-		t.text(ja.Task.Declined)
+		t.text(fmt.Sprintf(ja.Task.DeclinedTask, ref.Title) + ja.Task.Declined)
 	case out.Changed && out.State == OfferCancelled:
 		t.text(ja.Task.CancelledByYou)
 	case out.State == OfferAccepted && req.Op == OpAccept:

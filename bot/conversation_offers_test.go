@@ -657,7 +657,7 @@ func TestAnswered(t *testing.T) {
 		{name: "waitlisted", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
 			out: Outcome{State: OfferWaitlisted, Status: TaskFilled, Changed: true}, wantText: ja.Task.Waitlisted, wantState: OfferWaitlisted},
 		{name: "declined", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpDecline},
-			out: Outcome{State: OfferDeclined, Status: TaskOpen, Changed: true}, wantText: ja.Task.Declined, wantState: OfferDeclined},
+			out: Outcome{State: OfferDeclined, Status: TaskOpen, Changed: true}, wantText: fmt.Sprintf(ja.Task.DeclinedTask, "テストの採点") + ja.Task.Declined, wantState: OfferDeclined},
 		{name: "cancelled", ref: accepted, req: AnswerRequest{TaskID: "T1", Op: OpCancel},
 			out: Outcome{State: OfferCancelled, Status: TaskOpen, Changed: true}, wantText: ja.Task.CancelledByYou, wantState: OfferCancelled},
 		{name: "already accepted", ref: accepted, req: AnswerRequest{TaskID: "T1", Op: OpAccept},
@@ -761,7 +761,7 @@ func TestAnswered(t *testing.T) {
 		req := &AnswerRequest{TaskID: "T1", Op: OpDecline}
 		res := Answered(c.now, Result{Conv: offers(c.t1()), Messages: []Message{{Text: "前置き"}}, Answer: req}, req,
 			Outcome{State: OfferDeclined, Status: TaskOpen, Changed: true})
-		if len(res.Messages) != 2 || res.Messages[0].Text != "前置き" || res.Messages[1].Text != ja.Task.Declined {
+		if len(res.Messages) != 2 || res.Messages[0].Text != "前置き" || res.Messages[1].Text != fmt.Sprintf(ja.Task.DeclinedTask, "テストの採点")+ja.Task.Declined {
 			t.Errorf("messages %+v", res.Messages)
 		}
 	})

@@ -36,7 +36,12 @@ func (t *turn) prompt() {
 		for _, p := range ja.AvailPresets {
 			ch = append(ch, answerAction(StepAvailability, p).button(p))
 		}
-		t.text(ja.AskAvailability, t.withCancel(ch)...)
+		ask := ja.AskAvailability
+		if t.conv.Editing && t.p != nil && !t.p.Availability.IsZero() {
+			// What is being changed, to change it knowingly.
+			ask = fmt.Sprintf(ja.CurrentAvailability, t.p.Availability.Japanese()) + ask
+		}
+		t.text(ask, t.withCancel(ch)...)
 	case StepLimit:
 		ch := make([]Choice, 0, len(ja.LimitPresets))
 		for _, n := range ja.LimitPresets {

@@ -17,7 +17,7 @@ var ja = struct {
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
-	NotUnderstood, NotUnderstoodField, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
+	NotUnderstood, NotUnderstoodField, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
 	HandoffButton, HandoffOffer, HandoffOpened, HandoffAlready, HandoffForwarded, HandoffNotice,
@@ -100,6 +100,7 @@ var ja = struct {
 	Deleted:             "登録内容をすべて削除しました。これまでありがとうございました。またいつでもご登録いただけます。",
 	DeleteCancelled:     "退会をとりやめました。",
 	NotUnderstood:       "すみません、よくわかりませんでした。下のメニューから選んでください。",
+	CurrentAvailability: "いまの空き時間：%s\n",
 	NothingToDelete:     "お預かりしている登録内容はありません（削除済みです）。またご登録いただくときは、何か送ってください。",
 	YoureWelcome:        "こちらこそ、ありがとうございます。ご用のときは、いつでも送ってください。",
 	NotUnderstoodField:  "すみません、どこを変えたいのかわかりませんでした。下のボタンから選んでください。",

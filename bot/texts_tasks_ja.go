@@ -9,18 +9,18 @@ import (
 // tasksJA is the Japanese message catalog of offers, answers, reminders and
 // coordinator notices.
 type tasksJA struct {
-	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                     string
-	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldDeadline                                 string
-	Online, Deadline                                                                            string // Deadline fmt: time
-	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined       string
-	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept       string
-	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept           string
-	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit string // ConfirmAccept fmt: title, when
-	WhyTitle, WhyNone, WhyWaitlist                                                              string
-	ScheduleTitle, ScheduleNone, ScheduleLine                                                   string // ScheduleLine fmt: span, title, place
-	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                           string
-	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                    string
-	PromotedTitle, PromotedAccepted, NoticePromoted                                             string // NoticePromoted fmt: who, title, span
+	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                                   string
+	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldDeadline                                               string
+	Online, Deadline                                                                                          string // Deadline fmt: time
+	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined                     string
+	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                     string
+	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                         string
+	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask string // ConfirmAccept fmt: title, when
+	WhyTitle, WhyNone, WhyWaitlist                                                                            string
+	ScheduleTitle, ScheduleNone, ScheduleLine                                                                 string // ScheduleLine fmt: span, title, place
+	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                         string
+	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                  string
+	PromotedTitle, PromotedAccepted, NoticePromoted                                                           string // NoticePromoted fmt: who, title, span
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -70,6 +70,7 @@ var tasksJAText = tasksJA{
 	CancelledByYou:         "キャンセルを承りました。ご連絡ありがとうございます。また次の機会によろしくお願いします。",
 	CancelKept:             "キャンセルはしませんでした。当日はよろしくお願いします。",
 	CancelNone:             "キャンセルしない",
+	DeclinedTask:           "「%s」は見送りで承りました。",
 	HeadcountBelowAccepted: "すでに%d人がお引き受けになっています。人数はそれより少なくできません（減らすときは、先にその方と相談してください）。",
 	EndedNoCancel:          "このお仕事はもう終わっているため、取り消せません。実績の記録に残ります。来なかった方がいるときは、その方の結果を「できなかった」に直してください。",
 	TakeYourTime:           "承知しました。どうぞゆっくりお考えください。決まりましたら、ご案内のカードの「引き受ける」か「見送る」を押してください。",
