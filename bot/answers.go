@@ -250,3 +250,30 @@ func (t *turn) idleMiss() {
 		t.offerHandoff()
 	}
 }
+
+// weekChangedInPassing applies a change of free time said between
+// conversations (「金曜の午前も空きました」「水曜はだめになりました」) to
+// the week, keeping the rest, and says what the week is now. A day said
+// without 「も」 or 「〜なりました」 (「月曜は病院です」) may be one day
+// only, and is left alone.
+func (t *turn) weekChangedInPassing() bool {
+	if t.p == nil || t.p.Availability.IsZero() {
+		return false
+	}
+	r, err := avail.Read(t.in.Text)
+	if err != nil || !r.Days || r.IsZero() {
+		return false
+	}
+	lasting := jtext.Adds(t.in.Text) && !r.Free.IsZero() ||
+		!r.Except.IsZero() && strings.Contains(jtext.Normalize(t.in.Text), "なりました")
+	if !lasting {
+		return false
+	}
+	w := r.Adjust(t.p.Availability)
+	if w.IsZero() || w == t.p.Availability {
+		return false
+	}
+	t.p.Availability, t.changed = w, true
+	t.text(fmt.Sprintf(ja.WeekChanged, w.Japanese()))
+	return true
+}

@@ -450,6 +450,7 @@ func (t *turn) idleText() {
 		// While a coordinator is on the line, words that answer nothing
 		// pending are for them.
 		t.forwardToCoordinators()
+	case len(pending) == 0 && t.weekChangedInPassing():
 	case isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0 && speaksOfNotGoing(t.in.Text):
 		// 「行けなくなりました」 with nothing to answer is about a place
 		// taken; a bare 「いいえ」 cancels nothing.

@@ -644,3 +644,22 @@ func TestTheButtonsWordsTypedDoWhatTheButtonsDo(t *testing.T) {
 		t.Errorf("「しばらく止める」 did not pause: status %q", c.p.Status)
 	}
 }
+
+// TestTheWeekChangedInPassing: free time changed in the chat between
+// conversations, not at the question.
+func TestTheWeekChangedInPassing(t *testing.T) {
+	c := registered(t) // 平日の午前
+	r := c.say("土曜の午前も空きました")
+	if !c.p.Availability.Has(5, 10*2) || !c.p.Availability.Has(0, 10*2) || !strings.Contains(said(r), "空き時間を変更しました") {
+		t.Errorf("土曜の午前も空きました: week %s, said %q", c.p.Availability.Japanese(), said(r))
+	}
+	c.say("水曜はだめになりました")
+	if c.p.Availability.Has(2, 10*2) || !c.p.Availability.Has(1, 10*2) {
+		t.Errorf("水曜はだめになりました: week %s", c.p.Availability.Japanese())
+	}
+	before := c.p.Availability
+	c.say("月曜は病院です")
+	if c.p.Availability != before {
+		t.Errorf("one Monday at the hospital changed the week to %s", c.p.Availability.Japanese())
+	}
+}

@@ -17,7 +17,7 @@ var ja = struct {
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
-	NotUnderstood, NotUnderstoodField, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
+	NotUnderstood, NotUnderstoodField, WeekChanged, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
 	HandoffButton, HandoffOffer, HandoffOpened, HandoffAlready, HandoffForwarded, HandoffNotice,
@@ -101,6 +101,7 @@ var ja = struct {
 	DeleteCancelled:     "退会をとりやめました。",
 	NotUnderstood:       "すみません、よくわかりませんでした。下のメニューから選んでください。",
 	CurrentAvailability: "いまの空き時間：%s\n",
+	WeekChanged:         "空き時間を変更しました。いまの空き時間：%s\n違うときは「変更」と送ってください。",
 	NothingToDelete:     "お預かりしている登録内容はありません（削除済みです）。またご登録いただくときは、何か送ってください。",
 	YoureWelcome:        "こちらこそ、ありがとうございます。ご用のときは、いつでも送ってください。",
 	NotUnderstoodField:  "すみません、どこを変えたいのかわかりませんでした。下のボタンから選んでください。",
