@@ -40,6 +40,10 @@ type Conversation struct {
 	// Editing is set while one field is being changed; answering it goes
 	// back to the summary (onboarding) or to the profile (registered).
 	Editing bool `json:"editing,omitempty"`
+	// Asked is the offer the last message asked about by name (「…をお引き
+	// 受けいただけますか？」): the next yes is about it, not about all.
+	// It lasts one message.
+	Asked string `json:"asked,omitempty"`
 	// SuggestedName is the platform display name, offered as a button. It
 	// is fetched only after consent.
 	SuggestedName string `json:"suggested_name,omitempty"`
@@ -101,7 +105,8 @@ type Result struct {
 // input gets an answer, at worst a kind re-prompt. Times are read and
 // written in now's location, the service time zone.
 func Converse(cat *Catalog, now time.Time, p *Profile, c Conversation, in Inbound) Result {
-	t := &turn{cat: cat, now: now, conv: c, in: in}
+	t := &turn{cat: cat, now: now, conv: c, in: in, asked: c.Asked}
+	t.conv.Asked = ""
 	if p != nil {
 		cp := *p
 		cp.Skills = append([]string(nil), p.Skills...)
@@ -133,6 +138,8 @@ type turn struct {
 	rsvp    *RSVPRequest
 	cannot  *SessionRef
 	notices []string
+	// asked is the offer the previous message asked about (Conversation.Asked).
+	asked string
 }
 
 func (t *turn) say(m ...Message)            { t.out = append(t.out, m...) }

@@ -498,6 +498,11 @@ func (t *turn) idleText() {
 			t.request = &AnswerRequest{TaskID: pending[0].TaskID, Op: op}
 			return
 		}
+		if _, i := findRef(pending, t.asked); i >= 0 {
+			// The answer to the question just asked about that one.
+			t.request = &AnswerRequest{TaskID: t.asked, Op: op}
+			return
+		}
 		if ids, ok := oneSeries(pending); ok {
 			// Every pending offer is a date of one series: a yes takes
 			// them all, a no declines them all (the card offers choosing).
@@ -536,6 +541,7 @@ func (t *turn) chooseCancel(upcoming []OfferRef) {
 func (t *turn) confirmAccept(pending []OfferRef) {
 	if len(pending) == 1 {
 		r := pending[0]
+		t.conv.Asked = r.TaskID
 		t.text(fmt.Sprintf(ja.Task.ConfirmAccept, r.Title, t.span(r)),
 			OfferAccept(r.TaskID).button(ja.Task.Accept), OfferDecline(r.TaskID).button(ja.Task.Decline))
 		return

@@ -328,6 +328,7 @@ func TestOfferTextAnswers(t *testing.T) {
 			}
 			got := r.Conv
 			got.Misses, got.MissStep = 0, "" // counted for the way out, see idleMiss
+			got.Asked = ""                   // the offer a question named, see confirmAccept
 			if !reflect.DeepEqual(got, before) {
 				t.Errorf("conversation changed: %+v, want %+v", r.Conv, before)
 			}
@@ -1400,5 +1401,27 @@ func TestAnOfferAnsweredWhileChoosingWhatToChange(t *testing.T) {
 	r = Converse(testCatalog(t), c.now, offerPerson(StatusActive), conv, textIn("ちょっと考えさせてください"))
 	if r.Answer != nil || !strings.Contains(said(r), ja.Task.TakeYourTime) {
 		t.Errorf("thinking it over: answer %+v, said %q", r.Answer, said(r))
+	}
+}
+
+// TestAYesAfterAQuestionAboutOneOffer: the bot asked about one of two
+// offers by name; the yes that follows is about that one.
+func TestAYesAfterAQuestionAboutOneOffer(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	r := Converse(cat, c.now, offerPerson(StatusActive), offers(c.t2(), c.t1()), textIn("3日の方"))
+	if r.Conv.Asked != "T2" {
+		t.Fatalf("asked %q after naming the 3rd, want T2 (said %q)", r.Conv.Asked, said(r))
+	}
+	r = Converse(cat, c.now, offerPerson(StatusActive), r.Conv, textIn("はいやりますよろしくお願いします"))
+	if r.Answer == nil || r.Answer.TaskID != "T2" || r.Answer.Op != OpAccept {
+		t.Errorf("the yes after the question: answer %+v, said %q", r.Answer, said(r))
+	}
+	// One message later the question is gone: a yes asks which again.
+	conv := offers(c.t2(), c.t1())
+	conv.Asked = "T2"
+	r = Converse(cat, c.now, offerPerson(StatusActive), conv, textIn("こんにちは"))
+	if r = Converse(cat, c.now, offerPerson(StatusActive), r.Conv, textIn("はい")); r.Answer != nil {
+		t.Errorf("a yes two messages after the question took %+v", r.Answer)
 	}
 }
