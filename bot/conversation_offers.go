@@ -441,6 +441,9 @@ func (t *turn) idleText() {
 	pending, upcoming := t.pending(), t.upcoming()
 	yes, isAnswer := jtext.Answer(t.in.Text)
 	switch {
+	case t.asked == askedWhichCancel && namedOffer(upcoming, t.in.Text, t.loc()) >= 0:
+		// 「22日の採点の方です」 typed instead of tapping one of the list.
+		t.askCancel(upcoming[namedOffer(upcoming, t.in.Text, t.loc())])
 	case cancelTaskWords[k]:
 		t.chooseCancel(upcoming)
 	case cannotJoinWords[k]:
@@ -532,9 +535,14 @@ func (t *turn) chooseCancel(upcoming []OfferRef) {
 		}
 		// A way out: the question was perhaps not what they meant.
 		ch = append(ch, TaskKeep(upcoming[0].TaskID).button(ja.Task.CancelNone))
+		t.conv.Asked = askedWhichCancel
 		t.text(ja.Task.WhichCancel, ch...)
 	}
 }
+
+// askedWhichCancel is Conversation.Asked after 「どのお仕事をキャンセル
+// しますか？」: the next message may name one.
+const askedWhichCancel = "which-cancel"
 
 // confirmAccept asks before taking a job on a yes that may not be one:
 // each pending offer with its 「引き受ける」 button, and 「見送る」 for one.

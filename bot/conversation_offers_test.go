@@ -1425,3 +1425,19 @@ func TestAYesAfterAQuestionAboutOneOffer(t *testing.T) {
 		t.Errorf("a yes two messages after the question took %+v", r.Answer)
 	}
 }
+
+// TestNamingWhichPlaceToCancel: the answer to 「どのお仕事をキャンセル
+// しますか？」 typed instead of tapped.
+func TestNamingWhichPlaceToCancel(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	p := offerPerson(StatusActive)
+	r := Converse(cat, c.now, p, offers(c.a1(), c.a2()), textIn("キャンセルしたいです"))
+	if !strings.Contains(said(r), ja.Task.WhichCancel) {
+		t.Fatalf("said %q, want the which-one question", said(r))
+	}
+	r = Converse(cat, c.now, p, r.Conv, textIn("Zoom配信の方です"))
+	if r.Conv.Step != StepCancelTask || r.Conv.CancelTask != "A2" {
+		t.Errorf("after naming it: step %q cancel %q (said %q), want asked about A2", r.Conv.Step, r.Conv.CancelTask, said(r))
+	}
+}
