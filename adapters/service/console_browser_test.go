@@ -261,6 +261,18 @@ func TestConsoleInABrowser(t *testing.T) {
 	p.text("#progress", "送信済み", 15*time.Second)
 	senior.waitFor("the broadcast", func(_ []byte, text string) bool { return strings.Contains(text, "年末年始のお休み") })
 
+	// A draft survives leaving the page (as after a login that ran out):
+	// typed, left, and found again in the same tab.
+	p.open("/console/broadcasts/new")
+	p.run("write a draft", chromedp.SendKeys("#text", "来週の説明会のお知らせ（下書き）", chromedp.ByQuery))
+	p.open("/console/")
+	p.open("/console/broadcasts/new")
+	var draft string
+	p.run("read the draft back", chromedp.Value("#text", &draft, chromedp.ByQuery))
+	if draft != "来週の説明会のお知らせ（下書き）" {
+		t.Errorf("the draft after leaving the page: %q", draft)
+	}
+
 	// The senior asks for a person; the coordinator answers in the console.
 	if err := s.sim.Say(context.Background(), senior.id, "担当者と話したいです"); err != nil {
 		t.Fatal(err)
