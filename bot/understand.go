@@ -71,7 +71,9 @@ func Understand(cat *Catalog, step Step, text string) Understanding {
 			// (「もうやめたいです」) unless the rest of it says no (「まだ
 			// 退会しません」).
 			u.Yes, u.Answered = jtext.Answer(withoutIntent(text, cmdDelete))
-			if !u.Answered {
+			if !u.Answered && !isQuestion(text) {
+				// A question about it (「退会するとどうなりますか？」) is
+				// not a yes: it is asked again.
 				u.Yes, u.Answered = true, true
 			}
 			return u
@@ -255,3 +257,9 @@ var oneDay = regexp.MustCompile(`来週|再来週|今週|明日|あした|あす
 
 // namesADay reports a sentence that names a particular day.
 func namesADay(text string) bool { return oneDay.MatchString(jtext.Normalize(text)) }
+
+// isQuestion reports a sentence that asks: 「…ますか？」「…かな」.
+func isQuestion(text string) bool {
+	n := strings.TrimRight(jtext.Normalize(text), " 。.!…~")
+	return strings.Contains(n, "?") || strings.HasSuffix(n, "か") || strings.HasSuffix(n, "かな")
+}
