@@ -773,6 +773,9 @@ func (t *turn) areaKnown() bool {
 
 func (t *turn) answerDelete(arg string) {
 	yes, ok := t.yesNo(arg)
+	if arg == "" && t.in.Kind == EventText {
+		yes, ok = withdrawalAnswer(t.in.Text)
+	}
 	if t.in.Kind == EventText && key(t.in.Text) == key(ja.DeleteYes) {
 		yes, ok = true, true
 	}

@@ -444,7 +444,9 @@ func (t *turn) idleText() {
 	case t.asked == askedWhichCancel && namedOffer(upcoming, t.in.Text, t.loc()) >= 0:
 		// 「22日の採点の方です」 typed instead of tapping one of the list.
 		t.askCancel(upcoming[namedOffer(upcoming, t.in.Text, t.loc())])
-	case cancelTaskWords[k]:
+	case cancelTaskWords[k] || len(upcoming) > 0 && mentionsCancel(t.in.Text):
+		// 「キャンセルしたいです」 is about a place taken, even with an
+		// offer waiting (that one has its own 「見送る」).
 		t.chooseCancel(upcoming)
 	case cannotJoinWords[k]:
 		t.cannotJoin()
@@ -561,6 +563,13 @@ func (t *turn) confirmAccept(pending []OfferRef) {
 	t.text(ja.Task.WhichAccept, ch...)
 }
 
+// mentionsCancel reports a sentence that asks to cancel: 「キャンセルした
+// いです」「取り消してください」.
+func mentionsCancel(text string) bool {
+	n := jtext.Normalize(text)
+	return strings.Contains(n, "キャンセル") || strings.Contains(n, "きゃんせる") || strings.Contains(n, "取り消")
+}
+
 // speaksOfNotGoing reports a no about a place already taken: 「行けなく
 // なりました」「キャンセルします」, as against a bare 「いいえ」.
 func speaksOfNotGoing(text string) bool {
@@ -644,7 +653,7 @@ func (t *turn) answeredText(req *AnswerRequest, out Outcome, ref OfferRef) {
 	case out.Changed && out.State == OfferWaitlisted:
 		t.text(ja.Task.Waitlisted)
 	case out.Changed && out.State == OfferDeclined:
-		t.text(fmt.Sprintf(ja.Task.DeclinedTask, ref.Title) + ja.Task.Declined)
+		t.text(fmt.Sprintf(ja.Task.DeclinedTask, ref.Title))
 	case out.Changed && out.State == OfferCancelled:
 		t.text(ja.Task.CancelledByYou)
 	case out.State == OfferAccepted && req.Op == OpAccept:
@@ -696,6 +705,21 @@ func asksWhatTheJobIs(text string) bool {
 // or its day of the month (「14日」), or -1 when it names none or several.
 func namedOffer(pending []OfferRef, text string, loc *time.Location) int {
 	n := jtext.Normalize(text)
+	// A whole title first: 「期末テストの採点」 names that one, though
+	// 「採点」 is in 「月曜の採点」 too.
+	whole := -1
+	for i, r := range pending {
+		if strings.Contains(n, jtext.Normalize(r.Title)) {
+			if whole >= 0 {
+				whole = -2
+				break
+			}
+			whole = i
+		}
+	}
+	if whole >= 0 {
+		return whole
+	}
 	found := -1
 	for i, r := range pending {
 		if !namesOffer(n, r, loc) {

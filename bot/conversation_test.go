@@ -663,3 +663,32 @@ func TestTheWeekChangedInPassing(t *testing.T) {
 		t.Errorf("one Monday at the hospital changed the week to %s", c.p.Availability.Japanese())
 	}
 }
+
+// TestAnsweringTheWithdrawalQuestionInWords: the conversation reads the
+// answer as the corpus does.
+func TestAnsweringTheWithdrawalQuestionInWords(t *testing.T) {
+	for text, wantDeleted := range map[string]bool{
+		"もうやめたいです": true, "はい、退会したいです": true, "退会するとどうなりますか？": false,
+		"やっぱりやめます": false, "退会しない": false,
+	} {
+		c := registered(t)
+		c.say("退会")
+		r := c.say(text)
+		if r.Delete != wantDeleted {
+			t.Errorf("%q at the withdrawal question: deleted %v, want %v (said %q)", text, r.Delete, wantDeleted, said(r))
+		}
+		if !wantDeleted && text == "退会するとどうなりますか？" && c.conv.Step != StepDeleteConfirm {
+			t.Errorf("%q: step %q, want the question asked again", text, c.conv.Step)
+		}
+	}
+}
+
+// TestOneMondayIsNotEveryMonday: 「来週の月曜も行けます」 is about one day.
+func TestOneMondayIsNotEveryMonday(t *testing.T) {
+	c := registered(t)
+	before := c.p.Availability
+	c.say("来週の月曜も行けます")
+	if c.p.Availability != before {
+		t.Errorf("来週の月曜も行けます changed the week to %s", c.p.Availability.Japanese())
+	}
+}

@@ -132,7 +132,7 @@ var ja = struct {
 	LimitTookLower:        "少なめの「%d件まで」にしておきますね。あとで「変更」からいつでも変えられます。",
 	SkillsNotAdded:        "「%s」は登録しませんね。",
 	SkillsAdded:           "「%s」を追加しました。",
-	DeleteRetry:           "「退会する」か「やめる」を押してください。",
+	DeleteRetry:           "「退会する」か「退会しない」を押してください。",
 	HandoffButton:         "担当者に相談する",
 	HandoffOffer:          "担当者に直接ご相談いただくこともできます。",
 	HandoffOpened:         "担当者にお伝えしました。お返事はこのトークにお送りします。ご用件があれば、続けてお書きください。",

@@ -66,16 +66,8 @@ func Understand(cat *Catalog, step Step, text string) Understanding {
 			u.Command = cmd
 			return u
 		}
-		if isCmd {
-			// Asked 「退会しますか？」, a sentence about withdrawing says yes
-			// (「もうやめたいです」) unless the rest of it says no (「まだ
-			// 退会しません」).
-			u.Yes, u.Answered = jtext.Answer(withoutIntent(text, cmdDelete))
-			if !u.Answered && !isQuestion(text) {
-				// A question about it (「退会するとどうなりますか？」) is
-				// not a yes: it is asked again.
-				u.Yes, u.Answered = true, true
-			}
+		if step == StepDeleteConfirm {
+			u.Yes, u.Answered = withdrawalAnswer(text)
 			return u
 		}
 		u.Yes, u.Answered = jtext.Answer(text)
@@ -262,4 +254,18 @@ func namesADay(text string) bool { return oneDay.MatchString(jtext.Normalize(tex
 func isQuestion(text string) bool {
 	n := strings.TrimRight(jtext.Normalize(text), " 。.!…~")
 	return strings.Contains(n, "?") || strings.HasSuffix(n, "か") || strings.HasSuffix(n, "かな")
+}
+
+// withdrawalAnswer reads an answer to 「退会しますか？」. A sentence about
+// withdrawing says yes (「もうやめたいです」) unless the rest of it says no
+// (「まだ退会しません」); a question about it (「退会するとどうなります
+// か？」) answers nothing and is asked again.
+func withdrawalAnswer(text string) (yes, ok bool) {
+	if !isIntent(text, cmdDelete) {
+		return jtext.Answer(text)
+	}
+	if yes, ok = jtext.Answer(withoutIntent(text, cmdDelete)); ok || isQuestion(text) {
+		return yes, ok
+	}
+	return true, true
 }

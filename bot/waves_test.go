@@ -223,7 +223,7 @@ func TestWavesFollowExpiryAndDeclines(t *testing.T) {
 	if err := w.b.Handle(ctx, bot.Inbound{ID: "decline-1", Kind: bot.EventPostback, ProfileID: decliner, Data: "offer:decline:" + task.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if got := w.deliver()[decliner]; len(got) != 1 || !strings.Contains(got[0].Text, "承知しました") {
+	if got := w.deliver()[decliner]; len(got) != 1 || !strings.Contains(got[0].Text, "見送りで承りました") {
 		t.Fatalf("decline answer: %+v", got)
 	}
 	if sum := w.sweep(); sum.Offered != 1 {
