@@ -3,7 +3,6 @@ package bot
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -267,7 +266,7 @@ func (t *turn) weekChangedInPassing() bool {
 	}
 	lasting := jtext.Adds(t.in.Text) && !r.Free.IsZero() ||
 		!r.Except.IsZero() && strings.Contains(jtext.Normalize(t.in.Text), "なりました")
-	if !lasting || oneOffDay.MatchString(jtext.Normalize(t.in.Text)) {
+	if !lasting || namesADate(t.in.Text) {
 		// 「来週の月曜も行けます」 is about one Monday, not every one.
 		return false
 	}
@@ -279,7 +278,3 @@ func (t *turn) weekChangedInPassing() bool {
 	t.text(fmt.Sprintf(ja.WeekChanged, w.Japanese()))
 	return true
 }
-
-// oneOffDay finds a particular day in a sentence (「来週の」「明日」「14日」),
-// as against a day of every week.
-var oneOffDay = regexp.MustCompile(`来週|再来週|今週|明日|あした|あす|明後日|あさって|今日|きょう|今度の|\d+日|\d+/\d+`)

@@ -440,10 +440,18 @@ func (t *turn) idleText() {
 	k := key(t.in.Text)
 	pending, upcoming := t.pending(), t.upcoming()
 	yes, isAnswer := jtext.Answer(t.in.Text)
+	// The offer or place the text names, where there is a choice to make.
+	namedPlace, namedPending := -1, -1
+	if t.asked == askedWhichCancel {
+		namedPlace = namedOffer(upcoming, t.in.Text, t.loc())
+	}
+	if len(pending) > 1 {
+		namedPending = namedOffer(pending, t.in.Text, t.loc())
+	}
 	switch {
-	case t.asked == askedWhichCancel && namedOffer(upcoming, t.in.Text, t.loc()) >= 0:
+	case namedPlace >= 0:
 		// 「22日の採点の方です」 typed instead of tapping one of the list.
-		t.askCancel(upcoming[namedOffer(upcoming, t.in.Text, t.loc())])
+		t.askCancel(upcoming[namedPlace])
 	case cancelTaskWords[k] || len(upcoming) > 0 && mentionsCancel(t.in.Text):
 		// 「キャンセルしたいです」 is about a place taken, even with an
 		// offer waiting (that one has its own 「見送る」).
@@ -480,11 +488,11 @@ func (t *turn) idleText() {
 	case isAnswer && len(pending) == 0:
 		t.text(ja.Task.NoPending)
 		t.menu()
-	case len(pending) > 1 && (!isAnswer || yes) && namedOffer(pending, t.in.Text, t.loc()) >= 0:
+	case namedPending >= 0 && (!isAnswer || yes):
 		// 「草むしりの方をお願いします」「14日の方」: one of the offers, by
 		// its title or its day. A clear yes takes it; anything else shows
 		// its buttons.
-		r := pending[namedOffer(pending, t.in.Text, t.loc())]
+		r := pending[namedPending]
 		if isAnswer && jtext.Commits(t.in.Text) {
 			t.request = &AnswerRequest{TaskID: r.TaskID, Op: OpAccept}
 			return

@@ -62,8 +62,9 @@ func (c *chat) follow() Result      { return c.send(Inbound{Kind: EventFollow}) 
 func (c *chat) say(s string) Result { return c.send(Inbound{Kind: EventText, Text: s}) }
 func (c *chat) tap(d string) Result { return c.send(Inbound{Kind: EventPostback, Data: d}) }
 
-// registered walks a newcomer through onboarding to an active profile.
-func registered(t *testing.T) *chat {
+// atTheLimitQuestion walks a newcomer through onboarding up to the weekly
+// limit, giving week as their free time.
+func atTheLimitQuestion(t *testing.T, week string) *chat {
 	t.Helper()
 	c := newChat(t)
 	c.follow()
@@ -72,7 +73,14 @@ func registered(t *testing.T) *chat {
 	c.say("世田谷")
 	c.say("採点、パソコン")
 	c.tap("skill:done")
-	c.say("平日の午前")
+	c.say(week)
+	return c
+}
+
+// registered walks a newcomer through onboarding to an active profile.
+func registered(t *testing.T) *chat {
+	t.Helper()
+	c := atTheLimitQuestion(t, "平日の午前")
 	c.say("2件")
 	c.tap("confirm:yes")
 	if c.p == nil || c.p.Status != StatusActive {
@@ -582,14 +590,7 @@ func TestChangingTheWeekKeepsTheRest(t *testing.T) {
 // TestMoreTimeAtTheLimitQuestion: 「あと平日の午後２時から４時も」 typed
 // when asked how many a week adds the time and still asks the count.
 func TestMoreTimeAtTheLimitQuestion(t *testing.T) {
-	c := newChat(t)
-	c.follow()
-	c.tap("consent:yes")
-	c.say("山田 花子")
-	c.say("世田谷")
-	c.say("採点、パソコン")
-	c.tap("skill:done")
-	c.say("月曜と水曜の午前中なら大丈夫です")
+	c := atTheLimitQuestion(t, "月曜と水曜の午前中なら大丈夫です")
 	if c.conv.Step != StepLimit {
 		t.Fatalf("setup: step %q", c.conv.Step)
 	}

@@ -203,16 +203,9 @@ var intents = func() []intent {
 // withdrawal removes. 「この仕事はやめたい」 is about the first,
 // 「登録をやめたい」 the second (see aboutAJob).
 var (
-	jobWords          = normalizeWords("仕事", "これは", "この", "その日", "今回", "その時間", "参加", "採点", "作業")
-	registrationWords = normalizeWords("登録", "退会", "アカウント", "データ", "情報", "サービス", "ライン", "line", "つなぐ", "全部", "すべて")
+	jobWords          = normalizeAll("仕事", "これは", "この", "その日", "今回", "その時間", "参加", "採点", "作業")
+	registrationWords = normalizeAll("登録", "退会", "アカウント", "データ", "情報", "サービス", "ライン", "line", "つなぐ", "全部", "すべて")
 )
-
-func normalizeWords(words ...string) []string {
-	for i, w := range words {
-		words[i] = jtext.Normalize(w)
-	}
-	return words
-}
 
 // doneWhenAlone end the list only in a message that names no skill:
 // 「ないです」 alone ends it, 「Zoomは使ったことがないです」 does not.

@@ -244,11 +244,22 @@ func isIntent(text string, cmd command) bool {
 	return ok && got == cmd
 }
 
-// oneDay finds a day named in a sentence: 「来週の水曜日」「明日」「12日」.
-var oneDay = regexp.MustCompile(`来週|再来週|今週|明日|あした|あす|明後日|あさって|今日|きょう|今度の|[月火水木金土日]曜|\d+日|\d+/\d+`)
+// aDate finds a particular day in a sentence (「来週の」「明日」「14日」), as
+// against a day of every week (「月曜」).
+var aDate = regexp.MustCompile(`来週|再来週|今週|明日|あした|あす|明後日|あさって|今日|きょう|今度の|\d+日|\d+/\d+`)
 
-// namesADay reports a sentence that names a particular day.
-func namesADay(text string) bool { return oneDay.MatchString(jtext.Normalize(text)) }
+// namesADate reports a sentence about a particular day: 「来週の月曜も
+// 行けます」 is about one Monday, not every one.
+func namesADate(text string) bool { return aDate.MatchString(jtext.Normalize(text)) }
+
+// aWeekday finds a day of the week: 「水曜日」.
+var aWeekday = regexp.MustCompile(`[月火水木金土日]曜`)
+
+// namesADay reports a sentence that names a day: a date or a day of the
+// week (「来週の水曜日はお休みします」).
+func namesADay(text string) bool {
+	return namesADate(text) || aWeekday.MatchString(jtext.Normalize(text))
+}
 
 // isQuestion reports a sentence that asks: 「…ますか？」「…かな」.
 func isQuestion(text string) bool {

@@ -181,13 +181,7 @@ func TestABroadcastsTimeIsWholeAndAhead(t *testing.T) {
 // of whom has since deleted their data, still shows two who came, as the
 // report counts them, with no name and no link for the one who left.
 func TestSomeoneWhoCameAndLeftStillCounts(t *testing.T) {
-	f := newFixture(t, false)
-	f.addAccount("root", "root@example.jp", "事務局", "password-of-root", true)
-	b := f.browser()
-	b.login("root@example.jp", "password-of-root")
-	resp, _ := b.post("/console/tasks", taskForm(f, "朝テストの採点"))
-	path := strings.Split(resp.Header.Get("Location"), "?")[0]
-	id := strings.TrimPrefix(path, "/console/tasks/")
+	f, b, path, id := withATask(t)
 	f.svc.mu.Lock()
 	v := f.svc.tasks[id]
 	v.Accepted = []string{"line:Ustays"}
@@ -233,4 +227,49 @@ func errorsListed(body string) int {
 	box := body[i:]
 	box = box[:strings.Index(box, "</div>")]
 	return strings.Count(box, "<li>")
+}
+
+// TestBegunAndEndedTasksSayWhy: an old tab or the history opens the edit
+// or cancel page of a task that has begun or ended; the page says why it
+// cannot, instead of a form that fails.
+func TestBegunAndEndedTasksSayWhy(t *testing.T) {
+	f, b, path, id := withATask(t)
+	set := func(start, end time.Time) {
+		f.svc.mu.Lock()
+		f.svc.tasks[id].Start, f.svc.tasks[id].End = start, end
+		f.svc.mu.Unlock()
+	}
+	now := time.Now()
+
+	set(now.Add(-time.Hour), now.Add(time.Hour)) // begun, not ended
+	if resp, body := b.get(path + "/edit"); resp.StatusCode != http.StatusConflict || !strings.Contains(body, ja.TaskNotEditable) {
+		t.Errorf("edit of a begun task: %d", resp.StatusCode)
+	}
+	if resp, _ := b.get(path + "/cancel"); resp.StatusCode != http.StatusOK {
+		t.Errorf("cancel of a task under way: %d, want its confirmation", resp.StatusCode)
+	}
+	if _, body := b.get(path); strings.Contains(body, path+"/edit") || !strings.Contains(body, path+"/cancel") {
+		t.Error("a begun task's page: want the cancel link and no edit link")
+	}
+
+	set(now.Add(-3*time.Hour), now.Add(-time.Hour)) // ended
+	if resp, body := b.get(path + "/cancel"); resp.StatusCode != http.StatusConflict || !strings.Contains(body, ja.TaskNotCancellable) {
+		t.Errorf("cancel of an ended task: %d", resp.StatusCode)
+	}
+	if _, body := b.get(path); strings.Contains(body, path+"/cancel") {
+		t.Error("an ended task's page links to its cancellation")
+	}
+}
+
+// withATask logs an admin in and posts a task through the form: the
+// fixture, the browser, the task's page and its ID.
+func withATask(t *testing.T) (f *fixture, b *browser, path, id string) {
+	t.Helper()
+	f = newFixture(t, false)
+	f.addAccount("root", "root@example.jp", "事務局", "password-of-root", true)
+	b = f.browser()
+	b.login("root@example.jp", "password-of-root")
+	resp, _ := b.post("/console/tasks", taskForm(f, "朝テストの採点"))
+	path = strings.Split(resp.Header.Get("Location"), "?")[0]
+	return f, b, path, strings.TrimPrefix(path, "/console/tasks/")
 }

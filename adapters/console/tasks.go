@@ -326,18 +326,14 @@ func (s *server) seriesOf(ctx context.Context, v *bot.TaskView) ([]seriesDate, e
 // who has since deleted their data).
 type person struct {
 	ID, Name string
-	// Gone is someone who deleted their data: their record stays in the
-	// task's figures under a token naming nobody, with no page to link.
+	// Gone is someone who did the task and deleted their data since
+	// (bot.TaskView.Departed): counted, with no name and no page to link.
 	Gone bool
 }
 
 func (s *server) names(ctx context.Context, ids []string) []person {
 	out := make([]person, 0, len(ids))
 	for _, id := range ids {
-		if bot.IsAnon(id) {
-			out = append(out, person{ID: id, Name: ja.Departed, Gone: true})
-			continue
-		}
 		p := person{ID: id, Name: id}
 		if pr, err := s.people.FindProfile(ctx, id); err == nil && pr.Name != "" {
 			p.Name = pr.Name
