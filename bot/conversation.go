@@ -178,6 +178,9 @@ func (t *turn) run() {
 	case EventSessionReminder:
 		t.sessionReminder()
 		return
+	case EventSessionCancelled:
+		t.calledOff()
+		return
 	case EventProfileForm:
 		t.submitForm()
 		return

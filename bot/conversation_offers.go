@@ -598,18 +598,33 @@ func choiceLabel(r OfferRef, loc *time.Location) string {
 	return fmt.Sprintf("%d/%d %s", s.Month(), s.Day(), r.Title)
 }
 
-// schedule lists the person's upcoming accepted tasks.
+// schedule lists what the person said yes to and is still ahead: the
+// tasks they hold and the sessions they will join, soonest first.
 func (t *turn) schedule() {
-	up := t.upcoming()
-	if len(up) == 0 {
+	type line struct {
+		start time.Time
+		text  string
+	}
+	var lines []line
+	for _, r := range t.upcoming() {
+		lines = append(lines, line{r.Start, fmt.Sprintf(ja.Task.ScheduleLine, t.span(r), r.Title, r.Place)})
+	}
+	for _, r := range t.conv.Sessions {
+		if r.RSVP == RSVPYes && !r.Cancelled && t.now.Before(r.End) {
+			lines = append(lines, line{r.Start, fmt.Sprintf(ja.Task.ScheduleLine,
+				FormatSpanJA(r.Start, r.End, t.loc()), r.Title, ja.Session.ScheduleWhere)})
+		}
+	}
+	if len(lines) == 0 {
 		t.text(ja.Task.ScheduleNone)
 		return
 	}
-	lines := []string{ja.Task.ScheduleTitle}
-	for _, r := range up {
-		lines = append(lines, fmt.Sprintf(ja.Task.ScheduleLine, t.span(r), r.Title, r.Place))
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].start.Before(lines[j].start) })
+	out := []string{ja.Task.ScheduleTitle}
+	for _, l := range lines {
+		out = append(out, l.text)
 	}
-	t.text(strings.Join(lines, "\n"))
+	t.text(strings.Join(out, "\n"))
 }
 
 // Answered turns the outcome of an applied answer into the person's new

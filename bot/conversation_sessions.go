@@ -56,6 +56,7 @@ func (t *turn) putSession(ref SessionRef) {
 		if ref.RSVP == "" {
 			ref.RSVP = old.RSVP
 		}
+		ref.Cancelled = ref.Cancelled || old.Cancelled
 		refs = append(refs[:i], refs[i+1:]...)
 	}
 	t.conv.Sessions = keepSessions(append(refs, ref), t.now)
@@ -65,6 +66,9 @@ func (t *turn) putSession(ref SessionRef) {
 func (t *turn) invited() {
 	ref := t.in.Session
 	if ref == nil || t.p == nil || t.p.Status != StatusActive || !t.now.Before(ref.Start) {
+		return
+	}
+	if old, i := findSession(t.conv.Sessions, ref.SessionID); i >= 0 && old.Cancelled {
 		return
 	}
 	t.putSession(*ref)
@@ -101,8 +105,9 @@ func (t *turn) sessionReminder() {
 	if ref == nil || t.p == nil || !t.now.Before(ref.End) {
 		return
 	}
-	if old, i := findSession(t.conv.Sessions, ref.SessionID); i >= 0 && old.RSVP == RSVPNo {
-		// Claimed just before the person said no: they are not coming.
+	if old, i := findSession(t.conv.Sessions, ref.SessionID); i >= 0 && (old.RSVP == RSVPNo || old.Cancelled) {
+		// Claimed just before the person said no, or before the session
+		// was called off: they are not coming.
 		return
 	}
 	r := *ref
@@ -118,11 +123,42 @@ func (t *turn) sessionReminder() {
 	}})
 }
 
+// calledOff tells an attendee that the session was called off; it takes
+// no answer from then on.
+func (t *turn) calledOff() {
+	ref := t.in.Session
+	if ref == nil || t.p == nil {
+		return
+	}
+	t.markCalledOff(*ref)
+	t.text(fmt.Sprintf(ja.Session.CalledOff, ref.Title, FormatSpanJA(ref.Start, ref.End, t.loc())))
+}
+
+func (t *turn) markCalledOff(ref SessionRef) {
+	ref.Cancelled = true
+	t.putSession(ref)
+}
+
+// SessionCalledOff words the answer to an RSVP given to a session that was
+// called off, and records it as such in the person's state.
+func SessionCalledOff(now time.Time, res Result, ref SessionRef) Result {
+	t := &turn{now: now, conv: res.Conv, out: res.Messages}
+	t.markCalledOff(ref)
+	t.text(fmt.Sprintf(ja.Session.CalledOffAnswer, ref.Title, FormatSpanJA(ref.Start, ref.End, t.loc())))
+	res.Conv, res.Messages, res.RSVP = t.conv, t.out, nil
+	return res
+}
+
 // sessionButton handles 参加する / 参加しない.
 func (t *turn) sessionButton(a Action) {
 	ans, id := a.Op, a.ID
-	if _, i := findSession(t.conv.Sessions, id); i < 0 || (ans != RSVPYes && ans != RSVPNo) {
+	ref, i := findSession(t.conv.Sessions, id)
+	if i < 0 || (ans != RSVPYes && ans != RSVPNo) {
 		t.text(ja.Session.NotFound)
+		return
+	}
+	if ref.Cancelled {
+		t.text(fmt.Sprintf(ja.Session.CalledOffAnswer, ref.Title, FormatSpanJA(ref.Start, ref.End, t.loc())))
 		return
 	}
 	t.rsvp = &RSVPRequest{SessionID: id, Answer: ans}
@@ -132,7 +168,7 @@ func (t *turn) sessionButton(a Action) {
 func (t *turn) pendingInvites() []SessionRef {
 	var out []SessionRef
 	for _, r := range t.conv.Sessions {
-		if r.RSVP == "" && t.now.Before(r.Start) {
+		if r.RSVP == "" && !r.Cancelled && t.now.Before(r.Start) {
 			out = append(out, r)
 		}
 	}
@@ -169,7 +205,7 @@ func (t *turn) cannotJoin() {
 	var best *SessionRef
 	for i := range t.conv.Sessions {
 		r := &t.conv.Sessions[i]
-		if r.RSVP == RSVPYes && t.now.After(r.Start.Add(-joinWindow)) && t.now.Before(r.End) {
+		if r.RSVP == RSVPYes && !r.Cancelled && t.now.After(r.Start.Add(-joinWindow)) && t.now.Before(r.End) {
 			if best == nil || r.Start.Before(best.Start) {
 				best = r
 			}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -874,11 +875,14 @@ func TestBotRSVP(t *testing.T) {
 	})
 }
 
-// memSessions is a SessionStore in memory that records the RSVPs applied.
+// memSessions is a SessionStore in memory that records the RSVPs applied
+// and what cancellations queued and removed.
 type memSessions struct {
 	sessions map[string]*Session
 	answers  map[string]map[string]string
 	calls    []RSVP
+	notices  []Outgoing
+	removed  []Due
 }
 
 func newMemSessions() *memSessions {
@@ -915,8 +919,12 @@ func (m *memSessions) InvitesDone(context.Context, string) error                
 func (m *memSessions) PendingInvites(context.Context, int) ([]string, error)    { return nil, nil }
 
 func (m *memSessions) RSVP(_ context.Context, r RSVP) (bool, error) {
-	if _, ok := m.sessions[r.SessionID]; !ok {
+	s, ok := m.sessions[r.SessionID]
+	if !ok {
 		return false, Errorf(ENOTFOUND, "no session %s", r.SessionID)
+	}
+	if s.CancelledAt != nil && r.Answer != RSVPForget {
+		return false, Errorf(ECONFLICT, "session %s was cancelled", r.SessionID)
 	}
 	m.calls = append(m.calls, r)
 	as := m.answers[r.SessionID]
@@ -931,6 +939,27 @@ func (m *memSessions) RSVP(_ context.Context, r RSVP) (bool, error) {
 	changed := as[r.ProfileID] != r.Answer
 	as[r.ProfileID] = r.Answer
 	return changed, nil
+}
+
+func (m *memSessions) CancelSession(_ context.Context, s *Session, notice func(string) Outgoing, reminders func(string) []Due) (int, error) {
+	old, ok := m.sessions[s.ID]
+	if !ok || old.CancelledAt != nil {
+		return 0, Errorf(ECONFLICT, "session %s is gone or was cancelled", s.ID)
+	}
+	cp := *s
+	m.sessions[s.ID] = &cp
+	var people []string
+	for p, a := range m.answers[s.ID] {
+		if a == RSVPYes {
+			people = append(people, p)
+		}
+	}
+	sort.Strings(people)
+	for _, p := range people {
+		m.notices = append(m.notices, notice(p))
+		m.removed = append(m.removed, reminders(p)...)
+	}
+	return len(people), nil
 }
 
 func (m *memSessions) GetSession(ctx context.Context, id string) (*Session, error) {

@@ -84,6 +84,12 @@ func sessionReminderID(sessionID string, offset time.Duration, profileID string)
 	return "sremind:" + sessionID + ":" + offset.String() + ":" + profileID
 }
 
+// sessionCancelledEventID tells an attendee that the coordinators called
+// a session off.
+func sessionCancelledEventID(sessionID, profileID string) string {
+	return "scancelled:" + sessionID + ":" + profileID
+}
+
 // talkEventID is a coordinator's message to a person, or the closing or
 // expiry of their conversation; id is new for each.
 func talkEventID(id string) string { return "talk:" + id }

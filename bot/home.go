@@ -82,7 +82,7 @@ func HomeMessages(cat *Catalog, now time.Time, p *Profile, c Conversation) []Mes
 		items = append(items, item{r.Start, t.acceptedCard(r, r.Title, ja.Home.TaskComing)})
 	}
 	for _, r := range t.conv.Sessions {
-		if r.RSVP == RSVPYes && now.Before(r.End) {
+		if r.RSVP == RSVPYes && !r.Cancelled && now.Before(r.End) {
 			items = append(items, item{r.Start, Message{Card: &Card{Title: r.Title, Body: ja.Home.SessionComing,
 				Fields:  t.sessionFields(r),
 				Buttons: []Choice{SessionRSVP(RSVPNo, r.SessionID).button(ja.Session.NotJoin)}}}})

@@ -23,12 +23,13 @@ const (
 
 	// Events the service raises for a person itself, through the outbox, so
 	// that they change the person's state exactly once.
-	EventOffer           EventKind = "offer"            // a task is offered (Offer set)
-	EventPromoted        EventKind = "promoted"         // a place freed went to them from the waitlist (Offer set)
-	EventReminder        EventKind = "reminder"         // an accepted task is near (Data: task ID, Text: which reminder)
-	EventTaskCancelled   EventKind = "task_cancelled"   // the coordinator cancelled a task (Data: task ID)
-	EventInvite          EventKind = "invite"           // invited to a session (Session set)
-	EventSessionReminder EventKind = "session_reminder" // a session is near (Session set, Text: the offset)
+	EventOffer            EventKind = "offer"             // a task is offered (Offer set)
+	EventPromoted         EventKind = "promoted"          // a place freed went to them from the waitlist (Offer set)
+	EventReminder         EventKind = "reminder"          // an accepted task is near (Data: task ID, Text: which reminder)
+	EventTaskCancelled    EventKind = "task_cancelled"    // the coordinator cancelled a task (Data: task ID)
+	EventInvite           EventKind = "invite"            // invited to a session (Session set)
+	EventSessionReminder  EventKind = "session_reminder"  // a session is near (Session set, Text: the offset)
+	EventSessionCancelled EventKind = "session_cancelled" // a session they said yes to was called off (Session set)
 
 	// Events of a conversation with the coordinators (see Talk).
 	EventCoordinatorMessage EventKind = "coordinator_message" // a coordinator wrote to the person (Text)

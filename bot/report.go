@@ -33,6 +33,8 @@ type SessionRecord struct {
 	ID         string
 	Start, End time.Time
 	Attendees  []string
+	// Cancelled sessions were not held: they count nowhere.
+	Cancelled bool
 }
 
 // ReportSource reads the records the figures are computed from (the Redis
@@ -293,6 +295,9 @@ func (b *reportBuilder) addTask(r TaskRecord) {
 }
 
 func (b *reportBuilder) addSession(r SessionRecord) {
+	if r.Cancelled {
+		return
+	}
 	for _, y := range b.at(r.Start) {
 		y.Sessions++
 		if b.now.Before(r.End) {

@@ -73,6 +73,8 @@ func TestReportFigures(t *testing.T) {
 		sessions: []SessionRecord{
 			{ID: "S1", Start: at(11, 20, 19), End: at(11, 20, 21), Attendees: []string{"A", "H"}},
 			{ID: "S2", Start: at(12, 22, 19), End: at(12, 22, 21), Attendees: []string{"A"}}, // not held yet
+			// Called off: not held, though people had said yes.
+			{ID: "S3", Start: at(11, 25, 19), End: at(11, 25, 21), Attendees: []string{"A", "J"}, Cancelled: true},
 		},
 	}
 	s := &ReportService{Source: src, Now: func() time.Time { return now }, Location: tokyo,

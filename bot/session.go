@@ -19,6 +19,10 @@ type Session struct {
 	Audience    Audience        `json:"audience"`
 	Reminders   []time.Duration `json:"-"`
 	CreatedAt   time.Time       `json:"created_at"`
+	// CancelledAt is when a coordinator called the session off; the
+	// attendees were told then. A cancelled session is kept (who had said
+	// yes, who was told) but takes no answers and counts in no report.
+	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
 }
 
 // DefaultSessionReminders are the offsets used when a session names none.
@@ -129,6 +133,9 @@ type SessionRef struct {
 	End       time.Time `json:"end"`
 	// RSVP is "", "yes" or "no".
 	RSVP string `json:"rsvp,omitempty"`
+	// Cancelled is set when the person learnt that the session was called
+	// off: it takes no answer and reminds no more.
+	Cancelled bool `json:"cancelled,omitempty"`
 }
 
 // RSVP answers.
@@ -176,6 +183,12 @@ type SessionStore interface {
 	// PendingInvites lists sessions whose audience is not all invited yet.
 	PendingInvites(ctx context.Context, limit int) ([]string, error)
 	// RSVP applies an answer; changed is false for a repeat. ENOTFOUND for
-	// an unknown session.
+	// an unknown session, ECONFLICT for a yes or no to a cancelled one.
 	RSVP(ctx context.Context, r RSVP) (changed bool, err error)
+	// CancelSession marks the session cancelled at s.CancelledAt, unless it
+	// was already, takes it off the pending invitations and, for each
+	// attendee, removes the reminders reminders(person) returns and queues
+	// notice(person). It returns how many were told; ECONFLICT when the
+	// session was cancelled before, ENOTFOUND when there is none.
+	CancelSession(ctx context.Context, s *Session, notice func(profileID string) Outgoing, reminders func(profileID string) []Due) (int, error)
 }

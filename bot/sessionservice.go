@@ -90,6 +90,9 @@ func (ss *SessionService) AddAttendee(ctx context.Context, sessionID, profileID 
 	if err != nil {
 		return nil, false, err
 	}
+	if v.CancelledAt != nil {
+		return nil, false, Errorf(ECONFLICT, "session %s was cancelled", sessionID).sayJA(ja.Session.AlreadyCancelled)
+	}
 	if ValidateProfileID(profileID) != nil {
 		return nil, false, FieldErrorf(EUNPROCESSABLE, "profile_id", "profile_id: %q is not a profile ID", profileID)
 	}
@@ -104,6 +107,49 @@ func (ss *SessionService) AddAttendee(ctx context.Context, sessionID, profileID 
 	}
 	view, err := ss.Sessions.FindSession(ctx, sessionID)
 	return view, changed, err
+}
+
+// CancelSession calls a session off: it takes no more answers, its
+// invitations still pending are not sent, and everyone who said they would
+// come is told and reminded no more. People invited who never answered
+// are not written to (a push each, on LINE's monthly allowance): an answer
+// they give later is told the session was called off. A session that has
+// ended cannot be cancelled: it was held, and the report counts it.
+func (ss *SessionService) CancelSession(ctx context.Context, id string) (*SessionView, error) {
+	if err := checkID("session", id); err != nil {
+		return nil, err
+	}
+	v, err := ss.Sessions.GetSession(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("cancel session %s: %w", id, err)
+	}
+	now := ss.Now()
+	switch {
+	case v.CancelledAt != nil:
+		return nil, fmt.Errorf("cancel session %s: %w", id,
+			Errorf(ECONFLICT, "session %s was cancelled", id).sayJA(ja.Session.AlreadyCancelled))
+	case !now.Before(v.End):
+		return nil, fmt.Errorf("cancel session %s: %w", id,
+			Errorf(EUNPROCESSABLE, "a session that has ended cannot be cancelled").sayJA(ja.Session.EndedNoCancel))
+	}
+	v.CancelledAt = &now
+	ref := sessionRef(v)
+	n, err := ss.Sessions.CancelSession(ctx, v, func(pid string) Outgoing {
+		ev := sessionCancelledEventID(id, pid)
+		r := ref
+		return Outgoing{ID: ev, Kind: OutEvent, To: pid, CreatedAt: now,
+			Event: &Inbound{ID: ev, Kind: EventSessionCancelled, ProfileID: pid, Session: &r, At: now}}
+	}, func(pid string) []Due {
+		return ss.sessionReminders(ref, v.Reminders, pid, time.Time{})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cancel session %s: %w", id, err)
+	}
+	ss.Logger.InfoContext(ctx, "session cancelled", "session", id, "told", n)
+	if n > 0 {
+		ss.notify()
+	}
+	return ss.Sessions.FindSession(ctx, id)
 }
 
 // RunInvites sends the invitations still pending: those of sessions created
@@ -146,8 +192,8 @@ func (ss *SessionService) invite(ctx context.Context, id string) error {
 		return fmt.Errorf("invite %s: %w", id, err)
 	}
 	now := ss.Now()
-	if !now.Before(v.Start) {
-		ss.Logger.InfoContext(ctx, "invitations dropped: the session has started", "session", id)
+	if !now.Before(v.Start) || v.CancelledAt != nil {
+		ss.Logger.InfoContext(ctx, "invitations dropped: the session has started or was cancelled", "session", id)
 		return ss.Sessions.InvitesDone(ctx, id)
 	}
 	ref := sessionRef(v)
@@ -224,12 +270,18 @@ func (ss *SessionService) rsvp(ctx context.Context, in Inbound, res Result, now 
 	if err != nil {
 		return res, err
 	}
+	if v.CancelledAt != nil {
+		return SessionCalledOff(now, res, ref), nil
+	}
 	r := RSVP{SessionID: req.SessionID, ProfileID: in.ProfileID, Answer: req.Answer, EventID: in.ID, At: now,
 		Reminders: ss.sessionReminders(ref, v.Reminders, in.ProfileID, now)}
 	if req.Answer == RSVPNo {
 		r.Reminders = ss.sessionReminders(ref, v.Reminders, in.ProfileID, time.Time{})
 	}
-	if _, err := ss.Sessions.RSVP(ctx, r); err != nil {
+	if _, err := ss.Sessions.RSVP(ctx, r); ErrorCode(err) == ECONFLICT {
+		// Called off between the read and the answer.
+		return SessionCalledOff(now, res, ref), nil
+	} else if err != nil {
 		return res, err
 	}
 	ss.Logger.InfoContext(ctx, "rsvp", "session", req.SessionID, "profile", in.ProfileID, "answer", req.Answer)

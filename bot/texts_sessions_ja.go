@@ -5,6 +5,7 @@ type sessionsJA struct {
 	InviteBody, Join, NotJoin, FieldURL, JoinedTitle, JoinedBody, JoinedNoReminder, NotJoining, NotFound string
 	WhichRSVP, ReminderBody, CannotJoinReply, NoSessionNow, NoticeCannotJoin                             string
 	SomeoneCannotJoin                                                                                    string
+	CalledOff, CalledOffAnswer, AlreadyCancelled, EndedNoCancel, ScheduleWhere                           string // CalledOff fmt: title, when
 }
 
 var sessionsJAText = sessionsJA{
@@ -23,6 +24,11 @@ var sessionsJAText = sessionsJA{
 	NoSessionNow:      "いま始まる集まりは見つかりませんでした。お困りのことは、そのまま文字で送ってください。",
 	NoticeCannotJoin:  "【入室できない】%sが「%s」（%s）に入れないようです。ご連絡をお願いします。",
 	SomeoneCannotJoin: "参加者の方",
+	CalledOff:         "申し訳ありません。「%s」（%s）は、主催者のご都合で中止になりました。お申し込みいただき、ありがとうございました。",
+	CalledOffAnswer:   "申し訳ありません。「%s」（%s）は中止になりました。またのご案内をお待ちください。",
+	AlreadyCancelled:  "この集まりはすでに中止になっています。",
+	EndedNoCancel:     "この集まりはもう終わっているため、中止にできません。実績の記録に残ります。",
+	ScheduleWhere:     "集まり",
 }
 
 // cannotJoinWords are what people send when they cannot get into a session.

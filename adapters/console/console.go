@@ -86,6 +86,7 @@ type Tasks interface {
 type Sessions interface {
 	CreateSession(ctx context.Context, s *bot.Session) (*bot.SessionView, error)
 	FindSession(ctx context.Context, id string) (*bot.SessionView, error)
+	CancelSession(ctx context.Context, id string) (*bot.SessionView, error)
 }
 
 // Broadcasts counts an audience, sends and follows broadcasts

@@ -172,6 +172,21 @@ func (f *fakeService) FindSession(_ context.Context, id string) (*bot.SessionVie
 	return nil, bot.Errorf(bot.ENOTFOUND, "no session")
 }
 
+func (f *fakeService) CancelSession(_ context.Context, id string) (*bot.SessionView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.sessions[id]
+	if !ok {
+		return nil, bot.Errorf(bot.ENOTFOUND, "no session")
+	}
+	if v.CancelledAt != nil {
+		return nil, bot.Errorf(bot.ECONFLICT, "cancelled")
+	}
+	now := time.Now()
+	v.CancelledAt = &now
+	return v, nil
+}
+
 func (f *fakeService) Recipients(context.Context, bot.Audience) (bot.Recipients, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -146,7 +146,7 @@ func cacheStatic(next http.Handler) http.Handler {
 var pageNames = []string{
 	"login", "setup", "status", "today",
 	"tasks", "task_new", "task", "task_cancel", "task_edit",
-	"sessions", "session_new", "session",
+	"sessions", "session_new", "session", "session_cancel",
 	"broadcasts", "broadcast_new", "broadcast_confirm", "broadcast",
 	"people", "person_new", "person", "person_delete", "people_import",
 	"talks", "talk",

@@ -15,6 +15,8 @@ func (s *server) sessionRoutes(route func(string, http.HandlerFunc)) {
 	route("GET "+Prefix+"sessions/new", s.sessionNew)
 	route("POST "+Prefix+"sessions", s.sessionCreate)
 	route("GET "+Prefix+"sessions/{id}", s.sessionShow)
+	route("GET "+Prefix+"sessions/{id}/cancel", s.sessionCancelConfirm)
+	route("POST "+Prefix+"sessions/{id}/cancel", s.sessionCancel)
 }
 
 func (s *server) findSessions(ctx context.Context, from, to time.Time, limit int64) ([]*bot.SessionView, error) {
@@ -116,19 +118,57 @@ func (s *server) sessionCreate(w http.ResponseWriter, r *http.Request) {
 type sessionPage struct {
 	*bot.SessionView
 	Attendees, Declined []person
+	// Cancellable is a session neither called off nor over (one that was
+	// held is the program's record).
+	Cancellable bool
+}
+
+// loadSession reads the session of the request's {id} for its pages, or
+// answers the request itself and returns false.
+func (s *server) loadSession(w http.ResponseWriter, r *http.Request) (sessionPage, bool) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	if err := s.mine(ctx, KindSession, id); err != nil {
+		s.fail(w, r, err)
+		return sessionPage{}, false
+	}
+	v, err := s.sessions.FindSession(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return sessionPage{}, false
+	}
+	return sessionPage{SessionView: v, Attendees: s.names(ctx, v.Attendees), Declined: s.names(ctx, v.Declined),
+		Cancellable: v.CancelledAt == nil && s.now().Before(v.End)}, true
 }
 
 func (s *server) sessionShow(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.loadSession(w, r); ok {
+		s.render(w, r, http.StatusOK, "session", p.Title, p)
+	}
+}
+
+func (s *server) sessionCancelConfirm(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadSession(w, r)
+	switch {
+	case !ok:
+	case !p.Cancellable:
+		s.renderStatus(w, r, http.StatusConflict, ja.SessionNotCancellable)
+	default:
+		s.render(w, r, http.StatusOK, "session_cancel", ja.TitleSessionCancel, p)
+	}
+}
+
+func (s *server) sessionCancel(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
 	if err := s.mine(ctx, KindSession, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v, err := s.sessions.FindSession(ctx, id)
-	if err != nil {
+	if _, err := s.sessions.CancelSession(ctx, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "session", v.Title, sessionPage{SessionView: v, Attendees: s.names(ctx, v.Attendees), Declined: s.names(ctx, v.Declined)})
+	s.audit(ctx, accountOf(ctx).ID, "session.cancel", id)
+	done(w, r, Prefix+"sessions/"+url.PathEscape(id), "called_off")
 }

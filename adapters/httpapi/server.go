@@ -156,6 +156,7 @@ func New(o Options) *http.ServeMux {
 		api.HandleFunc("POST /api/sessions", s.createSession)
 		api.HandleFunc("GET /api/sessions/{id}", s.getSession)
 		api.HandleFunc("POST /api/sessions/{id}/rsvps", s.addRSVP)
+		api.HandleFunc("POST /api/sessions/{id}/cancel", s.cancelSession)
 	}
 	if s.broadcasts != nil {
 		api.HandleFunc("POST /api/broadcasts", s.createBroadcast)

@@ -16,6 +16,7 @@ type SessionService interface {
 	CreateSession(ctx context.Context, s *bot.Session) (*bot.SessionView, error)
 	FindSession(ctx context.Context, id string) (*bot.SessionView, error)
 	AddAttendee(ctx context.Context, sessionID, profileID string) (*bot.SessionView, bool, error)
+	CancelSession(ctx context.Context, id string) (*bot.SessionView, error)
 }
 
 // audienceInput is an audience as posted: areas and skills may be labels.
@@ -164,4 +165,15 @@ func (s *server) addRSVP(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 	}
 	WriteJSON(w, status, presentSession(v))
+}
+
+// cancelSession calls a session off and tells who was coming: 200 with the
+// session, 409 when it was cancelled already, 422 when it has ended.
+func (s *server) cancelSession(w http.ResponseWriter, r *http.Request) {
+	v, err := s.sessions.CancelSession(r.Context(), r.PathValue("id"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, presentSession(v))
 }

@@ -265,7 +265,7 @@ func (s *Sessions) EachSessionRecord(ctx context.Context, fn func(bot.SessionRec
 					return fmt.Errorf("session records: %s: %w", id, err)
 				}
 				mu.Lock()
-				err = fn(bot.SessionRecord{ID: id, Start: v.Start, End: v.End, Attendees: att[i].Val()})
+				err = fn(bot.SessionRecord{ID: id, Start: v.Start, End: v.End, Attendees: att[i].Val(), Cancelled: v.CancelledAt != nil})
 				mu.Unlock()
 				if err != nil {
 					return err

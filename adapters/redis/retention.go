@@ -157,13 +157,14 @@ func (r *Retention) tasks(ctx context.Context, sh int, cutoff time.Time, sum *Pu
 }
 
 // purgeSessionScript folds a session's figures into the month's counts and
-// deletes it with its answers.
+// deletes it with its answers; a cancelled session, never held, counts
+// nothing.
 //
 // KEYS: session, rsvps, attendees, sessions, pending invites, counts.
 // ARGV: session ID, month prefix.
 var purgeSessionScript = goredis.NewScript(`
 local m = ARGV[2]
-if redis.call('EXISTS', KEYS[1]) == 1 then
+if redis.call('EXISTS', KEYS[1]) == 1 and redis.call('HEXISTS', KEYS[1], 'cancelled') == 0 then
   redis.call('HINCRBY', KEYS[6], m .. 'sessions', 1)
   redis.call('HINCRBY', KEYS[6], m .. 'session_invitations', redis.call('HLEN', KEYS[2]))
   redis.call('HINCRBY', KEYS[6], m .. 'session_attendances', redis.call('ZCARD', KEYS[3]))

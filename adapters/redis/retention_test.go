@@ -67,6 +67,14 @@ func testRetention(t *testing.T, newClient func(t *testing.T) goredis.UniversalC
 			t.Fatal(err)
 		}
 	}
+	// Called off: purged like the others, counted nowhere.
+	called := &bot.Session{ID: "Scalled", Title: "中止した会", Start: old, End: old.Add(time.Hour), CancelledAt: &old}
+	if err := sessions.CreateSession(ctx, called); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sessions.CancelSession(ctx, called, nil, nil); err != nil {
+		t.Fatal(err)
+	}
 	for id, at := range map[string]time.Time{"Bold": old, "Brecent": recent} {
 		if err := bcs.CreateBroadcast(ctx, &bot.Broadcast{ID: id, Text: "お知らせ"}, bot.Recipients{LINE: []string{who}}, at); err != nil {
 			t.Fatal(err)
@@ -106,8 +114,8 @@ func testRetention(t *testing.T, newClient func(t *testing.T) goredis.UniversalC
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Tasks != 1 || sum.Sessions != 1 || sum.Broadcasts != 1 {
-		t.Errorf("purged %+v, want one task, one session and one broadcast", sum)
+	if sum.Tasks != 1 || sum.Sessions != 2 || sum.Broadcasts != 1 {
+		t.Errorf("purged %+v, want one task, two sessions (one called off) and one broadcast", sum)
 	}
 	if sum.StreamEntries != 1 {
 		t.Errorf("dropped %d outbox entries, want the one stuck for a week", sum.StreamEntries)
@@ -146,8 +154,10 @@ func testRetention(t *testing.T, newClient func(t *testing.T) goredis.UniversalC
 	if !reflect.DeepEqual(ids, []string{"Trecent"}) {
 		t.Errorf("tasks kept %v, want only the recent one", ids)
 	}
-	if _, err := sessions.GetSession(ctx, "Sold"); bot.ErrorCode(err) != bot.ENOTFOUND {
-		t.Errorf("old session: %v, want gone", err)
+	for _, id := range []string{"Sold", "Scalled"} {
+		if _, err := sessions.GetSession(ctx, id); bot.ErrorCode(err) != bot.ENOTFOUND {
+			t.Errorf("old session %s: %v, want gone", id, err)
+		}
 	}
 	if _, err := sessions.GetSession(ctx, "Srecent"); err != nil {
 		t.Errorf("recent session: %v, want kept", err)

@@ -198,7 +198,8 @@ func (s *Sessions) PendingInvites(ctx context.Context, limit int) ([]string, err
 }
 
 // rsvpScript applies an RSVP. It returns 1 when it changed the answer, 0
-// for a repeat, -1 for an unknown session.
+// for a repeat, -1 for an unknown session, -2 for a yes or no to a
+// cancelled one (deletion's forget still applies).
 //
 // KEYS: session, rsvps, attendees, answered, due, answered outcomes.
 // ARGV: event ID, now ms, person, answer, forget-answers-before ms, the
@@ -208,6 +209,7 @@ func (s *Sessions) PendingInvites(ctx context.Context, limit int) ([]string, err
 var rsvpScript = goredis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local now, p, ans = tonumber(ARGV[2]), ARGV[3], ARGV[4]
+if ans ~= 'forget' and redis.call('HEXISTS', KEYS[1], 'cancelled') == 1 then return -2 end
 if ARGV[1] ~= '' and redis.call('ZSCORE', KEYS[4], ARGV[1]) then return 0 end
 if ARGV[1] ~= '' then
   redis.call('ZADD', KEYS[4], now, ARGV[1])
@@ -267,8 +269,11 @@ func (s *Sessions) RSVP(ctx context.Context, r bot.RSVP) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("rsvp %s by %s: %w", id, r.ProfileID, err)
 	}
-	if n == -1 {
+	switch n {
+	case -1:
 		return false, fmt.Errorf("rsvp %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no session %s", id))
+	case -2:
+		return false, fmt.Errorf("rsvp %s: %w", id, bot.Errorf(bot.ECONFLICT, "session %s was cancelled", id))
 	}
 	if r.Answer == bot.RSVPForget {
 		if err := scrubAudience(ctx, s.c, sessionKey(id), "session", r.ProfileID); err != nil {
@@ -276,4 +281,93 @@ func (s *Sessions) RSVP(ctx context.Context, r bot.RSVP) (bool, error) {
 		}
 	}
 	return n == 1, nil
+}
+
+// cancelSessionScript marks a session cancelled and tells its attendees.
+// The caller read who they are; if that changed since, the script does
+// nothing and returns -2 so the caller reads again. It returns -1 when the
+// session is gone or was cancelled already.
+//
+// KEYS: session, attendees, due, outbox, pending invites.
+// ARGV: session ID, session JSON (with its cancellation), cancelled at ms,
+// the number n of attendees, then n attendees, n notices (entry JSON, ""
+// for an attendee kept anonymously), and the reminder entries to remove.
+var cancelSessionScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'cancelled') == 1 then return -1 end
+local n = tonumber(ARGV[4])
+if redis.call('ZCARD', KEYS[2]) ~= n then return -2 end
+for i = 5, 4 + n do
+  if not redis.call('ZSCORE', KEYS[2], ARGV[i]) then return -2 end
+end
+redis.call('HSET', KEYS[1], 'session', ARGV[2], 'cancelled', ARGV[3])
+redis.call('SREM', KEYS[5], ARGV[1])
+local told = 0
+for i = 5 + n, 4 + 2 * n do
+  if ARGV[i] ~= '' then
+    redis.call('XADD', KEYS[4], '*', 'out', ARGV[i], 'attempt', 0)
+    told = told + 1
+  end
+end
+for i = 5 + 2 * n, #ARGV do redis.call('ZREM', KEYS[3], ARGV[i]) end
+return told
+`)
+
+// CancelSession marks ses cancelled (ses.CancelledAt), stops its pending
+// invitations, removes its attendees' reminders and tells them.
+func (s *Sessions) CancelSession(ctx context.Context, ses *bot.Session, notice func(string) bot.Outgoing, reminders func(string) []bot.Due) (int, error) {
+	id := ses.ID
+	if ses.CancelledAt == nil {
+		return 0, fmt.Errorf("cancel session %s: %w", id, bot.Errorf(bot.EINVALID, "no time of cancellation"))
+	}
+	rec := sessionRecord{Session: ses}
+	for _, r := range ses.Reminders {
+		rec.RemindersMs = append(rec.RemindersMs, r.Milliseconds())
+	}
+	sj, err := json.Marshal(rec)
+	if err != nil {
+		return 0, fmt.Errorf("cancel session %s: %w", id, err)
+	}
+	sh := shardOf(id)
+	keys := []string{sessionKey(id), sessionAttendeesKey(id), dueKey(sh), outboxKey(sh), pendingInvitesKey(sh)}
+	for attempt := 0; attempt < 8; attempt++ {
+		attendees, err := s.c.ZRange(ctx, sessionAttendeesKey(id), 0, -1).Result()
+		if err != nil {
+			return 0, fmt.Errorf("cancel session %s: %w", id, err)
+		}
+		args := []any{id, sj, ses.CancelledAt.UnixMilli(), len(attendees)}
+		for _, p := range attendees {
+			args = append(args, p)
+		}
+		var gone []any
+		for _, p := range attendees {
+			if bot.IsAnon(p) {
+				args = append(args, "")
+				continue
+			}
+			nj, err := json.Marshal(notice(p))
+			if err != nil {
+				return 0, fmt.Errorf("cancel session %s: %w", id, err)
+			}
+			args = append(args, nj)
+			for _, d := range reminders(p) {
+				dj, err := json.Marshal(d.Out)
+				if err != nil {
+					return 0, fmt.Errorf("cancel session %s: %w", id, err)
+				}
+				gone = append(gone, dj)
+			}
+		}
+		n, err := cancelSessionScript.Run(ctx, s.c, keys, append(args, gone...)...).Int()
+		if err != nil {
+			return 0, fmt.Errorf("cancel session %s: %w", id, err)
+		}
+		switch n {
+		case -1:
+			return 0, fmt.Errorf("cancel session %s: %w", id, bot.Errorf(bot.ECONFLICT, "session %s is gone or was cancelled", id))
+		case -2:
+			continue
+		}
+		return n, nil
+	}
+	return 0, fmt.Errorf("cancel session %s: %w", id, bot.Errorf(bot.ECONFLICT, "attendees kept changing"))
 }

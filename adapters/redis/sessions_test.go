@@ -266,6 +266,71 @@ func testSessions(t *testing.T, newClient func(t *testing.T) goredis.UniversalCl
 		claimDue(t, tasks, start, 2)
 	})
 
+	t.Run("a cancellation tells the attendees, drops their reminders and takes no answer", func(t *testing.T) {
+		c := newClient(t)
+		s, q := sessionStores(t, c)
+		tasks := NewTasks(c)
+		createSession(t, s, newTestSession("S1", now))
+		invite(t, s, "S1", invitations("S1", now, "line:U1", "line:U2", "line:U3"))
+		outIDs(t, q)
+		for i, p := range []string{"line:U1", "line:U2"} {
+			rsvp(t, s, yesRSVP("S1", p, "yes:"+p, now.Add(time.Duration(i+1)*time.Minute), sessionReminders("S1", start, p, offsets...)))
+		}
+		// line:U4, never invited, still waits for the invitations.
+		if err := s.CreateSession(ctx, newTestSession("S2", now)); err != nil {
+			t.Fatal(err)
+		}
+		ses, err := s.GetSession(ctx, "S1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := now.Add(time.Hour)
+		ses.CancelledAt = &at
+		notice := func(p string) bot.Outgoing {
+			return bot.Outgoing{ID: "scancelled:S1:" + p, Kind: bot.OutEvent, To: p}
+		}
+		reminders := func(p string) []bot.Due { return sessionReminders("S1", start, p, offsets...) }
+		n, err := s.CancelSession(ctx, ses, notice, reminders)
+		if err != nil || n != 2 {
+			t.Fatalf("told %d, %v", n, err)
+		}
+		got := outIDs(t, q)
+		sort.Strings(got)
+		if want := []string{"scancelled:S1:line:U1", "scancelled:S1:line:U2"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("queued %v, want %v", got, want)
+		}
+		claimDue(t, tasks, start, 0)
+		v := findSession(t, s, "S1")
+		if v.CancelledAt == nil || !v.CancelledAt.Equal(at) {
+			t.Errorf("cancelled at %v, want %v", v.CancelledAt, at)
+		}
+		if !reflect.DeepEqual(v.Attendees, []string{"line:U1", "line:U2"}) {
+			t.Errorf("attendees %v: who had said yes is kept", v.Attendees)
+		}
+		if ids := pendingInvites(t, s, 10); !reflect.DeepEqual(ids, []string{"S2"}) {
+			t.Errorf("pending invitations %v, want S2 alone", ids)
+		}
+		if _, err := s.CancelSession(ctx, ses, notice, reminders); bot.ErrorCode(err) != bot.ECONFLICT {
+			t.Errorf("second cancellation: %v", err)
+		}
+		if got := outIDs(t, q); len(got) != 0 {
+			t.Errorf("the second cancellation queued %v", got)
+		}
+		late := yesRSVP("S1", "line:U3", "yes:late", at.Add(time.Minute), sessionReminders("S1", start, "line:U3", offsets...))
+		if _, err := s.RSVP(ctx, late); bot.ErrorCode(err) != bot.ECONFLICT {
+			t.Errorf("a yes to a cancelled session: %v", err)
+		}
+		claimDue(t, tasks, start, 0)
+		// Deleting an attendee still works.
+		forget := bot.RSVP{SessionID: "S1", ProfileID: "line:U1", Answer: bot.RSVPForget, At: at, Reminders: reminders("line:U1")}
+		if _, err := s.RSVP(ctx, forget); err != nil {
+			t.Errorf("forgetting an attendee of a cancelled session: %v", err)
+		}
+		if v := findSession(t, s, "S1"); !reflect.DeepEqual(v.Attendees, []string{"line:U2"}) {
+			t.Errorf("attendees after forgetting %v", v.Attendees)
+		}
+	})
+
 	t.Run("a repeated event or answer changes nothing", func(t *testing.T) {
 		c := newClient(t)
 		s, q := sessionStores(t, c)

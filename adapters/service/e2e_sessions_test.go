@@ -2,6 +2,7 @@ package service
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -117,5 +118,112 @@ func TestSessionValidationNamesTheField(t *testing.T) {
 	}
 	if code, out := s.api(t, "GET", "/api/sessions/nope", nil); code != http.StatusNotFound {
 		t.Fatalf("unknown session: %d %v", code, out)
+	}
+}
+
+// TestSessionCalledOff calls a session off, once through the API and once
+// from the console: who said yes is told and reminded no more, who never
+// answered is not written to but told when they answer, and the session
+// takes no more answers and counts in no report.
+func TestSessionCalledOff(t *testing.T) {
+	s := bootService(t)
+	hanako := s.importPerson(t, "花子", "世田谷区", "採点")
+	jiro := s.importPerson(t, "次郎", "世田谷区", "採点")
+	taro := s.importPerson(t, "太郎", "大田区", "英語")
+	newSession := func(title string) string {
+		start := time.Now().Add(30 * time.Minute).Truncate(time.Second)
+		code, created := s.api(t, "POST", "/api/sessions", map[string]any{
+			"title": title, "url": "https://zoom.example/j/123",
+			"start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339),
+			"audience": map[string]any{"areas": []string{"世田谷区"}}, "reminders": []string{"29m58s"},
+		})
+		if code != http.StatusCreated {
+			t.Fatalf("POST /api/sessions: %d %v", code, created)
+		}
+		for _, p := range []*person{hanako, jiro} {
+			if msgs := p.reply(); !contains(msgs, title) {
+				t.Fatalf("invitation to %s: %s", p.id, texts(msgs))
+			}
+		}
+		return created["id"].(string)
+	}
+
+	id := newSession("オンライン交流会")
+	if msgs := hanako.say("参加します"); !contains(msgs, "参加のお申し込みを承りました") {
+		t.Fatalf("RSVP: %s", texts(msgs))
+	}
+	if code, body := s.api(t, "POST", "/api/sessions/"+id+"/rsvps", map[string]any{"profile_id": "line:" + taro.id}); code != http.StatusCreated {
+		t.Fatalf("coordinator RSVP: %d %v", code, body)
+	}
+	code, got := s.api(t, "POST", "/api/sessions/"+id+"/cancel", nil)
+	if code != http.StatusOK || got["cancelled_at"] == nil {
+		t.Fatalf("cancel: %d %v", code, got)
+	}
+	for _, p := range []*person{hanako, taro} {
+		if msgs := p.reply(); !contains(msgs, "中止になりました") || !contains(msgs, "オンライン交流会") {
+			t.Fatalf("the notice to %s: %s", p.id, texts(msgs))
+		}
+	}
+	if code, body := s.api(t, "POST", "/api/sessions/"+id+"/cancel", nil); code != http.StatusConflict {
+		t.Errorf("cancelled twice: %d %v", code, body)
+	}
+	if code, body := s.api(t, "POST", "/api/sessions/nope/cancel", nil); code != http.StatusNotFound {
+		t.Errorf("cancelling nothing: %d %v", code, body)
+	}
+	if code, body := s.api(t, "POST", "/api/sessions/"+id+"/rsvps", map[string]any{"profile_id": "line:" + jiro.id}); code != http.StatusConflict {
+		t.Errorf("an attendee added after: %d %v", code, body)
+	}
+	// Jiro never answered: no notice; his answer now is told it is off.
+	if msgs := jiro.tap("session:yes:" + id); len(msgs) != 1 || !contains(msgs, "中止になりました") {
+		t.Fatalf("jiro's late yes: %s", texts(msgs))
+	}
+	if msgs := jiro.say("参加します"); contains(msgs, "参加のお申し込みを承りました") {
+		t.Fatalf("a typed yes joined a session called off: %s", texts(msgs))
+	}
+
+	s.clock.Advance(3 * time.Second)
+	if code, sum := s.api(t, "POST", "/api/jobs/reminders/run", nil); code != http.StatusOK || !strings.Contains(fmtAny(sum), `"due":0`) {
+		t.Fatalf("reminders of a session called off: %d %v", code, sum)
+	}
+	day := time.Now().Format("2006-01-02")
+	if code, rep := s.api(t, "GET", "/api/reports?from="+day+"&to="+day, nil); code != http.StatusOK || !strings.Contains(fmtAny(rep), `"sessions":0`) {
+		t.Errorf("report: %d %v", code, rep)
+	}
+
+	// From the console: the page offers it, the confirmation says who is
+	// told, and the page says it after.
+	id2 := newSession("防災の説明会")
+	if msgs := jiro.tap("session:yes:" + id2); !contains(msgs, "参加のお申し込みを承りました") {
+		t.Fatalf("RSVP: %s", texts(msgs))
+	}
+	s.addCoordinator(t, "sakura@example.jp", "a good long password", "世田谷ジョブカフェ", true)
+	c := &consoleClient{t: t, base: s.base, cookies: map[string]string{}}
+	c.do("GET", "/console/login", nil)
+	if code, _ := c.do("POST", "/console/login", url.Values{"email": {"sakura@example.jp"}, "password": {"a good long password"}}); code != http.StatusSeeOther {
+		t.Fatalf("login: %d", code)
+	}
+	if code, body := c.do("GET", "/console/sessions/"+id, nil); code != http.StatusOK || !strings.Contains(body, "中止") || strings.Contains(body, "この会を中止にする") {
+		t.Errorf("the page of the session called off: %d", code)
+	}
+	if code, _ := c.do("GET", "/console/sessions/"+id+"/cancel", nil); code != http.StatusConflict {
+		t.Errorf("confirming a second cancellation: %d", code)
+	}
+	if code, body := c.do("GET", "/console/sessions/"+id2, nil); code != http.StatusOK || !strings.Contains(body, "この会を中止にする") {
+		t.Fatalf("the session's page offers no cancellation: %d", code)
+	}
+	if code, body := c.do("GET", "/console/sessions/"+id2+"/cancel", nil); code != http.StatusOK || !strings.Contains(body, "参加と答えた方 1人") {
+		t.Fatalf("confirmation: %d %s", code, body)
+	}
+	if code, _ := c.do("POST", "/console/sessions/"+id2+"/cancel", url.Values{}); code != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", code)
+	}
+	if msgs := jiro.reply(); !contains(msgs, "中止になりました") || !contains(msgs, "防災の説明会") {
+		t.Fatalf("the notice: %s", texts(msgs))
+	}
+	if code, body := c.do("GET", "/console/sessions/"+id2+"?done=called_off", nil); code != http.StatusOK || !strings.Contains(body, "中止にしました") {
+		t.Errorf("after: %d", code)
+	}
+	if n := len(s.sim.Messages(hanako.id)); n != hanako.seen {
+		t.Errorf("hanako, who never answered the second, was written %d times", n-hanako.seen)
 	}
 }
