@@ -214,11 +214,10 @@ func (b *Bot) change(in Inbound, snap Snapshot, res Result, now time.Time) Chang
 		if res.Profile != nil {
 			name = res.Profile.Name
 		}
-		ch.Outgoing = append(ch.Outgoing, b.cannotJoin(name, *res.CannotJoin, now))
+		ch.Outgoing = append(ch.Outgoing, b.cannotJoin(name, in.ProfileID, *res.CannotJoin, now))
 	}
 	for _, n := range res.Notices {
-		ch.Outgoing = append(ch.Outgoing, Outgoing{ID: b.NewID(), To: CoordinatorID,
-			Messages: []Message{{Text: n}}, CreatedAt: now})
+		ch.Outgoing = append(ch.Outgoing, coordinatorNotice(b.NewID(), n, now, in.ProfileID))
 	}
 	// A Slack person who leaves from a DM must not keep their old profile
 	// on the Home tab: it is redrawn as for someone unknown.
@@ -233,10 +232,10 @@ func (b *Bot) change(in Inbound, snap Snapshot, res Result, now time.Time) Chang
 
 // cannotJoin is the coordinators' notice for someone who cannot get into a
 // session.
-func (b *Bot) cannotJoin(name string, ref SessionRef, now time.Time) Outgoing {
+func (b *Bot) cannotJoin(name, profileID string, ref SessionRef, now time.Time) Outgoing {
 	if name == "" {
 		name = ja.Session.SomeoneCannotJoin
 	}
 	return coordinatorNotice(b.NewID(), fmt.Sprintf(ja.Session.NoticeCannotJoin, name, ref.Title,
-		FormatSpanJA(ref.Start, ref.End, b.loc())), now)
+		FormatSpanJA(ref.Start, ref.End, b.loc())), now, profileID)
 }

@@ -442,8 +442,8 @@ func TestCannotJoin(t *testing.T) {
 
 	t.Run("the coordinators are told who and which", func(t *testing.T) {
 		b := &Bot{Location: c.loc, NewID: func() string { return "N1" }}
-		out := b.cannotJoin("山田 花子", yes, s1.Start)
-		if out.To != CoordinatorID || len(out.Messages) != 1 {
+		out := b.cannotJoin("山田 花子", "line:U0042", yes, s1.Start)
+		if out.To != CoordinatorID || len(out.Messages) != 1 || !reflect.DeepEqual(out.About, []string{"line:U0042"}) {
 			t.Fatalf("notice %+v", out)
 		}
 		txt := out.Messages[0].Text
@@ -452,7 +452,7 @@ func TestCannotJoin(t *testing.T) {
 				t.Errorf("notice %q, want %q in it", txt, want)
 			}
 		}
-		if txt := b.cannotJoin("", yes, s1.Start).Messages[0].Text; !strings.Contains(txt, ja.Session.SomeoneCannotJoin) {
+		if txt := b.cannotJoin("", "line:U0042", yes, s1.Start).Messages[0].Text; !strings.Contains(txt, ja.Session.SomeoneCannotJoin) {
 			t.Errorf("notice without a name %q", txt)
 		}
 	})
@@ -983,6 +983,7 @@ func (m *memSessions) Traces(_ context.Context, id string) (Traces, error) {
 }
 
 func (m *memSessions) Scrub(context.Context, []string) (int, error) { return 0, nil }
+func (m *memSessions) ForgetEvents(context.Context, []string) error  { return nil }
 
 // memPeople finds the profiles it holds.
 type memPeople map[string]*Profile

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/mail"
 	"strings"
 	"time"
@@ -68,6 +70,15 @@ type AuditEntry struct {
 	AccountID string
 	Action    string
 	Object    string
+}
+
+// AuditRef is how the audit log names a person: a digest of their ID.
+// Anyone who knows the ID can compute it, so deleting the person removes
+// the entries that carry it, and the entry of the deletion itself names
+// no one.
+func AuditRef(profileID string) string {
+	sum := sha256.Sum256([]byte("person:" + profileID))
+	return "p:" + hex.EncodeToString(sum[:8])
 }
 
 // PauseAction and ResumeAction are the data of the 「休止」 and 「再開」

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -15,20 +14,22 @@ import (
 // so their IDs carry no time. Each kind has its own prefix; events from the
 // platforms keep their own IDs (LINE's webhookEventId, which has no colon)
 // or a prefix of the adapter's ("slack:", "slack-join:", "slack-action:",
-// "slack-view:"). The IDs of offers, promotions, cancellations, reminders
-// and invitations name the person by profile ID, or as Waitlisted, which
-// the store replaces with the person promoted.
+// "slack-view:"). The IDs of cancellations, reminders and invitations
+// name the person by profile ID (a promotion as Waitlisted, which the
+// store replaces with the person promoted). Their dedupe records outlive
+// the event by a week, so deleting a person rebuilds those IDs
+// (forgetPerson) to remove them: an ID built from someone's ID must be one
+// deletion can rebuild from what it reads, or else carry a nonce (offers,
+// promotions, results), which no one can guess to confirm the record.
 
 // offerEventID is the event that brings a wave's offer of a task to a
-// person at the wave's time.
-func offerEventID(taskID, profileID string, at time.Time) string {
-	return fmt.Sprintf("offer:%s:%s:%d", taskID, profileID, at.UnixMilli())
-}
+// person; the nonce is new for each offer.
+func offerEventID(taskID, nonce string) string { return "offer:" + taskID + ":" + nonce }
 
 // promotedEventID is the event that gives the first waitlisted person the
 // place freed at at.
-func promotedEventID(taskID string, at time.Time) string {
-	return fmt.Sprintf("promoted:%s:%s:%d", taskID, Waitlisted, at.UnixMilli())
+func promotedEventID(taskID, nonce string) string {
+	return "promoted:" + taskID + ":" + Waitlisted + ":" + nonce
 }
 
 // taskCancelledEventID tells a person that the coordinators cancelled a
@@ -56,13 +57,13 @@ func unconfirmedID(taskID string) string { return "unconfirmed:" + taskID }
 func seriesEventID(eventID, taskID string) string { return eventID + ":date:" + taskID }
 
 // namedOfferEventID brings a coordinator's named offer to a person.
-func namedOfferEventID(taskID, profileID string, at time.Time) string {
-	return fmt.Sprintf("named:%s:%s:%d", taskID, profileID, at.UnixMilli())
-}
+func namedOfferEventID(taskID, nonce string) string { return "named:" + taskID + ":" + nonce }
 
-// resultEventID brings a result a coordinator recorded to the person.
-func resultEventID(taskID, profileID string, at time.Time) string {
-	return fmt.Sprintf("result:%s:%s:%d", taskID, profileID, at.UnixMilli())
+// resultEventID brings a result a coordinator recorded to the person; the
+// nonce is new for each (a time and the person's ID would let anyone who
+// knows them confirm the dedupe record).
+func resultEventID(taskID, nonce string) string {
+	return "result:" + taskID + ":" + nonce
 }
 
 // filledNoticeID is the notice to the coordinators that a task is full,

@@ -9,13 +9,14 @@ import (
 // already queued (reminders are removed by their IDs): each builder is
 // compared with the bytes the service wrote before the builders existed.
 func TestEventIDsAsBefore(t *testing.T) {
-	at := time.UnixMilli(1764979200123)
 	cases := []struct {
 		name, got, want string
 	}{
-		{"wave offer", offerEventID("T1", "line:U1", at), "offer:T1:line:U1:1764979200123"},
-		{"promotion", promotedEventID("T1", at), "promoted:T1:" + Waitlisted + ":1764979200123"},
-		{"promotion placeholder", promotedEventID("T1", at), "promoted:T1:{{waitlisted}}:1764979200123"},
+		{"wave offer", offerEventID("T1", "N1"), "offer:T1:N1"},
+		{"named offer", namedOfferEventID("T1", "N1"), "named:T1:N1"},
+		{"result", resultEventID("T1", "N1"), "result:T1:N1"},
+		{"promotion", promotedEventID("T1", "N1"), "promoted:T1:" + Waitlisted + ":N1"},
+		{"promotion placeholder", promotedEventID("T1", "N1"), "promoted:T1:{{waitlisted}}:N1"},
 		{"task cancelled", taskCancelledEventID("T1", "slack:T9:U1"), "cancelled:T1:slack:T9:U1"},
 		{"evening reminder", taskReminderID("T1", remindEvening, "line:U1"), "remind:T1:evening:line:U1"},
 		{"soon reminder", taskReminderID("T1", "soon", "line:U1"), "remind:T1:soon:line:U1"},

@@ -11,9 +11,12 @@ import (
 // outside their own state that names them: every task they were ever
 // offered (a place they hold is freed and the coordinators told), every
 // session they were invited to or named in, every broadcast they are a
-// recipient of, and the retries, dead letters, reminders and coordinator
-// notices that name them. It runs before the deletion's commit: a failure
-// leaves the person to delete again, never a trace of someone deleted.
+// recipient of, the retries, dead letters, reminders and coordinator
+// notices that name them (by ID, by their name now, or through About for
+// a name they had before), the console's audit entries about them, and the
+// dedupe records of events whose IDs were built from theirs. It runs
+// before the deletion's commit: a failure leaves the person to delete
+// again, never a trace of someone deleted.
 func (b *Bot) forgetPerson(ctx context.Context, in Inbound, snap Snapshot, now time.Time) error {
 	var tr Traces
 	if b.Traces != nil {
@@ -26,8 +29,9 @@ func (b *Bot) forgetPerson(ctx context.Context, in Inbound, snap Snapshot, now t
 	// One token for all their records: the figures still count them once
 	// among the people (実人数), and nothing says who it was.
 	anon := AnonPrefix + rand.Text()
+	taskIDs := union(refTaskIDs(snap.Conv.Offers), tr.Tasks)
 	if b.Tasks != nil {
-		for _, id := range union(refTaskIDs(snap.Conv.Offers), tr.Tasks) {
+		for _, id := range taskIDs {
 			res := Result{Conv: snap.Conv, Answer: &AnswerRequest{TaskID: id, Op: OpForget, Anon: anon}}
 			ev := in
 			if ev.ID != "" {
@@ -38,14 +42,19 @@ func (b *Bot) forgetPerson(ctx context.Context, in Inbound, snap Snapshot, now t
 			}
 		}
 	}
+	// The events the service made about them, whose dedupe records name
+	// them through their IDs.
+	events := taskEventIDs(in.ProfileID, taskIDs)
 	if b.Sessions != nil {
 		ids := tr.Sessions
 		for _, ref := range snap.Conv.Sessions {
 			ids = append(ids, ref.SessionID)
 		}
-		if err := b.Sessions.forget(ctx, union(ids), in.ProfileID, anon, now); err != nil {
+		sessionEvents, err := b.Sessions.forget(ctx, union(ids), in.ProfileID, anon, now)
+		if err != nil {
 			errs = append(errs, err)
 		}
+		events = append(events, sessionEvents...)
 	}
 	if b.Broadcasts != nil {
 		for _, id := range union(tr.Broadcasts) {
@@ -60,13 +69,28 @@ func (b *Bot) forgetPerson(ctx context.Context, in Inbound, snap Snapshot, now t
 	if b.Traces == nil {
 		return nil
 	}
-	// Last, so that what the steps above queued about them goes too.
-	needles := []string{in.ProfileID}
+	if err := b.Traces.ForgetEvents(ctx, events); err != nil {
+		return err
+	}
+	// Last, so that what the steps above queued about them goes too. The
+	// console's audit log names them by AuditRef.
+	needles := []string{in.ProfileID, AuditRef(in.ProfileID)}
 	if snap.Profile != nil && snap.Profile.Name != "" {
 		needles = append(needles, snap.Profile.Name)
 	}
 	_, err := b.Traces.Scrub(ctx, needles)
 	return err
+}
+
+// taskEventIDs are the IDs of the events about tasks the service built
+// from the person's ID: cancellations and reminders.
+func taskEventIDs(profileID string, taskIDs []string) []string {
+	var ids []string
+	for _, id := range taskIDs {
+		ids = append(ids, taskCancelledEventID(id, profileID),
+			taskReminderID(id, remindEvening, profileID), taskReminderID(id, remindSoon, profileID))
+	}
+	return ids
 }
 
 func refTaskIDs(refs []OfferRef) []string {

@@ -152,6 +152,10 @@ type Outgoing struct {
 	// message the person interacted with.
 	ResponseURL string    `json:"response_url,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
+	// About are the people a coordinator notice speaks of, by profile ID:
+	// its text names them by name, which they may have changed since, and
+	// deleting one of them finds the notice by ID.
+	About []string `json:"about,omitempty"`
 }
 
 // SendError classifies a failed send so the outbox knows whether and when to

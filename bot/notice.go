@@ -8,4 +8,6 @@ type Notice struct {
 	ID   string    `json:"id"`
 	Text string    `json:"text"`
 	At   time.Time `json:"at"`
+	// About are the people it speaks of (Outgoing.About).
+	About []string `json:"about,omitempty"`
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 )
@@ -290,11 +291,22 @@ func (ss *SessionService) rsvp(ctx context.Context, in Inbound, res Result, now 
 
 // forget takes a person who is deleting their data out of sessions: their
 // RSVP, their reminders and their place in the audience; a session that
-// has ended keeps their attendance under anon.
-func (ss *SessionService) forget(ctx context.Context, ids []string, pid, anon string, now time.Time) error {
+// has ended keeps their attendance under anon. It returns the IDs of the
+// events the service made about them for these sessions (invitations,
+// reminders, cancellations), whose dedupe records go too.
+func (ss *SessionService) forget(ctx context.Context, ids []string, pid, anon string, now time.Time) ([]string, error) {
 	var errs []error
+	var events []string
 	for _, id := range ids {
+		events = append(events, inviteEventID(id, pid), sessionCancelledEventID(id, pid))
+		offsets := DefaultSessionReminders
 		v, err := ss.Sessions.GetSession(ctx, id)
+		if err == nil {
+			offsets = append(slices.Clone(offsets), v.Reminders...)
+		}
+		for _, off := range offsets {
+			events = append(events, sessionReminderID(id, off, pid))
+		}
 		if ErrorCode(err) == ENOTFOUND {
 			continue
 		}
@@ -313,7 +325,7 @@ func (ss *SessionService) forget(ctx context.Context, ids []string, pid, anon st
 			errs = append(errs, err)
 		}
 	}
-	return errors.Join(errs...)
+	return events, errors.Join(errs...)
 }
 
 func findSession(refs []SessionRef, id string) (SessionRef, int) {

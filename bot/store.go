@@ -76,7 +76,13 @@ type TraceStore interface {
 	// Traces lists what may name the person; it may list more than does,
 	// never less.
 	Traces(ctx context.Context, profileID string) (Traces, error)
-	// Scrub removes queued retries, dead letters, reminders and coordinator
-	// notices that contain any of needles, and returns how many.
+	// Scrub removes queued retries, dead letters, reminders, coordinator
+	// notices and audit entries that contain any of needles, and returns
+	// how many.
 	Scrub(ctx context.Context, needles []string) (int, error)
+	// ForgetEvents removes the dedupe records of the events, wherever they
+	// are kept: the IDs the service builds from a person's ID (a reminder,
+	// an invitation) would otherwise let anyone who knows the person's ID
+	// confirm what they were part of.
+	ForgetEvents(ctx context.Context, eventIDs []string) error
 }

@@ -293,7 +293,7 @@ func (ts *TaskService) offerWave(ctx context.Context, id string, now time.Time) 
 func (ts *TaskService) waveOffer(t *Task, pid string, reasons []string, promoted bool, now, expires time.Time) WaveOffer {
 	ref := ts.taskRef(t)
 	ref.ExpiresAt, ref.Reasons, ref.State, ref.At, ref.Promoted = expires, reasons, OfferOffered, now, promoted
-	ev := offerEventID(t.ID, pid, now)
+	ev := offerEventID(t.ID, ts.NewID())
 	return WaveOffer{ProfileID: pid, ExpiresAt: expires, Out: Outgoing{
 		ID: ev, Kind: OutEvent, To: pid, CreatedAt: now,
 		Event: &Inbound{ID: ev, Kind: EventOffer, ProfileID: pid, Offer: &ref, At: now},
@@ -319,20 +319,20 @@ func (ts *TaskService) taskRef(t *Task) OfferRef {
 		Start: t.Start, End: t.End, Created: t.CreatedAt, SeriesID: t.SeriesID}
 }
 
-// promotion gives a place freed by who at once to the first person on the
-// waitlist: the event for their conversation, their reminders and the
-// coordinators' notice, naming them as Waitlisted.
-func (ts *TaskService) promotion(ref OfferRef, who string, now time.Time) Promotion {
+// promotion gives a place freed by who (profile whoID) at once to the
+// first person on the waitlist: the event for their conversation, their
+// reminders and the coordinators' notice, naming them as Waitlisted.
+func (ts *TaskService) promotion(ref OfferRef, who, whoID string, now time.Time) Promotion {
 	r := ref
 	r.State, r.AcceptedAt, r.At, r.Promoted, r.Reasons, r.ExpiresAt = OfferAccepted, now, now, true, nil, time.Time{}
 	r.Confirm, r.Asked, r.Result, r.Named = "", false, nil, false
-	ev := promotedEventID(ref.TaskID, now)
+	ev := promotedEventID(ref.TaskID, ts.NewID())
 	span := FormatSpanJA(ref.Start, ref.End, ts.loc())
 	return Promotion{
 		Out: Outgoing{ID: ev, Kind: OutEvent, To: Waitlisted, CreatedAt: now,
 			Event: &Inbound{ID: ev, Kind: EventPromoted, ProfileID: Waitlisted, Data: ref.TaskID, Offer: &r, At: now}},
 		Reminders: ts.reminders(ref, Waitlisted, now),
-		Notice:    coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticePromoted, who, ref.Title, span), now),
+		Notice:    coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticePromoted, who, ref.Title, span), now, whoID),
 	}
 }
 
@@ -421,9 +421,16 @@ func (ts *TaskService) checkShort(ctx context.Context, id string) error {
 	return ts.Outbox.Enqueue(ctx, coordinatorNotice(shortID(id), text, ts.Now()))
 }
 
-// coordinatorNotice is a message to the coordinators' channel.
-func coordinatorNotice(id, text string, now time.Time) Outgoing {
-	return Outgoing{ID: id, To: CoordinatorID, Messages: []Message{{Text: text}}, CreatedAt: now}
+// coordinatorNotice is a message to the coordinators' channel about the
+// people named in about (see Outgoing.About; empty IDs are left out).
+func coordinatorNotice(id, text string, now time.Time, about ...string) Outgoing {
+	out := Outgoing{ID: id, To: CoordinatorID, Messages: []Message{{Text: text}}, CreatedAt: now}
+	for _, p := range about {
+		if p != "" {
+			out.About = append(out.About, p)
+		}
+	}
+	return out
 }
 
 // answer applies a person's answer to a task and turns its outcome into the
@@ -488,12 +495,17 @@ func (ts *TaskService) apply(ctx context.Context, in Inbound, snap Snapshot, res
 		a.Filled = coordinatorNotice(filledNoticeID(req.TaskID), fmt.Sprintf(ja.Task.NoticeFilled, ref.Title, span), now)
 	case OpCancel, OpForget:
 		a.Reminders = ts.allReminders(ref, in.ProfileID)
-		who := name
+		who, whoID := name, in.ProfileID
 		if req.Op == OpForget || who == "" {
 			who = ja.Task.SomeoneWithdrew
 		}
-		a.Cancelled = coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticeCancelled, who, ref.Title, span), now)
-		a.Promote = ts.promotion(ref, who, now)
+		if req.Op == OpForget {
+			// Someone deleting their data: the notices name no one, and
+			// the deletion's scrub must leave them.
+			whoID = ""
+		}
+		a.Cancelled = coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticeCancelled, who, ref.Title, span), now, whoID)
+		a.Promote = ts.promotion(ref, who, whoID, now)
 		a.Anon = req.Anon
 	case OpComplete:
 		a.Result = req.Result
@@ -502,7 +514,7 @@ func (ts *TaskService) apply(ctx context.Context, in Inbound, snap Snapshot, res
 			if who == "" {
 				who = ja.Task.SomeoneWithdrew
 			}
-			a.ResultOut = coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticeNotDone, who, ref.Title, span), now)
+			a.ResultOut = coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticeNotDone, who, ref.Title, span), now, in.ProfileID)
 		}
 	}
 	out, err := ts.Tasks.Answer(ctx, a)
@@ -553,7 +565,7 @@ func (ts *TaskService) checkUnconfirmed(ctx context.Context, id string) error {
 		names = append(names, ts.nameOf(ctx, pid))
 	}
 	text := fmt.Sprintf(ja.Task.NoticeUnconfirmed, v.Title, FormatSpanJA(v.Start, v.End, ts.loc()), strings.Join(names, "、"))
-	n, err := ts.Tasks.MarkUnconfirmed(ctx, id, v.Asked, coordinatorNotice(unconfirmedID(id), text, ts.Now()))
+	n, err := ts.Tasks.MarkUnconfirmed(ctx, id, v.Asked, coordinatorNotice(unconfirmedID(id), text, ts.Now(), v.Asked...))
 	if err != nil {
 		return err
 	}
@@ -614,7 +626,7 @@ func (ts *TaskService) RecordResult(ctx context.Context, taskID, profileID strin
 	}
 	// The person's own record counts it through their state, told in the
 	// same step as the task records it.
-	ev, res := resultEventID(taskID, profileID, now), r
+	ev, res := resultEventID(taskID, ts.NewID()), r
 	tell := Outgoing{ID: ev, Kind: OutEvent, To: profileID, CreatedAt: now,
 		Event: &Inbound{ID: ev, Kind: EventResult, ProfileID: profileID, Data: taskID, Result: &res, At: now}}
 	out, err := ts.Tasks.Answer(ctx, Answer{TaskID: taskID, ProfileID: profileID, Op: OpComplete, At: now, Result: r, ResultOut: tell})
@@ -668,7 +680,7 @@ func (ts *TaskService) OfferTo(ctx context.Context, taskID, profileID string) (*
 		return nil, FieldErrorf(EUNPROCESSABLE, "profile_id", "%s has reached their weekly limit of %d", profileID, p.WeeklyLimit)
 	}
 	o := ts.waveOffer(&v.Task, profileID, []string{ja.Task.WhyNamed}, false, now, offerExpiry(&v.Task, now))
-	ev := namedOfferEventID(taskID, profileID, now)
+	ev := namedOfferEventID(taskID, ts.NewID())
 	o.Out.ID, o.Out.Event.ID = ev, ev
 	o.Out.Event.Offer.Named = true
 	if err := ts.Tasks.OfferTo(ctx, o, taskID, v.End); err != nil {

@@ -2,9 +2,7 @@ package console
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"errors"
 	"net"
 	"net/http"
@@ -393,13 +391,6 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-// personRef is how the audit log names a person: a digest of their ID,
-// which stays meaningless after they delete their data.
-func personRef(profileID string) string {
-	sum := sha256.Sum256([]byte("person:" + profileID))
-	return "p:" + hex.EncodeToString(sum[:8])
 }
 
 // audit records what an account did; a failure to record is logged, not

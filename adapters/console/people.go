@@ -123,7 +123,7 @@ func (s *server) personCreate(w http.ResponseWriter, r *http.Request) {
 			if s.changed != nil {
 				s.changed(ctx, p.ID)
 			}
-			s.audit(ctx, accountOf(ctx).ID, "person.create", personRef(p.ID))
+			s.audit(ctx, accountOf(ctx).ID, "person.create", bot.AuditRef(p.ID))
 			done(w, r, Prefix+"people/"+url.PathEscape(p.ID), "person")
 			return
 		}
@@ -184,7 +184,7 @@ func (s *server) personCommand(w http.ResponseWriter, r *http.Request, data, act
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(ctx, accountOf(ctx).ID, action, personRef(p.ID))
+	s.audit(ctx, accountOf(ctx).ID, action, bot.AuditRef(p.ID))
 	done(w, r, Prefix+"people/"+url.PathEscape(p.ID), flash)
 }
 
@@ -213,7 +213,8 @@ func (s *server) personDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(ctx, accountOf(ctx).ID, "person.delete", personRef(p.ID))
+	// Naming no one: the deletion took the person's other entries away.
+	s.audit(ctx, accountOf(ctx).ID, "person.delete", "")
 	done(w, r, Prefix+"people", "deleted")
 }
 

@@ -101,7 +101,7 @@ func (s *server) talkWrite(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "talk", ja.TitleTalks, p)
 		return
 	}
-	s.audit(ctx, accountOf(ctx).ID, "talk.write", personRef(id))
+	s.audit(ctx, accountOf(ctx).ID, "talk.write", bot.AuditRef(id))
 	done(w, r, Prefix+"talks/"+url.PathEscape(id), "sent")
 }
 
@@ -112,6 +112,6 @@ func (s *server) talkClose(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(ctx, accountOf(ctx).ID, "talk.close", personRef(id))
+	s.audit(ctx, accountOf(ctx).ID, "talk.close", bot.AuditRef(id))
 	done(w, r, Prefix+"talks", "closed")
 }

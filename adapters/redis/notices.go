@@ -53,7 +53,7 @@ func (nb *NoticeBoard) Send(ctx context.Context, out bot.Outgoing, _ int) error 
 			texts = append(texts, m.Text)
 		}
 	}
-	nj, err := json.Marshal(bot.Notice{ID: out.ID, Text: strings.Join(texts, "\n"), At: nb.now()})
+	nj, err := json.Marshal(bot.Notice{ID: out.ID, Text: strings.Join(texts, "\n"), At: nb.now(), About: out.About})
 	if err != nil {
 		return fmt.Errorf("post notice %s: %w", out.ID, err)
 	}

@@ -113,10 +113,10 @@ return n
 `)
 
 // Scrub removes the retries, dead letters, reminders and notices that
-// contain any of needles (a deleted person's ID and name), in every shard.
-// Entries still in the outbox streams are not touched: they leave with
-// their send, and the worker sends nothing to someone without a profile but
-// the goodbye.
+// contain any of needles (a deleted person's ID and name), in every shard,
+// and the console's audit entries that name them. Entries still in the
+// outbox streams are not touched: they leave with their send, and the
+// worker sends nothing to someone without a profile but the goodbye.
 func (s *Store) Scrub(ctx context.Context, needles []string) (int, error) {
 	var args []any
 	for _, n := range needles {
@@ -144,7 +144,76 @@ func (s *Store) Scrub(ctx context.Context, needles []string) (int, error) {
 		}
 		total += n
 	}
-	return total, nil
+	n, err := s.scrubAudit(ctx, needles)
+	return total + n, err
+}
+
+// scrubAudit deletes the audit entries with a value containing one of
+// needles. The log is capped (auditCap), so a deletion reads it whole.
+func (s *Store) scrubAudit(ctx context.Context, needles []string) (int, error) {
+	var ids []string
+	start := "-"
+	for {
+		msgs, err := s.c.XRangeN(ctx, auditKey(), start, "+", 1000).Result()
+		if err != nil {
+			return 0, fmt.Errorf("scrub audit log: %w", err)
+		}
+		for _, m := range msgs {
+			for _, v := range m.Values {
+				if str, ok := v.(string); ok && containsAny(str, needles) {
+					ids = append(ids, m.ID)
+					break
+				}
+			}
+		}
+		if len(msgs) < 1000 {
+			break
+		}
+		start = "(" + msgs[len(msgs)-1].ID
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	if err := s.c.XDel(ctx, auditKey(), ids...).Err(); err != nil {
+		return 0, fmt.Errorf("scrub audit log: %w", err)
+	}
+	return len(ids), nil
+}
+
+func containsAny(s string, needles []string) bool {
+	for _, n := range needles {
+		if n != "" && strings.Contains(s, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// ForgetEvents removes the dedupe records of the events from every
+// shard: the processed events (seen) and the applied answers (answered,
+// with their outcomes).
+func (s *Store) ForgetEvents(ctx context.Context, eventIDs []string) error {
+	if len(eventIDs) == 0 {
+		return nil
+	}
+	keys := make([]any, 0, len(eventIDs))
+	fields := make([]string, 0, len(eventIDs))
+	for _, id := range eventIDs {
+		keys = append(keys, eventKey(id))
+		fields = append(fields, eventKey(id))
+	}
+	_, err := s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for sh := 0; sh < Shards; sh++ {
+			p.ZRem(ctx, seenKey(sh), keys...)
+			p.ZRem(ctx, answeredKey(sh), keys...)
+			p.HDel(ctx, answeredKey(sh)+":changed", fields...)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("forget events: %w", err)
+	}
+	return nil
 }
 
 // scrubAudience removes a person being deleted from the audience of the

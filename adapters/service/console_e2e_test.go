@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tsunagu/bot"
 )
 
 // consoleClient is a coordinator's browser without the browser: cookies
@@ -70,6 +72,15 @@ func TestConsoleDeletesAPersonForReal(t *testing.T) {
 		t.Fatalf("login: %d", code)
 	}
 	id := "line:" + p.id
+	// A pause from the console: the audit log names him by digest.
+	c.do("GET", "/console/people/"+id, nil)
+	if code, _ := c.do("POST", "/console/people/"+id+"/pause", url.Values{}); code != http.StatusSeeOther {
+		t.Fatalf("pause: %d", code)
+	}
+	ref := bot.AuditRef(id)
+	if len(keysNaming(t, s.redis(t), ref)) == 0 {
+		t.Fatal("the pause left no audit entry naming him")
+	}
 	if code, body := c.do("GET", "/console/people/"+id+"/delete", nil); code != http.StatusOK || !strings.Contains(body, "次郎") {
 		t.Fatalf("delete page: %d", code)
 	}
@@ -82,7 +93,7 @@ func TestConsoleDeletesAPersonForReal(t *testing.T) {
 	p.waitFor("the goodbye", func(_ []byte, text string) bool { return strings.Contains(text, "削除しました") })
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		left := keysNaming(t, s.redis(t), p.id, "次郎")
+		left := keysNaming(t, s.redis(t), p.id, "次郎", ref)
 		if len(left) == 0 {
 			break
 		}

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"slices"
@@ -113,6 +115,21 @@ func TestDeletionAfterALongHistoryLeavesNoTrace(t *testing.T) {
 	hanako.tap("cmd:handoff")
 	s.waitNotice(t, name)
 
+	// She changes her name: the notices about her cancellation and her
+	// talk still carry the old one.
+	s.waitNotice(t, "【キャンセル】", name)
+	const newName = "山田花"
+	hanako.say("名前を直したい")
+	if msgs := hanako.say(newName); !contains(msgs, newName) {
+		t.Fatalf("rename: %s", texts(msgs))
+	}
+	// The dedupe record of her invitation is a digest of an ID built from
+	// hers, which anyone knowing her ID could compute.
+	invited := dedupeDigest("invite:" + sessionID + ":line:" + hanako.id)
+	if left := keysNaming(t, rdb, invited); len(left) == 0 {
+		t.Fatal("the invitation left no dedupe record: the check below would prove nothing")
+	}
+
 	// 「退会」.
 	hanako.say("退会")
 	if msgs := hanako.tap("delete:yes"); !contains(msgs, "削除しました") {
@@ -121,7 +138,7 @@ func TestDeletionAfterALongHistoryLeavesNoTrace(t *testing.T) {
 
 	// The goodbye leaves the outbox a moment after the simulator got it.
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		left := keysNaming(t, rdb, hanako.id, name)
+		left := keysNaming(t, rdb, hanako.id, name, newName, invited)
 		if len(left) == 0 {
 			break
 		}
@@ -168,9 +185,15 @@ func TestDeletionAfterALongHistoryLeavesNoTrace(t *testing.T) {
 			t.Fatal("the broadcast reached the deleted person")
 		}
 	}
-	if left := keysNaming(t, rdb, hanako.id, name); len(left) != 0 {
+	if left := keysNaming(t, rdb, hanako.id, name, newName, invited); len(left) != 0 {
 		t.Fatalf("after the broadcast, keys naming her: %v", left)
 	}
+}
+
+// dedupeDigest is how the store remembers a processed event (eventKey).
+func dedupeDigest(eventID string) string {
+	sum := sha256.Sum256([]byte(eventID))
+	return hex.EncodeToString(sum[:16])
 }
 
 // importActive registers an active grader in Setagaya, free on weekday
