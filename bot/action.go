@@ -42,12 +42,14 @@ const (
 
 // Ops shared by several verbs or read by the conversation.
 const (
-	opYes       = "yes"
-	opNo        = "no"
-	opCancel    = "cancel"
-	opEdit      = "edit"
-	opDone      = "done"
-	opList      = "list"
+	opYes    = "yes"
+	opNo     = "no"
+	opCancel = "cancel"
+	opEdit   = "edit"
+	opDone   = "done"
+	opList   = "list"
+	// opRemove, before a skill's ID, takes it off the list being edited.
+	opRemove    = "remove."
 	opSuggested = "suggested"
 	opWhy       = "why"
 	opCancelYes = "cancelyes"

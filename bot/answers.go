@@ -162,7 +162,12 @@ func index(list []string, s string) int {
 
 // afterSkills answers a sentence at the skills question.
 func (t *turn) afterSkills(u Understanding, added []string) {
-	if len(u.NotSkills) > 0 {
+	switch {
+	case len(u.NotSkills) > 0 && t.conv.Editing:
+		// 「採点はもうできません」 while editing took it off the list
+		// (takeSkills): said as such.
+		t.text(fmt.Sprintf(ja.SkillsTakenOff, strings.Join(t.cat.SkillLabels(u.NotSkills), "、")))
+	case len(u.NotSkills) > 0:
 		t.text(fmt.Sprintf(ja.SkillsNotAdded, strings.Join(t.cat.SkillLabels(u.NotSkills), "、")))
 	}
 	// 「いいえ」 to 「ほかにもありますか」 ends the list as 「以上です」 does.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -503,6 +504,16 @@ func (t *turn) answerSkills(arg string) {
 		t.text(fmt.Sprintf(ja.SkillsList, strings.Join(labels, "、")))
 		t.prompt()
 		return
+	case strings.HasPrefix(arg, opRemove):
+		id := strings.TrimPrefix(arg, opRemove)
+		if i := index(t.p.Skills, id); i >= 0 {
+			t.p.Skills = slices.Delete(slices.Clone(t.p.Skills), i, i+1)
+			t.changed = true
+			t.text(fmt.Sprintf(ja.SkillsRemoved, strings.Join(t.cat.SkillLabels([]string{id}), "、")), t.skillChoices()...)
+			return
+		}
+		t.prompt()
+		return
 	case arg != "":
 		if _, ok := t.cat.Skill(arg); ok {
 			add = []string{arg}
@@ -659,11 +670,10 @@ func (t *turn) editField(step Step) {
 	t.conv.Step = step
 	t.conv.Editing = true
 	if step == StepSkills {
-		// Choosing skills adds to a list; editing starts from an empty one
-		// so a skill can also be removed. The old list comes back if the
-		// person cancels.
-		t.conv.PrevSkills = t.p.Skills
-		t.p.Skills = nil
+		// Editing starts from the skills registered: what is chosen is
+		// added, 「外す」 removes one, and nothing goes unsaid. The old list
+		// comes back if the person cancels.
+		t.conv.PrevSkills = slices.Clone(t.p.Skills)
 		t.changed = true
 	}
 	t.prompt()
@@ -711,7 +721,7 @@ func (t *turn) answered(s Step) bool {
 
 func (t *turn) finishEdit(edited bool) {
 	t.conv.Editing = false
-	if len(t.p.Skills) == 0 && len(t.conv.PrevSkills) > 0 {
+	if t.conv.PrevSkills != nil && (!edited || len(t.p.Skills) == 0) {
 		t.p.Skills = t.conv.PrevSkills
 		t.changed = true
 	}
@@ -839,7 +849,7 @@ func (t *turn) command(cmd command) {
 	}
 	// A command ends whatever detour a registered person was in; an edit
 	// left half-way keeps the old answer.
-	if t.conv.Editing && len(t.p.Skills) == 0 && len(t.conv.PrevSkills) > 0 {
+	if t.conv.Editing && t.conv.PrevSkills != nil {
 		t.p.Skills = t.conv.PrevSkills
 		t.changed = true
 	}
@@ -863,6 +873,12 @@ func (t *turn) command(cmd command) {
 		t.conv.Step = StepEditField
 		t.prompt()
 	case cmdPause:
+		if up := t.upcoming(); t.in.Kind == EventText && t.p.Status != StatusPaused && namedOffer(up, t.in.Text, t.now) >= 0 {
+			// 「11日はお休みします」 with a place taken that day: that
+			// place is what they speak of.
+			t.askCancel(up[namedOffer(up, t.in.Text, t.now)])
+			return
+		}
 		if t.in.Kind == EventText && t.p.Status != StatusPaused && namesADay(t.in.Text) {
 			// 「来週の水曜日はお休みします」 is one day off, not a wish to
 			// hear of no work at all: asked before everything stops.
@@ -876,6 +892,15 @@ func (t *turn) command(cmd command) {
 		t.p.Status = StatusPaused
 		t.changed = true
 		t.text(ja.Paused, commandAction(cmdResume).button(ja.CmdResume))
+		if up := t.upcoming(); len(up) > 0 {
+			// A hospital stay ahead: the places taken stay taken unless
+			// they say so, and they are shown which.
+			var ch []Choice
+			for _, r := range up[:min(len(up), pausedListed)] {
+				ch = append(ch, TaskCancel(r.TaskID).button(choiceLabel(r, t.loc())))
+			}
+			t.text(ja.Task.PausedKeepsJobs, ch...)
+		}
 	case cmdResume:
 		if t.p.Status == StatusActive {
 			t.text(ja.AlreadyActive, menuChoices(t.p)...)
@@ -888,3 +913,7 @@ func (t *turn) command(cmd command) {
 		t.menu()
 	}
 }
+
+// pausedListed bounds the places a pause lists, each a button (LINE shows
+// thirteen quick replies at most).
+const pausedListed = 10

@@ -443,15 +443,25 @@ func (t *turn) idleText() {
 	// The offer or place the text names, where there is a choice to make.
 	namedPlace, namedPending := -1, -1
 	if t.asked == askedWhichCancel {
-		namedPlace = namedOffer(upcoming, t.in.Text, t.loc())
+		namedPlace = namedOffer(upcoming, t.in.Text, t.now)
 	}
 	if len(pending) > 1 {
-		namedPending = namedOffer(pending, t.in.Text, t.loc())
+		namedPending = namedOffer(pending, t.in.Text, t.now)
 	}
 	switch {
 	case namedPlace >= 0:
 		// 「22日の採点の方です」 typed instead of tapping one of the list.
 		t.askCancel(upcoming[namedPlace])
+	case t.answerNamedSession(yes, isAnswer, append(pending[:len(pending):len(pending)], upcoming...)):
+		// 「交流会は欠席します」 is about the gathering, whatever offer
+		// waits.
+	case isAnswer && t.talkOpen() && t.coordinatorSpokeLast():
+		// 「はい大丈夫です」 right after a coordinator asked something
+		// answers them, not an offer card.
+		t.forwardToCoordinators()
+		if len(pending) > 0 {
+			t.text(ja.Task.AnswerOnTheCard)
+		}
 	case cancelTaskWords[k] || len(upcoming) > 0 && mentionsCancel(t.in.Text):
 		// 「キャンセルしたいです」 is about a place taken, even with an
 		// offer waiting (that one has its own 「見送る」).
@@ -463,6 +473,8 @@ func (t *turn) idleText() {
 		// While a coordinator is on the line, words that answer nothing
 		// pending are for them.
 		t.forwardToCoordinators()
+	case isAnswer && !yes && len(pending) == 0 && t.notGoingOnANamedDay(upcoming):
+		// 「金曜日はだめになりました」 with a place taken that Friday.
 	case len(pending) == 0 && t.weekChangedInPassing():
 	case isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0 && speaksOfNotGoing(t.in.Text):
 		// 「行けなくなりました」 with nothing to answer is about a place
@@ -482,12 +494,17 @@ func (t *turn) idleText() {
 			return
 		}
 		t.why(pending[len(pending)-1])
-	case thanksWords[k] && len(pending) == 0:
-		// A thank-you is not a request to apologise for.
+	case (thanksWords[k] || saysThanks(t.in.Text)) && len(pending) == 0:
+		// A thank-you is not a request to apologise for, with the
+		// letter's closing after it too (「ありがとうございます、よろしく
+		// お願いします」).
 		t.text(ja.YoureWelcome)
 	case isAnswer && len(pending) == 0:
 		t.text(ja.Task.NoPending)
 		t.menu()
+	case namedPending >= 0 && isAnswer && !yes:
+		// 「採点のほうはお断りします」: that one, not the list again.
+		t.request = &AnswerRequest{TaskID: pending[namedPending].TaskID, Op: OpDecline}
 	case namedPending >= 0 && (!isAnswer || yes):
 		// 「草むしりの方をお願いします」「14日の方」: one of the offers, by
 		// its title or its day. A clear yes takes it; anything else shows
@@ -499,8 +516,9 @@ func (t *turn) idleText() {
 		}
 		t.confirmAccept([]OfferRef{r})
 	case isAnswer && yes && !jtext.Commits(t.in.Text):
-		// A yes read from a pleasantry (「いいですね」) takes no job: the
-		// person is asked with the card's buttons.
+		// A yes read from a pleasantry (「いいですね」) or a maybe
+		// (「行けたら行きます」) takes no job: the person is asked with
+		// the card's buttons.
 		t.confirmAccept(pending)
 	case isAnswer:
 		op, which := OpAccept, ja.Task.WhichAccept
@@ -527,9 +545,28 @@ func (t *turn) idleText() {
 			ch = append(ch, offerAnswer(op, r.TaskID).button(choiceLabel(r, t.loc())))
 		}
 		t.text(which, ch...)
+	case t.talkOpen():
+		// With an offer waiting too: words that answer nothing are for
+		// the coordinator on the line.
+		t.forwardToCoordinators()
 	default:
 		t.idleMiss()
 	}
+}
+
+// notGoingOnANamedDay answers a no that names the day or the title of a
+// place the person holds (「金曜日はだめになりました」「11日のお仕事は
+// 無理になりました」): it is about that place, and they are asked whether
+// to cancel it. A lasting change of their week said with it is applied
+// too. It reports whether it answered.
+func (t *turn) notGoingOnANamedDay(upcoming []OfferRef) bool {
+	i := namedOffer(upcoming, t.in.Text, t.now)
+	if i < 0 {
+		return false
+	}
+	t.weekChangedInPassing()
+	t.askCancel(upcoming[i])
+	return true
 }
 
 func (t *turn) chooseCancel(upcoming []OfferRef) {
@@ -724,9 +761,10 @@ func asksWhatTheJobIs(text string) bool {
 }
 
 // namedOffer returns the index of the one offer of pending that text
-// names, by a word of its title (「草むしり」 of 「保育園の庭の草むしり」)
-// or its day of the month (「14日」), or -1 when it names none or several.
-func namedOffer(pending []OfferRef, text string, loc *time.Location) int {
+// names, by a word of its title (「草むしり」 of 「保育園の庭の草むしり」),
+// its day of the month (「14日」「十四日」), its day of the week (「月曜の」)
+// or its day from now (「明日の」), or -1 when it names none or several.
+func namedOffer(pending []OfferRef, text string, now time.Time) int {
 	n := jtext.Normalize(text)
 	// A whole title first: 「期末テストの採点」 names that one, though
 	// 「採点」 is in 「月曜の採点」 too.
@@ -745,7 +783,7 @@ func namedOffer(pending []OfferRef, text string, loc *time.Location) int {
 	}
 	found := -1
 	for i, r := range pending {
-		if !namesOffer(n, r, loc) {
+		if !namesOffer(n, r, now) {
 			continue
 		}
 		if found >= 0 {
@@ -756,19 +794,15 @@ func namedOffer(pending []OfferRef, text string, loc *time.Location) int {
 	return found
 }
 
-func namesOffer(n string, r OfferRef, loc *time.Location) bool {
-	day := fmt.Sprintf("%d日", r.Start.In(loc).Day())
-	for i := strings.Index(n, day); i >= 0; {
-		if i == 0 || !unicode.IsDigit(rune(n[i-1])) { // 「1日」 is not in 「11日」
-			return true
-		}
-		j := strings.Index(n[i+1:], day)
-		if j < 0 {
-			break
-		}
-		i += 1 + j
-	}
-	title := jtext.Normalize(r.Title)
+func namesOffer(n string, r OfferRef, now time.Time) bool {
+	start := r.Start.In(now.Location())
+	return namesDay(n, start, now) || namesTitle(n, r.Title)
+}
+
+// namesTitle reports whether the normalized text n holds the title or one
+// of its words of two characters or more.
+func namesTitle(n, title string) bool {
+	title = jtext.Normalize(title)
 	if strings.Contains(n, title) {
 		return true
 	}
@@ -780,4 +814,68 @@ func namesOffer(n string, r OfferRef, loc *time.Location) bool {
 		}
 	}
 	return false
+}
+
+// namesDay reports whether the normalized text n names the day of t: by
+// its day of the month in digits or kanji (「14日」「十四日」, never 「1日」
+// inside 「11日」), its day of the week (「金曜」), or as today, tomorrow or
+// the day after, seen from now.
+func namesDay(n string, t, now time.Time) bool {
+	days := []string{fmt.Sprintf("%d日", t.Day())}
+	if t.Day() > 1 { // 「一日」 is as often "one day"
+		days = append(days, kanjiNumber(t.Day())+"日")
+	}
+	for _, day := range days {
+		for i := strings.Index(n, day); i >= 0; {
+			// Not inside a longer number, nor 「二日間」「一日中」.
+			if (i == 0 || !isNumeral(n[:i])) && !strings.HasPrefix(n[i+len(day):], "間") && !strings.HasPrefix(n[i+len(day):], "中") {
+				return true
+			}
+			j := strings.Index(n[i+1:], day)
+			if j < 0 {
+				break
+			}
+			i += 1 + j
+		}
+	}
+	if strings.Contains(n, weekdaysJA[t.Weekday()]+"曜") {
+		return true
+	}
+	y1, m1, d1 := now.Date()
+	y2, m2, d2 := t.Date()
+	switch time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC).Sub(time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour) {
+	case 0:
+		return strings.Contains(n, "今日") || strings.Contains(n, "きょう") || strings.Contains(n, "本日")
+	case 1:
+		return (strings.Contains(n, "明日") && !strings.Contains(n, "明後日")) || strings.Contains(n, "あした") || strings.Contains(n, "あす")
+	case 2:
+		return strings.Contains(n, "明後日") || strings.Contains(n, "あさって")
+	}
+	return false
+}
+
+// isNumeral reports whether s ends in a digit or a kanji numeral: the
+// 「1日」 it precedes is part of a longer number.
+func isNumeral(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsDigit(r) || strings.ContainsRune("一二三四五六七八九十", r)
+}
+
+// kanjiNumber writes 1–39 in kanji numerals: 14 is 十四, 20 二十.
+func kanjiNumber(n int) string {
+	digits := []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	s := ""
+	if n >= 10 {
+		if n >= 20 {
+			s = digits[n/10]
+		}
+		s += "十"
+	}
+	return s + digits[n%10]
+}
+
+// saysThanks reports a sentence that thanks: 「いつもありがとうございます」.
+func saysThanks(text string) bool {
+	n := jtext.Normalize(text)
+	return strings.Contains(n, "ありがとう") || strings.Contains(n, "お世話になって") || strings.Contains(n, "感謝")
 }

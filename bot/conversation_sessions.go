@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"tsunagu/bot/jtext"
 )
 
 // Limits on what a conversation keeps of sessions.
@@ -177,12 +179,20 @@ func (t *turn) pendingInvites() []SessionRef {
 }
 
 // answerInvite reads a yes or no typed to the invitations when no offer
-// awaits an answer; it reports whether it did.
+// awaits an answer; it reports whether it did. A maybe (「行けたら行き
+// ます」) shows the invitations again, to answer with their buttons.
 func (t *turn) answerInvite(yes bool) bool {
 	pending := t.pendingInvites()
 	ans := RSVPNo
 	if yes {
 		ans = RSVPYes
+	}
+	if len(pending) > 0 && yes && jtext.Hedged(t.in.Text) {
+		t.text(ja.Session.ConfirmJoin)
+		for _, r := range pending {
+			t.say(t.inviteCard(r))
+		}
+		return true
 	}
 	switch len(pending) {
 	case 0:
@@ -248,8 +258,101 @@ func RSVPAnswered(now time.Time, res Result, offsets []time.Duration) Result {
 			Buttons: []Choice{SessionRSVP(RSVPNo, ref.SessionID).button(ja.Session.NotJoin)},
 		}})
 	} else {
-		t.text(ja.Session.NotJoining)
+		t.text(fmt.Sprintf(ja.Session.NotJoining, ref.Title))
 	}
 	res.Conv, res.Messages, res.RSVP = t.conv, t.out, nil
 	return res
+}
+
+// gatheringWords name a session without its title: 「交流会は欠席します」.
+var gatheringWords = []string{"交流会", "説明会", "集まり", "あつまり", "講座", "教室", "セミナー", "勉強会", "相談会", "懇親会", "新年会", "忘年会"}
+
+// answerNamedSession answers a yes or no that names a session the person
+// was invited to or joins, by its title (or a word of it), its day, or a
+// word for a gathering when one session alone can be meant: 「説明会は
+// 参加します」「やっぱりスマホ教室は行けなくなりました」. A session named
+// only by a day some task of tasks is on too is left to the tasks. A
+// question about a named session (「スマホ教室はいつでしたか」) is
+// answered with its card. It reports whether it answered.
+func (t *turn) answerNamedSession(yes, isAnswer bool, tasks []OfferRef) bool {
+	var refs []SessionRef
+	for _, r := range t.conv.Sessions {
+		if !r.Cancelled && t.now.Before(r.End) {
+			refs = append(refs, r)
+		}
+	}
+	if len(refs) == 0 {
+		return false
+	}
+	n := jtext.Normalize(t.in.Text)
+	gathering := false
+	for _, w := range gatheringWords {
+		if strings.Contains(n, jtext.Normalize(w)) {
+			gathering = true
+		}
+	}
+	asRefs := make([]OfferRef, len(refs))
+	for i, r := range refs {
+		asRefs[i] = OfferRef{TaskID: r.SessionID, Title: r.Title, Start: r.Start, End: r.End}
+	}
+	i := namedOffer(asRefs, t.in.Text, t.now)
+	byTitle := i >= 0 && namesTitle(n, refs[i].Title)
+	taskByTitle := false
+	for _, r := range tasks {
+		taskByTitle = taskByTitle || namesTitle(n, r.Title)
+	}
+	switch {
+	case taskByTitle:
+		return false // 「パソコン教室の補助をやります」 is the job's
+	case i >= 0 && !byTitle && !gathering && namedOffer(tasks, t.in.Text, t.now) >= 0:
+		return false // 「14日は行けません」 with a job and a session that day
+	case i < 0 && gathering && len(refs) == 1:
+		i = 0
+	case i < 0 && gathering && isAnswer:
+		// 「交流会は欠席します」 with two gatherings: which, never an offer.
+		ans := RSVPNo
+		if yes {
+			ans = RSVPYes
+		}
+		var ch []Choice
+		for _, r := range refs {
+			ch = append(ch, SessionRSVP(ans, r.SessionID).button(r.Title))
+		}
+		t.text(ja.Session.WhichRSVP, ch...)
+		return true
+	case i < 0:
+		return false
+	}
+	ref := refs[i]
+	switch {
+	case !isAnswer && isQuestion(t.in.Text):
+		t.say(Message{Card: &Card{Title: ref.Title, Body: ja.Session.AskedAbout, Fields: t.sessionFields(ref),
+			Buttons: t.sessionButtons(ref)}})
+	case !isAnswer:
+		return false
+	case yes && jtext.Hedged(t.in.Text):
+		t.text(ja.Session.ConfirmJoin)
+		t.say(t.inviteCard(ref))
+	case yes && ref.RSVP == RSVPYes:
+		t.text(fmt.Sprintf(ja.Session.AlreadyJoined, ref.Title))
+	case !yes && ref.RSVP == RSVPNo:
+		t.text(fmt.Sprintf(ja.Session.AlreadyNotJoining, ref.Title), SessionRSVP(RSVPYes, ref.SessionID).button(ja.Session.Join))
+	case yes:
+		t.rsvp = &RSVPRequest{SessionID: ref.SessionID, Answer: RSVPYes}
+	default:
+		t.rsvp = &RSVPRequest{SessionID: ref.SessionID, Answer: RSVPNo}
+	}
+	return true
+}
+
+// sessionButtons are the answers a session's card offers: the other one
+// than the person gave.
+func (t *turn) sessionButtons(ref SessionRef) []Choice {
+	switch ref.RSVP {
+	case RSVPYes:
+		return []Choice{SessionRSVP(RSVPNo, ref.SessionID).button(ja.Session.NotJoin)}
+	case RSVPNo:
+		return []Choice{SessionRSVP(RSVPYes, ref.SessionID).button(ja.Session.Join)}
+	}
+	return []Choice{SessionRSVP(RSVPYes, ref.SessionID).button(ja.Session.Join), SessionRSVP(RSVPNo, ref.SessionID).button(ja.Session.NotJoin)}
 }

@@ -307,8 +307,8 @@ func TestRSVPAnswered(t *testing.T) {
 	t.Run("no", func(t *testing.T) {
 		res := Converse(cat, c.now, offerPerson(StatusActive), sessionsConv(withRSVP(s1, RSVPYes)), tapIn("session:no:S1"))
 		r := RSVPAnswered(c.now, res, offsets)
-		if len(r.Messages) != 1 || r.Messages[0].Text != ja.Session.NotJoining {
-			t.Errorf("messages %+v, want %q", r.Messages, ja.Session.NotJoining)
+		if want := fmt.Sprintf(ja.Session.NotJoining, s1.Title); len(r.Messages) != 1 || r.Messages[0].Text != want {
+			t.Errorf("messages %+v, want %q", r.Messages, want)
 		}
 		if got := sesOf(t, r.Conv, "S1"); got.RSVP != RSVPNo {
 			t.Errorf("ref RSVP %q, want no", got.RSVP)
@@ -855,7 +855,7 @@ func TestBotRSVP(t *testing.T) {
 		if string(qj) != string(rj) {
 			t.Errorf("removed\n%s\nqueued\n%s", rj, qj)
 		}
-		if len(r.Messages) != 1 || r.Messages[0].Text != ja.Session.NotJoining {
+		if len(r.Messages) != 1 || r.Messages[0].Text != fmt.Sprintf(ja.Session.NotJoining, s1.Title) {
 			t.Errorf("messages %+v", r.Messages)
 		}
 	})
@@ -983,7 +983,7 @@ func (m *memSessions) Traces(_ context.Context, id string) (Traces, error) {
 }
 
 func (m *memSessions) Scrub(context.Context, []string) (int, error) { return 0, nil }
-func (m *memSessions) ForgetEvents(context.Context, []string) error  { return nil }
+func (m *memSessions) ForgetEvents(context.Context, []string) error { return nil }
 
 // memPeople finds the profiles it holds.
 type memPeople map[string]*Profile

@@ -30,7 +30,12 @@ func (t *turn) prompt() {
 		}
 		t.text(ja.AskArea, t.withCancel(ch)...)
 	case StepSkills:
-		t.text(ja.AskSkills, t.withCancel(t.skillChoices())...)
+		ask := ja.AskSkills
+		if t.conv.Editing && len(t.p.Skills) > 0 {
+			// What is registered, to add to it or take from it knowingly.
+			ask = fmt.Sprintf(ja.CurrentSkills, strings.Join(t.cat.SkillLabels(t.p.Skills), "、"))
+		}
+		t.text(ask, t.withCancel(t.skillChoices())...)
 	case StepAvailability:
 		ch := make([]Choice, 0, len(ja.AvailPresets))
 		for _, p := range ja.AvailPresets {
@@ -108,6 +113,11 @@ func (t *turn) skillChoices() []Choice {
 		ch = append(ch, kept(answerAction(StepSkills, opDone).button(ja.Next)))
 	}
 	ch = append(ch, kept(answerAction(StepSkills, opList).button(ja.SkillsListButton)))
+	if t.conv.Editing {
+		for _, id := range t.p.Skills {
+			ch = append(ch, answerAction(StepSkills, opRemove+id).button(fmt.Sprintf(ja.SkillRemoveButton, t.cat.SkillLabels([]string{id})[0])))
+		}
+	}
 	for _, s := range t.cat.Skills() {
 		if !contains(t.p.Skills, s.ID) {
 			ch = append(ch, answerAction(StepSkills, s.ID).button(s.LabelJA))

@@ -46,6 +46,21 @@ const TalkRetention = 30 * 24 * time.Hour
 
 func (t *turn) talkOpen() bool { return t.conv.Talk != nil && t.conv.Talk.Open }
 
+// coordinatorSpokeLast reports an open talk whose last word, the bot's
+// aside, is a coordinator's: what the person says next answers them.
+func (t *turn) coordinatorSpokeLast() bool {
+	if !t.talkOpen() {
+		return false
+	}
+	ms := t.conv.Talk.Messages
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].From != TalkFromBot {
+			return ms[i].From == TalkFromCoordinator
+		}
+	}
+	return false
+}
+
 // record adds a message to the open talk, keeping the newest.
 func (t *turn) record(from, text string) {
 	text = strings.TrimSpace(text)

@@ -20,6 +20,7 @@ var ja = struct {
 	NotUnderstood, NotUnderstoodField, WeekChanged, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
+	SkillsRemoved, SkillRemoveButton, SkillsTakenOff, CurrentSkills,
 	HandoffButton, HandoffOffer, HandoffOpened, HandoffAlready, HandoffForwarded, HandoffNotice,
 	HandoffForward, HandoffButtonPressed, FromCoordinator, TalkClosed string
 
@@ -131,6 +132,10 @@ var ja = struct {
 	AvailabilityBackwards: "すみません、終わりの時間が始まりより前になっています。「10時〜15時」のように送ってください。",
 	LimitTookLower:        "少なめの「%d件まで」にしておきますね。あとで「変更」からいつでも変えられます。",
 	SkillsNotAdded:        "「%s」は登録しませんね。",
+	SkillsRemoved:         "「%s」を外しました。ほかにもあれば選んでください。終わったら「次へ」を押してください。",
+	SkillRemoveButton:     "外す：%s",
+	SkillsTakenOff:        "「%s」を外しました。",
+	CurrentSkills:         "いま登録している「できること」は、%sです。加えるものを選ぶか、外すものは「外す」のボタンを押してください。終わったら「次へ」を押してください。",
 	SkillsAdded:           "「%s」を追加しました。",
 	DeleteRetry:           "「退会する」か「退会しない」を押してください。",
 	HandoffButton:         "担当者に相談する",

@@ -6,6 +6,7 @@ type sessionsJA struct {
 	WhichRSVP, ReminderBody, CannotJoinReply, NoSessionNow, NoticeCannotJoin                             string
 	SomeoneCannotJoin                                                                                    string
 	CalledOff, CalledOffAnswer, AlreadyCancelled, EndedNoCancel, ScheduleWhere                           string // CalledOff fmt: title, when
+	ConfirmJoin, AskedAbout, AlreadyJoined, AlreadyNotJoining                                            string // Already*: title
 }
 
 var sessionsJAText = sessionsJA{
@@ -16,7 +17,7 @@ var sessionsJAText = sessionsJA{
 	JoinedTitle:       "参加のお申し込みを承りました",
 	JoinedBody:        "%sにお知らせします。参加できなくなったときは、下のボタンを押してください。",
 	JoinedNoReminder:  "当日は上のURLからご参加ください。参加できなくなったときは、下のボタンを押してください。",
-	NotJoining:        "承知しました。今回は参加されないと承りました。またのご案内をお待ちください。",
+	NotJoining:        "承知しました。「%s」には今回は参加されないと承りました。またのご案内をお待ちください。",
 	NotFound:          "すみません、この集まりのご案内は見つかりませんでした。",
 	WhichRSVP:         "どの集まりへのお返事ですか？",
 	ReminderBody:      "「%s」が始まります（%sのお知らせ）。下のURLからご参加ください。",
@@ -29,6 +30,10 @@ var sessionsJAText = sessionsJA{
 	AlreadyCancelled:  "この集まりはすでに中止になっています。",
 	EndedNoCancel:     "この集まりはもう終わっているため、中止にできません。実績の記録に残ります。",
 	ScheduleWhere:     "集まり",
+	ConfirmJoin:       "参加されるときは「参加する」を、見合わせるときは「参加しない」を押してください。",
+	AskedAbout:        "この集まりのご案内です。",
+	AlreadyJoined:     "「%s」には、参加のお申し込みをいただいています。当日お待ちしています。",
+	AlreadyNotJoining: "「%s」は、不参加で承っています。参加できるようになったら「参加する」を押してください。",
 }
 
 // cannotJoinWords are what people send when they cannot get into a session.

@@ -16,6 +16,7 @@ type tasksJA struct {
 	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                     string
 	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                         string
 	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask string // ConfirmAccept fmt: title, when
+	AnswerOnTheCard, PausedKeepsJobs                                                                          string
 	WhyTitle, WhyNone, WhyWaitlist                                                                            string
 	ScheduleTitle, ScheduleNone, ScheduleLine                                                                 string // ScheduleLine fmt: span, title, place
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                         string
@@ -72,6 +73,8 @@ var tasksJAText = tasksJA{
 	CancelNone:             "キャンセルしない",
 	DeclinedTask:           "「%s」は見送りで承りました。お返事ありがとうございます。また合うお仕事があればご案内します。",
 	HeadcountBelowAccepted: "すでに%d人がお引き受けになっています。人数はそれより少なくできません（減らすときは、先にその方と相談してください）。",
+	AnswerOnTheCard:        "お仕事のご案内へのお返事は、カードの「引き受ける」「見送る」のボタンでお願いします。",
+	PausedKeepsJobs:        "お引き受けのお仕事はそのままです。行けないものがあれば、下から選んでキャンセルできます。",
 	EndedNoCancel:          "このお仕事はもう終わっているため、取り消せません。実績の記録に残ります。来なかった方がいるときは、その方の結果を「できなかった」に直してください。",
 	TakeYourTime:           "承知しました。どうぞゆっくりお考えください。決まりましたら、ご案内のカードの「引き受ける」か「見送る」を押してください。",
 	ConfirmAccept:          "「%s」（%s）をお引き受けいただけますか？よろしければ「引き受ける」を押してください。",

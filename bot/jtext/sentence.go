@@ -35,7 +35,14 @@ func Name(s string) (name, rest string) {
 	}
 	best := ""
 	for _, sent := range sentences(s) {
-		if n := introduced(sent); utf8.RuneCountInString(n) > utf8.RuneCountInString(best) {
+		n := introduced(sent)
+		switch {
+		case n == "":
+		case best == "":
+			// The first introduction is the name: 「高橋です。平日の夜なら
+			// 大丈夫です」 says more after it, no second name.
+			best = n
+		case strings.Contains(n, best) && utf8.RuneCountInString(n) > utf8.RuneCountInString(best):
 			// 「林です。林まさこです。」: the fuller name wins.
 			best = n
 		}
@@ -71,7 +78,7 @@ func introduced(sent string) string {
 		if tail := nameTail(stem); tail != "" && tail != stem && clauseBefore(stem, tail) {
 			stem = tail
 		}
-		if stem != "" && utf8.RuneCountInString(stem) <= 20 {
+		if stem != "" && utf8.RuneCountInString(stem) <= 20 && !notAName(stem) {
 			return stem
 		}
 	}
@@ -169,9 +176,14 @@ func clauseBefore(stem, tail string) bool {
 var endsOnly = map[string]bool{"です": true, "でーす": true, "だよ": true}
 
 // endsIntroduction reports whether rest, what follows a suffix, leaves
-// the introduction ended: nothing, marks, or a greeting.
+// the introduction ended: nothing, marks, a greeting, or (dictation puts
+// no 。) a new sentence starting with a kanji or katakana word:
+// 「さとうよしこです調布に住んでおります」.
 func endsIntroduction(rest string) bool {
 	rest = strings.TrimLeft(rest, " 、,。.!！?？ー〜~ね")
+	if r, _ := utf8.DecodeRuneInString(rest); unicode.Is(unicode.Han, r) || unicode.Is(unicode.Katakana, r) {
+		return true
+	}
 	return rest == "" || strings.HasPrefix(rest, "よろしく")
 }
 
@@ -279,4 +291,15 @@ func numbersIn(t string) []int {
 		i = end
 	}
 	return out
+}
+
+// notAName reports a stem before 「です」 that says something else than a
+// name: 「平日の夜なら大丈夫です」「午前中だけです」.
+func notAName(stem string) bool {
+	for _, w := range notNameWords {
+		if strings.Contains(stem, w) {
+			return true
+		}
+	}
+	return false
 }

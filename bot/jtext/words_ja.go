@@ -154,6 +154,11 @@ var namePrefixes = []string{
 	"私は", "わたしは", "わたくしは", "僕は", "ぼくは", "俺は", "自分は", "my name is", "My name is", "I'm ", "I am ", "Call me ", "call me ", "This is ",
 }
 
+// notNameWords are never in a name, and often in what else a sentence
+// ending in 「です」 says: times, days, conditions, abilities.
+var notNameWords = []string{"大丈夫", "平日", "週末", "土日", "曜", "午前", "午後", "夜", "時", "なら", "だけ", "まで", "から",
+	"できます", "出来ます", "可能", "希望", "好き", "得意", "住んで", "在住", "お願い"}
+
 // nameSuffixes end an introduction, longest first.
 var nameSuffixes = []string{
 	"と申します。よろしくお願いいたします", "と申します。よろしくお願いします", "と申します、よろしくお願いします",
@@ -217,6 +222,17 @@ var committingYes = normalizeAll("できます", "やれます", "やれると�
 	"お願いいたします", "おねがいします", "お願い致します", "喜んで", "よろこんで", "ぜひ", "是非", "やります", "やらせて", "やってみます",
 	"手伝います", "お手伝いします", "行きます", "いきます", "空いてます", "空いています", "承知", "了解", "かしこまりました",
 	"i can", "i'll", "count me in", "sure", "yes")
+
+// hedges make a yes a maybe: 「行けたら行きます」「たぶん大丈夫だと思い
+// ます」「都合がつけば」. A hedged yes takes nothing before the person
+// is asked. So do the pleasantries that close a letter (「今後とも
+// よろしくお願いします」), which hold a yes word and answer nothing.
+var hedges = normalizeAll("たぶん", "多分", "おそらく", "恐らく", "かもしれ", "かも", "だと思い", "だとおもい", "と思うけど", "と思うんですが",
+	"行けたら", "いけたら", "できたら", "出来たら", "やれたら", "出られたら", "でられたら", "参加できたら", "来られたら",
+	"行ければ", "いければ", "できれば", "出来れば", "やれれば", "出られれば", "つけば", "付けば", "合えば", "あえば", "空けば", "あけば",
+	"空いていれば", "あいていれば", "空いてたら", "あいてたら", "間に合えば", "間に合ったら", "よければ", "良ければ", "よかったら",
+	"可能なら", "可能であれば", "もしかしたら", "もしかすると", "場合によって", "次第", "未定", "わかったら", "分かったら",
+	"今後とも", "これからも", "引き続き", "ひきつづき")
 
 // addingWords say a sentence adds to what was given: 「木曜の午前も空き
 // ました」「追加で金曜も」.

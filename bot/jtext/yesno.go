@@ -236,6 +236,9 @@ func Commits(s string) bool {
 		return true
 	}
 	n := StripFillers(Normalize(s))
+	if hedgedIn(n) {
+		return false
+	}
 	for _, w := range committingYes {
 		if strings.Contains(n, w) {
 			return true
@@ -243,6 +246,20 @@ func Commits(s string) bool {
 	}
 	for _, w := range answerYesLeading {
 		if startsWord(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Hedged reports a yes made a maybe (「行けたら行きます」「たぶん大丈夫
+// です」) or a closing pleasantry (「今後ともよろしくお願いします」): a
+// yes that must be asked about before it takes anything.
+func Hedged(s string) bool { return hedgedIn(Normalize(s)) }
+
+func hedgedIn(n string) bool {
+	for _, w := range hedges {
+		if strings.Contains(n, w) {
 			return true
 		}
 	}

@@ -1,0 +1,143 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestIdleTextNamesWhatItIsAbout: what a senior types between
+// conversations is about the offer, the place, the gathering or the
+// coordinator it names or answers, and a maybe takes nothing. Every case
+// is a sentence a walk-through found applied to the wrong thing.
+func TestIdleTextNamesWhatItIsAbout(t *testing.T) {
+	c := newOfferClock(t)
+	s1, s2 := c.s1(), c.s2() // Thursday evening, Saturday afternoon
+	talk := func(last string) *Talk {
+		return &Talk{Open: true, OpenedAt: c.now.Add(-time.Hour), Messages: []TalkMessage{
+			{From: TalkFromPerson, Text: "相談したいです", At: c.now.Add(-time.Hour)},
+			{From: TalkFromBot, Text: ja.HandoffOpened, At: c.now.Add(-time.Hour)},
+			{From: last, Text: "月曜は9時半に来られますか？", At: c.now.Add(-time.Minute)},
+		}}
+	}
+	withTalk := func(conv Conversation, last string) Conversation {
+		conv.Talk = talk(last)
+		return conv
+	}
+	both := func(o []OfferRef, s ...SessionRef) Conversation { return Conversation{Offers: o, Sessions: s} }
+	confirmT1 := fmt.Sprintf(ja.Task.ConfirmAccept, "テストの採点", "12月1日(火) 8:00〜10:00")
+	cancelA2 := fmt.Sprintf(ja.Task.CancelAsk, "Zoom配信のお手伝い", "12月5日(土) 14:00〜16:00")
+	tests := []struct {
+		name       string
+		conv       Conversation
+		text       string
+		wantAnswer *AnswerRequest
+		wantRSVP   *RSVPRequest
+		wantText   string // in the replies
+		wantNotice bool
+	}{
+		// A maybe takes no job: the card is shown to answer.
+		{name: "行けたら行きます", conv: offers(c.t1()), text: "行けたら行きます", wantText: confirmT1},
+		{name: "たぶん大丈夫だと思います", conv: offers(c.t1()), text: "１日はたぶん大丈夫だと思います", wantText: confirmT1},
+		{name: "都合がつけば", conv: offers(c.t1()), text: "都合がつけば行きます", wantText: confirmT1},
+		{name: "できたらやります", conv: offers(c.t1()), text: "できたらやります", wantText: confirmT1},
+		{name: "a letter's closing", conv: offers(c.t1()), text: "いつもご連絡ありがとうございます今後ともよろしくお願いします", wantText: confirmT1},
+		{name: "thanks with nothing waiting", conv: offers(c.a1()), text: "ありがとうございますよろしくお願いします", wantText: ja.YoureWelcome},
+		{name: "a plain yes still takes it", conv: offers(c.t1()), text: "はい大丈夫です", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "a maybe to an invitation shows it again", conv: sessionsConv(s1), text: "行けたら行きます", wantText: ja.Session.ConfirmJoin},
+
+		// A gathering named is answered, whatever offer waits.
+		{name: "交流会に参加します with an offer waiting", conv: both([]OfferRef{c.t1()}, s1), text: "交流会に参加します",
+			wantRSVP: &RSVPRequest{SessionID: "S1", Answer: RSVPYes}},
+		{name: "交流会は欠席します with an offer waiting", conv: both([]OfferRef{c.t1()}, s1), text: "交流会は欠席します",
+			wantRSVP: &RSVPRequest{SessionID: "S1", Answer: RSVPNo}},
+		{name: "説明会 names the second of two", conv: sessionsConv(s1, s2), text: "説明会は参加します",
+			wantRSVP: &RSVPRequest{SessionID: "S2", Answer: RSVPYes}},
+		{name: "木曜日のは names the Thursday one", conv: sessionsConv(s1, s2), text: "木曜日のは参加します",
+			wantRSVP: &RSVPRequest{SessionID: "S1", Answer: RSVPYes}},
+		{name: "a gathering of two asks which, never the offer", conv: both([]OfferRef{c.t1()}, s1, withRSVP(c.s2(), "")), text: "交流会は欠席します",
+			wantText: ja.Session.WhichRSVP},
+		{name: "a joined gathering withdrawn by text", conv: both([]OfferRef{c.a1()}, withRSVP(s1, RSVPYes)), text: "やっぱりオンライン交流会は行けなくなりました",
+			wantRSVP: &RSVPRequest{SessionID: "S1", Answer: RSVPNo}},
+		{name: "a yes to a gathering joined already", conv: sessionsConv(withRSVP(s1, RSVPYes)), text: "交流会は参加します",
+			wantText: "参加のお申し込みをいただいています"},
+		{name: "when is it", conv: sessionsConv(withRSVP(s1, RSVPYes)), text: "交流会はいつでしたか", wantText: ja.Session.AskedAbout},
+		{name: "a job's title with a gathering's word is the job's", conv: both([]OfferRef{c.ref("T9", "パソコン教室の補助", c.at(12, 4, 9, 0), 2, OfferOffered)}, s1),
+			text: "パソコン教室の補助をやります", wantAnswer: &AnswerRequest{TaskID: "T9", Op: OpAccept}},
+
+		// A coordinator asked last: the yes is theirs.
+		{name: "a yes after the coordinator's question", conv: withTalk(offers(c.t1()), TalkFromCoordinator), text: "はい大丈夫です",
+			wantText: ja.Task.AnswerOnTheCard, wantNotice: true},
+		{name: "a yes after the person spoke last answers the offer", conv: withTalk(offers(c.t1()), TalkFromPerson), text: "はい大丈夫です",
+			wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "words for the coordinator with an offer waiting", conv: withTalk(offers(c.t1()), TalkFromPerson), text: "駐車場はありますか",
+			wantText: ja.HandoffForwarded, wantNotice: true},
+
+		// A day that is bad, with a place taken that day.
+		{name: "土曜日はだめになりました", conv: offers(c.a1(), c.a2()), text: "土曜日はだめになりました", wantText: cancelA2},
+		{name: "５日のお仕事は無理になりました", conv: offers(c.a1(), c.a2()), text: "５日のお仕事は無理になりました", wantText: cancelA2},
+		{name: "土曜日はお休みします", conv: offers(c.a1(), c.a2()), text: "今週の土曜日はお休みします", wantText: cancelA2},
+
+		// Offers named by their day.
+		{name: "明日のは", conv: offers(c.t2(), c.t1()), text: "明日のはやります", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "火曜のは", conv: offers(c.t2(), c.t1()), text: "火曜のはやります", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "三日のほう", conv: offers(c.t2(), c.t1()), text: "三日のほうをお願いします", wantAnswer: &AnswerRequest{TaskID: "T2", Op: OpAccept}},
+		{name: "a no naming one of two declines that one", conv: offers(c.t2(), c.t1()), text: "採点のほうはお断りします", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := offerPerson(StatusActive)
+			p.Availability.Set(5, 9, 17) // Saturdays too
+			r := Converse(testCatalog(t), c.now, p, tt.conv, textIn(tt.text))
+			var said []string
+			for _, m := range r.Messages {
+				said = append(said, m.Text)
+				if m.Card != nil {
+					said = append(said, m.Card.Title, m.Card.Body)
+				}
+			}
+			all := strings.Join(said, "\n")
+			switch {
+			case tt.wantAnswer != nil && (r.Answer == nil || r.Answer.TaskID != tt.wantAnswer.TaskID || r.Answer.Op != tt.wantAnswer.Op):
+				t.Errorf("answer %+v, want %+v (said %q)", r.Answer, tt.wantAnswer, all)
+			case tt.wantAnswer == nil && r.Answer != nil:
+				t.Errorf("answered %+v (said %q)", r.Answer, all)
+			}
+			switch {
+			case tt.wantRSVP != nil && (r.RSVP == nil || *r.RSVP != *tt.wantRSVP):
+				t.Errorf("RSVP %+v, want %+v (said %q)", r.RSVP, tt.wantRSVP, all)
+			case tt.wantRSVP == nil && r.RSVP != nil:
+				t.Errorf("RSVP %+v (said %q)", r.RSVP, all)
+			}
+			if tt.wantText != "" && !strings.Contains(all, tt.wantText) {
+				t.Errorf("said %q, want %q in it", all, tt.wantText)
+			}
+			if got := len(r.Notices) > 0; got != tt.wantNotice {
+				t.Errorf("notices %q, want some: %v", r.Notices, tt.wantNotice)
+			}
+		})
+	}
+}
+
+// TestPauseShowsThePlacesKept: pausing for a hospital stay keeps the
+// places taken, and says which, each with its cancel button.
+func TestPauseShowsThePlacesKept(t *testing.T) {
+	c := newOfferClock(t)
+	// 「入院することになりました…お休みさせてください」 asks first
+	// (it names 来週); then the button.
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(c.a1(), c.t1(), c.a2()), tapIn("cmd:pause"))
+	if r.Profile == nil || r.Profile.Status != StatusPaused {
+		t.Fatalf("not paused: %+v", r.Messages)
+	}
+	if len(r.Messages) != 2 || r.Messages[1].Text != ja.Task.PausedKeepsJobs {
+		t.Fatalf("messages %+v", r.Messages)
+	}
+	var got []string
+	for _, ch := range r.Messages[1].Choices {
+		got = append(got, ch.Data)
+	}
+	if strings.Join(got, " ") != "task:cancel:A1 task:cancel:A2" {
+		t.Errorf("choices %v", got)
+	}
+}
