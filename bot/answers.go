@@ -51,7 +51,10 @@ func (t *turn) answerText() {
 	if len(addedSkills) > 0 && step != StepSkills {
 		said = append(said, ja.FieldSkills+"："+strings.Join(t.cat.SkillLabels(addedSkills), "、"))
 	}
-	if !u.Week.IsZero() {
+	// 「来週の水曜日はお休みします」 said at another question is about one
+	// Wednesday: the week stays as it is.
+	oneDay := step != StepAvailability && !t.p.Availability.IsZero() && namesADate(t.in.Text)
+	if !u.Week.IsZero() && !oneDay {
 		w := u.Week.Apply(t.p.Availability)
 		if !t.p.Availability.IsZero() && (jtext.Adds(t.in.Text) ||
 			t.conv.Editing && step == StepAvailability && !u.Week.Except.IsZero()) {

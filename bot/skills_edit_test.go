@@ -73,3 +73,22 @@ func TestEditingSkillsStartsFromWhatIsRegistered(t *testing.T) {
 		}
 	})
 }
+
+// TestOneDayOffAtAnotherQuestionKeepsTheWeek: 「来週の水曜日はお休みします」
+// sent while the weekly-limit question is open is about one Wednesday:
+// the week registered stays.
+func TestOneDayOffAtAnotherQuestionKeepsTheWeek(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	p := offerPerson(StatusActive)
+	p.Availability.Set(2, 9, 12) // Wednesday mornings too
+	before := p.Availability
+	r := Converse(cat, c.now, p, Conversation{}, textIn("1週間の上限を変更したい"))
+	if r.Conv.Step != StepLimit {
+		t.Fatalf("step %s: %+v", r.Conv.Step, r.Messages)
+	}
+	r = Converse(cat, c.now, r.Profile, r.Conv, textIn("来週の水曜日はお休みします"))
+	if got := r.Profile; got != nil && got.Availability != before {
+		t.Errorf("the week became %s, was %s", got.Availability.Japanese(), before.Japanese())
+	}
+}
