@@ -118,14 +118,16 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 				return fmt.Errorf("handle %s: rsvp: %w", in.ID, err)
 			}
 		}
+		var retract []Outgoing
 		if res.Delete {
 			// Leave everything first: a crash in between leaves the person
 			// to delete again, never a task naming someone deleted.
-			if err := b.forgetPerson(ctx, in, snap, now); err != nil {
+			if retract, err = b.forgetPerson(ctx, in, snap, now); err != nil {
 				return fmt.Errorf("handle %s: forget %s: %w", in.ID, in.ProfileID, err)
 			}
 		}
 		ch := b.change(in, snap, res, now)
+		ch.Outgoing = append(ch.Outgoing, retract...)
 		err = b.Store.Commit(ctx, ch)
 		if ErrorCode(err) == ECONFLICT {
 			continue

@@ -769,7 +769,7 @@ func TestSessionConversationGaps(t *testing.T) {
 		}
 		// No reminder has come yet: the conversation knows no session.
 		snap := Snapshot{Profile: p, Conv: Conversation{}}
-		if err := b.forgetPerson(ctx, Inbound{ID: "del1", Kind: EventText, ProfileID: p.ID}, snap, c.now); err != nil {
+		if _, err := b.forgetPerson(ctx, Inbound{ID: "del1", Kind: EventText, ProfileID: p.ID}, snap, c.now); err != nil {
 			t.Fatal(err)
 		}
 		if _, still := store.answers["S1"][p.ID]; still {

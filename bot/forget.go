@@ -17,12 +17,16 @@ import (
 // dedupe records of events whose IDs were built from theirs. It runs
 // before the deletion's commit: a failure leaves the person to delete
 // again, never a trace of someone deleted.
-func (b *Bot) forgetPerson(ctx context.Context, in Inbound, snap Snapshot, now time.Time) error {
+//
+// The posts about them in a coordinators' channel outside Redis (Slack)
+// are returned as entries that take them back, for the deletion's commit
+// to queue.
+func (b *Bot) forgetPerson(ctx context.Context, in Inbound, snap Snapshot, now time.Time) ([]Outgoing, error) {
 	var tr Traces
 	if b.Traces != nil {
 		var err error
 		if tr, err = b.Traces.Traces(ctx, in.ProfileID); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	var errs []error
@@ -64,13 +68,13 @@ func (b *Bot) forgetPerson(ctx context.Context, in Inbound, snap Snapshot, now t
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return err
+		return nil, err
 	}
 	if b.Traces == nil {
-		return nil
+		return nil, nil
 	}
 	if err := b.Traces.ForgetEvents(ctx, events); err != nil {
-		return err
+		return nil, err
 	}
 	// Last, so that what the steps above queued about them goes too. The
 	// console's audit log names them by AuditRef.
@@ -78,8 +82,14 @@ func (b *Bot) forgetPerson(ctx context.Context, in Inbound, snap Snapshot, now t
 	if snap.Profile != nil && snap.Profile.Name != "" {
 		needles = append(needles, snap.Profile.Name)
 	}
-	_, err := b.Traces.Scrub(ctx, needles)
-	return err
+	if _, err := b.Traces.Scrub(ctx, needles); err != nil {
+		return nil, err
+	}
+	var retract []Outgoing
+	for _, p := range tr.Posts {
+		retract = append(retract, Outgoing{ID: b.NewID(), Kind: OutRetract, To: CoordinatorID, Retract: p, CreatedAt: now})
+	}
+	return retract, nil
 }
 
 // taskEventIDs are the IDs of the events about tasks the service built

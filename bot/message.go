@@ -129,6 +129,7 @@ const (
 	OutEvent         OutKind = "event"          // hand Event to the bot (offers, reminders, task news)
 	OutHome          OutKind = "home"           // show To their home screen again (Slack App Home)
 	OutRespond       OutKind = "respond"        // answer an interaction at ResponseURL (Slack)
+	OutRetract       OutKind = "retract"        // take back a post to the coordinators (Retract says which)
 )
 
 // CoordinatorID is the recipient of notices for coordinators (a task filled,
@@ -152,6 +153,9 @@ type Outgoing struct {
 	// message the person interacted with.
 	ResponseURL string    `json:"response_url,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
+	// Retract is the platform's reference of a post an OutRetract entry
+	// takes back (Slack: "<channel>/<ts>").
+	Retract string `json:"retract,omitempty"`
 	// About are the people a coordinator notice speaks of, by profile ID:
 	// its text names them by name, which they may have changed since, and
 	// deleting one of them finds the notice by ID.

@@ -68,6 +68,10 @@ type ProfileStore interface {
 // broadcasts they are a recipient of.
 type Traces struct {
 	Tasks, Sessions, Broadcasts []string
+	// Posts are the coordinators' channel posts about the person, as
+	// Outgoing.Retract names them: outside Redis, taken back through the
+	// outbox.
+	Posts []string
 }
 
 // TraceStore finds and removes what names a person beyond their own keys,

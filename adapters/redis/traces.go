@@ -18,6 +18,7 @@ var _ bot.TraceStore = (*Store)(nil)
 const (
 	refTask    = "t:"
 	refSession = "s:"
+	refPost    = "n:"
 )
 
 // refScript records a reference in a person's refs, only while the person
@@ -80,10 +81,27 @@ func (s *Store) Traces(ctx context.Context, profileID string) (bot.Traces, error
 			t.Tasks = append(t.Tasks, strings.TrimPrefix(r, refTask))
 		case strings.HasPrefix(r, refSession):
 			t.Sessions = append(t.Sessions, strings.TrimPrefix(r, refSession))
+		case strings.HasPrefix(r, refPost):
+			t.Posts = append(t.Posts, strings.TrimPrefix(r, refPost))
 		}
 	}
 	return t, nil
 }
+
+// RecordPost remembers that a post to the coordinators' channel outside
+// Redis (ref, as bot.Outgoing.Retract names it) speaks of the people in
+// about, for their deletion to take it back. The post stays in the
+// channel as long as they exist, and so does the reference.
+func (s *Store) RecordPost(ctx context.Context, about []string, ref string) error {
+	if _, err := addRefs(ctx, s.c, refPost+ref, postsKept, about); err != nil {
+		return fmt.Errorf("record post: %w", err)
+	}
+	return nil
+}
+
+// postsKept scores a post's reference beyond any retention: the post is
+// not purged, so neither is what finds it.
+var postsKept = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // scrubScript removes from one shard's delayed retries, dead letters,
 // due reminders and (in shard 0) the coordinators' notice board every entry

@@ -183,7 +183,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		runner.Senders[bot.PlatformSlack] = sc
 		worker.Senders[bot.PlatformSlack] = slack.NewSender(sc, b)
 		if cfg.SlackCoordinatorChannel != "" {
-			worker.Senders[bot.Platform(bot.CoordinatorID)] = slack.NewNotifier(sc, cfg.SlackCoordinatorChannel)
+			worker.Senders[bot.Platform(bot.CoordinatorID)] = slack.NewNotifier(sc, cfg.SlackCoordinatorChannel, store)
 		}
 		wh := slack.NewWebhook(slack.Options{
 			SigningSecret: cfg.SlackSigningSecret,

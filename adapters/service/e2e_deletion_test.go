@@ -316,6 +316,51 @@ func TestSlackLeavingFromADMRedrawsTheHome(t *testing.T) {
 	}
 }
 
+// TestSlackDeletionTakesBackTheCoordinatorPosts: the posts to the
+// coordinators' Slack channel that speak of someone (their 「ご相談」,
+// named by name and ID) are deleted from the channel with them; the
+// others stay.
+func TestSlackDeletionTakesBackTheCoordinatorPosts(t *testing.T) {
+	s, c := bootSlack(t)
+	const u, other = "UMORI", "UHAYASHI"
+	for _, who := range []struct{ id, name string }{{u, "森山"}, {other, "林"}} {
+		c.interact(who.id, "home", "tsunagu-1", "home:join")
+		c.submit(who.id, "VA", "tsunagu_join", joinForm(who.name))
+		c.dm(who.id, "担当者と話したい")
+	}
+	coordinatorPosts := func() []string {
+		c.fake.mu.Lock()
+		defer c.fake.mu.Unlock()
+		var kept []string
+		for _, p := range c.fake.posts["CCOORD"] {
+			if p != "" {
+				kept = append(kept, p)
+			}
+		}
+		return kept
+	}
+	waitUntil(t, "both asking the coordinators", func() bool {
+		all := strings.Join(coordinatorPosts(), "\n")
+		return strings.Contains(all, "森山") && strings.Contains(all, "林")
+	})
+
+	c.dm(u, "退会")
+	if got := c.click(u, "delete:yes"); !strings.Contains(got, "削除しました") {
+		t.Fatalf("goodbye: %s", got)
+	}
+	waitUntil(t, "his posts taken back", func() bool {
+		all := strings.Join(coordinatorPosts(), "\n")
+		return !strings.Contains(all, "森山") && !strings.Contains(all, u)
+	})
+	s.settled(t)
+	if all := strings.Join(coordinatorPosts(), "\n"); !strings.Contains(all, "林") {
+		t.Errorf("the other person's post went too: %q", all)
+	}
+	if left := keysNaming(t, s.redis(t), u, "森山"); len(left) != 0 {
+		t.Errorf("keys naming him: %v", left)
+	}
+}
+
 // settled waits until the outbox holds nothing: every entry queued so far
 // was sent, or given up on, and a retry waits for nothing.
 func (s *service) settled(t *testing.T) {

@@ -39,11 +39,14 @@ type fakeSlack struct {
 	modals      map[string]map[string]any // user → the last modal opened
 	homes       map[string]string         // user → the Home view published (JSON)
 	responses   []map[string]any
+	seq         int
+	byTS        map[string][2]any // channel/ts → (posts key, index): chat.delete empties it
 }
 
 func newFakeSlack(t *testing.T, coordinators ...string) (*fakeSlack, string) {
 	f := &fakeSlack{posts: map[string][]string{}, history: map[string][]map[string]any{}, coordinator: coordinators,
-		calls: map[string]int{}, triggers: map[string]string{}, modals: map[string]map[string]any{}, homes: map[string]string{}}
+		calls: map[string]int{}, triggers: map[string]string{}, modals: map[string]map[string]any{}, homes: map[string]string{},
+		byTS: map[string][2]any{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
@@ -77,15 +80,27 @@ func (f *fakeSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ch := r.Form.Get("channel")
 		to := strings.TrimPrefix(ch, "D-")
 		f.posts[to] = append(f.posts[to], r.Form.Get("text")+" "+r.Form.Get("blocks"))
+		f.seq++
+		ts := fmt.Sprintf("1.%06d", f.seq)
+		f.byTS[ch+"/"+ts] = [2]any{to, len(f.posts[to]) - 1}
 		var meta any
 		_ = json.Unmarshal([]byte(r.Form.Get("metadata")), &meta)
-		f.history[ch] = append([]map[string]any{{"type": "message", "text": r.Form.Get("text"), "ts": "1.1", "metadata": meta}}, f.history[ch]...)
+		f.history[ch] = append([]map[string]any{{"type": "message", "text": r.Form.Get("text"), "ts": ts, "metadata": meta}}, f.history[ch]...)
 		if f.failAfter > 0 {
 			f.failAfter--
 			w.WriteHeader(http.StatusInternalServerError)
 			return
 		}
-		_, _ = w.Write([]byte(`{"ok":true,"channel":"D","ts":"1.1"}`))
+		reply(map[string]any{"ok": true, "channel": ch, "ts": ts})
+	case method == "chat.delete":
+		at, ok := f.byTS[r.Form.Get("channel")+"/"+r.Form.Get("ts")]
+		if !ok {
+			reply(map[string]any{"ok": false, "error": "message_not_found"})
+			return
+		}
+		f.posts[at[0].(string)][at[1].(int)] = ""
+		delete(f.byTS, r.Form.Get("channel")+"/"+r.Form.Get("ts"))
+		reply(map[string]any{"ok": true, "channel": r.Form.Get("channel"), "ts": r.Form.Get("ts")})
 	case method == "conversations.history":
 		reply(map[string]any{"ok": true, "messages": f.history[r.Form.Get("channel")]})
 	case method == "users.info":

@@ -44,6 +44,7 @@ type webAPI interface {
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
 	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
 	GetUsersInConversationContext(ctx context.Context, params *slack.GetUsersInConversationParameters) ([]string, string, error)
+	DeleteMessageContext(ctx context.Context, channel, messageTimestamp string) (string, string, error)
 }
 
 // Client is the Slack connection the adapter's parts share: the Web API,
@@ -68,19 +69,31 @@ func NewClient(apiURL, token string, hc *http.Client) *Client {
 }
 
 // Notifier posts outbox entries addressed to bot.CoordinatorID to the
-// coordinator channel.
+// coordinator channel, and takes back those a deletion retracts.
 type Notifier struct {
 	c       *Client
 	channel string
+	posts   PostRecorder
 }
 
-// NewNotifier returns a Notifier posting to channel through c.
-func NewNotifier(c *Client, channel string) *Notifier {
-	return &Notifier{c: c, channel: channel}
+// PostRecorder remembers which posts speak of whom (the Redis store), so
+// that deleting a person takes their posts back.
+type PostRecorder interface {
+	RecordPost(ctx context.Context, about []string, ref string) error
 }
 
-// Send posts the entry's texts to the coordinator channel, once.
+// NewNotifier returns a Notifier posting to channel through c and
+// recording in posts (if not nil) the posts about people.
+func NewNotifier(c *Client, channel string, posts PostRecorder) *Notifier {
+	return &Notifier{c: c, channel: channel, posts: posts}
+}
+
+// Send posts the entry's texts to the coordinator channel, once; an
+// OutRetract entry deletes the post it names.
 func (n *Notifier) Send(ctx context.Context, out bot.Outgoing, attempt int) error {
+	if out.Kind == bot.OutRetract {
+		return n.retract(ctx, out.Retract)
+	}
 	var texts []string
 	for _, m := range out.Messages {
 		if m.Text != "" {
@@ -88,48 +101,75 @@ func (n *Notifier) Send(ctx context.Context, out bot.Outgoing, attempt int) erro
 		}
 	}
 	// Notices name people, whose names must not ping the channel or link.
-	return n.c.post(ctx, n.channel, out.ID, attempt, slack.MsgOptionText(escape(strings.Join(texts, "\n")), false))
+	channel, ts, err := n.c.post(ctx, n.channel, out.ID, attempt, slack.MsgOptionText(escape(strings.Join(texts, "\n")), false))
+	if err != nil || len(out.About) == 0 || n.posts == nil || ts == "" {
+		return err
+	}
+	if err := n.posts.RecordPost(ctx, out.About, channel+"/"+ts); err != nil {
+		// Posted: a retry would not post again, and would record then.
+		return &bot.SendError{Err: err}
+	}
+	return nil
 }
 
-// post sends a message marked with the outbox entry's ID. Slack has no
-// idempotency key and a 5xx or a timeout may hide a post that was made, so
-// a retry first looks for the mark among the channel's latest messages and
-// posts only if it is not there.
-func (c *Client) post(ctx context.Context, channel, outID string, attempt int, opts ...slack.MsgOption) error {
+// retract deletes the post ref ("<channel>/<ts>"); one already gone is
+// fine.
+func (n *Notifier) retract(ctx context.Context, ref string) error {
+	channel, ts, ok := strings.Cut(ref, "/")
+	if !ok || channel == "" || ts == "" {
+		return &bot.SendError{Permanent: true, Err: fmt.Errorf("retract %q: not a channel/ts", ref)}
+	}
+	_, _, err := n.c.api.DeleteMessageContext(ctx, channel, ts)
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && se.Err == "message_not_found" {
+		return nil
+	}
+	return classify(err)
+}
+
+// post sends a message marked with the outbox entry's ID, and returns the
+// channel's ID and the message's ts. Slack has no idempotency key and a
+// 5xx or a timeout may hide a post that was made, so a retry first looks
+// for the mark among the channel's latest messages and posts only if it
+// is not there.
+func (c *Client) post(ctx context.Context, channel, outID string, attempt int, opts ...slack.MsgOption) (channelID, ts string, err error) {
 	if attempt > 0 {
-		done, err := c.posted(ctx, channel, outID)
+		ts, found, err := c.posted(ctx, channel, outID)
 		if err != nil {
-			return classify(err)
+			return "", "", classify(err)
 		}
-		if done {
-			return nil
+		if found {
+			return channel, ts, nil
 		}
 	}
 	if err := c.pace.wait(ctx, channel); err != nil {
-		return &bot.SendError{Err: err}
+		return "", "", &bot.SendError{Err: err}
 	}
 	opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
 		EventType: outboxMark, EventPayload: map[string]any{"outbox_id": outID},
 	}))
-	_, _, err := c.api.PostMessageContext(ctx, channel, opts...)
-	return classify(err)
+	channelID, ts, err = c.api.PostMessageContext(ctx, channel, opts...)
+	if err != nil {
+		return "", "", classify(err)
+	}
+	return channelID, ts, nil
 }
 
 // posted reports whether a message marked with outID is among the
-// channel's latest.
-func (c *Client) posted(ctx context.Context, channel, outID string) (bool, error) {
+// channel's latest, and its ts.
+func (c *Client) posted(ctx context.Context, channel, outID string) (ts string, found bool, err error) {
 	h, err := c.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
 		ChannelID: channel, Limit: historyDepth, IncludeAllMetadata: true,
 	})
 	if err != nil {
-		return false, fmt.Errorf("history of %s: %w", channel, err)
+		return "", false, fmt.Errorf("history of %s: %w", channel, err)
 	}
 	for _, m := range h.Messages {
 		if m.Metadata.EventType == outboxMark && m.Metadata.EventPayload["outbox_id"] == outID {
-			return true, nil
+			return m.Timestamp, true, nil
 		}
 	}
-	return false, nil
+	return "", false, nil
 }
 
 // transient are the ok:false errors worth trying again.
@@ -182,7 +222,8 @@ func (c *Client) DM(ctx context.Context, profileID, text, key string, attempt in
 	if err != nil {
 		return classify(err)
 	}
-	return c.post(ctx, ch.ID, key, attempt, slack.MsgOptionText(text, false))
+	_, _, err = c.post(ctx, ch.ID, key, attempt, slack.MsgOptionText(text, false))
+	return err
 }
 
 // broadcastRate paces broadcast DMs: Slack allows about one message a

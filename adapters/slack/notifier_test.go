@@ -57,7 +57,7 @@ func TestNoticeIsPostedToTheCoordinatorChannel(t *testing.T) {
 	f := &fakeAPI{}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	n := NewNotifier(NewClient(srv.URL+"/", "xoxb-test", srv.Client()), "CCOORD")
+	n := NewNotifier(NewClient(srv.URL+"/", "xoxb-test", srv.Client()), "CCOORD", nil)
 	if err := n.Send(context.Background(), notice("【定員到達】採点"), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestNoticeFailuresAreClassified(t *testing.T) {
 			f := &fakeAPI{status: c.status, body: c.body, header: c.header}
 			srv := httptest.NewServer(f)
 			defer srv.Close()
-			err := NewNotifier(NewClient(srv.URL+"/", "xoxb-test", srv.Client()), "CCOORD").Send(context.Background(), notice("x"), 0)
+			err := NewNotifier(NewClient(srv.URL+"/", "xoxb-test", srv.Client()), "CCOORD", nil).Send(context.Background(), notice("x"), 0)
 			var se *bot.SendError
 			if !errors.As(err, &se) {
 				t.Fatalf("error %v is not a SendError", err)
@@ -154,5 +154,70 @@ func TestPostsArePacedPerChannel(t *testing.T) {
 	}
 	if err := p.wait(ctx, "D2"); err != nil {
 		t.Fatalf("another channel was held back: %v", err)
+	}
+}
+
+// recorder is a PostRecorder keeping what it was told.
+type recorder struct {
+	mu   sync.Mutex
+	refs map[string][]string // ref → about
+}
+
+func (r *recorder) RecordPost(_ context.Context, about []string, ref string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.refs[ref] = about
+	return nil
+}
+
+// TestNoticesAboutPeopleAreRecordedAndRetracted: a notice about someone
+// is remembered by channel and ts, and an OutRetract entry deletes it;
+// one gone already is no error, a malformed reference a permanent one.
+func TestNoticesAboutPeopleAreRecordedAndRetracted(t *testing.T) {
+	var deleted []string
+	missing := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/chat.postMessage":
+			_, _ = w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.2"}`))
+		case "/chat.delete":
+			if missing {
+				_, _ = w.Write([]byte(`{"ok":false,"error":"message_not_found"}`))
+				return
+			}
+			deleted = append(deleted, r.Form.Get("channel")+"/"+r.Form.Get("ts"))
+			_, _ = w.Write([]byte(`{"ok":true}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	rec := &recorder{refs: map[string][]string{}}
+	n := NewNotifier(NewClient(srv.URL+"/", "xoxb-test", srv.Client()), "#coordinators", rec)
+	about := notice("【ご相談】森山さん")
+	about.About = []string{"slack:T1:UMORI"}
+	if err := n.Send(context.Background(), about, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Send(context.Background(), notice("【定員到達】採点"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.refs) != 1 || strings.Join(rec.refs["C1/1.2"], ",") != "slack:T1:UMORI" {
+		t.Fatalf("recorded %v", rec.refs)
+	}
+	retract := bot.Outgoing{ID: "r1", Kind: bot.OutRetract, To: bot.CoordinatorID, Retract: "C1/1.2"}
+	if err := n.Send(context.Background(), retract, 0); err != nil || strings.Join(deleted, ",") != "C1/1.2" {
+		t.Fatalf("retract: %v, deleted %v", err, deleted)
+	}
+	missing = true
+	if err := n.Send(context.Background(), retract, 1); err != nil {
+		t.Errorf("retracting a post gone already: %v", err)
+	}
+	retract.Retract = "nonsense"
+	var se *bot.SendError
+	if err := n.Send(context.Background(), retract, 0); !errors.As(err, &se) || !se.Permanent {
+		t.Errorf("a malformed reference: %v", err)
 	}
 }

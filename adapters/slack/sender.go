@@ -57,7 +57,8 @@ func (s *Sender) Send(ctx context.Context, out bot.Outgoing, attempt int) error 
 		if err != nil {
 			return classify(err)
 		}
-		return s.c.post(ctx, ch.ID, out.ID, attempt, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+		_, _, err = s.c.post(ctx, ch.ID, out.ID, attempt, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+		return err
 	case bot.OutHome:
 		msgs, err := s.home.Home(ctx, out.To)
 		if err != nil {
