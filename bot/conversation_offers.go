@@ -253,7 +253,7 @@ func (t *turn) promoted() {
 	t.conv.Offers = keepRefs(append(refs, r), t.now)
 	t.p.Counters.Accepts++
 	t.changed = true
-	t.say(t.acceptedCard(r, ja.Task.PromotedTitle, ja.Task.PromotedAccepted))
+	t.say(t.acceptedCard(r, ja.Task.PromotedTitle, ja.Task.PromotedLead+t.remindersAhead(r, ja.Task.AcceptedBody)))
 }
 
 func (t *turn) offerCard(r OfferRef) Message {
@@ -452,6 +452,8 @@ func (t *turn) idleText() {
 	case namedPlace >= 0:
 		// 「22日の採点の方です」 typed instead of tapping one of the list.
 		t.askCancel(upcoming[namedPlace])
+	case asksForTheLink(t.in.Text) && t.resendSessionLink():
+		// 「ズームのアドレスをもう一度送ってください」.
 	case t.answerNamedSession(yes, isAnswer, append(pending[:len(pending):len(pending)], upcoming...)):
 		// 「交流会は欠席します」 is about the gathering, whatever offer
 		// waits.
@@ -494,6 +496,10 @@ func (t *turn) idleText() {
 			return
 		}
 		t.why(pending[len(pending)-1])
+	case len(pending) == 0 && greeting(t.in.Text) != "":
+		// 「おはようございます」: greeted back, not told it was not
+		// understood.
+		t.text(greeting(t.in.Text) + ja.GreetingTail)
 	case (thanksWords[k] || saysThanks(t.in.Text)) && len(pending) == 0:
 		// A thank-you is not a request to apologise for, with the
 		// letter's closing after it too (「ありがとうございます、よろしく
@@ -709,7 +715,7 @@ func (t *turn) answeredText(req *AnswerRequest, out Outcome, ref OfferRef) {
 	case out.State == "":
 		t.text(ja.Task.NotFound)
 	case out.Changed && out.State == OfferAccepted:
-		t.say(t.acceptedCard(ref, ja.Task.AcceptedTitle, ja.Task.AcceptedBody))
+		t.say(t.acceptedCard(ref, ja.Task.AcceptedTitle, t.remindersAhead(ref, ja.Task.AcceptedBody)))
 	case out.Changed && out.State == OfferWaitlisted:
 		t.text(ja.Task.Waitlisted)
 	case out.Changed && out.State == OfferDeclined:
@@ -878,4 +884,49 @@ func kanjiNumber(n int) string {
 func saysThanks(text string) bool {
 	n := jtext.Normalize(text)
 	return strings.Contains(n, "ありがとう") || strings.Contains(n, "お世話になって") || strings.Contains(n, "感謝")
+}
+
+// remindersAhead is what an accepted card says of the reminders to come:
+// body (the evening before and two hours before) when both are ahead, and
+// only what is left for a task taken on the day or the evening before
+// (the question 「予定どおり行けますか？」 then comes at once).
+func (t *turn) remindersAhead(r OfferRef, body string) string {
+	start := r.Start.In(t.loc())
+	y, m, d := start.Date()
+	evening := time.Date(y, m, d-1, eveningReminder, 0, 0, 0, t.loc())
+	switch {
+	case !t.now.Before(r.Start.Add(-soonReminder)):
+		return ja.Task.AcceptedBodyNow
+	case !t.now.Before(evening) || !r.Created.IsZero() && r.Start.Sub(r.Created) < 24*time.Hour:
+		return ja.Task.AcceptedBodySoon
+	}
+	return body
+}
+
+// greeting returns the greeting a message opens with, as the reply says
+// it back (「おはようございます。」), or "" when it is not one.
+func greeting(text string) string {
+	n := jtext.Normalize(text)
+	if utf8.RuneCountInString(n) > 25 {
+		return "" // more than a greeting: left to the rest
+	}
+	for _, g := range ja.Greetings {
+		for _, w := range g.words {
+			if strings.HasPrefix(n, jtext.Normalize(w)) {
+				return g.reply
+			}
+		}
+	}
+	return ""
+}
+
+// asksForTheLink reports a request for a session's link: 「ズームの
+// アドレスをもう一度送ってください」「URLを教えて」.
+func asksForTheLink(text string) bool {
+	n := jtext.Normalize(text)
+	link := false
+	for _, w := range []string{"url", "アドレス", "リンク", "ズーム", "zoom", "入り方", "はいりかた"} {
+		link = link || strings.Contains(n, jtext.Normalize(w))
+	}
+	return link && (strings.Contains(n, "送") || strings.Contains(n, "教え") || strings.Contains(n, "おしえ") || isQuestion(text))
 }

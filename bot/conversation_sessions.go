@@ -356,3 +356,21 @@ func (t *turn) sessionButtons(ref SessionRef) []Choice {
 	}
 	return []Choice{SessionRSVP(RSVPYes, ref.SessionID).button(ja.Session.Join), SessionRSVP(RSVPNo, ref.SessionID).button(ja.Session.NotJoin)}
 }
+
+// resendSessionLink shows the soonest session the person joins that has a
+// link, with it; it reports whether there was one.
+func (t *turn) resendSessionLink() bool {
+	var best *SessionRef
+	for i := range t.conv.Sessions {
+		r := &t.conv.Sessions[i]
+		if r.RSVP == RSVPYes && !r.Cancelled && r.URL != "" && t.now.Before(r.End) && (best == nil || r.Start.Before(best.Start)) {
+			best = r
+		}
+	}
+	if best == nil {
+		return false
+	}
+	t.say(Message{Card: &Card{Title: best.Title, Body: ja.Session.LinkAgain, Fields: t.sessionFields(*best),
+		Buttons: t.sessionButtons(*best)}})
+	return true
+}

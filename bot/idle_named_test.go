@@ -43,6 +43,10 @@ func TestIdleTextNamesWhatItIsAbout(t *testing.T) {
 		{name: "都合がつけば", conv: offers(c.t1()), text: "都合がつけば行きます", wantText: confirmT1},
 		{name: "できたらやります", conv: offers(c.t1()), text: "できたらやります", wantText: confirmT1},
 		{name: "a letter's closing", conv: offers(c.t1()), text: "いつもご連絡ありがとうございます今後ともよろしくお願いします", wantText: confirmT1},
+		{name: "a greeting is greeted back", conv: offers(c.a1()), text: "おはようございます", wantText: "おはようございます。" + ja.GreetingTail},
+		{name: "いつもお世話になっております", conv: Conversation{}, text: "いつもお世話になっております。", wantText: ja.GreetingTail},
+		{name: "the link again", conv: both([]OfferRef{c.t1()}, withRSVP(s1, RSVPYes)), text: "ズームのアドレスをもう一度送ってください",
+			wantText: ja.Session.LinkAgain},
 		{name: "thanks with nothing waiting", conv: offers(c.a1()), text: "ありがとうございますよろしくお願いします", wantText: ja.YoureWelcome},
 		{name: "a plain yes still takes it", conv: offers(c.t1()), text: "はい大丈夫です", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
 		{name: "a maybe to an invitation shows it again", conv: sessionsConv(s1), text: "行けたら行きます", wantText: ja.Session.ConfirmJoin},
@@ -139,5 +143,30 @@ func TestPauseShowsThePlacesKept(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "task:cancel:A1 task:cancel:A2" {
 		t.Errorf("choices %v", got)
+	}
+}
+
+// TestAcceptedCardPromisesOnlyRemindersAhead: a task taken the evening
+// before or on the day does not promise the evening reminder that has
+// passed (the question comes at once instead).
+func TestAcceptedCardPromisesOnlyRemindersAhead(t *testing.T) {
+	c := newOfferClock(t)
+	tonight := c.ref("T7", "夜の受付", c.at(11, 30, 19, 0), 2, OfferOffered) // now is 10:00 the same day
+	soon := c.ref("T8", "昼の受付", c.at(11, 30, 11, 0), 2, OfferOffered)
+	for _, tt := range []struct {
+		ref           OfferRef
+		want, notWant string
+	}{
+		{c.t1(), ja.Task.AcceptedBody, "\x00"},
+		{tonight, ja.Task.AcceptedBodySoon, "前日"},
+		{soon, ja.Task.AcceptedBodyNow, "2時間前"},
+	} {
+		req := AnswerRequest{TaskID: tt.ref.TaskID, Op: OpAccept}
+		res := Answered(c.now, Result{Profile: offerPerson(StatusActive), Conv: offers(tt.ref), Answer: &req}, &req,
+			Outcome{State: OfferAccepted, Status: TaskOpen, Changed: true})
+		if len(res.Messages) != 1 || res.Messages[0].Card == nil || !strings.Contains(res.Messages[0].Card.Body, tt.want) ||
+			strings.Contains(res.Messages[0].Card.Body, tt.notWant) {
+			t.Errorf("%s: %+v, want %q", tt.ref.Title, res.Messages, tt.want)
+		}
 	}
 }

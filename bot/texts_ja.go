@@ -9,6 +9,12 @@ import "tsunagu/bot/jtext"
 // they join the catalog once both exist.
 func init() { ja.Fields = fieldsJAText }
 
+// greetingJA is a greeting and what the bot says back.
+type greetingJA struct {
+	words []string
+	reply string
+}
+
 var ja = struct {
 	Welcome, WelcomeBack, WelcomeRegistered, SuggestName, ConsentTitle, ConsentBody, ConsentYes, ConsentNo, ConsentDeclined,
 	ConsentRetry, AskName, NameInvalid, AskArea, AreaUnknown, AskSkills, SkillsMore,
@@ -18,6 +24,8 @@ var ja = struct {
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
 	NotUnderstood, NotUnderstoodField, WeekChanged, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
+	Greetings    []greetingJA
+	GreetingTail string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
 	SkillsRemoved, SkillRemoveButton, SkillsTakenOff, CurrentSkills,
@@ -105,11 +113,18 @@ var ja = struct {
 	WeekChanged:         "空き時間を変更しました。いまの空き時間：%s\n違うときは「変更」と送ってください。",
 	NothingToDelete:     "お預かりしている登録内容はありません（削除済みです）。またご登録いただくときは、何か送ってください。",
 	YoureWelcome:        "こちらこそ、ありがとうございます。ご用のときは、いつでも送ってください。",
-	NotUnderstoodField:  "すみません、どこを変えたいのかわかりませんでした。下のボタンから選んでください。",
-	TextOnly:            "すみません、文字かボタンでお答えください。",
-	StaleButton:         "このボタンは、いまは使えません。",
-	InOnboarding:        "ただいまご登録の途中です。",
-	ConfirmRetry:        "「登録する」か「修正する」を押してください。",
+	Greetings: []greetingJA{
+		{[]string{"おはよう"}, "おはようございます。"},
+		{[]string{"こんにちは", "こんにちわ"}, "こんにちは。"},
+		{[]string{"こんばんは", "こんばんわ"}, "こんばんは。"},
+		{[]string{"いつもお世話になっ", "お世話になっております", "お世話になります"}, "こちらこそ、いつもお世話になっております。"},
+	},
+	GreetingTail:       "新しいお仕事があれば、こちらからご案内しますね。ご用のときは「メニュー」と送ってください。",
+	NotUnderstoodField: "すみません、どこを変えたいのかわかりませんでした。下のボタンから選んでください。",
+	TextOnly:           "すみません、文字かボタンでお答えください。",
+	StaleButton:        "このボタンは、いまは使えません。",
+	InOnboarding:       "ただいまご登録の途中です。",
+	ConfirmRetry:       "「登録する」か「修正する」を押してください。",
 
 	FieldName:             "お名前",
 	FieldArea:             "地域",
@@ -191,6 +206,7 @@ var intents = func() []intent {
 		{cmdProfile, []string{"登録内容", "登録って", "登録はどう", "登録を確認", "登録状況", "登録情報", "プロフィール", "私の情報", "わたしの情報", "自分の情報",
 			"登録されて", "登録した内容", "登録したか", "内容で登録", "my profile"}},
 		{cmdSchedule, []string{"予定を教", "予定は", "予定を見", "予定を確認", "予定ある", "予定あります", "スケジュール", "次のお仕事", "次の仕事", "引き受けた仕事",
+			"何を引き受け", "なにを引き受け", "よていを", "よていは",
 			"引き受けたお仕事", "いつでしたっけ", "いつだっけ", "予定も", "my schedule", "upcoming"}},
 		{cmdRecord, []string{"実績", "じっせき", "これまでの記録", "私の記録", "わたしの記録", "自分の記録", "何件やった", "何回やった", "どれくらい働", "働いた時間", "my record"}},
 		{cmdHelp, []string{"使い方", "つかいかた", "ヘルプ", "どうすればいい", "どうしたらいい", "どうやって", "わからないので教えて", "操作がわから", "何ができる", "なにができる", "how to use", "help"}},
@@ -231,7 +247,7 @@ type intent struct {
 // doneSentences end the list of skills when found in a sentence (normalized
 // when the package loads).
 var doneSentences = func() []string {
-	words := []string{"以上", "それだけ", "それで全部", "それで終わり", "それでおしまい", "もうありません", "もうない", "他にはありません", "ほかにはありません",
+	words := []string{"以上", "いじょう", "それだけ", "それで全部", "それで終わり", "それでおしまい", "もうありません", "もうない", "他にはありません", "ほかにはありません",
 		"他はありません", "ほかはありません", "他にはない", "ほかにはない", "他にない", "ほかにない", "特にありません", "とくにありません", "特にない", "とくにない",
 		"もう大丈夫", "これで大丈夫", "これでいい", "これで結構", "終わりです", "おわりです", "おしまい", "次へ", "次に進", "これで全部", "それくらい",
 		"だけです", "だけ。", "that's all", "that is all", "that's it", "nothing else", "no more", "done"}
@@ -261,11 +277,14 @@ var commandWords = map[string]command{
 	"再開": cmdResume, "resume": cmdResume, "start": cmdResume,
 	"退会": cmdDelete, "退会したい": cmdDelete, "データ削除": cmdDelete, "削除": cmdDelete, "delete": cmdDelete, "unsubscribe": cmdDelete,
 	"へるぷ": cmdHelp, "help": cmdHelp, "使い方": cmdHelp, "?": cmdHelp,
+	// Typed in hiragana, as a first smartphone's keyboard leaves them.
+	"きゅうし": cmdPause, "さいかい": cmdResume, "へんこう": cmdEdit, "しゅうせい": cmdEdit, "たいかい": cmdDelete,
+	"つかいかた": cmdHelp, "予定": cmdSchedule, "よてい": cmdSchedule, "じっせき": cmdRecord, "実績": cmdRecord,
 }
 
 // Words that finish a list answer or leave a detour.
 var (
-	doneWords     = map[string]bool{"次へ": true, "つぎへ": true, "次": true, "完了": true, "以上": true, "おわり": true, "終わり": true, "done": true, "next": true}
+	doneWords     = map[string]bool{"次へ": true, "つぎへ": true, "次": true, "完了": true, "以上": true, "いじょう": true, "おわり": true, "終わり": true, "done": true, "next": true}
 	listWords     = map[string]bool{"一覧": true, "いちらん": true, "list": true, "全部": true}
 	registerWords = map[string]bool{"登録する": true, "登録します": true, "登録": true, "登録してください": true, "register": true}
 	fixWords      = map[string]bool{"修正する": true, "修正します": true, "修正": true, "直す": true, "fix": true}

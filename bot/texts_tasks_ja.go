@@ -16,12 +16,12 @@ type tasksJA struct {
 	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                     string
 	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                         string
 	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask string // ConfirmAccept fmt: title, when
-	AnswerOnTheCard, PausedKeepsJobs                                                                          string
+	AnswerOnTheCard, PausedKeepsJobs, AcceptedBodySoon, AcceptedBodyNow, PromotedLead                         string
 	WhyTitle, WhyNone, WhyWaitlist                                                                            string
 	ScheduleTitle, ScheduleNone, ScheduleLine                                                                 string // ScheduleLine fmt: span, title, place
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                         string
 	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                  string
-	PromotedTitle, PromotedAccepted, NoticePromoted                                                           string // NoticePromoted fmt: who, title, span
+	PromotedTitle, NoticePromoted                                                                             string // NoticePromoted fmt: who, title, span
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -73,6 +73,9 @@ var tasksJAText = tasksJA{
 	CancelNone:             "キャンセルしない",
 	DeclinedTask:           "「%s」は見送りで承りました。お返事ありがとうございます。また合うお仕事があればご案内します。",
 	HeadcountBelowAccepted: "すでに%d人がお引き受けになっています。人数はそれより少なくできません（減らすときは、先にその方と相談してください）。",
+	AcceptedBodySoon:       "始まる2時間前にお知らせします。行けなくなったときは、下のボタンを押すか「キャンセル」と送ってください。",
+	AcceptedBodyNow:        "行けなくなったときは、下のボタンを押すか「キャンセル」と送ってください。",
+	PromotedLead:           "お待たせしました。空きが出たため、参加が決まりました。",
 	AnswerOnTheCard:        "お仕事のご案内へのお返事は、カードの「引き受ける」「見送る」のボタンでお願いします。",
 	PausedKeepsJobs:        "お引き受けのお仕事はそのままです。行けないものがあれば、下から選んでキャンセルできます。",
 	EndedNoCancel:          "このお仕事はもう終わっているため、取り消せません。実績の記録に残ります。来なかった方がいるときは、その方の結果を「できなかった」に直してください。",
@@ -97,9 +100,8 @@ var tasksJAText = tasksJA{
 	SomeoneWithdrew: "参加予定の方",
 	NoticePromoted:  "【キャンセル・繰り上げ】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方が繰り上がり、参加が決まりました。",
 
-	PromotedTitle:    "キャンセル待ちから繰り上がりました",
-	PromotedAccepted: "お待たせしました。空きが出たため、参加が決まりました。前日の18時と、始まる2時間前にお知らせします。行けなくなったときは、下のボタンを押すか「キャンセル」と送ってください。",
-	CmdSchedule:      "予定",
+	PromotedTitle: "キャンセル待ちから繰り上がりました",
+	CmdSchedule:   "予定",
 
 	GoingAsk:       "%sの「%s」、予定どおり行けますか？",
 	Tomorrow:       "明日",
