@@ -150,7 +150,7 @@ func (wh *Webhook) viewSubmission(w http.ResponseWriter, r *http.Request, cb *sl
 }
 
 func (wh *Webhook) submitJoin(ctx context.Context, cb *slack.InteractionCallback, v values) (*slack.ViewSubmissionResponse, error) {
-	form, problems := readJoin(wh.Catalog, v)
+	form, problems := readJoin(wh.Catalog, v, cb.View.PrivateMetadata)
 	if problems != nil {
 		return slack.NewErrorsViewSubmissionResponse(problems), nil
 	}

@@ -200,7 +200,7 @@ func joinModal(cat *bot.Catalog, p *bot.Profile) slack.ModalViewRequest {
 	if registered {
 		title, submit = jaSlack.EditTitle, jaSlack.EditSubmit
 	}
-	return modal(callbackJoin, title, submit,
+	m := modal(callbackJoin, title, submit,
 		slack.NewSectionBlock(mrkdwn(jaSlack.JoinIntro), nil, nil),
 		input(blockName, jaSlack.FieldName, textInput(name, bot.MaxNameRunes, false), false, jaSlack.NameHint),
 		input(blockArea, jaSlack.FieldArea, areaSelect(cat, area), false, ""),
@@ -211,6 +211,10 @@ func joinModal(cat *bot.Catalog, p *bot.Profile) slack.ModalViewRequest {
 		input(blockLimit, jaSlack.FieldLimit, numberInput(limit, bot.MinWeeklyLimit, bot.MaxWeeklyLimit), false, jaSlack.LimitHint),
 		input(blockConsent, jaSlack.FieldConsent, checkboxes([]*slack.OptionBlockObject{option("yes", jaSlack.ConsentOption)}, consentGiven), false, jaSlack.ConsentHint),
 	)
+	// The week shown as text comes back with the submission: text left as
+	// it was is not a choice over checkboxes ticked (readJoin).
+	m.PrivateMetadata = availText
+	return m
 }
 
 // values reads a submitted view's state.
@@ -230,8 +234,9 @@ func (v values) selectedAll(block string) []string {
 	return out
 }
 
-// readJoin reads the join form; problems are keyed by block ID.
-func readJoin(cat *bot.Catalog, v values) (*bot.ProfileForm, map[string]string) {
+// readJoin reads the join form; problems are keyed by block ID. shown is
+// the week the form showed as text (its private metadata), if any.
+func readJoin(cat *bot.Catalog, v values, shown string) (*bot.ProfileForm, map[string]string) {
 	f := &bot.ProfileForm{
 		Name:    v.text(blockName),
 		Area:    v.selected(blockArea),
@@ -248,6 +253,11 @@ func readJoin(cat *bot.Catalog, v values) (*bot.ProfileForm, map[string]string) 
 	checked := len(v.selectedAll(blockDays))+len(v.selectedAll(blockBands)) > 0
 	var fromText avail.Week
 	text := v.text(blockAvailText)
+	if checked && shown != "" && text == strings.TrimSpace(shown) {
+		// The week the edit form showed as text, left alone, with boxes
+		// ticked: the boxes are the change.
+		text = ""
+	}
 	if text != "" {
 		if r, err := avail.Read(text); err == nil && !r.IsZero() {
 			fromText = r.Apply(avail.Week{})

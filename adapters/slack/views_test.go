@@ -114,7 +114,7 @@ func TestReadJoin(t *testing.T) {
 			if tc.change != nil {
 				tc.change(m)
 			}
-			f, problems := readJoin(cat, form(m))
+			f, problems := readJoin(cat, form(m), "")
 			if len(problems) != len(tc.errs) {
 				t.Fatalf("problems %v, want on %v", problems, tc.errs)
 			}
@@ -240,7 +240,7 @@ func FuzzReadForms(f *testing.F) {
 		if json.Unmarshal([]byte(raw), &v) != nil {
 			return
 		}
-		if form, problems := readJoin(cat, v); problems == nil && form.Validate(cat) != nil {
+		if form, problems := readJoin(cat, v, ""); problems == nil && form.Validate(cat) != nil {
 			t.Fatalf("accepted a form the bot refuses: %+v", form)
 		}
 		if task, problems := readTask(v, time.UTC, now); problems == nil {
@@ -262,5 +262,23 @@ func TestUnescapeCommandText(t *testing.T) {
 		if got := unescape(in); got != want {
 			t.Errorf("unescape(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestReadJoinEditKeepsTickedBoxesOverTheTextShown: the edit form shows a
+// week the checkboxes cannot say as text; ticking boxes and leaving that
+// text alone saves the boxes, changing the text saves the text.
+func TestReadJoinEditKeepsTickedBoxesOverTheTextShown(t *testing.T) {
+	cat := catalog(t)
+	const shown = "月曜 9:30〜11:45"
+	m := goodJoin()
+	m[blockAvailText] = text(shown)
+	f, problems := readJoin(cat, form(m), shown)
+	if problems != nil || f.Availability != bot.WeekOf([]int{0, 2}, []string{"morning", "night"}) || f.AvailNote != "" {
+		t.Errorf("text left as shown: %s (note %q, problems %v), want the boxes", f.Availability.Japanese(), f.AvailNote, problems)
+	}
+	m[blockAvailText] = text("土日")
+	if f, _ := readJoin(cat, form(m), shown); !f.Availability.Has(5, 10*2) || f.Availability.Has(0, 9*2) {
+		t.Errorf("text changed: %s, want the weekend", f.Availability.Japanese())
 	}
 }
