@@ -72,6 +72,12 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 	if err := ValidateProfileID(in.ProfileID); err != nil {
 		return fmt.Errorf("handle %s: %w", in.ID, err)
 	}
+	if in.Kind == EventBecameActive {
+		if b.Sessions == nil {
+			return nil
+		}
+		return b.Sessions.inviteNewcomer(ctx, in.ProfileID)
+	}
 	for attempt := 0; attempt < maxCommitAttempts; attempt++ {
 		if attempt > 0 {
 			if err := waitToRetry(ctx, attempt); err != nil {
@@ -220,6 +226,14 @@ func (b *Bot) change(in Inbound, snap Snapshot, res Result, now time.Time) Chang
 	}
 	for _, n := range res.Notices {
 		ch.Outgoing = append(ch.Outgoing, coordinatorNotice(b.NewID(), n, now, in.ProfileID))
+	}
+	if p := res.Profile; p != nil && !res.Delete && p.Status == StatusActive && (snap.Profile == nil || snap.Profile.Status != StatusActive) {
+		// Registered or back from a pause: the sessions posted meanwhile
+		// for people like them invite them too (the invitations went to
+		// the audience as it was when each was posted).
+		ev := "active:" + b.NewID()
+		ch.Outgoing = append(ch.Outgoing, Outgoing{ID: ev, Kind: OutEvent, To: in.ProfileID, CreatedAt: now,
+			Event: &Inbound{ID: ev, Kind: EventBecameActive, ProfileID: in.ProfileID, At: now}})
 	}
 	// A Slack person who leaves from a DM must not keep their old profile
 	// on the Home tab: it is redrawn as for someone unknown.

@@ -883,6 +883,7 @@ type memSessions struct {
 	calls    []RSVP
 	notices  []Outgoing
 	removed  []Due
+	invited  []string // "session person"
 }
 
 func newMemSessions() *memSessions {
@@ -914,9 +915,24 @@ func (m *memSessions) FindSession(_ context.Context, id string) (*SessionView, e
 	return v, nil
 }
 
-func (m *memSessions) Invite(context.Context, string, []WaveOffer) (int, error) { return 0, nil }
-func (m *memSessions) InvitesDone(context.Context, string) error                { return nil }
-func (m *memSessions) PendingInvites(context.Context, int) ([]string, error)    { return nil, nil }
+func (m *memSessions) Invite(_ context.Context, id string, ws []WaveOffer) (int, error) {
+	for _, w := range ws {
+		m.invited = append(m.invited, id+" "+w.ProfileID)
+	}
+	return len(ws), nil
+}
+
+func (m *memSessions) Upcoming(_ context.Context, now time.Time) ([]*Session, error) {
+	var out []*Session
+	for _, s := range m.sessions {
+		if s.CancelledAt == nil && s.Start.After(now) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+func (m *memSessions) InvitesDone(context.Context, string) error             { return nil }
+func (m *memSessions) PendingInvites(context.Context, int) ([]string, error) { return nil, nil }
 
 func (m *memSessions) RSVP(_ context.Context, r RSVP) (bool, error) {
 	s, ok := m.sessions[r.SessionID]

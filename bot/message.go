@@ -30,6 +30,9 @@ const (
 	EventInvite           EventKind = "invite"            // invited to a session (Session set)
 	EventSessionReminder  EventKind = "session_reminder"  // a session is near (Session set, Text: the offset)
 	EventSessionCancelled EventKind = "session_cancelled" // a session they said yes to was called off (Session set)
+	// EventBecameActive follows a person's registration or resumption:
+	// the upcoming sessions whose audience they now belong to invite them.
+	EventBecameActive EventKind = "became_active"
 
 	// Events of a conversation with the coordinators (see Talk).
 	EventCoordinatorMessage EventKind = "coordinator_message" // a coordinator wrote to the person (Text)

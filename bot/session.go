@@ -191,4 +191,7 @@ type SessionStore interface {
 	// notice(person). It returns how many were told; ECONFLICT when the
 	// session was cancelled before, ENOTFOUND when there is none.
 	CancelSession(ctx context.Context, s *Session, notice func(profileID string) Outgoing, reminders func(profileID string) []Due) (int, error)
+	// Upcoming returns the sessions kept that start after now and were not
+	// cancelled.
+	Upcoming(ctx context.Context, now time.Time) ([]*Session, error)
 }

@@ -189,3 +189,51 @@ func TestCancelSession(t *testing.T) {
 		}
 	})
 }
+
+// TestNewcomerIsInvitedToTheSessionsPostedBefore: a person who registers
+// (or comes back from a pause) after a session was posted for people like
+// them is invited to it; a commit that changes nothing of that raises
+// nothing.
+func TestNewcomerIsInvitedToTheSessionsPostedBefore(t *testing.T) {
+	c := newOfferClock(t)
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	store := newMemSessions()
+	s1 := c.s1()
+	cancelled := c.now
+	for _, s := range []*Session{
+		{ID: "S1", Title: s1.Title, Start: s1.Start, End: s1.End, Audience: Audience{Areas: []string{"setagaya"}}},
+		{ID: "S2", Title: "中止の会", Start: s1.Start, End: s1.End, CancelledAt: &cancelled},
+		{ID: "S3", Title: "調布の会", Start: s1.Start, End: s1.End, Audience: Audience{Areas: []string{"chofu"}}},
+		{ID: "S4", Title: "終わった会", Start: c.now.Add(-3 * time.Hour), End: c.now.Add(-time.Hour)},
+	} {
+		store.sessions[s.ID] = s
+	}
+	p := offerPerson(StatusActive)
+	b := &Bot{Location: c.loc, Now: func() time.Time { return c.now }, NewID: func() string { return "N1" }, Logger: log,
+		Sessions: &SessionService{Location: c.loc, Now: func() time.Time { return c.now }, Sessions: store, People: memPeople{p.ID: p}, Logger: log}}
+
+	if err := b.Handle(ctx, Inbound{ID: "active:N0", Kind: EventBecameActive, ProfileID: p.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(store.invited, ",") != "S1 "+p.ID {
+		t.Errorf("invited %v, want S1 only", store.invited)
+	}
+
+	becameActive := func(before, after *Profile) bool {
+		ch := b.change(Inbound{ID: "ev", ProfileID: p.ID}, Snapshot{Profile: before}, Result{Profile: after}, c.now)
+		for _, out := range ch.Outgoing {
+			if out.Event != nil && out.Event.Kind == EventBecameActive {
+				return true
+			}
+		}
+		return false
+	}
+	onboarding, paused := offerPerson(StatusOnboarding), offerPerson(StatusPaused)
+	if !becameActive(onboarding, p) || !becameActive(paused, p) || !becameActive(nil, p) {
+		t.Error("registering or resuming raises no invitation check")
+	}
+	if becameActive(p, p) || becameActive(onboarding, paused) {
+		t.Error("a commit that makes no one active raises one")
+	}
+}

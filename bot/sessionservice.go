@@ -153,6 +153,43 @@ func (ss *SessionService) CancelSession(ctx context.Context, id string) (*Sessio
 	return ss.Sessions.FindSession(ctx, id)
 }
 
+// inviteNewcomer invites someone who just became active to the upcoming
+// sessions whose audience they belong to, once each (Invite records who
+// was invited).
+func (ss *SessionService) inviteNewcomer(ctx context.Context, profileID string) error {
+	p, err := ss.People.FindProfile(ctx, profileID)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("invite newcomer %s: %w", profileID, err)
+	}
+	now := ss.Now()
+	sessions, err := ss.Sessions.Upcoming(ctx, now)
+	if err != nil {
+		return fmt.Errorf("invite newcomer %s: %w", profileID, err)
+	}
+	total := 0
+	for _, s := range sessions {
+		if s.CancelledAt != nil || !now.Before(s.Start) || !s.Audience.Match(p) {
+			continue
+		}
+		ev := inviteEventID(s.ID, p.ID)
+		r := sessionRef(s)
+		n, err := ss.Sessions.Invite(ctx, s.ID, []WaveOffer{{ProfileID: p.ID, Out: Outgoing{ID: ev, Kind: OutEvent, To: p.ID, CreatedAt: now,
+			Event: &Inbound{ID: ev, Kind: EventInvite, ProfileID: p.ID, Session: &r, At: now}}}})
+		if err != nil {
+			return fmt.Errorf("invite newcomer %s to %s: %w", profileID, s.ID, err)
+		}
+		total += n
+	}
+	if total > 0 {
+		ss.Logger.InfoContext(ctx, "newcomer invited", "profile", profileID, "sessions", total)
+		ss.notify()
+	}
+	return nil
+}
+
 // RunInvites sends the invitations still pending: those of sessions created
 // in quiet hours and those a crash left half-way. In quiet hours it sends
 // nothing: an invitation is a push like an offer, and the session stays

@@ -371,3 +371,41 @@ func (s *Sessions) CancelSession(ctx context.Context, ses *bot.Session, notice f
 	}
 	return 0, fmt.Errorf("cancel session %s: %w", id, bot.Errorf(bot.ECONFLICT, "attendees kept changing"))
 }
+
+// Upcoming returns the sessions that start after now and were not
+// cancelled, from every shard.
+func (s *Sessions) Upcoming(ctx context.Context, now time.Time) ([]*bot.Session, error) {
+	var out []*bot.Session
+	for sh := 0; sh < Shards; sh++ {
+		ids, err := s.c.SMembers(ctx, sessionsKey(sh)).Result()
+		if err != nil {
+			return nil, fmt.Errorf("upcoming sessions: shard %d: %w", sh, err)
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		cmds := make([]*goredis.StringCmd, len(ids))
+		_, err = s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+			for i, id := range ids {
+				cmds[i] = p.HGet(ctx, sessionKey(id), "session")
+			}
+			return nil
+		})
+		if err != nil && err != goredis.Nil {
+			return nil, fmt.Errorf("upcoming sessions: shard %d: %w", sh, err)
+		}
+		for _, cmd := range cmds {
+			if cmd.Err() != nil {
+				continue // purged since the listing
+			}
+			ses, err := decodeSession(cmd.Val())
+			if err != nil {
+				return nil, fmt.Errorf("upcoming sessions: %w", err)
+			}
+			if ses.CancelledAt == nil && ses.Start.After(now) {
+				out = append(out, ses)
+			}
+		}
+	}
+	return out, nil
+}

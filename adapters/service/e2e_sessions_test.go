@@ -227,3 +227,53 @@ func TestSessionCalledOff(t *testing.T) {
 		t.Errorf("hanako, who never answered the second, was written %d times", n-hanako.seen)
 	}
 }
+
+// TestANewcomerIsInvitedToASessionPostedBefore: a session for 調布 is
+// posted; a senior in 調布 registers the next moment and gets its
+// invitation, once; one in 世田谷 does not.
+func TestANewcomerIsInvitedToASessionPostedBefore(t *testing.T) {
+	s := bootService(t)
+	start := time.Now().Add(48 * time.Hour).Truncate(time.Second)
+	code, created := s.api(t, "POST", "/api/sessions", map[string]any{
+		"title": "調布のオンライン交流会", "url": "https://zoom.example/j/9",
+		"start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339),
+		"audience": map[string]any{"areas": []string{"調布市"}},
+	})
+	if code != http.StatusCreated {
+		t.Fatalf("POST /api/sessions: %d %v", code, created)
+	}
+	id := created["id"].(string)
+	register := func(name, area string) *person {
+		p := s.newPerson(t, name)
+		p.follow(name)
+		p.consent()
+		for _, say := range []string{name + "です", area, "採点", "以上です", "平日の午前", "週に2回", "はい"} {
+			p.say(say)
+		}
+		if code, prof := s.api(t, "GET", "/api/profiles/line:"+p.id, nil); code != http.StatusOK || prof["status"] != "active" {
+			t.Fatalf("%s not registered: %d %v", name, code, prof)
+		}
+		return p
+	}
+	chofu := register("花子", "調布市")
+	chofu.until("調布のオンライン交流会")
+	if msgs := chofu.tap("session:yes:" + id); !contains(msgs, "参加のお申し込みを承りました") {
+		t.Fatalf("RSVP: %s", texts(msgs))
+	}
+	setagaya := register("太郎", "世田谷区")
+	s.settled(t)
+	for _, m := range s.sim.Messages(setagaya.id) {
+		if strings.Contains(m.Text+string(m.Raw), "調布のオンライン交流会") {
+			t.Fatal("a newcomer outside the audience was invited")
+		}
+	}
+	n := 0
+	for _, m := range s.sim.Messages(chofu.id) {
+		if strings.Contains(string(m.Raw), "session:yes:"+id) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the invitation came %d times", n)
+	}
+}
