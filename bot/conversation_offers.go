@@ -265,6 +265,9 @@ func (t *turn) offerCard(r OfferRef) Message {
 		body = ja.Task.NamedBody
 	}
 	card := &Card{Title: r.Title, Body: body, Fields: t.taskFields(r)}
+	if r.Summary != "" {
+		card.Fields = append(card.Fields, Field{Label: ja.Task.FieldWhat, Value: r.Summary})
+	}
 	if r.Organization != "" {
 		card.Fields = append(card.Fields, Field{Label: ja.Task.FieldOrg, Value: r.Organization})
 	}

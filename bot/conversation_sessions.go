@@ -187,6 +187,15 @@ func (t *turn) answerInvite(yes bool) bool {
 	if yes {
 		ans = RSVPYes
 	}
+	if len(pending) > 1 && speaksOfAll(t.in.Text) {
+		// 「どちらも参加します」: each card, to answer each; asking
+		// 「どの集まりですか」 again would go round in circles.
+		t.text(ja.Session.AnswerEach)
+		for _, r := range pending {
+			t.say(t.inviteCard(r))
+		}
+		return true
+	}
 	if len(pending) > 0 && yes && jtext.Hedged(t.in.Text) {
 		t.text(ja.Session.ConfirmJoin)
 		for _, r := range pending {
@@ -373,4 +382,16 @@ func (t *turn) resendSessionLink() bool {
 	t.say(Message{Card: &Card{Title: best.Title, Body: ja.Session.LinkAgain, Fields: t.sessionFields(*best),
 		Buttons: t.sessionButtons(*best)}})
 	return true
+}
+
+// speaksOfAll reports an answer about all of several things: 「どちらも」
+// 「両方」「全部」.
+func speaksOfAll(text string) bool {
+	n := jtext.Normalize(text)
+	for _, w := range []string{"どちらも", "どっちも", "両方", "りょうほう", "全部", "ぜんぶ", "すべて", "全て"} {
+		if strings.Contains(n, jtext.Normalize(w)) {
+			return true
+		}
+	}
+	return false
 }

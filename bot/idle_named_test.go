@@ -58,6 +58,7 @@ func TestIdleTextNamesWhatItIsAbout(t *testing.T) {
 			wantRSVP: &RSVPRequest{SessionID: "S1", Answer: RSVPNo}},
 		{name: "説明会 names the second of two", conv: sessionsConv(s1, s2), text: "説明会は参加します",
 			wantRSVP: &RSVPRequest{SessionID: "S2", Answer: RSVPYes}},
+		{name: "どちらも shows each invitation to answer", conv: sessionsConv(s1, s2), text: "どちらも参加します", wantText: ja.Session.AnswerEach},
 		{name: "木曜日のは names the Thursday one", conv: sessionsConv(s1, s2), text: "木曜日のは参加します",
 			wantRSVP: &RSVPRequest{SessionID: "S1", Answer: RSVPYes}},
 		{name: "a gathering of two asks which, never the offer", conv: both([]OfferRef{c.t1()}, s1, withRSVP(c.s2(), "")), text: "交流会は欠席します",
@@ -168,5 +169,29 @@ func TestAcceptedCardPromisesOnlyRemindersAhead(t *testing.T) {
 			strings.Contains(res.Messages[0].Card.Body, tt.notWant) {
 			t.Errorf("%s: %+v, want %q", tt.ref.Title, res.Messages, tt.want)
 		}
+	}
+}
+
+// TestOfferCardSaysWhatTheWorkIs: the card carries the task's description,
+// cut short, so 「どんな仕事ですか」 has an answer on it.
+func TestOfferCardSaysWhatTheWorkIs(t *testing.T) {
+	c := newOfferClock(t)
+	long := strings.Repeat("SNS投稿文を3本書いていただきます。", 10)
+	if got := []rune(summary("一行目\n\n  二行目  " + long)); len(got) != summaryRunes || got[len(got)-1] != '…' || !strings.HasPrefix(string(got), "一行目 二行目 SNS") {
+		t.Errorf("summary %q", string(got))
+	}
+	r := c.t1()
+	r.Summary = "小学生の漢字テストの丸つけです。"
+	card := (&turn{cat: testCatalog(t), now: c.now}).offerCard(r).Card
+	found := false
+	for _, f := range card.Fields {
+		found = found || f.Label == ja.Task.FieldWhat && f.Value == r.Summary
+	}
+	if !found {
+		t.Errorf("fields %+v", card.Fields)
+	}
+	res := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(r), textIn("どんな仕事でしたっけ"))
+	if len(res.Messages) != 1 || res.Messages[0].Card == nil || res.Messages[0].Card.Title != r.Title {
+		t.Errorf("「どんな仕事でしたっけ」: %+v", res.Messages)
 	}
 }

@@ -9,16 +9,19 @@ import (
 // to them: enough to show the offer again, answer 「なぜ私に？」, list
 // 「予定」 and count recent offers for fairness, without reading the task.
 type OfferRef struct {
-	TaskID       string     `json:"task"`
-	Title        string     `json:"title"`
-	Organization string     `json:"org,omitempty"`
-	Place        string     `json:"place,omitempty"`
-	Reward       string     `json:"reward,omitempty"`
-	Start        time.Time  `json:"start"`
-	End          time.Time  `json:"end"`
-	ExpiresAt    time.Time  `json:"expires"`
-	Reasons      []string   `json:"why,omitempty"`
-	State        OfferState `json:"state"`
+	TaskID       string `json:"task"`
+	Title        string `json:"title"`
+	Organization string `json:"org,omitempty"`
+	Place        string `json:"place,omitempty"`
+	Reward       string `json:"reward,omitempty"`
+	// Summary is what the work is: the task's description, cut to
+	// summaryRunes so that sixty offers keep a conversation small.
+	Summary   string     `json:"summary,omitempty"`
+	Start     time.Time  `json:"start"`
+	End       time.Time  `json:"end"`
+	ExpiresAt time.Time  `json:"expires"`
+	Reasons   []string   `json:"why,omitempty"`
+	State     OfferState `json:"state"`
 	// At is when the offer was made; AcceptedAt when it was accepted.
 	At         time.Time `json:"at"`
 	AcceptedAt time.Time `json:"accepted_at,omitempty"`

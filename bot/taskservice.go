@@ -316,7 +316,20 @@ func offerExpiry(t *Task, now time.Time) time.Time {
 // taskRef is what a person's conversation keeps of a task.
 func (ts *TaskService) taskRef(t *Task) OfferRef {
 	return OfferRef{TaskID: t.ID, Title: t.Title, Organization: t.Organization, Place: ts.place(t), Reward: t.Reward,
-		Start: t.Start, End: t.End, Created: t.CreatedAt, SeriesID: t.SeriesID}
+		Summary: summary(t.Description), Start: t.Start, End: t.End, Created: t.CreatedAt, SeriesID: t.SeriesID}
+}
+
+// summaryRunes bounds OfferRef.Summary.
+const summaryRunes = 120
+
+// summary is a task's description as an offer card shows it: on one
+// paragraph, cut to summaryRunes with an ellipsis.
+func summary(description string) string {
+	s := strings.Join(strings.Fields(description), " ")
+	if r := []rune(s); len(r) > summaryRunes {
+		s = string(r[:summaryRunes-1]) + "…"
+	}
+	return s
 }
 
 // promotion gives a place freed by who (profile whoID) at once to the
@@ -460,11 +473,12 @@ func (ts *TaskService) currentWords(ctx context.Context, offers []OfferRef, task
 		return offers
 	}
 	v, err := ts.Tasks.FindTask(ctx, taskID, now)
-	if err != nil || v.Title == ref.Title && v.Organization == ref.Organization && v.Reward == ref.Reward {
+	if err != nil || v.Title == ref.Title && v.Organization == ref.Organization && v.Reward == ref.Reward && summary(v.Description) == ref.Summary {
 		return offers
 	}
 	offers = append([]OfferRef(nil), offers...) // the caller's state is not touched
 	offers[i].Title, offers[i].Organization, offers[i].Reward = v.Title, v.Organization, v.Reward
+	offers[i].Summary = summary(v.Description)
 	return offers
 }
 

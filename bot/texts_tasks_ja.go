@@ -10,7 +10,7 @@ import (
 // coordinator notices.
 type tasksJA struct {
 	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                                   string
-	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldDeadline                                               string
+	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldWhat, FieldDeadline                                    string
 	Online, Deadline                                                                                          string // Deadline fmt: time
 	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined                     string
 	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                     string
@@ -47,6 +47,7 @@ var tasksJAText = tasksJA{
 	FieldPlace:    "場所",
 	FieldReward:   "謝礼",
 	FieldOrg:      "依頼元",
+	FieldWhat:     "内容",
 	FieldDeadline: "お返事の期限",
 	Online:        "オンライン",
 	Deadline:      "%d月%d日 %d:%02dまで",
