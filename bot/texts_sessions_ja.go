@@ -20,7 +20,7 @@ var sessionsJAText = sessionsJA{
 	NotJoining:        "承知しました。「%s」には今回は参加されないと承りました。またのご案内をお待ちください。",
 	NotFound:          "すみません、この集まりのご案内は見つかりませんでした。",
 	WhichRSVP:         "どの集まりへのお返事ですか？",
-	ReminderBody:      "「%s」が始まります（%sのお知らせ）。下のURLからご参加ください。",
+	ReminderBody:      "「%s」のお知らせです（始まる%s）。時間になったら、下のURLからご参加ください。",
 	CannotJoinReply:   "担当者に伝えました。少しお待ちください。念のため、もう一度URLをお送りします：\n%s",
 	NoSessionNow:      "いま始まる集まりは見つかりませんでした。お困りのことは、そのまま文字で送ってください。",
 	NoticeCannotJoin:  "【入室できない】%sが「%s」（%s）に入れないようです。ご連絡をお願いします。",
