@@ -327,8 +327,14 @@ func (r *Retention) stream(ctx context.Context, sh int, now time.Time, sum *Purg
 // fields reads one field of the hash of each ID in one pipeline; missing
 // ones are empty.
 func (r *Retention) fields(ctx context.Context, ids []string, key func(string) string, field string) ([]string, error) {
+	return hashFields(ctx, r.c, ids, key, field)
+}
+
+// hashFields reads field of the hash key(id) for each of ids in one
+// pipeline; a hash gone (or without the field) reads "".
+func hashFields(ctx context.Context, c goredis.UniversalClient, ids []string, key func(string) string, field string) ([]string, error) {
 	cmds := make([]*goredis.StringCmd, len(ids))
-	_, err := r.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+	_, err := c.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		for i, id := range ids {
 			cmds[i] = p.HGet(ctx, key(id), field)
 		}

@@ -381,24 +381,15 @@ func (s *Sessions) Upcoming(ctx context.Context, now time.Time) ([]*bot.Session,
 		if err != nil {
 			return nil, fmt.Errorf("upcoming sessions: shard %d: %w", sh, err)
 		}
-		if len(ids) == 0 {
-			continue
-		}
-		cmds := make([]*goredis.StringCmd, len(ids))
-		_, err = s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
-			for i, id := range ids {
-				cmds[i] = p.HGet(ctx, sessionKey(id), "session")
-			}
-			return nil
-		})
-		if err != nil && err != goredis.Nil {
+		raw, err := hashFields(ctx, s.c, ids, sessionKey, "session")
+		if err != nil {
 			return nil, fmt.Errorf("upcoming sessions: shard %d: %w", sh, err)
 		}
-		for _, cmd := range cmds {
-			if cmd.Err() != nil {
+		for _, r := range raw {
+			if r == "" {
 				continue // purged since the listing
 			}
-			ses, err := decodeSession(cmd.Val())
+			ses, err := decodeSession(r)
 			if err != nil {
 				return nil, fmt.Errorf("upcoming sessions: %w", err)
 			}

@@ -227,12 +227,7 @@ func testSessions(t *testing.T, newClient func(t *testing.T) goredis.UniversalCl
 		c := newClient(t)
 		s, q := sessionStores(t, c)
 		tasks := NewTasks(c)
-		createSession(t, s, newTestSession("S1", now))
-		invite(t, s, "S1", invitations("S1", now, "line:U1", "line:U2", "line:U3"))
-		outIDs(t, q)
-		for i, p := range []string{"line:U1", "line:U2"} {
-			rsvp(t, s, yesRSVP("S1", p, "yes:"+p, now.Add(time.Duration(i+1)*time.Minute), sessionReminders("S1", start, p, offsets...)))
-		}
+		twoOfThreeSayYes(t, s, q, now, offsets...)
 		no := yesRSVP("S1", "line:U1", "no:1", now.Add(10*time.Minute), sessionReminders("S1", start, "line:U1", offsets...))
 		no.Answer = bot.RSVPNo
 		if changed := rsvp(t, s, no); !changed {
@@ -270,13 +265,8 @@ func testSessions(t *testing.T, newClient func(t *testing.T) goredis.UniversalCl
 		c := newClient(t)
 		s, q := sessionStores(t, c)
 		tasks := NewTasks(c)
-		createSession(t, s, newTestSession("S1", now))
-		invite(t, s, "S1", invitations("S1", now, "line:U1", "line:U2", "line:U3"))
-		outIDs(t, q)
-		for i, p := range []string{"line:U1", "line:U2"} {
-			rsvp(t, s, yesRSVP("S1", p, "yes:"+p, now.Add(time.Duration(i+1)*time.Minute), sessionReminders("S1", start, p, offsets...)))
-		}
-		// line:U4, never invited, still waits for the invitations.
+		twoOfThreeSayYes(t, s, q, now, offsets...)
+		// S2 still waits for its invitations.
 		if err := s.CreateSession(ctx, newTestSession("S2", now)); err != nil {
 			t.Fatal(err)
 		}
@@ -328,6 +318,14 @@ func testSessions(t *testing.T, newClient func(t *testing.T) goredis.UniversalCl
 		}
 		if v := findSession(t, s, "S1"); !reflect.DeepEqual(v.Attendees, []string{"line:U2"}) {
 			t.Errorf("attendees after forgetting %v", v.Attendees)
+		}
+		// Upcoming lists S2 alone: S1 was called off.
+		up, err := s.Upcoming(ctx, now)
+		if err != nil || len(up) != 1 || up[0].ID != "S2" {
+			t.Errorf("upcoming %v, %v", up, err)
+		}
+		if up, _ := s.Upcoming(ctx, now.Add(49*time.Hour)); len(up) != 0 {
+			t.Errorf("upcoming after the start %v", up)
 		}
 	})
 
@@ -636,6 +634,20 @@ func sessionReminders(id string, start time.Time, p string, offsets ...time.Dura
 			Event: &bot.Inbound{ID: rid, Kind: bot.EventSessionReminder, ProfileID: p, Session: &ref, Text: off.String()}}})
 	}
 	return ds
+}
+
+// twoOfThreeSayYes makes session S1 (newTestSession at now), invites
+// line:U1, U2 and U3, and has U1 then U2 say yes with their reminders at
+// offsets; the invitations are read off the outbox.
+func twoOfThreeSayYes(t *testing.T, s *Sessions, q *Outbox, now time.Time, offsets ...time.Duration) {
+	t.Helper()
+	createSession(t, s, newTestSession("S1", now))
+	invite(t, s, "S1", invitations("S1", now, "line:U1", "line:U2", "line:U3"))
+	outIDs(t, q)
+	start := now.Add(48 * time.Hour)
+	for i, p := range []string{"line:U1", "line:U2"} {
+		rsvp(t, s, yesRSVP("S1", p, "yes:"+p, now.Add(time.Duration(i+1)*time.Minute), sessionReminders("S1", start, p, offsets...)))
+	}
 }
 
 // yesRSVP is p's yes to a session; change Answer for another.
