@@ -420,22 +420,48 @@ func (t *turn) answerCancelTask() {
 		t.text(ja.Task.NothingToCancel)
 		return
 	}
-	k := key(t.in.Text)
-	yes, ok := jtext.Answer(t.in.Text)
-	if cancelTaskWords[k] {
-		yes, ok = true, true
-	}
+	yes, ok := cancelAnswer(t.in.Text)
 	if !ok {
+		if t.conv.MissStep == StepCancelTask {
+			// Asked twice: nothing is cancelled on a guess, and the
+			// question is not asked a third time.
+			t.conv.endDetour()
+			t.conv.Misses, t.conv.MissStep = 0, ""
+			t.text(ja.Task.CancelKeptUnclear)
+			return
+		}
+		t.conv.Misses, t.conv.MissStep = 1, StepCancelTask
 		t.askCancel(ref)
 		return
 	}
 	t.conv.endDetour()
+	t.conv.Misses, t.conv.MissStep = 0, ""
 	if !yes {
 		t.text(ja.Task.CancelKept)
 		return
 	}
 	t.request = &AnswerRequest{TaskID: id, Op: OpCancel}
 }
+
+// cancelAnswer reads the answer to 「…をキャンセルしますか？」: yes
+// cancels. Words of going (「やっぱり行けそうです」「大丈夫です」) keep the
+// place, whatever yes they hold: to that question they mean "I can go".
+func cancelAnswer(text string) (cancel, ok bool) {
+	if cancelTaskWords[key(text)] {
+		return true, true
+	}
+	n := jtext.Normalize(text)
+	for _, w := range keepGoingWords {
+		if strings.Contains(n, w) {
+			return false, true
+		}
+	}
+	return jtext.Answer(text)
+}
+
+// keepGoingWords say the person can go after all.
+var keepGoingWords = normalizeAll("行けます", "いけます", "行けそう", "いけそう", "行きます", "いきます", "大丈夫", "だいじょうぶ",
+	"予定どおり", "予定通り", "やっぱり行", "キャンセルしない", "キャンセルしません", "取り消さない", "やめない", "やめません", "そのまま")
 
 // idleText reads free text from a registered person between
 // conversations: answers to offers, cancellations and 「なぜ私に？」.
@@ -457,15 +483,19 @@ func (t *turn) idleText() {
 		t.askCancel(upcoming[namedPlace])
 	case asksForTheLink(t.in.Text) && t.resendSessionLink():
 		// 「ズームのアドレスをもう一度送ってください」.
-	case t.answerNamedSession(yes, isAnswer, append(pending[:len(pending):len(pending)], upcoming...)):
+	case t.answerNamedSession(yes, isAnswer, pending, upcoming):
 		// 「交流会は欠席します」 is about the gathering, whatever offer
 		// waits.
-	case isAnswer && t.talkOpen() && t.coordinatorSpokeLast():
-		// 「はい大丈夫です」 right after a coordinator asked something
-		// answers them, not an offer card.
+	case isAnswer && t.talkOpen() && (len(pending) > 0 || t.coordinatorSpokeLast()):
+		// While a coordinator is on the line, 「はい大丈夫です」 may
+		// answer them or an offer: it goes to them, and an offer is taken
+		// or declined only by its card's buttons, shown again.
 		t.forwardToCoordinators()
 		if len(pending) > 0 {
 			t.text(ja.Task.AnswerOnTheCard)
+			for _, r := range pending {
+				t.say(t.offerCard(r))
+			}
 		}
 	case cancelTaskWords[k] || len(upcoming) > 0 && mentionsCancel(t.in.Text):
 		// 「キャンセルしたいです」 is about a place taken, even with an
@@ -473,13 +503,13 @@ func (t *turn) idleText() {
 		t.chooseCancel(upcoming)
 	case cannotJoinWords[k]:
 		t.cannotJoin()
+	case isAnswer && !yes && len(pending) == 0 && !t.talkOpen() && t.notGoingOnANamedDay(upcoming):
+		// 「金曜日はだめになりました」 with a place taken that Friday.
 	case isAnswer && len(pending) == 0 && t.answerInvite(yes):
 	case t.talkOpen() && len(pending) == 0:
 		// While a coordinator is on the line, words that answer nothing
 		// pending are for them.
 		t.forwardToCoordinators()
-	case isAnswer && !yes && len(pending) == 0 && t.notGoingOnANamedDay(upcoming):
-		// 「金曜日はだめになりました」 with a place taken that Friday.
 	case len(pending) == 0 && t.weekChangedInPassing():
 	case isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0 && speaksOfNotGoing(t.in.Text):
 		// 「行けなくなりました」 with nothing to answer is about a place
@@ -499,10 +529,14 @@ func (t *turn) idleText() {
 			return
 		}
 		t.why(pending[len(pending)-1])
-	case len(pending) == 0 && greeting(t.in.Text) != "":
+	case greeting(t.in.Text) != "":
 		// 「おはようございます」: greeted back, not told it was not
-		// understood.
-		t.text(greeting(t.in.Text) + ja.GreetingTail)
+		// understood; an offer waiting is pointed at.
+		tail := ja.GreetingTail
+		if len(pending) > 0 {
+			tail = ja.GreetingPending
+		}
+		t.text(greeting(t.in.Text) + tail)
 	case (thanksWords[k] || saysThanks(t.in.Text)) && len(pending) == 0:
 		// A thank-you is not a request to apologise for, with the
 		// letter's closing after it too (「ありがとうございます、よろしく
@@ -563,18 +597,32 @@ func (t *turn) idleText() {
 	}
 }
 
-// notGoingOnANamedDay answers a no that names the day or the title of a
-// place the person holds (「金曜日はだめになりました」「11日のお仕事は
-// 無理になりました」): it is about that place, and they are asked whether
-// to cancel it. A lasting change of their week said with it is applied
-// too. It reports whether it answered.
+// notGoingOnANamedDay answers a no that names the day or the title of
+// places the person holds (「金曜日はだめになりました」「11日のお仕事は
+// 無理になりました」): it is about those, and they are asked whether to
+// cancel (which, when there are several). Their week is left alone: one
+// bad Friday is not every Friday. A session they join that day is shown
+// with its 「参加しない」. It reports whether it answered.
 func (t *turn) notGoingOnANamedDay(upcoming []OfferRef) bool {
-	i := namedOffer(upcoming, t.in.Text, t.now)
-	if i < 0 {
+	named := namedOffers(upcoming, t.in.Text, t.now)
+	var day time.Time
+	switch len(named) {
+	case 0:
 		return false
+	case 1:
+		t.askCancel(named[0])
+		day = named[0].Start
+	default:
+		t.chooseCancel(named)
+		day = named[0].Start
 	}
-	t.weekChangedInPassing()
-	t.askCancel(upcoming[i])
+	y, m, d := day.In(t.loc()).Date()
+	for _, r := range t.conv.Sessions {
+		if ry, rm, rd := r.Start.In(t.loc()).Date(); r.RSVP == RSVPYes && !r.Cancelled && ry == y && rm == m && rd == d {
+			t.say(Message{Card: &Card{Title: r.Title, Body: ja.Session.SameDay, Fields: t.sessionFields(r),
+				Buttons: []Choice{SessionRSVP(RSVPNo, r.SessionID).button(ja.Session.NotJoin)}}})
+		}
+	}
 	return true
 }
 
@@ -586,15 +634,24 @@ func (t *turn) chooseCancel(upcoming []OfferRef) {
 		t.askCancel(upcoming[0])
 	default:
 		var ch []Choice
-		for _, r := range upcoming {
+		for _, r := range upcoming[:min(len(upcoming), cancelListed)] {
 			ch = append(ch, TaskCancel(r.TaskID).button(choiceLabel(r, t.loc())))
 		}
 		// A way out: the question was perhaps not what they meant.
 		ch = append(ch, TaskKeep(upcoming[0].TaskID).button(ja.Task.CancelNone))
 		t.conv.Asked = askedWhichCancel
-		t.text(ja.Task.WhichCancel, ch...)
+		which := ja.Task.WhichCancel
+		if len(upcoming) > cancelListed {
+			// The rest can be named: 「20日の採点」.
+			which += ja.Task.WhichCancelMore
+		}
+		t.text(which, ch...)
 	}
 }
+
+// cancelListed bounds the places a 「どれをキャンセル」 question lists, the
+// soonest, so that its way out fits among LINE's thirteen quick replies.
+const cancelListed = 11
 
 // askedWhichCancel is Conversation.Asked after 「どのお仕事をキャンセル
 // しますか？」: the next message may name one.
@@ -774,31 +831,37 @@ func asksWhatTheJobIs(text string) bool {
 // its day of the month (「14日」「十四日」), its day of the week (「月曜の」)
 // or its day from now (「明日の」), or -1 when it names none or several.
 func namedOffer(pending []OfferRef, text string, now time.Time) int {
+	if named := namedOffers(pending, text, now); len(named) == 1 {
+		for i, r := range pending {
+			if r.TaskID == named[0].TaskID {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// namedOffers returns the offers of refs that text names, as namedOffer
+// reads it: the one whose whole title it holds, else every one it names
+// by a title word or a day.
+func namedOffers(refs []OfferRef, text string, now time.Time) []OfferRef {
 	n := jtext.Normalize(text)
 	// A whole title first: 「期末テストの採点」 names that one, though
 	// 「採点」 is in 「月曜の採点」 too.
-	whole := -1
-	for i, r := range pending {
+	var whole []OfferRef
+	for _, r := range refs {
 		if strings.Contains(n, jtext.Normalize(r.Title)) {
-			if whole >= 0 {
-				whole = -2
-				break
-			}
-			whole = i
+			whole = append(whole, r)
 		}
 	}
-	if whole >= 0 {
+	if len(whole) == 1 {
 		return whole
 	}
-	found := -1
-	for i, r := range pending {
-		if !namesOffer(n, r, now) {
-			continue
+	var found []OfferRef
+	for _, r := range refs {
+		if namesOffer(n, r, now) {
+			found = append(found, r)
 		}
-		if found >= 0 {
-			return -1
-		}
-		found = i
 	}
 	return found
 }
@@ -848,7 +911,17 @@ func namesDay(n string, t, now time.Time) bool {
 		}
 	}
 	if strings.Contains(n, weekdaysJA[t.Weekday()]+"曜") {
-		return true
+		// 「来週の月曜」 is one Monday: the week said must be t's.
+		want := -1
+		switch {
+		case strings.Contains(n, "再来週"):
+			want = 2
+		case strings.Contains(n, "来週"):
+			want = 1
+		case strings.Contains(n, "今週"):
+			want = 0
+		}
+		return want < 0 || weeksApart(now, t) == want
 	}
 	y1, m1, d1 := now.Date()
 	y2, m2, d2 := t.Date()
@@ -932,4 +1005,13 @@ func asksForTheLink(text string) bool {
 		link = link || strings.Contains(n, jtext.Normalize(w))
 	}
 	return link && (strings.Contains(n, "送") || strings.Contains(n, "教え") || strings.Contains(n, "おしえ") || isQuestion(text))
+}
+
+// weeksApart is how many weeks (Monday to Sunday) t is after now's.
+func weeksApart(now, t time.Time) int {
+	monday := func(x time.Time) time.Time {
+		y, m, d := x.Date()
+		return time.Date(y, m, d-(int(x.Weekday())+6)%7, 0, 0, 0, 0, time.UTC)
+	}
+	return int(monday(t.In(now.Location())).Sub(monday(now)).Hours() / (24 * 7))
 }

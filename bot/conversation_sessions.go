@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -283,7 +284,8 @@ var gatheringWords = []string{"交流会", "説明会", "集まり", "あつま�
 // only by a day some task of tasks is on too is left to the tasks. A
 // question about a named session (「スマホ教室はいつでしたか」) is
 // answered with its card. It reports whether it answered.
-func (t *turn) answerNamedSession(yes, isAnswer bool, tasks []OfferRef) bool {
+func (t *turn) answerNamedSession(yes, isAnswer bool, pending, upcoming []OfferRef) bool {
+	tasks := append(pending[:len(pending):len(pending)], upcoming...)
 	var refs []SessionRef
 	for _, r := range t.conv.Sessions {
 		if !r.Cancelled && t.now.Before(r.End) {
@@ -295,16 +297,30 @@ func (t *turn) answerNamedSession(yes, isAnswer bool, tasks []OfferRef) bool {
 	}
 	n := jtext.Normalize(t.in.Text)
 	gathering := false
+	var withWord []SessionRef // the sessions whose title holds the word said
+	naming := t.in.Text       // what names one session beyond the word
 	for _, w := range gatheringWords {
-		if strings.Contains(n, jtext.Normalize(w)) {
+		if w := jtext.Normalize(w); strings.Contains(n, w) {
 			gathering = true
+			naming = strings.ReplaceAll(jtext.Normalize(naming), w, " ")
+			for _, r := range refs {
+				if strings.Contains(jtext.Normalize(r.Title), w) {
+					withWord = append(withWord, r)
+				}
+			}
 		}
+	}
+	if len(withWord) > 0 {
+		// 「交流会に参加します」 is about 「シニアのオンライン交流会」,
+		// not about 「スマホ教室」.
+		refs = withWord
 	}
 	asRefs := make([]OfferRef, len(refs))
 	for i, r := range refs {
 		asRefs[i] = OfferRef{TaskID: r.SessionID, Title: r.Title, Start: r.Start, End: r.End}
 	}
-	i := namedOffer(asRefs, t.in.Text, t.now)
+	// 「交流会」 in two titles names neither: only what else is said can.
+	i := namedOffer(asRefs, naming, t.now)
 	byTitle := i >= 0 && namesTitle(n, refs[i].Title)
 	taskByTitle := false
 	for _, r := range tasks {
@@ -319,15 +335,12 @@ func (t *turn) answerNamedSession(yes, isAnswer bool, tasks []OfferRef) bool {
 		i = 0
 	case i < 0 && gathering && isAnswer:
 		// 「交流会は欠席します」 with two gatherings: which, never an offer.
-		ans := RSVPNo
-		if yes {
-			ans = RSVPYes
-		}
-		var ch []Choice
-		for _, r := range refs {
-			ch = append(ch, SessionRSVP(ans, r.SessionID).button(r.Title))
-		}
-		t.text(ja.Session.WhichRSVP, ch...)
+		t.askWhichSession(refs, yes, nil)
+		return true
+	case i < 0 && isAnswer && len(pending) > 0 && len(t.pendingInvites()) > 0 && speaksOfJoining(n):
+		// 「はい参加させていただきます」 with an invitation and an offer
+		// waiting: which of them, by their buttons.
+		t.askWhichSession(t.pendingInvites(), yes, pending)
 		return true
 	case i < 0:
 		return false
@@ -394,4 +407,36 @@ func speaksOfAll(text string) bool {
 		}
 	}
 	return false
+}
+
+// askWhichSession asks which session (or offer) an answer is for, soonest
+// first, with the answer's button for each: the sessions not answered so
+// yet first.
+func (t *turn) askWhichSession(refs []SessionRef, yes bool, offers []OfferRef) {
+	ans, op := RSVPNo, OpDecline
+	if yes {
+		ans, op = RSVPYes, OpAccept
+	}
+	refs = slices.Clone(refs)
+	sort.SliceStable(refs, func(i, j int) bool { return refs[i].Start.Before(refs[j].Start) })
+	var ch []Choice
+	for _, r := range refs {
+		if r.RSVP != ans {
+			ch = append(ch, SessionRSVP(ans, r.SessionID).button(r.Title))
+		}
+	}
+	for _, r := range offers {
+		ch = append(ch, offerAnswer(op, r.TaskID).button(choiceLabel(r, t.loc())))
+	}
+	if len(ch) == 0 {
+		t.text(fmt.Sprintf(ja.Session.AlreadyJoined, refs[0].Title))
+		return
+	}
+	t.text(ja.Session.WhichRSVP, ch...)
+}
+
+// speaksOfJoining reports the words of an answer to an invitation:
+// 「参加」「出席」「欠席」.
+func speaksOfJoining(n string) bool {
+	return strings.Contains(n, "参加") || strings.Contains(n, "出席") || strings.Contains(n, "欠席")
 }

@@ -26,6 +26,19 @@ func TestIdleTextNamesWhatItIsAbout(t *testing.T) {
 		return conv
 	}
 	both := func(o []OfferRef, s ...SessionRef) Conversation { return Conversation{Offers: o, Sessions: s} }
+	other := SessionRef{SessionID: "S3", Title: "シニアの交流会", Start: c.at(12, 4, 14, 0), End: c.at(12, 4, 15, 0)}
+	phone := SessionRef{SessionID: "S4", Title: "スマホ教室", Start: c.at(12, 4, 10, 0), End: c.at(12, 4, 11, 0)}
+	a3 := c.ref("A3", "会報の封入", c.at(12, 12, 10, 0), 2, OfferAccepted)
+	cancelA3 := fmt.Sprintf(ja.Task.CancelAsk, "会報の封入", "12月12日(土) 10:00〜12:00")
+	cancelling := func(id string) Conversation {
+		conv := offers(c.a1(), c.a2())
+		conv.Step, conv.CancelTask = StepCancelTask, id
+		return conv
+	}
+	missedOnce := func(conv Conversation) Conversation {
+		conv.Misses, conv.MissStep = 1, StepCancelTask
+		return conv
+	}
 	confirmT1 := fmt.Sprintf(ja.Task.ConfirmAccept, "テストの採点", "12月1日(火) 8:00〜10:00")
 	cancelA2 := fmt.Sprintf(ja.Task.CancelAsk, "Zoom配信のお手伝い", "12月5日(土) 14:00〜16:00")
 	tests := []struct {
@@ -48,6 +61,11 @@ func TestIdleTextNamesWhatItIsAbout(t *testing.T) {
 		{name: "the link again", conv: both([]OfferRef{c.t1()}, withRSVP(s1, RSVPYes)), text: "ズームのアドレスをもう一度送ってください",
 			wantText: ja.Session.LinkAgain},
 		{name: "thanks with nothing waiting", conv: offers(c.a1()), text: "ありがとうございますよろしくお願いします", wantText: ja.YoureWelcome},
+		{name: "行けるなら行きます", conv: offers(c.t1()), text: "行けるなら行きます", wantText: confirmT1},
+		{name: "時間があればやります", conv: offers(c.t1()), text: "時間があればやります", wantText: confirmT1},
+		{name: "もし空いていたら行きます", conv: offers(c.t1()), text: "もし空いていたら行きます", wantText: confirmT1},
+		{name: "やってみようかなと思います", conv: offers(c.t1()), text: "はいやってみようかなと思います", wantText: confirmT1},
+		{name: "行けそうです", conv: offers(c.t1()), text: "行けそうです", wantText: confirmT1},
 		{name: "a plain yes still takes it", conv: offers(c.t1()), text: "はい大丈夫です", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
 		{name: "a maybe to an invitation shows it again", conv: sessionsConv(s1), text: "行けたら行きます", wantText: ja.Session.ConfirmJoin},
 
@@ -61,7 +79,11 @@ func TestIdleTextNamesWhatItIsAbout(t *testing.T) {
 		{name: "どちらも shows each invitation to answer", conv: sessionsConv(s1, s2), text: "どちらも参加します", wantText: ja.Session.AnswerEach},
 		{name: "木曜日のは names the Thursday one", conv: sessionsConv(s1, s2), text: "木曜日のは参加します",
 			wantRSVP: &RSVPRequest{SessionID: "S1", Answer: RSVPYes}},
-		{name: "a gathering of two asks which, never the offer", conv: both([]OfferRef{c.t1()}, s1, withRSVP(c.s2(), "")), text: "交流会は欠席します",
+		{name: "a gathering of two asks which, never the offer", conv: both([]OfferRef{c.t1()}, s1, other), text: "交流会は欠席します",
+			wantText: ja.Session.WhichRSVP},
+		{name: "the word in one title alone names it", conv: both([]OfferRef{c.t1()}, s1, phone), text: "交流会に参加します",
+			wantRSVP: &RSVPRequest{SessionID: "S1", Answer: RSVPYes}},
+		{name: "参加 with an invitation and an offer waiting asks which", conv: both([]OfferRef{c.t1()}, phone), text: "はい参加させていただきます",
 			wantText: ja.Session.WhichRSVP},
 		{name: "a joined gathering withdrawn by text", conv: both([]OfferRef{c.a1()}, withRSVP(s1, RSVPYes)), text: "やっぱりオンライン交流会は行けなくなりました",
 			wantRSVP: &RSVPRequest{SessionID: "S1", Answer: RSVPNo}},
@@ -74,8 +96,10 @@ func TestIdleTextNamesWhatItIsAbout(t *testing.T) {
 		// A coordinator asked last: the yes is theirs.
 		{name: "a yes after the coordinator's question", conv: withTalk(offers(c.t1()), TalkFromCoordinator), text: "はい大丈夫です",
 			wantText: ja.Task.AnswerOnTheCard, wantNotice: true},
-		{name: "a yes after the person spoke last answers the offer", conv: withTalk(offers(c.t1()), TalkFromPerson), text: "はい大丈夫です",
-			wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "a yes after the person spoke last takes no job either", conv: withTalk(offers(c.t1()), TalkFromPerson), text: "はいそうします",
+			wantText: ja.Task.AnswerOnTheCard, wantNotice: true},
+		{name: "a no in a talk declines nothing", conv: withTalk(offers(c.t1()), TalkFromPerson), text: "いいえ、できません",
+			wantText: ja.Task.AnswerOnTheCard, wantNotice: true},
 		{name: "words for the coordinator with an offer waiting", conv: withTalk(offers(c.t1()), TalkFromPerson), text: "駐車場はありますか",
 			wantText: ja.HandoffForwarded, wantNotice: true},
 
@@ -83,6 +107,15 @@ func TestIdleTextNamesWhatItIsAbout(t *testing.T) {
 		{name: "土曜日はだめになりました", conv: offers(c.a1(), c.a2()), text: "土曜日はだめになりました", wantText: cancelA2},
 		{name: "５日のお仕事は無理になりました", conv: offers(c.a1(), c.a2()), text: "５日のお仕事は無理になりました", wantText: cancelA2},
 		{name: "土曜日はお休みします", conv: offers(c.a1(), c.a2()), text: "今週の土曜日はお休みします", wantText: cancelA2},
+
+		{name: "a bad day leaves an unanswered invitation alone", conv: both([]OfferRef{c.a1(), c.a2()}, s1), text: "土曜日はだめになりました", wantText: cancelA2},
+		{name: "a bad day with two places that weekday asks which", conv: offers(c.a1(), c.a2(), a3), text: "土曜日はだめになりました", wantText: ja.Task.WhichCancel},
+		{name: "来週の土曜日 is next week's", conv: offers(c.a1(), c.a2(), a3), text: "来週の土曜日は用事ができてしまいました", wantText: cancelA3},
+		{name: "a bad day shows the session joined that day too", conv: both([]OfferRef{c.a1(), c.a2()}, withRSVP(s2, RSVPYes)), text: "土曜日はだめになりました", wantText: ja.Session.SameDay},
+		{name: "大丈夫 to the cancel question keeps the place", conv: cancelling("A2"), text: "いいえやっぱり大丈夫です", wantText: ja.Task.CancelKept},
+		{name: "行けそう to the cancel question keeps it", conv: cancelling("A2"), text: "やっぱり行けそうです", wantText: ja.Task.CancelKept},
+		{name: "はい to the cancel question cancels", conv: cancelling("A2"), text: "はいお願いします", wantAnswer: &AnswerRequest{TaskID: "A2", Op: OpCancel}},
+		{name: "a second unclear answer keeps it, no third question", conv: missedOnce(cancelling("A2")), text: "うーんどうしようかな", wantText: ja.Task.CancelKeptUnclear},
 
 		// Offers named by their day.
 		{name: "明日のは", conv: offers(c.t2(), c.t1()), text: "明日のはやります", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},

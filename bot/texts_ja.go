@@ -24,8 +24,8 @@ var ja = struct {
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
 	NotUnderstood, NotUnderstoodField, WeekChanged, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
-	Greetings    []greetingJA
-	GreetingTail string
+	Greetings                     []greetingJA
+	GreetingTail, GreetingPending string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
 	SkillsRemoved, SkillRemoveButton, SkillsTakenOff, CurrentSkills,
@@ -120,6 +120,7 @@ var ja = struct {
 		{[]string{"いつもお世話になっ", "お世話になっております", "お世話になります"}, "こちらこそ、いつもお世話になっております。"},
 	},
 	GreetingTail:       "新しいお仕事があれば、こちらからご案内しますね。ご用のときは「メニュー」と送ってください。",
+	GreetingPending:    "お返事をお待ちしているお仕事のご案内があります。カードのボタンでお答えください。",
 	NotUnderstoodField: "すみません、どこを変えたいのかわかりませんでした。下のボタンから選んでください。",
 	TextOnly:           "すみません、文字かボタンでお答えください。",
 	StaleButton:        "このボタンは、いまは使えません。",

@@ -6,7 +6,7 @@ type sessionsJA struct {
 	WhichRSVP, ReminderBody, CannotJoinReply, NoSessionNow, NoticeCannotJoin                             string
 	SomeoneCannotJoin                                                                                    string
 	CalledOff, CalledOffAnswer, AlreadyCancelled, EndedNoCancel, ScheduleWhere                           string // CalledOff fmt: title, when
-	ConfirmJoin, AskedAbout, AlreadyJoined, AlreadyNotJoining, LinkAgain, AnswerEach                     string // Already*: title
+	ConfirmJoin, AskedAbout, AlreadyJoined, AlreadyNotJoining, LinkAgain, AnswerEach, SameDay            string // Already*: title
 }
 
 var sessionsJAText = sessionsJA{
@@ -32,6 +32,7 @@ var sessionsJAText = sessionsJA{
 	ScheduleWhere:     "集まり",
 	ConfirmJoin:       "参加されるときは「参加する」を、見合わせるときは「参加しない」を押してください。",
 	AskedAbout:        "この集まりのご案内です。",
+	SameDay:           "この日は、この集まりにも参加のお申し込みをいただいています。こちらも参加できないときは「参加しない」を押してください。",
 	AnswerEach:        "それぞれのご案内の「参加する」か「参加しない」を押してください。",
 	LinkAgain:         "参加のURLをもう一度お送りします。当日はこのURLを押すと入れます。",
 	AlreadyJoined:     "「%s」には、参加のお申し込みをいただいています。当日お待ちしています。",

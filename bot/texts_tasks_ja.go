@@ -9,19 +9,19 @@ import (
 // tasksJA is the Japanese message catalog of offers, answers, reminders and
 // coordinator notices.
 type tasksJA struct {
-	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                                   string
-	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldWhat, FieldDeadline                                    string
-	Online, Deadline                                                                                          string // Deadline fmt: time
-	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined                     string
-	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                     string
-	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                         string
-	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask string // ConfirmAccept fmt: title, when
-	AnswerOnTheCard, PausedKeepsJobs, AcceptedBodySoon, AcceptedBodyNow, PromotedLead                         string
-	WhyTitle, WhyNone, WhyWaitlist                                                                            string
-	ScheduleTitle, ScheduleNone, ScheduleLine                                                                 string // ScheduleLine fmt: span, title, place
-	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                         string
-	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                  string
-	PromotedTitle, NoticePromoted                                                                             string // NoticePromoted fmt: who, title, span
+	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                                               string
+	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldWhat, FieldDeadline                                                string
+	Online, Deadline                                                                                                      string // Deadline fmt: time
+	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined                                 string
+	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                                 string
+	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                                     string
+	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask             string // ConfirmAccept fmt: title, when
+	AnswerOnTheCard, PausedKeepsJobs, CancelKeptUnclear, WhichCancelMore, AcceptedBodySoon, AcceptedBodyNow, PromotedLead string
+	WhyTitle, WhyNone, WhyWaitlist                                                                                        string
+	ScheduleTitle, ScheduleNone, ScheduleLine                                                                             string // ScheduleLine fmt: span, title, place
+	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                     string
+	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                              string
+	PromotedTitle, NoticePromoted                                                                                         string // NoticePromoted fmt: who, title, span
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -71,13 +71,15 @@ var tasksJAText = tasksJA{
 	NothingToCancel:        "いま、キャンセルできるお仕事はありません。",
 	CancelledByYou:         "キャンセルを承りました。ご連絡ありがとうございます。また次の機会によろしくお願いします。",
 	CancelKept:             "キャンセルはしませんでした。当日はよろしくお願いします。",
+	WhichCancelMore:        "（近いものから表示しています。ほかのお仕事は「20日の採点」のように送ってください）",
+	CancelKeptUnclear:      "キャンセルはせず、そのままにしています。行けなくなったときは「キャンセル」と送ってください。",
 	CancelNone:             "キャンセルしない",
 	DeclinedTask:           "「%s」は見送りで承りました。お返事ありがとうございます。また合うお仕事があればご案内します。",
 	HeadcountBelowAccepted: "すでに%d人がお引き受けになっています。人数はそれより少なくできません（減らすときは、先にその方と相談してください）。",
 	AcceptedBodySoon:       "始まる2時間前にお知らせします。行けなくなったときは、下のボタンを押すか「キャンセル」と送ってください。",
 	AcceptedBodyNow:        "行けなくなったときは、下のボタンを押すか「キャンセル」と送ってください。",
 	PromotedLead:           "お待たせしました。空きが出たため、参加が決まりました。",
-	AnswerOnTheCard:        "お仕事のご案内へのお返事は、カードの「引き受ける」「見送る」のボタンでお願いします。",
+	AnswerOnTheCard:        "お仕事をお引き受けになるときは、下のカードの「引き受ける」を押してください。",
 	PausedKeepsJobs:        "お引き受けのお仕事はそのままです。行けないものがあれば、下から選んでキャンセルできます。",
 	EndedNoCancel:          "このお仕事はもう終わっているため、取り消せません。実績の記録に残ります。来なかった方がいるときは、その方の結果を「できなかった」に直してください。",
 	TakeYourTime:           "承知しました。どうぞゆっくりお考えください。決まりましたら、ご案内のカードの「引き受ける」か「見送る」を押してください。",

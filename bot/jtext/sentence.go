@@ -60,6 +60,12 @@ func Name(s string) (name, rest string) {
 // introduced reads the name from one sentence of an introduction, or "".
 func introduced(sent string) string {
 	body := stripPrefix(trimFillers(sent))
+	if rest, ok := strings.CutPrefix(body, "はい"); ok {
+		// 「はい佐藤ヨシ子です」: the yes to the question, then the name.
+		if r, _ := utf8.DecodeRuneInString(rest); unicode.Is(unicode.Han, r) || unicode.Is(unicode.Katakana, r) {
+			body = rest
+		}
+	}
 	for _, suf := range nameSuffixes {
 		i := strings.Index(body, suf)
 		if i <= 0 {
