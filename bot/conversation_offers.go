@@ -708,12 +708,25 @@ func (t *turn) schedule() {
 		start time.Time
 		text  string
 	}
+	// 「今週の予定は」「来週の予定」: that week's only.
+	week, n := -1, jtext.Normalize(t.in.Text)
+	switch {
+	case strings.Contains(n, "再来週"):
+		week = 2
+	case strings.Contains(n, "来週"):
+		week = 1
+	case strings.Contains(n, "今週"):
+		week = 0
+	}
+	inWeek := func(at time.Time) bool { return week < 0 || weeksApart(t.now, at) == week }
 	var lines []line
 	for _, r := range t.upcoming() {
-		lines = append(lines, line{r.Start, fmt.Sprintf(ja.Task.ScheduleLine, t.span(r), r.Title, r.Place)})
+		if inWeek(r.Start) {
+			lines = append(lines, line{r.Start, fmt.Sprintf(ja.Task.ScheduleLine, t.span(r), r.Title, r.Place)})
+		}
 	}
 	for _, r := range t.conv.Sessions {
-		if r.RSVP == RSVPYes && !r.Cancelled && t.now.Before(r.End) {
+		if r.RSVP == RSVPYes && !r.Cancelled && t.now.Before(r.End) && inWeek(r.Start) {
 			lines = append(lines, line{r.Start, fmt.Sprintf(ja.Task.ScheduleLine,
 				FormatSpanJA(r.Start, r.End, t.loc()), r.Title, ja.Session.ScheduleWhere)})
 		}

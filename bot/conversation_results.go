@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"tsunagu/bot/jtext"
@@ -115,10 +116,18 @@ func (t *turn) taskQuestionText() bool {
 		}
 	}
 	if r, ok := t.goingAsked(); ok {
+		// 「大丈夫だと思います」 is how a sure yes is said politely;
+		// 「たぶん」 or 「行けたら」 are not sure.
+		unsure := isYesNo && yes && jtext.Hedged(strings.ReplaceAll(n, jtext.Normalize("だと思い"), ""))
 		switch {
 		case containsAny(n, notGoingWords) || bare && !yes:
 			t.conv.endDetour()
 			t.request = &AnswerRequest{TaskID: r.TaskID, Op: OpCancel}
+			return true
+		case unsure:
+			// The coordinators must know who will come: it stays
+			// unconfirmed until it is sure.
+			t.text(ja.Task.GoingUnsure)
 			return true
 		case containsAny(n, goingWords) || bare && yes:
 			t.request = &AnswerRequest{TaskID: r.TaskID, Op: OpConfirm}

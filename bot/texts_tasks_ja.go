@@ -9,19 +9,19 @@ import (
 // tasksJA is the Japanese message catalog of offers, answers, reminders and
 // coordinator notices.
 type tasksJA struct {
-	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                                               string
-	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldWhat, FieldDeadline                                                string
-	Online, Deadline                                                                                                      string // Deadline fmt: time
-	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined                                 string
-	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                                 string
-	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                                     string
-	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask             string // ConfirmAccept fmt: title, when
-	AnswerOnTheCard, PausedKeepsJobs, CancelKeptUnclear, WhichCancelMore, AcceptedBodySoon, AcceptedBodyNow, PromotedLead string
-	WhyTitle, WhyNone, WhyWaitlist                                                                                        string
-	ScheduleTitle, ScheduleNone, ScheduleLine                                                                             string // ScheduleLine fmt: span, title, place
-	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                     string
-	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                              string
-	PromotedTitle, NoticePromoted                                                                                         string // NoticePromoted fmt: who, title, span
+	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                                                            string
+	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldWhat, FieldDeadline                                                             string
+	Online, Deadline                                                                                                                   string // Deadline fmt: time
+	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined                                              string
+	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                                              string
+	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                                                  string
+	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask                          string // ConfirmAccept fmt: title, when
+	AnswerOnTheCard, PausedKeepsJobs, CancelKeptUnclear, WhichCancelMore, GoingUnsure, AcceptedBodySoon, AcceptedBodyNow, PromotedLead string
+	WhyTitle, WhyNone, WhyWaitlist                                                                                                     string
+	ScheduleTitle, ScheduleNone, ScheduleLine                                                                                          string // ScheduleLine fmt: span, title, place
+	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                                  string
+	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                           string
+	PromotedTitle, NoticePromoted                                                                                                      string // NoticePromoted fmt: who, title, span
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -71,6 +71,7 @@ var tasksJAText = tasksJA{
 	NothingToCancel:        "いま、キャンセルできるお仕事はありません。",
 	CancelledByYou:         "キャンセルを承りました。ご連絡ありがとうございます。また次の機会によろしくお願いします。",
 	CancelKept:             "キャンセルはしませんでした。当日はよろしくお願いします。",
+	GoingUnsure:            "承知しました。はっきりしたら「行けます」か「行けなくなりました」と送ってください。",
 	WhichCancelMore:        "（近いものから表示しています。ほかのお仕事は「20日の採点」のように送ってください）",
 	CancelKeptUnclear:      "キャンセルはせず、そのままにしています。行けなくなったときは「キャンセル」と送ってください。",
 	CancelNone:             "キャンセルしない",
