@@ -235,7 +235,7 @@ func TestScheduleOfAWeek(t *testing.T) {
 	c := newOfferClock(t) // Monday 11/30
 	a3 := c.ref("A3", "会報の封入", c.at(12, 12, 10, 0), 2, OfferAccepted)
 	for text, want := range map[string][2]string{
-		"今週の予定は": {"Zoom配信のお手伝い", "会報の封入"},
+		"今週の予定は":        {"Zoom配信のお手伝い", "会報の封入"},
 		"来週の予定を教えてください": {"会報の封入", "Zoom配信のお手伝い"},
 	} {
 		res := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(c.a2(), a3), textIn(text))
