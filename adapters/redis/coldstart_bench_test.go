@@ -152,9 +152,10 @@ func coldFill(ctx context.Context, b *testing.B, c goredis.UniversalClient, n in
 				}
 				// As commitScript leaves a person after their first commit.
 				sh := shardOf(p.ID)
-				pl.HSet(ctx, personKey(p.ID), "profile", pj, "conv", cj, "ver", 1)
+				state, at := talkIndex(conv.Talk)
+				pl.HSet(ctx, personKey(p.ID), "profile", pj, "conv", cj, "ver", 1, "tk", state+":"+strconv.FormatInt(at, 10))
 				pl.SAdd(ctx, profilesKey(sh), p.ID)
-				switch state, at := talkIndex(conv.Talk); state {
+				switch state {
 				case "open":
 					pl.ZAdd(ctx, openTalksKey(sh), goredis.Z{Score: float64(at), Member: p.ID})
 				case "closed":

@@ -40,7 +40,9 @@ var tags = func() (t [Shards]string) {
 	return t
 }()
 
-// personKey is a hash: profile (JSON), conv (JSON), ver (int).
+// personKey is a hash: profile (JSON), conv (JSON), ver (int), and what
+// commitScript keeps to skip writes that would change nothing: mx (the
+// match digest) and tk (the talk state the talk indexes hold).
 func personKey(profileID string) string {
 	return tag(shardOf(profileID)) + ":p:" + profileID
 }

@@ -583,6 +583,64 @@ func testStore(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		}
 	})
 
+	t.Run("talks: an unchanged talk keeps its place, and a person stored before tk is filed again", func(t *testing.T) {
+		c := newClient(t)
+		s := NewStore(c)
+		p := testProfile("line:Utalk-kept", "setagaya", bot.StatusActive, "pc")
+		talk := &bot.Talk{Open: true, OpenedAt: t0}
+		openIDs := func() []string {
+			t.Helper()
+			open, err := s.FindTalks(ctx, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, v := range open {
+				ids = append(ids, v.ProfileID)
+			}
+			return ids
+		}
+		commit(t, s, bot.Change{ProfileID: p.ID, EventID: "ev1", Profile: p, Conv: bot.Conversation{Talk: talk}, At: t0})
+		commit(t, s, bot.Change{ProfileID: p.ID, Version: 1, EventID: "ev2", Profile: p, Conv: bot.Conversation{Talk: talk}, At: t0.Add(time.Minute)})
+		if got := openIDs(); !reflect.DeepEqual(got, []string{p.ID}) {
+			t.Fatalf("open talks after an unchanged commit = %v, want %s", got, p.ID)
+		}
+		// As a person stored before the hash kept tk, whose indexes
+		// lost them: the next commit files them again.
+		sh := shardOf(p.ID)
+		if err := c.HDel(ctx, personKey(p.ID), "tk").Err(); err != nil {
+			t.Fatal(err)
+		}
+		c.ZRem(ctx, openTalksKey(sh), p.ID)
+		c.SRem(ctx, profilesKey(sh), p.ID)
+		commit(t, s, bot.Change{ProfileID: p.ID, Version: 2, EventID: "ev3", Profile: p, Conv: bot.Conversation{Talk: talk}, At: t0.Add(2 * time.Minute)})
+		if got := openIDs(); !reflect.DeepEqual(got, []string{p.ID}) {
+			t.Fatalf("open talks after the first commit with tk = %v, want %s", got, p.ID)
+		}
+		if found, err := s.FindProfiles(ctx, bot.ProfileFilter{}); err != nil || len(found) != 1 || found[0].ID != p.ID {
+			t.Fatalf("profiles = %v, %v; want %s", found, err, p.ID)
+		}
+	})
+
+	t.Run("processed events past the dedupe window are forgotten by later commits", func(t *testing.T) {
+		c := newClient(t)
+		s := NewStore(c)
+		p := testProfile("line:Useen-pruned", "setagaya", bot.StatusActive, "pc")
+		commit(t, s, bot.Change{ProfileID: p.ID, EventID: "old", Profile: p, At: t0})
+		// The window is trimmed every 16th version of the shard: 16
+		// commits a week and a day later pass one.
+		later := t0.Add(seenFor + 24*time.Hour)
+		for i := range 16 {
+			commit(t, s, bot.Change{ProfileID: p.ID, Version: int64(i + 1), EventID: fmt.Sprintf("new%d", i), Profile: p, At: later})
+		}
+		if snap, err := s.Load(ctx, p.ID, "old"); err != nil || snap.Seen {
+			t.Fatalf("load of the old event: %+v, %v; want it forgotten", snap, err)
+		}
+		if snap, err := s.Load(ctx, p.ID, "new0"); err != nil || !snap.Seen {
+			t.Fatalf("load of a recent event: %+v, %v; want it seen", snap, err)
+		}
+	})
+
 	t.Run("outbox: a retry or dead letter for a deleted person keeps nothing naming them", func(t *testing.T) {
 		q := NewOutbox(newClient(t))
 		if err := q.EnsureGroups(ctx); err != nil {
