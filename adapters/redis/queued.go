@@ -7,13 +7,18 @@ import (
 	"tsunagu/bot"
 )
 
-// How many entries, and for how long, a replica remembers of what it just
-// queued. A worker reads an entry within milliseconds of its commit when
-// it keeps up; the bounds only matter when entries go to another replica's
-// worker and are never taken here.
+// How much, and for how long, a replica remembers of what it just queued:
+// queuedMaxBytes of entries' JSON in each of the two generations (below).
+// A worker reads an entry within milliseconds of its commit when it keeps
+// up; under load it does not: 64 webhooks in flight put it more than 6,000
+// entries behind (the service's load benchmark), and a bound of 4,096
+// entries then dropped the ones it was about to read, so that the worker,
+// already the one behind, decoded every entry from then on. 16 MiB is
+// about 12,000 replies; the bound is in bytes because that is what it
+// costs.
 const (
-	queuedCap    = 4096
-	queuedMaxAge = 30 * time.Second
+	queuedMaxBytes = 16 << 20
+	queuedMaxAge   = 30 * time.Second
 )
 
 // queuedMemory remembers the entries this replica committed to the outbox
@@ -26,11 +31,13 @@ const (
 //
 // Entries live in two generations: new ones go into cur, and when cur is
 // full or older than queuedMaxAge it becomes prev and the old prev is
-// dropped. So at most 2·queuedCap entries are held, none (message text
-// included) longer than about 2·queuedMaxAge, and memory only.
+// dropped. So entries of at most about 2·queuedMaxBytes of JSON are held,
+// none (message text included) longer than about 2·queuedMaxAge, and
+// memory only.
 type queuedMemory struct {
 	mu        sync.Mutex
 	cur, prev map[string]bot.Outgoing
+	curBytes  int       // the JSON of the entries in cur
 	since     time.Time // when cur began
 	now       func() time.Time
 }
@@ -49,8 +56,11 @@ func (m *queuedMemory) put(oj string, out bot.Outgoing) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.age()
-	if len(m.cur) >= queuedCap {
-		m.prev, m.cur, m.since = m.cur, map[string]bot.Outgoing{}, m.now()
+	if m.curBytes >= queuedMaxBytes {
+		m.prev, m.cur, m.curBytes, m.since = m.cur, map[string]bot.Outgoing{}, 0, m.now()
+	}
+	if _, dup := m.cur[oj]; !dup {
+		m.curBytes += len(oj)
 	}
 	m.cur[oj] = out
 }
@@ -63,11 +73,14 @@ func (m *queuedMemory) take(oj string) (bot.Outgoing, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.age()
-	for _, g := range [2]map[string]bot.Outgoing{m.cur, m.prev} {
-		if out, ok := g[oj]; ok {
-			delete(g, oj)
-			return out, true
-		}
+	if out, ok := m.cur[oj]; ok {
+		delete(m.cur, oj)
+		m.curBytes -= len(oj)
+		return out, true
+	}
+	if out, ok := m.prev[oj]; ok {
+		delete(m.prev, oj)
+		return out, true
 	}
 	return bot.Outgoing{}, false
 }
@@ -77,9 +90,9 @@ func (m *queuedMemory) take(oj string) (bot.Outgoing, bool) {
 func (m *queuedMemory) age() {
 	switch now := m.now(); {
 	case now.Sub(m.since) >= 2*queuedMaxAge:
-		m.prev, m.cur, m.since = nil, map[string]bot.Outgoing{}, now
+		m.prev, m.cur, m.curBytes, m.since = nil, map[string]bot.Outgoing{}, 0, now
 	case now.Sub(m.since) >= queuedMaxAge:
-		m.prev, m.cur, m.since = m.cur, map[string]bot.Outgoing{}, now
+		m.prev, m.cur, m.curBytes, m.since = m.cur, map[string]bot.Outgoing{}, 0, now
 	}
 }
 
@@ -88,4 +101,17 @@ func (m *queuedMemory) len() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.cur) + len(m.prev)
+}
+
+// bytes is the size of the JSON of the entries remembered.
+func (m *queuedMemory) bytes() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, g := range [2]map[string]bot.Outgoing{m.cur, m.prev} {
+		for oj := range g {
+			n += len(oj)
+		}
+	}
+	return n
 }
