@@ -61,6 +61,16 @@ type Enqueuer interface {
 	Enqueue(ctx context.Context, out Outgoing) error
 }
 
+// BecameActive is the entry that, through the outbox, invites someone who
+// just became active (registered in chat, by a coordinator or an import,
+// or back from a pause) to the upcoming sessions for people like them;
+// nonce makes its ID new.
+func BecameActive(profileID, nonce string, now time.Time) Outgoing {
+	ev := "active:" + nonce
+	return Outgoing{ID: ev, Kind: OutEvent, To: profileID, CreatedAt: now,
+		Event: &Inbound{ID: ev, Kind: EventBecameActive, ProfileID: profileID, At: now}}
+}
+
 // Handle processes one inbound event exactly once.
 func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 	if in.Kind == EventTaskShort || in.Kind == EventTaskUnconfirmed {
@@ -231,9 +241,7 @@ func (b *Bot) change(in Inbound, snap Snapshot, res Result, now time.Time) Chang
 		// Registered or back from a pause: the sessions posted meanwhile
 		// for people like them invite them too (the invitations went to
 		// the audience as it was when each was posted).
-		ev := "active:" + b.NewID()
-		ch.Outgoing = append(ch.Outgoing, Outgoing{ID: ev, Kind: OutEvent, To: in.ProfileID, CreatedAt: now,
-			Event: &Inbound{ID: ev, Kind: EventBecameActive, ProfileID: in.ProfileID, At: now}})
+		ch.Outgoing = append(ch.Outgoing, BecameActive(in.ProfileID, b.NewID(), now))
 	}
 	// A Slack person who leaves from a DM must not keep their old profile
 	// on the Home tab: it is redrawn as for someone unknown.

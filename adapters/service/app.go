@@ -202,13 +202,23 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			mount[pattern] = h
 		}
 	}
+	// A profile made by a coordinator (the API, the console, an import)
+	// joins the match index, and is invited to the upcoming sessions for
+	// people like them as one registered in chat is (an entry each: an
+	// import of a thousand reads the sessions in the worker, not here).
+	profileMade := func(ctx context.Context, id string) {
+		index.Changed(ctx, id)
+		if err := queue.Enqueue(ctx, bot.BecameActive(id, newID(), clk.Now())); err != nil {
+			log.WarnContext(ctx, "newcomer invitations not queued", "profile", id, "err", err)
+		}
+	}
 	// One report service for the API and the console, so both say the same
 	// figures.
 	reports := &bot.ReportService{Source: reportSource{tasks, sessions}, Folded: retention.Counts,
 		Now: clk.Now, Location: cfg.Location}
 	mount[console.Prefix] = console.New(console.Options{
 		Accounts: redisadapter.NewAccounts(rdb), Catalog: cat, People: store, Tasks: taskSvc, Sessions: sessionSvc,
-		Broadcasts: broadcastSvc, Talks: talks, Handle: serial.Handle, ProfileChanged: index.Changed,
+		Broadcasts: broadcastSvc, Talks: talks, Handle: serial.Handle, ProfileChanged: profileMade,
 		NamedOffers: taskSvc, Outcomes: taskSvc, Reports: reports, Imports: store,
 		// serve always names a Redis and runs behind HTTPS; the
 		// playground never names one (config.ForPlayground).
@@ -253,7 +263,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 				return map[string]int{"sessions": n}, err
 			},
 		},
-		ProfileChanged: index.Changed,
+		ProfileChanged: profileMade,
 		Notices:        board,
 	})
 	return &app{cfg: cfg, log: log, close: closeRedis, rdb: rdb, mux: mux, worker: worker, bot: b, tasks: taskSvc, sessions: sessionSvc, clock: clk, runner: runner, talks: talks, broadcasts: broadcastSvc, sendNow: sendNow, index: index, retention: retention, quota: quota}, nil

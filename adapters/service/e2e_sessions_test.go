@@ -230,7 +230,8 @@ func TestSessionCalledOff(t *testing.T) {
 
 // TestANewcomerIsInvitedToASessionPostedBefore: a session for 調布 is
 // posted; a senior in 調布 registers the next moment and gets its
-// invitation, once; one in 世田谷 does not.
+// invitation, once; one in 世田谷 does not; one a coordinator registers
+// through the API gets it too.
 func TestANewcomerIsInvitedToASessionPostedBefore(t *testing.T) {
 	s := bootService(t)
 	start := time.Now().Add(48 * time.Hour).Truncate(time.Second)
@@ -276,4 +277,7 @@ func TestANewcomerIsInvitedToASessionPostedBefore(t *testing.T) {
 	if n != 1 {
 		t.Errorf("the invitation came %d times", n)
 	}
+	// One a coordinator registers through the API is invited too.
+	imported := s.importPerson(t, "次郎", "調布市", "採点")
+	imported.until("調布のオンライン交流会")
 }
