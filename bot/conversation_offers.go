@@ -529,7 +529,7 @@ func (t *turn) idleText() {
 			return
 		}
 		t.why(pending[len(pending)-1])
-	case greeting(t.in.Text) != "":
+	case !isAnswer && greeting(t.in.Text) != "":
 		// 「おはようございます」: greeted back, not told it was not
 		// understood; an offer waiting is pointed at.
 		tail := ja.GreetingTail

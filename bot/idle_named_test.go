@@ -57,6 +57,7 @@ func TestIdleTextNamesWhatItIsAbout(t *testing.T) {
 		{name: "できたらやります", conv: offers(c.t1()), text: "できたらやります", wantText: confirmT1},
 		{name: "a letter's closing", conv: offers(c.t1()), text: "いつもご連絡ありがとうございます今後ともよろしくお願いします", wantText: confirmT1},
 		{name: "a greeting is greeted back", conv: offers(c.a1()), text: "おはようございます", wantText: "おはようございます。" + ja.GreetingTail},
+		{name: "a greeting with a yes still answers", conv: offers(c.t1()), text: "こんにちは、はい引き受けます", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
 		{name: "いつもお世話になっております", conv: Conversation{}, text: "いつもお世話になっております。", wantText: ja.GreetingTail},
 		{name: "the link again", conv: both([]OfferRef{c.t1()}, withRSVP(s1, RSVPYes)), text: "ズームのアドレスをもう一度送ってください",
 			wantText: ja.Session.LinkAgain},
