@@ -30,6 +30,13 @@ func (t *turn) answerText() {
 		t.command(u.Command)
 		return
 	}
+	if step == StepAvailability && t.conv.Editing && !t.p.Availability.IsZero() && namesADate(t.in.Text) {
+		// 「来週の水曜日はお休みします」 while changing the week is about
+		// one Wednesday: nothing to change, and the question stays.
+		t.text(ja.OneDayNotWeek)
+		t.prompt()
+		return
+	}
 	if step == StepName && u.Name == "" && t.conv.SuggestedName != "" && u.Answered && u.Yes {
 		u.Name = t.conv.SuggestedName
 	}

@@ -940,7 +940,7 @@ func namesDay(n string, t, now time.Time) bool {
 	y2, m2, d2 := t.Date()
 	switch time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC).Sub(time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour) {
 	case 0:
-		return strings.Contains(n, "今日") || strings.Contains(n, "きょう") || strings.Contains(n, "本日")
+		return namesToday(n)
 	case 1:
 		return (strings.Contains(n, "明日") && !strings.Contains(n, "明後日")) || strings.Contains(n, "あした") || strings.Contains(n, "あす")
 	case 2:
@@ -1027,4 +1027,15 @@ func weeksApart(now, t time.Time) int {
 		return time.Date(y, m, d-(int(x.Weekday())+6)%7, 0, 0, 0, 0, time.UTC)
 	}
 	return int(monday(t.In(now.Location())).Sub(monday(now)).Hours() / (24 * 7))
+}
+
+// namesToday reports a normalized text that speaks of today: 「今日」
+// 「本日」「今夜」「今晩」.
+func namesToday(n string) bool {
+	for _, w := range []string{"今日", "きょう", "本日", "今夜", "こんや", "今晩"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }

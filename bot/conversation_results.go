@@ -101,7 +101,7 @@ func (t *turn) taskQuestionText() bool {
 	n := jtext.Normalize(t.in.Text)
 	yes, isYesNo := jtext.Answer(t.in.Text)
 	bare := isYesNo && len(t.pending()) == 0
-	if r, ok := t.doneAsked(); ok {
+	if r, ok := t.doneAsked(); ok && !t.aboutSomethingElse(r) {
 		hours, hasHours := jtext.Hours(t.in.Text)
 		switch {
 		case containsAny(n, notDoneWords) || bare && !yes && r.Result == nil:
@@ -115,7 +115,7 @@ func (t *turn) taskQuestionText() bool {
 			return true
 		}
 	}
-	if r, ok := t.goingAsked(); ok {
+	if r, ok := t.goingAsked(); ok && !t.aboutSomethingElse(r) {
 		// 「大丈夫だと思います」 is how a sure yes is said politely;
 		// 「たぶん」 or 「行けたら」 are not sure.
 		unsure := isYesNo && yes && jtext.Hedged(strings.ReplaceAll(n, jtext.Normalize("だと思い"), ""))
@@ -233,3 +233,23 @@ func (t *turn) showRecord() {
 
 // formatHours writes hours as people read them: 2, 2.5, 1.25.
 func formatHours(h float64) string { return strconv.FormatFloat(h, 'f', -1, 64) }
+
+// aboutSomethingElse reports a message that, whatever yes or no it holds,
+// is not about the task r a question is open for: it names a gathering
+// (「交流会は欠席します」) or a day other than r's (「来週の水曜日はお休み
+// します」). It is left to the rest of the conversation, which asks before
+// it cancels anything.
+func (t *turn) aboutSomethingElse(r OfferRef) bool {
+	n := jtext.Normalize(t.in.Text)
+	for _, w := range gatheringWords {
+		if strings.Contains(n, jtext.Normalize(w)) {
+			return true
+		}
+	}
+	for _, s := range t.conv.Sessions {
+		if !s.Cancelled && t.now.Before(s.End) && namesTitle(n, s.Title) && !namesTitle(n, r.Title) {
+			return true
+		}
+	}
+	return (namesADay(t.in.Text) || namesToday(n)) && !namesDay(n, r.Start.In(t.loc()), t.now)
+}

@@ -184,6 +184,17 @@ func (t *turn) pendingInvites() []SessionRef {
 // ます」) shows the invitations again, to answer with their buttons.
 func (t *turn) answerInvite(yes bool) bool {
 	pending := t.pendingInvites()
+	if n := jtext.Normalize(t.in.Text); namesADay(t.in.Text) || namesToday(n) {
+		// 「今夜は行けなくなりました」 is about tonight: an invitation to
+		// Saturday is not what it answers.
+		var that []SessionRef
+		for _, r := range pending {
+			if namesDay(n, r.Start.In(t.loc()), t.now) {
+				that = append(that, r)
+			}
+		}
+		pending = that
+	}
 	ans := RSVPNo
 	if yes {
 		ans = RSVPYes

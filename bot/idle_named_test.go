@@ -245,3 +245,51 @@ func TestScheduleOfAWeek(t *testing.T) {
 		}
 	}
 }
+
+// TestAQuestionOpenIsNotAnsweredByWhatIsAboutSomethingElse: while
+// 「予定どおり行けますか？」 waits for an answer about tomorrow's job, a
+// message about a gathering or another day cancels nothing; 「今夜は
+// 行けなくなりました」 is about tonight, not an invitation for Saturday;
+// a day off said while the week is edited changes nothing.
+func TestAQuestionOpenIsNotAnsweredByWhatIsAboutSomethingElse(t *testing.T) {
+	c := newOfferClock(t) // Monday 11/30 10:00; T1 tomorrow 8:00
+	cat := testCatalog(t)
+	asked := c.ref("A9", "朝テストの採点", c.at(12, 1, 8, 0), 2, OfferAccepted)
+	asked.Confirm = ConfirmAsked
+	s1 := withRSVP(c.s1(), RSVPYes)
+	for _, tt := range []struct {
+		text     string
+		wantRSVP *RSVPRequest
+	}{
+		{"交流会は欠席します", &RSVPRequest{SessionID: "S1", Answer: RSVPNo}},
+		{"来週の水曜日はお休みします", nil},
+		{"すみません、金曜日は行けなくなりました", nil},
+	} {
+		r := Converse(cat, c.now, offerPerson(StatusActive), Conversation{Offers: []OfferRef{asked}, Sessions: []SessionRef{s1}}, textIn(tt.text))
+		if r.Answer != nil && r.Answer.Op == OpCancel {
+			t.Errorf("%s: cancelled the job asked about: %+v", tt.text, r.Messages)
+		}
+		if (r.RSVP == nil) != (tt.wantRSVP == nil) || r.RSVP != nil && *r.RSVP != *tt.wantRSVP {
+			t.Errorf("%s: RSVP %+v, want %+v", tt.text, r.RSVP, tt.wantRSVP)
+		}
+	}
+	// The question's own answer still cancels.
+	r := Converse(cat, c.now, offerPerson(StatusActive), Conversation{Offers: []OfferRef{asked}}, textIn("すみません、明日は行けなくなりました"))
+	if r.Answer == nil || r.Answer.Op != OpCancel {
+		t.Errorf("明日は行けなくなりました: %+v %+v", r.Answer, r.Messages)
+	}
+
+	tonight := c.ref("A8", "夜の受付", c.at(11, 30, 19, 0), 2, OfferAccepted)
+	r = Converse(cat, c.now, offerPerson(StatusActive), Conversation{Offers: []OfferRef{tonight}, Sessions: []SessionRef{c.s2()}}, textIn("今夜は行けなくなりました"))
+	if r.RSVP != nil || len(r.Messages) == 0 || !strings.Contains(r.Messages[0].Text, "夜の受付") {
+		t.Errorf("今夜は行けなくなりました: RSVP %+v, said %+v", r.RSVP, r.Messages)
+	}
+
+	p := offerPerson(StatusActive)
+	before := p.Availability
+	conv := Conversation{Step: StepAvailability, Editing: true}
+	r = Converse(cat, c.now, p, conv, textIn("来週の水曜日はお休みします"))
+	if r.Profile != nil && r.Profile.Availability != before || len(r.Messages) == 0 || r.Messages[0].Text != ja.OneDayNotWeek {
+		t.Errorf("a day off while editing the week: %+v", r.Messages)
+	}
+}

@@ -28,7 +28,7 @@ var ja = struct {
 	GreetingTail, GreetingPending string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
-	SkillsRemoved, SkillRemoveButton, SkillsTakenOff, CurrentSkills,
+	SkillsRemoved, SkillRemoveButton, SkillsTakenOff, CurrentSkills, OneDayNotWeek,
 	HandoffButton, HandoffOffer, HandoffOpened, HandoffAlready, HandoffForwarded, HandoffNotice,
 	HandoffForward, HandoffButtonPressed, FromCoordinator, TalkClosed string
 
@@ -150,6 +150,7 @@ var ja = struct {
 	SkillsNotAdded:        "「%s」は登録しませんね。",
 	SkillsRemoved:         "「%s」を外しました。ほかにもあれば選んでください。終わったら「次へ」を押してください。",
 	SkillRemoveButton:     "外す：%s",
+	OneDayNotWeek:         "その日だけのお休みでしたら、登録の変更はいりません。その日のご案内が届いたら「見送る」を押してください。毎週の空き時間を変えるときは「月水金の午前」のように送ってください。",
 	SkillsTakenOff:        "「%s」を外しました。",
 	CurrentSkills:         "いま登録している「できること」は、%sです。加えるものを選ぶか、外すものは「外す」のボタンを押してください。終わったら「次へ」を押してください。",
 	SkillsAdded:           "「%s」を追加しました。",

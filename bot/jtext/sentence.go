@@ -51,7 +51,7 @@ func Name(s string) (name, rest string) {
 		return best, withoutLast(s, best)
 	}
 	body := strings.TrimRight(stripPrefix(trimFillers(s)), "。.! ")
-	if utf8.RuneCountInString(body) <= 15 && !strings.ContainsAny(body, "、。,?？") {
+	if utf8.RuneCountInString(body) <= 15 && !strings.ContainsAny(body, "、。,?？") && !notAName(body) {
 		return body, ""
 	}
 	return "", s

@@ -19,6 +19,9 @@ func TestName(t *testing.T) {
 		{"kana with a space", "やまだ はなこ です", "やまだ はなこ", ""},
 		{"English", "My name is Emily.", "Emily", ""},
 		{"a sentence that is no introduction", "世田谷に住んでいます、よろしく", "", "世田谷に住んでいます"},
+		{"a day off is no name", "来週の水曜日はお休みします", "", "お休み"},
+		{"the first introduction is the name", "高橋みきです。平日の夜なら大丈夫です", "高橋みき", "平日の夜"},
+		{"はい before the name", "はい佐藤ヨシ子です", "佐藤ヨシ子", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -157,7 +157,7 @@ var namePrefixes = []string{
 // notNameWords are never in a name, and often in what else a sentence
 // ending in 「です」 says: times, days, conditions, abilities.
 var notNameWords = []string{"大丈夫", "平日", "週末", "土日", "曜", "午前", "午後", "夜", "時", "なら", "だけ", "まで", "から",
-	"できます", "出来ます", "可能", "希望", "好き", "得意", "住んで", "在住", "お願い"}
+	"できます", "出来ます", "可能", "希望", "好き", "得意", "住んで", "在住", "お願い", "休み"}
 
 // nameSuffixes end an introduction, longest first.
 var nameSuffixes = []string{
