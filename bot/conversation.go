@@ -891,7 +891,11 @@ func (t *turn) command(cmd command) {
 		}
 		t.p.Status = StatusPaused
 		t.changed = true
-		t.text(ja.Paused, commandAction(cmdResume).button(ja.CmdResume))
+		paused := ja.Paused
+		if t.in.ByCoordinator {
+			paused = ja.PausedByCoordinator
+		}
+		t.text(paused, commandAction(cmdResume).button(ja.CmdResume))
 		if up := t.upcoming(); len(up) > 0 {
 			// A hospital stay ahead: the places taken stay taken unless
 			// they say so, and they are shown which.
@@ -908,7 +912,11 @@ func (t *turn) command(cmd command) {
 		}
 		t.p.Status = StatusActive
 		t.changed = true
-		t.text(ja.Resumed, menuChoices(t.p)...)
+		resumed := ja.Resumed
+		if t.in.ByCoordinator {
+			resumed = ja.ResumedByCoordinator
+		}
+		t.text(resumed, menuChoices(t.p)...)
 	default:
 		t.menu()
 	}

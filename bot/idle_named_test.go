@@ -293,3 +293,19 @@ func TestAQuestionOpenIsNotAnsweredByWhatIsAboutSomethingElse(t *testing.T) {
 		t.Errorf("a day off while editing the week: %+v", r.Messages)
 	}
 }
+
+// TestACoordinatorsPauseSaysWhoDidIt: paused from the console, the person
+// is told a coordinator did it, not as if they had.
+func TestACoordinatorsPauseSaysWhoDidIt(t *testing.T) {
+	c := newOfferClock(t)
+	in := Inbound{ID: "console:1", Kind: EventPostback, ProfileID: "line:U0042", Data: PauseAction(), ByCoordinator: true}
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), Conversation{}, in)
+	if r.Profile == nil || r.Profile.Status != StatusPaused || len(r.Messages) == 0 || r.Messages[0].Text != ja.PausedByCoordinator {
+		t.Errorf("paused by a coordinator: %+v", r.Messages)
+	}
+	in.Data, in.ID = ResumeAction(), "console:2"
+	r = Converse(testCatalog(t), c.now, r.Profile, r.Conv, in)
+	if r.Profile == nil || r.Profile.Status != StatusActive || len(r.Messages) == 0 || r.Messages[0].Text != ja.ResumedByCoordinator {
+		t.Errorf("resumed by a coordinator: %+v", r.Messages)
+	}
+}

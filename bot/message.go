@@ -81,6 +81,9 @@ type Inbound struct {
 	// FromHome marks a tap on the person's home screen, which is shown
 	// again afterwards so it does not go stale.
 	FromHome bool `json:"from_home,omitempty"`
+	// ByCoordinator marks an action a coordinator took for the person (a
+	// pause or a resume in the console): the person is told who did it.
+	ByCoordinator bool `json:"by_coordinator,omitempty"`
 }
 
 // Message is one platform-neutral message. Adapters render Card as a LINE

@@ -179,7 +179,7 @@ func (s *server) personCommand(w http.ResponseWriter, r *http.Request, data, act
 	if !ok {
 		return
 	}
-	in := bot.Inbound{ID: "console:" + s.newID(), Kind: bot.EventPostback, ProfileID: p.ID, Data: data, At: s.now()}
+	in := bot.Inbound{ID: "console:" + s.newID(), Kind: bot.EventPostback, ProfileID: p.ID, Data: data, At: s.now(), ByCoordinator: true}
 	if err := s.handle(ctx, in); err != nil {
 		s.fail(w, r, err)
 		return
