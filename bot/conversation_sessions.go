@@ -315,7 +315,7 @@ func (t *turn) answerNamedSession(yes, isAnswer bool, pending, upcoming []OfferR
 			gathering = true
 			naming = strings.ReplaceAll(jtext.Normalize(naming), w, " ")
 			for _, r := range refs {
-				if strings.Contains(jtext.Normalize(r.Title), w) {
+				if _, at := findSession(withWord, r.SessionID); at < 0 && strings.Contains(jtext.Normalize(r.Title), w) {
 					withWord = append(withWord, r)
 				}
 			}
@@ -420,9 +420,9 @@ func speaksOfAll(text string) bool {
 	return false
 }
 
-// askWhichSession asks which session (or offer) an answer is for, soonest
-// first, with the answer's button for each: the sessions not answered so
-// yet first.
+// askWhichSession asks which session (or offer) an answer is for, with the
+// answer's button for each session not already answered so, soonest
+// first, then each offer's.
 func (t *turn) askWhichSession(refs []SessionRef, yes bool, offers []OfferRef) {
 	ans, op := RSVPNo, OpDecline
 	if yes {
