@@ -22,6 +22,7 @@ func TestName(t *testing.T) {
 		{"a day off is no name", "来週の水曜日はお休みします", "", "お休み"},
 		{"the first introduction is the name", "高橋みきです。平日の夜なら大丈夫です", "高橋みき", "平日の夜"},
 		{"はい before the name", "はい佐藤ヨシ子です", "佐藤ヨシ子", ""},
+		{"a name with 時 in it", "時田です", "時田", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -156,8 +156,9 @@ var namePrefixes = []string{
 
 // notNameWords are never in a name, and often in what else a sentence
 // ending in 「です」 says: times, days, conditions, abilities.
-var notNameWords = []string{"大丈夫", "平日", "週末", "土日", "曜", "午前", "午後", "夜", "時", "なら", "だけ", "まで", "から",
-	"できます", "出来ます", "可能", "希望", "好き", "得意", "住んで", "在住", "お願い", "休み"}
+// (Not 時 or 希望, which are in names: 時田, 希望 (のぞみ).)
+var notNameWords = []string{"大丈夫", "平日", "週末", "土日", "曜", "午前", "午後", "夜", "なら", "だけ", "まで", "から",
+	"できます", "出来ます", "可能", "好き", "得意", "住んで", "在住", "お願い", "休み"}
 
 // nameSuffixes end an introduction, longest first.
 var nameSuffixes = []string{
