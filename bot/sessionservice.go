@@ -73,6 +73,12 @@ func (ss *SessionService) CreateSession(ctx context.Context, s *Session) (*Sessi
 	return ss.Sessions.FindSession(ctx, s.ID)
 }
 
+// Upcoming returns the sessions, wherever they were made, that start
+// after since and were not cancelled.
+func (ss *SessionService) Upcoming(ctx context.Context, since time.Time) ([]*Session, error) {
+	return ss.Sessions.Upcoming(ctx, since)
+}
+
 // FindSession returns a session with its attendees.
 func (ss *SessionService) FindSession(ctx context.Context, id string) (*SessionView, error) {
 	if err := checkID("session", id); err != nil {

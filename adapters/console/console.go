@@ -87,6 +87,9 @@ type Sessions interface {
 	CreateSession(ctx context.Context, s *bot.Session) (*bot.SessionView, error)
 	FindSession(ctx context.Context, id string) (*bot.SessionView, error)
 	CancelSession(ctx context.Context, id string) (*bot.SessionView, error)
+	// Upcoming lists the sessions made anywhere (the API, Slack) that
+	// start after since: an admin sees them too.
+	Upcoming(ctx context.Context, since time.Time) ([]*bot.Session, error)
 }
 
 // Broadcasts counts an audience, sends and follows broadcasts

@@ -549,3 +549,23 @@ func TestACoordinatorEditsATask(t *testing.T) {
 		t.Errorf("after the edit: %q %d", v.Title, v.Headcount)
 	}
 }
+
+// TestAnAdminSeesSessionsMadeThroughTheAPI: a session posted through the
+// API belongs to no organization's index; an admin's list shows it among
+// the console's own, a coordinator's does not.
+func TestAnAdminSeesSessionsMadeThroughTheAPI(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("a1", "a@example.jp", "世田谷ジョブカフェ", "password-of-a", false)
+	f.addAccount("root", "root@example.jp", "事務局", "password-of-root", true)
+	a, root := f.browser(), f.browser()
+	a.login("a@example.jp", "password-of-a")
+	root.login("root@example.jp", "password-of-root")
+	start := time.Now().Add(48 * time.Hour)
+	f.svc.sessions["api-1"] = &bot.SessionView{Session: bot.Session{ID: "api-1", Title: "APIから登録した交流会", Start: start, End: start.Add(time.Hour)}}
+	if _, body := root.get("/console/sessions"); !strings.Contains(body, "APIから登録した交流会") {
+		t.Errorf("the admin's list lacks the session made through the API")
+	}
+	if _, body := a.get("/console/sessions"); strings.Contains(body, "APIから登録した交流会") {
+		t.Errorf("a coordinator's list shows a session that is not their organization's")
+	}
+}

@@ -172,6 +172,19 @@ func (f *fakeService) FindSession(_ context.Context, id string) (*bot.SessionVie
 	return nil, bot.Errorf(bot.ENOTFOUND, "no session")
 }
 
+func (f *fakeService) Upcoming(_ context.Context, since time.Time) ([]*bot.Session, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []*bot.Session
+	for _, v := range f.sessions {
+		if v.CancelledAt == nil && v.Start.After(since) {
+			s := v.Session
+			out = append(out, &s)
+		}
+	}
+	return out, nil
+}
+
 func (f *fakeService) CancelSession(_ context.Context, id string) (*bot.SessionView, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

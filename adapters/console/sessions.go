@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -55,6 +56,14 @@ func (s *server) sessionList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reverse(up)
+	if accountOf(r.Context()).Admin {
+		// Sessions made through the API or Slack are nobody's in the
+		// console's index: an admin sees them with the rest.
+		if up, err = s.withUnindexed(r.Context(), up, now.Add(-3*time.Hour)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, "sessions", ja.TitleSessions, sessionListPage{Upcoming: up, Past: past})
 }
 
@@ -171,4 +180,32 @@ func (s *server) sessionCancel(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(ctx, accountOf(ctx).ID, "session.cancel", id)
 	done(w, r, Prefix+"sessions/"+url.PathEscape(id), "called_off")
+}
+
+// withUnindexed adds to listed the upcoming sessions (since) it lacks,
+// soonest first.
+func (s *server) withUnindexed(ctx context.Context, listed []*bot.SessionView, since time.Time) ([]*bot.SessionView, error) {
+	all, err := s.sessions.Upcoming(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, v := range listed {
+		have[v.ID] = true
+	}
+	for _, ses := range all {
+		if have[ses.ID] {
+			continue
+		}
+		v, err := s.sessions.FindSession(ctx, ses.ID)
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		listed = append(listed, v)
+	}
+	sort.SliceStable(listed, func(i, j int) bool { return listed[i].Start.Before(listed[j].Start) })
+	return listed, nil
 }
