@@ -709,15 +709,7 @@ func (t *turn) schedule() {
 		text  string
 	}
 	// 「今週の予定は」「来週の予定」: that week's only.
-	week, n := -1, jtext.Normalize(t.in.Text)
-	switch {
-	case strings.Contains(n, "再来週"):
-		week = 2
-	case strings.Contains(n, "来週"):
-		week = 1
-	case strings.Contains(n, "今週"):
-		week = 0
-	}
+	week := weekSaid(jtext.Normalize(t.in.Text))
 	inWeek := func(at time.Time) bool { return week < 0 || weeksApart(t.now, at) == week }
 	var lines []line
 	for _, r := range t.upcoming() {
@@ -925,15 +917,7 @@ func namesDay(n string, t, now time.Time) bool {
 	}
 	if strings.Contains(n, weekdaysJA[t.Weekday()]+"曜") {
 		// 「来週の月曜」 is one Monday: the week said must be t's.
-		want := -1
-		switch {
-		case strings.Contains(n, "再来週"):
-			want = 2
-		case strings.Contains(n, "来週"):
-			want = 1
-		case strings.Contains(n, "今週"):
-			want = 0
-		}
+		want := weekSaid(n)
 		return want < 0 || weeksApart(now, t) == want
 	}
 	y1, m1, d1 := now.Date()
@@ -1018,6 +1002,20 @@ func asksForTheLink(text string) bool {
 		link = link || strings.Contains(n, jtext.Normalize(w))
 	}
 	return link && (strings.Contains(n, "送") || strings.Contains(n, "教え") || strings.Contains(n, "おしえ") || isQuestion(text))
+}
+
+// weekSaid is the week the normalized text n names, counted from this
+// one (今週 0, 来週 1, 再来週 2), or -1 when it names none.
+func weekSaid(n string) int {
+	switch {
+	case strings.Contains(n, "再来週"):
+		return 2
+	case strings.Contains(n, "来週"):
+		return 1
+	case strings.Contains(n, "今週"):
+		return 0
+	}
+	return -1
 }
 
 // weeksApart is how many weeks (Monday to Sunday) t is after now's.
