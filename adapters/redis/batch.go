@@ -15,7 +15,7 @@ const (
 	batchMax   = 64
 )
 
-// batcher sends the scripts of concurrent callers together: what callers
+// batcher sends the commands of concurrent callers together: what callers
 // ask while batchLanes pipelines are in flight waits, and goes in the next
 // pipeline with the others. Under load a commit then shares its round
 // trip, and the system calls on both ends, with a dozen others; alone it
@@ -25,16 +25,16 @@ type batcher struct {
 	c goredis.UniversalClient
 
 	mu    sync.Mutex
-	queue []*scriptCall
+	queue []*batchCall
 	lanes int
 }
 
-type scriptCall struct {
+// batchCall is one caller's commands: queue adds them to the pipeline,
+// settle (optional) runs after it on the results, done is closed then.
+type batchCall struct {
 	ctx    context.Context
-	script *goredis.Script
-	keys   []string
-	args   []any
-	cmd    *goredis.Cmd
+	queue  func(p goredis.Pipeliner)
+	settle func()
 	done   chan struct{}
 }
 
@@ -43,7 +43,31 @@ func newBatcher(c goredis.UniversalClient) *batcher { return &batcher{c: c} }
 // run runs script as Script.Run does, in the next pipeline. If ctx ends
 // first, run returns its error; the script may still run.
 func (b *batcher) run(ctx context.Context, script *goredis.Script, keys []string, args ...any) *goredis.Cmd {
-	call := &scriptCall{ctx: ctx, script: script, keys: keys, args: args, done: make(chan struct{})}
+	var cmd *goredis.Cmd
+	call := &batchCall{ctx: ctx,
+		queue: func(p goredis.Pipeliner) { cmd = script.EvalSha(ctx, p, keys, args...) },
+		// A script Redis does not hold yet (NOSCRIPT: a new or flushed
+		// server) is run again on its own, which loads it.
+		settle: func() {
+			if err := cmd.Err(); err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") {
+				cmd = script.Run(context.WithoutCancel(ctx), b.c, keys, args...)
+			}
+		}}
+	if err := b.do(call); err != nil {
+		// The lane may still write cmd: the caller gets its own.
+		failed := goredis.NewCmd(ctx)
+		failed.SetErr(err)
+		return failed
+	}
+	return cmd
+}
+
+// do sends call's commands in the next pipeline and waits for them. It
+// returns the call's context's error if it ends first (before they were
+// sent, they are not sent); then the commands must not be read, as the
+// lane may still be writing them. Otherwise each holds its own result.
+func (b *batcher) do(call *batchCall) error {
+	call.done = make(chan struct{})
 	b.mu.Lock()
 	b.queue = append(b.queue, call)
 	if b.lanes < batchLanes {
@@ -53,11 +77,9 @@ func (b *batcher) run(ctx context.Context, script *goredis.Script, keys []string
 	b.mu.Unlock()
 	select {
 	case <-call.done:
-		return call.cmd
-	case <-ctx.Done():
-		cmd := goredis.NewCmd(ctx)
-		cmd.SetErr(ctx.Err())
-		return cmd
+		return call.ctx.Err()
+	case <-call.ctx.Done():
+		return call.ctx.Err()
 	}
 }
 
@@ -78,35 +100,25 @@ func (b *batcher) lane() {
 	}
 }
 
-// send runs batch in one pipeline. A script Redis does not hold yet
-// (NOSCRIPT: a new or flushed server) is run again on its own, which
-// loads it.
-func (b *batcher) send(batch []*scriptCall) {
-	cmds := make([]*goredis.Cmd, len(batch))
+// send runs batch in one pipeline.
+func (b *batcher) send(batch []*batchCall) {
 	// The pipeline serves many callers: one's cancelled context must not
 	// fail the others. Each caller stops waiting at its own, and a call
 	// whose caller stopped waiting before it was sent is not sent.
+	sent := make([]bool, len(batch))
 	_, _ = b.c.Pipelined(context.Background(), func(p goredis.Pipeliner) error {
 		for i, c := range batch {
-			if err := c.ctx.Err(); err != nil {
-				cmds[i] = goredis.NewCmd(c.ctx)
-				cmds[i].SetErr(err)
-				continue
+			if c.ctx.Err() == nil {
+				c.queue(p)
+				sent[i] = true
 			}
-			cmds[i] = c.script.EvalSha(c.ctx, p, c.keys, c.args...)
 		}
 		return nil
 	})
 	for i, c := range batch {
-		if err := cmds[i].Err(); err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") {
-			if cerr := c.ctx.Err(); cerr != nil {
-				// Its caller has gone: as above, not sent.
-				cmds[i].SetErr(cerr)
-			} else {
-				cmds[i] = c.script.Run(context.WithoutCancel(c.ctx), b.c, c.keys, c.args...)
-			}
+		if sent[i] && c.settle != nil && c.ctx.Err() == nil {
+			c.settle()
 		}
-		c.cmd = cmds[i]
 		close(c.done)
 	}
 }

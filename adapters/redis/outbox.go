@@ -244,53 +244,39 @@ func (o *Outbox) deliveries(ctx context.Context, sh int, msgs []goredis.XMessage
 	return ds
 }
 
-// ackScript removes settled entries from the group and the stream at once,
-// so that the stream never keeps an entry nobody will read.
-//
-// KEYS: outbox. ARGV: group, stream IDs...
-var ackScript = goredis.NewScript(`
-redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
-redis.call('XDEL', KEYS[1], unpack(ARGV, 2))
-return 1
-`)
-
-// Ack settles delivered entries: one script per shard, all in one
-// pipeline (one round trip on one server; a Cluster client splits it by
-// node, each script naming one key). The scripts go as EVALSHA: EVAL
-// would send the script's text with every ack. A shard whose server does
-// not hold the script yet (NOSCRIPT: a new or flushed server, where
-// nothing ran) is settled afterwards on its own, which loads it.
+// Ack settles delivered entries: per shard an XDEL, then an XACK, all in
+// one pipeline (one round trip on one server; a Cluster client splits it
+// by node, each command naming one key). They are plain commands, not a
+// script that would make them atomic: a script costs Redis about ten
+// times their own time, and what a failure between them leaves heals
+// itself. The delete goes first: it takes the entry, and the person's
+// words in it, out of the stream; an entry deleted and not acknowledged
+// stays pending without its content until the next Reclaim, whose
+// XAUTOCLAIM drops it. The other order could leave an entry acknowledged
+// and never deleted, kept for good.
 func (o *Outbox) Ack(ctx context.Context, ds ...outbox.Delivery) error {
 	if len(ds) == 0 {
 		return nil
 	}
-	var byShard [Shards][]any
+	var byShard [Shards][]string
 	for _, d := range ds {
-		if byShard[d.Shard] == nil {
-			byShard[d.Shard] = []any{group}
-		}
 		byShard[d.Shard] = append(byShard[d.Shard], d.StreamID)
 	}
-	var cmds [Shards]*goredis.Cmd
+	var cmds [Shards][2]*goredis.IntCmd
 	_, _ = o.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		for sh, args := range byShard {
-			if args != nil {
-				cmds[sh] = ackScript.EvalSha(ctx, p, []string{outboxKey(sh)}, args...)
+		for sh, ids := range byShard {
+			if ids != nil {
+				cmds[sh] = [2]*goredis.IntCmd{p.XDel(ctx, outboxKey(sh), ids...), p.XAck(ctx, outboxKey(sh), group, ids...)}
 			}
 		}
 		return nil
 	})
 	var errs []error
-	for sh, cmd := range cmds {
-		if cmd == nil {
-			continue
-		}
-		err := cmd.Err()
-		if err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") {
-			err = ackScript.Run(ctx, o.c, []string{outboxKey(sh)}, byShard[sh]...).Err()
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("shard %d: %w", sh, err))
+	for sh, pair := range cmds {
+		for _, cmd := range pair {
+			if cmd != nil && cmd.Err() != nil {
+				errs = append(errs, fmt.Errorf("shard %d: %w", sh, cmd.Err()))
+			}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {

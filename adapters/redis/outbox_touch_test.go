@@ -116,3 +116,67 @@ func sameSet(a, b []string) bool {
 	}
 	return true
 }
+
+func TestOutboxHalfAckEmbedded(t *testing.T) { testOutboxHalfAck(t, embeddedClient) }
+
+func TestOutboxHalfAckReal(t *testing.T) {
+	needEnv(t, "REDIS_URL")
+	testOutboxHalfAck(t, realClient)
+}
+
+func TestOutboxHalfAckCluster(t *testing.T) {
+	needEnv(t, "REDIS_CLUSTER_ADDRS")
+	testOutboxHalfAck(t, clusterClient)
+}
+
+// testOutboxHalfAck: Ack deletes before it acknowledges, and is no script,
+// so a worker that dies between the two leaves an entry pending without
+// its content. The next Reclaim must neither hand it out nor keep it: the
+// stream and the pending list both end empty. An Ack done whole leaves
+// nothing either.
+func testOutboxHalfAck(t *testing.T, newClient func(t *testing.T) goredis.UniversalClient) {
+	ctx := context.Background()
+	t0 := time.Date(2025, 4, 1, 10, 0, 0, 0, time.UTC)
+	c := newClient(t)
+	q := NewOutbox(c)
+	if err := q.EnsureGroups(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []string{"line:U1", "line:U2"} {
+		if err := q.Enqueue(ctx, testOut("o"+to, to, t0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held := read(t, q, "dying", 10)
+	if len(held) != 2 {
+		t.Fatalf("read %d entries, want 2", len(held))
+	}
+	if err := q.Ack(ctx, held[0]); err != nil {
+		t.Fatal(err)
+	}
+	// The other one: deleted, then the worker died before its XACK.
+	half := held[1]
+	if err := c.XDel(ctx, outboxKey(half.Shard), half.StreamID).Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := q.Reclaim(ctx, "heir", 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 0 {
+		t.Fatalf("reclaim handed out %v, want nothing", deliveredIDs(got))
+	}
+	for _, d := range held {
+		key := outboxKey(d.Shard)
+		if n := c.XLen(ctx, key).Val(); n != 0 {
+			t.Errorf("%s holds %d entries after the acks", key, n)
+		}
+		pending, err := c.XPending(ctx, key, group).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pending.Count != 0 {
+			t.Errorf("%s has %d pending entries after the reclaim, want 0", key, pending.Count)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"sort"
+	"strconv"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -22,7 +23,7 @@ const seenFor = 7 * 24 * time.Hour
 // Store keeps each person's profile and conversation in one hash per person.
 type Store struct {
 	c goredis.UniversalClient
-	// batch carries the scripts of every webhook (load, commit): under
+	// batch carries the commands of every webhook (load, commit): under
 	// load they share round trips.
 	batch *batcher
 	// queued remembers the outbox entries of this store's commits for the
@@ -45,17 +46,6 @@ func NewStore(c goredis.UniversalClient) *Store {
 // it was committed instead of decoding it.
 func (s *Store) Outbox() *Outbox { return &Outbox{c: s.c, queued: s.queued} }
 
-// loadScript returns the person's profile, conversation and version, and
-// whether the event was processed.
-//
-// KEYS: person, seen. ARGV: event ID.
-var loadScript = goredis.NewScript(`
-local v = redis.call('HMGET', KEYS[1], 'profile', 'conv', 'ver')
-local seen = 0
-if ARGV[1] ~= '' and redis.call('ZSCORE', KEYS[2], ARGV[1]) then seen = 1 end
-return {v[1] or '', v[2] or '', tonumber(v[3] or '0'), seen}
-`)
-
 // Load returns what the store knows about the person and whether eventID was
 // processed.
 func (s *Store) Load(ctx context.Context, profileID, eventID string) (bot.Snapshot, error) {
@@ -74,21 +64,47 @@ type stored struct {
 	seen   bool
 }
 
+// load reads the person's profile, conversation and version with one
+// HMGET, and whether the event was processed with a ZSCORE, in the
+// batcher's next pipeline. They are plain commands, not a script: a script
+// costs Redis about ten times the commands' own time (on this project's
+// 2-core machine, 10 µs against 0.4 µs for the HMGET), and nothing here
+// needs them atomic: the commit checks the version and the event again.
 func (s *Store) load(ctx context.Context, profileID, eventID string) (stored, error) {
-	sh := shardOf(profileID)
-	res, err := s.batch.run(ctx, loadScript, []string{personKey(profileID), seenKey(sh)}, eventKey(eventID)).Slice()
+	var (
+		hm   *goredis.SliceCmd
+		seen *goredis.FloatCmd
+	)
+	ev := eventKey(eventID)
+	call := &batchCall{ctx: ctx, queue: func(p goredis.Pipeliner) {
+		hm = p.HMGet(ctx, personKey(profileID), "profile", "conv", "ver")
+		if ev != "" {
+			seen = p.ZScore(ctx, seenKey(shardOf(profileID)), ev)
+		}
+	}}
+	if err := s.batch.do(call); err != nil {
+		return stored{}, fmt.Errorf("load %s: %w", profileID, err)
+	}
+	v, err := hm.Result()
 	if err != nil {
 		return stored{}, fmt.Errorf("load %s: %w", profileID, err)
 	}
-	if len(res) != 4 {
-		return stored{}, fmt.Errorf("load %s: unexpected reply %v", profileID, res)
-	}
 	var st stored
-	st.pj, _ = res[0].(string)
-	st.cj, _ = res[1].(string)
-	st.ver, _ = res[2].(int64)
-	seen, _ := res[3].(int64)
-	st.seen = seen == 1
+	st.pj, _ = v[0].(string)
+	st.cj, _ = v[1].(string)
+	if ver, _ := v[2].(string); ver != "" {
+		if st.ver, err = strconv.ParseInt(ver, 10, 64); err != nil {
+			return stored{}, fmt.Errorf("load %s: version %q: %w", profileID, ver, err)
+		}
+	}
+	if seen != nil {
+		switch err := seen.Err(); {
+		case err == nil:
+			st.seen = true
+		case !errors.Is(err, goredis.Nil):
+			return stored{}, fmt.Errorf("load %s: %w", profileID, err)
+		}
+	}
 	return st, nil
 }
 
