@@ -143,6 +143,11 @@ func SessionRSVP(answer, sessionID string) Action {
 // commandAction runs a command, as typing it would.
 func commandAction(cmd command) Action { return Action{Verb: verbCmd, Op: string(cmd)} }
 
+// ShowProfileData is the data of the menu's 登録内容 button, which has the
+// bot send the person their profile card: for a platform command that
+// asks the same outside the chat (Slack's `/tsunagu profile`).
+func ShowProfileData() string { return commandAction(cmdProfile).String() }
+
 // homeAction is a button of the home screen (HomeJoin, HomeEdit,
 // HomeDelete).
 func homeAction(op string) Action { return Action{Verb: verbHome, Op: op} }

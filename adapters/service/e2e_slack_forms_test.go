@@ -230,3 +230,35 @@ func TestSlackCoordinatorForms(t *testing.T) {
 		t.Fatalf("invitation: %s", texts(msgs))
 	}
 }
+
+// TestSlackProfileCommand: `/tsunagu profile` (a subcommand the contract
+// names) sends a registered person their profile card by DM and says so;
+// someone not registered is told how to register, and no profile is made
+// for them; someone half-way is sent back to the questions.
+func TestSlackProfileCommand(t *testing.T) {
+	s, c := bootSlack(t)
+	const u = "UMIKA"
+	if got := c.command(u, "profile"); !strings.Contains(got, "まだ登録されていません") || !strings.Contains(got, "/tsunagu join") {
+		t.Fatalf("profile before joining answered %q", got)
+	}
+	if code, _ := s.api(t, "GET", "/api/profiles/slack:T1:"+u, nil); code != http.StatusNotFound {
+		t.Fatalf("asking for a profile made one: %d", code)
+	}
+	// Half-way through the DM's questions there is no card yet.
+	c.dm(u, "こんにちは")
+	if got := c.command(u, "profile"); !strings.Contains(got, "登録がまだ途中") {
+		t.Fatalf("profile while registering answered %q", got)
+	}
+	c.command(u, "join")
+	c.submit(u, "V1", "tsunagu_join", joinForm("三上 美佳"))
+	before := len(c.fake.postsTo(u))
+	if got := c.command(u, "profile"); !strings.Contains(got, "DMでお送りしました") {
+		t.Fatalf("profile answered %q", got)
+	}
+	card := c.wait(u, before)
+	for _, want := range []string{"三上 美佳", "世田谷", "採点", "月"} {
+		if !strings.Contains(card, want) {
+			t.Fatalf("profile card lacks %q: %s", want, card)
+		}
+	}
+}

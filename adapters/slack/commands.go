@@ -70,6 +70,8 @@ func (wh *Webhook) commands(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		ephemeral(w, jaSlack.JoinFallback)
+	case "profile", "プロフィール", "登録内容":
+		wh.showProfile(ctx, w, cmd, pid)
 	case "announce", "task", "session":
 		if !wh.coordinator(ctx, w, cmd.UserID) {
 			return
@@ -87,11 +89,49 @@ func (wh *Webhook) commands(w http.ResponseWriter, r *http.Request) {
 		if ok, _ := wh.isCoordinator(ctx, cmd.UserID); ok {
 			help += "\n\n" + jaSlack.HelpCoordinator
 		}
-		if cmd.Command != "" {
-			help = strings.ReplaceAll(help, "/tsunagu", cmd.Command) // the app may name it otherwise
-		}
-		ephemeral(w, help)
+		ephemeral(w, named(help, cmd.Command))
 	}
+}
+
+// showProfile answers `/tsunagu profile`: the bot sends the person's
+// profile card to their DM, as the menu's 登録内容 button does there, with
+// the buttons to change it; the command's own answer says where to look.
+// Someone without a profile is told how to register, and nothing is
+// started for them, and someone half-way through registering is sent back
+// to it.
+func (wh *Webhook) showProfile(ctx context.Context, w http.ResponseWriter, cmd slack.SlashCommand, pid string) {
+	p, err := wh.Profiles.FindProfile(ctx, pid)
+	if p == nil && (err == nil || bot.ErrorCode(err) == bot.ENOTFOUND) {
+		ephemeral(w, named(jaSlack.ProfileNone, cmd.Command))
+		return
+	}
+	if err != nil {
+		wh.Logger.ErrorContext(ctx, "profile not read", "profile", pid, "err", err)
+		ephemeral(w, jaSlack.Failed)
+		return
+	}
+	if p.Status == bot.StatusOnboarding {
+		// There is no card yet: the DM's questions are where they are.
+		ephemeral(w, named(jaSlack.ProfileUnfinished, cmd.Command))
+		return
+	}
+	in := bot.Inbound{ID: "slack-profile:" + cmd.TeamID + ":" + cmd.UserID + ":" + cmd.TriggerID, Kind: bot.EventPostback,
+		ProfileID: pid, Data: bot.ShowProfileData(), At: wh.Now()}
+	if err := wh.Handler.Handle(ctx, in); err != nil {
+		wh.Logger.ErrorContext(ctx, "slack profile failed", "profile", pid, "err", err)
+		ephemeral(w, jaSlack.Failed)
+		return
+	}
+	ephemeral(w, jaSlack.ProfileSent)
+}
+
+// named writes the app's own command name where a text says /tsunagu:
+// the app may name it otherwise.
+func named(text, command string) string {
+	if command == "" {
+		return text
+	}
+	return strings.ReplaceAll(text, "/tsunagu", command)
 }
 
 // coordinator checks the caller is a coordinator; otherwise it has

@@ -2,7 +2,7 @@ package slack
 
 // jaSlack is what the Slack endpoints and forms say themselves.
 var jaSlack = struct {
-	Help, HelpCoordinator, JoinFallback, NotCoordinator, AnnounceEmpty, AnnounceTooLong, Failed string
+	Help, HelpCoordinator, JoinFallback, ProfileSent, ProfileNone, ProfileUnfinished, NotCoordinator, AnnounceEmpty, AnnounceTooLong, Failed string
 
 	AnnounceConfirm, AnnounceSend, AnnounceCancel, Announced, AnnounceCancelled, AnnounceGone string
 
@@ -19,13 +19,16 @@ var jaSlack = struct {
 	StartPast, HeadcountRange, Created, TaskCreated                                                                   string
 	SessionCreated, NotCoordinatorView, FormRepeated, FormFailed                                                      string
 }{
-	Help:            "つなぐの使い方：\n・`/tsunagu join` …登録フォームを開く（登録済みの方は登録内容の変更）\n・`/tsunagu help` …この説明\nボットへのDMで、チャットで答えながら登録することもできます。「メニュー」「予定」とDMすると、登録内容や予定を確認できます。アプリの「ホーム」タブにも登録内容とお返事待ちのご案内が出ます。",
-	HelpCoordinator: "コーディネーター向け：\n・`/tsunagu announce <本文>` …登録者全員へのお知らせ（送る前に人数を確認します）\n・`/tsunagu task` …お仕事を作成\n・`/tsunagu session` …集まり（オンライン説明会など）を作成",
-	JoinFallback:    "登録フォームを開けなかったため、ボットからDMでご案内します。DMの質問にお答えください。",
-	NotCoordinator:  "申し訳ありません。このコマンドはコーディネーターのチャンネルのメンバーの方だけがお使いいただけます。",
-	AnnounceEmpty:   "お知らせの本文を続けて書いてください。例：`/tsunagu announce 年末年始のお休みのお知らせ`",
-	AnnounceTooLong: "お知らせは%d文字までです（いま%d文字）。短くしてもう一度お送りください。",
-	Failed:          "すみません、うまく処理できませんでした。少し待ってからもう一度お試しください。",
+	Help:              "つなぐの使い方：\n・`/tsunagu join` …登録フォームを開く（登録済みの方は登録内容の変更）\n・`/tsunagu profile` …いまの登録内容をDMでお送りします\n・`/tsunagu help` …この説明\nボットへのDMで、チャットで答えながら登録することもできます。「メニュー」「予定」とDMすると、登録内容や予定を確認できます。アプリの「ホーム」タブにも登録内容とお返事待ちのご案内が出ます。",
+	HelpCoordinator:   "コーディネーター向け：\n・`/tsunagu announce <本文>` …登録者全員へのお知らせ（送る前に人数を確認します）\n・`/tsunagu task` …お仕事を作成\n・`/tsunagu session` …集まり（オンライン説明会など）を作成",
+	JoinFallback:      "登録フォームを開けなかったため、ボットからDMでご案内します。DMの質問にお答えください。",
+	ProfileSent:       "いまの登録内容を、ボットからのDMでお送りしました。変更もそこからできます。",
+	ProfileNone:       "まだ登録されていません。`/tsunagu join` で登録フォームが開きます。",
+	ProfileUnfinished: "登録がまだ途中です。ボットからのDMの質問にお答えいただくか、`/tsunagu join` のフォームで登録を終えてください。",
+	NotCoordinator:    "申し訳ありません。このコマンドはコーディネーターのチャンネルのメンバーの方だけがお使いいただけます。",
+	AnnounceEmpty:     "お知らせの本文を続けて書いてください。例：`/tsunagu announce 年末年始のお休みのお知らせ`",
+	AnnounceTooLong:   "お知らせは%d文字までです（いま%d文字）。短くしてもう一度お送りください。",
+	Failed:            "すみません、うまく処理できませんでした。少し待ってからもう一度お試しください。",
 
 	AnnounceConfirm:   "次のお知らせを *%d人*（LINE %d人・Slack %d人）に送ります。よろしいですか？",
 	AnnounceSend:      "%d人に送信する",
