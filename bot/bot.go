@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -83,10 +84,7 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 		return fmt.Errorf("handle %s: %w", in.ID, err)
 	}
 	if in.Kind == EventBecameActive {
-		if b.Sessions == nil {
-			return nil
-		}
-		return b.Sessions.inviteNewcomer(ctx, in.ProfileID)
+		return b.becameActive(ctx, in.ProfileID)
 	}
 	for attempt := 0; attempt < maxCommitAttempts; attempt++ {
 		if attempt > 0 {
@@ -166,6 +164,22 @@ func (b *Bot) Handle(ctx context.Context, in Inbound) error {
 		return nil
 	}
 	return fmt.Errorf("handle %s: %w", in.ID, Errorf(ECONFLICT, "too many concurrent updates for one person"))
+}
+
+// becameActive welcomes someone who just became active (registered, or
+// back from a pause): the upcoming sessions for people like them invite
+// them, and the tasks still looking for people look again at once rather
+// than at their next look, which for a task nobody fitted is up to an hour
+// away. Both are safe to repeat, as the outbox may.
+func (b *Bot) becameActive(ctx context.Context, profileID string) error {
+	var errs []error
+	if b.Sessions != nil {
+		errs = append(errs, b.Sessions.inviteNewcomer(ctx, profileID))
+	}
+	if b.Tasks != nil {
+		errs = append(errs, b.Tasks.lookAgain(ctx, profileID))
+	}
+	return errors.Join(errs...)
 }
 
 // load reads the person's state for in, from the stored state when fresh

@@ -277,6 +277,9 @@ type TaskStore interface {
 	// Reschedule sets when the offer sweep looks at the task next; a zero
 	// time takes it off the sweep.
 	Reschedule(ctx context.Context, id string, at time.Time) error
+	// Hasten brings the next look of every task on the sweep forward to
+	// at, when it was later; it returns how many tasks it moved.
+	Hasten(ctx context.Context, at time.Time) (int, error)
 	// DueTasks returns up to limit tasks whose offers are due at now.
 	DueTasks(ctx context.Context, now time.Time, limit int) ([]string, error)
 	// ClaimDue moves up to limit entries due at now (reminders, checks)

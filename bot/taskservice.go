@@ -209,6 +209,24 @@ func (ts *TaskService) RunOffers(ctx context.Context) (SweepSummary, error) {
 	return sum, errors.Join(errs...)
 }
 
+// lookAgain has the offer sweep look at every task still on it at its
+// next run (within a minute) rather than when each was due: someone just
+// became active, and may be who a task lacks. A task with nobody to ask
+// waits retryEmpty between looks, too long for the newcomer, who was told
+// they would hear of work, and for the coordinator waiting for people.
+// The sweep's waves ask only people not asked yet, up to what each task
+// needs, so an early look offers nothing twice.
+func (ts *TaskService) lookAgain(ctx context.Context, profileID string) error {
+	n, err := ts.Tasks.Hasten(ctx, ts.Now())
+	if err != nil {
+		return fmt.Errorf("look again for %s: %w", profileID, err)
+	}
+	if n > 0 {
+		ts.Logger.InfoContext(ctx, "tasks looked at again", "profile", profileID, "tasks", n)
+	}
+	return nil
+}
+
 // RunDue moves the reminders and checks that are due into the outbox.
 func (ts *TaskService) RunDue(ctx context.Context) (SweepSummary, error) {
 	n, err := ts.Tasks.ClaimDue(ctx, ts.Now(), sweepBatch*10)

@@ -566,3 +566,68 @@ func TestAnAnswerFromAStaleMemoryIsNotActedOn(t *testing.T) {
 		t.Errorf("accepted %v after declining on another replica: the yes was acted on from a stale memory", v.Accepted)
 	}
 }
+
+// TestANewcomerIsAskedAtTheNextSweep: a task nobody fits waits an hour
+// between looks; someone who registers meanwhile (or comes back from a
+// pause) is asked at the next sweep, not at the next look. A task already
+// asking everyone it needs asks no one more for it.
+func TestANewcomerIsAskedAtTheNextSweep(t *testing.T) {
+	loc := tokyo(t)
+	monday := time.Date(2026, 11, 30, 9, 0, 0, 0, loc)
+	w := newWorld(t, monday, "21:00-08:00")
+	ctx := context.Background()
+	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
+	lonely, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
+		Start: start, End: start.Add(2 * time.Hour), Headcount: 1, OfferTTL: 3 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := w.task(lonely.ID); len(v.Offered) != 0 {
+		t.Fatalf("a task nobody fits offered %v", v.Offered)
+	}
+
+	w.clock = monday.Add(10 * time.Minute)
+	newcomer := w.people(1)[0]
+	if err := w.b.Handle(ctx, *bot.BecameActive(newcomer, "n1", w.clock).Event); err != nil {
+		t.Fatal(err)
+	}
+	w.clock = monday.Add(11 * time.Minute)
+	if sum := w.sweep(); sum.Offered != 1 {
+		t.Fatalf("the sweep after the newcomer offered %d, want 1", sum.Offered)
+	}
+	if v := w.task(lonely.ID); !slices.Equal(v.Offered, []string{newcomer}) {
+		t.Fatalf("offered %v, want the newcomer", v.Offered)
+	}
+	if cards := w.deliver(); len(cards[newcomer]) != 1 || cards[newcomer][0].Card == nil {
+		t.Fatalf("the newcomer's offer: %+v", cards[newcomer])
+	}
+
+	// A second newcomer: the task's one place has its three live offers'
+	// worth of room (headcount 1 × 3), so they are asked too; a third
+	// look with nobody new asks no one.
+	w.clock = monday.Add(20 * time.Minute)
+	week, err := avail.Parse("平日 9時〜18時")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &bot.Profile{ID: "line:U9999", Name: "新人", Area: "setagaya", Skills: []string{"grading"}, Availability: week,
+		WeeklyLimit: 3, ConsentedAt: &w.clock, Status: bot.StatusActive, CreatedAt: w.clock, UpdatedAt: w.clock}
+	if err := w.store.CreateProfile(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	w.ix.Upsert(matching.FromProfile(p))
+	second := p.ID
+	if err := w.b.Handle(ctx, *bot.BecameActive(second, "n2", w.clock).Event); err != nil {
+		t.Fatal(err)
+	}
+	if sum := w.sweep(); sum.Offered != 1 {
+		t.Fatalf("the sweep after the second newcomer offered %d, want 1", sum.Offered)
+	}
+	w.deliver()
+	if err := w.b.Handle(ctx, *bot.BecameActive(second, "n3", w.clock).Event); err != nil {
+		t.Fatal(err)
+	}
+	if sum := w.sweep(); sum.Offered != 0 {
+		t.Fatalf("a look with nobody new offered %d", sum.Offered)
+	}
+}

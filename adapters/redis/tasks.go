@@ -3,6 +3,7 @@ package redis
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -709,6 +710,55 @@ func (s *Tasks) Reschedule(ctx context.Context, id string, at time.Time) error {
 		return fmt.Errorf("reschedule %s: %w", id, err)
 	}
 	return nil
+}
+
+// Hasten brings every task the offer sweep would look at after at forward
+// to at, across shards, and returns how many it moved. ZADD XX LT only
+// ever brings a look forward, and adds no task taken off the sweep in
+// between.
+func (s *Tasks) Hasten(ctx context.Context, at time.Time) (int, error) {
+	ms := at.UnixMilli()
+	var later [Shards]*goredis.StringSliceCmd
+	_, _ = s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for sh := range later {
+			later[sh] = p.ZRangeByScore(ctx, dueOffersKey(sh), &goredis.ZRangeBy{Min: "(" + strconv.FormatInt(ms, 10), Max: "+inf"})
+		}
+		return nil
+	})
+	var moves [Shards]*goredis.IntCmd
+	n := 0
+	var errs []error
+	_, _ = s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for sh, cmd := range later {
+			ids, err := cmd.Result()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("shard %d: %w", sh, err))
+				continue
+			}
+			if len(ids) == 0 {
+				continue
+			}
+			zs := make([]goredis.Z, len(ids))
+			for i, id := range ids {
+				zs[i] = goredis.Z{Score: float64(ms), Member: id}
+			}
+			moves[sh] = p.ZAddArgs(ctx, dueOffersKey(sh), goredis.ZAddArgs{XX: true, LT: true, Ch: true, Members: zs})
+		}
+		return nil
+	})
+	for sh, cmd := range moves {
+		switch {
+		case cmd == nil:
+		case cmd.Err() != nil:
+			errs = append(errs, fmt.Errorf("shard %d: %w", sh, cmd.Err()))
+		default:
+			n += int(cmd.Val())
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return n, fmt.Errorf("hasten tasks: %w", err)
+	}
+	return n, nil
 }
 
 // DueTasks returns up to limit tasks whose offers are due, across shards.

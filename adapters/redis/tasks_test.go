@@ -207,6 +207,37 @@ func testTasks(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		}
 	})
 
+	t.Run("hasten brings later looks forward, never postpones, and adds no task", func(t *testing.T) {
+		s, _ := taskStores(t, newClient(t))
+		// Tasks in several shards: later, earlier, off the sweep.
+		for i, at := range []time.Time{hour, hour.Add(time.Hour), now.Add(-time.Minute), {}} {
+			id := fmt.Sprintf("T%d", i)
+			createTask(t, s, newTestTask(id, 1, now), bot.Due{})
+			if err := s.Reschedule(ctx, id, at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		at := now.Add(10 * time.Minute)
+		n, err := s.Hasten(ctx, at)
+		if err != nil || n != 2 {
+			t.Fatalf("hasten moved %d tasks (%v), want the two later ones", n, err)
+		}
+		got, err := s.DueTasks(ctx, at, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sort.Strings(got)
+		if want := []string{"T0", "T1", "T2"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("due at the hastened time: %v, want %v", got, want)
+		}
+		if !isDue(t, s, "T2", now.Add(-time.Minute)) {
+			t.Error("hasten postponed an earlier look")
+		}
+		if n, err := s.Hasten(ctx, at); err != nil || n != 0 {
+			t.Errorf("a second hasten moved %d (%v)", n, err)
+		}
+	})
+
 	t.Run("due tasks are listed across shards up to the limit", func(t *testing.T) {
 		s, _ := taskStores(t, newClient(t))
 		var all []string
