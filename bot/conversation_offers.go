@@ -503,6 +503,9 @@ func (t *turn) idleText() {
 		t.chooseCancel(upcoming)
 	case cannotJoinWords[k]:
 		t.cannotJoin()
+	case isAnswer && len(pending) > 0 && !t.talkOpen() && t.answerNamesAnotherDay(yes, pending, upcoming):
+		// 「月曜は行けなくなりました」 with the Monday taken and another
+		// day offered: about the Monday, never the offer.
 	case isAnswer && !yes && len(pending) == 0 && !t.talkOpen() && t.notGoingOnANamedDay(upcoming):
 		// 「金曜日はだめになりました」 with a place taken that Friday.
 	case isAnswer && len(pending) == 0 && t.answerInvite(yes):
@@ -595,6 +598,97 @@ func (t *turn) idleText() {
 	default:
 		t.idleMiss()
 	}
+}
+
+// answerNamesAnotherDay answers a yes or a no, with offers waiting, that
+// names a day or a task none of them is: it is not their answer, and no
+// offer is taken or declined on it. A no about places the person holds
+// (「月曜は行けなくなりました」「16日の棚の取り付けは行けなくなりました」)
+// is about those, as with no offer waiting; when it names a place and an
+// offer alike, which one is asked. A word about a task the coordinator
+// cancelled (「29日もできます」) is told so. Any other day named is told it
+// has no offer, with the waiting offers' cards to answer from. It reports
+// whether it answered.
+func (t *turn) answerNamesAnotherDay(yes bool, pending, upcoming []OfferRef) bool {
+	namedPending := namedOffers(pending, t.in.Text, t.now)
+	if !yes {
+		switch namedPlaces := namedOffers(upcoming, t.in.Text, t.now); {
+		case len(namedPlaces) > 0 && len(namedPending) == 0:
+			return t.notGoingOnANamedDay(upcoming)
+		case len(namedPlaces) > 0:
+			t.chooseNotGoing(namedPlaces, namedPending)
+			return true
+		case len(namedPending) == 0 && len(upcoming) > 0 && becameUnable(t.in.Text):
+			// 「急に行けなくなってしまって」 naming nothing: something
+			// changed since a yes, so it is about a place taken, as the
+			// bare 「行けなくなりました」 is (cancelTaskWords).
+			t.chooseCancel(upcoming)
+			return true
+		}
+	}
+	if len(namedPending) > 0 {
+		return false
+	}
+	cancelled := t.offersWhere(func(r OfferRef) bool { return r.State == OfferCancelled && t.now.Before(r.End) })
+	if named := namedOffers(cancelled, t.in.Text, t.now); len(named) > 0 {
+		for _, r := range named {
+			t.text(fmt.Sprintf(ja.Task.TaskCancelledByOrg, r.Title, t.span(r)))
+		}
+		return true
+	}
+	if !namesSomeDay(jtext.Normalize(t.in.Text)) {
+		return false
+	}
+	t.text(ja.Task.NotOfferedThatDay)
+	for _, r := range pending {
+		t.say(t.offerCard(r))
+	}
+	return true
+}
+
+// chooseNotGoing asks which of some places held and offers waiting a
+// 「行けなくなりました」 is about: a place is cancelled (after its own
+// question), an offer declined.
+func (t *turn) chooseNotGoing(places, offers []OfferRef) {
+	var ch []Choice
+	for _, r := range places {
+		ch = append(ch, TaskCancel(r.TaskID).button(choiceLabel(r, t.loc())))
+	}
+	for _, r := range offers {
+		ch = append(ch, OfferDecline(r.TaskID).button(choiceLabel(r, t.loc())))
+	}
+	ch = ch[:min(len(ch), cancelListed)]
+	ch = append(ch, TaskKeep(places[0].TaskID).button(ja.Task.CancelNone))
+	t.conv.Asked = askedWhichCancel
+	t.text(ja.Task.WhichNotGoing, ch...)
+}
+
+// becameUnable reports a no that says something changed since a yes:
+// 「行けなくなりました」「無理になりました」, as against 「行けません」.
+func becameUnable(text string) bool {
+	return containsAny(jtext.Normalize(text), becameUnableWords)
+}
+
+// namesSomeDay reports whether the normalized text n names a day at all:
+// a day of the month (「29日」「二十九日」, not 「3日間」), a day of the
+// week (「水曜」), or today, tomorrow or the day after.
+func namesSomeDay(n string) bool {
+	for _, w := range []string{"今日", "きょう", "明日", "あした", "あす", "明後日", "あさって", "曜"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	rs := []rune(n)
+	for i, r := range rs {
+		if r != '日' || i == 0 || !(unicode.IsDigit(rs[i-1]) || strings.ContainsRune("一二三四五六七八九十", rs[i-1])) {
+			continue
+		}
+		if i+1 < len(rs) && (rs[i+1] == '間' || rs[i+1] == '中') {
+			continue // 「3日間」「一日中」
+		}
+		return true
+	}
+	return false
 }
 
 // notGoingOnANamedDay answers a no that names the day or the title of

@@ -1462,3 +1462,73 @@ func TestCancellingWithAnOfferWaiting(t *testing.T) {
 		t.Errorf("naming 期末テストの採点: cancel %q (said %q), want A3", r.Conv.CancelTask, said(r))
 	}
 }
+
+// TestWordsAboutAnotherDayWithAnOfferWaiting: with an offer waiting, a yes
+// or a no that names another day or task is not its answer. A no about a
+// place taken is about that place (the senior who wrote 「月曜は行けなく
+// なりました」 had her other offer declined and stayed booked); a yes to a
+// date the coordinator cancelled is told so, never moved to another date
+// of the series; a day nothing is offered on shows what is.
+func TestWordsAboutAnotherDayWithAnOfferWaiting(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	p := offerPerson(StatusActive)
+	t1, a1 := c.t1(), c.a1() // 採点 offered Tue 12/1; 保育補助 taken Wed 12/2
+	sameDay := c.ref("T3", "名簿のパソコン入力", c.at(12, 2, 14, 0), 2, OfferOffered)
+	cancelled := c.ref("X1", "保育園の便利屋さん", c.at(12, 3, 9, 0), 2, OfferCancelled)
+	series := c.ref("S2", "保育園の便利屋さん", c.at(12, 10, 9, 0), 2, OfferOffered)
+	tests := []struct {
+		name string
+		conv Conversation
+		text string
+		// cancelAsked is the place asked about (StepCancelTask); answer
+		// the answer made at once; said what was said.
+		cancelAsked string
+		answer      *AnswerRequest
+		said        []string
+		choices     []string
+	}{
+		{name: "a no naming the place's weekday", conv: offers(t1, a1), text: "すみません、水曜は行けなくなりました",
+			cancelAsked: "A1"},
+		{name: "a no naming the place's date and title", conv: offers(t1, a1), text: "2日の保育補助は行けなくなりました",
+			cancelAsked: "A1"},
+		{name: "a no naming the offer's date declines it", conv: offers(t1, a1), text: "1日は行けません",
+			answer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
+		{name: "a no naming a day with a place and an offer asks which", conv: offers(sameDay, a1), text: "2日は行けなくなりました",
+			said: []string{ja.Task.WhichNotGoing}, choices: []string{"task:cancel:A1", "offer:decline:T3", "task:keep:A1"}},
+		{name: "became unable, naming nothing, is about the place", conv: offers(t1, a1), text: "急に行けなくなってしまって",
+			cancelAsked: "A1"},
+		{name: "a plain no to the one offer declines it", conv: offers(t1, a1), text: "行けません",
+			answer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
+		{name: "a yes to a cancelled date is told so", conv: offers(cancelled, series), text: "3日もできます",
+			said: []string{"中止になりました", "保育園の便利屋さん"}},
+		{name: "a yes to a day nothing is offered on shows the offers", conv: offers(t1), text: "4日ならできます",
+			said: []string{ja.Task.NotOfferedThatDay, "テストの採点"}},
+		{name: "a yes naming the offer's day takes it", conv: offers(t1), text: "1日なら行きます",
+			answer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "a yes naming no day takes the one offer", conv: offers(t1), text: "はい、やります",
+			answer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Converse(cat, c.now, p, tc.conv, textIn(tc.text))
+			if !reflect.DeepEqual(r.Answer, tc.answer) {
+				t.Fatalf("answer %+v, want %+v (said %q)", r.Answer, tc.answer, said(r))
+			}
+			if tc.cancelAsked != "" && (r.Conv.Step != StepCancelTask || r.Conv.CancelTask != tc.cancelAsked) {
+				t.Fatalf("step %q cancel %q, want asked to cancel %s (said %q)", r.Conv.Step, r.Conv.CancelTask, tc.cancelAsked, said(r))
+			}
+			for _, w := range tc.said {
+				if !strings.Contains(said(r), w) {
+					t.Errorf("said %q, want %q in it", said(r), w)
+				}
+			}
+			if tc.choices != nil {
+				last := r.Messages[len(r.Messages)-1]
+				if got := choiceData(last.Choices); !slices.Equal(got, tc.choices) {
+					t.Errorf("choices %v, want %v", got, tc.choices)
+				}
+			}
+		})
+	}
+}

@@ -22,6 +22,7 @@ type tasksJA struct {
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                                  string
 	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                           string
 	PromotedTitle, NoticePromoted                                                                                                      string // NoticePromoted fmt: who, title, span
+	WhichNotGoing, NotOfferedThatDay                                                                                                   string
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -73,6 +74,8 @@ var tasksJAText = tasksJA{
 	CancelKept:             "キャンセルはしませんでした。当日はよろしくお願いします。",
 	GoingUnsure:            "承知しました。はっきりしたら「行けます」か「行けなくなりました」と送ってください。",
 	WhichCancelMore:        "（近いものから表示しています。ほかのお仕事は「20日の採点」のように送ってください）",
+	WhichNotGoing:          "どのお仕事のことですか？\n引き受けたお仕事はキャンセル、お返事待ちのご案内は見送りになります。",
+	NotOfferedThatDay:      "その日のお仕事は、いまご案内していません。いまお返事をお待ちしているのは、こちらのお仕事です：",
 	CancelKeptUnclear:      "キャンセルはせず、そのままにしています。行けなくなったときは「キャンセル」と送ってください。",
 	CancelNone:             "キャンセルしない",
 	DeclinedTask:           "「%s」は見送りで承りました。お返事ありがとうございます。また合うお仕事があればご案内します。",
@@ -166,6 +169,9 @@ var (
 	// 「行けなくなりました」 contains 「行け」.
 	notGoingWords = normalizeAll("行けなく", "いけなく", "行けません", "いけません", "行けない", "いけない", "行かれません", "参加できなく",
 		"参加できません", "都合が悪", "キャンセル", "やめたい", "やめさせて", "無理にな", "むりにな", "休みます", "お休みします", "欠席", "行きません", "can't go", "cannot go")
+	// Found anywhere in a no: it was a yes before.
+	becameUnableWords = normalizeAll("行けなくな", "いけなくな", "参加できなくな", "行かれなくな", "無理にな", "むりにな", "ムリにな",
+		"だめにな", "ダメにな", "駄目にな", "都合が悪くな", "都合がつかなくな")
 	goingWords = normalizeAll("行けます", "いけます", "行きます", "いきます", "参加します", "伺います", "うかがいます", "大丈夫", "だいじょうぶ",
 		"予定どおり", "予定通り", "行けるよ", "行けると思", "参ります", "まいります", "i'll be there", "i will come", "going")
 	// Found anywhere in an answer to the question after the task.
