@@ -197,6 +197,9 @@ type TaskView struct {
 	// since deleted their data: the lists above name people, and they
 	// are no one now, but they still came (the report counts them too).
 	Departed int `json:"departed,omitempty"`
+	// DepartedHours are the hours of each of them who completed the task,
+	// longest first: what they did stays in the program's record.
+	DepartedHours []float64 `json:"-"`
 }
 
 // Length is how long the task lasts, in hours: what a completed person is

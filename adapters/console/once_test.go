@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"tsunagu/bot"
 )
 
 var onceField = regexp.MustCompile(`name="once" value="([^"]+)"`)
@@ -188,10 +190,42 @@ func TestSomeoneWhoCameAndLeftStillCounts(t *testing.T) {
 	v.Completed = []string{"line:Ustays"}
 	v.Hours = map[string]float64{"line:Ustays": 2}
 	v.Departed = 1
+	v.DepartedHours = []float64{2.5}
+	v.Start, v.End = time.Now().Add(-5*time.Hour), time.Now().Add(-3*time.Hour) // done: the outcome forms show
 	f.svc.mu.Unlock()
 	_, body := b.get(path)
 	if !strings.Contains(body, "2 / 2人") || !strings.Contains(body, "（退会された方）") || strings.Contains(body, "anon:") {
 		t.Errorf("the task page after one who came deleted their data: %s", body)
+	}
+	// What they did is shown as done, and there is no form to record
+	// anything for no one (it could only be refused).
+	if !strings.Contains(body, "終了（2人）") || !strings.Contains(body, "（退会された方）　2.5時間") {
+		t.Errorf("the one who left is not among those done: %s", body)
+	}
+	if strings.Contains(body, `name="profile_id" value=""`) {
+		t.Errorf("an outcome form for someone who left: %s", body)
+	}
+}
+
+// TestAnUnrecordedOutcomeIsChosen: the outcome form of someone with
+// nothing recorded has no answer chosen for the coordinator, so that one
+// careless click cannot record a completion; a recorded one shows what was
+// recorded.
+func TestAnUnrecordedOutcomeIsChosen(t *testing.T) {
+	f, b, path, id := withATask(t)
+	f.svc.mu.Lock()
+	v := f.svc.tasks[id]
+	v.Accepted = []string{"line:Udone", "line:Unot"}
+	v.Completed = []string{"line:Udone"}
+	v.Hours = map[string]float64{"line:Udone": 2}
+	v.Start, v.End = time.Now().Add(-5*time.Hour), time.Now().Add(-3*time.Hour)
+	f.svc.mu.Unlock()
+	_, body := b.get(path)
+	if n := strings.Count(body, `<option value="" selected>選んでください</option>`); n != 1 {
+		t.Errorf("%d outcome forms with nothing chosen, want the unrecorded one: %s", n, body)
+	}
+	if !strings.Contains(body, `<option value="completed" selected>終わった</option>`) {
+		t.Errorf("the recorded completion is not shown chosen: %s", body)
 	}
 }
 
@@ -272,4 +306,24 @@ func withATask(t *testing.T) (f *fixture, b *browser, path, id string) {
 	resp, _ := b.post("/console/tasks", taskForm(f, "朝テストの採点"))
 	path = strings.Split(resp.Header.Get("Location"), "?")[0]
 	return f, b, path, strings.TrimPrefix(path, "/console/tasks/")
+}
+
+// TestACancelledTaskSaysWhoWasTold: the page of a task the coordinator
+// called off does not list people as still to answer or waiting for a
+// place: it says the task was called off and who was told.
+func TestACancelledTaskSaysWhoWasTold(t *testing.T) {
+	f, b, path, id := withATask(t)
+	f.svc.mu.Lock()
+	v := f.svc.tasks[id]
+	v.Offered, v.Waitlist, v.Status = []string{"line:Uasked"}, []string{"line:Uwaiting"}, bot.TaskCancelled
+	f.svc.mu.Unlock()
+	_, body := b.get(path)
+	for _, want := range []string{"このお仕事は取り消しました", "ご案内していた方（1人）", "キャンセル待ちだった方（1人）"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the cancelled task's page lacks %q: %s", want, body)
+		}
+	}
+	if strings.Contains(body, "お返事待ち（") {
+		t.Errorf("a cancelled task lists people as still to answer: %s", body)
+	}
 }

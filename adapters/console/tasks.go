@@ -427,6 +427,9 @@ func (s *server) loadTask(w http.ResponseWriter, r *http.Request) (*taskPage, bo
 	for _, d := range s.names(ctx, v.Completed) {
 		p.Done = append(p.Done, donePerson{person: d, Hours: v.Hours[d.ID]})
 	}
+	for _, h := range v.DepartedHours {
+		p.Done = append(p.Done, donePerson{person: person{Name: ja.Departed, Gone: true}, Hours: h})
+	}
 	if s.offers != nil && v.Status == bot.TaskOpen && now.Before(v.Start) {
 		p.CanOffer = true
 		if p.Candidates, err = s.candidates(ctx, v); err != nil {
@@ -436,6 +439,10 @@ func (s *server) loadTask(w http.ResponseWriter, r *http.Request) (*taskPage, bo
 	}
 	if s.outcomes != nil && !now.Before(v.Start) {
 		for _, a := range p.Accepted {
+			if a.Gone {
+				// No one to record for: what they did is in Done.
+				continue
+			}
 			o := outcome{person: a}
 			switch {
 			case slices.Contains(v.Completed, a.ID):

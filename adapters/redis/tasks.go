@@ -315,9 +315,11 @@ func (r *taskRead) view(now time.Time) *bot.TaskView {
 	for p, raw := range r.results {
 		if res, ok := parseResult(raw); ok && bot.IsAnon(p) && res.Status == bot.Completed {
 			departed[p] = true
+			v.DepartedHours = append(v.DepartedHours, res.Hours)
 		}
 	}
 	v.Departed = len(departed)
+	sort.Sort(sort.Reverse(sort.Float64Slice(v.DepartedHours)))
 	for _, l := range [][]string{v.Offered, v.Declined, v.Expired, v.Cancelled, v.Confirmed, v.Unconfirmed, v.Asked,
 		v.Completed, v.NotCompleted} {
 		sort.Strings(l)
