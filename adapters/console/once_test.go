@@ -327,3 +327,25 @@ func TestACancelledTaskSaysWhoWasTold(t *testing.T) {
 		t.Errorf("a cancelled task lists people as still to answer: %s", body)
 	}
 }
+
+// TestATaskNobodyFitsSaysSo: after posting a task whose wave found nobody,
+// the page does not say offers are on their way; it says nobody fitted and
+// what the coordinator can do. With someone asked it says they were.
+func TestATaskNobodyFitsSaysSo(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("root", "root@example.jp", "事務局", "password-of-root", true)
+	b := f.browser()
+	b.login("root@example.jp", "password-of-root")
+	resp, _ := b.post("/console/tasks", taskForm(f, "朝テストの採点"))
+	loc := resp.Header.Get("Location")
+	if _, body := b.get(loc); !strings.Contains(body, "いま条件に合う方が見つからないため") || strings.Contains(body, "条件に合う方へご案内を送っています") {
+		t.Errorf("a task nobody was asked for: %s", body)
+	}
+	id := strings.TrimPrefix(strings.Split(loc, "?")[0], "/console/tasks/")
+	f.svc.mu.Lock()
+	f.svc.tasks[id].Offered = []string{"line:Uasked"}
+	f.svc.mu.Unlock()
+	if _, body := b.get(loc); !strings.Contains(body, "条件に合う方へご案内を送っています") {
+		t.Errorf("a task with someone asked: %s", body)
+	}
+}

@@ -499,7 +499,23 @@ func (s *server) taskShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	q := r.URL.Query()
+	if flash := q.Get("done"); (flash == "task" || flash == "edited" || flash == "series") && nobodyAsked(p) {
+		// 「ご案内を送っています」 would be untrue: say so, and what can
+		// be done.
+		q.Set("done", flash+"-none")
+		u := *r.URL
+		u.RawQuery = q.Encode()
+		r = r.WithContext(r.Context())
+		r.URL = &u
+	}
 	s.render(w, r, http.StatusOK, "task", p.Title, p)
+}
+
+// nobodyAsked reports an open task short of people with no one asked and
+// no one waiting for a place: its wave found nobody.
+func nobodyAsked(p *taskPage) bool {
+	return p.Status == bot.TaskOpen && p.Filled < p.Headcount && len(p.Offered) == 0 && len(p.Waitlist) == 0
 }
 
 // taskFill is the fill section alone, which the task page polls.

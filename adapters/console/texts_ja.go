@@ -183,6 +183,10 @@ var flashes = map[string]string{
 	"recorded":   "記録しました。",
 	"imported":   "CSVを取り込みました。",
 	"series":     "毎週のお仕事を登録しました。日程は下の「くり返しの日程」のとおりです。条件に合う方へご案内を送っています。",
+	// The same, when nobody was found to ask (taskShow).
+	"task-none":   "お仕事を登録しました。いま条件に合う方が見つからないため、ご案内はまだ送っていません。条件に合う方が登録されたら、その方にご案内します。下の「指名してご案内する」から、選んだ方に送ることもできます。",
+	"edited-none": "お仕事の内容を変えました。いま条件に合う方が見つからないため、新しいご案内は送っていません。下の「指名してご案内する」から、選んだ方に送ることもできます。",
+	"series-none": "毎週のお仕事を登録しました。日程は下の「くり返しの日程」のとおりです。いま条件に合う方が見つからないため、ご案内はまだ送っていません。",
 }
 
 // errorJA is err said in Japanese for a form: the console's own fields
