@@ -170,7 +170,8 @@ type Options struct {
 	SecureCookies bool
 	// BaseURL is where the service is reached from outside
 	// ("https://tsunagu.example"), for the set-password links an admin
-	// hands out.
+	// hands out. Without it a link is on the address the admin's browser
+	// used, which is where the console is reached.
 	BaseURL  string
 	Location *time.Location
 	Now      func() time.Time

@@ -441,8 +441,10 @@ func TestADisabledAccountIsLoggedOut(t *testing.T) {
 		t.Fatalf("a disabled account logs in: %d", resp.StatusCode)
 	}
 	resp, body := root.post("/console/coordinators", url.Values{"email": {"x@example.jp"}, "name": {"新しい人"}, "org": {"B"}})
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "/console/setup?token=") {
-		t.Fatalf("add: %d", resp.StatusCode)
+	// Without a BaseURL the link is on the address the admin used, not a
+	// guessed one that leads nowhere.
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, f.srv.URL+"/console/setup?token=") {
+		t.Fatalf("add: %d, want a link on %s: %s", resp.StatusCode, f.srv.URL, body)
 	}
 }
 

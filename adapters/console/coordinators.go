@@ -52,7 +52,7 @@ func (s *server) coordinatorAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(ctx, accountOf(ctx).ID, "coordinator.add", co.ID)
-	s.coordinatorPage(w, r, http.StatusOK, coordinatorsPage{Link: SetupLink(s.baseURL, token), LinkFor: co.Name})
+	s.coordinatorPage(w, r, http.StatusOK, coordinatorsPage{Link: SetupLink(s.linkBase(r), token), LinkFor: co.Name})
 }
 
 func (s *server) coordinatorDisable(w http.ResponseWriter, r *http.Request) {
@@ -80,4 +80,18 @@ func (s *server) coordinatorSetDisabled(w http.ResponseWriter, r *http.Request, 
 	}
 	s.audit(ctx, accountOf(ctx).ID, action, id)
 	done(w, r, Prefix+"coordinators", flash)
+}
+
+// linkBase is where links handed out lead: BaseURL, or else the address
+// this request came to (a playground on another port, a service without
+// CONSOLE_URL set), rather than a guess that leads nowhere.
+func (s *server) linkBase(r *http.Request) string {
+	if s.baseURL != "" {
+		return s.baseURL
+	}
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }

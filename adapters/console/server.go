@@ -62,9 +62,6 @@ func New(o Options) http.Handler {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if s.baseURL == "" {
-		s.baseURL = "http://localhost:8080"
-	}
 	s.pages = s.parsePages()
 
 	open := http.NewServeMux()

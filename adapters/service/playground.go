@@ -62,6 +62,10 @@ func playground(ctx context.Context, args []string, env Environment) int {
 		return 1
 	}
 	base := "http://" + browsable(ln.Addr())
+	if cfg.PublicURL == "" {
+		// The links the console hands out lead to this playground.
+		cfg.PublicURL = base
+	}
 	cfg.LINEAPIBaseURL = base + "/linesim"
 	cfg.SlackSigningSecret = randomHex(16)
 	cfg.SlackBotToken = "xoxb-" + randomHex(24)
