@@ -299,10 +299,11 @@ func (b *reportBuilder) addSession(r SessionRecord) {
 		return
 	}
 	for _, y := range b.at(r.Start) {
-		y.Sessions++
 		if b.now.Before(r.End) {
+			// Not held yet: a program reports the sessions it held.
 			continue
 		}
+		y.Sessions++
 		for _, who := range r.Attendees {
 			y.SessionAttendances++
 			y.Participations++
