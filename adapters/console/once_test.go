@@ -349,3 +349,22 @@ func TestATaskNobodyFitsSaysSo(t *testing.T) {
 		t.Errorf("a task with someone asked: %s", body)
 	}
 }
+
+// TestSomeoneComingWhoBlockedTheBotIsFlagged: a person who accepted and
+// then blocked the LINE account is still counted as coming, but the task
+// page and the first page say nothing reaches them.
+func TestSomeoneComingWhoBlockedTheBotIsFlagged(t *testing.T) {
+	f, b, path, id := withATask(t)
+	f.svc.mu.Lock()
+	f.svc.people["line:Ublocked"] = &bot.Profile{ID: "line:Ublocked", Name: "高橋 節子", Status: bot.StatusBlocked}
+	f.svc.people["line:Ufine"] = &bot.Profile{ID: "line:Ufine", Name: "木村 俊夫", Status: bot.StatusActive}
+	f.svc.tasks[id].Accepted = []string{"line:Ublocked", "line:Ufine"}
+	f.svc.mu.Unlock()
+	_, body := b.get(path)
+	if strings.Count(body, "連絡が届きません（ブロック中）") != 1 {
+		t.Errorf("the task page does not flag the one who blocked the bot, once: %s", body)
+	}
+	if _, body := b.get("/console/"); !strings.Contains(body, "連絡が届かない方 1人") || !strings.Contains(body, "高橋 節子") {
+		t.Errorf("the first page does not flag her: %s", body)
+	}
+}

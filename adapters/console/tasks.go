@@ -329,14 +329,20 @@ type person struct {
 	// Gone is someone who did the task and deleted their data since
 	// (bot.TaskView.Departed): counted, with no name and no page to link.
 	Gone bool
+	// Unreachable blocked the bot (or left the Slack workspace): nothing
+	// reaches them, reminders and questions included.
+	Unreachable bool
 }
 
 func (s *server) names(ctx context.Context, ids []string) []person {
 	out := make([]person, 0, len(ids))
 	for _, id := range ids {
 		p := person{ID: id, Name: id}
-		if pr, err := s.people.FindProfile(ctx, id); err == nil && pr.Name != "" {
-			p.Name = pr.Name
+		if pr, err := s.people.FindProfile(ctx, id); err == nil {
+			if pr.Name != "" {
+				p.Name = pr.Name
+			}
+			p.Unreachable = pr.Status == bot.StatusBlocked
 		}
 		out = append(out, p)
 	}

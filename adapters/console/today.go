@@ -25,6 +25,9 @@ type todayPage struct {
 type todayTask struct {
 	taskRow
 	Unconfirmed, Asked []person
+	// Unreachable are people coming who blocked the bot: no reminder or
+	// question reaches them, so a coordinator must.
+	Unreachable []person
 }
 
 // today is the first page: the tasks of the next days with their fill,
@@ -42,7 +45,13 @@ func (s *server) today(w http.ResponseWriter, r *http.Request) {
 		if t.Status == bot.TaskCancelled || t.End.Before(now) {
 			continue
 		}
-		page.Tasks = append(page.Tasks, todayTask{taskRow: t, Unconfirmed: s.names(ctx, t.Unconfirmed), Asked: s.names(ctx, t.Asked)})
+		tt := todayTask{taskRow: t, Unconfirmed: s.names(ctx, t.Unconfirmed), Asked: s.names(ctx, t.Asked)}
+		for _, p := range s.names(ctx, t.Accepted) {
+			if p.Unreachable {
+				tt.Unreachable = append(tt.Unreachable, p)
+			}
+		}
+		page.Tasks = append(page.Tasks, tt)
 		page.Unconfirmed += len(t.Unconfirmed)
 		if t.Filled < t.Headcount {
 			page.Short++
