@@ -803,6 +803,11 @@ func (t *turn) answerDelete(arg string) {
 		t.conv.Step = t.conv.Return
 		t.conv.Return = StepIdle
 		t.text(ja.DeleteCancelled)
+		if t.in.Kind == EventText && t.conv.Step == StepIdle && mentionsIntent(jtext.Normalize(t.in.Text), cmdPause) {
+			// 「退会はやめて、休止にしてください」: what they asked instead.
+			t.command(cmdPause)
+			return
+		}
 		if t.conv.Step != StepIdle {
 			t.prompt()
 		}

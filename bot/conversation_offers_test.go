@@ -1532,3 +1532,45 @@ func TestWordsAboutAnotherDayWithAnOfferWaiting(t *testing.T) {
 		})
 	}
 }
+
+// TestTakingAWithdrawalBack: at 「退会しますか？」 a sentence that takes the
+// withdrawal back never deletes, whatever else it holds, and a pause asked
+// for instead is made (it deleted her data and freed her two jobs).
+func TestTakingAWithdrawalBack(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	for _, tc := range []struct {
+		text  string
+		pause bool
+	}{
+		{"それなら退会はやめて、休止にしてください", true},
+		{"退会しないで、お休みにしてください", true},
+		{"やっぱり退会は取り消します", false},
+		{"たいかいはやめます", false},
+		{"退会はなしでお願いします", false},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			p := offerPerson(StatusActive)
+			r := Converse(cat, c.now, p, offers(c.a1(), c.a2()), textIn("たいかい"))
+			if r.Conv.Step != StepDeleteConfirm {
+				t.Fatalf("たいかい: step %q, want the confirmation", r.Conv.Step)
+			}
+			r = Converse(cat, c.now, r.Profile, r.Conv, textIn(tc.text))
+			if r.Delete {
+				t.Fatalf("deleted on %q (said %q)", tc.text, said(r))
+			}
+			if !strings.Contains(said(r), ja.DeleteCancelled) {
+				t.Errorf("said %q, want the withdrawal called off", said(r))
+			}
+			if got := r.Profile.Status == StatusPaused; got != tc.pause {
+				t.Errorf("paused %v, want %v (said %q)", got, tc.pause, said(r))
+			}
+		})
+	}
+	// A plain yes still deletes.
+	p := offerPerson(StatusActive)
+	r := Converse(cat, c.now, p, offers(), textIn("退会"))
+	if r = Converse(cat, c.now, r.Profile, r.Conv, textIn("はい、退会します")); !r.Delete {
+		t.Errorf("a plain yes did not delete (said %q)", said(r))
+	}
+}

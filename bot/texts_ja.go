@@ -224,6 +224,12 @@ var intents = func() []intent {
 	return list
 }()
 
+// keepRegistrationWords take a withdrawal back: 「退会はやめて」「退会
+// しないで」「やっぱり退会は取り消します」.
+var keepRegistrationWords = normalizeAll("退会はやめ", "退会をやめ", "退会は止め", "退会はなし", "退会は取り消", "退会を取り消", "退会はとりけ",
+	"退会はキャンセル", "退会をキャンセル", "退会しない", "退会はしない", "退会はしません", "退会しません", "退会せず", "退会は結構", "退会は待", "退会はまだ",
+	"たいかいはやめ", "たいかいしない", "やめないで", "消さないで", "削除しないで", "削除はしない", "削除はやめ", "続けます", "続けたい", "つづけ")
+
 // jobWords name a job or a day of one; registrationWords name what a
 // withdrawal removes. 「この仕事はやめたい」 is about the first,
 // 「登録をやめたい」 the second (see aboutAJob).

@@ -64,10 +64,17 @@ func Understand(cat *Catalog, step Step, text string) Understanding {
 		cmd, isCmd := intentOf(text)
 		if isCmd && !(step == StepDeleteConfirm && cmd == cmdDelete) {
 			u.Command = cmd
+			if step == StepDeleteConfirm && cmd == cmdPause {
+				// 「しばらく休むだけにしたいです」 keeps the registration.
+				u.Answered = true
+			}
 			return u
 		}
 		if step == StepDeleteConfirm {
 			u.Yes, u.Answered = withdrawalAnswer(text)
+			if u.Answered && !u.Yes && mentionsIntent(jtext.Normalize(text), cmdPause) {
+				u.Command = cmdPause // what answerDelete does next
+			}
 			return u
 		}
 		u.Yes, u.Answered = jtext.Answer(text)
@@ -238,6 +245,18 @@ func fieldNamed(text string) (Step, bool) {
 	return found, found != ""
 }
 
+// mentionsIntent reports whether the normalized sentence n holds a word of
+// cmd's, whichever command it would be read as first: 「退会はやめて、
+// 休止にしてください」 asks for a pause.
+func mentionsIntent(n string, cmd command) bool {
+	for _, in := range intents {
+		if in.cmd == cmd && containsAny(n, in.words) {
+			return true
+		}
+	}
+	return false
+}
+
 // isIntent reports whether text asks for cmd, as a request in words.
 func isIntent(text string, cmd command) bool {
 	got, ok := intentOf(text)
@@ -271,7 +290,16 @@ func isQuestion(text string) bool {
 // withdrawing says yes (「もうやめたいです」) unless the rest of it says no
 // (「まだ退会しません」); a question about it (「退会するとどうなります
 // か？」) answers nothing and is asked again.
+//
+// A sentence that takes the withdrawal back says no whatever else it
+// holds: 「それなら退会はやめて、休止にしてください」 read as a sentence
+// about withdrawing deleted everything. A deletion needs a yes that is
+// nothing but a yes.
 func withdrawalAnswer(text string) (yes, ok bool) {
+	n := jtext.Normalize(text)
+	if containsAny(n, keepRegistrationWords) || mentionsIntent(n, cmdPause) || mentionsIntent(n, cmdEdit) {
+		return false, true
+	}
 	if !isIntent(text, cmdDelete) {
 		return jtext.Answer(text)
 	}
