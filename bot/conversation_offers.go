@@ -469,6 +469,11 @@ func (t *turn) idleText() {
 	k := key(t.in.Text)
 	pending, upcoming := t.pending(), t.upcoming()
 	yes, isAnswer := jtext.Answer(t.in.Text)
+	if jtext.Refuses(t.in.Text) {
+		// 「いや、大丈夫です」 to an offer or an invitation is "no,
+		// thank you".
+		yes, isAnswer = false, true
+	}
 	// The offer or place the text names, where there is a choice to make.
 	namedPlace, namedPending := -1, -1
 	if t.asked == askedWhichCancel {

@@ -1574,3 +1574,35 @@ func TestTakingAWithdrawalBack(t *testing.T) {
 		t.Errorf("a plain yes did not delete (said %q)", said(r))
 	}
 }
+
+// TestFineIsNotAlwaysYes: 「いや、大丈夫です」「今回は大丈夫です」 decline
+// an offer (both took the job); 「大丈夫です」 alone is asked about; a
+// 「はい」 with it takes the job.
+func TestFineIsNotAlwaysYes(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	p := offerPerson(StatusActive)
+	decline := &AnswerRequest{TaskID: "T1", Op: OpDecline}
+	accept := &AnswerRequest{TaskID: "T1", Op: OpAccept}
+	for _, tc := range []struct {
+		text   string
+		answer *AnswerRequest
+	}{
+		{"いや だいじょうぶです", decline},
+		{"いえ、今回は大丈夫です", decline},
+		{"今回はいいです", decline},
+		{"いや、結構です", decline},
+		{"大丈夫です", nil},
+		{"だいじょうぶですよ", nil},
+		{"はい、大丈夫です", accept},
+		{"その日なら大丈夫です、行けます", accept},
+	} {
+		r := Converse(cat, c.now, p, offers(c.t1()), textIn(tc.text))
+		if !reflect.DeepEqual(r.Answer, tc.answer) {
+			t.Errorf("%q: answer %+v, want %+v (said %q)", tc.text, r.Answer, tc.answer, said(r))
+		}
+		if tc.answer == nil && !strings.Contains(said(r), "テストの採点") {
+			t.Errorf("%q: said %q, want the offer asked about", tc.text, said(r))
+		}
+	}
+}

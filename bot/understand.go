@@ -78,6 +78,9 @@ func Understand(cat *Catalog, step Step, text string) Understanding {
 			return u
 		}
 		u.Yes, u.Answered = jtext.Answer(text)
+		if step == StepIdle && jtext.Refuses(text) {
+			u.Yes, u.Answered = false, true // as idleText reads it
+		}
 		return u
 	}
 	rest := text

@@ -190,6 +190,19 @@ var answerNo = normalizeAll(
 	"合わない", "あわない", "合いません", "病院", "通院", "は仕事です", "は仕事なん", "仕事があ", "もういい", "もう結構", "もうけっこう", "用事", "キャンセル", "きゃんせる", "取り消",
 )
 
+// politeRefusals are noes to an offer made of yes words (see Refuses),
+// without separators.
+var politeRefusals = normalizeAll("いや大丈夫", "いやだいじょうぶ", "いえ大丈夫", "いえだいじょうぶ", "いいえ大丈夫", "いいえだいじょうぶ",
+	"今回は大丈夫", "今回はだいじょうぶ", "こんかいは大丈夫", "こんかいはだいじょうぶ", "今回大丈夫です",
+	"今回はいいです", "今回は結構", "今回はけっこう", "いや結構", "いやけっこう", "いえ結構", "いえけっこう", "いやいいです", "いえいいです",
+	"大丈夫ですまたの", "大丈夫ですまた今度", "だいじょうぶですまた", "遠慮しておきます")
+
+// fineWords and fineEndings make 「大丈夫です」 (see onlyFine).
+var (
+	fineWords   = normalizeAll("大丈夫", "だいじょうぶ", "ダイジョウブ")
+	fineEndings = normalizeAll("でございます", "です", "ですよ", "ですね", "だよ", "です", "よ", "ね", "だ", "ー", "っ")
+)
+
 // answerYes decides a sentence for yes.
 var answerYes = normalizeAll(
 	"できます", "出来ます", "できる", "行けます", "いけます", "行ける", "伺えます", "うかがえます", "伺います", "うかがいます",

@@ -232,10 +232,14 @@ func startsWord(n, w string) bool {
 // (「はい」「引き受けます」「その日なら大丈夫です」), as against a yes
 // read from a pleasantry (「いいですね」).
 func Commits(s string) bool {
+	n := StripFillers(Normalize(s))
+	if onlyFine(n) || Refuses(s) {
+		// 「大丈夫です」 alone says yes as often as "no, thank you".
+		return false
+	}
 	if yes, ok := YesNo(s); ok && yes {
 		return true
 	}
-	n := StripFillers(Normalize(s))
 	if hedgedIn(n) {
 		return false
 	}
@@ -271,6 +275,56 @@ func hedgedIn(n string) bool {
 func Adds(s string) bool {
 	n := Normalize(s)
 	for _, w := range addingWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// Refuses reports a no to an offer said with yes words: 「いや、大丈夫
+// です」「いえ、今回は大丈夫です」「今回はいいです」 decline it, as
+// 「結構です」 does. Answer reads them as yes, which they are elsewhere
+// (「いや、大丈夫です、行けます」 to 「予定どおり行けますか？」).
+func Refuses(s string) bool {
+	return containsAny(withoutSeparators(Normalize(s)), politeRefusals)
+}
+
+// onlyFine reports a normalized sentence that is 「大丈夫です」 and
+// nothing more.
+func onlyFine(n string) bool {
+	m := withoutSeparators(n)
+	for _, w := range fineWords {
+		m = strings.ReplaceAll(m, w, "")
+	}
+	if len(m) == len(withoutSeparators(n)) {
+		return false
+	}
+	for {
+		trimmed := m
+		for _, end := range fineEndings {
+			trimmed = strings.TrimSuffix(trimmed, end)
+		}
+		if trimmed == m {
+			return m == ""
+		}
+		m = trimmed
+	}
+}
+
+// withoutSeparators is n without spaces and punctuation: 「いや 大丈夫」
+// and 「いや、大丈夫」 read alike.
+func withoutSeparators(n string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(" 、,。.!?…~", r) {
+			return -1
+		}
+		return r
+	}, n)
+}
+
+func containsAny(n string, words []string) bool {
+	for _, w := range words {
 		if strings.Contains(n, w) {
 			return true
 		}

@@ -81,3 +81,30 @@ func TestYesNo(t *testing.T) {
 		})
 	}
 }
+
+func TestRefusesAndCommits(t *testing.T) {
+	tests := []struct {
+		s                string
+		refuses, commits bool
+	}{
+		{"いや だいじょうぶです", true, false},
+		{"いえ、今回は大丈夫です", true, false},
+		{"今回はいいです", true, false},
+		{"いや、結構です", true, false},
+		{"大丈夫です", false, false},
+		{"ダイジョウブですよー", false, false},
+		{"はい、大丈夫です", false, true},
+		{"大丈夫です、行けます", false, true},
+		{"明日なら大丈夫です", false, true},
+		{"引き受けます", false, true},
+		{"いいですね", false, false},
+	}
+	for _, tt := range tests {
+		if got := Refuses(tt.s); got != tt.refuses {
+			t.Errorf("Refuses(%q) = %v, want %v", tt.s, got, tt.refuses)
+		}
+		if got := Commits(tt.s); got != tt.commits {
+			t.Errorf("Commits(%q) = %v, want %v", tt.s, got, tt.commits)
+		}
+	}
+}
