@@ -469,6 +469,13 @@ func (t *turn) idleText() {
 	k := key(t.in.Text)
 	pending, upcoming := t.pending(), t.upcoming()
 	yes, isAnswer := jtext.Answer(t.in.Text)
+	if rest, ok := withoutCorrection(t.in.Text); ok && rest != "" {
+		// 「ちがいます、草むしりはやりたいんです」: the last answer was
+		// wrong; the rest is the answer.
+		if y, known := jtext.Answer(rest); known {
+			yes, isAnswer = y, true
+		}
+	}
 	if jtext.Refuses(t.in.Text) {
 		// 「いや、大丈夫です」 to an offer or an invitation is "no,
 		// thank you".
@@ -553,6 +560,8 @@ func (t *turn) idleText() {
 	case isAnswer && len(pending) == 0:
 		t.text(ja.Task.NoPending)
 		t.menu()
+	case len(pending) > 1 && t.mixedAnswers(pending):
+		// 「草むしりはやります、宿題は見送ります」.
 	case namedPending >= 0 && isAnswer && !yes:
 		// 「採点のほうはお断りします」: that one, not the list again.
 		t.request = &AnswerRequest{TaskID: pending[namedPending].TaskID, Op: OpDecline}
@@ -634,10 +643,12 @@ func (t *turn) answerNamesAnotherDay(yes bool, pending, upcoming []OfferRef) boo
 	if len(namedPending) > 0 {
 		return false
 	}
-	cancelled := t.offersWhere(func(r OfferRef) bool { return r.State == OfferCancelled && t.now.Before(r.End) })
-	if named := namedOffers(cancelled, t.in.Text, t.now); len(named) > 0 {
+	answered := t.offersWhere(func(r OfferRef) bool { return r.State != OfferOffered && t.now.Before(r.End) })
+	if named := namedOffers(answered, t.in.Text, t.now); len(named) > 0 {
+		// 「ちがいます、草むしりはやりたいんです」 after a decline is about
+		// the 草むしり, never the offer still waiting.
 		for _, r := range named {
-			t.text(fmt.Sprintf(ja.Task.TaskCancelledByOrg, r.Title, t.span(r)))
+			t.aboutAnswered(r, !yes)
 		}
 		return true
 	}
@@ -649,6 +660,98 @@ func (t *turn) answerNamesAnotherDay(yes bool, pending, upcoming []OfferRef) boo
 		t.say(t.offerCard(r))
 	}
 	return true
+}
+
+// aboutAnswered answers words about an offer already answered: a task
+// called off says so; one declined or lapsed shows its card again, whose
+// 「引き受ける」 still takes it if a place is left, unless the words say
+// no again; a place held or a place on the waitlist says so.
+func (t *turn) aboutAnswered(r OfferRef, no bool) {
+	switch r.State {
+	case OfferCancelled:
+		t.text(fmt.Sprintf(ja.Task.TaskCancelledByOrg, r.Title, t.span(r)))
+	case OfferAccepted:
+		t.text(fmt.Sprintf(ja.Task.HeldAlready, r.Title, t.span(r)))
+	case OfferWaitlisted:
+		t.text(ja.Task.AlreadyWaitlisted)
+	default:
+		if no {
+			t.text(fmt.Sprintf(ja.Task.DeclinedTask, r.Title))
+			return
+		}
+		t.text(fmt.Sprintf(ja.Task.DeclinedBefore, r.Title))
+		card := t.offerCard(r)
+		t.say(card)
+	}
+}
+
+// mixedAnswers answers a sentence that takes one offer and declines
+// another (「草むしりのほうはやります、宿題のほうは今回は見送ります」):
+// read whole it is one answer, which went to the wrong offer. Each
+// clause that names one offer is read alone; when they differ, nothing is
+// taken or declined on words split this way: what was understood is said
+// back, with each card to answer on. It reports whether it answered.
+func (t *turn) mixedAnswers(pending []OfferRef) bool {
+	type said struct {
+		r   OfferRef
+		yes bool
+	}
+	var got []said
+	seen := map[string]bool{}
+	for _, clause := range clauses(t.in.Text) {
+		named := namedOffers(pending, clause, t.now)
+		yes, ok := jtext.Answer(clause)
+		if jtext.Refuses(clause) {
+			yes, ok = false, true
+		}
+		if len(named) != 1 || !ok || seen[named[0].TaskID] {
+			continue
+		}
+		seen[named[0].TaskID] = true
+		got = append(got, said{named[0], yes})
+	}
+	mixed := false
+	for _, g := range got[min(1, len(got)):] {
+		mixed = mixed || g.yes != got[0].yes
+	}
+	if !mixed {
+		return false
+	}
+	var parts []string
+	for _, g := range got {
+		verb := ja.Task.MixedAccept
+		if !g.yes {
+			verb = ja.Task.MixedDecline
+		}
+		parts = append(parts, fmt.Sprintf(verb, g.r.Title))
+	}
+	t.text(fmt.Sprintf(ja.Task.MixedAnswers, strings.Join(parts, "、")))
+	for _, g := range got {
+		t.say(t.offerCard(g.r))
+	}
+	return true
+}
+
+// withoutCorrection is text without the 「ちがいます」 it begins with, if
+// it does: 「ちがいます、草むしりはやりたいんです」 answers with the rest.
+func withoutCorrection(text string) (string, bool) {
+	n := jtext.Normalize(text)
+	for _, w := range correctionWords {
+		if rest, ok := strings.CutPrefix(n, w); ok {
+			return strings.TrimLeft(rest, "、,。. "), true
+		}
+	}
+	return text, false
+}
+
+// clauses splits a sentence where one answer may end and another begin:
+// at punctuation and at contrasts (「…やりますが、…」「…けど…」).
+func clauses(text string) []string {
+	n := jtext.Normalize(text)
+	for _, c := range []string{"けれども", "けれど", "けど", "でも", "が、", "が,"} {
+		n = strings.ReplaceAll(n, c, "。")
+	}
+	return strings.FieldsFunc(n, func(r rune) bool { return strings.ContainsRune("、,。.!?\n", r) })
 }
 
 // chooseNotGoing asks which of some places held and offers waiting a

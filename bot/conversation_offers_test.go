@@ -1606,3 +1606,41 @@ func TestFineIsNotAlwaysYes(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoAnswersInOneSentence: a sentence that takes one offer and
+// declines the other is said back with both cards, acting on neither (it
+// declined the one she wanted); words about an offer declined a moment ago
+// are about it, never the offer still waiting.
+func TestTwoAnswersInOneSentence(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	p := offerPerson(StatusActive)
+	r := Converse(cat, c.now, p, offers(c.t1(), c.t2()), textIn("採点のほうはやります、パソコン入力のほうは今回は見送ります"))
+	if r.Answer != nil {
+		t.Fatalf("acted on split words: %+v", r.Answer)
+	}
+	for _, want := range []string{"「テストの採点」は引き受け", "「名簿のパソコン入力」は見送り"} {
+		if !strings.Contains(said(r), want) {
+			t.Errorf("said %q, want %q", said(r), want)
+		}
+	}
+	cards := 0
+	for _, m := range r.Messages {
+		if m.Card != nil {
+			cards++
+		}
+	}
+	if cards != 2 {
+		t.Errorf("%d cards, want both offers' (said %q)", cards, said(r))
+	}
+
+	declined := c.t1()
+	declined.State = OfferDeclined
+	r = Converse(cat, c.now, p, offers(declined, c.t2()), textIn("ちがいます採点はやりたいんです"))
+	if r.Answer != nil {
+		t.Fatalf("answered an offer on words about another: %+v", r.Answer)
+	}
+	if !strings.Contains(said(r), "「テストの採点」は、さきほど見送りで承りました") {
+		t.Errorf("said %q, want the declined offer spoken of", said(r))
+	}
+}

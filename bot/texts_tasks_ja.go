@@ -23,6 +23,7 @@ type tasksJA struct {
 	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                           string
 	PromotedTitle, NoticePromoted                                                                                                      string // NoticePromoted fmt: who, title, span
 	WhichNotGoing, NotOfferedThatDay                                                                                                   string
+	HeldAlready, DeclinedBefore, MixedAnswers, MixedAccept, MixedDecline                                                               string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -76,6 +77,11 @@ var tasksJAText = tasksJA{
 	WhichCancelMore:        "（近いものから表示しています。ほかのお仕事は「20日の採点」のように送ってください）",
 	WhichNotGoing:          "どのお仕事のことですか？\n引き受けたお仕事はキャンセル、お返事待ちのご案内は見送りになります。",
 	NotOfferedThatDay:      "その日のお仕事は、いまご案内していません。いまお返事をお待ちしているのは、こちらのお仕事です：",
+	HeldAlready:            "「%s」（%s）は、お引き受けいただいています。ありがとうございます。",
+	DeclinedBefore:         "「%s」は、さきほど見送りで承りました。やはりお引き受けいただける場合は、下のカードの「引き受ける」を押してください（空きがあればお引き受けになります）。",
+	MixedAnswers:           "%s、ですね。まちがいのないよう、それぞれのカードのボタンでお答えください。",
+	MixedAccept:            "「%s」は引き受け",
+	MixedDecline:           "「%s」は見送り",
 	CancelKeptUnclear:      "キャンセルはせず、そのままにしています。行けなくなったときは「キャンセル」と送ってください。",
 	CancelNone:             "キャンセルしない",
 	DeclinedTask:           "「%s」は見送りで承りました。お返事ありがとうございます。また合うお仕事があればご案内します。",
@@ -169,6 +175,8 @@ var (
 	// 「行けなくなりました」 contains 「行け」.
 	notGoingWords = normalizeAll("行けなく", "いけなく", "行けません", "いけません", "行けない", "いけない", "行かれません", "参加できなく",
 		"参加できません", "都合が悪", "キャンセル", "やめたい", "やめさせて", "無理にな", "むりにな", "休みます", "お休みします", "欠席", "行きません", "can't go", "cannot go")
+	// Begin a sentence that says the last answer was not what was meant.
+	correctionWords = normalizeAll("ちがいます", "違います", "ちがう", "違う", "まちがえました", "間違えました", "そうじゃなくて", "そうではなくて")
 	// Found anywhere in a no: it was a yes before.
 	becameUnableWords = normalizeAll("行けなくな", "いけなくな", "参加できなくな", "行かれなくな", "無理にな", "むりにな", "ムリにな",
 		"だめにな", "ダメにな", "駄目にな", "都合が悪くな", "都合がつかなくな")
