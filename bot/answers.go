@@ -63,11 +63,18 @@ func (t *turn) answerText() {
 	oneDay := step != StepAvailability && !t.p.Availability.IsZero() && namesADate(t.in.Text)
 	if !u.Week.IsZero() && !oneDay {
 		w := u.Week.Apply(t.p.Availability)
-		if !t.p.Availability.IsZero() && (jtext.Adds(t.in.Text) ||
-			t.conv.Editing && step == StepAvailability && !u.Week.Except.IsZero()) {
+		editing := t.conv.Editing && step == StepAvailability && !t.p.Availability.IsZero()
+		switch {
+		case editing && u.Week.OnlyRulesOut():
+			// 「水曜日以外」 while changing the week: Wednesday out of it,
+			// not every other day added whole.
+			w = t.p.Availability.Minus(u.Week.Except)
+		case !t.p.Availability.IsZero() && (jtext.Adds(t.in.Text) ||
+			editing && !u.Week.Except.IsZero() && (u.Week.Free.IsZero() || speaksOfAChange(t.in.Text))):
 			// A change to the week given (「水曜はだめになったので火曜に」
 			// 「木曜も空きました」「あと平日の午後も」) keeps the rest of
-			// it; a whole new week (「月水の午前です」) replaces it.
+			// it; a whole new week (「月水の午前です」「水曜日以外の平日
+			// の午後一時から四時まで」) replaces it.
 			w = u.Week.Adjust(t.p.Availability)
 		}
 		if !w.IsZero() {
@@ -271,25 +278,60 @@ func (t *turn) idleMiss() {
 // the week, keeping the rest, and says what the week is now. A day said
 // without 「も」 or 「〜なりました」 (「月曜は病院です」) may be one day
 // only, and is left alone.
+// speaksOfAChange reports a sentence told as a change (「だめになったので」
+// 「無理になって」), whose days and times amend the week rather than
+// replace it.
+func speaksOfAChange(text string) bool {
+	return containsAny(jtext.Normalize(text), changeWords)
+}
+
 func (t *turn) weekChangedInPassing() bool {
-	if t.p == nil || t.p.Availability.IsZero() {
-		return false
-	}
-	r, err := avail.Read(t.in.Text)
-	if err != nil || !r.Days || r.IsZero() {
-		return false
-	}
-	lasting := jtext.Adds(t.in.Text) && !r.Free.IsZero() ||
-		!r.Except.IsZero() && strings.Contains(jtext.Normalize(t.in.Text), "なりました")
-	if !lasting || namesADate(t.in.Text) {
+	if t.p == nil || t.p.Availability.IsZero() || namesADate(t.in.Text) {
 		// 「来週の月曜も行けます」 is about one Monday, not every one.
 		return false
 	}
-	w := r.Adjust(t.p.Availability)
-	if w.IsZero() || w == t.p.Availability {
+	w, ok := t.amendedWeek(t.in.Text, true)
+	if !ok {
 		return false
 	}
 	t.p.Availability, t.changed = w, true
 	t.text(fmt.Sprintf(ja.WeekChanged, w.Japanese()))
 	return true
+}
+
+// amendedWeek is the person's week as a sentence told as a change amends
+// it, and whether it does: 「木曜も空きました」 adds, 「水曜はだめになりま
+// した」 takes away, 「木曜日は三時までになりました」 gives Thursday its new
+// time, and times without days (「午後はだめになりました」「午前もできる
+// ようになりました」) apply to the days the person gives. A sentence that
+// is not told as a change, or changes nothing, is not one; with lasting, a
+// sentence must also say the change lasts (「なりました」, or 「も」 with
+// days named), as one said in passing while idle must.
+func (t *turn) amendedWeek(text string, lasting bool) (avail.Week, bool) {
+	base := t.p.Availability
+	r, err := avail.Read(text)
+	if err != nil || r.IsZero() || base.IsZero() {
+		return base, false
+	}
+	n := jtext.Normalize(text)
+	became := strings.Contains(n, "なりました") || strings.Contains(n, "なった")
+	adds := jtext.Adds(text) && !r.Free.IsZero()
+	if lasting && !(adds && (r.Days || became) || became) {
+		return base, false
+	}
+	if !r.Days {
+		r.Free = r.Free.OnDaysOf(base)
+	}
+	var w avail.Week
+	switch {
+	case r.OnlyRulesOut():
+		w = base.Minus(r.Except)
+	case adds || !r.Except.IsZero():
+		w = r.Adjust(base)
+	case r.Days && became:
+		w = base.WithDaysOf(r.Free)
+	default:
+		return base, false
+	}
+	return w, !w.IsZero() && w != base
 }

@@ -607,6 +607,10 @@ func (t *turn) answerConfirm(arg string) {
 		t.prompt()
 		return
 	}
+	if t.in.Kind == EventText && t.correctedAtConfirm() {
+		t.prompt() // the card again, as it now is
+		return
+	}
 	yes, ok := t.yesNo(arg)
 	if t.in.Kind == EventText && registerWords[key(t.in.Text)] {
 		yes, ok = true, true
@@ -632,6 +636,29 @@ func (t *turn) answerConfirm(arg string) {
 		t.conv = Conversation{SuggestedName: t.conv.SuggestedName}
 		t.text(ja.Registered, menuChoices(t.p)...)
 	}
+}
+
+// correctedAtConfirm applies a correction written at 「この内容で登録して
+// よろしいですか？」: 「あ、やっぱり火曜日の午前もできます」 changes the
+// week, 「やっぱり大田区です」 the area. Read as a yes, it registered the
+// card as it was and threw the correction away. It reports whether
+// anything changed.
+func (t *turn) correctedAtConfirm() bool {
+	changed := false
+	if w, ok := t.amendedWeek(t.in.Text, false); ok {
+		t.p.Availability = w
+		t.text(fmt.Sprintf(ja.WeekFixed, w.Japanese()))
+		changed = true
+	}
+	if id, ok := t.cat.SpotArea(t.in.Text); ok && id != t.p.Area {
+		t.p.Area = id
+		t.text(fmt.Sprintf(ja.AreaFixed, t.areaLabel()))
+		changed = true
+	}
+	if changed {
+		t.changed = true
+	}
+	return changed
 }
 
 func (t *turn) answerEditField(arg string) {

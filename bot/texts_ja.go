@@ -23,9 +23,10 @@ var ja = struct {
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
+	WeekFixed, AreaFixed string // fmt: the new week, the new area
 	NotUnderstood, NotUnderstoodField, WeekChanged, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
-	Greetings                     []greetingJA
-	GreetingTail, GreetingPending string
+	Greetings                                                                                                                                             []greetingJA
+	GreetingTail, GreetingPending                                                                                                                         string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
 	SkillsRemoved, SkillRemoveButton, SkillsTakenOff, CurrentSkills, OneDayNotWeek, PausedByCoordinator, ResumedByCoordinator,
@@ -113,6 +114,8 @@ var ja = struct {
 	NotUnderstood:        "すみません、よくわかりませんでした。下のメニューから選んでください。",
 	CurrentAvailability:  "いまの空き時間：%s\n",
 	WeekChanged:          "空き時間を変更しました。いまの空き時間：%s\n違うときは「変更」と送ってください。",
+	WeekFixed:            "空き時間を直しました：%s",
+	AreaFixed:            "地域を直しました：%s",
 	NothingToDelete:      "お預かりしている登録内容はありません（削除済みです）。またご登録いただくときは、何か送ってください。",
 	YoureWelcome:         "こちらこそ、ありがとうございます。ご用のときは、いつでも送ってください。",
 	Greetings: []greetingJA{
@@ -223,6 +226,9 @@ var intents = func() []intent {
 	}
 	return list
 }()
+
+// changeWords tell of a change (see speaksOfAChange).
+var changeWords = normalizeAll("なった", "なりました", "なって", "なります", "ので", "けど", "けれど", "代わりに", "かわりに")
 
 // keepRegistrationWords take a withdrawal back: 「退会はやめて」「退会
 // しないで」「やっぱり退会は取り消します」.

@@ -87,3 +87,30 @@ func FuzzWeekJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRead: a sentence never breaks the reader, and a change it makes to a
+// week never keeps what it rules out.
+func FuzzRead(f *testing.F) {
+	for _, s := range []string{
+		"水曜日以外", "水曜日以外の平日の午後一時から四時まで", "えーと月曜と えー 木曜の午後", "午後はだめになりました",
+		"木曜も空きました", "月曜はだめ、火曜の午前にしてください", "えー", "あのー えーと", "土日以外ならいつでも",
+	} {
+		f.Add(s)
+	}
+	base, err := Parse("平日 9時〜18時")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := Read(s)
+		if err != nil {
+			return
+		}
+		if w := r.Adjust(base); w.Overlaps(r.Except) {
+			t.Fatalf("Read(%q).Adjust keeps what it rules out: %v", s, w.Ranges())
+		}
+		if r.OnlyRulesOut() && r.Except.IsZero() {
+			t.Fatalf("Read(%q) rules out nothing but says it only rules out", s)
+		}
+	})
+}

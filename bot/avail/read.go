@@ -19,6 +19,28 @@ type Reading struct {
 	Except Week
 	// Days says the sentence named days (「平日」「月曜」), not only times.
 	Days bool
+	// Others says Free holds the days a 「〜以外」 left (「水曜日以外」).
+	Others bool
+}
+
+// OnlyRulesOut reports a sentence that rules days out and offers no time
+// of its own: 「水曜日以外」 alone, whose offer is the other days at the
+// usual hours. Said while changing a week, it takes those days out of it
+// rather than adding the others whole.
+func (r Reading) OnlyRulesOut() bool {
+	if !r.Others || r.Except.IsZero() {
+		return false
+	}
+	var day uint64
+	for s := dayStart / slotMinutes; s < dayEnd/slotMinutes; s++ {
+		day |= 1 << s
+	}
+	for _, slots := range r.Free {
+		if slots != 0 && slots != day {
+			return false
+		}
+	}
+	return true
 }
 
 // IsZero reports whether the sentence said nothing about time.
@@ -45,7 +67,33 @@ func (r Reading) Apply(base Week) Week {
 // the week they gave: what it rules out is taken away and what it offers
 // added (「水曜の午前はだめになったので火曜の午前にしてください」「木曜の
 // 午前も空きました」), the rest of base kept.
-func (r Reading) Adjust(base Week) Week { return base.Minus(r.Except).Plus(r.Free) }
+//
+// What the sentence rules out stays out, though its offer holds it too:
+// 「水曜日以外の平日の午後」 offers the weekday afternoons, Wednesday's
+// among them, and rules Wednesday out.
+func (r Reading) Adjust(base Week) Week { return base.Minus(r.Except).Plus(r.Free.Minus(r.Except)) }
+
+// OnDaysOf returns w on the days o has time only: 「午前もできるように
+// なりました」 adds mornings to the days a person gives, not to every day.
+func (w Week) OnDaysOf(o Week) Week {
+	for d := range w {
+		if o[d] == 0 {
+			w[d] = 0
+		}
+	}
+	return w
+}
+
+// WithDaysOf returns w with the days o has time on replaced by o's time:
+// 「木曜日は三時までになりました」 is Thursday's time from now on.
+func (w Week) WithDaysOf(o Week) Week {
+	for d := range w {
+		if o[d] != 0 {
+			w[d] = o[d]
+		}
+	}
+	return w
+}
 
 // Plus returns w with the slots of o too.
 func (w Week) Plus(o Week) Week {
@@ -86,7 +134,7 @@ func Read(s string) (Reading, error) {
 	if utf8.RuneCountInString(s) > maxParseLen {
 		return Reading{}, fmt.Errorf("%w: text too long", ErrNotUnderstood)
 	}
-	toks := scan(jtext.Normalize(s))
+	toks := scan(jtext.DropHesitations(jtext.Normalize(s)))
 	var r Reading
 	var free []token
 	start := 0 // the first token of the phrase a negation would rule out
@@ -113,6 +161,7 @@ func Read(s string) (Reading, error) {
 			if j >= 0 && free[j].kind == tkDays && j >= phraseStart(free, start) {
 				r.Except = r.Except.union(fullDays(free[j].days))
 				free[j].days = allDays &^ free[j].days
+				r.Others = true
 				continue
 			}
 			r.Except = r.Except.union(phraseWeek(free[phraseStart(free, start):]))

@@ -201,6 +201,36 @@ func trimFillers(s string) string { return strings.TrimSpace(cutFillers(s, fille
 // 「はい、」 stays, being an answer.
 func StripFillers(n string) string { return cutFillers(n, normFillers, " 、,。.~") }
 
+// DropHesitations removes the hesitations dictation leaves anywhere in a
+// normalized sentence (「月曜と えー 木曜の午後」), each where a word
+// begins: at the start, or after a space or punctuation. Between two
+// parts of an answer they read as a word of their own and cut it in two.
+func DropHesitations(n string) string {
+	var b strings.Builder
+	rest := n
+	atWord := true
+	for rest != "" {
+		if atWord {
+			cut := false
+			for _, h := range hesitations {
+				if r, ok := strings.CutPrefix(rest, h); ok {
+					rest, cut = r, true
+					b.WriteByte(' ')
+					break
+				}
+			}
+			if cut {
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(rest)
+		b.WriteRune(r)
+		rest = rest[size:]
+		atWord = strings.ContainsRune(" 、,。.~!?", r)
+	}
+	return b.String()
+}
+
 // cutFillers removes words from the front of s, with the punctuation
 // around them, as long as one is there.
 func cutFillers(s string, words []string, punct string) string {

@@ -121,6 +121,11 @@ var positiveNegatives = normalizeAll(
 
 // fillers are hesitations and greetings before an answer, as dictation
 // writes them (NFKC form, since Name keeps the person's spelling).
+// hesitations are the fillers DropHesitations removes anywhere, longest
+// first (normalized: katakana is hiragana).
+var hesitations = normalizeAll("えーっとですね", "えーとですね", "えっとですね", "あのですね", "えーっと", "えーと", "ええと", "えっと", "えーー", "えー",
+	"あのー", "あのう", "うーんと", "うーん", "んーと", "んー", "まあ ", "まぁ ")
+
 var fillers = []string{
 	"えーっとですね", "えーとですね", "えっとですね", "あのですね", "えーっと", "えーと", "ええと", "えっと", "えー", "ええ、", "あのー", "あの、", "あの ", "あのう",
 	"うーん", "うーんと", "んー", "あ、", "あっ、",
