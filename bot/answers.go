@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -273,11 +274,6 @@ func (t *turn) idleMiss() {
 	}
 }
 
-// weekChangedInPassing applies a change of free time said between
-// conversations (「金曜の午前も空きました」「水曜はだめになりました」) to
-// the week, keeping the rest, and says what the week is now. A day said
-// without 「も」 or 「〜なりました」 (「月曜は病院です」) may be one day
-// only, and is left alone.
 // speaksOfAChange reports a sentence told as a change (「だめになったので」
 // 「無理になって」), whose days and times amend the week rather than
 // replace it.
@@ -285,6 +281,11 @@ func speaksOfAChange(text string) bool {
 	return containsAny(jtext.Normalize(text), changeWords)
 }
 
+// weekChangedInPassing applies a change of free time said between
+// conversations (「金曜の午前も空きました」「水曜はだめになりました」) to
+// the week, keeping the rest, and says what the week is now. A day said
+// without 「も」 or 「〜なりました」 (「月曜は病院です」) may be one day
+// only, and is left alone.
 func (t *turn) weekChangedInPassing() bool {
 	if t.p == nil || t.p.Availability.IsZero() || namesADate(t.in.Text) {
 		// 「来週の月曜も行けます」 is about one Monday, not every one.
@@ -334,4 +335,46 @@ func (t *turn) amendedWeek(text string, lasting bool) (avail.Week, bool) {
 		return base, false
 	}
 	return w, !w.IsZero() && w != base
+}
+
+// limitChangedInPassing applies a weekly limit asked for between
+// conversations: 「週に1件までにしてください」「これからは週に一回くらいに
+// 減らしたいです」.
+func (t *turn) limitChangedInPassing() bool {
+	n := jtext.Normalize(t.in.Text)
+	if !strings.Contains(n, "週") || !containsAny(n, limitChangeWords) {
+		return false
+	}
+	limit, _, ok := jtext.Limit(t.in.Text)
+	if !ok || limit < MinWeeklyLimit || limit > MaxWeeklyLimit {
+		return false
+	}
+	if limit != t.p.WeeklyLimit {
+		t.p.WeeklyLimit, t.changed = limit, true
+	}
+	t.text(fmt.Sprintf(ja.Task.LimitChanged, limit))
+	return true
+}
+
+// skillsRemovedInPassing takes skills off between conversations:
+// 「草むしりをできることから外してください」.
+func (t *turn) skillsRemovedInPassing() bool {
+	n := jtext.Normalize(t.in.Text)
+	if !containsAny(n, removeSkillWords) {
+		return false
+	}
+	named, _ := t.cat.SpotSkills(t.in.Text)
+	var gone []string
+	for _, id := range named {
+		if i := slices.Index(t.p.Skills, id); i >= 0 {
+			t.p.Skills = slices.Delete(slices.Clone(t.p.Skills), i, i+1)
+			gone = append(gone, id)
+		}
+	}
+	if len(gone) == 0 {
+		return false
+	}
+	t.changed = true
+	t.text(fmt.Sprintf(ja.SkillsTakenOff, strings.Join(t.cat.SkillLabels(gone), "、")))
+	return true
 }

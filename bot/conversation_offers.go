@@ -476,6 +476,10 @@ func (t *turn) idleText() {
 			yes, isAnswer = y, true
 		}
 	}
+	if !isAnswer && becameUnable(t.in.Text) {
+		// 「あした いけなくなった」 is a no, though no word of a no is in it.
+		yes, isAnswer = false, true
+	}
 	if jtext.Refuses(t.in.Text) {
 		// 「いや、大丈夫です」 to an offer or an invitation is "no,
 		// thank you".
@@ -538,6 +542,18 @@ func (t *turn) idleText() {
 		for _, r := range pending {
 			t.say(t.offerCard(r))
 		}
+	case asksToRepeat(t.in.Text):
+		// 「もう一度」「なんて？」: what is waiting, again.
+		t.repeatWaiting(pending, upcoming)
+	case len(pending) == 0 && confusedWords[k]:
+		// 「わからない」 is asked for help, not told it was not understood.
+		t.command(cmdHelp)
+	case len(pending) == 0 && len(upcoming) == 0 && quitting(t.in.Text):
+		// 「もう としだから やめます」 with nothing held: the withdrawal,
+		// asked first.
+		t.command(cmdDelete)
+	case len(pending) == 0 && t.limitChangedInPassing():
+	case len(pending) == 0 && t.skillsRemovedInPassing():
 	case whyWords[k]:
 		if len(pending) == 0 {
 			t.text(ja.Task.WhyNone)
@@ -609,9 +625,41 @@ func (t *turn) idleText() {
 		// With an offer waiting too: words that answer nothing are for
 		// the coordinator on the line.
 		t.forwardToCoordinators()
+	case thanksWords[k] || saysThanks(t.in.Text):
+		// A thank-you with an offer waiting: thanked back and pointed at
+		// it, never told it was not understood.
+		t.text(ja.YoureWelcome + "\n" + ja.GreetingPending)
 	default:
 		t.idleMiss()
 	}
+}
+
+// asksToRepeat reports 「もう一度」「なんて？」: the last thing again.
+func asksToRepeat(text string) bool {
+	n := strings.TrimRight(jtext.Normalize(text), " 。.!?~…")
+	return repeatWords[n] || containsAny(n, repeatPhrases)
+}
+
+// repeatWaiting says again what waits for the person: the offers' cards,
+// else the places they hold, else the menu.
+func (t *turn) repeatWaiting(pending, upcoming []OfferRef) {
+	switch {
+	case len(pending) > 0:
+		for _, r := range pending {
+			t.say(t.offerCard(r))
+		}
+	case len(upcoming) > 0:
+		t.schedule()
+	default:
+		t.menu()
+	}
+}
+
+// quitting reports a sentence that says the person is stopping: 「もう
+// としだから やめます」.
+func quitting(text string) bool {
+	n := jtext.Normalize(text)
+	return strings.Contains(n, "やめます") || strings.Contains(n, "やめる")
 }
 
 // answerNamesAnotherDay answers a yes or a no, with offers waiting, that

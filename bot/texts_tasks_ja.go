@@ -22,7 +22,7 @@ type tasksJA struct {
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                                  string
 	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                           string
 	PromotedTitle, NoticePromoted                                                                                                      string // NoticePromoted fmt: who, title, span
-	WhichNotGoing, NotOfferedThatDay                                                                                                   string
+	WhichNotGoing, NotOfferedThatDay, LimitChanged                                                                                     string // LimitChanged fmt: count
 	HeldAlready, DeclinedBefore, MixedAnswers, MixedAccept, MixedDecline                                                               string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
 
 	// The day-before question and the question after the task.
@@ -78,6 +78,7 @@ var tasksJAText = tasksJA{
 	WhichNotGoing:          "どのお仕事のことですか？\n引き受けたお仕事はキャンセル、お返事待ちのご案内は見送りになります。",
 	NotOfferedThatDay:      "その日のお仕事は、いまご案内していません。いまお返事をお待ちしているのは、こちらのお仕事です：",
 	HeldAlready:            "「%s」（%s）は、お引き受けいただいています。ありがとうございます。",
+	LimitChanged:           "1週間にご案内するお仕事を%d件までにしました。違うときは「変更」と送ってください。",
 	DeclinedBefore:         "「%s」は、さきほど見送りで承りました。やはりお引き受けいただける場合は、下のカードの「引き受ける」を押してください（空きがあればお引き受けになります）。",
 	MixedAnswers:           "%s、ですね。まちがいのないよう、それぞれのカードのボタンでお答えください。",
 	MixedAccept:            "「%s」は引き受け",
@@ -175,6 +176,16 @@ var (
 	// 「行けなくなりました」 contains 「行け」.
 	notGoingWords = normalizeAll("行けなく", "いけなく", "行けません", "いけません", "行けない", "いけない", "行かれません", "参加できなく",
 		"参加できません", "都合が悪", "キャンセル", "やめたい", "やめさせて", "無理にな", "むりにな", "休みます", "お休みします", "欠席", "行きません", "can't go", "cannot go")
+	// Ask for the last thing again: whole (repeatWords) or anywhere.
+	repeatWords   = map[string]bool{"もう一度": true, "もういちど": true, "もう一回": true, "もういっかい": true, "もう1回": true, "なんて": true, "え?": true, "え": true}
+	repeatPhrases = normalizeAll("もう一度お願い", "もう一度送", "もう一度見せ", "もう一回", "もういっかい", "もういちど", "もう1回", "聞こえ", "なんて?")
+	// Say the person does not follow (whole messages, normalized).
+	confusedWords = map[string]bool{"わからない": true, "わかりません": true, "分からない": true, "分かりません": true, "よくわからない": true,
+		"よくわかりません": true, "意味がわからない": true, "意味がわかりません": true, "どういうこと": true, "どういうことですか": true}
+	// Ask for a weekly limit (with 週 and a count): 「週に1件までにして」.
+	limitChangeWords = normalizeAll("までにして", "までにし", "に減ら", "にへら", "に増や", "にふや", "にしてください", "くらいにして", "ぐらいにして", "に変えて")
+	// Take a skill off: 「草むしりを外してください」.
+	removeSkillWords = normalizeAll("外して", "はずして", "除いて", "のぞいて", "から消して", "削って", "外したい", "はずしたい")
 	// Begin a sentence that says the last answer was not what was meant.
 	correctionWords = normalizeAll("ちがいます", "違います", "ちがう", "違う", "まちがえました", "間違えました", "そうじゃなくて", "そうではなくて")
 	// Found anywhere in a no: it was a yes before.

@@ -1,0 +1,90 @@
+package bot
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestWhatSeniorsWriteBetweenOffers: sentences a senior walking the bot
+// wrote, each of which was not understood (or worse), read as meant:
+// hiragana forms, plain forms, thanks with an offer waiting, asking for
+// the last thing again, saying they do not follow, changing the limit or
+// a skill in a sentence, and stopping.
+func TestWhatSeniorsWriteBetweenOffers(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	held := c.ref("A9", "物置の修理", c.at(12, 1, 9, 0), 2, OfferAccepted) // tomorrow
+	tests := []struct {
+		conv   Conversation
+		status Status
+		text   string
+		// answer is the answer made (op:task); cancelAsked the place asked
+		// about; status the person's after; step the step after.
+		answer, cancelAsked string
+		after               Status
+		step                Step
+		said                string
+		check               func(t *testing.T, r Result)
+	}{
+		{conv: offers(c.t1()), text: "ひきうける", answer: "accept:T1"},
+		{conv: offers(c.t1()), text: "うけます", answer: "accept:T1"},
+		{conv: offers(held), text: "あした いけなくなった", cancelAsked: "A9"},
+		{conv: offers(held), text: "1日のしゅうり いけなくなりました", cancelAsked: "A9"},
+		{conv: offers(), text: "やすみたい", after: StatusPaused},
+		{conv: offers(), status: StatusPaused, text: "かえってきたので またおねがいします", after: StatusActive},
+		{conv: offers(), text: "わたしの予定をおしえてください", said: ja.Task.ScheduleNone},
+		{conv: offers(held), text: "明日は何時でしたかね", said: "物置の修理"},
+		{conv: offers(), text: "もう としだから やめます", step: StepDeleteConfirm},
+		{conv: offers(), text: "いろいろありがとうございました もうやめたいと思います", step: StepDeleteConfirm},
+		{conv: offers(c.t1()), text: "ありがとうございます", said: ja.GreetingPending},
+		{conv: offers(c.t1()), text: "もう一度", said: "テストの採点"},
+		{conv: offers(c.t1()), text: "なんて？もういっかい", said: "テストの採点"},
+		{conv: offers(), text: "わからない", said: "つなぐの使い方"},
+		{conv: offers(), text: "これは何ですか", said: "つなぐの使い方"},
+		{conv: offers(), text: "週に1件までにしてください", check: func(t *testing.T, r Result) {
+			if r.Profile.WeeklyLimit != 1 {
+				t.Errorf("weekly limit %d, want 1", r.Profile.WeeklyLimit)
+			}
+		}},
+		{conv: offers(), text: "採点をできることから外してください", check: func(t *testing.T, r Result) {
+			if slices.Contains(r.Profile.Skills, "grading") || !slices.Contains(r.Profile.Skills, "pc_input") {
+				t.Errorf("skills %v, want grading taken off only", r.Profile.Skills)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			status := tc.status
+			if status == "" {
+				status = StatusActive
+			}
+			r := Converse(cat, c.now, offerPerson(status), tc.conv, textIn(tc.text))
+			got := ""
+			if r.Answer != nil {
+				got = string(r.Answer.Op) + ":" + r.Answer.TaskID
+			}
+			if got != tc.answer {
+				t.Errorf("answer %q, want %q (said %q)", got, tc.answer, said(r))
+			}
+			if tc.cancelAsked != "" && (r.Conv.Step != StepCancelTask || r.Conv.CancelTask != tc.cancelAsked) {
+				t.Errorf("step %q cancel %q, want asked to cancel %s (said %q)", r.Conv.Step, r.Conv.CancelTask, tc.cancelAsked, said(r))
+			}
+			if tc.after != "" && r.Profile.Status != tc.after {
+				t.Errorf("status %q, want %q (said %q)", r.Profile.Status, tc.after, said(r))
+			}
+			if tc.step != "" && r.Conv.Step != tc.step {
+				t.Errorf("step %q, want %q (said %q)", r.Conv.Step, tc.step, said(r))
+			}
+			if tc.said != "" && !strings.Contains(said(r), tc.said) {
+				t.Errorf("said %q, want %q in it", said(r), tc.said)
+			}
+			if strings.Contains(said(r), ja.NotUnderstood) {
+				t.Errorf("said it did not understand: %q", said(r))
+			}
+			if tc.check != nil {
+				tc.check(t, r)
+			}
+		})
+	}
+}
