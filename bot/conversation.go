@@ -638,6 +638,42 @@ func (t *turn) answerConfirm(arg string) {
 	}
 }
 
+// editedInOneSentence applies a request to change a field that holds the
+// new value itself (the area, the week or the weekly limit), as if it
+// answered that field's question, and reports whether it did. Asked the
+// question again instead, the person had to say it twice.
+func (t *turn) editedInOneSentence() bool {
+	step, named := fieldNamed(t.in.Text)
+	u := Understand(t.cat, StepAvailability, t.in.Text)
+	switch {
+	case named && step != StepArea && step != StepAvailability && step != StepLimit:
+		return false
+	case !named && u.Area != "" && u.Area != t.p.Area:
+		step = StepArea
+	case !named && !u.Week.IsZero() && u.Week.Days:
+		step = StepAvailability
+	case !named:
+		return false
+	}
+	switch u = Understand(t.cat, step, t.in.Text); step {
+	case StepArea:
+		if u.Area == "" || u.Area == t.p.Area {
+			return false
+		}
+	case StepAvailability:
+		if u.Week.IsZero() {
+			return false
+		}
+	case StepLimit:
+		if u.Limit < MinWeeklyLimit || u.Limit > MaxWeeklyLimit {
+			return false
+		}
+	}
+	t.conv.Step, t.conv.Editing = step, true
+	t.answerText()
+	return true
+}
+
 // correctedAtConfirm applies a correction written at 「この内容で登録して
 // よろしいですか？」: 「あ、やっぱり火曜日の午前もできます」 changes the
 // week, 「やっぱり大田区です」 the area. Read as a yes, it registered the
@@ -897,6 +933,11 @@ func (t *turn) command(cmd command) {
 	case cmdRecord:
 		t.showRecord()
 	case cmdEdit:
+		if t.in.Kind == EventText && t.editedInOneSentence() {
+			// 「これからは調布市になります」「空き時間を変えたいです、水曜
+			// 日以外の平日の午後」: the new value is in the request.
+			return
+		}
 		if step, ok := fieldNamed(t.in.Text); ok && t.in.Kind == EventText {
 			// 「空き時間を直したいです」 says which.
 			t.editField(step)

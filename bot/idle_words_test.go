@@ -88,3 +88,29 @@ func TestWhatSeniorsWriteBetweenOffers(t *testing.T) {
 		})
 	}
 }
+
+// TestAChangeRequestHoldingItsValue: a request to change the area, the
+// week or the limit that says the new value is applied at once, not asked
+// again; one that does not still asks.
+func TestAChangeRequestHoldingItsValue(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	tests := []struct {
+		text  string
+		check func(r Result) bool
+		step  Step
+	}{
+		{"娘のところに引っ越しまして、これからは調布市になります", func(r Result) bool { return r.Profile.Area == "chofu" }, StepIdle},
+		{"空き時間を変えたいです水曜日以外の平日の午後一時から四時まで",
+			func(r Result) bool { return r.Profile.Availability.Japanese() == "月・火・木・金 13:00〜16:00" }, StepIdle},
+		{"週の回数を3回に変更したいです", func(r Result) bool { return r.Profile.WeeklyLimit == 3 }, StepIdle},
+		{"地域を変えたい", func(r Result) bool { return r.Profile.Area == "setagaya" }, StepArea},
+	}
+	for _, tc := range tests {
+		r := Converse(cat, c.now, offerPerson(StatusActive), offers(), textIn(tc.text))
+		if !tc.check(r) || r.Conv.Step != tc.step {
+			t.Errorf("%q: area %s, week %s, limit %d, step %q (said %q)", tc.text, r.Profile.Area,
+				r.Profile.Availability.Japanese(), r.Profile.WeeklyLimit, r.Conv.Step, said(r))
+		}
+	}
+}
