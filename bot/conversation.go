@@ -332,6 +332,9 @@ func (t *turn) answer() {
 		return
 	}
 	if t.in.Kind == EventText && profileSteps[t.conv.Step] {
+		if t.answersAnOfferMidEdit() {
+			return
+		}
 		t.answerText()
 		return
 	}
@@ -636,6 +639,38 @@ func (t *turn) answerConfirm(arg string) {
 		t.conv = Conversation{SuggestedName: t.conv.SuggestedName}
 		t.text(ja.Registered, menuChoices(t.p)...)
 	}
+}
+
+// answersAnOfferMidEdit answers an offer that came while the person was
+// changing their profile: 「はい」 or 「やります」 to its card, which says
+// nothing about the field being changed, answers the offer, and the edit
+// ends with what it saved. Read as an answer to the field's question, it
+// kept the person there until they typed 「おわり」. It reports whether
+// it answered.
+func (t *turn) answersAnOfferMidEdit() bool {
+	if !t.conv.Editing || t.p.Status == StatusOnboarding || len(t.pending()) == 0 {
+		return false
+	}
+	if u := Understand(t.cat, t.conv.Step, t.in.Text); u.Found() || u.Done || u.Command != "" {
+		return false
+	}
+	if _, ok := jtext.Answer(t.in.Text); !ok && !jtext.Refuses(t.in.Text) {
+		return false
+	}
+	t.finishEditQuietly()
+	t.idleText()
+	return true
+}
+
+// finishEditQuietly ends an edit without the profile card: what it saved
+// stays, a skills list it emptied comes back.
+func (t *turn) finishEditQuietly() {
+	if t.conv.PrevSkills != nil && len(t.p.Skills) == 0 {
+		t.p.Skills = t.conv.PrevSkills
+		t.changed = true
+	}
+	t.conv.Editing, t.conv.PrevSkills, t.conv.Step = false, nil, StepIdle
+	t.conv.endDetour()
 }
 
 // editedInOneSentence applies a request to change a field that holds the

@@ -114,3 +114,27 @@ func TestAChangeRequestHoldingItsValue(t *testing.T) {
 		}
 	}
 }
+
+// TestAnOfferAnsweredMidEdit: an offer that came while the person was
+// changing their skills is answered by 「はい」 (it was read as an answer
+// to the skills question, over and over); a skill named still goes to
+// the skills.
+func TestAnOfferAnsweredMidEdit(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	editing := func() Conversation {
+		conv := offers(c.t1())
+		conv.Step, conv.Editing, conv.PrevSkills = StepSkills, true, []string{"grading", "pc_input"}
+		return conv
+	}
+	for _, text := range []string{"はい", "だいこん ほるの やります"} {
+		r := Converse(cat, c.now, offerPerson(StatusActive), editing(), textIn(text))
+		if r.Answer == nil || r.Answer.Op != OpAccept || r.Answer.TaskID != "T1" || r.Conv.Editing || r.Conv.Step != StepIdle {
+			t.Errorf("%q mid-edit: answer %+v, step %q, editing %v (said %q)", text, r.Answer, r.Conv.Step, r.Conv.Editing, said(r))
+		}
+	}
+	r := Converse(cat, c.now, offerPerson(StatusActive), editing(), textIn("保育補助もできます"))
+	if r.Answer != nil || !r.Conv.Editing {
+		t.Errorf("a skill named mid-edit: answer %+v, editing %v (said %q)", r.Answer, r.Conv.Editing, said(r))
+	}
+}
