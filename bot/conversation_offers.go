@@ -343,7 +343,7 @@ func (t *turn) taskCancelled() {
 	}
 	// Copy before writing: Converse must not touch its caller's state.
 	t.conv.Offers = append([]OfferRef(nil), t.conv.Offers...)
-	t.conv.Offers[i].State = OfferCancelled
+	t.conv.Offers[i].State, t.conv.Offers[i].CalledOff = OfferCancelled, true
 	if t.conv.Step == StepCancelTask && t.conv.CancelTask == r.TaskID {
 		t.conv.endDetour()
 	}
@@ -513,6 +513,9 @@ func (t *turn) idleText() {
 				t.say(t.offerCard(r))
 			}
 		}
+	case isAnswer && yes && len(pending) == 0 && !namedPlaceHeld(upcoming, t.in.Text, t.now) && t.aboutAnswered(false):
+		// 「やっぱり明日行けることになりました、さっきのはとりけして
+		// ください」 after giving the place up: its card, to take it back.
 	case cancelTaskWords[k] || len(upcoming) > 0 && mentionsCancel(t.in.Text):
 		// 「キャンセルしたいです」 is about a place taken, even with an
 		// offer waiting (that one has its own 「見送る」).
@@ -691,13 +694,9 @@ func (t *turn) answerNamesAnotherDay(yes bool, pending, upcoming []OfferRef) boo
 	if len(namedPending) > 0 {
 		return false
 	}
-	answered := t.offersWhere(func(r OfferRef) bool { return r.State != OfferOffered && t.now.Before(r.End) })
-	if named := namedOffers(answered, t.in.Text, t.now); len(named) > 0 {
+	if t.aboutAnswered(!yes) {
 		// 「ちがいます、草むしりはやりたいんです」 after a decline is about
 		// the 草むしり, never the offer still waiting.
-		for _, r := range named {
-			t.aboutAnswered(r, !yes)
-		}
 		return true
 	}
 	if !namesSomeDay(jtext.Normalize(t.in.Text)) {
@@ -710,13 +709,31 @@ func (t *turn) answerNamesAnotherDay(yes bool, pending, upcoming []OfferRef) boo
 	return true
 }
 
-// aboutAnswered answers words about an offer already answered: a task
-// called off says so; one declined or lapsed shows its card again, whose
-// 「引き受ける」 still takes it if a place is left, unless the words say
-// no again; a place held or a place on the waitlist says so.
-func (t *turn) aboutAnswered(r OfferRef, no bool) {
+// aboutAnswered answers words about offers already answered that the text
+// names, and reports whether it named any: a task
+// called off says so; one declined, lapsed or given up shows its card
+// again, whose 「引き受ける」 still takes it if a place is left, unless the
+// words say no again; a place held or a place on the waitlist says so.
+func (t *turn) aboutAnswered(no bool) bool {
+	answered := t.offersWhere(func(r OfferRef) bool { return r.State != OfferOffered && t.now.Before(r.End) })
+	named := namedOffers(answered, t.in.Text, t.now)
+	for _, r := range named {
+		t.aboutAnsweredOne(r, no)
+	}
+	return len(named) > 0
+}
+
+func (t *turn) aboutAnsweredOne(r OfferRef, no bool) {
 	switch r.State {
 	case OfferCancelled:
+		if !r.CalledOff {
+			// 「やっぱり明日行けることになりました」 after giving the
+			// place up: its card again, whose 「引き受ける」 takes it back
+			// if it is still free.
+			t.text(fmt.Sprintf(ja.Task.CancelledBefore, r.Title))
+			t.say(t.offerCard(r))
+			return
+		}
 		t.text(fmt.Sprintf(ja.Task.TaskCancelledByOrg, r.Title, t.span(r)))
 	case OfferAccepted:
 		t.text(fmt.Sprintf(ja.Task.HeldAlready, r.Title, t.span(r)))
@@ -728,8 +745,7 @@ func (t *turn) aboutAnswered(r OfferRef, no bool) {
 			return
 		}
 		t.text(fmt.Sprintf(ja.Task.DeclinedBefore, r.Title))
-		card := t.offerCard(r)
-		t.say(card)
+		t.say(t.offerCard(r))
 	}
 }
 
@@ -800,6 +816,11 @@ func clauses(text string) []string {
 		n = strings.ReplaceAll(n, c, "。")
 	}
 	return strings.FieldsFunc(n, func(r rune) bool { return strings.ContainsRune("、,。.!?\n", r) })
+}
+
+// namedPlaceHeld reports text naming a place the person holds.
+func namedPlaceHeld(upcoming []OfferRef, text string, now time.Time) bool {
+	return len(namedOffers(upcoming, text, now)) > 0
 }
 
 // chooseNotGoing asks which of some places held and offers waiting a

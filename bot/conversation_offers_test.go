@@ -1476,6 +1476,7 @@ func TestWordsAboutAnotherDayWithAnOfferWaiting(t *testing.T) {
 	t1, a1 := c.t1(), c.a1() // 採点 offered Tue 12/1; 保育補助 taken Wed 12/2
 	sameDay := c.ref("T3", "名簿のパソコン入力", c.at(12, 2, 14, 0), 2, OfferOffered)
 	cancelled := c.ref("X1", "保育園の便利屋さん", c.at(12, 3, 9, 0), 2, OfferCancelled)
+	cancelled.CalledOff = true
 	series := c.ref("S2", "保育園の便利屋さん", c.at(12, 10, 9, 0), 2, OfferOffered)
 	tests := []struct {
 		name string

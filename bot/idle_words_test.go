@@ -138,3 +138,22 @@ func TestAnOfferAnsweredMidEdit(t *testing.T) {
 		t.Errorf("a skill named mid-edit: answer %+v, editing %v (said %q)", r.Answer, r.Conv.Editing, said(r))
 	}
 }
+
+// TestTakingAGivenUpPlaceBack: after giving a place up, 「やっぱり明日行け
+// ることになりました」 shows its card to take it back (it was told nothing
+// was waiting); a task the coordinators called off is said to be.
+func TestTakingAGivenUpPlaceBack(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	given := c.ref("A9", "物置の修理", c.at(12, 1, 9, 0), 2, OfferCancelled) // tomorrow
+	r := Converse(cat, c.now, offerPerson(StatusActive), offers(given), textIn("やっぱり明日行けることになりました、さっきのはとりけしてください"))
+	if !strings.Contains(said(r), "「物置の修理」は、キャンセルで承りました") || r.Answer != nil {
+		t.Errorf("said %q (answer %+v), want the card to take it back", said(r), r.Answer)
+	}
+	calledOff := given
+	calledOff.CalledOff = true
+	r = Converse(cat, c.now, offerPerson(StatusActive), offers(calledOff), textIn("やっぱり明日行けます"))
+	if !strings.Contains(said(r), "中止になりました") {
+		t.Errorf("said %q, want the task called off", said(r))
+	}
+}

@@ -28,6 +28,9 @@ type OfferRef struct {
 	// Promoted marks a place freed by a cancellation, offered from the
 	// waitlist.
 	Promoted bool `json:"promoted,omitempty"`
+	// CalledOff says the coordinators cancelled the task (State is then
+	// cancelled), as against the person giving their place up.
+	CalledOff bool `json:"called_off,omitempty"`
 	// Created is when the task was posted: a task posted less than a day
 	// ahead asks whether they still come at once, not the evening before.
 	Created time.Time `json:"created,omitzero"`

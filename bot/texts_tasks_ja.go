@@ -23,7 +23,7 @@ type tasksJA struct {
 	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                           string
 	PromotedTitle, NoticePromoted                                                                                                      string // NoticePromoted fmt: who, title, span
 	WhichNotGoing, NotOfferedThatDay, LimitChanged                                                                                     string // LimitChanged fmt: count
-	HeldAlready, DeclinedBefore, MixedAnswers, MixedAccept, MixedDecline                                                               string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
+	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                              string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -80,6 +80,7 @@ var tasksJAText = tasksJA{
 	HeldAlready:            "「%s」（%s）は、お引き受けいただいています。ありがとうございます。",
 	LimitChanged:           "1週間にご案内するお仕事を%d件までにしました。違うときは「変更」と送ってください。",
 	DeclinedBefore:         "「%s」は、さきほど見送りで承りました。やはりお引き受けいただける場合は、下のカードの「引き受ける」を押してください（空きがあればお引き受けになります）。",
+	CancelledBefore:        "「%s」は、キャンセルで承りました。やはり行ける場合は、下のカードの「引き受ける」を押してください（空きがあればお引き受けになります）。",
 	MixedAnswers:           "%s、ですね。まちがいのないよう、それぞれのカードのボタンでお答えください。",
 	MixedAccept:            "「%s」は引き受け",
 	MixedDecline:           "「%s」は見送り",
