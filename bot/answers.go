@@ -267,6 +267,13 @@ func (t *turn) idleMiss() {
 		t.conv.MissStep, t.conv.Misses = StepIdle, 0
 	}
 	t.conv.Misses++
+	if t.asked == askedWhichCancel && t.conv.Misses < maxMisses {
+		// The list of places is still on the screen: one more try at
+		// naming one, rather than the menu.
+		t.conv.Asked = askedWhichCancel
+		t.text(ja.Task.WhichCancelAgain)
+		return
+	}
 	t.text(ja.NotUnderstood)
 	t.menu()
 	if t.conv.Misses >= maxMisses {

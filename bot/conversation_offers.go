@@ -1186,6 +1186,10 @@ func namesDay(n string, t, now time.Time) bool {
 			i += 1 + j
 		}
 	}
+	if kana := kanaDays[t.Day()]; kana != "" && strings.Contains(n, kana) {
+		// 「とおかのほう」: the tenth, as it is said.
+		return true
+	}
 	if strings.Contains(n, weekdaysJA[t.Weekday()]+"曜") {
 		// 「来週の月曜」 is one Monday: the week said must be t's.
 		want := weekSaid(n)
@@ -1203,6 +1207,12 @@ func namesDay(n string, t, now time.Time) bool {
 	}
 	return false
 }
+
+// kanaDays are the days of the month said in words rather than numbers
+// (ついたち, とおか, はつか), by day. いつか (someday) and ようか (しよう
+// か) say other things as often, and are left out.
+var kanaDays = map[int]string{1: "ついたち", 2: "ふつか", 3: "みっか", 4: "よっか", 6: "むいか", 7: "なのか",
+	9: "ここのか", 10: "とおか", 14: "じゅうよっか", 20: "はつか", 24: "にじゅうよっか"}
 
 // isNumeral reports whether s ends in a digit or a kanji numeral: the
 // 「1日」 it precedes is part of a longer number.

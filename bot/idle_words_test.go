@@ -157,3 +157,27 @@ func TestTakingAGivenUpPlaceBack(t *testing.T) {
 		t.Errorf("said %q, want the task called off", said(r))
 	}
 }
+
+// TestNamingWhichPlaceAfterAMiss: after 「どのお仕事をキャンセルしますか」
+// one answer that names nothing keeps the question (it showed the menu,
+// and 「10日のほうです」 next was not understood); a day said in words
+// (とおか) names it.
+func TestNamingWhichPlaceAfterAMiss(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	tenth := c.ref("A10", "受付", c.at(12, 10, 9, 0), 2, OfferAccepted)
+	r := Converse(cat, c.now, offerPerson(StatusActive), offers(c.a1(), tenth), textIn("キャンセルしたいです"))
+	r = Converse(cat, c.now, r.Profile, r.Conv, textIn("あのほら、あれです"))
+	if !strings.Contains(said(r), ja.Task.WhichCancelAgain) {
+		t.Fatalf("after a miss: said %q, want the question kept", said(r))
+	}
+	r = Converse(cat, c.now, r.Profile, r.Conv, textIn("10日のほうです"))
+	if r.Conv.Step != StepCancelTask || r.Conv.CancelTask != "A10" {
+		t.Errorf("naming it after a miss: step %q cancel %q (said %q)", r.Conv.Step, r.Conv.CancelTask, said(r))
+	}
+	r = Converse(cat, c.now, offerPerson(StatusActive), offers(c.a1(), tenth), textIn("キャンセルしたいです"))
+	r = Converse(cat, c.now, r.Profile, r.Conv, textIn("じゅうにがつとおかのほう"))
+	if r.Conv.CancelTask != "A10" {
+		t.Errorf("とおか: cancel %q (said %q)", r.Conv.CancelTask, said(r))
+	}
+}
