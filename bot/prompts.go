@@ -76,14 +76,16 @@ func (t *turn) prompt() {
 			// Withdrawing gives up the places taken: said before, not after.
 			body += "\n" + fmt.Sprintf(ja.DeleteTakesJobs, n)
 		}
-		t.say(Message{Card: &Card{
-			Title: ja.DeleteTitle,
-			Body:  body,
-			Buttons: []Choice{
-				answerAction(StepDeleteConfirm, opYes).button(ja.DeleteYes),
-				answerAction(StepDeleteConfirm, opNo).button(ja.DeleteNo),
-			},
-		}})
+		buttons := []Choice{
+			answerAction(StepDeleteConfirm, opYes).button(ja.DeleteYes),
+			answerAction(StepDeleteConfirm, opNo).button(ja.DeleteNo),
+		}
+		if t.p.Status == StatusActive {
+			// Many who say 「やめたい」 want a rest, not to be forgotten.
+			body += "\n" + ja.DeleteOrPause
+			buttons = append(buttons, commandAction(cmdPause).button(ja.PauseInstead))
+		}
+		t.say(Message{Card: &Card{Title: ja.DeleteTitle, Body: body, Buttons: buttons}})
 	case StepCancelTask:
 		if ref, i := findRef(t.conv.Offers, t.conv.CancelTask); i >= 0 {
 			t.askCancel(ref)
@@ -137,6 +139,7 @@ func menuChoices(p *Profile) []Choice {
 		pause = commandAction(cmdResume).button(ja.CmdResume)
 	}
 	return []Choice{
+		commandAction(cmdSchedule).button(ja.Task.CmdSchedule),
 		commandAction(cmdProfile).button(ja.CmdProfile),
 		commandAction(cmdEdit).button(ja.CmdEdit),
 		pause,

@@ -23,7 +23,7 @@ var ja = struct {
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
-	WeekFixed, AreaFixed string // fmt: the new week, the new area
+	DeleteOrPause, PauseInstead, WeekFixed, AreaFixed string // WeekFixed, AreaFixed fmt: the new week, the new area
 	NotUnderstood, NotUnderstoodField, WeekChanged, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 	Greetings                                                                                                                                             []greetingJA
 	GreetingTail, GreetingPending                                                                                                                         string
@@ -109,6 +109,8 @@ var ja = struct {
 	DeleteTakesJobs:      "お引き受けいただいているお仕事（%d件）も取り消しになり、担当者にお知らせします。",
 	DeleteYes:            "退会する",
 	DeleteNo:             "退会しない",
+	DeleteOrPause:        "しばらくお休みしたいだけでしたら、「休止」でご案内を止めることもできます（登録内容は残り、「再開」でまたご案内します）。",
+	PauseInstead:         "休止にする",
 	Deleted:              "登録内容をすべて削除しました。これまでありがとうございました。またいつでもご登録いただけます。",
 	DeleteCancelled:      "退会をとりやめました。",
 	NotUnderstood:        "すみません、よくわかりませんでした。下のメニューから選んでください。",

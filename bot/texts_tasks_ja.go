@@ -170,6 +170,8 @@ var (
 	whyWords = map[string]bool{
 		"なぜ私に?": true, "なぜ私に": true, "なぜ": true, "どうして": true, "どうして私に": true,
 		"なんで": true, "why": true, "why me": true, "理由": true,
+		"なんでわしに": true, "なんでわたしに": true, "なんで私に": true, "どうして私なんですか": true, "どうしてわたしなんですか": true,
+		"なぜわたしに": true, "なんで私": true, "どうして私": true, "なぜ私なんですか": true,
 	}
 	scheduleWords = []string{"予定", "よてい", "すけじゅーる", "予定を見る", "予定の確認", "schedule"}
 

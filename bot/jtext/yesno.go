@@ -101,6 +101,15 @@ func Answer(s string) (yes, ok bool) {
 		return yes, true
 	}
 	n := Normalize(s)
+	for _, ack := range acknowledgements {
+		// 「はい、その日は都合が悪いので今回はやめておきます」: the はい
+		// acknowledges; the rest answers, a no as well as a yes.
+		if rest, cut := strings.CutPrefix(n, ack); cut && rest != "" {
+			if y, known := Answer(rest); known && !y {
+				return false, true
+			}
+		}
+	}
 	if n == "" || len(n) > maxSentence {
 		return false, false
 	}

@@ -108,3 +108,19 @@ func TestRefusesAndCommits(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswersAsSeniorsWriteThem: dialect and an acknowledging はい before
+// a no (each was not understood).
+func TestAnswersAsSeniorsWriteThem(t *testing.T) {
+	for _, tt := range []struct {
+		s   string
+		yes bool
+	}{
+		{"むりじゃ", false}, {"あかん", false}, {"これでええ", true}, {"ええよ", true},
+		{"はい、その日は都合が悪いので今回はやめておきます", false}, {"はい、行けます", true}, {"ひきうける", true},
+	} {
+		if yes, ok := Answer(tt.s); !ok || yes != tt.yes {
+			t.Errorf("Answer(%q) = %v, %v; want %v", tt.s, yes, ok, tt.yes)
+		}
+	}
+}
