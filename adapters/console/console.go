@@ -115,6 +115,12 @@ type People interface {
 	FindProfiles(ctx context.Context, f bot.ProfileFilter) ([]*bot.Profile, error)
 }
 
+// Plans reads a person's conversation, which holds what they said yes to
+// (the Redis store's Load; eventID empty).
+type Plans interface {
+	Load(ctx context.Context, profileID, eventID string) (bot.Snapshot, error)
+}
+
 // NamedOffers offers a task to a named person (a 指名 offer, as POST
 // /api/tasks/{id}/offers does; bot.TaskService). The task page shows its
 // form, with the active people by name, when set.
@@ -165,6 +171,9 @@ type Options struct {
 	Reports     Reports
 	// Imports, when set, shows 「CSVで取り込む」 on the people page.
 	Imports Imports
+	// Plans, when set, lists on a person's page and on their deletion
+	// page the tasks and sessions they said yes to.
+	Plans Plans
 
 	// SecureCookies marks the login cookie Secure (serve, behind HTTPS).
 	SecureCookies bool

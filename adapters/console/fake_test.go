@@ -24,11 +24,20 @@ type fakeService struct {
 	written  []string
 	results  []result
 	imported int
+	convs    map[string]bot.Conversation // what people said yes to (Plans)
+}
+
+// Load is the person's conversation, as the store's Load gives it.
+func (f *fakeService) Load(_ context.Context, id, _ string) (bot.Snapshot, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return bot.Snapshot{Profile: f.people[id], Conv: f.convs[id]}, nil
 }
 
 func newFakeService() *fakeService {
 	return &fakeService{tasks: map[string]*bot.TaskView{}, sessions: map[string]*bot.SessionView{},
-		bcs: map[string]*bot.BroadcastView{}, people: map[string]*bot.Profile{}}
+		bcs: map[string]*bot.BroadcastView{}, people: map[string]*bot.Profile{},
+		convs: map[string]bot.Conversation{}}
 }
 
 func (f *fakeService) id(kind string) string {

@@ -368,3 +368,36 @@ func TestSomeoneComingWhoBlockedTheBotIsFlagged(t *testing.T) {
 		t.Errorf("the first page does not flag her: %s", body)
 	}
 }
+
+// TestAPersonsPlansAreShown: a person's page lists the tasks and sessions
+// ahead they said yes to, and the deletion page warns that deleting them
+// takes them off those (it said so only in general words).
+func TestAPersonsPlansAreShown(t *testing.T) {
+	f, b, _, _ := withATask(t)
+	now := time.Now()
+	f.svc.mu.Lock()
+	f.svc.people["line:Uwatanabe"] = &bot.Profile{ID: "line:Uwatanabe", Name: "渡辺 美代子", Status: bot.StatusActive}
+	f.svc.convs["line:Uwatanabe"] = bot.Conversation{
+		Offers: []bot.OfferRef{
+			{TaskID: "t-9", Title: "月曜の採点", Start: now.Add(48 * time.Hour), End: now.Add(50 * time.Hour), State: bot.OfferAccepted},
+			{TaskID: "t-8", Title: "終わった採点", Start: now.Add(-50 * time.Hour), End: now.Add(-48 * time.Hour), State: bot.OfferAccepted},
+			{TaskID: "t-7", Title: "見送った仕事", Start: now.Add(48 * time.Hour), End: now.Add(50 * time.Hour), State: bot.OfferDeclined},
+		},
+		Sessions: []bot.SessionRef{{SessionID: "s-1", Title: "オンライン説明会", Start: now.Add(24 * time.Hour), End: now.Add(25 * time.Hour), RSVP: bot.RSVPYes}},
+	}
+	f.svc.mu.Unlock()
+	for _, path := range []string{"/console/people/line:Uwatanabe", "/console/people/line:Uwatanabe/delete"} {
+		_, body := b.get(path)
+		plans := body[strings.Index(body, "plans"):]
+		if !strings.Contains(plans, "月曜の採点") || !strings.Contains(plans, "オンライン説明会") ||
+			strings.Contains(body, "終わった採点") || strings.Contains(body, "見送った仕事") {
+			t.Errorf("%s: the plans ahead are not what she said yes to: %s", path, body)
+		}
+		if strings.Index(plans, "オンライン説明会") > strings.Index(plans, "月曜の採点") {
+			t.Errorf("%s: plans not soonest first", path)
+		}
+	}
+	if _, body := b.get("/console/people/line:Uwatanabe/delete"); !strings.Contains(body, "引き受けている予定があります") {
+		t.Errorf("the deletion page does not warn of her plans: %s", body)
+	}
+}

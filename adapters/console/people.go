@@ -1,11 +1,14 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"tsunagu/bot"
 	"tsunagu/bot/avail"
@@ -139,6 +142,44 @@ func (s *server) personCreate(w http.ResponseWriter, r *http.Request) {
 type personPage struct {
 	*bot.Profile
 	Talk *bot.TalkView
+	// Plans are the tasks and sessions ahead the person said yes to,
+	// soonest first (nil without Options.Plans).
+	Plans []plan
+}
+
+// plan is a task or session ahead that a person said yes to.
+type plan struct {
+	Kind, ID, Title string
+	Start, End      time.Time
+	// Waiting is a place on a task's waitlist, not yet theirs.
+	Waiting bool
+}
+
+// plansOf lists what the person said yes to and is still ahead. A person
+// whose conversation cannot be read shows none; the page still serves.
+func (s *server) plansOf(ctx context.Context, id string) []plan {
+	if s.plans == nil {
+		return nil
+	}
+	snap, err := s.plans.Load(ctx, id, "")
+	if err != nil {
+		s.log.WarnContext(ctx, "console: plans not read", "profile", id, "err", err)
+		return nil
+	}
+	now := s.now()
+	var out []plan
+	for _, r := range snap.Conv.Offers {
+		if (r.State == bot.OfferAccepted || r.State == bot.OfferWaitlisted) && now.Before(r.End) {
+			out = append(out, plan{Kind: KindTask, ID: r.TaskID, Title: r.Title, Start: r.Start, End: r.End, Waiting: r.State == bot.OfferWaitlisted})
+		}
+	}
+	for _, r := range snap.Conv.Sessions {
+		if r.RSVP == bot.RSVPYes && !r.Cancelled && now.Before(r.End) {
+			out = append(out, plan{Kind: KindSession, ID: r.SessionID, Title: r.Title, Start: r.Start, End: r.End})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b plan) int { return a.Start.Compare(b.Start) })
+	return out
 }
 
 func (s *server) loadPerson(w http.ResponseWriter, r *http.Request) (*bot.Profile, bool) {
@@ -160,7 +201,7 @@ func (s *server) personShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, "person", p.Name, personPage{Profile: p})
+	s.render(w, r, http.StatusOK, "person", p.Name, personPage{Profile: p, Plans: s.plansOf(r.Context(), p.ID)})
 }
 
 // personPause and personResume go through the person's conversation, as
@@ -193,7 +234,7 @@ func (s *server) personDeleteConfirm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, "person_delete", ja.TitlePersonDelete, personPage{Profile: p})
+	s.render(w, r, http.StatusOK, "person_delete", ja.TitlePersonDelete, personPage{Profile: p, Plans: s.plansOf(r.Context(), p.ID)})
 }
 
 // personDelete deletes every piece of the person's data, through the same
@@ -205,7 +246,7 @@ func (s *server) personDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("confirm") != "yes" {
-		s.render(w, r, http.StatusUnprocessableEntity, "person_delete", ja.TitlePersonDelete, personPage{Profile: p})
+		s.render(w, r, http.StatusUnprocessableEntity, "person_delete", ja.TitlePersonDelete, personPage{Profile: p, Plans: s.plansOf(ctx, p.ID)})
 		return
 	}
 	in := bot.Inbound{ID: "console:" + s.newID(), Kind: bot.EventPostback, ProfileID: p.ID, Data: bot.HomeDelete, At: s.now()}

@@ -219,7 +219,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	mount[console.Prefix] = console.New(console.Options{
 		Accounts: redisadapter.NewAccounts(rdb), Catalog: cat, People: store, Tasks: taskSvc, Sessions: sessionSvc,
 		Broadcasts: broadcastSvc, Talks: talks, Handle: serial.Handle, ProfileChanged: profileMade,
-		NamedOffers: taskSvc, Outcomes: taskSvc, Reports: reports, Imports: store,
+		NamedOffers: taskSvc, Outcomes: taskSvc, Reports: reports, Imports: store, Plans: store,
 		// serve always names a Redis and runs behind HTTPS; the
 		// playground never names one (config.ForPlayground).
 		SecureCookies: cfg.RedisURL != "" || len(cfg.RedisClusterAddrs) > 0,
