@@ -18,6 +18,8 @@ const (
 	BroadcastScheduled BroadcastStatus = "scheduled"
 	BroadcastSending   BroadcastStatus = "sending"
 	BroadcastDone      BroadcastStatus = "done"
+	// BroadcastCancelled was called off before it began: it sends nothing.
+	BroadcastCancelled BroadcastStatus = "cancelled"
 )
 
 // Broadcast limits and the layout of a broadcast's progress.
@@ -90,6 +92,10 @@ type BroadcastStore interface {
 	DueBroadcasts(ctx context.Context, now time.Time, limit int) ([]string, error)
 	RescheduleBroadcast(ctx context.Context, id string, at time.Time) error
 	FinishEmpty(ctx context.Context, id string, report Outgoing) error
+	// CancelBroadcast calls off a broadcast that has not begun, for good:
+	// ENOTFOUND if unknown, ECONFLICT once it is sending, done or called
+	// off. Its recipient lists go with it.
+	CancelBroadcast(ctx context.Context, id string) error
 	// ForgetRecipient takes a person being deleted out of the broadcast:
 	// it no longer reaches them and keeps no trace of them.
 	ForgetRecipient(ctx context.Context, id, profileID string) error
@@ -205,6 +211,16 @@ func (s *BroadcastService) CreateBroadcast(ctx context.Context, bc *Broadcast) (
 		s.Due()
 	}
 	return s.Store.FindBroadcast(ctx, bc.ID)
+}
+
+// CancelBroadcast calls off a broadcast not begun yet: a scheduled one
+// with a mistake in it (a wrong date, a typo) is not sent to everyone.
+func (s *BroadcastService) CancelBroadcast(ctx context.Context, id string) (*BroadcastView, error) {
+	if err := s.Store.CancelBroadcast(ctx, id); err != nil {
+		return nil, fmt.Errorf("cancel broadcast: %w", err)
+	}
+	s.Logger.InfoContext(ctx, "broadcast cancelled", "broadcast", id)
+	return s.Store.FindBroadcast(ctx, id)
 }
 
 // lineQuota is LINE's quota before n more messages, counted by a LINE

@@ -17,6 +17,7 @@ func (s *server) broadcastRoutes(route func(string, http.HandlerFunc)) {
 	route("POST "+Prefix+"broadcasts", s.broadcastSend)
 	route("GET "+Prefix+"broadcasts/{id}", s.broadcastShow)
 	route("GET "+Prefix+"broadcasts/{id}/progress", s.broadcastProgress)
+	route("POST "+Prefix+"broadcasts/{id}/cancel", s.broadcastCancel)
 }
 
 func (s *server) findBroadcasts(ctx context.Context, from, to time.Time, limit int64) ([]*bot.BroadcastView, error) {
@@ -142,6 +143,8 @@ type broadcastPage struct {
 	*bot.BroadcastView
 	Done, Percent int
 	Live          bool
+	// Error is why the last try to call it off was refused.
+	Error string
 }
 
 func (s *server) loadBroadcast(w http.ResponseWriter, r *http.Request) (*broadcastPage, bool) {
@@ -157,7 +160,33 @@ func (s *server) loadBroadcast(w http.ResponseWriter, r *http.Request) (*broadca
 		return nil, false
 	}
 	n := v.Sent + v.Failed + v.Skipped
-	return &broadcastPage{BroadcastView: v, Done: n, Percent: percent(n, v.Total), Live: v.Status != bot.BroadcastDone}, true
+	live := v.Status != bot.BroadcastDone && v.Status != bot.BroadcastCancelled
+	return &broadcastPage{BroadcastView: v, Done: n, Percent: percent(n, v.Total), Live: live}, true
+}
+
+// broadcastCancel calls off a broadcast not begun yet: a scheduled one with
+// a mistake is stopped before it reaches everyone. Once sending, it says
+// it is too late.
+func (s *server) broadcastCancel(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	if err := s.mine(ctx, KindBroadcast, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.broadcasts.CancelBroadcast(ctx, id); err != nil {
+		if bot.ErrorCode(err) != bot.ECONFLICT {
+			s.fail(w, r, err)
+			return
+		}
+		if p, ok := s.loadBroadcast(w, r); ok {
+			p.Error = ja.BroadcastBegun
+			s.render(w, r, http.StatusConflict, "broadcast", ja.TitleBroadcasts, p)
+		}
+		return
+	}
+	s.audit(ctx, accountOf(ctx).ID, "broadcast.cancel", id)
+	done(w, r, Prefix+"broadcasts/"+url.PathEscape(id), "bc_cancelled")
 }
 
 func (s *server) broadcastShow(w http.ResponseWriter, r *http.Request) {

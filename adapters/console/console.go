@@ -98,6 +98,7 @@ type Broadcasts interface {
 	Recipients(ctx context.Context, aud bot.Audience) (bot.Recipients, error)
 	CreateBroadcast(ctx context.Context, bc *bot.Broadcast) (*bot.BroadcastView, error)
 	FindBroadcast(ctx context.Context, id string) (*bot.BroadcastView, error)
+	CancelBroadcast(ctx context.Context, id string) (*bot.BroadcastView, error)
 }
 
 // Talks are the conversations people opened with the coordinators

@@ -237,6 +237,21 @@ func (f *fakeService) FindBroadcast(_ context.Context, id string) (*bot.Broadcas
 	return nil, bot.Errorf(bot.ENOTFOUND, "no broadcast")
 }
 
+// CancelBroadcast calls off a scheduled broadcast, as the store does.
+func (f *fakeService) CancelBroadcast(_ context.Context, id string) (*bot.BroadcastView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.bcs[id]
+	switch {
+	case !ok:
+		return nil, bot.Errorf(bot.ENOTFOUND, "no broadcast")
+	case v.Status != bot.BroadcastScheduled:
+		return nil, bot.Errorf(bot.ECONFLICT, "begun")
+	}
+	v.Status = bot.BroadcastCancelled
+	return v, nil
+}
+
 func (f *fakeService) FindTalks(_ context.Context, open bool) ([]bot.TalkView, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

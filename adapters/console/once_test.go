@@ -401,3 +401,32 @@ func TestAPersonsPlansAreShown(t *testing.T) {
 		t.Errorf("the deletion page does not warn of her plans: %s", body)
 	}
 }
+
+// TestAScheduledBroadcastCanBeCalledOff: a broadcast set for tomorrow
+// morning shows 「この送信を取り消す」, which calls it off; one already
+// sending shows no such button, and a stale form says it is too late.
+func TestAScheduledBroadcastCanBeCalledOff(t *testing.T) {
+	f, b, _, _ := withATask(t)
+	f.svc.mu.Lock()
+	f.svc.bcs["b-9"] = &bot.BroadcastView{Broadcast: bot.Broadcast{ID: "b-9", Text: "年末年始のお知らせ", SendAt: time.Now().Add(20 * time.Hour)},
+		Status: bot.BroadcastScheduled, Total: 13}
+	f.svc.bcs["b-8"] = &bot.BroadcastView{Broadcast: bot.Broadcast{ID: "b-8", Text: "送信中のお知らせ"}, Status: bot.BroadcastSending, Total: 13}
+	f.svc.mu.Unlock()
+	if _, body := b.get("/console/broadcasts/b-9"); !strings.Contains(body, "この送信を取り消す") {
+		t.Fatalf("a scheduled broadcast offers no way to call it off: %s", body)
+	}
+	resp, _ := b.post("/console/broadcasts/b-9/cancel", url.Values{})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", resp.StatusCode)
+	}
+	if _, body := b.get(resp.Header.Get("Location")); !strings.Contains(body, "取り消し済み") || !strings.Contains(body, "だれにも送られません") ||
+		strings.Contains(body, "この送信を取り消す") {
+		t.Errorf("after calling it off: %s", body)
+	}
+	if _, body := b.get("/console/broadcasts/b-8"); strings.Contains(body, "この送信を取り消す") {
+		t.Errorf("a broadcast already sending offers to call it off")
+	}
+	if resp, body := b.post("/console/broadcasts/b-8/cancel", url.Values{}); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "取り消せません") {
+		t.Errorf("calling off one sending: %d", resp.StatusCode)
+	}
+}

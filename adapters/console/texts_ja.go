@@ -14,6 +14,7 @@ var ja = struct {
 	TitleError, Departed, TaskNotCancellable, TaskNotEditable                            string
 	TitleTaskEdit, HeadcountInvalid, TitleSessionCancel, SessionNotCancellable           string
 	TitleSessions, TitleSessionNew, TitleBroadcasts, TitleBroadcastNew, TitleBroadcastOK string
+	BroadcastBegun                                                                       string
 	TitlePeople, TitlePersonNew, TitlePersonDelete, TitleTalks, TitleCoordinators        string
 	LoginNeeded, Forbidden, AdminOnly, FormExpired, NotFound, Internal                   string
 	WrongPassword, TooManyFailures, PasswordRules, PasswordsDiffer, SetupLinkInvalid     string
@@ -146,7 +147,7 @@ var ja = struct {
 	},
 	ChannelLabels: map[string]string{"line": "LINE", "slack": "Slack"},
 	BroadcastLabels: map[string]string{
-		"scheduled": "送信予定", "sending": "送信中", "done": "送信済み",
+		"scheduled": "送信予定", "sending": "送信中", "done": "送信済み", "cancelled": "取り消し済み",
 	},
 	TaskStatusLabels: map[string]string{
 		"open": "募集中", "filled": "満員", "closed": "終了", "cancelled": "取り消し",
@@ -159,30 +160,32 @@ var ja = struct {
 		"repeat.until": fmt.Sprintf("「いつまで」は、最初の日から%d週間あとまでの日付を選んでください。", bot.MaxSeriesDates),
 		"password":     fmt.Sprintf("パスワードは%d文字以上、%d文字以内にしてください。", MinPasswordLen, MaxPasswordLen),
 	},
-	DeleteSelf: "自分のアカウントは止められません。",
+	DeleteSelf:     "自分のアカウントは止められません。",
+	BroadcastBegun: "このお知らせは、もう送り始めているか、取り消し済みのため、取り消せません。",
 }
 
 // flashes are the messages shown after a POST, by the ?done= key of the
 // page it redirects to.
 var flashes = map[string]string{
-	"task":       "お仕事を登録しました。条件に合う方へご案内を送っています。",
-	"cancelled":  "お仕事を取り消しました。ご案内した方にお知らせします。",
-	"edited":     "お仕事の内容を変えました。人数を増やしたときは、条件に合う方へご案内を送っています。",
-	"session":    "説明会・交流会を登録しました。ご案内を送っています。",
-	"called_off": "中止にしました。参加と答えた方にお知らせします。",
-	"broadcast":  "お知らせを受け付けました。",
-	"person":     "登録しました。",
-	"paused":     "お休みにしました。ご本人にもお知らせしました。",
-	"resumed":    "紹介を再開しました。ご本人にもお知らせしました。",
-	"deleted":    "登録者のデータを削除しました。",
-	"sent":       "返信を送りました。",
-	"closed":     "ご相談を終了しました。",
-	"disabled":   "アカウントを止めました。",
-	"enabled":    "アカウントを使えるようにしました。",
-	"offered":    "ご案内を送りました。",
-	"recorded":   "記録しました。",
-	"imported":   "CSVを取り込みました。",
-	"series":     "毎週のお仕事を登録しました。日程は下の「くり返しの日程」のとおりです。条件に合う方へご案内を送っています。",
+	"task":         "お仕事を登録しました。条件に合う方へご案内を送っています。",
+	"cancelled":    "お仕事を取り消しました。ご案内した方にお知らせします。",
+	"edited":       "お仕事の内容を変えました。人数を増やしたときは、条件に合う方へご案内を送っています。",
+	"session":      "説明会・交流会を登録しました。ご案内を送っています。",
+	"called_off":   "中止にしました。参加と答えた方にお知らせします。",
+	"broadcast":    "お知らせを受け付けました。",
+	"person":       "登録しました。",
+	"paused":       "お休みにしました。ご本人にもお知らせしました。",
+	"resumed":      "紹介を再開しました。ご本人にもお知らせしました。",
+	"deleted":      "登録者のデータを削除しました。",
+	"sent":         "返信を送りました。",
+	"closed":       "ご相談を終了しました。",
+	"disabled":     "アカウントを止めました。",
+	"enabled":      "アカウントを使えるようにしました。",
+	"offered":      "ご案内を送りました。",
+	"recorded":     "記録しました。",
+	"imported":     "CSVを取り込みました。",
+	"bc_cancelled": "お知らせの送信を取り消しました。だれにも送られません。",
+	"series":       "毎週のお仕事を登録しました。日程は下の「くり返しの日程」のとおりです。条件に合う方へご案内を送っています。",
 	// The same, when nobody was found to ask (taskShow).
 	"task-none":   "お仕事を登録しました。いま条件に合う方が見つからないため、ご案内はまだ送っていません。条件に合う方が登録されたら、その方にご案内します。下の「指名してご案内する」から、選んだ方に送ることもできます。",
 	"edited-none": "お仕事の内容を変えました。いま条件に合う方が見つからないため、新しいご案内は送っていません。下の「指名してご案内する」から、選んだ方に送ることもできます。",

@@ -16,6 +16,18 @@ import (
 type BroadcastService interface {
 	CreateBroadcast(ctx context.Context, b *bot.Broadcast) (*bot.BroadcastView, error)
 	FindBroadcast(ctx context.Context, id string) (*bot.BroadcastView, error)
+	CancelBroadcast(ctx context.Context, id string) (*bot.BroadcastView, error)
+}
+
+// cancelBroadcast calls off a broadcast not begun: 200 with it, 409 once
+// it is sending, done or called off.
+func (s *server) cancelBroadcast(w http.ResponseWriter, r *http.Request) {
+	v, err := s.broadcasts.CancelBroadcast(r.Context(), r.PathValue("id"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, v)
 }
 
 type broadcastInput struct {

@@ -161,6 +161,7 @@ func New(o Options) *http.ServeMux {
 	if s.broadcasts != nil {
 		api.HandleFunc("POST /api/broadcasts", s.createBroadcast)
 		api.HandleFunc("GET /api/broadcasts/{id}", s.getBroadcast)
+		api.HandleFunc("POST /api/broadcasts/{id}/cancel", s.cancelBroadcast)
 	}
 	if s.conversations != nil {
 		api.HandleFunc("GET /api/conversations", s.listConversations)

@@ -131,14 +131,47 @@ func (s *Broadcasts) RescheduleBroadcast(ctx context.Context, id string, at time
 	return nil
 }
 
-// leaseScript takes or renews the right to send a broadcast.
+// cancelScript calls off a broadcast that is scheduled and that no run
+// has leased (a run about to send holds the lease first): its status
+// says so, it leaves the sweep, and its recipient lists are dropped.
+//
+// KEYS: broadcast, lease, due broadcasts, LINE list, Slack list. ARGV: ID.
+var cancelBroadcastScript = goredis.NewScript(`
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return -1 end
+if st ~= 'scheduled' or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'cancelled')
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('DEL', KEYS[4], KEYS[5])
+return 1
+`)
+
+// CancelBroadcast calls off a broadcast not begun yet.
+func (s *Broadcasts) CancelBroadcast(ctx context.Context, id string) error {
+	keys := []string{broadcastKey(id), broadcastLeaseKey(id), dueBroadcastsKey(shardOf(id)), broadcastLineKey(id), broadcastSlackKey(id)}
+	n, err := cancelBroadcastScript.Run(ctx, s.c, keys, id).Int()
+	switch {
+	case err != nil:
+		return fmt.Errorf("cancel broadcast %s: %w", id, err)
+	case n < 0:
+		return fmt.Errorf("cancel broadcast %s: %w", id, bot.Errorf(bot.ENOTFOUND, "no broadcast %s", id))
+	case n == 0:
+		return fmt.Errorf("cancel broadcast %s: %w", id, bot.Errorf(bot.ECONFLICT, "broadcast %s has begun or was called off", id))
+	}
+	return nil
+}
+
+// leaseScript takes or renews the right to send a broadcast, unless it
+// was called off.
 //
 // KEYS: lease, broadcast. ARGV: owner, ttl ms.
 var leaseScript = goredis.NewScript(`
 local cur = redis.call('GET', KEYS[1])
 if cur and cur ~= ARGV[1] then return 0 end
+local st = redis.call('HGET', KEYS[2], 'status')
+if st == 'cancelled' then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-if redis.call('HGET', KEYS[2], 'status') == 'scheduled' then redis.call('HSET', KEYS[2], 'status', 'sending') end
+if st == 'scheduled' then redis.call('HSET', KEYS[2], 'status', 'sending') end
 return 1
 `)
 

@@ -84,6 +84,45 @@ func testBroadcastRuns(t *testing.T, newClient func(t *testing.T) goredis.Univer
 		return v.Status, v.Sent, v.Failed
 	}
 
+	t.Run("a scheduled broadcast is called off for good: not due, not leased, its lists gone", func(t *testing.T) {
+		c := newClient(t)
+		s, id := create(t, c)
+		if err := s.CancelBroadcast(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if st, _, _ := counts(t, s, id); st != bot.BroadcastCancelled {
+			t.Errorf("status %q, want cancelled", st)
+		}
+		if due, err := s.DueBroadcasts(ctx, now.Add(time.Hour), 10); err != nil || len(due) != 0 {
+			t.Errorf("due after calling off: %v %v", due, err)
+		}
+		if lease(t, s, id, "run-a") {
+			t.Error("a run leased a broadcast called off")
+		}
+		if n := c.Exists(ctx, broadcastSlackKey(id), broadcastLineKey(id)).Val(); n != 0 {
+			t.Errorf("%d recipient lists left", n)
+		}
+		if err := s.CancelBroadcast(ctx, id); bot.ErrorCode(err) != bot.ECONFLICT {
+			t.Errorf("calling off twice: %v, want a conflict", err)
+		}
+		if err := s.CancelBroadcast(ctx, "B-none"); bot.ErrorCode(err) != bot.ENOTFOUND {
+			t.Errorf("calling off an unknown one: %v, want not found", err)
+		}
+	})
+
+	t.Run("a broadcast a run has leased is not called off", func(t *testing.T) {
+		s, id := create(t, newClient(t))
+		if !lease(t, s, id, "run-a") {
+			t.Fatal("no lease")
+		}
+		if err := s.CancelBroadcast(ctx, id); bot.ErrorCode(err) != bot.ECONFLICT {
+			t.Errorf("calling off one sending: %v, want a conflict", err)
+		}
+		if st, _, _ := counts(t, s, id); st != bot.BroadcastSending {
+			t.Errorf("status %q, want sending", st)
+		}
+	})
+
 	t.Run("a lease is one run's, and only its holder releases it", func(t *testing.T) {
 		s, id := create(t, newClient(t))
 		if !lease(t, s, id, "run-a") || lease(t, s, id, "run-b") {

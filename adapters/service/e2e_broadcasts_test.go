@@ -123,3 +123,33 @@ func TestBroadcastQuotaIsReadOutsideTheRequest(t *testing.T) {
 		t.Fatalf("LINE's quota was read %d times by the POST, want none", got-reads)
 	}
 }
+
+// TestAScheduledBroadcastIsCalledOff: a broadcast set for tomorrow is
+// called off through the API before it begins: 200, then 409 for a second
+// try, 404 for an unknown one, and it never reaches anyone.
+func TestAScheduledBroadcastIsCalledOff(t *testing.T) {
+	s := bootService(t)
+	a := s.importPerson(t, "花子", "世田谷区", "採点")
+	tomorrow := time.Now().Add(24 * time.Hour).Format(time.RFC3339)
+	code, body := s.api(t, "POST", "/api/broadcasts", map[string]any{"text": "日付をまちがえたお知らせ", "audience": map[string]any{}, "send_at": tomorrow})
+	if code != http.StatusAccepted || body["status"] != "scheduled" {
+		t.Fatalf("POST /api/broadcasts: %d %v", code, body)
+	}
+	id := body["id"].(string)
+	if code, got := s.api(t, "POST", "/api/broadcasts/"+id+"/cancel", nil); code != http.StatusOK || got["status"] != "cancelled" {
+		t.Fatalf("cancel: %d %v", code, got)
+	}
+	if code, got := s.api(t, "POST", "/api/broadcasts/"+id+"/cancel", nil); code != http.StatusConflict || fmtAny(got["error"]) == "" {
+		t.Errorf("cancel twice: %d %v", code, got)
+	}
+	if code, _ := s.api(t, "POST", "/api/broadcasts/nope/cancel", nil); code != http.StatusNotFound {
+		t.Errorf("cancel an unknown one: %d", code)
+	}
+	// A broadcast due now goes out; the one called off never does.
+	if code, _ := s.api(t, "POST", "/api/broadcasts", map[string]any{"text": "正しいお知らせ", "audience": map[string]any{}}); code != http.StatusAccepted {
+		t.Fatalf("second broadcast: %d", code)
+	}
+	if msgs := a.reply(); !contains(msgs, "正しいお知らせ") || contains(msgs, "日付をまちがえた") {
+		t.Errorf("what reached her: %s", texts(msgs))
+	}
+}
