@@ -75,6 +75,9 @@ type Report struct {
 	To   string `json:"to"`
 	Figures
 	ByMonth []MonthFigures `json:"by_month"`
+	// Kept says some records were left out (ReportOf): the figures are a
+	// program's own, without the counts of records retention dropped.
+	Kept bool `json:"-"`
 }
 
 // ReportFields are the figures' names in the order a table shows them (the
@@ -120,6 +123,18 @@ type ReportService struct {
 // (YYYY-MM-DD) in the service time zone; empty dates mean the current
 // fiscal year, April to March.
 func (s *ReportService) Report(ctx context.Context, from, to string) (*Report, error) {
+	return s.ReportOf(ctx, from, to, nil)
+}
+
+// ReportKeep says which records of one kind ("task" or "session") a report
+// counts, by ID: a program's own, for a coordinator reporting on it.
+type ReportKeep func(ctx context.Context, kind string, ids []string) (map[string]bool, error)
+
+// ReportOf is Report counting only the records keep keeps (all when keep
+// is nil). The anonymous counts left of records retention dropped name no
+// task or session, so a report that keeps some leaves them out: it covers
+// the records kept (RETENTION_DAYS), and says so (Report.Kept).
+func (s *ReportService) ReportOf(ctx context.Context, from, to string, keep ReportKeep) (*Report, error) {
 	loc := zone(s.Location)
 	now := s.Now().In(loc)
 	start, end, err := reportRange(from, to, now, loc)
@@ -127,13 +142,17 @@ func (s *ReportService) Report(ctx context.Context, from, to string) (*Report, e
 		return nil, err
 	}
 	b := newReportBuilder(start, end, now)
-	if err := s.Source.EachTaskRecord(ctx, func(r TaskRecord) error { b.addTask(r); return nil }); err != nil {
-		return nil, fmt.Errorf("report: tasks: %w", err)
+	if keep == nil {
+		if err := s.Source.EachTaskRecord(ctx, func(r TaskRecord) error { b.addTask(r); return nil }); err != nil {
+			return nil, fmt.Errorf("report: tasks: %w", err)
+		}
+		if err := s.Source.EachSessionRecord(ctx, func(r SessionRecord) error { b.addSession(r); return nil }); err != nil {
+			return nil, fmt.Errorf("report: sessions: %w", err)
+		}
+	} else if err := s.addKept(ctx, b, keep); err != nil {
+		return nil, err
 	}
-	if err := s.Source.EachSessionRecord(ctx, func(r SessionRecord) error { b.addSession(r); return nil }); err != nil {
-		return nil, fmt.Errorf("report: sessions: %w", err)
-	}
-	if s.Folded != nil {
+	if s.Folded != nil && keep == nil {
 		folded, err := s.Folded(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("report: counts: %w", err)
@@ -141,6 +160,46 @@ func (s *ReportService) Report(ctx context.Context, from, to string) (*Report, e
 		b.addFolded(folded)
 	}
 	return b.report(), nil
+}
+
+// addKept adds the records keep keeps: all are read first, then asked
+// about at once, one call per kind.
+func (s *ReportService) addKept(ctx context.Context, b *reportBuilder, keep ReportKeep) error {
+	var tasks []TaskRecord
+	var sessions []SessionRecord
+	if err := s.Source.EachTaskRecord(ctx, func(r TaskRecord) error { tasks = append(tasks, r); return nil }); err != nil {
+		return fmt.Errorf("report: tasks: %w", err)
+	}
+	if err := s.Source.EachSessionRecord(ctx, func(r SessionRecord) error { sessions = append(sessions, r); return nil }); err != nil {
+		return fmt.Errorf("report: sessions: %w", err)
+	}
+	ids := make([]string, len(tasks))
+	for i, r := range tasks {
+		ids[i] = r.Task.ID
+	}
+	kept, err := keep(ctx, "task", ids)
+	if err != nil {
+		return fmt.Errorf("report: tasks kept: %w", err)
+	}
+	for _, r := range tasks {
+		if kept[r.Task.ID] {
+			b.addTask(r)
+		}
+	}
+	ids = ids[:0]
+	for _, r := range sessions {
+		ids = append(ids, r.ID)
+	}
+	if kept, err = keep(ctx, "session", ids); err != nil {
+		return fmt.Errorf("report: sessions kept: %w", err)
+	}
+	for _, r := range sessions {
+		if kept[r.ID] {
+			b.addSession(r)
+		}
+	}
+	b.kept = true
+	return nil
 }
 
 // reportRange reads the dates of a report: the first instant of from and
@@ -221,6 +280,7 @@ type reportBuilder struct {
 	total           *tally
 	months          []string
 	byMonth         map[string]*tally
+	kept            bool // some records were left out (ReportOf)
 }
 
 func newReportBuilder(start, end, now time.Time) *reportBuilder {
@@ -343,6 +403,7 @@ func (b *reportBuilder) report() *Report {
 		To:      b.end.AddDate(0, 0, -1).Format(time.DateOnly),
 		Figures: b.total.done(),
 		ByMonth: make([]MonthFigures, 0, len(b.months)),
+		Kept:    b.kept,
 	}
 	for _, m := range b.months {
 		r.ByMonth = append(r.ByMonth, MonthFigures{Month: m, Figures: b.byMonth[m].done()})

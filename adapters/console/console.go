@@ -142,6 +142,7 @@ type Outcomes interface {
 // bot.ReportService). The reports page and its CSV are shown when set.
 type Reports interface {
 	Report(ctx context.Context, from, to string) (*bot.Report, error)
+	ReportOf(ctx context.Context, from, to string, keep bot.ReportKeep) (*bot.Report, error)
 }
 
 // Imports registers or updates the people of a CSV import

@@ -430,3 +430,41 @@ func TestAScheduledBroadcastCanBeCalledOff(t *testing.T) {
 		t.Errorf("calling off one sending: %d", resp.StatusCode)
 	}
 }
+
+// TestAReportIsOfTheCoordinatorsProgram: a coordinator's report counts
+// her organization's tasks by default, and the whole service when she
+// asks; an admin's is the whole service, or one organization's.
+func TestAReportIsOfTheCoordinatorsProgram(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("root", "root@example.jp", "事務局", "password-of-root", true)
+	f.addAccount("cafe", "cafe@example.jp", "おしごとカフェ", "password-of-cafe", false)
+	root, cafe := f.browser(), f.browser()
+	root.login("root@example.jp", "password-of-root")
+	cafe.login("cafe@example.jp", "password-of-cafe")
+	cafe.post("/console/tasks", taskForm(f, "カフェの採点"))
+	root.post("/console/tasks", taskForm(f, "事務局の入力"))
+	root.post("/console/tasks", taskForm(f, "事務局の採点"))
+	tasks := func(body string) string {
+		t.Helper()
+		m := regexp.MustCompile(`お仕事の数</p><p class="value">(\d+)`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no task count: %s", body)
+		}
+		return m[1]
+	}
+	if _, body := cafe.get("/console/reports"); tasks(body) != "1" || !strings.Contains(body, "「おしごとカフェ」がコンソールで登録した") {
+		t.Errorf("the café's own report counts %s tasks", tasks(body))
+	}
+	if _, body := cafe.get("/console/reports?org="); tasks(body) != "3" {
+		t.Errorf("the whole service, asked by the café: %s tasks", tasks(body))
+	}
+	if _, body := root.get("/console/reports"); tasks(body) != "3" {
+		t.Errorf("the admin's report: %s tasks", tasks(body))
+	}
+	if _, body := root.get("/console/reports?org=" + url.QueryEscape("事務局")); tasks(body) != "2" {
+		t.Errorf("the admin's report of 事務局: %s tasks", tasks(body))
+	}
+	if _, body := cafe.get("/console/reports.csv"); !strings.Contains(body, "total,1,") {
+		t.Errorf("the café's CSV: %s", body)
+	}
+}

@@ -1,10 +1,12 @@
 package console
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,6 +25,10 @@ func (s *server) reportRoutes(route func(string, http.HandlerFunc)) {
 // reportPage is the figures of a period: the headline, a chart per figure
 // a coordinator follows month by month, and the table by month.
 type reportPage struct {
+	// Org is the organization whose figures are shown, "" for the whole
+	// service; Orgs are those to choose from.
+	Org    string
+	Orgs   []string
 	Form   formValues
 	Errors []formError
 	Report *bot.Report
@@ -70,6 +76,7 @@ func (s *server) reportShow(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	fy := fiscalYear(s.now().In(s.loc))
 	page := reportPage{Form: formValues{url.Values{"from": {q.Get("from")}, "to": {q.Get("to")}}}}
+	var err error
 	for _, y := range []int{fy, fy - 1} {
 		label := ja.ThisFiscalYear
 		if y != fy {
@@ -77,7 +84,13 @@ func (s *server) reportShow(w http.ResponseWriter, r *http.Request) {
 		}
 		page.Periods = append(page.Periods, period{Label: fmt.Sprintf(label, y), From: fmt.Sprintf("%d-04-01", y), To: fmt.Sprintf("%d-03-31", y+1)})
 	}
-	rep, err := s.reports.Report(r.Context(), q.Get("from"), q.Get("to"))
+	org := s.reportOrg(r)
+	page.Org = org
+	if page.Orgs, err = s.organizations(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rep, err := s.report(r, org)
 	if err != nil {
 		if code := bot.ErrorCode(err); code != bot.EINVALID && code != bot.EUNPROCESSABLE {
 			s.fail(w, r, err)
@@ -90,7 +103,7 @@ func (s *server) reportShow(w http.ResponseWriter, r *http.Request) {
 	page.Report, page.Total = rep, monthRow{Label: ja.Total, Figures: rep.Figures}
 	page.Form.Set("from", rep.From)
 	page.Form.Set("to", rep.To)
-	page.CSV = Prefix + "reports.csv?" + url.Values{"from": {rep.From}, "to": {rep.To}}.Encode()
+	page.CSV = Prefix + "reports.csv?" + url.Values{"from": {rep.From}, "to": {rep.To}, "org": {org}}.Encode()
 	people := chart{ID: "chart-people", Title: ja.ChartParticipations}
 	hours := chart{ID: "chart-hours", Title: ja.ChartHours}
 	fill := chart{ID: "chart-fill", Title: ja.ChartFillRate, Max: 100}
@@ -119,8 +132,7 @@ func (s *server) reportShow(w http.ResponseWriter, r *http.Request) {
 // ?format=csv: UTF-8 with a BOM so that Excel opens it, the JSON names as
 // the header, a row per month, then the total.
 func (s *server) reportCSV(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	rep, err := s.reports.Report(r.Context(), q.Get("from"), q.Get("to"))
+	rep, err := s.report(r, s.reportOrg(r))
 	if err != nil {
 		if code := bot.ErrorCode(err); code == bot.EINVALID || code == bot.EUNPROCESSABLE {
 			s.renderStatus(w, r, http.StatusUnprocessableEntity, refusalJA(err, ja.ReportRefused))
@@ -130,6 +142,57 @@ func (s *server) reportCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	csvfile.Send(w, fmt.Sprintf("tsunagu-report-%s-%s.csv", rep.From, rep.To), csvfile.Rows(rep.Table()))
+}
+
+// reportOrg is the organization a report is for: the one asked for
+// (?org=, empty for the whole service), else a coordinator's own and an
+// admin's whole service. A coordinator reporting to the city hands in
+// their program's figures, not every program's.
+func (s *server) reportOrg(r *http.Request) string {
+	if q := r.URL.Query(); q.Has("org") {
+		return q.Get("org")
+	}
+	if a := accountOf(r.Context()); !a.Admin {
+		return a.Org
+	}
+	return ""
+}
+
+// report computes the figures of the period asked for, of org's tasks and
+// sessions only when org is set.
+func (s *server) report(r *http.Request, org string) (*bot.Report, error) {
+	q := r.URL.Query()
+	if org == "" {
+		return s.reports.Report(r.Context(), q.Get("from"), q.Get("to"))
+	}
+	keep := func(ctx context.Context, kind string, ids []string) (map[string]bool, error) {
+		owners, err := s.accounts.Owners(ctx, kind, ids)
+		if err != nil {
+			return nil, err
+		}
+		kept := make(map[string]bool, len(owners))
+		for id, o := range owners {
+			kept[id] = o == org
+		}
+		return kept, nil
+	}
+	return s.reports.ReportOf(r.Context(), q.Get("from"), q.Get("to"), keep)
+}
+
+// organizations are the organizations of the console's accounts, sorted.
+func (s *server) organizations(ctx context.Context) ([]string, error) {
+	cs, err := s.accounts.FindCoordinators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range cs {
+		if c.Org != "" && !slices.Contains(out, c.Org) {
+			out = append(out, c.Org)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // monthLabel says "2026-04" as 2026年4月.
