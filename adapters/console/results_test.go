@@ -300,7 +300,8 @@ func TestTheReportsPage(t *testing.T) {
 		`aria-hidden="true"></meter><span class="bar-value">1人</span>`,
 		`<span class="bar-value">2.5時間</span>`,
 		`<span class="bar-value">50%（1 / 2人）</span>`,
-		`href="/console/reports.csv` + strings.ReplaceAll(q, "&", "&amp;") + `"`,
+		// The CSV of the same period and organization (the account's own).
+		`href="/console/reports.csv?` + strings.ReplaceAll(url.Values{"from": {from}, "org": {"A"}, "to": {to}}.Encode(), "&", "&amp;") + `"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the report lacks %q", want)
