@@ -96,6 +96,10 @@ func (t *turn) inviteCard(ref SessionRef) Message {
 
 func (t *turn) sessionFields(r SessionRef) []Field {
 	f := []Field{{Label: ja.Task.FieldWhen, Value: FormatSpanJA(r.Start, r.End, t.loc())}}
+	if r.Summary != "" {
+		// What it is about: a title alone (「オンライン説明会」) does not say.
+		f = append(f, Field{Label: ja.Task.FieldWhat, Value: r.Summary})
+	}
 	if r.URL != "" {
 		f = append(f, Field{Label: ja.Session.FieldURL, Value: r.URL})
 	}

@@ -1017,3 +1017,18 @@ func (m memPeople) FindProfile(_ context.Context, id string) (*Profile, error) {
 	}
 	return nil, Errorf(ENOTFOUND, "no profile %s", id)
 }
+
+// TestAnInvitationSaysWhatItIsAbout: the invitation card holds the start
+// of the session's description (a title alone does not say what it is).
+func TestAnInvitationSaysWhatItIsAbout(t *testing.T) {
+	c := newOfferClock(t)
+	s := c.s1()
+	s.Summary = "地域のお仕事の紹介と、スマホの使い方の相談会です。"
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), Conversation{}, sesIn(EventInvite, s, ""))
+	if len(r.Messages) == 0 || r.Messages[0].Card == nil {
+		t.Fatalf("no invitation card: %+v", r.Messages)
+	}
+	if v, ok := fieldOf(r.Messages[0].Card, ja.Task.FieldWhat); !ok || v != s.Summary {
+		t.Errorf("invitation card fields %+v, want the summary as 内容", r.Messages[0].Card.Fields)
+	}
+}

@@ -126,11 +126,13 @@ func (s *Session) Validate(cat *Catalog, now time.Time) error {
 // SessionRef is what a person's conversation keeps of a session they were
 // invited to, to read 「参加します」 and to help when they cannot get in.
 type SessionRef struct {
-	SessionID string    `json:"session"`
-	Title     string    `json:"title"`
-	URL       string    `json:"url,omitempty"`
-	Start     time.Time `json:"start"`
-	End       time.Time `json:"end"`
+	SessionID string `json:"session"`
+	Title     string `json:"title"`
+	// Summary is the start of the description, for the invitation card.
+	Summary string    `json:"summary,omitempty"`
+	URL     string    `json:"url,omitempty"`
+	Start   time.Time `json:"start"`
+	End     time.Time `json:"end"`
 	// RSVP is "", "yes" or "no".
 	RSVP string `json:"rsvp,omitempty"`
 	// Cancelled is set when the person learnt that the session was called

@@ -224,7 +224,7 @@ func (ss *SessionService) inQuietHours(t time.Time) bool {
 }
 
 func sessionRef(s *Session) SessionRef {
-	return SessionRef{SessionID: s.ID, Title: s.Title, URL: s.URL, Start: s.Start, End: s.End}
+	return SessionRef{SessionID: s.ID, Title: s.Title, Summary: summary(s.Description), URL: s.URL, Start: s.Start, End: s.End}
 }
 
 // invite queues an invitation to everyone in the audience not invited yet.
