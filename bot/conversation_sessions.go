@@ -86,7 +86,7 @@ func (t *turn) inviteCard(ref SessionRef) Message {
 	return Message{Card: &Card{
 		Title:  ref.Title,
 		Body:   ja.Session.InviteBody,
-		Fields: []Field{{Label: ja.Task.FieldWhen, Value: FormatSpanJA(ref.Start, ref.End, t.loc())}},
+		Fields: t.inviteFields(ref),
 		Buttons: []Choice{
 			SessionRSVP(RSVPYes, ref.SessionID).button(ja.Session.Join),
 			SessionRSVP(RSVPNo, ref.SessionID).button(ja.Session.NotJoin),
@@ -95,13 +95,19 @@ func (t *turn) inviteCard(ref SessionRef) Message {
 }
 
 func (t *turn) sessionFields(r SessionRef) []Field {
-	f := []Field{{Label: ja.Task.FieldWhen, Value: FormatSpanJA(r.Start, r.End, t.loc())}}
-	if r.Summary != "" {
-		// What it is about: a title alone (「オンライン説明会」) does not say.
-		f = append(f, Field{Label: ja.Task.FieldWhat, Value: r.Summary})
-	}
+	f := t.inviteFields(r)
 	if r.URL != "" {
 		f = append(f, Field{Label: ja.Session.FieldURL, Value: r.URL})
+	}
+	return f
+}
+
+// inviteFields are a session's when and, if it has a description, what it
+// is about: a title alone (「オンライン説明会」) does not say.
+func (t *turn) inviteFields(r SessionRef) []Field {
+	f := []Field{{Label: ja.Task.FieldWhen, Value: FormatSpanJA(r.Start, r.End, t.loc())}}
+	if r.Summary != "" {
+		f = append(f, Field{Label: ja.Task.FieldWhat, Value: r.Summary})
 	}
 	return f
 }
