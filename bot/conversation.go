@@ -153,6 +153,15 @@ func (t *turn) run() {
 			t.conv.BeforeBlock = t.p.Status
 			t.p.Status = StatusBlocked
 			t.changed = true
+			if up := t.upcoming(); len(up) > 0 {
+				// They still hold places, and no reminder or question
+				// reaches them now: the coordinators must, another way.
+				var jobs []string
+				for _, r := range up {
+					jobs = append(jobs, fmt.Sprintf(ja.Task.ScheduleLine, t.span(r), r.Title, r.Place))
+				}
+				t.notify(fmt.Sprintf(ja.Task.NoticeUnreachable, t.who(), strings.Join(jobs, "\n")))
+			}
 		}
 		return
 	case EventProfileInfo:

@@ -181,3 +181,21 @@ func TestNamingWhichPlaceAfterAMiss(t *testing.T) {
 		t.Errorf("とおか: cancel %q (said %q)", r.Conv.CancelTask, said(r))
 	}
 }
+
+// TestBlockingWithPlacesHeldTellsTheCoordinators: someone who blocks the
+// bot while holding places can no longer be reminded: the coordinators are
+// told which places, so they reach them another way. Without places
+// nobody is told.
+func TestBlockingWithPlacesHeldTellsTheCoordinators(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	unfollow := Inbound{ID: "ev1", Kind: EventUnfollow, ProfileID: "line:U0042"}
+	r := Converse(cat, c.now, offerPerson(StatusActive), offers(c.a1(), c.t1()), unfollow)
+	if r.Profile.Status != StatusBlocked || len(r.Notices) != 1 || !strings.Contains(r.Notices[0], "子ども食堂の保育補助") ||
+		strings.Contains(r.Notices[0], "テストの採点") || !strings.Contains(r.Notices[0], "山田 花子") {
+		t.Errorf("status %q, notices %q", r.Profile.Status, r.Notices)
+	}
+	if r := Converse(cat, c.now, offerPerson(StatusActive), offers(c.t1()), unfollow); len(r.Notices) != 0 {
+		t.Errorf("notices without places held: %q", r.Notices)
+	}
+}

@@ -116,6 +116,12 @@ type People interface {
 	FindProfiles(ctx context.Context, f bot.ProfileFilter) ([]*bot.Profile, error)
 }
 
+// Notices reads the coordinators' notices, newest first (the Redis
+// notice board).
+type Notices interface {
+	Notices(ctx context.Context, limit int) ([]bot.Notice, error)
+}
+
 // Plans reads a person's conversation, which holds what they said yes to
 // (the Redis store's Load; eventID empty).
 type Plans interface {
@@ -176,6 +182,10 @@ type Options struct {
 	// Plans, when set, lists on a person's page and on their deletion
 	// page the tasks and sessions they said yes to.
 	Plans Plans
+	// Notices, when set, lists the coordinators' latest notices (a
+	// cancellation, a task filled or short, someone unreachable) on the
+	// first page.
+	Notices Notices
 
 	// SecureCookies marks the login cookie Secure (serve, behind HTTPS).
 	SecureCookies bool

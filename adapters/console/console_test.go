@@ -53,7 +53,7 @@ func newFixture(t *testing.T, secure bool) *fixture {
 	h := New(Options{
 		Accounts: f.acc, Catalog: testCatalog, People: f.svc, Tasks: f.svc, Sessions: f.svc, Broadcasts: f.svc,
 		Talks: f.svc, Handle: f.svc.Handle, SecureCookies: secure, Location: tokyo,
-		NamedOffers: f.svc, Outcomes: f.svc, Imports: f.svc, Plans: f.svc, Reports: &bot.ReportService{Source: f.svc, Now: time.Now, Location: tokyo},
+		NamedOffers: f.svc, Outcomes: f.svc, Imports: f.svc, Plans: f.svc, Notices: f.svc, Reports: &bot.ReportService{Source: f.svc, Now: time.Now, Location: tokyo},
 		NewID: func() string { n++; return "id" + strings.Repeat("x", n) },
 	})
 	f.srv = httptest.NewServer(h)

@@ -25,6 +25,13 @@ type fakeService struct {
 	results  []result
 	imported int
 	convs    map[string]bot.Conversation // what people said yes to (Plans)
+	notices  []bot.Notice                // newest first
+}
+
+func (f *fakeService) Notices(_ context.Context, limit int) ([]bot.Notice, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.notices[:min(limit, len(f.notices))]), nil
 }
 
 // Load is the person's conversation, as the store's Load gives it.

@@ -468,3 +468,21 @@ func TestAReportIsOfTheCoordinatorsProgram(t *testing.T) {
 		t.Errorf("the café's CSV: %s", body)
 	}
 }
+
+// TestTheFirstPageListsWhatChanged: the coordinators' latest notices (a
+// cancellation, someone unreachable) are on the first page, not only in
+// a Slack channel the coordinator at a desk may not watch; old ones are
+// not.
+func TestTheFirstPageListsWhatChanged(t *testing.T) {
+	f, b, _, _ := withATask(t)
+	f.svc.mu.Lock()
+	f.svc.notices = []bot.Notice{
+		{ID: "n2", Text: "【キャンセル】佐藤 和子が「朝テストの採点」をキャンセルしました。", At: time.Now().Add(-time.Hour)},
+		{ID: "n1", Text: "【定員到達】「古いお仕事」の参加者が決まりました。", At: time.Now().AddDate(0, 0, -30)},
+	}
+	f.svc.mu.Unlock()
+	_, body := b.get("/console/")
+	if !strings.Contains(body, "最近の連絡") || !strings.Contains(body, "佐藤 和子が「朝テストの採点」をキャンセル") || strings.Contains(body, "古いお仕事") {
+		t.Errorf("the first page's notices: %s", body)
+	}
+}

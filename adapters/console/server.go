@@ -34,6 +34,7 @@ type server struct {
 	offers     NamedOffers
 	outcomes   Outcomes
 	plans      Plans
+	notices    Notices
 	reports    Reports
 	imports    Imports
 	secure     bool
@@ -51,7 +52,7 @@ func New(o Options) http.Handler {
 	s := &server{
 		accounts: o.Accounts, catalog: o.Catalog, people: o.People, tasks: o.Tasks, sessions: o.Sessions,
 		broadcasts: o.Broadcasts, talks: o.Talks, handle: o.Handle, changed: o.ProfileChanged,
-		offers: o.NamedOffers, outcomes: o.Outcomes, plans: o.Plans, reports: o.Reports, imports: o.Imports,
+		offers: o.NamedOffers, outcomes: o.Outcomes, plans: o.Plans, notices: o.Notices, reports: o.Reports, imports: o.Imports,
 		secure: o.SecureCookies, baseURL: o.BaseURL, loc: o.Location, now: o.Now, newID: o.NewID, log: o.Logger,
 	}
 	if s.loc == nil {

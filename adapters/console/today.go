@@ -18,7 +18,17 @@ type todayPage struct {
 	// Unconfirmed counts the people, over the tasks listed, who were asked
 	// the evening before whether they still come and did not answer.
 	Unconfirmed int
+	// Notices are the coordinators' notices of the last days, newest
+	// first: what changed (a cancellation, a task filled or short,
+	// someone who can no longer be reached).
+	Notices []bot.Notice
 }
+
+// How many of the coordinators' notices, and how old, the first page lists.
+const (
+	todayNotices    = 10
+	todayNoticeDays = 7
+)
 
 // todayTask is a task of the next days with who has not said they come:
 // a coordinator phones them before the day.
@@ -71,6 +81,18 @@ func (s *server) today(w http.ResponseWriter, r *http.Request) {
 	for _, b := range bcs {
 		if b.Status != bot.BroadcastDone {
 			page.Broadcasts = append(page.Broadcasts, b)
+		}
+	}
+	if s.notices != nil {
+		ns, err := s.notices.Notices(ctx, todayNotices)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, n := range ns {
+			if n.At.After(now.AddDate(0, 0, -todayNoticeDays)) {
+				page.Notices = append(page.Notices, n)
+			}
 		}
 	}
 	s.render(w, r, http.StatusOK, "today", ja.TitleToday, page)

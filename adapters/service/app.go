@@ -183,7 +183,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 		runner.Senders[bot.PlatformSlack] = sc
 		worker.Senders[bot.PlatformSlack] = slack.NewSender(sc, b)
 		if cfg.SlackCoordinatorChannel != "" {
-			worker.Senders[bot.Platform(bot.CoordinatorID)] = slack.NewNotifier(sc, cfg.SlackCoordinatorChannel, store)
+			worker.Senders[bot.Platform(bot.CoordinatorID)] = boardToo{board: board, channel: slack.NewNotifier(sc, cfg.SlackCoordinatorChannel, store)}
 		}
 		wh := slack.NewWebhook(slack.Options{
 			SigningSecret: cfg.SlackSigningSecret,
@@ -219,7 +219,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 	mount[console.Prefix] = console.New(console.Options{
 		Accounts: redisadapter.NewAccounts(rdb), Catalog: cat, People: store, Tasks: taskSvc, Sessions: sessionSvc,
 		Broadcasts: broadcastSvc, Talks: talks, Handle: serial.Handle, ProfileChanged: profileMade,
-		NamedOffers: taskSvc, Outcomes: taskSvc, Reports: reports, Imports: store, Plans: store,
+		NamedOffers: taskSvc, Outcomes: taskSvc, Reports: reports, Imports: store, Plans: store, Notices: board,
 		// serve always names a Redis and runs behind HTTPS; the
 		// playground never names one (config.ForPlayground).
 		SecureCookies: cfg.RedisURL != "" || len(cfg.RedisClusterAddrs) > 0,
@@ -509,4 +509,24 @@ func (k *kicker) Settle(ctx context.Context, job func(ctx context.Context)) {
 		job(ctx)
 	default:
 	}
+}
+
+// boardToo sends the coordinators' notices to their Slack channel and
+// keeps them on the notice board too, which the console's first page
+// lists: a coordinator at a desk sees what the channel saw. The board is
+// written first and keeps one notice per ID, so the outbox's retries
+// after a failed post add nothing; a retraction is the channel's alone
+// (the board's notices leave with the person's deletion).
+type boardToo struct {
+	board   outbox.Sender
+	channel outbox.Sender
+}
+
+func (t boardToo) Send(ctx context.Context, out bot.Outgoing, attempt int) error {
+	if out.Kind != bot.OutRetract {
+		if err := t.board.Send(ctx, out, attempt); err != nil {
+			return err
+		}
+	}
+	return t.channel.Send(ctx, out, attempt)
 }
