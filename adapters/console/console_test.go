@@ -477,7 +477,7 @@ func TestEveryPageRenders(t *testing.T) {
 	for _, path := range []string{"/console/", "/console/tasks", "/console/tasks/new", task, task + "/fill", task + "/cancel",
 		"/console/sessions", "/console/sessions/new", session, "/console/broadcasts", "/console/broadcasts/new",
 		broadcast, broadcast + "/progress", "/console/people", "/console/people?name=花子&area=setagaya", "/console/people/new",
-		"/console/people/" + pid, "/console/people/" + pid + "/delete", "/console/talks", "/console/talks/" + pid,
+		"/console/people/" + pid, "/console/people/" + pid + "/edit", "/console/people/" + pid + "/delete", "/console/talks", "/console/talks/" + pid,
 		"/console/talks/" + pid + "/messages", "/console/coordinators", "/console/reports", "/console/people/import"} {
 		resp, body := b.get(path)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "</") {

@@ -486,3 +486,48 @@ func TestTheFirstPageListsWhatChanged(t *testing.T) {
 		t.Errorf("the first page's notices: %s", body)
 	}
 }
+
+// TestACoordinatorFinishesARegistration: someone who began registering in
+// the chat and got stuck is finished from their page, with their consent
+// attested (the 代理登録 form refused their ID as taken); a registered
+// person's details are changed the same way, their status kept.
+func TestACoordinatorFinishesARegistration(t *testing.T) {
+	f, b, _, _ := withATask(t)
+	const id = "line:U" + "0123456789abcdef0123456789abcdef"
+	f.svc.mu.Lock()
+	f.svc.people[id] = &bot.Profile{ID: id, Name: "高橋 節子", Status: bot.StatusOnboarding}
+	f.svc.mu.Unlock()
+	if _, body := b.get("/console/people/" + id); !strings.Contains(body, "登録を仕上げる") {
+		t.Fatalf("an onboarding person's page has no way to finish: %s", body)
+	}
+	form := url.Values{"name": {"高橋 節子"}, "area": {"setagaya"}, "skill": {"grading"}, "availability": {"平日の午前"}, "weekly_limit": {"2"}}
+	if resp, body := b.post("/console/people/"+id+"/edit", form); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, ja.ConsentMissing) {
+		t.Fatalf("without consent: %d", resp.StatusCode)
+	}
+	form.Set("consent", "yes")
+	if resp, _ := b.post("/console/people/"+id+"/edit", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("finish: %d", resp.StatusCode)
+	}
+	f.svc.mu.Lock()
+	p := *f.svc.people[id]
+	f.svc.mu.Unlock()
+	if p.Status != bot.StatusActive || p.Area != "setagaya" || p.WeeklyLimit != 2 || p.ConsentedAt == nil || p.Availability.Japanese() != "平日 9:00〜12:00" {
+		t.Errorf("after finishing: %+v", p)
+	}
+
+	// The same form changes a paused person's details; she stays paused.
+	f.svc.mu.Lock()
+	f.svc.people[id].Status = bot.StatusPaused
+	f.svc.mu.Unlock()
+	if _, body := b.get("/console/people/" + id + "/edit"); !strings.Contains(body, `value="平日 9:00〜12:00"`) || strings.Contains(body, `name="consent"`) {
+		t.Errorf("the edit form is not filled in as she is: %s", body)
+	}
+	form.Set("area", "ota")
+	b.post("/console/people/"+id+"/edit", form)
+	f.svc.mu.Lock()
+	p = *f.svc.people[id]
+	f.svc.mu.Unlock()
+	if p.Area != "ota" || p.Status != bot.StatusPaused {
+		t.Errorf("after an edit: area %q, status %q", p.Area, p.Status)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"tsunagu/adapters/profilecsv"
 	"tsunagu/bot"
 	"tsunagu/bot/avail"
 	"tsunagu/bot/jtext"
@@ -20,6 +21,8 @@ func (s *server) peopleRoutes(route func(string, http.HandlerFunc)) {
 	route("GET "+Prefix+"people/new", s.personNew)
 	route("POST "+Prefix+"people", s.personCreate)
 	route("GET "+Prefix+"people/{id}", s.personShow)
+	route("GET "+Prefix+"people/{id}/edit", s.personEditForm)
+	route("POST "+Prefix+"people/{id}/edit", s.personEdit)
 	route("POST "+Prefix+"people/{id}/pause", s.personPause)
 	route("POST "+Prefix+"people/{id}/resume", s.personResume)
 	route("GET "+Prefix+"people/{id}/delete", s.personDeleteConfirm)
@@ -137,6 +140,88 @@ func (s *server) personCreate(w http.ResponseWriter, r *http.Request) {
 		errs = append(errs, formError{"id", ja.PersonExists})
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, "person_new", ja.TitlePersonNew, taskFormPage{Form: formValues{form}, Errors: errs})
+}
+
+// personEditPage is the form that changes what a person registered, or
+// finishes the registration of someone who began it in the chat.
+type personEditPage struct {
+	*bot.Profile
+	Form   formValues
+	Errors []formError
+	// Finishing says the person is still registering: saving makes them
+	// active, and their consent must be attested.
+	Finishing bool
+}
+
+// personEditForm shows a person's name, area, skills, free time and
+// limit to change.
+func (s *server) personEditForm(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadPerson(w, r)
+	if !ok {
+		return
+	}
+	if s.imports == nil || p.Status == bot.StatusBlocked {
+		s.renderStatus(w, r, http.StatusConflict, ja.PersonNotEditable)
+		return
+	}
+	form := url.Values{"name": {p.Name}, "area": {p.Area}, "skill": p.Skills, "weekly_limit": {strconv.Itoa(p.WeeklyLimit)}}
+	if !p.Availability.IsZero() {
+		form.Set("availability", p.Availability.Japanese())
+	}
+	if p.WeeklyLimit == 0 {
+		form.Del("weekly_limit")
+	}
+	s.render(w, r, http.StatusOK, "person_edit", ja.TitlePersonEdit, personEditPage{Profile: p, Form: formValues{form},
+		Finishing: p.Status == bot.StatusOnboarding})
+}
+
+// personEdit saves the form as a CSV import of that one person does
+// (profilecsv.Refresh): what the form holds becomes theirs; their status,
+// counters and offers stay, and someone still registering is registered,
+// their consent attested by the coordinator.
+func (s *server) personEdit(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	stored, ok := s.loadPerson(w, r)
+	if !ok {
+		return
+	}
+	if s.imports == nil || stored.Status == bot.StatusBlocked {
+		s.renderStatus(w, r, http.StatusConflict, ja.PersonNotEditable)
+		return
+	}
+	form := r.PostForm
+	now := s.now()
+	finishing := stored.Status == bot.StatusOnboarding
+	var errs []formError
+	if finishing && stored.ConsentedAt == nil && form.Get("consent") != "yes" {
+		errs = append(errs, formError{"consent", ja.ConsentMissing})
+	}
+	week, err := avail.Parse(form.Get("availability"))
+	if err != nil {
+		errs = append(errs, formError{"availability", ja.AvailabilityUnknown})
+	}
+	limit, _ := formInt(form.Get("weekly_limit"))
+	p := &bot.Profile{ID: stored.ID, Name: strings.TrimSpace(form.Get("name")), Area: form.Get("area"), Skills: nonEmpty(form["skill"]),
+		Availability: week, WeeklyLimit: limit, ConsentedAt: &now, Status: bot.StatusActive, CreatedAt: now, UpdatedAt: now}
+	if len(errs) == 0 {
+		if err := p.Validate(s.catalog); err != nil {
+			errs = formErrors(err)
+		}
+	}
+	if len(errs) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "person_edit", ja.TitlePersonEdit,
+			personEditPage{Profile: stored, Form: formValues{form}, Errors: errs, Finishing: finishing})
+		return
+	}
+	if _, err := s.imports.ImportProfile(ctx, p, profilecsv.Refresh(p)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if s.changed != nil {
+		s.changed(ctx, p.ID)
+	}
+	s.audit(ctx, accountOf(ctx).ID, "person.edit", bot.AuditRef(p.ID))
+	done(w, r, Prefix+"people/"+url.PathEscape(p.ID), "person_edited")
 }
 
 type personPage struct {

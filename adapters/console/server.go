@@ -147,7 +147,7 @@ var pageNames = []string{
 	"tasks", "task_new", "task", "task_cancel", "task_edit",
 	"sessions", "session_new", "session", "session_cancel",
 	"broadcasts", "broadcast_new", "broadcast_confirm", "broadcast",
-	"people", "person_new", "person", "person_delete", "people_import",
+	"people", "person_new", "person", "person_edit", "person_delete", "people_import",
 	"talks", "talk",
 	"coordinators", "reports",
 }

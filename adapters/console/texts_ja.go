@@ -16,6 +16,7 @@ var ja = struct {
 	TitleSessions, TitleSessionNew, TitleBroadcasts, TitleBroadcastNew, TitleBroadcastOK string
 	BroadcastBegun                                                                       string
 	TitlePeople, TitlePersonNew, TitlePersonDelete, TitleTalks, TitleCoordinators        string
+	TitlePersonEdit, PersonNotEditable                                                   string
 	LoginNeeded, Forbidden, AdminOnly, FormExpired, NotFound, Internal                   string
 	WrongPassword, TooManyFailures, PasswordRules, PasswordsDiffer, SetupLinkInvalid     string
 	DateMissing, TimeMissing, AvailabilityUnknown, SkillsMissing, IDMissing, TextMissing string
@@ -68,6 +69,8 @@ var ja = struct {
 	TitleBroadcastOK:      "お知らせの確認",
 	TitlePeople:           "登録者",
 	TitlePersonNew:        "登録者の代理登録",
+	TitlePersonEdit:       "登録内容を直す",
+	PersonNotEditable:     "この方の登録内容は、ここでは直せません（ブロック中の方は、ご本人が戻られてから直してください）。",
 	TitlePersonDelete:     "登録者の削除",
 	TitleTalks:            "ご相談",
 	TitleCoordinators:     "担当者アカウント",
@@ -94,7 +97,7 @@ var ja = struct {
 	IDMissing:           "LINE か Slack の ID を入れてください。",
 	TextMissing:         "本文を入れてください。",
 	ConsentMissing:      "ご本人の同意を確かめたら、チェックを入れてください。",
-	PersonExists:        "このIDの方はもう登録されています。",
+	PersonExists:        "このIDの方はもう登録されています（チャットで登録を始めた方も含みます）。登録者の一覧からその方のページを開き、「登録内容を直す」から登録を仕上げたり直したりできます。",
 	EmailExists:         "このメールアドレスのアカウントはもうあります。",
 	UntilMissing:        "毎週くり返すときは、「いつまで」の日付を選んでください。",
 	TitlePeopleImport:   "登録者をCSVで取り込む",

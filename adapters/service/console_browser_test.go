@@ -362,7 +362,8 @@ func TestConsoleInABrowser(t *testing.T) {
 
 	// The other pages, for accessibility.
 	for _, path := range []string{"/console/tasks", "/console/sessions", "/console/sessions/new", "/console/broadcasts",
-		"/console/people", "/console/people/new", "/console/people/line:" + senior.id, "/console/people/line:" + senior.id + "/delete",
+		"/console/people", "/console/people/new", "/console/people/line:" + senior.id, "/console/people/line:" + senior.id + "/edit",
+		"/console/people/line:" + senior.id + "/delete",
 		"/console/people/import"} {
 		p.open(path)
 	}
