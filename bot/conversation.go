@@ -263,6 +263,15 @@ func (t *turn) start() {
 			return
 		}
 	}
+	if t.in.Kind == EventPostback {
+		if v := ParseAction(t.in.Data).Verb; v != verbCmd && v != verbHome {
+			// An old card's button (a second 「退会する」, an offer from
+			// before leaving) from someone we hold nothing of: told, and
+			// nothing is made of it. A message or a menu starts anew.
+			t.text(ja.ButtonOfNoOne)
+			return
+		}
+	}
 	t.p = &Profile{ID: t.in.ProfileID, Status: StatusOnboarding, CreatedAt: t.now}
 	t.changed = true
 	t.conv = Conversation{Step: StepConsent}

@@ -277,8 +277,11 @@ func TestOfferTextAnswers(t *testing.T) {
 		{name: "はい accepts the one offer", conv: offers(c.t1(), c.a1()), text: "はい", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
 		{name: "できます accepts", conv: offers(c.t1()), text: "できます", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
 		{name: "引き受けます accepts", conv: offers(c.t1()), text: "引き受けます", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
-		{name: "OK accepts", conv: offers(c.t1()), text: "OK", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
-		{name: "full-width ＯＫ accepts", conv: offers(c.t1()), text: "ＯＫです！", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		// 「OK」 answers an announcement as often as an offer: asked.
+		{name: "OK asks first", conv: offers(c.t1()), text: "OK", wantText: fmt.Sprintf(ja.Task.ConfirmAccept, "テストの採点", "12月1日(火) 8:00〜10:00"),
+			wantChoices: []string{"offer:accept:T1", "offer:decline:T1"}},
+		{name: "full-width ＯＫ asks first", conv: offers(c.t1()), text: "ＯＫです！", wantText: fmt.Sprintf(ja.Task.ConfirmAccept, "テストの採点", "12月1日(火) 8:00〜10:00"),
+			wantChoices: []string{"offer:accept:T1", "offer:decline:T1"}},
 		{name: "いいえ declines", conv: offers(c.t1(), c.a1()), text: "いいえ", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
 		{name: "今回は見送ります declines", conv: offers(c.t1()), text: "今回は見送ります", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
 		{name: "行けません with an offer declines it rather than cancelling", conv: offers(c.t1(), c.a1()), text: "行けません", wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},

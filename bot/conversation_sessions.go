@@ -218,7 +218,9 @@ func (t *turn) answerInvite(yes bool) bool {
 		}
 		return true
 	}
-	if len(pending) > 0 && yes && jtext.Hedged(t.in.Text) {
+	if len(pending) > 0 && yes && (jtext.Hedged(t.in.Text) || jtext.Acknowledges(t.in.Text)) {
+		// A maybe, or 「了解です」 that may answer an announcement sent
+		// since: the cards, to say yes on.
 		t.text(ja.Session.ConfirmJoin)
 		for _, r := range pending {
 			t.say(t.inviteCard(r))

@@ -199,3 +199,46 @@ func TestBlockingWithPlacesHeldTellsTheCoordinators(t *testing.T) {
 		t.Errorf("notices without places held: %q", r.Notices)
 	}
 }
+
+// TestAnOldButtonOfSomeoneGone: after a deletion, a second 「退会する」 or
+// an old offer's 「引き受ける」 makes no new profile (each restarted the
+// registration, storing someone who had just left); a message, a menu
+// button or the Home's 登録する start anew.
+func TestAnOldButtonOfSomeoneGone(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	for _, data := range []string{"delete:yes", "offer:accept:T1", "session:yes:S1", "consent:yes"} {
+		r := Converse(cat, c.now, nil, Conversation{}, tapIn(data))
+		if r.Profile != nil || !strings.Contains(said(r), ja.ButtonOfNoOne) {
+			t.Errorf("%s from no one: profile %+v, said %q", data, r.Profile, said(r))
+		}
+	}
+	for _, in := range []Inbound{tapIn("cmd:menu"), tapIn(HomeJoin), textIn("こんにちは")} {
+		if r := Converse(cat, c.now, nil, Conversation{}, in); r.Profile == nil || r.Profile.Status != StatusOnboarding {
+			t.Errorf("%+v from no one: profile %+v, want registration begun", in, r.Profile)
+		}
+	}
+}
+
+// TestAnAcknowledgementTakesNothing: 「OK」「了解です🙆‍♂️」 answer an
+// announcement as often as an offer: with an offer or an invitation
+// waiting they are asked about, never taken as a yes (each took a job or
+// a seat the person was not asked about just then).
+func TestAnAcknowledgementTakesNothing(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	for _, text := range []string{"OK", "了解です🙆‍♂️", "承知しました", "わかりました！"} {
+		r := Converse(cat, c.now, offerPerson(StatusActive), offers(c.t1()), textIn(text))
+		if r.Answer != nil || !strings.Contains(said(r), "テストの採点") {
+			t.Errorf("%q with an offer waiting: answer %+v, said %q", text, r.Answer, said(r))
+		}
+		conv := Conversation{Sessions: []SessionRef{c.s1()}}
+		r = Converse(cat, c.now, offerPerson(StatusActive), conv, textIn(text))
+		if r.RSVP != nil || !strings.Contains(said(r), "オンライン交流会") {
+			t.Errorf("%q with an invitation waiting: rsvp %+v, said %q", text, r.RSVP, said(r))
+		}
+	}
+	if r := Converse(cat, c.now, offerPerson(StatusActive), offers(c.t1()), textIn("了解です、引き受けます")); r.Answer == nil || r.Answer.Op != OpAccept {
+		t.Errorf("an acknowledgement with a yes: answer %+v", r.Answer)
+	}
+}

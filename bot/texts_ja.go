@@ -23,7 +23,7 @@ var ja = struct {
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
-	DeleteOrPause, PauseInstead, WeekFixed, AreaFixed string // WeekFixed, AreaFixed fmt: the new week, the new area
+	DeleteOrPause, PauseInstead, ButtonOfNoOne, WeekFixed, AreaFixed string // WeekFixed, AreaFixed fmt: the new week, the new area
 	NotUnderstood, NotUnderstoodField, WeekChanged, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 	Greetings                                                                                                                                             []greetingJA
 	GreetingTail, GreetingPending                                                                                                                         string
@@ -111,6 +111,7 @@ var ja = struct {
 	DeleteNo:             "退会しない",
 	DeleteOrPause:        "しばらくお休みしたいだけでしたら、「休止」でご案内を止めることもできます（登録内容は残り、「再開」でまたご案内します）。",
 	PauseInstead:         "休止にする",
+	ButtonOfNoOne:        "このボタンは、いまは使えません（ご登録がないか、退会されたあとのボタンです）。あらためてご登録いただくときは、メッセージを送ってください。",
 	Deleted:              "登録内容をすべて削除しました。これまでありがとうございました。またいつでもご登録いただけます。",
 	DeleteCancelled:      "退会をとりやめました。",
 	NotUnderstood:        "すみません、よくわかりませんでした。下のメニューから選んでください。",

@@ -196,6 +196,11 @@ var answerNo = normalizeAll(
 	"合わない", "あわない", "合いません", "病院", "通院", "は仕事です", "は仕事なん", "仕事があ", "もういい", "もう結構", "もうけっこう", "用事", "キャンセル", "きゃんせる", "取り消",
 )
 
+// acknowledgementWords begin a message that only acknowledges (see
+// Acknowledges), longest first.
+var acknowledgementWords = normalizeAll("かしこまりました", "わかりました", "分かりました", "りょうかい", "了解", "承知", "しょうち",
+	"おっけー", "おけ", "okay", "ok", "got it", "noted", "roger")
+
 // politeRefusals are noes to an offer made of yes words (see Refuses),
 // without separators.
 var politeRefusals = normalizeAll("いや大丈夫", "いやだいじょうぶ", "いえ大丈夫", "いえだいじょうぶ", "いいえ大丈夫", "いいえだいじょうぶ",

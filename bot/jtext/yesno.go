@@ -242,7 +242,7 @@ func startsWord(n, w string) bool {
 // read from a pleasantry (「いいですね」).
 func Commits(s string) bool {
 	n := StripFillers(Normalize(s))
-	if onlyFine(n) || Refuses(s) {
+	if onlyFine(n) || Refuses(s) || Acknowledges(s) {
 		// 「大丈夫です」 alone says yes as often as "no, thank you".
 		return false
 	}
@@ -336,6 +336,40 @@ func containsAny(n string, words []string) bool {
 	for _, w := range words {
 		if strings.Contains(n, w) {
 			return true
+		}
+	}
+	return false
+}
+
+// Acknowledges reports a message that only acknowledges (「了解です」「OK」
+// 「わかりました」「承知しました」): said to an announcement as often as to
+// an offer, it takes nothing on before the person is asked.
+func Acknowledges(s string) bool {
+	m := withoutSeparators(StripFillers(Normalize(s)))
+	m = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) || r == '\ufe0f' || r == '\u200d' {
+			return -1 // emoji: 🙆‍♂️ 👍
+		}
+		return r
+	}, m)
+	for _, w := range acknowledgementWords {
+		if rest, ok := strings.CutPrefix(m, w); ok {
+			for changed := true; changed; {
+				changed = false
+				for _, end := range fineEndings {
+					if r, cut := strings.CutSuffix(rest, end); cut {
+						rest, changed = r, true
+					}
+				}
+				for _, end := range []string{"しました", "いたしました", "です", "でーす"} {
+					if r, cut := strings.CutSuffix(rest, end); cut {
+						rest, changed = r, true
+					}
+				}
+			}
+			if rest == "" {
+				return true
+			}
 		}
 	}
 	return false
