@@ -2,6 +2,7 @@ package bot
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"tsunagu/bot/avail"
@@ -19,6 +20,10 @@ type ProfileForm struct {
 	// AvailNote says which of two availability answers was saved, for the
 	// confirmation.
 	AvailNote string `json:"avail_note,omitempty"`
+	// Shown is what an edit form showed when it was opened (nil for a new
+	// registration): a field left as shown keeps what is stored now, which
+	// the chat may have changed while the form was open.
+	Shown *ProfileForm `json:"shown,omitempty"`
 }
 
 // Form fields, the fields of the errors of ProfileForm.Validate.
@@ -124,11 +129,25 @@ func (t *turn) submitForm() {
 	if t.p == nil {
 		t.p = &Profile{ID: t.in.ProfileID, CreatedAt: t.now}
 	}
-	t.p.Name = strings.TrimSpace(f.Name)
-	t.p.Area = f.Area
-	t.p.Skills = append([]string(nil), f.Skills...)
-	t.p.Availability = f.Availability
-	t.p.WeeklyLimit = f.WeeklyLimit
+	// An edit saves what the person changed in the form: a field left as
+	// it was shown keeps what is stored now (「上限を5件に」 said in the DM
+	// while the form was open was undone by the form's save).
+	keep := func(changed bool) bool { return !isNew && f.Shown != nil && !changed }
+	if name := strings.TrimSpace(f.Name); !keep(name != strings.TrimSpace(f.Shown.nameOr())) {
+		t.p.Name = name
+	}
+	if !keep(f.Area != f.Shown.areaOr()) {
+		t.p.Area = f.Area
+	}
+	if !keep(!sameSet(f.Skills, f.Shown.skillsOr())) {
+		t.p.Skills = append([]string(nil), f.Skills...)
+	}
+	if !keep(f.Availability != f.Shown.weekOr()) {
+		t.p.Availability = f.Availability
+	}
+	if !keep(f.WeeklyLimit != f.Shown.limitOr()) {
+		t.p.WeeklyLimit = f.WeeklyLimit
+	}
 	if t.p.ConsentedAt == nil {
 		now := t.now
 		t.p.ConsentedAt = &now
@@ -148,4 +167,53 @@ func (t *turn) submitForm() {
 		t.text(f.AvailNote)
 	}
 	t.say(t.profileCard())
+}
+
+// The fields of a form shown, nil-safe (a nil form showed nothing).
+func (f *ProfileForm) nameOr() string {
+	if f == nil {
+		return ""
+	}
+	return f.Name
+}
+
+func (f *ProfileForm) areaOr() string {
+	if f == nil {
+		return ""
+	}
+	return f.Area
+}
+
+func (f *ProfileForm) skillsOr() []string {
+	if f == nil {
+		return nil
+	}
+	return f.Skills
+}
+
+func (f *ProfileForm) weekOr() avail.Week {
+	if f == nil {
+		return avail.Week{}
+	}
+	return f.Availability
+}
+
+func (f *ProfileForm) limitOr() int {
+	if f == nil {
+		return 0
+	}
+	return f.WeeklyLimit
+}
+
+// sameSet reports whether a and b hold the same strings, in any order.
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
 }

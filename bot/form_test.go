@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tsunagu/bot/avail"
 )
 
 func goodForm() *ProfileForm {
@@ -89,6 +91,20 @@ func TestFormRegistersAndEdits(t *testing.T) {
 		form(c, goodForm())
 		if c.p.Status != StatusActive || c.conv.Step != StepIdle || c.p.Name != "佐藤 一郎" {
 			t.Fatalf("profile %+v, step %q", c.p, c.conv.Step)
+		}
+	})
+	t.Run("an edit saves what the form changed, not what it showed", func(t *testing.T) {
+		c := registered(t)
+		shown := &ProfileForm{Name: c.p.Name, Area: c.p.Area, Skills: c.p.Skills, Availability: c.p.Availability, WeeklyLimit: c.p.WeeklyLimit}
+		// While the form was open, the limit was changed in the chat.
+		c.p.WeeklyLimit = 5
+		f := *shown
+		f.Shown, f.Consent = shown, true
+		f.Availability = avail.Week{}
+		f.Availability.Set(5, 18, 24) // Saturday morning: the one change made in the form
+		form(c, &f)
+		if c.p.WeeklyLimit != 5 || c.p.Availability != f.Availability || c.p.Name != shown.Name {
+			t.Errorf("after the form: limit %d, week %s, name %q", c.p.WeeklyLimit, c.p.Availability.Japanese(), c.p.Name)
 		}
 	})
 	t.Run("an edit keeps offers, sessions and a pause", func(t *testing.T) {

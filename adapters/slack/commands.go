@@ -207,15 +207,26 @@ func (wh *Webhook) draftAnnouncement(ctx context.Context, w http.ResponseWriter,
 var slackLink = regexp.MustCompile(`<([^<>|]*)(?:\|([^<>]*))?>`)
 
 // unescape turns a slash command's text, which Slack sends with its
-// markup, back into what the coordinator typed: a label for a link, and
-// &, <, > themselves.
+// markup, back into what the coordinator typed, as people outside Slack
+// (a LINE announcement) can read it: a link with its label keeps its
+// address beside the label (the label alone lost where it led), a mention
+// of the channel (@channel) means nothing there and goes, and &, <, >
+// are themselves.
 func unescape(s string) string {
 	s = slackLink.ReplaceAllStringFunc(s, func(m string) string {
 		sub := slackLink.FindStringSubmatch(m)
-		if sub[2] != "" {
-			return sub[2]
+		target, label := sub[1], sub[2]
+		switch {
+		case strings.HasPrefix(target, "!"):
+			return "" // <!channel>, <!here>, <!everyone>
+		case strings.HasPrefix(target, "#") && label != "":
+			return "#" + label
+		case label == "" || label == target:
+			return strings.TrimPrefix(target, "mailto:")
+		case strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://"):
+			return label + "（" + target + "）"
 		}
-		return strings.TrimPrefix(sub[1], "mailto:")
+		return label
 	})
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
 }

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -211,10 +212,39 @@ func joinModal(cat *bot.Catalog, p *bot.Profile) slack.ModalViewRequest {
 		input(blockLimit, jaSlack.FieldLimit, numberInput(limit, bot.MinWeeklyLimit, bot.MaxWeeklyLimit), false, jaSlack.LimitHint),
 		input(blockConsent, jaSlack.FieldConsent, checkboxes([]*slack.OptionBlockObject{option("yes", jaSlack.ConsentOption)}, consentGiven), false, jaSlack.ConsentHint),
 	)
-	// The week shown as text comes back with the submission: text left as
-	// it was is not a choice over checkboxes ticked (readJoin).
-	m.PrivateMetadata = availText
+	// What the form shows comes back with the submission: the week shown
+	// as text, left as it was, is not a choice over checkboxes ticked
+	// (readJoin), and an edit saves only the fields changed in it.
+	meta := joinMeta{AvailText: availText}
+	if registered {
+		meta.Shown = &bot.ProfileForm{Name: p.Name, Area: p.Area, Skills: p.Skills, Availability: p.Availability, WeeklyLimit: p.WeeklyLimit}
+	}
+	if mj, err := json.Marshal(meta); err == nil && len(mj) <= maxPrivateMetadata {
+		m.PrivateMetadata = string(mj)
+	} else {
+		m.PrivateMetadata = availText
+	}
 	return m
+}
+
+// joinMeta is the join form's private metadata: the week it showed as
+// text, and for an edit what it showed.
+type joinMeta struct {
+	AvailText string           `json:"avail_text,omitempty"`
+	Shown     *bot.ProfileForm `json:"shown,omitempty"`
+}
+
+// maxPrivateMetadata is Slack's limit on a view's private_metadata.
+const maxPrivateMetadata = 3000
+
+// readJoinMeta reads the private metadata of a join form: JSON, or from a
+// form opened before it was, the week shown as text alone.
+func readJoinMeta(s string) joinMeta {
+	var m joinMeta
+	if strings.HasPrefix(s, "{") && json.Unmarshal([]byte(s), &m) == nil {
+		return m
+	}
+	return joinMeta{AvailText: s}
 }
 
 // values reads a submitted view's state.
@@ -234,14 +264,18 @@ func (v values) selectedAll(block string) []string {
 	return out
 }
 
-// readJoin reads the join form; problems are keyed by block ID. shown is
-// the week the form showed as text (its private metadata), if any.
-func readJoin(cat *bot.Catalog, v values, shown string) (*bot.ProfileForm, map[string]string) {
+// readJoin reads the join form; problems are keyed by block ID. meta is
+// its private metadata: the week it showed as text, if any, and for an
+// edit what it showed.
+func readJoin(cat *bot.Catalog, v values, meta string) (*bot.ProfileForm, map[string]string) {
+	m := readJoinMeta(meta)
+	shown := m.AvailText
 	f := &bot.ProfileForm{
 		Name:    v.text(blockName),
 		Area:    v.selected(blockArea),
 		Skills:  v.selectedAll(blockSkills),
 		Consent: len(v.selectedAll(blockConsent)) == 1,
+		Shown:   m.Shown,
 	}
 	problems := map[string]string{}
 	if n, err := strconv.Atoi(v.text(blockLimit)); err == nil {

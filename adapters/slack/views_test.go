@@ -254,7 +254,10 @@ func TestUnescapeCommandText(t *testing.T) {
 	for in, want := range map[string]string{
 		"説明会 &amp; 交流会 &lt;重要&gt;":                 "説明会 & 交流会 <重要>",
 		"詳細は <https://example.jp/a?b=1&amp;c=2> へ": "詳細は https://example.jp/a?b=1&c=2 へ",
-		"<https://example.jp|こちら>をご覧ください":          "こちらをご覧ください",
+		"<https://example.jp|こちら>をご覧ください":          "こちら（https://example.jp）をご覧ください",
+		"<https://example.jp|https://example.jp>":  "https://example.jp",
+		"<!channel> 明日は大雪です":                       " 明日は大雪です",
+		"<#C123|general> にも書きました":                  "#general にも書きました",
 		"<mailto:a@example.jp|a@example.jp>":       "a@example.jp",
 		"<@U123|yamada> さんより":                      "yamada さんより",
 		"そのまま <>":                                  "そのまま ",
@@ -280,5 +283,26 @@ func TestReadJoinEditKeepsTickedBoxesOverTheTextShown(t *testing.T) {
 	m[blockAvailText] = text("土日")
 	if f, _ := readJoin(cat, form(m), shown); !f.Availability.Has(5, 10*2) || f.Availability.Has(0, 9*2) {
 		t.Errorf("text changed: %s, want the weekend", f.Availability.Japanese())
+	}
+}
+
+// TestTheEditFormCarriesWhatItShowed: the edit form's private metadata
+// holds what it showed, and a submission reads it back, so the bot saves
+// only what was changed in the form; a form opened before (the week as
+// plain text) still reads.
+func TestTheEditFormCarriesWhatItShowed(t *testing.T) {
+	cat := catalog(t)
+	p := &bot.Profile{ID: "slack:T1:U1", Name: "三上 美佳", Area: "setagaya", Skills: []string{"grading"}, WeeklyLimit: 2,
+		Availability: bot.WeekOf([]int{0}, []string{"morning"}), Status: bot.StatusActive}
+	v := joinModal(cat, p)
+	f, problems := readJoin(cat, form(goodJoin()), v.PrivateMetadata)
+	if problems != nil || f.Shown == nil || f.Shown.WeeklyLimit != 2 || f.Shown.Name != "三上 美佳" || f.Shown.Availability != p.Availability {
+		t.Fatalf("shown %+v (problems %v)", f.Shown, problems)
+	}
+	if v := joinModal(cat, nil); readJoinMeta(v.PrivateMetadata).Shown != nil {
+		t.Errorf("a new registration's form carries something shown")
+	}
+	if m := readJoinMeta("月曜 9:30〜11:45"); m.AvailText != "月曜 9:30〜11:45" || m.Shown != nil {
+		t.Errorf("an older form's metadata: %+v", m)
 	}
 }
