@@ -502,16 +502,27 @@ func (t *turn) idleText() {
 	case t.answerNamedSession(yes, isAnswer, pending, upcoming):
 		// 「交流会は欠席します」 is about the gathering, whatever offer
 		// waits.
+	case t.talkOpen() && endsTalk(t.in.Text):
+		// 「相談は終わりです」: the person may end it too (only the
+		// coordinators could, and every answer to an offer went to them).
+		t.closeTalk()
+		t.notify(fmt.Sprintf(ja.TalkEndedByPerson, t.who()))
+	case t.talkOpen() && isAnswer && !yes && declinesAnOffer(t.in.Text) && (len(pending) == 1 || namedPending >= 0):
+		// 「今回は見送ります」 while a coordinator is on the line declines
+		// the offer: it answers nothing a coordinator asks.
+		which := pending[0]
+		if namedPending >= 0 {
+			which = pending[namedPending]
+		}
+		t.request = &AnswerRequest{TaskID: which.TaskID, Op: OpDecline}
 	case isAnswer && t.talkOpen() && (len(pending) > 0 || t.coordinatorSpokeLast()):
 		// While a coordinator is on the line, 「はい大丈夫です」 may
 		// answer them or an offer: it goes to them, and an offer is taken
-		// or declined only by its card's buttons, shown again.
+		// or declined only by its card's buttons (above, not sent again
+		// with every answer).
 		t.forwardToCoordinators()
 		if len(pending) > 0 {
 			t.text(ja.Task.AnswerOnTheCard)
-			for _, r := range pending {
-				t.say(t.offerCard(r))
-			}
 		}
 	case isAnswer && yes && len(pending) == 0 && !namedPlaceHeld(upcoming, t.in.Text, t.now) && t.aboutAnswered(false):
 		// 「やっぱり明日行けることになりました、さっきのはとりけして
@@ -636,6 +647,14 @@ func (t *turn) idleText() {
 		t.idleMiss()
 	}
 }
+
+// endsTalk reports a message that ends the talk with the coordinators:
+// 「相談は終わりです」「もう大丈夫です、解決しました」.
+func endsTalk(text string) bool { return containsAny(jtext.Normalize(text), endTalkWords) }
+
+// declinesAnOffer reports a no that can only be about an offer: 「今回は
+// 見送ります」「辞退します」, as against a bare 「いいえ」.
+func declinesAnOffer(text string) bool { return containsAny(jtext.Normalize(text), declineWords) }
 
 // asksToRepeat reports 「もう一度」「なんて？」: the last thing again.
 func asksToRepeat(text string) bool {

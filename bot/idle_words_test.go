@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestWhatSeniorsWriteBetweenOffers: sentences a senior walking the bot
@@ -240,5 +241,36 @@ func TestAnAcknowledgementTakesNothing(t *testing.T) {
 	}
 	if r := Converse(cat, c.now, offerPerson(StatusActive), offers(c.t1()), textIn("了解です、引き受けます")); r.Answer == nil || r.Answer.Op != OpAccept {
 		t.Errorf("an acknowledgement with a yes: answer %+v", r.Answer)
+	}
+}
+
+// TestOffersWhileTalkingToACoordinator: with a coordinator on the line, an
+// explicit decline declines the one offer (it was forwarded, with the card
+// again, five times); the person can end the talk; an ambiguous yes still
+// goes to the coordinator, without the card again.
+func TestOffersWhileTalkingToACoordinator(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	talking := func() Conversation {
+		conv := offers(c.t1())
+		conv.Talk = &Talk{Open: true, OpenedAt: c.now.Add(-time.Hour)}
+		return conv
+	}
+	r := Converse(cat, c.now, offerPerson(StatusActive), talking(), textIn("今回は見送ります"))
+	if r.Answer == nil || r.Answer.Op != OpDecline || r.Answer.TaskID != "T1" {
+		t.Errorf("a decline while talking: answer %+v (said %q)", r.Answer, said(r))
+	}
+	r = Converse(cat, c.now, offerPerson(StatusActive), talking(), textIn("もう大丈夫です、相談は終わりです"))
+	if r.Conv.Talk == nil || r.Conv.Talk.Open || len(r.Notices) != 1 || !strings.Contains(r.Notices[0], "ご相談終了") {
+		t.Errorf("ending the talk: talk %+v, notices %q", r.Conv.Talk, r.Notices)
+	}
+	r = Converse(cat, c.now, offerPerson(StatusActive), talking(), textIn("はい"))
+	for _, m := range r.Messages {
+		if m.Card != nil {
+			t.Errorf("the offer card sent again with a forwarded answer: %+v", m.Card)
+		}
+	}
+	if r.Answer != nil || !strings.Contains(said(r), ja.Task.AnswerOnTheCard) {
+		t.Errorf("a yes while talking: answer %+v, said %q", r.Answer, said(r))
 	}
 }

@@ -23,7 +23,7 @@ var ja = struct {
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
-	DeleteOrPause, PauseInstead, ButtonOfNoOne, WeekFixed, AreaFixed string // WeekFixed, AreaFixed fmt: the new week, the new area
+	DeleteOrPause, PauseInstead, ButtonOfNoOne, TalkEndedByPerson, WeekFixed, AreaFixed string // WeekFixed, AreaFixed fmt: the new week, the new area
 	NotUnderstood, NotUnderstoodField, WeekChanged, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 	Greetings                                                                                                                                             []greetingJA
 	GreetingTail, GreetingPending                                                                                                                         string
@@ -173,6 +173,7 @@ var ja = struct {
 	HandoffButtonPressed:  "（「担当者に相談する」を押しました）",
 	FromCoordinator:       "担当者より：\n%s",
 	TalkClosed:            "担当者とのお話はいったん終了しました。またいつでも「担当者と話したい」と送ってください。",
+	TalkEndedByPerson:     "【ご相談終了】%sが、担当者とのご相談を終わりにしました。",
 
 	AvailPresets: []string{"平日の午前", "平日の午後", "土日", "夕方", "夜", "いつでも"},
 	LimitPresets: []int{1, 2, 3, 5},

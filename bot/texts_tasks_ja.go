@@ -93,7 +93,7 @@ var tasksJAText = tasksJA{
 	AcceptedBodySoon:       "始まる2時間前にお知らせします。行けなくなったときは、下のボタンを押すか「キャンセル」と送ってください。",
 	AcceptedBodyNow:        "行けなくなったときは、下のボタンを押すか「キャンセル」と送ってください。",
 	PromotedLead:           "お待たせしました。空きが出たため、参加が決まりました。",
-	AnswerOnTheCard:        "お仕事をお引き受けになるときは、下のカードの「引き受ける」を押してください。",
+	AnswerOnTheCard:        "お仕事のご案内には、カードの「引き受ける」か「見送る」でお答えください（「今回は見送ります」と送っていただいても大丈夫です）。",
 	PausedKeepsJobs:        "お引き受けのお仕事はそのままです。行けないものがあれば、下から選んでキャンセルできます。",
 	EndedNoCancel:          "このお仕事はもう終わっているため、取り消せません。実績の記録に残ります。来なかった方がいるときは、その方の結果を「できなかった」に直してください。",
 	TakeYourTime:           "承知しました。どうぞゆっくりお考えください。決まりましたら、ご案内のカードの「引き受ける」か「見送る」を押してください。",
@@ -181,6 +181,11 @@ var (
 	// 「行けなくなりました」 contains 「行け」.
 	notGoingWords = normalizeAll("行けなく", "いけなく", "行けません", "いけません", "行けない", "いけない", "行かれません", "参加できなく",
 		"参加できません", "都合が悪", "キャンセル", "やめたい", "やめさせて", "無理にな", "むりにな", "休みます", "お休みします", "欠席", "行きません", "can't go", "cannot go")
+	// End the talk with the coordinators (see endsTalk).
+	endTalkWords = normalizeAll("相談は終わり", "相談はおわり", "相談を終わり", "相談を終了", "相談は終了", "解決しました", "もう解決", "話は終わり",
+		"終わりにします", "おわりにします", "もう大丈夫です、ありがとう", "これで大丈夫です", "no more questions", "that's all")
+	// Can only decline an offer (see declinesAnOffer).
+	declineWords = normalizeAll("見送", "辞退", "遠慮します", "遠慮させて", "今回はパス", "i'll pass", "pass this time", "not this time", "no thanks")
 	// Ask for the last thing again: whole (repeatWords) or anywhere.
 	repeatWords   = map[string]bool{"もう一度": true, "もういちど": true, "もう一回": true, "もういっかい": true, "もう1回": true, "なんて": true, "え?": true, "え": true}
 	repeatPhrases = normalizeAll("もう一度お願い", "もう一度送", "もう一度見せ", "もう一回", "もういっかい", "もういちど", "もう1回", "聞こえ", "なんて?")
