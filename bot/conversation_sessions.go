@@ -174,6 +174,11 @@ func (t *turn) sessionButton(a Action) {
 		t.text(fmt.Sprintf(ja.Session.CalledOffAnswer, ref.Title, FormatSpanJA(ref.Start, ref.End, t.loc())))
 		return
 	}
+	if ans == RSVPYes && ref.RSVP == RSVPYes {
+		// A second tap of 「参加する」: said so, not the whole card again.
+		t.text(fmt.Sprintf(ja.Session.AlreadyJoined, ref.Title))
+		return
+	}
 	t.rsvp = &RSVPRequest{SessionID: id, Answer: ans}
 }
 

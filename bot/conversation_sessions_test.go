@@ -1032,3 +1032,13 @@ func TestAnInvitationSaysWhatItIsAbout(t *testing.T) {
 		t.Errorf("invitation card fields %+v, want the summary as 内容", r.Messages[0].Card.Fields)
 	}
 }
+
+// TestASecondJoinTap: 「参加する」 tapped again on a session already joined
+// says so instead of sending the whole confirmation card again.
+func TestASecondJoinTap(t *testing.T) {
+	c := newOfferClock(t)
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), sessionsConv(withRSVP(c.s1(), RSVPYes)), tapIn("session:yes:S1"))
+	if r.RSVP != nil || !strings.Contains(said(r), "参加のお申し込みをいただいています") {
+		t.Errorf("a second join: rsvp %+v, said %q", r.RSVP, said(r))
+	}
+}

@@ -113,7 +113,7 @@ var tasksJAText = tasksJA{
 
 	NoticeFilled:    "【定員到達】「%s」（%s）の参加者が決まりました。",
 	NoticeCancelled: "【キャンセル】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方・次の候補の方にご案内します。",
-	NoticeShort:     "【人数不足】「%s」（%s）は開始24時間前の時点で、%d名の募集に対して%d名です。",
+	NoticeShort:     "【人数不足】「%s」（%s）は、%d名の募集に対して、いま%d名です。",
 	SomeoneWithdrew: "参加予定の方",
 	NoticePromoted:  "【キャンセル・繰り上げ】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方が繰り上がり、参加が決まりました。",
 

@@ -291,7 +291,7 @@ func TestAcceptedPeopleAreReminded(t *testing.T) {
 	// 24 hours before the start the task is short (1 of 2): the
 	// coordinators are told, and nobody else hears anything yet.
 	got := due(time.Date(2026, 12, 2, 17, 59, 0, 0, loc))
-	if len(got) != 1 || len(got[bot.CoordinatorID]) != 1 || !strings.Contains(got[bot.CoordinatorID][0].Text, "2名の募集に対して1名") {
+	if len(got) != 1 || len(got[bot.CoordinatorID]) != 1 || !strings.Contains(got[bot.CoordinatorID][0].Text, "2名の募集に対して、いま1名") {
 		t.Fatalf("before 18:00: %+v", got)
 	}
 	// At 18:00 the evening before, the person who kept the place is asked
