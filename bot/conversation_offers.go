@@ -446,22 +446,34 @@ func (t *turn) answerCancelTask() {
 // cancelAnswer reads the answer to 「…をキャンセルしますか？」: yes
 // cancels. Words of going (「やっぱり行けそうです」「大丈夫です」) keep the
 // place, whatever yes they hold: to that question they mean "I can go".
+//
+// Words of cancelling say yes, though キャンセル is a no elsewhere: the
+// button's own label typed (「キャンセルする」), 「はい、キャンセルでお願い
+// します」, or the reason said again (「孫の熱で明日は行けなくなりました」)
+// each kept the place before. Only a negated cancellation keeps it.
 func cancelAnswer(text string) (cancel, ok bool) {
 	if cancelTaskWords[key(text)] {
 		return true, true
 	}
 	n := jtext.Normalize(text)
-	for _, w := range keepGoingWords {
-		if strings.Contains(n, w) {
-			return false, true
-		}
+	switch {
+	case containsAny(n, keepPlaceWords):
+		return false, true
+	case mentionsCancel(text) || becameUnable(text) || speaksOfNotGoing(text):
+		return true, true
+	case containsAny(n, keepGoingWords):
+		return false, true
 	}
 	return jtext.Answer(text)
 }
 
 // keepGoingWords say the person can go after all.
 var keepGoingWords = normalizeAll("行けます", "いけます", "行けそう", "いけそう", "行きます", "いきます", "大丈夫", "だいじょうぶ",
-	"予定どおり", "予定通り", "やっぱり行", "キャンセルしない", "キャンセルしません", "取り消さない", "やめない", "やめません", "そのまま")
+	"予定どおり", "予定通り", "やっぱり行", "そのまま")
+
+// keepPlaceWords say not to cancel, though they name cancelling.
+var keepPlaceWords = normalizeAll("キャンセルしない", "キャンセルしません", "キャンセルはしない", "キャンセルはしません", "キャンセルはやめ",
+	"キャンセルをやめ", "キャンセルは取り消", "キャンセルを取り消", "取り消さない", "取り消しません", "やめない", "やめません", "そのままで")
 
 // idleText reads free text from a registered person between
 // conversations: answers to offers, cancellations and 「なぜ私に？」.
@@ -524,9 +536,12 @@ func (t *turn) idleText() {
 		if len(pending) > 0 {
 			t.text(ja.Task.AnswerOnTheCard)
 		}
-	case isAnswer && yes && len(pending) == 0 && !namedPlaceHeld(upcoming, t.in.Text, t.now) && t.aboutAnswered(false):
+	case (isAnswer && yes || takesBack(t.in.Text)) && len(pending) == 0 && !namedPlaceHeld(upcoming, t.in.Text, t.now) && t.aboutAnswered(false):
 		// 「やっぱり明日行けることになりました、さっきのはとりけして
 		// ください」 after giving the place up: its card, to take it back.
+	case takesBack(t.in.Text) && t.takeBackLastGivenUp():
+		// 「やっぱり行けます」 naming nothing: the place just given up,
+		// never another date of a series still offered.
 	case cancelTaskWords[k] || len(upcoming) > 0 && mentionsCancel(t.in.Text):
 		// 「キャンセルしたいです」 is about a place taken, even with an
 		// offer waiting (that one has its own 「見送る」).
@@ -835,6 +850,25 @@ func clauses(text string) []string {
 		n = strings.ReplaceAll(n, c, "。")
 	}
 	return strings.FieldsFunc(n, func(r rune) bool { return strings.ContainsRune("、,。.!?\n", r) })
+}
+
+// takesBack reports a sentence taking a cancellation back: 「やっぱり
+// 行けます」「さっきのキャンセルは取り消してください」.
+func takesBack(text string) bool {
+	n := jtext.Normalize(text)
+	return containsAny(n, takeBackWords) || containsAny(n, afterAllWords) && containsAny(n, goingWords)
+}
+
+// takeBackLastGivenUp shows the card of the place the person gave up,
+// the soonest still ahead, to take it back; it reports whether there was
+// one.
+func (t *turn) takeBackLastGivenUp() bool {
+	given := t.offersWhere(func(r OfferRef) bool { return r.State == OfferCancelled && !r.CalledOff && t.now.Before(r.Start) })
+	if len(given) == 0 {
+		return false
+	}
+	t.aboutAnsweredOne(given[0], false)
+	return true
 }
 
 // namedPlaceHeld reports text naming a place the person holds.

@@ -274,3 +274,47 @@ func TestOffersWhileTalkingToACoordinator(t *testing.T) {
 		t.Errorf("a yes while talking: answer %+v, said %q", r.Answer, said(r))
 	}
 }
+
+// TestCancellingAsSeniorsConfirmIt: at 「…をキャンセルしますか？」 the
+// button's label typed, a yes with キャンセル in it, or the reason said
+// again cancel (each kept the place: a likely no-show); a negated one
+// keeps it. Taking a cancellation back is never a withdrawal (「さっきの
+// キャンセルは取り消してください」 led to deleting everything).
+func TestCancellingAsSeniorsConfirmIt(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	asking := func() Conversation {
+		conv := offers(c.a1())
+		conv.Step, conv.CancelTask = StepCancelTask, "A1"
+		return conv
+	}
+	for _, tc := range []struct {
+		text   string
+		cancel bool
+	}{
+		{"キャンセルする", true},
+		{"はい、キャンセルでお願いします", true},
+		{"すみません、孫の熱で明日は行けなくなりました", true},
+		{"キャンセルしないです", false},
+		{"やっぱり行けます", false},
+	} {
+		r := Converse(cat, c.now, offerPerson(StatusActive), asking(), textIn(tc.text))
+		if got := r.Answer != nil && r.Answer.Op == OpCancel; got != tc.cancel {
+			t.Errorf("%q: cancelled %v, want %v (said %q)", tc.text, got, tc.cancel, said(r))
+		}
+	}
+	given := c.ref("A9", "物置の修理", c.at(12, 1, 9, 0), 2, OfferCancelled)
+	r := Converse(cat, c.now, offerPerson(StatusActive), offers(given), textIn("すみませんやっぱり1日行けますさっきのキャンセルは取り消してください"))
+	if r.Conv.Step == StepDeleteConfirm || r.Delete {
+		t.Fatalf("taking a cancellation back asked about withdrawing (said %q)", said(r))
+	}
+	if !strings.Contains(said(r), "物置の修理") {
+		t.Errorf("said %q, want the place to take back", said(r))
+	}
+	// With another offer waiting, 「やっぱり行けます」 naming nothing is
+	// about the place just given up, not the offer.
+	r = Converse(cat, c.now, offerPerson(StatusActive), offers(given, c.t2()), textIn("やっぱり行けます"))
+	if r.Answer != nil || !strings.Contains(said(r), "「物置の修理」は、キャンセルで承りました") {
+		t.Errorf("やっぱり行けます with an offer waiting: answer %+v, said %q", r.Answer, said(r))
+	}
+}

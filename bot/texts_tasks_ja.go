@@ -181,6 +181,10 @@ var (
 	// 「行けなくなりました」 contains 「行け」.
 	notGoingWords = normalizeAll("行けなく", "いけなく", "行けません", "いけません", "行けない", "いけない", "行かれません", "参加できなく",
 		"参加できません", "都合が悪", "キャンセル", "やめたい", "やめさせて", "無理にな", "むりにな", "休みます", "お休みします", "欠席", "行きません", "can't go", "cannot go")
+	// Take a cancellation back (see takesBack), or say "after all".
+	takeBackWords = normalizeAll("キャンセルを取り消", "キャンセルは取り消", "キャンセルをとりけ", "キャンセルはとりけ", "キャンセルはなし",
+		"キャンセルをやめ", "キャンセルはやめ", "キャンセルを撤回", "行けることになりました", "いけることになりました")
+	afterAllWords = normalizeAll("やっぱり", "やはり", "やっぱ")
 	// End the talk with the coordinators (see endsTalk).
 	endTalkWords = normalizeAll("相談は終わり", "相談はおわり", "相談を終わり", "相談を終了", "相談は終了", "解決しました", "もう解決", "話は終わり",
 		"終わりにします", "おわりにします", "もう大丈夫です、ありがとう", "これで大丈夫です", "no more questions", "that's all")

@@ -186,6 +186,9 @@ func intentOf(text string) (command, bool) {
 	if len(n) > maxUnderstood {
 		return "", false
 	}
+	// 「さっきのキャンセルは取り消してください」 holds 「消してください」:
+	// taking something back is not deleting.
+	n = strings.ReplaceAll(n, jtext.Normalize("取り消"), "とりけ")
 	for _, in := range intents {
 		for _, w := range in.words {
 			if strings.Contains(n, w) {
