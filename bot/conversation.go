@@ -313,6 +313,13 @@ func (t *turn) answer() {
 		act = ParseAction(t.in.Data)
 	}
 	verb, arg := act.Verb, act.Op
+	if t.in.Kind == EventText && t.talkOpen() && t.conv.Step == StepIdle && isQuestion(t.in.Text) && !asksToRepeat(t.in.Text) {
+		// With a coordinator on the line, a question (「学童の29日はお休み
+		// になるんでしょうか」) is for them: read as a request, it became a
+		// cancellation the coordinator never saw.
+		t.forwardToCoordinators()
+		return
+	}
 	if verb == verbCmd {
 		t.command(command(arg))
 		return

@@ -362,6 +362,18 @@ func (t *turn) taskButton(a Action) {
 		t.text(ja.Task.NotFound)
 		return
 	}
+	switch {
+	case ref.State == OfferCancelled && ref.CalledOff:
+		// An old card's button (「行けます」 on the day-before question) of
+		// a task called off: it is off, and it stays off for the person
+		// (it came back into their schedule and their weekly limit).
+		t.text(fmt.Sprintf(ja.Task.TaskCancelledByOrg, ref.Title, t.span(ref)))
+		return
+	case ref.State == OfferCancelled && a != OfferAccept(id) && a != OfferWhy(id):
+		// Given up: only its 「引き受ける」 takes it back.
+		t.text(fmt.Sprintf(ja.Task.CancelledBefore, ref.Title))
+		return
+	}
 	switch a {
 	case OfferAccept(id):
 		t.request = &AnswerRequest{TaskID: id, Op: OpAccept}

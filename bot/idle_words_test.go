@@ -318,3 +318,51 @@ func TestCancellingAsSeniorsConfirmIt(t *testing.T) {
 		t.Errorf("やっぱり行けます with an offer waiting: answer %+v, said %q", r.Answer, said(r))
 	}
 }
+
+// TestAQuestionWhileTalkingGoesToTheCoordinator: with a coordinator on
+// the line, 「学童の29日はお休みになるんでしょうか」 is forwarded (it became
+// a question about cancelling), and a coordinator's message ends a
+// cancel question left open, so her 「はい、わかりました」 answers the
+// coordinator and cancels nothing.
+func TestAQuestionWhileTalkingGoesToTheCoordinator(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	conv := offers(c.a1())
+	conv.Talk = &Talk{Open: true, OpenedAt: c.now.Add(-time.Hour)}
+	r := Converse(cat, c.now, offerPerson(StatusActive), conv, textIn("2日の保育補助はお休みになるんでしょうか"))
+	if r.Conv.Step == StepCancelTask || len(r.Notices) != 1 || !strings.Contains(said(r), ja.HandoffForwarded) {
+		t.Fatalf("a question while talking: step %q, notices %q, said %q", r.Conv.Step, r.Notices, said(r))
+	}
+	conv.Step, conv.CancelTask = StepCancelTask, "A1"
+	msg := Inbound{ID: "ev2", Kind: EventCoordinatorMessage, ProfileID: "line:U0042", Text: "2日は予定どおりお願いできますか？"}
+	r = Converse(cat, c.now, offerPerson(StatusActive), conv, msg)
+	r = Converse(cat, c.now, r.Profile, r.Conv, textIn("はい、わかりました"))
+	if r.Answer != nil {
+		t.Errorf("her yes to the coordinator cancelled: %+v (said %q)", r.Answer, said(r))
+	}
+}
+
+// TestOldButtonsOfACalledOffTask: 「行けます」 or 「引き受ける」 on an old
+// card of a task the coordinators called off says it is off and asks
+// nothing of the store (it came back into her schedule, confirmed); the
+// 「行けます」 of a place she gave up says so.
+func TestOldButtonsOfACalledOffTask(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	off := c.a1()
+	off.State, off.CalledOff = OfferCancelled, true
+	for _, data := range []string{"task:going:A1", "offer:accept:A1", "task:cancelyes:A1"} {
+		r := Converse(cat, c.now, offerPerson(StatusActive), offers(off), tapIn(data))
+		if r.Answer != nil || !strings.Contains(said(r), "中止になりました") {
+			t.Errorf("%s on a task called off: answer %+v, said %q", data, r.Answer, said(r))
+		}
+	}
+	given := c.a1()
+	given.State = OfferCancelled
+	if r := Converse(cat, c.now, offerPerson(StatusActive), offers(given), tapIn("task:going:A1")); r.Answer != nil {
+		t.Errorf("行けます on a place given up: answer %+v", r.Answer)
+	}
+	if r := Converse(cat, c.now, offerPerson(StatusActive), offers(given), tapIn("offer:accept:A1")); r.Answer == nil || r.Answer.Op != OpAccept {
+		t.Errorf("引き受ける on a place given up: answer %+v", r.Answer)
+	}
+}

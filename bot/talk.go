@@ -115,6 +115,12 @@ func (t *turn) coordinatorMessage() {
 	if !t.talkOpen() {
 		t.conv.Talk = &Talk{Open: true, OpenedAt: t.now}
 	}
+	if t.conv.Step == StepCancelTask {
+		// A question the bot asked before the coordinator wrote (「…を
+		// キャンセルしますか？」) is not what the next 「はい」 answers:
+		// the coordinator's question is.
+		t.conv.endDetour()
+	}
 	t.record(TalkFromCoordinator, t.in.Text)
 	t.text(fmt.Sprintf(ja.FromCoordinator, strings.TrimSpace(t.in.Text)))
 }

@@ -457,8 +457,9 @@ if op == 'forget' then
   if state ~= '' then changed = 1 end
   state = ''
 elseif op == 'ask' or op == 'confirm' then
-  -- The day-before question, and the answer that they still come.
-  if state == 'accepted' and started == 0 then
+  -- The day-before question, and the answer that they still come: of a
+  -- task still on, never one called off (an old card's 「行けます」).
+  if state == 'accepted' and started == 0 and status ~= 'cancelled' then
     local cur = redis.call('HGET', KEYS[11], p) or ''
     local want = 'confirmed'
     if op == 'ask' then want = 'asked' end

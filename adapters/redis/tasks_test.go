@@ -743,6 +743,15 @@ func testTasks(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		if out := answer(t, s, accept("T1", ps[3], "ev4", now.Add(2*time.Minute))); out != (bot.Outcome{State: bot.OfferOffered, Status: bot.TaskCancelled}) {
 			t.Errorf("accept after cancelling: got %+v", out)
 		}
+		// An old card's 「行けます」 confirms nothing of a task called off.
+		c := accept("T1", ps[0], "ev5", now.Add(2*time.Minute))
+		c.Op = bot.OpConfirm
+		if out := answer(t, s, c); out.Changed {
+			t.Errorf("confirm after cancelling: got %+v", out)
+		}
+		if v := findTask(t, s, "T1", now); len(v.Confirmed) != 0 {
+			t.Errorf("confirmed on a cancelled task: %v", v.Confirmed)
+		}
 		if _, err := s.CancelTask(ctx, "Tnobody", now, cancelNotice("Tnobody")); bot.ErrorCode(err) != bot.ENOTFOUND {
 			t.Errorf("unknown task: got %v, want not found", err)
 		}
