@@ -619,6 +619,8 @@ func (t *turn) idleText() {
 		t.menu()
 	case len(pending) > 1 && t.mixedAnswers(pending):
 		// 「草むしりはやります、宿題は見送ります」.
+	case isAnswer && yes && len(pending) > 1 && t.acceptNamedDays(pending):
+		// 「15日と22日に行けます」「29日以外なら行けます」: those dates.
 	case namedPending >= 0 && isAnswer && !yes:
 		// 「採点のほうはお断りします」: that one, not the list again.
 		t.request = &AnswerRequest{TaskID: pending[namedPending].TaskID, Op: OpDecline}
@@ -838,6 +840,43 @@ func (t *turn) mixedAnswers(pending []OfferRef) bool {
 	t.text(fmt.Sprintf(ja.Task.MixedAnswers, strings.Join(parts, "、")))
 	for _, g := range got {
 		t.say(t.offerCard(g.r))
+	}
+	return true
+}
+
+// acceptNamedDays answers a yes that names some of the dates offered by
+// their day: 「15日と22日に行けます」 takes those two, 「29日以外なら行けま
+// す」 all but the 29th (it took the 29th alone, and the other all of a
+// series). The dates not named are left to their cards. A yes that does
+// not commit asks first. It reports whether it answered.
+func (t *turn) acceptNamedDays(pending []OfferRef) bool {
+	n := jtext.Normalize(t.in.Text)
+	var named, others []OfferRef
+	for _, r := range pending {
+		if namesDay(n, r.Start.In(t.loc()), t.now) {
+			named = append(named, r)
+		} else {
+			others = append(others, r)
+		}
+	}
+	except := containsAny(n, exceptWords)
+	if except {
+		named = others
+	}
+	if len(named) == 0 || len(named) == len(pending) && !except {
+		return false
+	}
+	if !jtext.Commits(t.in.Text) {
+		t.confirmAccept(named)
+		return true
+	}
+	ids := make([]string, len(named))
+	for i, r := range named {
+		ids[i] = r.TaskID
+	}
+	t.request = &AnswerRequest{TaskID: ids[0], Op: OpAccept}
+	if len(ids) > 1 {
+		t.request.Series = ids
 	}
 	return true
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -364,5 +365,38 @@ func TestOldButtonsOfACalledOffTask(t *testing.T) {
 	}
 	if r := Converse(cat, c.now, offerPerson(StatusActive), offers(given), tapIn("offer:accept:A1")); r.Answer == nil || r.Answer.Op != OpAccept {
 		t.Errorf("引き受ける on a place given up: answer %+v", r.Answer)
+	}
+}
+
+// TestASeriesAnsweredDateByDate: dates of a weekly series named in a yes
+// are the ones taken (「29日以外なら行けます」 took the 29th alone;
+// 「15日と22日に行けます」 took every date).
+func TestASeriesAnsweredDateByDate(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	var series []OfferRef
+	for i, day := range []int{8, 15, 22, 29} {
+		r := c.ref(fmt.Sprintf("S%d", i), "学童の宿題見守り", c.at(12, day, 9, 30), 2, OfferOffered)
+		r.SeriesID = "series-1"
+		series = append(series, r)
+	}
+	accepted := func(r Result) []string {
+		if r.Answer == nil || r.Answer.Op != OpAccept {
+			return nil
+		}
+		if len(r.Answer.Series) > 0 {
+			return r.Answer.Series
+		}
+		return []string{r.Answer.TaskID}
+	}
+	if got := accepted(Converse(cat, c.now, offerPerson(StatusActive), offers(series...), textIn("15日と22日に行けます"))); !slices.Equal(got, []string{"S1", "S2"}) {
+		t.Errorf("15日と22日: took %v", got)
+	}
+	r := Converse(cat, c.now, offerPerson(StatusActive), offers(series...), textIn("29日以外なら行けます"))
+	if got := accepted(r); got != nil && !slices.Equal(got, []string{"S0", "S1", "S2"}) {
+		t.Errorf("29日以外: took %v", got)
+	}
+	if got := accepted(r); got == nil && (strings.Contains(said(r), "12/29") || !strings.Contains(said(r), "12/8")) {
+		t.Errorf("29日以外, asked: %q", said(r))
 	}
 }

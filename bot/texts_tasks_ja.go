@@ -181,6 +181,8 @@ var (
 	// 「行けなくなりました」 contains 「行け」.
 	notGoingWords = normalizeAll("行けなく", "いけなく", "行けません", "いけません", "行けない", "いけない", "行かれません", "参加できなく",
 		"参加できません", "都合が悪", "キャンセル", "やめたい", "やめさせて", "無理にな", "むりにな", "休みます", "お休みします", "欠席", "行きません", "can't go", "cannot go")
+	// Turn the days named into the others (see acceptNamedDays).
+	exceptWords = normalizeAll("以外", "除いて", "のぞいて", "抜きで", "ぬきで", "except")
 	// Take a cancellation back (see takesBack), or say "after all".
 	takeBackWords = normalizeAll("キャンセルを取り消", "キャンセルは取り消", "キャンセルをとりけ", "キャンセルはとりけ", "キャンセルはなし",
 		"キャンセルをやめ", "キャンセルはやめ", "キャンセルを撤回", "行けることになりました", "いけることになりました")
