@@ -639,6 +639,10 @@ func (t *turn) idleText() {
 		// (「行けたら行きます」) takes no job: the person is asked with
 		// the card's buttons.
 		t.confirmAccept(pending)
+	case isAnswer && len(t.pendingInvites()) > 0 && len(namedOffers(pending, t.in.Text, t.now)) == 0:
+		// 「はい」 with an offer and an invitation both waiting: which
+		// one (it went to the older card, the job).
+		t.whichOfferOrSession(yes, pending, t.pendingInvites())
 	case isAnswer:
 		op, which := OpAccept, ja.Task.WhichAccept
 		if !yes {
@@ -879,6 +883,27 @@ func (t *turn) acceptNamedDays(pending []OfferRef) bool {
 		t.request.Series = ids
 	}
 	return true
+}
+
+// whichOfferOrSession asks which of the offers and invitations waiting a
+// yes or a no answers, each button saying what it does.
+func (t *turn) whichOfferOrSession(yes bool, offers []OfferRef, invites []SessionRef) {
+	var ch []Choice
+	for _, r := range offers {
+		if yes {
+			ch = append(ch, OfferAccept(r.TaskID).button(ja.Task.Accept+"："+choiceLabel(r, t.loc())))
+		} else {
+			ch = append(ch, OfferDecline(r.TaskID).button(ja.Task.Decline+"："+choiceLabel(r, t.loc())))
+		}
+	}
+	ans, verb := RSVPYes, ja.Session.Join
+	if !yes {
+		ans, verb = RSVPNo, ja.Session.NotJoin
+	}
+	for _, r := range invites {
+		ch = append(ch, SessionRSVP(ans, r.SessionID).button(verb+"："+r.Title))
+	}
+	t.text(ja.Task.WhichAnswer, ch[:min(len(ch), cancelListed)]...)
 }
 
 // withoutCorrection is text without the 「ちがいます」 it begins with, if

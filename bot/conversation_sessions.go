@@ -238,9 +238,15 @@ func (t *turn) answerInvite(yes bool) bool {
 	case 1:
 		t.rsvp = &RSVPRequest{SessionID: pending[0].SessionID, Answer: ans}
 	default:
+		// Each button says what it answers as well as which: a title
+		// alone hid that 「つなぐ説明会」 meant 「参加しない」.
+		verb := ja.Session.Join
+		if ans == RSVPNo {
+			verb = ja.Session.NotJoin
+		}
 		var ch []Choice
 		for _, r := range pending {
-			ch = append(ch, SessionRSVP(ans, r.SessionID).button(r.Title))
+			ch = append(ch, SessionRSVP(ans, r.SessionID).button(verb+"："+r.Title))
 		}
 		t.text(ja.Session.WhichRSVP, ch...)
 	}

@@ -161,12 +161,14 @@ func TestRSVPByText(t *testing.T) {
 			rsvp: &RSVPRequest{SessionID: "S1", Answer: RSVPNo}},
 		{name: "an answered invitation is not pending", conv: sessionsConv(withRSVP(s1, RSVPNo), s2), text: "はい",
 			rsvp: &RSVPRequest{SessionID: "S2", Answer: RSVPYes}},
-		{name: "a pending offer is answered first",
+		// An offer and an invitation both waiting: a bare yes or no asks
+		// which (it went to the offer, the older card).
+		{name: "a yes with an offer and an invitation asks which",
 			conv: Conversation{Offers: []OfferRef{c.t1()}, Sessions: []SessionRef{s1}}, text: "はい",
-			answer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
-		{name: "a pending offer is declined first",
+			choices: []string{"offer:accept:T1", "session:yes:S1"}, says: ja.Task.WhichAnswer},
+		{name: "a no with an offer and an invitation asks which",
 			conv: Conversation{Offers: []OfferRef{c.t1()}, Sessions: []SessionRef{s1}}, text: "いいえ",
-			answer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
+			choices: []string{"offer:decline:T1", "session:no:S1"}, says: ja.Task.WhichAnswer},
 		{name: "two invitations ask which, soonest first", conv: sessionsConv(s2, s1), text: "はい",
 			choices: []string{"session:yes:S1", "session:yes:S2"}, says: ja.Session.WhichRSVP},
 		{name: "two invitations, no", conv: sessionsConv(s2, s1), text: "参加しません",
@@ -1040,5 +1042,21 @@ func TestASecondJoinTap(t *testing.T) {
 	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), sessionsConv(withRSVP(c.s1(), RSVPYes)), tapIn("session:yes:S1"))
 	if r.RSVP != nil || !strings.Contains(said(r), "参加のお申し込みをいただいています") {
 		t.Errorf("a second join: rsvp %+v, said %q", r.RSVP, said(r))
+	}
+}
+
+// TestWhichSessionButtonsSayTheAnswer: asked which gathering a no is for,
+// each button says 参加しない as well as the title.
+func TestWhichSessionButtonsSayTheAnswer(t *testing.T) {
+	c := newOfferClock(t)
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), sessionsConv(c.s1(), c.s2()), textIn("参加しません"))
+	last := r.Messages[len(r.Messages)-1]
+	if len(last.Choices) != 2 {
+		t.Fatalf("choices %+v (said %q)", last.Choices, said(r))
+	}
+	for _, ch := range last.Choices {
+		if !strings.HasPrefix(ch.Label, ja.Session.NotJoin+"：") || !strings.HasPrefix(ch.Data, "session:no:") {
+			t.Errorf("button %+v does not say it declines", ch)
+		}
 	}
 }
