@@ -61,3 +61,17 @@ func FuzzCount(f *testing.F) {
 		}
 	})
 }
+
+// FuzzName: whatever is typed, the name and the rest read are whole
+// characters (cutting a separator in two left bytes of it in the name).
+func FuzzName(f *testing.F) {
+	for _, s := range []string{"先ほど申し上げました通り、山田ふみでございます。", "はい", "山田です", "「山口」で登録してください", "私は、佐藤と申します"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name, rest := Name(s)
+		if !utf8.ValidString(name) || !utf8.ValidString(rest) {
+			t.Fatalf("Name(%q) = %q, %q: not valid UTF-8", s, name, rest)
+		}
+	})
+}

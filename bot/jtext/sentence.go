@@ -77,7 +77,10 @@ func introduced(sent string) string {
 		}
 		stem := strings.TrimSpace(body[:i])
 		if j := strings.LastIndexAny(stem, "、,"); j >= 0 {
-			stem = strings.TrimSpace(stem[j+1:])
+			// After the whole separator: 、 is three bytes, and cutting
+			// one byte in left two of it before the name.
+			_, size := utf8.DecodeRuneInString(stem[j:])
+			stem = strings.TrimSpace(stem[j+size:])
 		}
 		stem = stripPrefix(stem)
 		// 「調布に住んでいる山本です」: the name is the last word.
@@ -332,6 +335,10 @@ func numbersIn(t string) []int {
 // notAName reports a stem before 「です」 that says something else than a
 // name: 「平日の夜なら大丈夫です」「午前中だけです」.
 func notAName(stem string) bool {
+	if notNamesWhole[strings.TrimRight(stem, "。.!！ ")] {
+		// 「はい」「同意します」 typed at the name question answer another.
+		return true
+	}
 	for _, w := range notNameWords {
 		if strings.Contains(stem, w) {
 			return true

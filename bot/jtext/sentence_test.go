@@ -9,6 +9,10 @@ import (
 func TestName(t *testing.T) {
 	tests := []struct{ name, in, want, restHas string }{
 		{"introduction", "山田花子と申します", "山田花子", ""},
+		{"after a clause with 、", "先ほど申し上げました通り、山田ふみでございます。", "山田ふみ", ""},
+		{"a yes is no name", "はい", "", ""},
+		{"a consent is no name", "同意します", "", ""},
+		{"a name holding はい", "はいだ", "はいだ", ""},
 		{"filler before です", "えーと、佐藤です", "佐藤", ""},
 		{"name prefix and a greeting after", "名前は田中一郎です。よろしくお願いします", "田中一郎", "よろしく"},
 		{"the last word before です, the rest kept", "調布に住んでいる山本です。パソコン入力ができます", "山本", "パソコン入力"},

@@ -162,6 +162,11 @@ var namePrefixes = []string{
 // notNameWords are never in a name, and often in what else a sentence
 // ending in 「です」 says: times, days, conditions, abilities.
 // (Not 時 or 希望, which are in names: 時田, 希望 (のぞみ).)
+// notNamesWhole are whole answers that are no name, though a name may
+// hold them (はいだ is a name).
+var notNamesWhole = map[string]bool{"はい": true, "いいえ": true, "ええ": true, "うん": true, "同意します": true, "同意": true,
+	"同意する": true, "了解": true, "了解です": true, "わかりました": true, "ok": true, "OK": true, "次へ": true, "つぎ": true}
+
 var notNameWords = []string{"大丈夫", "平日", "週末", "土日", "曜", "午前", "午後", "夜", "なら", "だけ", "まで", "から",
 	"できます", "出来ます", "可能", "好き", "得意", "住んで", "在住", "お願い", "休み"}
 
