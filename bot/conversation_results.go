@@ -101,21 +101,31 @@ func (t *turn) taskQuestionText() bool {
 	n := jtext.Normalize(t.in.Text)
 	yes, isYesNo := jtext.Answer(t.in.Text)
 	bare := isYesNo && len(t.pending()) == 0
-	if r, ok := t.doneAsked(); ok && !t.aboutSomethingElse(r) {
+	going, goingOpen := t.goingAsked()
+	goingOpen = goingOpen && !t.aboutSomethingElse(going)
+	// Words of going answer the day-before question, the newer one, even
+	// with the question after an earlier task still open: 「行けますけど
+	// 10分くらい遅れるかもしれません」 recorded that task as done in 0.25
+	// hours.
+	speaksOfGoing := goingOpen && (containsAny(n, goingWords) || containsAny(n, notGoingWords))
+	if r, ok := t.doneAsked(); ok && !speaksOfGoing && !t.aboutSomethingElse(r) {
 		hours, hasHours := jtext.Hours(t.in.Text)
+		asks := isQuestion(t.in.Text) // 「終わったかって？まだ始めてないよ」 records nothing
 		switch {
 		case containsAny(n, notDoneWords) || bare && !yes && r.Result == nil:
 			t.request = &AnswerRequest{TaskID: r.TaskID, Op: OpComplete, Result: TaskResult{Status: NotCompleted}}
 			return true
-		case hasHours && hours > 0 && hours <= MaxTaskHours:
+		case hasHours && hours > 0 && hours <= MaxTaskHours && !asks && (r.Result == nil || r.Result.Status == Completed):
+			// Hours correct a completion; they do not turn 「できません
+			// でした」 into one.
 			t.request = t.doneRequest(r, hours)
 			return true
-		case r.Result == nil && (containsAny(n, taskDoneWords) || bare && yes):
+		case r.Result == nil && !asks && (containsAny(n, taskDoneWords) || bare && yes):
 			t.request = t.doneRequest(r, 0)
 			return true
 		}
 	}
-	if r, ok := t.goingAsked(); ok && !t.aboutSomethingElse(r) {
+	if r, ok := going, goingOpen; ok {
 		// 「大丈夫だと思います」 is how a sure yes is said politely;
 		// 「たぶん」 or 「行けたら」 are not sure.
 		unsure := isYesNo && yes && jtext.Hedged(strings.ReplaceAll(n, jtext.Normalize("だと思い"), ""))

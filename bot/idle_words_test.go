@@ -400,3 +400,26 @@ func TestASeriesAnsweredDateByDate(t *testing.T) {
 		t.Errorf("29日以外, asked: %q", said(r))
 	}
 }
+
+// TestTheNewerQuestionIsAnswered: with the question after an earlier task
+// answered and tomorrow's day-before question open, 「行けますけど10分くら
+// い遅れるかもしれません」 is about tomorrow (it recorded the earlier task,
+// which she could not do, as done in 0.25 hours); a question back
+// records nothing.
+func TestTheNewerQuestionIsAnswered(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	done := c.ref("P1", "花壇の水やり", c.now.Add(-5*time.Hour), 2, OfferAccepted)
+	done.Asked, done.Result = true, &TaskResult{Status: NotCompleted}
+	tomorrow := c.ref("A1", "子ども食堂の保育補助", c.now.Add(24*time.Hour), 3, OfferAccepted)
+	tomorrow.Confirm = ConfirmAsked
+	r := Converse(cat, c.now, offerPerson(StatusActive), offers(done, tomorrow), textIn("行けますけど10分くらい遅れるかもしれません"))
+	if r.Answer != nil && r.Answer.TaskID == "P1" {
+		t.Errorf("the earlier task's outcome was changed: %+v", r.Answer)
+	}
+	open := c.ref("P2", "物置の修理", c.now.Add(-5*time.Hour), 2, OfferAccepted)
+	open.Asked = true
+	if r := Converse(cat, c.now, offerPerson(StatusActive), offers(open), textIn("終わったかって？まだ始めてないよ")); r.Answer != nil {
+		t.Errorf("a question back recorded %+v", r.Answer)
+	}
+}
