@@ -940,6 +940,11 @@ func (t *turn) answerDelete(arg string) {
 // command runs a command typed or tapped at any point.
 func (t *turn) command(cmd command) {
 	onboarding := t.p.Status == StatusOnboarding
+	if t.conv.Step == StepDeleteConfirm && cmd != cmdDelete && cmd != cmdHelp {
+		// Another request at 「退会しますか？」 (「退会はやめて、休止に」)
+		// is a no to it: said so, then done.
+		t.text(ja.DeleteCancelled)
+	}
 	switch cmd {
 	case cmdHelp:
 		t.text(ja.Help)

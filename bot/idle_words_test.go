@@ -423,3 +423,13 @@ func TestTheNewerQuestionIsAnswered(t *testing.T) {
 		t.Errorf("a question back recorded %+v", r.Answer)
 	}
 }
+
+// TestAPauseInsteadOfWithdrawing: 「退会はやめて、休止にしてください」 said
+// on its own pauses (it showed the withdrawal card).
+func TestAPauseInsteadOfWithdrawing(t *testing.T) {
+	c := newOfferClock(t)
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(), textIn("退会はやめて、休止にしてください"))
+	if r.Profile.Status != StatusPaused || r.Conv.Step == StepDeleteConfirm {
+		t.Errorf("status %q, step %q (said %q)", r.Profile.Status, r.Conv.Step, said(r))
+	}
+}

@@ -192,9 +192,10 @@ func intentOf(text string) (command, bool) {
 	for _, in := range intents {
 		for _, w := range in.words {
 			if strings.Contains(n, w) {
-				if in.cmd == cmdDelete && aboutAJob(n) {
+				if in.cmd == cmdDelete && (aboutAJob(n) || containsAny(n, keepRegistrationWords)) {
 					// 「このお仕事はやめたいです」 gives up a job, not the
 					// registration: the offer or the place answers it.
+					// 「退会はやめて、休止にしてください」 asks for the pause.
 					continue
 				}
 				return in.cmd, true
