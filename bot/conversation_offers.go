@@ -614,6 +614,8 @@ func (t *turn) idleText() {
 		// letter's closing after it too (「ありがとうございます、よろしく
 		// お願いします」).
 		t.text(ja.YoureWelcome)
+	case isAnswer && !yes && len(pending) == 0 && len(upcoming) == 0 && t.leaveJoinedSession():
+		// 「やっぱり参加しません」 after saying yes to a gathering.
 	case isAnswer && len(pending) == 0:
 		t.text(ja.Task.NoPending)
 		t.menu()
@@ -881,6 +883,33 @@ func (t *turn) acceptNamedDays(pending []OfferRef) bool {
 	t.request = &AnswerRequest{TaskID: ids[0], Op: OpAccept}
 	if len(ids) > 1 {
 		t.request.Series = ids
+	}
+	return true
+}
+
+// leaveJoinedSession answers a no, with nothing else to answer, from
+// someone who joins a gathering ahead: that one is left (「やっぱり参加し
+// ません」 was told nothing was waiting, and she stayed an attendee to be
+// reminded); with several, which one is asked. It reports whether it
+// answered.
+func (t *turn) leaveJoinedSession() bool {
+	var joined []SessionRef
+	for _, r := range t.conv.Sessions {
+		if r.RSVP == RSVPYes && !r.Cancelled && t.now.Before(r.Start) {
+			joined = append(joined, r)
+		}
+	}
+	switch len(joined) {
+	case 0:
+		return false
+	case 1:
+		t.rsvp = &RSVPRequest{SessionID: joined[0].SessionID, Answer: RSVPNo}
+	default:
+		var ch []Choice
+		for _, r := range joined {
+			ch = append(ch, SessionRSVP(RSVPNo, r.SessionID).button(ja.Session.NotJoin+"："+r.Title))
+		}
+		t.text(ja.Session.WhichRSVP, ch...)
 	}
 	return true
 }

@@ -1060,3 +1060,14 @@ func TestWhichSessionButtonsSayTheAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestLeavingAJoinedSessionInWords: 「やっぱり参加しません」 with nothing
+// else waiting leaves the one gathering joined (she was told nothing was
+// waiting, and stayed an attendee).
+func TestLeavingAJoinedSessionInWords(t *testing.T) {
+	c := newOfferClock(t)
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), sessionsConv(withRSVP(c.s1(), RSVPYes)), textIn("やっぱり参加しません"))
+	if r.RSVP == nil || r.RSVP.SessionID != "S1" || r.RSVP.Answer != RSVPNo {
+		t.Errorf("rsvp %+v (said %q)", r.RSVP, said(r))
+	}
+}
