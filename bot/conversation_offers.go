@@ -586,6 +586,9 @@ func (t *turn) idleText() {
 	case asksToRepeat(t.in.Text):
 		// 「もう一度」「なんて？」: what is waiting, again.
 		t.repeatWaiting(pending, upcoming)
+	case len(pending) > 0 && containsAny(jtext.Normalize(t.in.Text), mayITakeWords):
+		// 「引き受けてもいいですか？」: yes, with the buttons to say so.
+		t.confirmAccept(pending)
 	case len(pending) == 0 && confusedWords[k]:
 		// 「わからない」 is asked for help, not told it was not understood.
 		t.command(cmdHelp)
@@ -700,7 +703,11 @@ func asksToRepeat(text string) bool {
 // repeatWaiting says again what waits for the person: the offers' cards,
 // else the places they hold, else the menu.
 func (t *turn) repeatWaiting(pending, upcoming []OfferRef) {
+	going, goingOpen := t.goingAsked()
 	switch {
+	case goingOpen:
+		// 「え？なんですか？」 after 「明日は予定どおり行けますか？」.
+		t.askGoing(going)
 	case len(pending) > 0:
 		for _, r := range pending {
 			t.say(t.offerCard(r))

@@ -433,3 +433,21 @@ func TestAPauseInsteadOfWithdrawing(t *testing.T) {
 		t.Errorf("status %q, step %q (said %q)", r.Profile.Status, r.Conv.Step, said(r))
 	}
 }
+
+// TestAQuestionAgainIsAskedAgain: 「え？なんですか？」 after the
+// day-before question asks it again, and 「引き受けてもいいですか？」 to an
+// offer gets its buttons (each got 「よくわかりませんでした」 and the menu).
+func TestAQuestionAgainIsAskedAgain(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	tomorrow := c.ref("A1", "子ども食堂の保育補助", c.now.Add(24*time.Hour), 3, OfferAccepted)
+	tomorrow.Confirm = ConfirmAsked
+	r := Converse(cat, c.now, offerPerson(StatusActive), offers(tomorrow), textIn("え？なんですか？"))
+	if len(r.Messages) == 0 || r.Messages[0].Card == nil || !hasButton(r, "task:going:A1") {
+		t.Errorf("え？なんですか？: said %q, want the day-before question again", said(r))
+	}
+	r = Converse(cat, c.now, offerPerson(StatusActive), offers(c.t1()), textIn("引き受けてもいいですか？"))
+	if r.Answer != nil || !hasButton(r, "offer:accept:T1") {
+		t.Errorf("引き受けてもいいですか: answer %+v, said %q", r.Answer, said(r))
+	}
+}

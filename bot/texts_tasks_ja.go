@@ -195,7 +195,10 @@ var (
 	declineWords = normalizeAll("見送", "辞退", "遠慮します", "遠慮させて", "今回はパス", "i'll pass", "pass this time", "not this time", "no thanks")
 	// Ask for the last thing again: whole (repeatWords) or anywhere.
 	repeatWords   = map[string]bool{"もう一度": true, "もういちど": true, "もう一回": true, "もういっかい": true, "もう1回": true, "なんて": true, "え?": true, "え": true}
-	repeatPhrases = normalizeAll("もう一度お願い", "もう一度送", "もう一度見せ", "もう一回", "もういっかい", "もういちど", "もう1回", "聞こえ", "なんて?")
+	repeatPhrases = normalizeAll("もう一度お願い", "もう一度送", "もう一度見せ", "もう一回", "もういっかい", "もういちど", "もう1回", "聞こえ", "なんて?",
+		"え?なんですか", "えっ?なんですか", "なんですか?", "何ですか?", "なんでしょうか", "何でしょうか")
+	// Ask whether one may take the job offered: a yes, asked about.
+	mayITakeWords = normalizeAll("引き受けてもいい", "ひきうけてもいい", "やってもいい", "やらせてもら", "参加してもいい", "お受けしてもいい", "受けてもいい")
 	// Say the person does not follow (whole messages, normalized).
 	confusedWords = map[string]bool{"わからない": true, "わかりません": true, "分からない": true, "分かりません": true, "よくわからない": true,
 		"よくわかりません": true, "意味がわからない": true, "意味がわかりません": true, "どういうこと": true, "どういうことですか": true}
