@@ -734,6 +734,12 @@ func (t *turn) editedInOneSentence() bool {
 	return true
 }
 
+// namesTheName reports a sentence that says it gives the name: 「名前は
+// 小林トメです」「小林トメと申します」.
+func namesTheName(text string) bool {
+	return containsAny(jtext.Normalize(text), nameSayingWords)
+}
+
 // correctedAtConfirm applies a correction written at 「この内容で登録して
 // よろしいですか？」: 「あ、やっぱり火曜日の午前もできます」 changes the
 // week, 「やっぱり大田区です」 the area. Read as a yes, it registered the
@@ -749,6 +755,12 @@ func (t *turn) correctedAtConfirm() bool {
 	if id, ok := t.cat.SpotArea(t.in.Text); ok && id != t.p.Area {
 		t.p.Area = id
 		t.text(fmt.Sprintf(ja.AreaFixed, t.areaLabel()))
+		changed = true
+	}
+	if name, _ := jtext.Name(t.in.Text); name != "" && name != t.p.Name && ValidateName(name) == nil && namesTheName(t.in.Text) {
+		// 「名前は小林トメです」: only a sentence that says it is the name.
+		t.p.Name = name
+		t.text(fmt.Sprintf(ja.NameFixed, name))
 		changed = true
 	}
 	if changed {
@@ -972,7 +984,9 @@ func (t *turn) command(cmd command) {
 	if onboarding {
 		// Until registration is complete, only help and delete make sense;
 		// everything else returns to the question being asked.
-		if cmd == cmdEdit && t.conv.Step == StepConfirm {
+		if cmd == cmdEdit && t.conv.Step == StepConfirm && t.in.Kind == EventText && t.correctedAtConfirm() {
+			// 「地域は調布に直してください」 says what to change.
+		} else if cmd == cmdEdit && t.conv.Step == StepConfirm {
 			t.conv.Step = StepEditField
 		} else {
 			t.text(ja.InOnboarding)

@@ -23,7 +23,7 @@ var ja = struct {
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
-	DeleteOrPause, PauseInstead, ButtonOfNoOne, TalkEndedByPerson, WeekFixed, AreaFixed string // WeekFixed, AreaFixed fmt: the new week, the new area
+	DeleteOrPause, PauseInstead, ButtonOfNoOne, TalkEndedByPerson, NameFixed, WeekFixed, AreaFixed string // WeekFixed, AreaFixed fmt: the new week, the new area
 	NotUnderstood, NotUnderstoodField, WeekChanged, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 	Greetings                                                                                                                                             []greetingJA
 	GreetingTail, GreetingPending                                                                                                                         string
@@ -118,6 +118,7 @@ var ja = struct {
 	CurrentAvailability:  "いまの空き時間：%s\n",
 	WeekChanged:          "空き時間を変更しました。いまの空き時間：%s\n違うときは「変更」と送ってください。",
 	WeekFixed:            "空き時間を直しました：%s",
+	NameFixed:            "お名前を直しました：%s",
 	AreaFixed:            "地域を直しました：%s",
 	NothingToDelete:      "お預かりしている登録内容はありません（削除済みです）。またご登録いただくときは、何か送ってください。",
 	YoureWelcome:         "こちらこそ、ありがとうございます。ご用のときは、いつでも送ってください。",
@@ -231,6 +232,9 @@ var intents = func() []intent {
 	}
 	return list
 }()
+
+// nameSayingWords say a sentence gives the name (see namesTheName).
+var nameSayingWords = normalizeAll("名前は", "なまえは", "と申します", "ともうします", "といいます", "と言います", "名前を")
 
 // changeWords tell of a change (see speaksOfAChange).
 var changeWords = normalizeAll("なった", "なりました", "なって", "なります", "ので", "けど", "けれど", "代わりに", "かわりに")

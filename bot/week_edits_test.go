@@ -77,3 +77,25 @@ func TestWeekEditsAsSaid(t *testing.T) {
 		})
 	}
 }
+
+// TestCorrectionsAtTheCard: the name and the area corrected in a sentence
+// at the registration card are applied and the card shown again (「名前は
+// 小林トメです」 was asked to press a button; 「地域は調布に直してください」
+// asked what to change).
+func TestCorrectionsAtTheCard(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	for _, tc := range []struct {
+		text string
+		ok   func(p *Profile) bool
+	}{
+		{"名前は小林トメです", func(p *Profile) bool { return p.Name == "小林トメ" }},
+		{"地域は調布に直してください", func(p *Profile) bool { return p.Area == "chofu" }},
+	} {
+		p := offerPerson(StatusOnboarding)
+		r := Converse(cat, c.now, p, Conversation{Step: StepConfirm}, textIn(tc.text))
+		if !tc.ok(r.Profile) || r.Conv.Step != StepConfirm || r.Profile.Status != StatusOnboarding {
+			t.Errorf("%q: name %q area %q step %q status %q (said %q)", tc.text, r.Profile.Name, r.Profile.Area, r.Conv.Step, r.Profile.Status, said(r))
+		}
+	}
+}
