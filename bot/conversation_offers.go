@@ -914,7 +914,7 @@ func (t *turn) leaveJoinedSession() bool {
 	default:
 		var ch []Choice
 		for _, r := range joined {
-			ch = append(ch, SessionRSVP(RSVPNo, r.SessionID).button(ja.Session.NotJoin+"："+r.Title))
+			ch = append(ch, rsvpButton(false, r))
 		}
 		t.text(ja.Session.WhichRSVP, ch...)
 	}
@@ -932,12 +932,8 @@ func (t *turn) whichOfferOrSession(yes bool, offers []OfferRef, invites []Sessio
 			ch = append(ch, OfferDecline(r.TaskID).button(ja.Task.Decline+"："+choiceLabel(r, t.loc())))
 		}
 	}
-	ans, verb := RSVPYes, ja.Session.Join
-	if !yes {
-		ans, verb = RSVPNo, ja.Session.NotJoin
-	}
 	for _, r := range invites {
-		ch = append(ch, SessionRSVP(ans, r.SessionID).button(verb+"："+r.Title))
+		ch = append(ch, rsvpButton(yes, r))
 	}
 	t.text(ja.Task.WhichAnswer, ch[:min(len(ch), cancelListed)]...)
 }

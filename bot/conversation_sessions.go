@@ -238,19 +238,23 @@ func (t *turn) answerInvite(yes bool) bool {
 	case 1:
 		t.rsvp = &RSVPRequest{SessionID: pending[0].SessionID, Answer: ans}
 	default:
-		// Each button says what it answers as well as which: a title
-		// alone hid that 「つなぐ説明会」 meant 「参加しない」.
-		verb := ja.Session.Join
-		if ans == RSVPNo {
-			verb = ja.Session.NotJoin
-		}
 		var ch []Choice
 		for _, r := range pending {
-			ch = append(ch, SessionRSVP(ans, r.SessionID).button(verb+"："+r.Title))
+			ch = append(ch, rsvpButton(yes, r))
 		}
 		t.text(ja.Session.WhichRSVP, ch...)
 	}
 	return true
+}
+
+// rsvpButton is the button answering yes or no to a session, saying what
+// it answers as well as which: a title alone hid that 「つなぐ説明会」
+// meant 「参加しない」.
+func rsvpButton(yes bool, r SessionRef) Choice {
+	if yes {
+		return SessionRSVP(RSVPYes, r.SessionID).button(ja.Session.Join + "：" + r.Title)
+	}
+	return SessionRSVP(RSVPNo, r.SessionID).button(ja.Session.NotJoin + "：" + r.Title)
 }
 
 // cannotJoin answers 「入れない」 around a session the person is attending:

@@ -100,28 +100,12 @@ func (s *server) personNew(w http.ResponseWriter, r *http.Request) {
 func (s *server) personCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	form := r.PostForm
-	now := s.now()
-	var errs []formError
-	if form.Get("consent") != "yes" {
-		errs = append(errs, formError{"consent", ja.ConsentMissing})
-	}
 	id := strings.TrimSpace(form.Get("id"))
+	p, errs := s.profileOf(form, id, true)
 	if err := bot.ValidatePlatformID(id); err != nil {
-		errs = append(errs, formError{"id", ja.IDMissing})
-	}
-	week, err := avail.Parse(form.Get("availability"))
-	if err != nil {
-		errs = append(errs, formError{"availability", ja.AvailabilityUnknown})
-	}
-	limit, _ := formInt(form.Get("weekly_limit"))
-	p := &bot.Profile{
-		ID: id, Name: strings.TrimSpace(form.Get("name")), Area: form.Get("area"), Skills: nonEmpty(form["skill"]),
-		Availability: week, WeeklyLimit: limit, ConsentedAt: &now, Status: bot.StatusActive, CreatedAt: now, UpdatedAt: now,
-	}
-	if len(errs) == 0 {
-		if err := p.Validate(s.catalog); err != nil {
-			errs = formErrors(err)
-		}
+		// Said in the console's words, once.
+		errs = slices.DeleteFunc(errs, func(e formError) bool { return e.Field == "id" })
+		errs = append([]formError{{"id", ja.IDMissing}}, errs...)
 	}
 	if len(errs) == 0 {
 		err := s.people.CreateProfile(ctx, p)
@@ -140,6 +124,30 @@ func (s *server) personCreate(w http.ResponseWriter, r *http.Request) {
 		errs = append(errs, formError{"id", ja.PersonExists})
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, "person_new", ja.TitlePersonNew, taskFormPage{Form: formValues{form}, Errors: errs})
+}
+
+// profileOf reads the profile form (代理登録, 登録内容を直す) for the
+// person id: active, their consent attested at now, and the problems
+// found, the consent's among them when consent is asked.
+func (s *server) profileOf(form url.Values, id string, consent bool) (*bot.Profile, []formError) {
+	now := s.now()
+	var errs []formError
+	if consent && form.Get("consent") != "yes" {
+		errs = append(errs, formError{"consent", ja.ConsentMissing})
+	}
+	week, err := avail.Parse(form.Get("availability"))
+	if err != nil {
+		errs = append(errs, formError{"availability", ja.AvailabilityUnknown})
+	}
+	limit, _ := formInt(form.Get("weekly_limit"))
+	p := &bot.Profile{ID: id, Name: strings.TrimSpace(form.Get("name")), Area: form.Get("area"), Skills: nonEmpty(form["skill"]),
+		Availability: week, WeeklyLimit: limit, ConsentedAt: &now, Status: bot.StatusActive, CreatedAt: now, UpdatedAt: now}
+	if len(errs) == 0 {
+		if err := p.Validate(s.catalog); err != nil {
+			errs = formErrors(err)
+		}
+	}
+	return p, errs
 }
 
 // personEditPage is the form that changes what a person registered, or
@@ -190,24 +198,8 @@ func (s *server) personEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := r.PostForm
-	now := s.now()
 	finishing := stored.Status == bot.StatusOnboarding
-	var errs []formError
-	if finishing && stored.ConsentedAt == nil && form.Get("consent") != "yes" {
-		errs = append(errs, formError{"consent", ja.ConsentMissing})
-	}
-	week, err := avail.Parse(form.Get("availability"))
-	if err != nil {
-		errs = append(errs, formError{"availability", ja.AvailabilityUnknown})
-	}
-	limit, _ := formInt(form.Get("weekly_limit"))
-	p := &bot.Profile{ID: stored.ID, Name: strings.TrimSpace(form.Get("name")), Area: form.Get("area"), Skills: nonEmpty(form["skill"]),
-		Availability: week, WeeklyLimit: limit, ConsentedAt: &now, Status: bot.StatusActive, CreatedAt: now, UpdatedAt: now}
-	if len(errs) == 0 {
-		if err := p.Validate(s.catalog); err != nil {
-			errs = formErrors(err)
-		}
-	}
+	p, errs := s.profileOf(form, stored.ID, finishing && stored.ConsentedAt == nil)
 	if len(errs) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, "person_edit", ja.TitlePersonEdit,
 			personEditPage{Profile: stored, Form: formValues{form}, Errors: errs, Finishing: finishing})
