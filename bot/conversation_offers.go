@@ -906,19 +906,7 @@ func (t *turn) leaveJoinedSession() bool {
 			joined = append(joined, r)
 		}
 	}
-	switch len(joined) {
-	case 0:
-		return false
-	case 1:
-		t.rsvp = &RSVPRequest{SessionID: joined[0].SessionID, Answer: RSVPNo}
-	default:
-		var ch []Choice
-		for _, r := range joined {
-			ch = append(ch, rsvpButton(false, r))
-		}
-		t.text(ja.Session.WhichRSVP, ch...)
-	}
-	return true
+	return t.rsvpOneOf(false, joined)
 }
 
 // whichOfferOrSession asks which of the offers and invitations waiting a

@@ -210,10 +210,6 @@ func (t *turn) answerInvite(yes bool) bool {
 		}
 		pending = that
 	}
-	ans := RSVPNo
-	if yes {
-		ans = RSVPYes
-	}
 	if len(pending) > 1 && speaksOfAll(t.in.Text) {
 		// 「どちらも参加します」: each card, to answer each; asking
 		// 「どの集まりですか」 again would go round in circles.
@@ -232,14 +228,24 @@ func (t *turn) answerInvite(yes bool) bool {
 		}
 		return true
 	}
-	switch len(pending) {
+	return t.rsvpOneOf(yes, pending)
+}
+
+// rsvpOneOf answers yes or no to the one session of refs, or asks which
+// with a button each; it reports whether there was any.
+func (t *turn) rsvpOneOf(yes bool, refs []SessionRef) bool {
+	switch len(refs) {
 	case 0:
 		return false
 	case 1:
-		t.rsvp = &RSVPRequest{SessionID: pending[0].SessionID, Answer: ans}
+		ans := RSVPNo
+		if yes {
+			ans = RSVPYes
+		}
+		t.rsvp = &RSVPRequest{SessionID: refs[0].SessionID, Answer: ans}
 	default:
 		var ch []Choice
-		for _, r := range pending {
+		for _, r := range refs {
 			ch = append(ch, rsvpButton(yes, r))
 		}
 		t.text(ja.Session.WhichRSVP, ch...)
