@@ -22,6 +22,7 @@ func TestName(t *testing.T) {
 		{"quoted", "「山口」で登録してください", "山口", ""},
 		{"kana with a space", "やまだ はなこ です", "やまだ はなこ", ""},
 		{"English", "My name is Emily.", "Emily", ""},
+		{"English, asked politely", "Please call me Emma", "Emma", ""},
 		{"a sentence that is no introduction", "世田谷に住んでいます、よろしく", "", "世田谷に住んでいます"},
 		{"a day off is no name", "来週の水曜日はお休みします", "", "お休み"},
 		{"the first introduction is the name", "高橋みきです。平日の夜なら大丈夫です", "高橋みき", "平日の夜"},

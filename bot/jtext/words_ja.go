@@ -156,7 +156,7 @@ var strongNo = normalizeAll("ご縁がなかった", "縁がなかった", "次�
 // namePrefixes introduce a name: 「名前は山田です」.
 var namePrefixes = []string{
 	"私の名前は", "わたしの名前は", "わたしのなまえは", "僕の名前は", "名前は", "なまえは", "お名前は",
-	"私は", "わたしは", "わたくしは", "僕は", "ぼくは", "俺は", "自分は", "my name is", "My name is", "I'm ", "I am ", "Call me ", "call me ", "This is ",
+	"私は", "わたしは", "わたくしは", "僕は", "ぼくは", "俺は", "自分は", "my name is", "My name is", "I'm ", "I am ", "Please call me ", "please call me ", "Call me ", "call me ", "This is ",
 }
 
 // notNameWords are never in a name, and often in what else a sentence
