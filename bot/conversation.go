@@ -1057,6 +1057,20 @@ func (t *turn) command(cmd command) {
 			}
 			t.text(ja.Task.PausedKeepsJobs, ch...)
 		}
+		if waiting := t.offersWhere(func(r OfferRef) bool { return r.State == OfferWaitlisted && t.now.Before(r.Start) }); len(waiting) > 0 {
+			// A place on a waitlist is work that may come at any moment:
+			// asked to be sent none, they leave the lists (a paused person
+			// was promoted, then asked the day before whether she came).
+			ids := make([]string, len(waiting))
+			for i, r := range waiting {
+				ids[i] = r.TaskID
+			}
+			t.request = &AnswerRequest{TaskID: ids[0], Op: OpCancel, Silent: true}
+			if len(ids) > 1 {
+				t.request.Series = ids
+			}
+			t.text(fmt.Sprintf(ja.Task.PausedLeavesWaitlists, len(ids)))
+		}
 	case cmdResume:
 		if t.p.Status == StatusActive {
 			t.text(ja.AlreadyActive, menuChoices(t.p)...)

@@ -451,3 +451,20 @@ func TestAQuestionAgainIsAskedAgain(t *testing.T) {
 		t.Errorf("引き受けてもいいですか: answer %+v, said %q", r.Answer, said(r))
 	}
 }
+
+// TestPausingLeavesTheWaitlists: someone who pauses leaves the waitlists
+// they are on, told so (a paused person was promoted and asked the day
+// before whether she came); places taken stay.
+func TestPausingLeavesTheWaitlists(t *testing.T) {
+	c := newOfferClock(t)
+	w1 := c.ref("W1", "物置の修理", c.at(12, 4, 9, 0), 2, OfferWaitlisted)
+	w2 := c.ref("W2", "草むしり", c.at(12, 6, 9, 0), 2, OfferWaitlisted)
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(c.a1(), w1, w2), textIn("休止"))
+	if r.Profile.Status != StatusPaused || r.Answer == nil || r.Answer.Op != OpCancel || !r.Answer.Silent ||
+		!slices.Equal(r.Answer.Series, []string{"W1", "W2"}) {
+		t.Fatalf("status %q, answer %+v", r.Profile.Status, r.Answer)
+	}
+	if !strings.Contains(said(r), "キャンセル待ちのお申し込み（2件）は取り下げました") || !strings.Contains(said(r), ja.Task.PausedKeepsJobs) {
+		t.Errorf("said %q", said(r))
+	}
+}

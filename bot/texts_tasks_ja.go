@@ -22,7 +22,7 @@ type tasksJA struct {
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                                  string
 	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                           string
 	PromotedTitle, NoticePromoted                                                                                                      string // NoticePromoted fmt: who, title, span
-	WhichNotGoing, NotOfferedThatDay, LimitChanged, WhichCancelAgain, NoticeUnreachable, WhichAnswer                                   string // LimitChanged fmt: count
+	WhichNotGoing, NotOfferedThatDay, LimitChanged, WhichCancelAgain, NoticeUnreachable, WhichAnswer, PausedLeavesWaitlists            string // LimitChanged fmt: count
 	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                              string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
 
 	// The day-before question and the question after the task.
@@ -81,6 +81,7 @@ var tasksJAText = tasksJA{
 	WhichCancelAgain:       "すみません、どのお仕事かわかりませんでした。上のボタンから選ぶか、「10日の受付」のように日にちで送ってください。",
 	NoticeUnreachable:      "【連絡が届きません】%sがLINEの友だちを解除（ブロック）しました。リマインドや前日の確認が届きません。引き受けているお仕事：\n%s\n別の方法で来られるか確かめてください。",
 	WhichAnswer:            "どちらへのお返事ですか？",
+	PausedLeavesWaitlists:  "キャンセル待ちのお申し込み（%d件）は取り下げました。再開したあと、またご案内します。",
 	LimitChanged:           "1週間にご案内するお仕事を%d件までにしました。違うときは「変更」と送ってください。",
 	DeclinedBefore:         "「%s」は、さきほど見送りで承りました。やはりお引き受けいただける場合は、下のカードの「引き受ける」を押してください（空きがあればお引き受けになります）。",
 	CancelledBefore:        "「%s」は、キャンセルで承りました。やはり行ける場合は、下のカードの「引き受ける」を押してください（空きがあればお引き受けになります）。",

@@ -631,3 +631,32 @@ func TestANewcomerIsAskedAtTheNextSweep(t *testing.T) {
 		t.Fatalf("a look with nobody new offered %d", sum.Offered)
 	}
 }
+
+// TestAPauseLeavesTheWaitlistInTheStore: the waitlisted person who pauses
+// is off the task's waitlist, so a place freed goes to no one paused and
+// the task opens again.
+func TestAPauseLeavesTheWaitlistInTheStore(t *testing.T) {
+	loc := tokyo(t)
+	w := newWorld(t, time.Date(2026, 11, 30, 9, 0, 0, 0, loc), "21:00-08:00")
+	w.people(3)
+	ctx := context.Background()
+	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
+	task, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
+		Start: start, End: start.Add(2 * time.Hour), Headcount: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.deliver()
+	for _, id := range w.task(task.ID).Offered {
+		w.say(id, "はい、お願いします")
+	}
+	v := w.task(task.ID)
+	if len(v.Waitlist) != 1 {
+		t.Fatalf("waitlist %v", v.Waitlist)
+	}
+	waiting := v.Waitlist[0]
+	w.say(waiting, "休止")
+	if v := w.task(task.ID); len(v.Waitlist) != 0 || len(v.Accepted) != 2 {
+		t.Errorf("after the pause: waitlist %v, accepted %v", v.Waitlist, v.Accepted)
+	}
+}
