@@ -324,7 +324,9 @@ func (t *turn) remind() {
 		t.askDone(r, i)
 	default:
 		if t.now.Before(r.End) {
-			t.say(t.acceptedCard(r, r.Title, ja.Task.ReminderSoon))
+			// Titled as a reminder: the task's title is in the body
+			// already, and twice it read as a stutter.
+			t.say(t.acceptedCard(r, ja.Task.ReminderSoonTitle, ja.Task.ReminderSoon))
 		}
 	}
 }

@@ -9,21 +9,21 @@ import (
 // tasksJA is the Japanese message catalog of offers, answers, reminders and
 // coordinator notices.
 type tasksJA struct {
-	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                                                            string
-	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldWhat, FieldDeadline                                                             string
-	Online, Deadline                                                                                                                   string // Deadline fmt: time
-	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined                                              string
-	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                                              string
-	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                                                  string
-	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask                          string // ConfirmAccept fmt: title, when
-	AnswerOnTheCard, PausedKeepsJobs, CancelKeptUnclear, WhichCancelMore, GoingUnsure, AcceptedBodySoon, AcceptedBodyNow, PromotedLead string
-	WhyTitle, WhyNone, WhyWaitlist                                                                                                     string
-	ScheduleTitle, ScheduleNone, ScheduleLine                                                                                          string // ScheduleLine fmt: span, title, place
-	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                                  string
-	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                           string
-	PromotedTitle, NoticePromoted                                                                                                      string // NoticePromoted fmt: who, title, span
-	WhichNotGoing, NotOfferedThatDay, LimitChanged, WhichCancelAgain, NoticeUnreachable, WhichAnswer, PausedLeavesWaitlists            string // LimitChanged fmt: count
-	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                              string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
+	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                                                                    string
+	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldWhat, FieldDeadline                                                                     string
+	Online, Deadline                                                                                                                           string // Deadline fmt: time
+	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined                                                      string
+	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                                                      string
+	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                                                          string
+	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask                                  string // ConfirmAccept fmt: title, when
+	AnswerOnTheCard, PausedKeepsJobs, CancelKeptUnclear, WhichCancelMore, GoingUnsure, AcceptedBodySoon, AcceptedBodyNow, PromotedLead         string
+	WhyTitle, WhyNone, WhyWaitlist                                                                                                             string
+	ScheduleTitle, ScheduleNone, ScheduleLine                                                                                                  string // ScheduleLine fmt: span, title, place
+	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                                          string
+	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                                   string
+	PromotedTitle, NoticePromoted                                                                                                              string // NoticePromoted fmt: who, title, span
+	WhichNotGoing, NotOfferedThatDay, LimitChanged, WhichCancelAgain, NoticeUnreachable, WhichAnswer, PausedLeavesWaitlists, ReminderSoonTitle string // LimitChanged fmt: count
+	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                                      string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -81,6 +81,7 @@ var tasksJAText = tasksJA{
 	WhichCancelAgain:       "すみません、どのお仕事かわかりませんでした。上のボタンから選ぶか、「10日の受付」のように日にちで送ってください。",
 	NoticeUnreachable:      "【連絡が届きません】%sがLINEの友だちを解除（ブロック）しました。リマインドや前日の確認が届きません。引き受けているお仕事：\n%s\n別の方法で来られるか確かめてください。",
 	WhichAnswer:            "どちらへのお返事ですか？",
+	ReminderSoonTitle:      "まもなくお仕事です",
 	PausedLeavesWaitlists:  "キャンセル待ちのお申し込み（%d件）は取り下げました。再開したあと、またご案内します。",
 	LimitChanged:           "1週間にご案内するお仕事を%d件までにしました。違うときは「変更」と送ってください。",
 	DeclinedBefore:         "「%s」は、さきほど見送りで承りました。やはりお引き受けいただける場合は、下のカードの「引き受ける」を押してください（空きがあればお引き受けになります）。",
@@ -140,7 +141,7 @@ var tasksJAText = tasksJA{
 	HoursUnclear:   "何時間だったか、「2時間半でした」のように送ってください。",
 
 	NoticeNotDone:     "【できませんでした】%sから「%s」（%s）はできなかったと連絡がありました。お声がけをお願いします。",
-	NoticeUnconfirmed: "【未確認】「%s」（%s）の前日確認に、まだお返事がありません：%s。キャンセル待ち・次の候補の方へのご連絡をご検討ください。",
+	NoticeUnconfirmed: "【未確認】「%s」（%s）の出欠の確認に、まだお返事がありません：%s。キャンセル待ち・次の候補の方へのご連絡をご検討ください。",
 	NamedBody:         "担当者から、ぜひあなたにとご指名のお仕事です。お引き受けいただけますか？",
 	WhyNamed:          "担当者が、あなたにぜひお願いしたいとご指名しました",
 
