@@ -464,7 +464,7 @@ func TestAReportIsOfTheCoordinatorsProgram(t *testing.T) {
 	if _, body := root.get("/console/reports?org=" + url.QueryEscape("事務局")); tasks(body) != "2" {
 		t.Errorf("the admin's report of 事務局: %s tasks", tasks(body))
 	}
-	if _, body := cafe.get("/console/reports.csv"); !strings.Contains(body, "total,1,") {
+	if _, body := cafe.get("/console/reports.csv"); !strings.Contains(body, "合計,1,") {
 		t.Errorf("the café's CSV: %s", body)
 	}
 }

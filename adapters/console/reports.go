@@ -128,9 +128,11 @@ func (s *server) reportShow(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "reports", ja.TitleReports, page)
 }
 
-// reportCSV is the figures as the reports API gives them with
-// ?format=csv: UTF-8 with a BOM so that Excel opens it, the JSON names as
-// the header, a row per month, then the total.
+// reportCSV is the figures of the page as a file a coordinator opens in
+// Excel: UTF-8 with a BOM, headers in Japanese as the page says them (the
+// API's CSV keeps the JSON names, for programs), a row per month named as
+// people say it, then the total; a fill rate where nothing was asked for
+// is left empty, as the page shows —.
 func (s *server) reportCSV(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.report(r, s.reportOrg(r))
 	if err != nil {
@@ -141,7 +143,31 @@ func (s *server) reportCSV(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	csvfile.Send(w, fmt.Sprintf("tsunagu-report-%s-%s.csv", rep.From, rep.To), csvfile.Rows(rep.Table()))
+	header := []string{ja.CSVMonth}
+	for _, f := range bot.ReportFields {
+		header = append(header, ja.CSVFigures[f])
+	}
+	rows := [][]string{header}
+	for _, m := range rep.ByMonth {
+		rows = append(rows, append([]string{monthLabel(m.Month)}, csvValues(m.Figures)...))
+	}
+	rows = append(rows, append([]string{ja.Total}, csvValues(rep.Figures)...))
+	csvfile.Send(w, fmt.Sprintf("tsunagu-report-%s-%s.csv", rep.From, rep.To), csvfile.Rows(rows))
+}
+
+// csvValues are the figures as the CSV writes them: the API's, with the
+// fill rate as a percentage and empty where there were no places.
+func csvValues(f bot.Figures) []string {
+	v := f.Values()
+	for i, name := range bot.ReportFields {
+		if name == "fill_rate" {
+			v[i] = ""
+			if f.Places > 0 {
+				v[i] = formatPercent(f.FillRate)
+			}
+		}
+	}
+	return v
 }
 
 // reportOrg is the organization a report is for: the one asked for

@@ -313,12 +313,22 @@ func TestTheReportsPage(t *testing.T) {
 		!strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("csv: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
 	}
-	if !strings.HasPrefix(csvBody, "\uFEFFmonth,"+strings.Join(bot.ReportFields, ",")+"\r\n") {
+	// Headed in Japanese for Excel, every figure named; a month with no
+	// places has no fill rate, as the page shows —.
+	if !strings.HasPrefix(csvBody, "\uFEFF月,お仕事の数,満員になったお仕事,充足率,募集人数,決まった人数,延べ人数,実人数,時間,") {
 		t.Errorf("csv header: %.200q", csvBody)
 	}
+	for _, f := range bot.ReportFields {
+		if ja.CSVFigures[f] == "" {
+			t.Errorf("no CSV header for %s", f)
+		}
+	}
 	lines := strings.Split(strings.TrimSuffix(csvBody, "\r\n"), "\r\n")
-	if total := lines[len(lines)-1]; !strings.HasPrefix(total, "total,1,0,0.5,2,1,1,1,2.5,") {
+	if total := lines[len(lines)-1]; !strings.HasPrefix(total, "合計,1,0,50%,2,1,1,1,2.5,") {
 		t.Errorf("csv total row: %q", total)
+	}
+	if first := lines[1]; !strings.Contains(first, "年") || !strings.HasPrefix(first[strings.Index(first, ","):], ",0,0,,0,") {
+		t.Errorf("csv first month (no tasks): %q", first)
 	}
 
 	for _, c := range []struct{ name, query, want string }{

@@ -31,6 +31,9 @@ var ja = struct {
 	TitleReports, NoName, Remote                          string
 	ThisFiscalYear, LastFiscalYear                        string
 	ChartParticipations, ChartHours, ChartFillRate, Total string
+	// CSVMonth and CSVFigures head the report's CSV, by figure name.
+	CSVMonth   string
+	CSVFigures map[string]string
 	// OfferRefused, ResultRefused and ReportRefused say why the named-offer
 	// form, the outcome form and the report's period were refused, by
 	// "code field", field or code (refusalJA).
@@ -121,7 +124,12 @@ var ja = struct {
 	ChartHours:          "月ごとの時間",
 	ChartFillRate:       "月ごとの充足率",
 	Total:               "合計",
-	Remote:              "リモート",
+	CSVMonth:            "月",
+	CSVFigures: map[string]string{"tasks": "お仕事の数", "tasks_filled": "満員になったお仕事", "fill_rate": "充足率", "places": "募集人数",
+		"places_filled": "決まった人数", "participations": "延べ人数", "people": "実人数", "hours": "時間", "sessions": "開催した集まり",
+		"session_attendances": "集まりの参加", "offers": "ご案内", "accepted": "引き受け", "declined": "見送り", "expired": "期限切れ",
+		"median_minutes_to_fill": "満員までの分（中央値）"},
+	Remote: "リモート",
 	OfferRefused: map[string]string{
 		"invalid profile_id":       "ご案内する方を一覧から選んでください。",
 		"not_found profile_id":     "この方は見つかりませんでした。データを削除されたかもしれません。",
