@@ -762,7 +762,7 @@ func (t *turn) answerNamesAnotherDay(yes bool, pending, upcoming []OfferRef) boo
 		// the 草むしり, never the offer still waiting.
 		return true
 	}
-	if !namesSomeDay(jtext.Normalize(t.in.Text)) {
+	if !namesADay(t.in.Text) && !namesToday(jtext.Normalize(t.in.Text)) {
 		return false
 	}
 	t.text(ja.Task.NotOfferedThatDay)
@@ -995,28 +995,6 @@ func (t *turn) chooseNotGoing(places, offers []OfferRef) {
 // 「行けなくなりました」「無理になりました」, as against 「行けません」.
 func becameUnable(text string) bool {
 	return containsAny(jtext.Normalize(text), becameUnableWords)
-}
-
-// namesSomeDay reports whether the normalized text n names a day at all:
-// a day of the month (「29日」「二十九日」, not 「3日間」), a day of the
-// week (「水曜」), or today, tomorrow or the day after.
-func namesSomeDay(n string) bool {
-	for _, w := range []string{"今日", "きょう", "明日", "あした", "あす", "明後日", "あさって", "曜"} {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	rs := []rune(n)
-	for i, r := range rs {
-		if r != '日' || i == 0 || !(unicode.IsDigit(rs[i-1]) || strings.ContainsRune("一二三四五六七八九十", rs[i-1])) {
-			continue
-		}
-		if i+1 < len(rs) && (rs[i+1] == '間' || rs[i+1] == '中') {
-			continue // 「3日間」「一日中」
-		}
-		return true
-	}
-	return false
 }
 
 // notGoingOnANamedDay answers a no that names the day or the title of

@@ -1515,6 +1515,8 @@ func TestWordsAboutAnotherDayWithAnOfferWaiting(t *testing.T) {
 			said: []string{"中止になりました", "保育園の便利屋さん"}},
 		{name: "a yes to a day nothing is offered on shows the offers", conv: offers(t1), text: "4日ならできます",
 			said: []string{ja.Task.NotOfferedThatDay, "テストの採点"}},
+		{name: "a day in kanji is a day too", conv: offers(t1), text: "五日ならできます",
+			said: []string{ja.Task.NotOfferedThatDay, "テストの採点"}},
 		{name: "a yes naming the offer's day takes it", conv: offers(t1), text: "1日なら行きます",
 			answer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
 		{name: "a yes naming no day takes the one offer", conv: offers(t1), text: "はい、やります",

@@ -270,9 +270,10 @@ func isIntent(text string, cmd command) bool {
 	return ok && got == cmd
 }
 
-// aDate finds a particular day in a sentence (「来週の」「明日」「14日」), as
+// aDate finds a particular day in a sentence (「来週の」「明日」「14日」
+// 「二十九日」; 「一日」 is as often "one day"), as
 // against a day of every week (「月曜」).
-var aDate = regexp.MustCompile(`来週|再来週|今週|明日|あした|あす|明後日|あさって|今日|きょう|今度の|\d+日|\d+/\d+`)
+var aDate = regexp.MustCompile(`来週|再来週|今週|明日|あした|あす|明後日|あさって|今日|きょう|今度の|\d+日|[二三四五六七八九十][一二三四五六七八九十]*日|\d+/\d+`)
 
 // namesADate reports a sentence about a particular day: 「来週の月曜も
 // 行けます」 is about one Monday, not every one.

@@ -140,6 +140,18 @@ func (w *world) deliver() map[string][]bot.Message {
 	}
 }
 
+// gradingTask posts 朝テストの採点 in Setagaya from start, two hours for
+// headcount people, its offers lasting offerTTL (0: the default).
+func (w *world) gradingTask(start time.Time, headcount int, offerTTL time.Duration) *bot.Task {
+	w.t.Helper()
+	task, err := w.tasks.CreateTask(context.Background(), &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
+		Start: start, End: start.Add(2 * time.Hour), Headcount: headcount, OfferTTL: offerTTL})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return task
+}
+
 func (w *world) task(id string) *bot.TaskView {
 	w.t.Helper()
 	v, err := w.tasks.FindTask(context.Background(), id)
@@ -177,11 +189,7 @@ func TestWavesFollowExpiryAndDeclines(t *testing.T) {
 	w.people(12)
 	ctx := context.Background()
 	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc) // Thursday
-	task, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
-		Start: start, End: start.Add(2 * time.Hour), Headcount: 1, OfferTTL: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := w.gradingTask(start, 1, time.Hour)
 	first := w.task(task.ID).Offered
 	if len(first) != 3 {
 		t.Fatalf("first wave offered %v, want 3 people", first)
@@ -266,11 +274,7 @@ func TestAcceptedPeopleAreReminded(t *testing.T) {
 	w.people(2)
 	ctx := context.Background()
 	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
-	task, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
-		Start: start, End: start.Add(2 * time.Hour), Headcount: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := w.gradingTask(start, 2, 0)
 	w.deliver()
 	ids := w.task(task.ID).Offered
 	for i, id := range ids {
@@ -377,11 +381,7 @@ func TestTheDayBeforeAndAfter(t *testing.T) {
 	w.people(3)
 	ctx := context.Background()
 	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
-	task, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
-		Start: start, End: start.Add(2 * time.Hour), Headcount: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := w.gradingTask(start, 2, 0)
 	w.deliver()
 	offered := w.task(task.ID).Offered
 	if len(offered) != 3 {
@@ -547,11 +547,7 @@ func TestAnAnswerFromAStaleMemoryIsNotActedOn(t *testing.T) {
 	id := w.people(1)[0]
 	ctx := context.Background()
 	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
-	task, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
-		Start: start, End: start.Add(2 * time.Hour), Headcount: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := w.gradingTask(start, 1, 0)
 	w.deliver() // the remembering replica records the offer
 	if got := w.task(task.ID).Offered; len(got) != 1 {
 		t.Fatalf("offered %v", got)
@@ -577,11 +573,7 @@ func TestANewcomerIsAskedAtTheNextSweep(t *testing.T) {
 	w := newWorld(t, monday, "21:00-08:00")
 	ctx := context.Background()
 	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
-	lonely, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
-		Start: start, End: start.Add(2 * time.Hour), Headcount: 1, OfferTTL: 3 * time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
+	lonely := w.gradingTask(start, 1, 3*time.Hour)
 	if v := w.task(lonely.ID); len(v.Offered) != 0 {
 		t.Fatalf("a task nobody fits offered %v", v.Offered)
 	}
@@ -639,13 +631,8 @@ func TestAPauseLeavesTheWaitlistInTheStore(t *testing.T) {
 	loc := tokyo(t)
 	w := newWorld(t, time.Date(2026, 11, 30, 9, 0, 0, 0, loc), "21:00-08:00")
 	w.people(3)
-	ctx := context.Background()
 	start := time.Date(2026, 12, 3, 10, 0, 0, 0, loc)
-	task, err := w.tasks.CreateTask(ctx, &bot.Task{Title: "朝テストの採点", Skills: []string{"grading"}, Area: "setagaya",
-		Start: start, End: start.Add(2 * time.Hour), Headcount: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	task := w.gradingTask(start, 2, 0)
 	w.deliver()
 	for _, id := range w.task(task.ID).Offered {
 		w.say(id, "はい、お願いします")
