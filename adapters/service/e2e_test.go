@@ -189,6 +189,15 @@ func startCommandAt(t *testing.T, command string, env map[string]string, out io.
 // stderr.
 func startCommandLogging(t testing.TB, command string, env map[string]string, out, stderr io.Writer, now func() time.Time) string {
 	t.Helper()
+	base, stop := startCommandStoppable(t, command, env, out, stderr, now)
+	t.Cleanup(stop)
+	return base
+}
+
+// startCommandStoppable is startCommandLogging for a test that stops the
+// command itself, before it ends (calling stop again does nothing).
+func startCommandStoppable(t testing.TB, command string, env map[string]string, out, stderr io.Writer, now func() time.Time) (base string, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc, done := make(chan string, 1), make(chan int, 1)
 	go func() {
@@ -204,17 +213,21 @@ func startCommandLogging(t testing.TB, command string, env map[string]string, ou
 	select {
 	case addr = <-addrc:
 	case code := <-done:
+		cancel()
 		t.Fatalf("%s exited with %d before listening", command, code)
 	case <-time.After(10 * time.Second):
+		cancel()
 		t.Fatalf("%s did not start listening", command)
 	}
-	t.Cleanup(func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("%s exited with %d", command, code)
-		}
-	})
-	return "http://" + addr
+	var once sync.Once
+	return "http://" + addr, func() {
+		once.Do(func() {
+			cancel()
+			if code := <-done; code != 0 {
+				t.Errorf("%s exited with %d", command, code)
+			}
+		})
+	}
 }
 
 func bootService(t *testing.T, extraEnv ...string) *service {

@@ -40,19 +40,27 @@ import (
 // lies. Run it with -benchtime=1x and -count for benchstat; REDIS_URL
 // names the Redis (embedded otherwise). TSUNAGU_LOAD_EVENTS overrides the
 // number of events.
+//
+// A fourth run ("held") drives the service while the fake API holds every
+// reply until the last webhook was answered, as a stalled platform would:
+// the outbox worker then waits instead of sending, and held-ratio is what
+// the webhook path alone achieves against the echo bot, which pays for
+// its reply inside its request. The gap between held-ratio and ratio is
+// the worker's share of the machine while it sends the same burst's
+// replies.
 func BenchmarkWebhookVsEcho(b *testing.B) {
 	events := 20000
 	if v, err := strconv.Atoi(os.Getenv("TSUNAGU_LOAD_EVENTS")); err == nil && v > 0 {
 		events = v
 	}
 	const inFlight, people = 64, 5000
-	// TSUNAGU_LOAD_ONLY=echo, pooled or service runs that one alone, as
-	// when profiling it.
+	// TSUNAGU_LOAD_ONLY=echo, pooled, service or held runs that one
+	// alone, as when profiling it.
 	only := os.Getenv("TSUNAGU_LOAD_ONLY")
 	run := func(name string) bool { return only == "" || only == name }
 	pooledClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: inFlight}}
 	for range b.N {
-		var echo, pooled, svc loadRun
+		var echo, pooled, svc, held loadRun
 		if run("echo") {
 			echo = runEcho(b, events, inFlight, people, nil)
 			b.ReportMetric(echo.rate(), "echo-events/s")
@@ -67,16 +75,21 @@ func BenchmarkWebhookVsEcho(b *testing.B) {
 		}
 		if run("service") {
 			var drained time.Duration
-			svc, drained = runService(b, events, inFlight, people)
+			svc, drained = runService(b, events, inFlight, people, false)
 			b.ReportMetric(svc.rate(), "events/s")
 			b.ReportMetric(float64(events)/drained.Seconds(), "drained-events/s")
 			b.ReportMetric(float64(svc.quantile(0.5).Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(svc.quantile(0.99).Microseconds())/1000, "p99-ms")
 			reportCPU(b, "", svc, events)
 		}
+		if run("held") {
+			held, _ = runService(b, events, inFlight, people, true)
+			b.ReportMetric(held.rate(), "held-events/s")
+		}
 		if only == "" {
 			b.ReportMetric(svc.rate()/echo.rate(), "ratio")
 			b.ReportMetric(svc.rate()/pooled.rate(), "pooled-ratio")
+			b.ReportMetric(held.rate()/echo.rate(), "held-ratio")
 		}
 	}
 }
@@ -113,11 +126,19 @@ func (r loadRun) quantile(q float64) time.Duration {
 	return s[int(q*float64(len(s)-1))]
 }
 
-// fakeMessagingAPI answers every call with {} and counts replies and pushes.
-func fakeMessagingAPI(b *testing.B) (url string, sent *atomic.Int64) {
+// fakeMessagingAPI answers every call with {} and counts replies and
+// pushes. A call waits until hold is closed (never, when it is nil).
+func fakeMessagingAPI(b *testing.B, hold <-chan struct{}) (url string, sent *atomic.Int64) {
 	sent = new(atomic.Int64)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
+		if hold != nil {
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		if strings.HasSuffix(r.URL.Path, "/message/reply") || strings.HasSuffix(r.URL.Path, "/message/push") {
 			sent.Add(1)
 		}
@@ -184,7 +205,7 @@ func drive(b *testing.B, url, secret string, events, inFlight, people int) loadR
 // per host make most of 64 replies in flight open a connection.
 func runEcho(b *testing.B, events, inFlight, people int, hc *http.Client) loadRun {
 	const secret = "echo-secret"
-	apiURL, sent := fakeMessagingAPI(b)
+	apiURL, sent := fakeMessagingAPI(b, nil)
 	opts := []messaging_api.MessagingApiAPIOption{messaging_api.WithEndpoint(apiURL)}
 	if hc != nil {
 		opts = append(opts, messaging_api.WithHTTPClient(hc))
@@ -206,10 +227,15 @@ func runEcho(b *testing.B, events, inFlight, people int, hc *http.Client) loadRu
 
 // runService boots the service on the benchmark's Redis and drives it; it
 // returns the webhook figures and how long until the last reply reached the
-// fake API.
-func runService(b *testing.B, events, inFlight, people int) (loadRun, time.Duration) {
+// fake API. With hold, the fake API answers no call until the last
+// webhook was answered.
+func runService(b *testing.B, events, inFlight, people int, hold bool) (loadRun, time.Duration) {
 	const secret = "load-secret"
-	apiURL, sent := fakeMessagingAPI(b)
+	var gate chan struct{}
+	if hold {
+		gate = make(chan struct{})
+	}
+	apiURL, sent := fakeMessagingAPI(b, gate)
 	env := map[string]string{
 		"HTTP_ADDR":                 "127.0.0.1:0",
 		"ADMIN_TOKEN":               "load-admin",
@@ -221,12 +247,17 @@ func runService(b *testing.B, events, inFlight, people int) (loadRun, time.Durat
 	rdb := newTestRedis(b)
 	rdb.setEnv(env)
 	// The log is at the default level, as in production, and discarded.
-	base := startCommandLogging(b, "serve", env, io.Discard, io.Discard, nil)
+	// It stops before the next run, whose service would share its work.
+	base, stop := startCommandStoppable(b, "serve", env, io.Discard, io.Discard, nil)
+	defer stop()
 	redisCost := redisCoster(b, rdb)
 	redis0, reads0, _ := redisCost()
 	cpu0 := measure.ProcessCPU()
 	start := time.Now()
 	r := drive(b, base+"/line/webhook", secret, events, inFlight, people)
+	if gate != nil {
+		close(gate)
+	}
 	deadline := time.Now().Add(2 * time.Minute)
 	for sent.Load() < int64(events) {
 		if time.Now().After(deadline) {
