@@ -203,6 +203,9 @@ func (t *turn) run() {
 	case EventTalkExpire:
 		t.expireTalk()
 		return
+	case EventRegisteredByCoordinator:
+		t.registeredByCoordinator()
+		return
 	}
 	if t.in.Kind == EventPostback {
 		switch t.in.Data {

@@ -49,6 +49,10 @@ const (
 	// EventResult brings a person a result a coordinator recorded for a
 	// task they held (Data: task ID, Result), so their own record counts it.
 	EventResult EventKind = "task_result"
+	// EventRegisteredByCoordinator tells someone whose registration a
+	// coordinator finished for them (the console) that it is done, and
+	// what it holds: the chat had left them halfway.
+	EventRegisteredByCoordinator EventKind = "registered_by_coordinator"
 )
 
 // Inbound is one event from a person, translated by an adapter.

@@ -166,6 +166,19 @@ func (t *turn) summary(title string) *Card {
 	}
 }
 
+// registeredByCoordinator shows someone the registration a coordinator
+// finished for them, with the menu's buttons to look at it again or
+// change it. A person who left or blocked the bot meanwhile is not told.
+func (t *turn) registeredByCoordinator() {
+	if t.p == nil || t.p.Status != StatusActive && t.p.Status != StatusPaused {
+		return
+	}
+	card := t.summary(ja.RegisteredByCoordinatorTitle)
+	card.Body = ja.RegisteredByCoordinator
+	card.Buttons = menuChoices(t.p)[1:4]
+	t.say(Message{Card: card})
+}
+
 func (t *turn) profileCard() Message {
 	card := t.summary(ja.ProfileTitle)
 	status := ja.StatusActive

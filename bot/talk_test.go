@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,5 +95,40 @@ func TestEditFillsEverythingSaid(t *testing.T) {
 	}
 	if !c.p.Availability.Has(0, 14*2) || c.p.Availability.Has(0, 10*2) {
 		t.Fatalf("availability %s, want weekday afternoons", c.p.Availability.Japanese())
+	}
+}
+
+// Someone a coordinator finished registering (the console) is shown what
+// was registered and how to change it; nobody else hears of it.
+func TestRegisteredByCoordinator(t *testing.T) {
+	c := newChat(t)
+	c.follow()
+	c.tap("consent:yes")
+	c.say("山田 花子")
+	if c.conv.Step != StepArea {
+		t.Fatalf("step %q, want the area question", c.conv.Step)
+	}
+	// What the console's import does to her (profilecsv.Refresh).
+	c.p.Area, c.p.Skills, c.p.WeeklyLimit, c.p.Status = "setagaya", []string{"grading"}, 2, StatusActive
+	c.conv.Step = StepIdle
+	r := c.send(Inbound{Kind: EventRegisteredByCoordinator})
+	if got := said(r); !strings.Contains(got, ja.RegisteredByCoordinatorTitle) || !strings.Contains(got, "山田 花子") || !strings.Contains(got, "世田谷") {
+		t.Fatalf("told %q", got)
+	}
+	if got := buttons(r); !slices.Contains(got, "cmd:edit") {
+		t.Fatalf("buttons %q, want one to change it", got)
+	}
+	if c.conv.Step != StepIdle || c.p.Status != StatusActive {
+		t.Fatalf("the message changed her state: step %q status %q", c.conv.Step, c.p.Status)
+	}
+
+	for name, p := range map[string]*Profile{
+		"left":    nil,
+		"blocked": {ID: "line:U0001", Name: "山田 花子", Status: StatusBlocked},
+		"halfway": {ID: "line:U0001", Name: "山田 花子", Status: StatusOnboarding},
+	} {
+		if r := Converse(c.cat, testNow, p, Conversation{}, Inbound{ID: "evX", ProfileID: "line:U0001", Kind: EventRegisteredByCoordinator}); len(r.Messages) != 0 {
+			t.Errorf("%s: told %q", name, said(r))
+		}
 	}
 }

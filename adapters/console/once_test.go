@@ -489,8 +489,9 @@ func TestTheFirstPageListsWhatChanged(t *testing.T) {
 
 // TestACoordinatorFinishesARegistration: someone who began registering in
 // the chat and got stuck is finished from their page, with their consent
-// attested (the 代理登録 form refused their ID as taken); a registered
-// person's details are changed the same way, their status kept.
+// attested (the 代理登録 form refused their ID as taken), and told in the
+// chat; a registered person's details are changed the same way, their
+// status kept, without a message.
 func TestACoordinatorFinishesARegistration(t *testing.T) {
 	f, b, _, _ := withATask(t)
 	const id = "line:U" + "0123456789abcdef0123456789abcdef"
@@ -514,6 +515,19 @@ func TestACoordinatorFinishesARegistration(t *testing.T) {
 	if p.Status != bot.StatusActive || p.Area != "setagaya" || p.WeeklyLimit != 2 || p.ConsentedAt == nil || p.Availability.Japanese() != "平日 9:00〜12:00" {
 		t.Errorf("after finishing: %+v", p)
 	}
+	told := func() (n int) {
+		f.svc.mu.Lock()
+		defer f.svc.mu.Unlock()
+		for _, in := range f.svc.handled {
+			if in.Kind == bot.EventRegisteredByCoordinator && in.ProfileID == id {
+				n++
+			}
+		}
+		return n
+	}
+	if n := told(); n != 1 {
+		t.Errorf("she was told %d times that her registration is done", n)
+	}
 
 	// The same form changes a paused person's details; she stays paused.
 	f.svc.mu.Lock()
@@ -529,5 +543,8 @@ func TestACoordinatorFinishesARegistration(t *testing.T) {
 	f.svc.mu.Unlock()
 	if p.Area != "ota" || p.Status != bot.StatusPaused {
 		t.Errorf("after an edit: area %q, status %q", p.Area, p.Status)
+	}
+	if n := told(); n != 1 {
+		t.Errorf("an edit of a registered person told her %d times in all", n)
 	}
 }

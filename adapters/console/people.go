@@ -186,7 +186,8 @@ func (s *server) personEditForm(w http.ResponseWriter, r *http.Request) {
 // personEdit saves the form as a CSV import of that one person does
 // (profilecsv.Refresh): what the form holds becomes theirs; their status,
 // counters and offers stay, and someone still registering is registered,
-// their consent attested by the coordinator.
+// their consent attested by the coordinator, and told so in the chat,
+// which had left them halfway.
 func (s *server) personEdit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	stored, ok := s.loadPerson(w, r)
@@ -211,6 +212,14 @@ func (s *server) personEdit(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.changed != nil {
 		s.changed(ctx, p.ID)
+	}
+	if finishing {
+		// The registration is saved: a message that cannot be queued
+		// now is worth a log line, not a failed page.
+		in := bot.Inbound{ID: "console:" + s.newID(), Kind: bot.EventRegisteredByCoordinator, ProfileID: p.ID, At: s.now(), ByCoordinator: true}
+		if err := s.handle(ctx, in); err != nil {
+			s.log.WarnContext(ctx, "registration finished, the person not told", "profile", p.ID, "err", err)
+		}
 	}
 	s.audit(ctx, accountOf(ctx).ID, "person.edit", bot.AuditRef(p.ID))
 	done(w, r, Prefix+"people/"+url.PathEscape(p.ID), "person_edited")

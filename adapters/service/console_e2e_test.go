@@ -103,3 +103,35 @@ func TestConsoleDeletesAPersonForReal(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestConsoleFinishesARegistrationForReal: a senior stuck halfway through
+// registering in LINE is finished from the console by a coordinator, and
+// LINE tells her what was registered; then she is offered work as anyone.
+func TestConsoleFinishesARegistrationForReal(t *testing.T) {
+	s := bootService(t)
+	s.addCoordinator(t, "sakura@example.jp", "a good long password", "世田谷ジョブカフェ", false)
+	p := s.newPerson(t, "節子")
+	p.follow("節子")
+	p.consent()
+	p.say("高橋 節子")
+	c := &consoleClient{t: t, base: s.base, cookies: map[string]string{}}
+	c.do("GET", "/console/login", nil)
+	if code, _ := c.do("POST", "/console/login", url.Values{"email": {"sakura@example.jp"}, "password": {"a good long password"}}); code != http.StatusSeeOther {
+		t.Fatalf("login: %d", code)
+	}
+	id := "line:" + p.id
+	if code, _ := c.do("GET", "/console/people/"+id+"/edit", nil); code != http.StatusOK {
+		t.Fatalf("finishing form: %d", code)
+	}
+	form := url.Values{"name": {"高橋 節子"}, "area": {"setagaya"}, "skill": {"grading"}, "availability": {"平日の午前"},
+		"weekly_limit": {"2"}}
+	if code, body := c.do("POST", "/console/people/"+id+"/edit", form); code != http.StatusSeeOther {
+		t.Fatalf("finish: %d %s", code, body)
+	}
+	p.waitFor("the registration done", func(_ []byte, text string) bool {
+		return strings.Contains(text, "担当者が、ご登録の続きを入力しました")
+	})
+	if code, body := s.api(t, "GET", "/api/profiles/"+id, nil); code != http.StatusOK || body["status"] != "active" {
+		t.Fatalf("profile after finishing: %d %s", code, body)
+	}
+}
