@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 )
@@ -524,7 +525,7 @@ func (ts *TaskService) apply(ctx context.Context, in Inbound, snap Snapshot, res
 	switch req.Op {
 	case OpAccept:
 		a.Reminders = ts.reminders(ref, in.ProfileID, now)
-		a.Filled = coordinatorNotice(filledNoticeID(req.TaskID), fmt.Sprintf(ja.Task.NoticeFilled, ref.Title, span), now)
+		a.Filled = ts.filledNotice(ctx, ref, span, in.ProfileID, name, now)
 	case OpCancel, OpForget:
 		a.Reminders = ts.allReminders(ref, in.ProfileID)
 		who, whoID := name, in.ProfileID
@@ -606,6 +607,29 @@ func (ts *TaskService) checkUnconfirmed(ctx context.Context, id string) error {
 		ts.notify()
 	}
 	return nil
+}
+
+// filledNotice is the coordinators' notice queued should pid's acceptance
+// fill the task: it names everyone who will come, pid last, so that the
+// coordinator knows who without opening the task. The names are read
+// before the acceptance is applied, so a place given up at the same moment
+// may still be named; the task page says who holds one. A task that cannot
+// be read gets the notice without names.
+func (ts *TaskService) filledNotice(ctx context.Context, ref OfferRef, span, pid, name string, now time.Time) Outgoing {
+	id := filledNoticeID(ref.TaskID)
+	v, err := ts.Tasks.FindTask(ctx, ref.TaskID, now)
+	if err != nil || slices.Contains(v.Accepted, pid) {
+		return coordinatorNotice(id, fmt.Sprintf(ja.Task.NoticeFilled, ref.Title, span), now)
+	}
+	if name == "" {
+		name = pid
+	}
+	names, about := make([]string, 0, len(v.Accepted)+1), append(slices.Clone(v.Accepted), pid)
+	for _, other := range v.Accepted {
+		names = append(names, ts.nameOf(ctx, other))
+	}
+	names = append(names, name)
+	return coordinatorNotice(id, fmt.Sprintf(ja.Task.NoticeFilledNamed, ref.Title, span, strings.Join(names, "、")), now, about...)
 }
 
 // nameOf is how the coordinators' notices name a person: their name, or

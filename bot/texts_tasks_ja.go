@@ -20,7 +20,7 @@ type tasksJA struct {
 	WhyTitle, WhyNone, WhyWaitlist                                                                                                             string
 	ScheduleTitle, ScheduleNone, ScheduleLine                                                                                                  string // ScheduleLine fmt: span, title, place
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                                          string
-	NoticeFilled, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                                   string
+	NoticeFilled, NoticeFilledNamed, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                string // NoticeFilledNamed fmt: title, span, names
 	PromotedTitle, NoticePromoted                                                                                                              string // NoticePromoted fmt: who, title, span
 	WhichNotGoing, NotOfferedThatDay, LimitChanged, WhichCancelAgain, NoticeUnreachable, WhichAnswer, PausedLeavesWaitlists, ReminderSoonTitle string // LimitChanged fmt: count
 	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                                      string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
@@ -114,11 +114,12 @@ var tasksJAText = tasksJA{
 	ReminderSoon:       "まもなくお仕事の時間です（2時間前のお知らせ）。お気をつけてお出かけください。",
 	TaskCancelledByOrg: "申し訳ありません。「%s」（%s）は、依頼元のご都合で中止になりました。",
 
-	NoticeFilled:    "【定員到達】「%s」（%s）の参加者が決まりました。",
-	NoticeCancelled: "【キャンセル】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方・次の候補の方にご案内します。",
-	NoticeShort:     "【人数不足】「%s」（%s）は、%d名の募集に対して、いま%d名です。",
-	SomeoneWithdrew: "参加予定の方",
-	NoticePromoted:  "【キャンセル・繰り上げ】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方が繰り上がり、参加が決まりました。",
+	NoticeFilled:      "【定員到達】「%s」（%s）の参加者が決まりました。",
+	NoticeFilledNamed: "【定員到達】「%s」（%s）の参加者が決まりました：%s。",
+	NoticeCancelled:   "【キャンセル】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方・次の候補の方にご案内します。",
+	NoticeShort:       "【人数不足】「%s」（%s）は、%d名の募集に対して、いま%d名です。",
+	SomeoneWithdrew:   "参加予定の方",
+	NoticePromoted:    "【キャンセル・繰り上げ】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方が繰り上がり、参加が決まりました。",
 
 	PromotedTitle: "キャンセル待ちから繰り上がりました",
 	CmdSchedule:   "予定",

@@ -149,7 +149,9 @@ func TestTaskIsOfferedAndFilled(t *testing.T) {
 	if task["status"] != "filled" || len(idsOf(task["accepted"])) != 2 || fmt.Sprint(task["waitlist"]) != "[line:"+graders[2].id+"]" {
 		t.Fatalf("task after two accepts = %v", task)
 	}
-	s.waitNotice(t, "定員", "朝テストの採点", span)
+	// The notice names who will come, so that the coordinator need not
+	// open the task.
+	s.waitNotice(t, "定員", "朝テストの採点", span, "佐藤、鈴木")
 
 	if msgs := graders[0].say("予定"); !contains(msgs, "朝テストの採点") || !contains(msgs, span) {
 		t.Fatalf("予定: %s", texts(msgs))
