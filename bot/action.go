@@ -57,6 +57,9 @@ const (
 	opGoing     = "going"
 	opNotGoing  = "notgoing"
 	opNotDone   = "notdone"
+	// opAcceptOver takes an offer past the person's weekly limit, once
+	// they were told (see keepWithinLimit).
+	opAcceptOver = "acceptover"
 	// The ops of a series card, whose ID is the series.
 	opAcceptAll  = "acceptall"
 	opDeclineAll = "declineall"
@@ -106,6 +109,12 @@ func (a Action) button(label string) Choice { return Choice{Label: label, Data: 
 func OfferAccept(taskID string) Action  { return offerAnswer(OpAccept, taskID) }
 func OfferDecline(taskID string) Action { return offerAnswer(OpDecline, taskID) }
 func OfferWhy(taskID string) Action     { return Action{Verb: verbOffer, Op: opWhy, ID: taskID} }
+
+// OfferAcceptOver takes an offer all the same after the person was told it
+// goes past their weekly limit.
+func OfferAcceptOver(taskID string) Action {
+	return Action{Verb: verbOffer, Op: opAcceptOver, ID: taskID}
+}
 
 // offerAnswer accepts (OpAccept) or declines (OpDecline) an offer.
 func offerAnswer(op AnswerOp, taskID string) Action {

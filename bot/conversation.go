@@ -114,6 +114,7 @@ func Converse(cat *Catalog, now time.Time, p *Profile, c Conversation, in Inboun
 		t.p = &cp
 	}
 	t.run()
+	t.keepWithinLimit()
 	if t.del {
 		return Result{Delete: true, Messages: t.out}
 	}
@@ -141,6 +142,9 @@ type turn struct {
 	notices []string
 	// asked is the offer the previous message asked about (Conversation.Asked).
 	asked string
+	// overLimitTold is set by 「引き受ける」 on the question of
+	// keepWithinLimit: the acceptance goes past the weekly limit.
+	overLimitTold bool
 }
 
 func (t *turn) say(m ...Message)            { t.out = append(t.out, m...) }

@@ -371,7 +371,7 @@ func (t *turn) taskButton(a Action) {
 		// (it came back into their schedule and their weekly limit).
 		t.text(fmt.Sprintf(ja.Task.TaskCancelledByOrg, ref.Title, t.span(ref)))
 		return
-	case ref.State == OfferCancelled && a != OfferAccept(id) && a != OfferWhy(id):
+	case ref.State == OfferCancelled && a != OfferAccept(id) && a != OfferAcceptOver(id) && a != OfferWhy(id):
 		// Given up: only its 「引き受ける」 takes it back.
 		t.text(fmt.Sprintf(ja.Task.CancelledBefore, ref.Title))
 		return
@@ -379,6 +379,9 @@ func (t *turn) taskButton(a Action) {
 	switch a {
 	case OfferAccept(id):
 		t.request = &AnswerRequest{TaskID: id, Op: OpAccept}
+	case OfferAcceptOver(id):
+		t.request = &AnswerRequest{TaskID: id, Op: OpAccept}
+		t.overLimitTold = true
 	case OfferDecline(id):
 		t.request = &AnswerRequest{TaskID: id, Op: OpDecline}
 	case OfferWhy(id):
@@ -659,10 +662,12 @@ func (t *turn) idleText() {
 			t.request = &AnswerRequest{TaskID: pending[0].TaskID, Op: op}
 			return
 		}
-		if _, i := findRef(pending, t.asked); i >= 0 {
-			// The answer to the question just asked about that one.
-			t.request = &AnswerRequest{TaskID: t.asked, Op: op}
-			return
+		if asked := strings.TrimPrefix(t.asked, askedOverLimit); asked != "" {
+			if _, i := findRef(pending, asked); i >= 0 {
+				// The answer to the question just asked about that one.
+				t.request = &AnswerRequest{TaskID: asked, Op: op}
+				return
+			}
 		}
 		if ids, ok := oneSeries(pending); ok {
 			// Every pending offer is a date of one series: a yes takes
@@ -1056,6 +1061,35 @@ const cancelListed = 11
 // askedWhichCancel is Conversation.Asked after 「どのお仕事をキャンセル
 // しますか？」: the next message may name one.
 const askedWhichCancel = "which-cancel"
+
+// askedOverLimit, before a task's ID, is Conversation.Asked after
+// keepWithinLimit's question about that task: a yes to it takes the task.
+const askedOverLimit = "over-limit:"
+
+// keepWithinLimit turns an acceptance that would take the person past the
+// weekly limit they set themselves (無理のない働き方) into a question:
+// offers sent before their other acceptances can each be taken, and a
+// senior may not remember having said yes to another that week. Taken all
+// the same when they say so: the limit is theirs.
+func (t *turn) keepWithinLimit() {
+	r := t.request
+	if r == nil || r.Op != OpAccept || len(r.Series) > 0 || t.p == nil || t.p.WeeklyLimit <= 0 ||
+		t.overLimitTold || t.asked == askedOverLimit+r.TaskID {
+		return
+	}
+	ref, i := findRef(t.conv.Offers, r.TaskID)
+	if i < 0 || ref.State == OfferAccepted || ref.State == OfferWaitlisted {
+		return
+	}
+	_, _, week := t.conv.Recent(ref.Start, t.loc())
+	if week < t.p.WeeklyLimit {
+		return
+	}
+	t.request = nil
+	t.conv.Asked = askedOverLimit + ref.TaskID
+	t.text(fmt.Sprintf(ja.Task.OverLimit, ref.Title, t.span(ref), week, t.p.WeeklyLimit),
+		OfferAcceptOver(ref.TaskID).button(ja.Task.Accept), OfferDecline(ref.TaskID).button(ja.Task.Decline))
+}
 
 // confirmAccept asks before taking a job on a yes that may not be one:
 // each pending offer with its 「引き受ける」 button, and 「見送る」 for one.

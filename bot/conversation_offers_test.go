@@ -1657,3 +1657,65 @@ func TestTwoAnswersInOneSentence(t *testing.T) {
 		t.Errorf("said %q, want the declined offer spoken of", said(r))
 	}
 }
+
+// An acceptance past the weekly limit the person set is asked about first
+// (offers sent before her other acceptances could each be taken); a yes
+// to the question, or its button, takes the task all the same, and
+// nothing loops.
+func TestWeeklyLimitAsksBeforeTakingMore(t *testing.T) {
+	c := newOfferClock(t)
+	full := offers(c.t1(), c.a1(), c.a2()) // A1 and A2 fill her week of T1 (limit 2)
+	asked := cloneConv(full)
+	asked.Asked = askedOverLimit + "T1"
+	nextWeek := c.ref("T3", "答案の整理", c.at(12, 8, 9, 0), 2, OfferOffered)
+	roomy := offerPerson(StatusActive)
+	roomy.WeeklyLimit = 3
+	tests := []struct {
+		name       string
+		p          *Profile
+		conv       Conversation
+		in         Inbound
+		wantAnswer *AnswerRequest
+		wantAsked  bool // the question, with its two buttons
+	}{
+		{name: "the button asks", p: offerPerson(StatusActive), conv: full, in: tapIn("offer:accept:T1"), wantAsked: true},
+		{name: "a yes asks", p: offerPerson(StatusActive), conv: full, in: textIn("はい、行けます"), wantAsked: true},
+		{name: "its button takes it", p: offerPerson(StatusActive), conv: asked, in: tapIn("offer:acceptover:T1"),
+			wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "a yes to it takes it", p: offerPerson(StatusActive), conv: asked, in: textIn("はい"),
+			wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "a no to it declines", p: offerPerson(StatusActive), conv: asked, in: textIn("やめておきます"),
+			wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
+		{name: "the old accept button later asks again", p: offerPerson(StatusActive), conv: full, in: tapIn("offer:accept:T1"), wantAsked: true},
+		{name: "room left", p: roomy, conv: full, in: tapIn("offer:accept:T1"), wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpAccept}},
+		{name: "another week", p: offerPerson(StatusActive), conv: offers(nextWeek, c.a1(), c.a2()), in: tapIn("offer:accept:T3"),
+			wantAnswer: &AnswerRequest{TaskID: "T3", Op: OpAccept}},
+		{name: "a decline is never asked", p: offerPerson(StatusActive), conv: full, in: tapIn("offer:decline:T1"),
+			wantAnswer: &AnswerRequest{TaskID: "T1", Op: OpDecline}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Converse(testCatalog(t), c.now, tt.p, tt.conv, tt.in)
+			if !reflect.DeepEqual(r.Answer, tt.wantAnswer) {
+				t.Errorf("answer %+v, want %+v (said %q)", r.Answer, tt.wantAnswer, said(r))
+			}
+			if !tt.wantAsked {
+				return
+			}
+			if !strings.Contains(said(r), "もう2件") || !strings.Contains(said(r), "週2件まで") || !strings.Contains(said(r), "テストの採点") {
+				t.Errorf("said %q, want the limit and the task named", said(r))
+			}
+			if got := choiceData(r.Messages[len(r.Messages)-1].Choices); !slices.Equal(got, []string{"offer:acceptover:T1", "offer:decline:T1"}) {
+				t.Errorf("buttons %q", got)
+			}
+			if r.Conv.Asked != askedOverLimit+"T1" {
+				t.Errorf("asked %q", r.Conv.Asked)
+			}
+			// Its answer never asks again.
+			again := Converse(testCatalog(t), c.now, r.Profile, r.Conv, textIn("はい"))
+			if !reflect.DeepEqual(again.Answer, &AnswerRequest{TaskID: "T1", Op: OpAccept}) {
+				t.Errorf("a yes to the question: answer %+v, said %q", again.Answer, said(again))
+			}
+		})
+	}
+}

@@ -241,3 +241,35 @@ func fmtAny(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+// TestAcceptingPastTheWeeklyLimitAsksFirst: three offers for one Monday
+// reach a senior whose limit is two a week, before she answers any; the
+// third 「引き受ける」 asks her first, and her second tap takes it.
+func TestAcceptingPastTheWeeklyLimitAsksFirst(t *testing.T) {
+	s := bootService(t)
+	p := s.importPerson(t, "佐藤", "世田谷区", "採点")
+	start := nextMonday(t)
+	var ids []string
+	for i, title := range []string{"朝テストの採点", "宿題の丸つけ", "答案の整理"} {
+		ids = append(ids, s.createTask(t, title, start.Add(time.Duration(i)*time.Hour), 1))
+		p.reply()
+	}
+	for _, id := range ids[:2] {
+		if msgs := p.tap("offer:accept:" + id); !contains(msgs, "お引き受けありがとうございます") {
+			t.Fatalf("accept %s: %s", id, texts(msgs))
+		}
+	}
+	msgs := p.tap("offer:accept:" + ids[2])
+	if !contains(msgs, "もう2件") || !offers(msgs, "offer:acceptover:"+ids[2]) || !offers(msgs, "offer:decline:"+ids[2]) {
+		t.Fatalf("the third acceptance was not asked about: %s", texts(msgs))
+	}
+	if task := s.task(t, ids[2]); len(idsOf(task["accepted"])) != 0 {
+		t.Fatalf("the question took the task: %v", task)
+	}
+	if msgs := p.tap("offer:acceptover:" + ids[2]); !contains(msgs, "お引き受けありがとうございます") {
+		t.Fatalf("accept all the same: %s", texts(msgs))
+	}
+	if task := s.task(t, ids[2]); task["status"] != "filled" {
+		t.Fatalf("after her second tap: %v", task)
+	}
+}
