@@ -89,6 +89,9 @@ type Batch struct {
 type BroadcastStore interface {
 	CreateBroadcast(ctx context.Context, b *Broadcast, r Recipients, due time.Time) error
 	FindBroadcast(ctx context.Context, id string) (*BroadcastView, error)
+	// FindBroadcasts lists the broadcasts first due in [from, to), the
+	// latest first, at most limit.
+	FindBroadcasts(ctx context.Context, from, to time.Time, limit int) ([]*BroadcastView, error)
 	DueBroadcasts(ctx context.Context, now time.Time, limit int) ([]string, error)
 	RescheduleBroadcast(ctx context.Context, id string, at time.Time) error
 	FinishEmpty(ctx context.Context, id string, report Outgoing) error
@@ -295,6 +298,36 @@ func (s *BroadcastService) FindBroadcast(ctx context.Context, id string) (*Broad
 		return nil, err
 	}
 	return s.Store.FindBroadcast(ctx, id)
+}
+
+// maxListedBroadcasts bounds ListBroadcasts.
+const maxListedBroadcasts = 200
+
+// ListBroadcasts lists the broadcasts due (or sent) between the days from
+// and to (YYYY-MM-DD, both included; by default the last 30 days and the
+// next 91), the latest first, at most 200: announcements made on Slack
+// with 「/tsunagu announce」 are found here too.
+func (s *BroadcastService) ListBroadcasts(ctx context.Context, from, to string) ([]*BroadcastView, error) {
+	loc := s.loc()
+	y, m, d := s.Now().In(loc).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	start, end := today.AddDate(0, 0, -30), today.AddDate(0, 0, 91)
+	var err error
+	if from != "" {
+		if start, err = parseDay("from", from, loc); err != nil {
+			return nil, err
+		}
+	}
+	if to != "" {
+		if end, err = parseDay("to", to, loc); err != nil {
+			return nil, err
+		}
+		end = end.AddDate(0, 0, 1)
+	}
+	if !end.After(start) {
+		return nil, FieldErrorf(EINVALID, "to", "to must not be before from")
+	}
+	return s.Store.FindBroadcasts(ctx, start, end, maxListedBroadcasts)
 }
 
 func (s *BroadcastService) broadcastReport(bc *Broadcast, now time.Time) Outgoing {

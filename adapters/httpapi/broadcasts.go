@@ -16,6 +16,7 @@ import (
 type BroadcastService interface {
 	CreateBroadcast(ctx context.Context, b *bot.Broadcast) (*bot.BroadcastView, error)
 	FindBroadcast(ctx context.Context, id string) (*bot.BroadcastView, error)
+	ListBroadcasts(ctx context.Context, from, to string) ([]*bot.BroadcastView, error)
 	CancelBroadcast(ctx context.Context, id string) (*bot.BroadcastView, error)
 }
 
@@ -62,6 +63,19 @@ func (s *server) createBroadcast(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Location", "/api/broadcasts/"+url.PathEscape(v.ID))
 	WriteJSON(w, http.StatusAccepted, v)
+}
+
+// listBroadcasts lists the broadcasts due between ?from and ?to
+// (YYYY-MM-DD), the latest first: those made here, in the console and by
+// 「/tsunagu announce」 on Slack.
+func (s *server) listBroadcasts(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	list, err := s.broadcasts.ListBroadcasts(r.Context(), q.Get("from"), q.Get("to"))
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"broadcasts": list})
 }
 
 func (s *server) getBroadcast(w http.ResponseWriter, r *http.Request) {

@@ -160,6 +160,7 @@ func New(o Options) *http.ServeMux {
 	}
 	if s.broadcasts != nil {
 		api.HandleFunc("POST /api/broadcasts", s.createBroadcast)
+		api.HandleFunc("GET /api/broadcasts", s.listBroadcasts)
 		api.HandleFunc("GET /api/broadcasts/{id}", s.getBroadcast)
 		api.HandleFunc("POST /api/broadcasts/{id}/cancel", s.cancelBroadcast)
 	}

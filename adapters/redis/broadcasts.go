@@ -1,9 +1,11 @@
 package redis
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -104,6 +106,45 @@ func (s *Broadcasts) FindBroadcast(ctx context.Context, id string) (*bot.Broadca
 	out.Status = bot.BroadcastStatus(st)
 	num := func(x any) int { s, _ := x.(string); n, _ := strconv.Atoi(s); return n }
 	out.Total, out.Sent, out.Failed, out.Skipped, out.Batches = num(v[2]), num(v[3]), num(v[4]), num(v[5]), num(v[6])
+	return out, nil
+}
+
+// FindBroadcasts returns the broadcasts first due in [from, to), the
+// latest first, at most limit: every shard's index read in one pipeline,
+// then each broadcast.
+func (s *Broadcasts) FindBroadcasts(ctx context.Context, from, to time.Time, limit int) ([]*bot.BroadcastView, error) {
+	cmds := make([]*goredis.ZSliceCmd, Shards)
+	_, _ = s.c.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for sh := range cmds {
+			cmds[sh] = p.ZRangeByScoreWithScores(ctx, broadcastsKey(sh), &goredis.ZRangeBy{
+				Min: strconv.FormatInt(from.UnixMilli(), 10), Max: "(" + strconv.FormatInt(to.UnixMilli(), 10),
+			})
+		}
+		return nil
+	})
+	var all []goredis.Z
+	for sh, cmd := range cmds {
+		zs, err := cmd.Result()
+		if err != nil {
+			return nil, fmt.Errorf("find broadcasts: shard %d: %w", sh, err)
+		}
+		all = append(all, zs...)
+	}
+	slices.SortFunc(all, func(a, b goredis.Z) int { return cmp.Compare(b.Score, a.Score) })
+	out := make([]*bot.BroadcastView, 0, min(len(all), limit))
+	for _, z := range all {
+		if len(out) == limit {
+			break
+		}
+		v, err := s.FindBroadcast(ctx, fmt.Sprint(z.Member))
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			continue // purged between the two reads
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
 	return out, nil
 }
 

@@ -457,6 +457,12 @@ func TestSlackAnnounceIsForCoordinators(t *testing.T) {
 	if msgs := s.sim.Messages(hanako.id); len(msgs) != hanako.seen {
 		t.Fatalf("the announcement came twice: %s", texts(msgs))
 	}
+	// The API lists it with the others (SPEC: 「listed under /api/broadcasts」).
+	code, list := s.api(t, "GET", "/api/broadcasts", nil)
+	bs, _ := list["broadcasts"].([]any)
+	if code != http.StatusOK || len(bs) != 1 || bs[0].(map[string]any)["text"] != "来週の交流会は中止です" || bs[0].(map[string]any)["status"] != "done" {
+		t.Fatalf("GET /api/broadcasts: %d %v", code, list)
+	}
 
 	// やめる drops a draft.
 	got = c.command("UBOSS", "announce やっぱりやめます")
