@@ -2,8 +2,12 @@ package console
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,7 +93,9 @@ func (s *server) broadcastForm(form url.Values) (*bot.Broadcast, []formError) {
 // broadcastConfirmPage shows how many the broadcast would reach, with the
 // form again in hidden fields to send it.
 type broadcastConfirmPage struct {
-	Form       formValues
+	Form formValues
+	// Once is the one-time key of 「この内容で送る」 (see broadcastOnce).
+	Once       string
 	Broadcast  *bot.Broadcast
 	Recipients bot.Recipients
 	Total      int
@@ -107,7 +113,28 @@ func (s *server) broadcastConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "broadcast_confirm", ja.TitleBroadcastOK, broadcastConfirmPage{
-		Form: formValues{r.PostForm}, Broadcast: bc, Recipients: rec, Total: len(rec.LINE) + len(rec.Slack)})
+		Form: formValues{r.PostForm}, Once: broadcastOnce(r.PostForm), Broadcast: bc, Recipients: rec,
+		Total: len(rec.LINE) + len(rec.Slack)})
+}
+
+// broadcastOnce is the one-time key of a confirmation page: the compose
+// page's key with what the form says. The browser's Back from the
+// broadcast sent shows this page again from the same form, and its
+// 「この内容で送る」 must lead to that broadcast, not make a second one for
+// everyone; the same page changed (another text, another time) is another
+// broadcast. A form from an older page without a key gets a new one.
+func broadcastOnce(form url.Values) string {
+	key := form.Get("once")
+	if key == "" {
+		return randomToken(16)
+	}
+	h := sha256.New()
+	for _, field := range []string{"text", "channel", "area", "skill", "send_date", "send_time"} {
+		vs := slices.Clone(form[field])
+		slices.Sort(vs)
+		fmt.Fprintf(h, "%s=%q;", field, vs)
+	}
+	return key + "." + hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 func (s *server) broadcastSend(w http.ResponseWriter, r *http.Request) {

@@ -53,6 +53,43 @@ func TestAFormSentTwiceMakesOneThing(t *testing.T) {
 		}
 	})
 
+	t.Run("a broadcast sent again after Back to its confirmation", func(t *testing.T) {
+		_, page := b.get("/console/broadcasts/new")
+		m := onceField.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("the compose page has no one-time key")
+		}
+		count := func() int {
+			f.svc.mu.Lock()
+			defer f.svc.mu.Unlock()
+			return len(f.svc.bcs)
+		}
+		before := count()
+		compose := url.Values{"text": {"大掃除のお知らせ"}, "area": {"setagaya"}, "once": {m[1]}}
+		// confirmAndSend is the confirmation page (as the browser posts
+		// it again on Back) and its 「この内容で送る」.
+		confirmAndSend := func(compose url.Values) string {
+			t.Helper()
+			_, page := b.post("/console/broadcasts/confirm", compose)
+			k := onceField.FindStringSubmatch(page)
+			if k == nil {
+				t.Fatalf("the confirmation page has no one-time key: %s", page)
+			}
+			send := url.Values{"text": compose["text"], "area": compose["area"], "once": {k[1]}, "csrf": {b.csrf}}
+			return b.sendRaw(t, "/console/broadcasts", send)
+		}
+		first := confirmAndSend(compose)
+		again := confirmAndSend(compose)
+		if first == "" || again != first || count() != before+1 {
+			t.Errorf("sent, Back, sent again: %q then %q, %d broadcasts made; want one, and its page twice", first, again, count()-before)
+		}
+		// The same page with another text is another announcement.
+		changed := url.Values{"text": {"大掃除の日程が変わりました"}, "area": {"setagaya"}, "once": {m[1]}}
+		if other := confirmAndSend(changed); other == first || count() != before+2 {
+			t.Errorf("a changed text led to %q (first %q), %d broadcasts made", other, first, count()-before)
+		}
+	})
+
 	t.Run("a task, sent again after its page came back", func(t *testing.T) {
 		_, page := b.get("/console/tasks/new")
 		m := onceField.FindStringSubmatch(page)
