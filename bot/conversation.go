@@ -934,6 +934,15 @@ func (t *turn) answerDelete(arg string) {
 	if t.in.Kind == EventText && key(t.in.Text) == key(ja.DeleteYes) {
 		yes, ok = true, true
 	}
+	if arg == "" && t.in.Kind == EventText && ok && !yes && jtext.Defers(t.in.Text) {
+		// 「明日の片付けが終わってからにします」: not now.
+		t.conv.Step, t.conv.Return = t.conv.Return, StepIdle
+		t.text(ja.DeleteDeferred)
+		if t.conv.Step != StepIdle {
+			t.prompt()
+		}
+		return
+	}
 	switch {
 	case !ok:
 		t.miss(ja.DeleteRetry)
@@ -945,6 +954,9 @@ func (t *turn) answerDelete(arg string) {
 		t.conv.Step = t.conv.Return
 		t.conv.Return = StepIdle
 		t.text(ja.DeleteCancelled)
+		if up := t.upcoming(); len(up) > 0 {
+			t.text(fmt.Sprintf(ja.DeleteCancelledJobs, len(up)))
+		}
 		if t.in.Kind == EventText && t.conv.Step == StepIdle && mentionsIntent(jtext.Normalize(t.in.Text), cmdPause) {
 			// 「退会はやめて、休止にしてください」: what they asked instead.
 			t.command(cmdPause)

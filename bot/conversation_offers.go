@@ -453,7 +453,11 @@ func (t *turn) answerCancelTask() {
 	}
 	t.conv.endDetour()
 	t.conv.Misses, t.conv.MissStep = 0, ""
-	if !yes {
+	switch {
+	case !yes && jtext.Defers(t.in.Text):
+		t.text(fmt.Sprintf(ja.Task.CancelDeferred, ref.Title))
+		return
+	case !yes:
 		t.text(ja.Task.CancelKept)
 		return
 	}
@@ -468,14 +472,20 @@ func (t *turn) answerCancelTask() {
 // button's own label typed (「キャンセルする」), 「はい、キャンセルでお願い
 // します」, or the reason said again (「孫の熱で明日は行けなくなりました」)
 // each kept the place before. Only a negated cancellation keeps it.
+//
+// An answer that puts it off (「まだわからないので、はっきりしたらまた連絡
+// します」) keeps the place, and one that only acknowledges (「わかりまし
+// た」) is asked again: neither cancels.
 func cancelAnswer(text string) (cancel, ok bool) {
 	if cancelTaskWords[key(text)] {
 		return true, true
 	}
 	n := jtext.Normalize(text)
 	switch {
-	case containsAny(n, keepPlaceWords):
+	case containsAny(n, keepPlaceWords) || jtext.Defers(text):
 		return false, true
+	case onlyAcknowledges(text):
+		return false, false
 	case mentionsCancel(text) || becameUnable(text) || speaksOfNotGoing(text):
 		return true, true
 	case containsAny(n, keepGoingWords):

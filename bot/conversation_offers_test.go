@@ -1580,9 +1580,43 @@ func TestTakingAWithdrawalBack(t *testing.T) {
 			}
 		})
 	}
+	// Putting it off or acknowledging the question deletes nothing (「わか
+	// りました」 deleted her, and tomorrow's job with her).
+	for _, tc := range []struct {
+		text    string
+		asked   bool // still at the question
+		message string
+	}{
+		{"明日の片付けが終わってからにします", false, ja.DeleteDeferred},
+		{"もう少し考えます", false, ja.DeleteDeferred},
+		{"わかりました", true, ja.DeleteRetry},
+		{"了解しました", true, ja.DeleteRetry},
+	} {
+		t.Run(tc.text, func(t *testing.T) {
+			r := Converse(cat, c.now, offerPerson(StatusActive), offers(c.a1()), textIn("たいかい"))
+			r = Converse(cat, c.now, r.Profile, r.Conv, textIn(tc.text))
+			if r.Delete {
+				t.Fatalf("deleted on %q (said %q)", tc.text, said(r))
+			}
+			if got := r.Conv.Step == StepDeleteConfirm; got != tc.asked || !strings.Contains(said(r), tc.message) {
+				t.Errorf("at the question %v (want %v), said %q (want %q)", got, tc.asked, said(r), tc.message)
+			}
+			if tc.asked {
+				// A second acknowledgement still deletes nothing.
+				if r = Converse(cat, c.now, r.Profile, r.Conv, textIn(tc.text)); r.Delete {
+					t.Fatalf("deleted on the second %q", tc.text)
+				}
+			}
+		})
+	}
+	// Called off with a job held, the job is said to stay.
+	r := Converse(cat, c.now, offerPerson(StatusActive), offers(c.a1()), textIn("たいかい"))
+	if r = Converse(cat, c.now, r.Profile, r.Conv, textIn("退会しません")); !strings.Contains(said(r), "お引き受けのお仕事（1件）も、そのままです") {
+		t.Errorf("called off with a job held: said %q", said(r))
+	}
 	// A plain yes still deletes.
 	p := offerPerson(StatusActive)
-	r := Converse(cat, c.now, p, offers(), textIn("退会"))
+	r = Converse(cat, c.now, p, offers(), textIn("退会"))
 	if r = Converse(cat, c.now, r.Profile, r.Conv, textIn("はい、退会します")); !r.Delete {
 		t.Errorf("a plain yes did not delete (said %q)", said(r))
 	}

@@ -298,6 +298,12 @@ func TestCancellingAsSeniorsConfirmIt(t *testing.T) {
 		{"すみません、孫の熱で明日は行けなくなりました", true},
 		{"キャンセルしないです", false},
 		{"やっぱり行けます", false},
+		// Put off, or only acknowledged: nothing is cancelled (both
+		// cancelled her only job).
+		{"まだわからないので、はっきりしたらまた連絡します", false},
+		{"わかりました", false},
+		{"了解です", false},
+		{"はい、わかりました", false},
 	} {
 		r := Converse(cat, c.now, offerPerson(StatusActive), asking(), textIn(tc.text))
 		if got := r.Answer != nil && r.Answer.Op == OpCancel; got != tc.cancel {

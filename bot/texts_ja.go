@@ -22,7 +22,7 @@ var ja = struct {
 	AskAvailability, AvailabilityUnknown, AvailabilityOK, AskLimit, LimitInvalid,
 	SummaryTitle, SummaryBody, Register, Fix, Registered, AskEditField, EditCancel, Edited,
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
-	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled,
+	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled, DeleteCancelledJobs, DeleteDeferred,
 	DeleteOrPause, PauseInstead, ButtonOfNoOne, TalkEndedByPerson, NameFixed, WeekFixed, AreaFixed string // WeekFixed, AreaFixed fmt: the new week, the new area
 	NotUnderstood, NotUnderstoodField, WeekChanged, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
 	Greetings                                                                                                                                             []greetingJA
@@ -116,7 +116,9 @@ var ja = struct {
 	PauseInstead:                 "休止にする",
 	ButtonOfNoOne:                "このボタンは、いまは使えません（ご登録がないか、退会されたあとのボタンです）。あらためてご登録いただくときは、メッセージを送ってください。",
 	Deleted:                      "登録内容をすべて削除しました。これまでありがとうございました。またいつでもご登録いただけます。",
-	DeleteCancelled:              "退会をとりやめました。",
+	DeleteCancelled:              "退会をとりやめました。登録はそのままです。",
+	DeleteCancelledJobs:          "お引き受けのお仕事（%d件）も、そのままです。",
+	DeleteDeferred:               "わかりました。いまは退会しません。登録もお仕事の予定もそのままです。退会するときは、あらためて「退会」と送ってください。",
 	NotUnderstood:                "すみません、よくわかりませんでした。下のメニューから選んでください。",
 	CurrentAvailability:          "いまの空き時間：%s\n",
 	WeekChanged:                  "空き時間を変更しました。いまの空き時間：%s\n違うときは「変更」と送ってください。",

@@ -15,7 +15,7 @@ type tasksJA struct {
 	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined                                                      string
 	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                                                      string
 	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                                                          string
-	CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask                                  string // ConfirmAccept fmt: title, when
+	CancelDeferred, CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask                  string // ConfirmAccept fmt: title, when; CancelDeferred fmt: title
 	AnswerOnTheCard, PausedKeepsJobs, CancelKeptUnclear, WhichCancelMore, GoingUnsure, AcceptedBodySoon, AcceptedBodyNow, PromotedLead         string
 	WhyTitle, WhyNone, WhyWaitlist                                                                                                             string
 	ScheduleTitle, ScheduleNone, ScheduleLine                                                                                                  string // ScheduleLine fmt: span, title, place
@@ -74,6 +74,7 @@ var tasksJAText = tasksJA{
 	WhichCancel:            "どのお仕事をキャンセルしますか？",
 	NothingToCancel:        "いま、キャンセルできるお仕事はありません。",
 	CancelledByYou:         "キャンセルを承りました。ご連絡ありがとうございます。また次の機会によろしくお願いします。",
+	CancelDeferred:         "わかりました。「%s」はキャンセルせず、そのままにしておきます。行けないとわかったら、「キャンセル」と送ってください。",
 	CancelKept:             "キャンセルはしませんでした。当日はよろしくお願いします。",
 	GoingUnsure:            "承知しました。はっきりしたら「行けます」か「行けなくなりました」と送ってください。",
 	WhichCancelMore:        "（近いものから表示しています。ほかのお仕事は「20日の採点」のように送ってください）",

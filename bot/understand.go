@@ -294,6 +294,13 @@ func isQuestion(text string) bool {
 	return strings.Contains(n, "?") || strings.HasSuffix(n, "か") || strings.HasSuffix(n, "かな")
 }
 
+// onlyAcknowledges reports an answer that says the question was read and
+// nothing more, 「はい」 before it or not: 「(はい、)わかりました」「了解で
+// す」. To a question whose yes deletes or cancels, it is no yes.
+func onlyAcknowledges(text string) bool {
+	return jtext.Acknowledges(text) || jtext.Acknowledges(strings.TrimPrefix(jtext.Normalize(text), "はい"))
+}
+
 // withdrawalAnswer reads an answer to 「退会しますか？」. A sentence about
 // withdrawing says yes (「もうやめたいです」) unless the rest of it says no
 // (「まだ退会しません」); a question about it (「退会するとどうなります
@@ -303,7 +310,16 @@ func isQuestion(text string) bool {
 // holds: 「それなら退会はやめて、休止にしてください」 read as a sentence
 // about withdrawing deleted everything. A deletion needs a yes that is
 // nothing but a yes.
+//
+// One that puts it off says no; one that only acknowledges answers
+// nothing.
 func withdrawalAnswer(text string) (yes, ok bool) {
+	switch {
+	case jtext.Defers(text):
+		return false, true // 「明日の片付けが終わってからにします」: not now
+	case onlyAcknowledges(text):
+		return false, false
+	}
 	n := jtext.Normalize(text)
 	if containsAny(n, keepRegistrationWords) || mentionsIntent(n, cmdPause) || mentionsIntent(n, cmdEdit) {
 		return false, true

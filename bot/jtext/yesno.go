@@ -341,6 +341,19 @@ func containsAny(n string, words []string) bool {
 	return false
 }
 
+// Defers reports an answer that puts a decision off: 「まだわからないので、
+// はっきりしたらまた連絡します」「明日の片付けが終わってからにします」
+// 「少し考えます」. To 「退会しますか？」 or 「キャンセルしますか？」 it is
+// not a yes, whatever yes words it holds: nothing is done yet.
+func Defers(s string) bool {
+	return containsAny(Normalize(s), deferWords)
+}
+
+var deferWords = normalizeAll("まだわから", "まだ分から", "はっきりしたら", "はっきりしてから", "わかったら", "分かったら",
+	"決まったら", "また連絡", "またご連絡", "また連絡します", "あとで連絡", "後で連絡", "あとにします", "後にします",
+	"からにします", "終わってから", "おわってから", "考えます", "考えてから", "かんがえます", "様子を見", "ようすをみ",
+	"保留", "もう少し待", "ちょっと待って", "少し待って", "待ってください", "まってください", "まだ決め", "まだきめ")
+
 // Acknowledges reports a message that only acknowledges (「了解です」「OK」
 // 「わかりました」「承知しました」): said to an announcement as often as to
 // an offer, it takes nothing on before the person is asked.
