@@ -586,6 +586,11 @@ func (t *turn) idleText() {
 		// pending are for them.
 		t.forwardToCoordinators()
 	case len(pending) == 0 && t.weekChangedInPassing():
+	case isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0 && namesADay(t.in.Text):
+		// 「来週の月曜日は病院なので行けません」 and no place taken that day
+		// (notGoingOnANamedDay found none): another day's job is not the
+		// one to cancel, and a reflexive 「はい」 would have cancelled it.
+		t.noJobThatDay(upcoming)
 	case isAnswer && !yes && len(pending) == 0 && len(upcoming) > 0 && speaksOfNotGoing(t.in.Text):
 		// 「行けなくなりました」 with nothing to answer is about a place
 		// taken; a bare 「いいえ」 cancels nothing.
@@ -1039,6 +1044,17 @@ func (t *turn) notGoingOnANamedDay(upcoming []OfferRef) bool {
 		}
 	}
 	return true
+}
+
+// noJobThatDay answers a day named as one the person cannot come, when
+// none of their places is on it: nothing to cancel, and the places they
+// hold, to see which they meant.
+func (t *turn) noJobThatDay(upcoming []OfferRef) {
+	lines := []string{ja.Task.NoJobThatDay}
+	for _, r := range upcoming {
+		lines = append(lines, fmt.Sprintf(ja.Task.ScheduleLine, t.span(r), r.Title, r.Place))
+	}
+	t.text(strings.Join(lines, "\n"))
 }
 
 func (t *turn) chooseCancel(upcoming []OfferRef) {

@@ -309,3 +309,25 @@ func TestACoordinatorsPauseSaysWhoDidIt(t *testing.T) {
 		t.Errorf("resumed by a coordinator: %+v", r.Messages)
 	}
 }
+
+// TestNotGoingOnADayWithoutAJob: 「来週の月曜日は病院なので行けません」
+// from someone whose only place is on a Wednesday asks to cancel nothing
+// (it asked to cancel the Wednesday, one 「はい」 away); the Wednesday is
+// shown, and a day that has her job still asks about that one.
+func TestNotGoingOnADayWithoutAJob(t *testing.T) {
+	c := newOfferClock(t)
+	wed := c.ref("W1", "放課後の子どもの見守り", c.at(12, 2, 9, 0), 2, OfferAccepted)
+	for _, text := range []string{"来週の月曜日は病院なので行けません", "7日は行けなくなりました", "金曜日はだめになりました"} {
+		r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(wed), textIn(text))
+		if r.Conv.Step == StepCancelTask || r.Answer != nil {
+			t.Errorf("%q: asked to cancel %q (said %q)", text, r.Conv.CancelTask, said(r))
+		}
+		if !strings.Contains(said(r), ja.Task.NoJobThatDay) || !strings.Contains(said(r), "放課後の子どもの見守り") {
+			t.Errorf("%q: said %q", text, said(r))
+		}
+	}
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(wed), textIn("水曜日は行けなくなりました"))
+	if r.Conv.Step != StepCancelTask || r.Conv.CancelTask != "W1" {
+		t.Errorf("the job's own day: step %q cancel %q (said %q)", r.Conv.Step, r.Conv.CancelTask, said(r))
+	}
+}
