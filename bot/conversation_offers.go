@@ -554,6 +554,15 @@ func (t *turn) idleText() {
 			which = pending[namedPending]
 		}
 		t.request = &AnswerRequest{TaskID: which.TaskID, Op: OpDecline}
+	case isAnswer && t.talkOpen() && (!yes || jtext.Commits(t.in.Text)) && t.askedAbout(pending) != "":
+		// The bot's own question was the last message (「…をお引き受け
+		// いただけますか？」): the answer is to it, coordinator on the
+		// line or not (「はい」 went to them, and the job was not taken).
+		op := OpAccept
+		if !yes {
+			op = OpDecline
+		}
+		t.request = &AnswerRequest{TaskID: t.askedAbout(pending), Op: op}
 	case isAnswer && t.talkOpen() && (len(pending) > 0 || t.coordinatorSpokeLast()):
 		// While a coordinator is on the line, 「はい大丈夫です」 may
 		// answer them or an offer: it goes to them, and an offer is taken
@@ -677,12 +686,10 @@ func (t *turn) idleText() {
 			t.request = &AnswerRequest{TaskID: pending[0].TaskID, Op: op}
 			return
 		}
-		if asked := strings.TrimPrefix(t.asked, askedOverLimit); asked != "" {
-			if _, i := findRef(pending, asked); i >= 0 {
-				// The answer to the question just asked about that one.
-				t.request = &AnswerRequest{TaskID: asked, Op: op}
-				return
-			}
+		if asked := t.askedAbout(pending); asked != "" {
+			// The answer to the question just asked about that one.
+			t.request = &AnswerRequest{TaskID: asked, Op: op}
+			return
 		}
 		if ids, ok := oneSeries(pending); ok {
 			// Every pending offer is a date of one series: a yes takes
@@ -1087,6 +1094,16 @@ const cancelListed = 11
 // askedWhichCancel is Conversation.Asked after 「どのお仕事をキャンセル
 // しますか？」: the next message may name one.
 const askedWhichCancel = "which-cancel"
+
+// askedAbout is the pending offer the previous message asked about by
+// name (Conversation.Asked), or "".
+func (t *turn) askedAbout(pending []OfferRef) string {
+	id := strings.TrimPrefix(t.asked, askedOverLimit)
+	if _, i := findRef(pending, id); id == "" || i < 0 {
+		return ""
+	}
+	return id
+}
 
 // askedOverLimit, before a task's ID, is Conversation.Asked after
 // keepWithinLimit's question about that task: a yes to it takes the task.

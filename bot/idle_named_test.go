@@ -26,6 +26,10 @@ func TestIdleTextNamesWhatItIsAbout(t *testing.T) {
 		return conv
 	}
 	both := func(o []OfferRef, s ...SessionRef) Conversation { return Conversation{Offers: o, Sessions: s} }
+	asking := func(conv Conversation, id string) Conversation {
+		conv.Asked = id
+		return conv
+	}
 	other := SessionRef{SessionID: "S3", Title: "シニアの交流会", Start: c.at(12, 4, 14, 0), End: c.at(12, 4, 15, 0)}
 	phone := SessionRef{SessionID: "S4", Title: "スマホ教室", Start: c.at(12, 4, 10, 0), End: c.at(12, 4, 11, 0)}
 	a3 := c.ref("A3", "会報の封入", c.at(12, 12, 10, 0), 2, OfferAccepted)
@@ -101,6 +105,13 @@ func TestIdleTextNamesWhatItIsAbout(t *testing.T) {
 			wantText: ja.Task.AnswerOnTheCard, wantNotice: true},
 		{name: "a no in a talk declines nothing", conv: withTalk(offers(c.t1()), TalkFromPerson), text: "いいえ、できません",
 			wantText: ja.Task.AnswerOnTheCard, wantNotice: true},
+		// The bot asked last (「…をお引き受けいただけますか？」): the
+		// answer is to it (「はい」 went to the coordinators, and the job
+		// he thought he took was not his).
+		{name: "a yes to the bot's own question in a talk", conv: asking(withTalk(offers(c.t1(), c.t2()), TalkFromPerson), "T2"), text: "はい",
+			wantAnswer: &AnswerRequest{TaskID: "T2", Op: OpAccept}},
+		{name: "a no to the bot's own question in a talk", conv: asking(withTalk(offers(c.t1(), c.t2()), TalkFromCoordinator), "T2"), text: "やっぱりむりです",
+			wantAnswer: &AnswerRequest{TaskID: "T2", Op: OpDecline}},
 		{name: "words for the coordinator with an offer waiting", conv: withTalk(offers(c.t1()), TalkFromPerson), text: "駐車場はありますか",
 			wantText: ja.HandoffForwarded, wantNotice: true},
 
