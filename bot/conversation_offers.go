@@ -697,11 +697,19 @@ func (t *turn) idleText() {
 			t.request = &AnswerRequest{TaskID: ids[0], Op: op, Series: ids}
 			return
 		}
-		var ch []Choice
-		for _, r := range pending {
-			ch = append(ch, offerAnswer(op, r.TaskID).button(choiceLabel(r, t.loc())))
+		if saysAll(t.in.Text) {
+			// 「両方ともお受けします」「どちらも見送ります」.
+			t.answerAll(pending, op)
+			return
 		}
-		t.text(which, ch...)
+		t.askWhich(pending, op, which)
+	case len(pending) > 1 && saysAll(t.in.Text) && (t.asked == askedWhichAccept || t.asked == askedWhichDecline):
+		// 「りょうほう」「ぜんぶ」 to 「どのお仕事を…？」.
+		op := OpAccept
+		if t.asked == askedWhichDecline {
+			op = OpDecline
+		}
+		t.answerAll(pending, op)
 	case t.talkOpen():
 		// With an offer waiting too: words that answer nothing are for
 		// the coordinator on the line.
@@ -1105,6 +1113,49 @@ func (t *turn) askedAbout(pending []OfferRef) string {
 	return id
 }
 
+// Conversation.Asked after 「どのお仕事をお引き受けいただけますか？」 and
+// 「どのお仕事を見送りますか？」: the next message may say all of them.
+const (
+	askedWhichAccept  = "which-accept"
+	askedWhichDecline = "which-decline"
+)
+
+// askWhich asks which pending offer a yes (op OpAccept) or a no is about,
+// with a button each. Asked again straight after, it offers a person too:
+// the same question a third time would be a loop.
+func (t *turn) askWhich(pending []OfferRef, op AnswerOp, which string) {
+	var ch []Choice
+	for _, r := range pending {
+		ch = append(ch, offerAnswer(op, r.TaskID).button(choiceLabel(r, t.loc())))
+	}
+	asked := askedWhichAccept
+	if op == OpDecline {
+		asked = askedWhichDecline
+	}
+	if t.asked == asked {
+		ch = append(ch, commandAction(cmdHandoff).button(ja.HandoffButton))
+	}
+	t.conv.Asked = asked
+	t.text(which, ch...)
+}
+
+// answerAll answers every pending offer at once, as the dates of a series
+// are.
+func (t *turn) answerAll(pending []OfferRef, op AnswerOp) {
+	ids := make([]string, len(pending))
+	for i, r := range pending {
+		ids[i] = r.TaskID
+	}
+	t.request = &AnswerRequest{TaskID: ids[0], Op: op, Series: ids}
+}
+
+// saysAll reports words for every one of the offers: 「両方」「どちらも」
+// 「ぜんぶ」.
+func saysAll(text string) bool { return containsAny(jtext.Normalize(text), allWords) }
+
+var allWords = normalizeAll("両方", "りょうほう", "どちらも", "どっちも", "全部", "ぜんぶ", "全て", "すべて", "どれも",
+	"二つとも", "ふたつとも", "2つとも", "二件とも", "2件とも", "みんな")
+
 // askedOverLimit, before a task's ID, is Conversation.Asked after
 // keepWithinLimit's question about that task: a yes to it takes the task.
 const askedOverLimit = "over-limit:"
@@ -1144,11 +1195,7 @@ func (t *turn) confirmAccept(pending []OfferRef) {
 			OfferAccept(r.TaskID).button(ja.Task.Accept), OfferDecline(r.TaskID).button(ja.Task.Decline))
 		return
 	}
-	var ch []Choice
-	for _, r := range pending {
-		ch = append(ch, OfferAccept(r.TaskID).button(choiceLabel(r, t.loc())))
-	}
-	t.text(ja.Task.WhichAccept, ch...)
+	t.askWhich(pending, OpAccept, ja.Task.WhichAccept)
 }
 
 // mentionsCancel reports a sentence that asks to cancel: 「キャンセルした

@@ -2,6 +2,8 @@ package bot
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -340,5 +342,49 @@ func TestNotGoingOnADayWithoutAJob(t *testing.T) {
 	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(wed), textIn("水曜日は行けなくなりました"))
 	if r.Conv.Step != StepCancelTask || r.Conv.CancelTask != "W1" {
 		t.Errorf("the job's own day: step %q cancel %q (said %q)", r.Conv.Step, r.Conv.CancelTask, said(r))
+	}
+}
+
+// TestAnsweringEveryOfferAtOnce: 「両方ともお受けします」 takes both
+// offers, 「どちらも見送ります」 declines both, and 「りょうほう」 after
+// 「どのお仕事を…？」 says which; a yes that names none is asked about
+// once, then with a person to ask (it was asked three times over).
+func TestAnsweringEveryOfferAtOnce(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	p := offerPerson(StatusActive)
+	p.WeeklyLimit = 5
+	both := offers(c.t1(), c.t2())
+	all := func(op AnswerOp) *AnswerRequest {
+		return &AnswerRequest{TaskID: "T1", Op: op, Series: []string{"T1", "T2"}}
+	}
+	for _, tc := range []struct {
+		text string
+		want *AnswerRequest
+	}{
+		{"両方ともお受けします", all(OpAccept)},
+		{"どちらも引き受けます", all(OpAccept)},
+		{"どちらも見送ります", all(OpDecline)},
+	} {
+		r := Converse(cat, c.now, p, both, textIn(tc.text))
+		if !reflect.DeepEqual(r.Answer, tc.want) {
+			t.Errorf("%q: answer %+v, want %+v (said %q)", tc.text, r.Answer, tc.want, said(r))
+		}
+	}
+	r := Converse(cat, c.now, p, both, textIn("はい"))
+	if r.Answer != nil || r.Conv.Asked != askedWhichAccept || slices.Contains(choiceData(r.Messages[0].Choices), "cmd:handoff") {
+		t.Fatalf("はい: answer %+v asked %q buttons %q", r.Answer, r.Conv.Asked, choiceData(r.Messages[0].Choices))
+	}
+	if again := Converse(cat, c.now, r.Profile, r.Conv, textIn("はい")); again.Answer != nil || !slices.Contains(choiceData(again.Messages[0].Choices), "cmd:handoff") {
+		t.Errorf("はい again: answer %+v, buttons %q, want a person offered", again.Answer, choiceData(again.Messages[0].Choices))
+	}
+	for _, text := range []string{"りょうほう", "ぜんぶ"} {
+		if got := Converse(cat, c.now, r.Profile, r.Conv, textIn(text)); !reflect.DeepEqual(got.Answer, all(OpAccept)) {
+			t.Errorf("%q to which: answer %+v (said %q)", text, got.Answer, said(got))
+		}
+	}
+	// Without the question, a bare 「ぜんぶ」 takes nothing.
+	if got := Converse(cat, c.now, p, both, textIn("ぜんぶ")); got.Answer != nil {
+		t.Errorf("a bare ぜんぶ took %+v", got.Answer)
 	}
 }
