@@ -401,9 +401,8 @@ func zone(l *time.Location) *time.Location {
 func (ts *TaskService) reminders(ref OfferRef, pid string, now time.Time) []Due {
 	loc := ts.loc()
 	start := ref.Start.In(loc)
-	y, m, d := start.Date()
-	ask := time.Date(y, m, d-1, eveningReminder, 0, 0, 0, loc)
-	if !now.IsZero() && (!now.Before(ask) || !ref.Created.IsZero() && ref.Start.Sub(ref.Created) < 24*time.Hour) {
+	ask := ts.dayBefore(ref)
+	if !now.IsZero() && ts.askedAtOnce(ref, now) {
 		ask = now
 		if ts.Quiet != nil && ts.Quiet.Contains(now.In(loc)) {
 			ask = ts.Quiet.EndAfter(now.In(loc))
@@ -429,6 +428,20 @@ func (ts *TaskService) reminders(ref OfferRef, pid string, now time.Time) []Due 
 			Event: &Inbound{ID: id, Kind: EventReminder, ProfileID: pid, Data: ref.TaskID, Text: r.kind}}})
 	}
 	return out
+}
+
+// dayBefore is when the day-before question about ref is asked: the
+// evening before it starts.
+func (ts *TaskService) dayBefore(ref OfferRef) time.Time {
+	y, m, d := ref.Start.In(ts.loc()).Date()
+	return time.Date(y, m, d-1, eveningReminder, 0, 0, 0, ts.loc())
+}
+
+// askedAtOnce reports that the day-before question about ref, for a place
+// given at now, cannot wait for its evening: it has passed, or the task was
+// posted less than a day ahead.
+func (ts *TaskService) askedAtOnce(ref OfferRef, now time.Time) bool {
+	return !now.Before(ts.dayBefore(ref)) || !ref.Created.IsZero() && ref.Start.Sub(ref.Created) < 24*time.Hour
 }
 
 // allReminders are every reminder a person could have for a task, for
@@ -525,6 +538,14 @@ func (ts *TaskService) apply(ctx context.Context, in Inbound, snap Snapshot, res
 	switch req.Op {
 	case OpAccept:
 		a.Reminders = ts.reminders(ref, in.ProfileID, now)
+		if ts.askedAtOnce(ref, now) {
+			// Said yes when the day-before question would come at once
+			// (its evening passed, or the task was posted less than a
+			// day ahead): the yes is the confirmation. Asked a moment
+			// later, 「予定どおり行けますか？」 read as if the yes was lost.
+			a.ConfirmNow = true
+			a.Reminders = slices.DeleteFunc(a.Reminders, func(d Due) bool { return d.Out.Event.Text == remindEvening })
+		}
 		a.Filled = ts.filledNotice(ctx, ref, span, in.ProfileID, name, now)
 	case OpCancel, OpForget:
 		a.Reminders = ts.allReminders(ref, in.ProfileID)

@@ -647,3 +647,32 @@ func TestAPauseLeavesTheWaitlistInTheStore(t *testing.T) {
 		t.Errorf("after the pause: waitlist %v, accepted %v", v.Waitlist, v.Accepted)
 	}
 }
+
+// TestAYesAfterTheEveningIsTheConfirmation: a place taken after the
+// evening before (here at 20:00 for 10:00 the next morning) is confirmed by
+// the yes itself; 「予定どおり行けますか？」 a moment later read as if the
+// yes had been lost.
+func TestAYesAfterTheEveningIsTheConfirmation(t *testing.T) {
+	loc := tokyo(t)
+	w := newWorld(t, time.Date(2026, 11, 30, 9, 0, 0, 0, loc), "")
+	w.people(1)
+	start := time.Date(2026, 12, 2, 10, 0, 0, 0, loc)
+	task := w.gradingTask(start, 1, 0)
+	w.deliver()
+	id := w.task(task.ID).Offered[0]
+	w.clock = time.Date(2026, 12, 1, 20, 0, 0, 0, loc)
+	said := w.say(id, "はい、行けます")
+	for _, m := range said {
+		if m.Card != nil && strings.Contains(m.Card.Body, "予定どおり行けますか") || strings.Contains(m.Text, "予定どおり行けますか") {
+			t.Fatalf("asked to confirm right after saying yes: %+v", said)
+		}
+	}
+	if v := w.task(task.ID); !reflect.DeepEqual(v.Confirmed, []string{id}) || len(v.Asked) != 0 {
+		t.Fatalf("confirmed %v, asked %v", v.Confirmed, v.Asked)
+	}
+	// The reminder two hours before still comes, and nothing flags her.
+	got := w.due(time.Date(2026, 12, 2, 8, 0, 0, 0, loc))
+	if len(got[id]) != 1 || !strings.Contains(got[id][0].Card.Body, "2時間前") || len(got[bot.CoordinatorID]) != 0 {
+		t.Fatalf("two hours before: %+v", got)
+	}
+}
