@@ -648,6 +648,11 @@ func (t *turn) idleText() {
 		t.text(ja.YoureWelcome)
 	case isAnswer && !yes && len(pending) == 0 && len(upcoming) == 0 && t.leaveJoinedSession():
 		// 「やっぱり参加しません」 after saying yes to a gathering.
+	case isAnswer && yes && len(pending) == 0 && t.justAccepted(upcoming) != nil:
+		// 「はい」 sent twice: the first took the job, and the second is
+		// told so, not that nothing waits (which read as the yes lost).
+		r := t.justAccepted(upcoming)
+		t.text(fmt.Sprintf(ja.Task.HeldAlready, r.Title, t.span(*r)))
 	case isAnswer && len(pending) == 0:
 		t.text(ja.Task.NoPending)
 		t.menu()
@@ -1059,6 +1064,22 @@ func (t *turn) notGoingOnANamedDay(upcoming []OfferRef) bool {
 		}
 	}
 	return true
+}
+
+// justAcceptedWithin is how lately a place must have been taken for a
+// second yes to be about it.
+const justAcceptedWithin = 15 * time.Minute
+
+// justAccepted is the place among upcoming taken last, if within
+// justAcceptedWithin.
+func (t *turn) justAccepted(upcoming []OfferRef) *OfferRef {
+	var last *OfferRef
+	for i, r := range upcoming {
+		if r.State == OfferAccepted && t.now.Sub(r.AcceptedAt) <= justAcceptedWithin && (last == nil || r.AcceptedAt.After(last.AcceptedAt)) {
+			last = &upcoming[i]
+		}
+	}
+	return last
 }
 
 // noJobThatDay answers a day named as one the person cannot come, when

@@ -388,3 +388,21 @@ func TestAnsweringEveryOfferAtOnce(t *testing.T) {
 		t.Errorf("a bare ぜんぶ took %+v", got.Answer)
 	}
 }
+
+// TestASecondYes: 「はい」 sent twice is told the job is hers (it was told
+// nothing waits, which read as the first yes lost); long after, a yes
+// with nothing to answer gets the menu as before.
+func TestASecondYes(t *testing.T) {
+	c := newOfferClock(t)
+	held := c.ref("A5", "空き家の棚づくり", c.at(12, 4, 9, 0), 2, OfferAccepted)
+	held.AcceptedAt = c.now.Add(-time.Minute)
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(held), textIn("はい"))
+	if !strings.Contains(said(r), "「空き家の棚づくり」（12月4日(金) 9:00〜11:00）は、お引き受けいただいています") || r.Answer != nil {
+		t.Errorf("a second はい: said %q", said(r))
+	}
+	held.AcceptedAt = c.now.Add(-time.Hour)
+	r = Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(held), textIn("はい"))
+	if !strings.Contains(said(r), ja.Task.NoPending) {
+		t.Errorf("a yes an hour later: said %q", said(r))
+	}
+}
