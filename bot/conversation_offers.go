@@ -607,6 +607,10 @@ func (t *turn) idleText() {
 	case len(pending) > 0 && jtext.Undecided(t.in.Text):
 		// 「ちょっと考えさせてください」: the offer stays open.
 		t.text(ja.Task.TakeYourTime)
+	case len(pending)+len(upcoming) > 0 && asksAboutPay(t.in.Text):
+		// 「これいくらもらえるの？」: the reward of what waits (or of what
+		// they hold), not 「よくわかりませんでした」 and the menu.
+		t.tellPay(pending, upcoming)
 	case len(pending) > 0 && asksWhatTheJobIs(t.in.Text):
 		// 「どんな仕事でしたっけ」: the cards again, to answer from.
 		for _, r := range pending {
@@ -1064,6 +1068,40 @@ func (t *turn) notGoingOnANamedDay(upcoming []OfferRef) bool {
 		}
 	}
 	return true
+}
+
+// asksAboutPay reports a question about the money: 「これいくらもらえる
+// の？」「謝礼はありますか」「交通費は出ますか」.
+func asksAboutPay(text string) bool {
+	n := jtext.Normalize(text)
+	return containsAny(n, payWords) && (isQuestion(text) || containsAny(n, normalizeAll("いくら", "なんぼ", "教えて")))
+}
+
+var payWords = normalizeAll("いくら", "なんぼ", "報酬", "謝礼", "お礼", "給料", "給与", "時給", "日当", "お金", "おかね",
+	"交通費", "ギャラ", "お駄賃", "もらえる", "貰える", "払われ", "支払")
+
+// tellPay says the reward of each offer waiting, or else of each place
+// held; a task that names none is said to, with the coordinators to ask.
+func (t *turn) tellPay(pending, upcoming []OfferRef) {
+	refs := pending
+	if len(refs) == 0 {
+		refs = upcoming
+	}
+	lines := make([]string, 0, len(refs))
+	none := false
+	for _, r := range refs {
+		if r.Reward == "" {
+			none = true
+			lines = append(lines, fmt.Sprintf(ja.Task.PayNone, r.Title))
+			continue
+		}
+		lines = append(lines, fmt.Sprintf(ja.Task.PayLine, r.Title, r.Reward))
+	}
+	if none {
+		t.text(strings.Join(lines, "\n"), commandAction(cmdHandoff).button(ja.HandoffButton))
+		return
+	}
+	t.text(strings.Join(lines, "\n"))
 }
 
 // justAcceptedWithin is how lately a place must have been taken for a

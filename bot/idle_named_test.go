@@ -406,3 +406,27 @@ func TestASecondYes(t *testing.T) {
 		t.Errorf("a yes an hour later: said %q", said(r))
 	}
 }
+
+// TestAskingAboutThePay: 「これいくらもらえるの？」 is told the reward of
+// the offer waiting, or of the place held (it got 「よくわかりませんでし
+// た」 and the menu, with the reward on the card above).
+func TestAskingAboutThePay(t *testing.T) {
+	c := newOfferClock(t)
+	offered := c.t1()
+	offered.Reward = "日当8,000円"
+	held := c.a1()
+	for _, tc := range []struct {
+		name, text string
+		conv       Conversation
+		want       string
+	}{
+		{"an offer waiting", "これいくらもらえるの？", offers(offered), "「テストの採点」の謝礼は、日当8,000円です"},
+		{"in hiragana", "いくら", offers(offered), "日当8,000円"},
+		{"a place held without a reward", "謝礼はありますか", offers(held), "ご案内に書かれていません"},
+	} {
+		r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), tc.conv, textIn(tc.text))
+		if !strings.Contains(said(r), tc.want) || r.Answer != nil {
+			t.Errorf("%s: %q said %q, want %q", tc.name, tc.text, said(r), tc.want)
+		}
+	}
+}

@@ -9,22 +9,22 @@ import (
 // tasksJA is the Japanese message catalog of offers, answers, reminders and
 // coordinator notices.
 type tasksJA struct {
-	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                                                                                  string
-	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldWhat, FieldDeadline                                                                                   string
-	Online, Deadline                                                                                                                                         string // Deadline fmt: time
-	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined                                                                    string
-	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                                                                    string
-	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                                                                        string
-	CancelDeferred, CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask                                string // ConfirmAccept fmt: title, when; CancelDeferred fmt: title
-	AnswerOnTheCard, PausedKeepsJobs, CancelKeptUnclear, WhichCancelMore, GoingUnsure, AcceptedBodySoon, AcceptedBodyNow, PromotedLead                       string
-	WhyTitle, WhyNone, WhyWaitlist                                                                                                                           string
-	ScheduleTitle, ScheduleNone, ScheduleLine                                                                                                                string // ScheduleLine fmt: span, title, place
-	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                                                        string
-	NoticeFilled, NoticeFilledNamed, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                              string // NoticeFilledNamed fmt: title, span, names
-	PromotedTitle, NoticePromoted                                                                                                                            string // NoticePromoted fmt: who, title, span
-	NoJobThatDay, WhichNotGoing, NotOfferedThatDay, LimitChanged, WhichCancelAgain, NoticeUnreachable, WhichAnswer, PausedLeavesWaitlists, ReminderSoonTitle string // LimitChanged fmt: count
-	OverLimit                                                                                                                                                string // fmt: title, span, accepted that week, weekly limit
-	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                                                    string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
+	OfferBody, PromotedBody, Accept, Decline, Why, CancelButton, KeepButton                                                                                                    string
+	FieldWhen, FieldPlace, FieldReward, FieldOrg, FieldWhat, FieldDeadline                                                                                                     string
+	Online, Deadline                                                                                                                                                           string // Deadline fmt: time
+	AcceptedTitle, AcceptedBody, Waitlisted, AlreadyAccepted, AlreadyWaitlisted, Declined                                                                                      string
+	AlreadyDeclined, AcceptedNoDecline, NotFound, Closed, Started, NoPending, WhichAccept                                                                                      string
+	WhichDecline, CancelAsk, WhichCancel, NothingToCancel, CancelledByYou, CancelKept                                                                                          string
+	CancelDeferred, CancelNone, TakeYourTime, ConfirmAccept, EndedNoCancel, HeadcountBelowAccepted, BegunNoEdit, DeclinedTask                                                  string // ConfirmAccept fmt: title, when; CancelDeferred fmt: title
+	AnswerOnTheCard, PausedKeepsJobs, CancelKeptUnclear, WhichCancelMore, GoingUnsure, AcceptedBodySoon, AcceptedBodyNow, PromotedLead                                         string
+	WhyTitle, WhyNone, WhyWaitlist                                                                                                                                             string
+	ScheduleTitle, ScheduleNone, ScheduleLine                                                                                                                                  string // ScheduleLine fmt: span, title, place
+	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                                                                          string
+	NoticeFilled, NoticeFilledNamed, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                                                string // NoticeFilledNamed fmt: title, span, names
+	PromotedTitle, NoticePromoted                                                                                                                                              string // NoticePromoted fmt: who, title, span
+	PayLine, PayNone, NoJobThatDay, WhichNotGoing, NotOfferedThatDay, LimitChanged, WhichCancelAgain, NoticeUnreachable, WhichAnswer, PausedLeavesWaitlists, ReminderSoonTitle string // LimitChanged fmt: count; PayLine fmt: title, reward; PayNone fmt: title
+	OverLimit                                                                                                                                                                  string // fmt: title, span, accepted that week, weekly limit
+	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                                                                      string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -79,6 +79,8 @@ var tasksJAText = tasksJA{
 	GoingUnsure:            "承知しました。はっきりしたら「行けます」か「行けなくなりました」と送ってください。",
 	WhichCancelMore:        "（近いものから表示しています。ほかのお仕事は「20日の採点」のように送ってください）",
 	WhichNotGoing:          "どのお仕事のことですか？\n引き受けたお仕事はキャンセル、お返事待ちのご案内は見送りになります。",
+	PayLine:                "「%s」の謝礼は、%sです。",
+	PayNone:                "「%s」の謝礼は、ご案内に書かれていません。担当者にお聞きください。",
 	NoJobThatDay:           "その日にお引き受けいただいているお仕事はありませんので、キャンセルはいりません。その日だけのお休みでしたら、その日のご案内が届いたときに「見送る」を押してください。いまお引き受けのお仕事は、こちらです：",
 	NotOfferedThatDay:      "その日のお仕事は、いまご案内していません。いまお返事をお待ちしているのは、こちらのお仕事です：",
 	HeldAlready:            "「%s」（%s）は、お引き受けいただいています。ありがとうございます。",
