@@ -449,7 +449,8 @@ func TestImportedPersonFollowingIsWelcomedAsRegistered(t *testing.T) {
 }
 
 func TestConfirmUnderstandsWhatTheButtonsSay(t *testing.T) {
-	for text, want := range map[string]Step{"修正する": StepEditField, "修正します": StepEditField, "登録します": StepIdle} {
+	for text, want := range map[string]Step{"修正する": StepEditField, "修正します": StepEditField, "登録します": StepIdle,
+		"とうろく": StepIdle, "とうろくします": StepIdle} {
 		t.Run(text, func(t *testing.T) {
 			c := registered(t)
 			c.p.Status = StatusOnboarding

@@ -37,6 +37,7 @@ func TestWhatSeniorsWriteBetweenOffers(t *testing.T) {
 		{conv: offers(), status: StatusPaused, text: "かえってきたので またおねがいします", after: StatusActive},
 		{conv: offers(), text: "わたしの予定をおしえてください", said: ja.Task.ScheduleNone},
 		{conv: offers(held), text: "明日は何時でしたかね", said: "物置の修理"},
+		{conv: offers(held), text: "わたしが申し込んだお仕事はなんでしたっけ", said: "物置の修理"},
 		{conv: offers(), text: "もう としだから やめます", step: StepDeleteConfirm},
 		{conv: offers(), text: "いろいろありがとうございました もうやめたいと思います", step: StepDeleteConfirm},
 		{conv: offers(c.t1()), text: "ありがとうございます", said: ja.GreetingPending},

@@ -225,7 +225,8 @@ var intents = func() []intent {
 			"登録されて", "登録した内容", "登録したか", "内容で登録", "my profile"}},
 		{cmdSchedule, []string{"予定を教", "予定をおしえ", "よていをおしえ", "予定は", "何時でした", "なんじでした", "何時だった", "何時からでした", "何日でした", "予定を見", "予定を確認", "予定ある", "予定あります", "スケジュール", "次のお仕事", "次の仕事", "引き受けた仕事",
 			"何を引き受け", "なにを引き受け", "よていを", "よていは",
-			"引き受けたお仕事", "いつでしたっけ", "いつだっけ", "予定も", "my schedule", "upcoming"}},
+			"引き受けたお仕事", "いつでしたっけ", "いつだっけ", "予定も", "my schedule", "upcoming",
+			"申し込んだお仕事", "申し込んだ仕事", "申込んだお仕事", "もうしこんだおしごと", "もうしこんだ仕事", "受けたお仕事はなん", "受けた仕事はなん"}},
 		{cmdRecord, []string{"実績", "じっせき", "これまでの記録", "私の記録", "わたしの記録", "自分の記録", "何件やった", "何回やった", "どれくらい働", "働いた時間", "my record"}},
 		{cmdHelp, []string{"使い方", "つかいかた", "ヘルプ", "これは何", "これはなに", "これなに", "なにこれ", "何これ", "どういうサービス", "何のサービス", "どうすればいい", "どうしたらいい", "どうやって", "わからないので教えて", "操作がわから", "何ができる", "なにができる", "how to use", "help"}},
 		{cmdMenu, []string{"メニュー", "menu"}},
@@ -316,7 +317,8 @@ var commandWords = map[string]command{
 var (
 	doneWords     = map[string]bool{"次へ": true, "つぎへ": true, "次": true, "完了": true, "以上": true, "いじょう": true, "おわり": true, "終わり": true, "done": true, "next": true}
 	listWords     = map[string]bool{"一覧": true, "いちらん": true, "list": true, "全部": true}
-	registerWords = map[string]bool{"登録する": true, "登録します": true, "登録": true, "登録してください": true, "register": true}
+	registerWords = map[string]bool{"登録する": true, "登録します": true, "登録": true, "登録してください": true, "register": true,
+		"とうろく": true, "とうろくする": true, "とうろくします": true, "とうろくしてください": true, "登録お願いします": true, "とうろくおねがいします": true}
 	fixWords      = map[string]bool{"修正する": true, "修正します": true, "修正": true, "直す": true, "fix": true}
 	cancelWords   = map[string]bool{"やめる": true, "やめます": true, "キャンセル": true, "きゃんせる": true, "cancel": true, "戻る": true}
 )
