@@ -319,8 +319,8 @@ var (
 	listWords     = map[string]bool{"一覧": true, "いちらん": true, "list": true, "全部": true}
 	registerWords = map[string]bool{"登録する": true, "登録します": true, "登録": true, "登録してください": true, "register": true,
 		"とうろく": true, "とうろくする": true, "とうろくします": true, "とうろくしてください": true, "登録お願いします": true, "とうろくおねがいします": true}
-	fixWords      = map[string]bool{"修正する": true, "修正します": true, "修正": true, "直す": true, "fix": true}
-	cancelWords   = map[string]bool{"やめる": true, "やめます": true, "キャンセル": true, "きゃんせる": true, "cancel": true, "戻る": true}
+	fixWords    = map[string]bool{"修正する": true, "修正します": true, "修正": true, "直す": true, "fix": true}
+	cancelWords = map[string]bool{"やめる": true, "やめます": true, "キャンセル": true, "きゃんせる": true, "cancel": true, "戻る": true}
 )
 
 // editFieldWords maps what people call each profile field to its step.
