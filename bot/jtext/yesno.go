@@ -240,7 +240,43 @@ func startsWord(n, w string) bool {
 // Commits reports a yes said in words that take something on
 // (「はい」「引き受けます」「その日なら大丈夫です」), as against a yes
 // read from a pleasantry (「いいですね」).
+//
+// In a message of several sentences the first that answers decides,
+// unless another refuses: a hedge in a later sentence is about something
+// else (「ぜひ参加したいと思います。Zoomは孫に教わったので大丈夫だと思
+// います」 was asked about again), and a closing 「よろしくお願いします」
+// after 「行けたら行きます」 commits to nothing.
 func Commits(s string) bool {
+	parts := messageSentences(s)
+	if len(parts) < 2 {
+		return commitsOne(s)
+	}
+	for _, p := range parts {
+		if Refuses(p) {
+			return false
+		}
+	}
+	answer, ok := answering(parts)
+	return ok && commitsOne(answer)
+}
+
+// messageSentences splits a message at its sentence ends (only there:
+// 「大丈夫です、行けます」 is one answer).
+func messageSentences(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune("。．！!？?\n", r) })
+}
+
+// answering is the first of parts that reads as a yes or a no.
+func answering(parts []string) (string, bool) {
+	for _, p := range parts {
+		if _, ok := Answer(p); ok {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+func commitsOne(s string) bool {
 	n := StripFillers(Normalize(s))
 	if onlyFine(n) || Refuses(s) || Acknowledges(s) {
 		// 「大丈夫です」 alone says yes as often as "no, thank you".
@@ -267,8 +303,16 @@ func Commits(s string) bool {
 
 // Hedged reports a yes made a maybe (「行けたら行きます」「たぶん大丈夫
 // です」) or a closing pleasantry (「今後ともよろしくお願いします」): a
-// yes that must be asked about before it takes anything.
-func Hedged(s string) bool { return hedgedIn(Normalize(s)) }
+// yes that must be asked about before it takes anything. In a message of
+// several sentences it is the answering one that counts, as for Commits.
+func Hedged(s string) bool {
+	if parts := messageSentences(s); len(parts) > 1 {
+		if answer, ok := answering(parts); ok {
+			return hedgedIn(Normalize(answer))
+		}
+	}
+	return hedgedIn(Normalize(s))
+}
 
 func hedgedIn(n string) bool {
 	for _, w := range hedges {

@@ -98,6 +98,11 @@ func TestRefusesAndCommits(t *testing.T) {
 		{"明日なら大丈夫です", false, true},
 		{"引き受けます", false, true},
 		{"いいですね", false, false},
+		// A hedge in another sentence is about something else.
+		{"説明会にはぜひ参加したいと思います。Zoomは孫に教わったので大丈夫だと思います", false, true},
+		{"参加したいと思います", false, true},
+		{"行けたら行きます。よろしくお願いします", false, false},
+		{"はい。でも今回は大丈夫です", true, false},
 	}
 	for _, tt := range tests {
 		if got := Refuses(tt.s); got != tt.refuses {
