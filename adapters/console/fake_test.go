@@ -231,6 +231,9 @@ func (f *fakeService) CreateBroadcast(_ context.Context, b *bot.Broadcast) (*bot
 	defer f.mu.Unlock()
 	b.ID, b.CreatedAt = f.id("b"), time.Now()
 	v := &bot.BroadcastView{Broadcast: *b, Status: bot.BroadcastSending, Total: len(f.people)}
+	if b.SendAt.After(time.Now()) {
+		v.Status = bot.BroadcastScheduled // as the service: sent at its time
+	}
 	f.bcs[b.ID] = v
 	return v, nil
 }

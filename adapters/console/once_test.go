@@ -287,6 +287,16 @@ func TestEveryMistakeOfATaskFormAtOnce(t *testing.T) {
 	if _, body = b.post("/console/tasks", form); errorsListed(body) != 2 {
 		t.Errorf("with the date: %d errors listed, want the title and the headcount", errorsListed(body))
 	}
+	// No skill ticked: the form says 「1つ以上」, and a task with none went
+	// to everyone in the area.
+	form = taskForm(f, "スキルなし")
+	form.Del("skill")
+	if resp, body := b.post("/console/tasks", form); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, ja.SkillsMissing) {
+		t.Errorf("without a skill: %d", resp.StatusCode)
+	}
+	if n := f.svc.countTasks("スキルなし"); n != 0 {
+		t.Errorf("%d tasks made without a skill", n)
+	}
 }
 
 // errorsListed counts the items of a page's error box.
@@ -583,5 +593,42 @@ func TestACoordinatorFinishesARegistration(t *testing.T) {
 	}
 	if n := told(); n != 1 {
 		t.Errorf("an edit of a registered person told her %d times in all", n)
+	}
+}
+
+// TestCancelledBroadcastsAreNotGoingOut: the first page's count of
+// announcements going out leaves out one called off (it said 3件 after
+// three were cancelled).
+func TestCancelledBroadcastsAreNotGoingOut(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("a1", "a@example.jp", "A", "correct horse battery", false)
+	b := f.browser()
+	b.login("a@example.jp", "correct horse battery")
+	tomorrow := time.Now().In(f.tokyo).AddDate(0, 0, 1).Format("2006-01-02")
+	_, page := b.post("/console/broadcasts/confirm", url.Values{"text": {"年末年始のお知らせ"}, "send_date": {tomorrow}, "send_time": {"10:00"}})
+	m := onceField.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no one-time key")
+	}
+	at := b.sendRaw(t, "/console/broadcasts", url.Values{"text": {"年末年始のお知らせ"}, "send_date": {tomorrow}, "send_time": {"10:00"},
+		"once": {m[1]}, "csrf": {b.csrf}})
+	going := regexp.MustCompile(`<span class="num">(\d+)</span>件<br>送信中・送信予定のお知らせ`)
+	count := func() string {
+		_, body := b.get("/console/")
+		if m := going.FindStringSubmatch(body); m != nil {
+			return m[1]
+		}
+		return "?"
+	}
+	if n := count(); n != "1" {
+		t.Fatalf("scheduled: %s going out, want 1", n)
+	}
+	id := strings.TrimPrefix(strings.Split(at, "?")[0], "/console/broadcasts/")
+	b.get("/console/broadcasts/" + id)
+	if resp, _ := b.post("/console/broadcasts/"+id+"/cancel", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", resp.StatusCode)
+	}
+	if n := count(); n != "0" {
+		t.Errorf("after the cancel: %s going out, want 0", n)
 	}
 }

@@ -199,6 +199,12 @@ func (s *server) taskFromForm(form url.Values) (*bot.Task, []formError) {
 	case !ok1 || !ok2:
 		errs = append(errs, formError{"start", ja.TimeMissing})
 	}
+	if len(t.Skills) == 0 {
+		// The form says 「1つ以上」: a task with none is offered to
+		// everyone in the area, which a coordinator who forgot to tick
+		// one did not mean.
+		errs = append(errs, formError{"skill", ja.SkillsMissing})
+	}
 	t.Start, t.End = start, end
 	t.Headcount, _ = formInt(form.Get("headcount"))
 	return t, errs

@@ -79,7 +79,7 @@ func (s *server) today(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, b := range bcs {
-		if b.Status != bot.BroadcastDone {
+		if b.Status == bot.BroadcastScheduled || b.Status == bot.BroadcastSending {
 			page.Broadcasts = append(page.Broadcasts, b)
 		}
 	}
