@@ -62,6 +62,14 @@ func (s *server) funcs() template.FuncMap {
 		"span":           func(a, b time.Time) string { return bot.FormatSpanJA(a, b, s.loc) },
 		"status":         func(st any) string { return label(ja.StatusLabels, fmt.Sprint(st)) },
 		"taskStatus":     func(st bot.TaskStatus) string { return label(ja.TaskStatusLabels, string(st)) },
+		// taskState is a task's status as a coordinator reads it: one that
+		// has ended is 終了, not 満員 or 募集中.
+		"taskState": func(st bot.TaskStatus, end time.Time) string {
+			if st != bot.TaskCancelled && !s.now().Before(end) {
+				st = bot.TaskClosed
+			}
+			return label(ja.TaskStatusLabels, string(st))
+		},
 		"bcStatus":       func(st bot.BroadcastStatus) string { return label(ja.BroadcastLabels, string(st)) },
 		"channel":        func(id string) string { return label(ja.ChannelLabels, bot.Platform(id)) },
 		"has":            func(list []string, v string) bool { return slices.Contains(list, v) },

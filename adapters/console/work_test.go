@@ -292,3 +292,26 @@ func TestPeopleCSVExportAndImport(t *testing.T) {
 		}
 	})
 }
+
+// TestAnEndedTaskIsShownEnded: a task that has ended reads 終了 in the list
+// and on its page, whatever its fill (a full one read 満員, an unfilled one
+// 募集中).
+func TestAnEndedTaskIsShownEnded(t *testing.T) {
+	f := newFixture(t, false)
+	f.addAccount("root", "root@example.jp", "事務局", "password-of-root", true)
+	b := f.browser()
+	b.login("root@example.jp", "password-of-root")
+	past := f.svc.addTask("返礼品の発送", time.Now().AddDate(0, 0, -20))
+	f.svc.mu.Lock()
+	f.svc.tasks[past].Status = bot.TaskFilled
+	f.svc.mu.Unlock()
+	_, list := b.get("/console/tasks")
+	row := list[strings.Index(list, "返礼品の発送"):]
+	row = row[:strings.Index(row, "</tr>")]
+	if !strings.Contains(row, "終了") || strings.Contains(row, "満員") {
+		t.Errorf("the ended task's row: %s", row)
+	}
+	if _, page := b.get("/console/tasks/" + past); !strings.Contains(page, `<span class="tag">終了</span>`) {
+		t.Errorf("the ended task's page does not say 終了")
+	}
+}
