@@ -59,9 +59,9 @@ func (s *server) funcs() template.FuncMap {
 			t = t.In(s.loc)
 			return t.Format("1月2日") + "(" + weekdays[t.Weekday()] + ") " + t.Format("15:04")
 		},
-		"span":           func(a, b time.Time) string { return bot.FormatSpanJA(a, b, s.loc) },
-		"status":         func(st any) string { return label(ja.StatusLabels, fmt.Sprint(st)) },
-		"taskStatus":     func(st bot.TaskStatus) string { return label(ja.TaskStatusLabels, string(st)) },
+		"span":       func(a, b time.Time) string { return bot.FormatSpanJA(a, b, s.loc) },
+		"status":     func(st any) string { return label(ja.StatusLabels, fmt.Sprint(st)) },
+		"taskStatus": func(st bot.TaskStatus) string { return label(ja.TaskStatusLabels, string(st)) },
 		// taskState is a task's status as a coordinator reads it: one that
 		// has ended is 終了, not 満員 or 募集中.
 		"taskState": func(st bot.TaskStatus, end time.Time) string {
