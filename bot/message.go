@@ -68,7 +68,7 @@ type Inbound struct {
 	// ReplyToken lets the adapter answer in-thread; it is valid until
 	// ReplyBefore and only once.
 	ReplyToken  string    `json:"reply_token,omitempty"`
-	ReplyBefore time.Time `json:"reply_before,omitempty"`
+	ReplyBefore time.Time `json:"reply_before,omitzero"`
 	At          time.Time `json:"at"`
 	// Offer describes the task of an EventOffer.
 	Offer *OfferRef `json:"offer,omitempty"`
@@ -155,7 +155,7 @@ type Outgoing struct {
 	Kind        OutKind   `json:"kind,omitempty"`
 	To          string    `json:"to"`
 	ReplyToken  string    `json:"reply_token,omitempty"`
-	ReplyBefore time.Time `json:"reply_before,omitempty"`
+	ReplyBefore time.Time `json:"reply_before,omitzero"`
 	Messages    []Message `json:"messages,omitempty"`
 	// Event is the event an OutEvent entry carries.
 	Event *Inbound `json:"event,omitempty"`

@@ -24,7 +24,7 @@ type OfferRef struct {
 	State     OfferState `json:"state"`
 	// At is when the offer was made; AcceptedAt when it was accepted.
 	At         time.Time `json:"at"`
-	AcceptedAt time.Time `json:"accepted_at,omitempty"`
+	AcceptedAt time.Time `json:"accepted_at,omitzero"`
 	// Promoted marks a place freed by a cancellation, offered from the
 	// waitlist.
 	Promoted bool `json:"promoted,omitempty"`
@@ -195,7 +195,7 @@ type TaskView struct {
 	NotCompleted []string           `json:"not_completed"`
 	Hours        map[string]float64 `json:"hours"`
 	// FilledAt is when the task first had its headcount (zero if never).
-	FilledAt time.Time `json:"filled_at,omitempty"`
+	FilledAt time.Time `json:"filled_at,omitzero"`
 	// Departed counts those who held a place or did the task and have
 	// since deleted their data: the lists above name people, and they
 	// are no one now, but they still came (the report counts them too).

@@ -98,6 +98,19 @@ func parseTime(field, in string) (time.Time, error) {
 	return v, nil
 }
 
+// duration writes d as a client wrote it: 24h, 1h30m, 90m as 1h30m; not
+// Go's 24h0m0s.
+func duration(d time.Duration) string {
+	s := d.String()
+	if t, ok := strings.CutSuffix(s, "m0s"); ok {
+		s = t + "m"
+	}
+	if t, ok := strings.CutSuffix(s, "h0m"); ok {
+		s = t + "h"
+	}
+	return s
+}
+
 // sessionBody is a session as clients see it.
 type sessionBody struct {
 	*bot.SessionView
@@ -107,7 +120,7 @@ type sessionBody struct {
 func presentSession(v *bot.SessionView) sessionBody {
 	b := sessionBody{SessionView: v, Reminders: []string{}}
 	for _, r := range v.Reminders {
-		b.Reminders = append(b.Reminders, r.String())
+		b.Reminders = append(b.Reminders, duration(r))
 	}
 	return b
 }

@@ -115,7 +115,7 @@ func presentTask(v *bot.TaskView) taskBody {
 	if v.Skills == nil {
 		v.Skills = []string{}
 	}
-	return taskBody{TaskView: v, OfferTTL: v.OfferTTL.String()}
+	return taskBody{TaskView: v, OfferTTL: duration(v.OfferTTL)}
 }
 
 // createTask registers a task and sends its first offers.

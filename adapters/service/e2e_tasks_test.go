@@ -112,6 +112,9 @@ func TestTaskIsOfferedAndFilled(t *testing.T) {
 		t.Fatalf("POST /api/tasks: %d %v", code, created)
 	}
 	id := created["id"].(string)
+	if _, ok := created["filled_at"]; ok || created["offer_ttl"] != "2h" {
+		t.Errorf("created: filled_at %v (want none yet), offer_ttl %v (want 2h as sent)", created["filled_at"], created["offer_ttl"])
+	}
 	want := []string{"line:" + graders[0].id, "line:" + graders[1].id, "line:" + graders[2].id}
 	slices.Sort(want)
 	if got := idsOf(created["offered"]); !slices.Equal(got, want) {
