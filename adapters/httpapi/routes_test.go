@@ -81,6 +81,11 @@ func TestMountedRoutesArePublic(t *testing.T) {
 	if len(f.logs.records(t, "http request")) != 1 {
 		t.Errorf("mounted route not logged: %s", f.logs)
 	}
+	// Asked with another method, a webhook answers as the API does.
+	rec := f.send(t, http.MethodGet, "/line/webhook", "", nil)
+	if code, _ := errorOf(t, rec); rec.Code != http.StatusMethodNotAllowed || code != "method_not_allowed" || rec.Header().Get("Allow") != "POST" {
+		t.Errorf("GET /line/webhook: %d %q, Allow %q", rec.Code, code, rec.Header().Get("Allow"))
+	}
 }
 
 func TestStoreFailuresAreHiddenAndLogged(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"tsunagu/bot"
@@ -186,8 +187,21 @@ func New(o Options) *http.ServeMux {
 	if o.Metrics != nil {
 		s.probe(mux, "/metrics", o.Metrics)
 	}
+	allowed := map[string][]string{} // path → the methods mounted on it
 	for pattern, h := range o.Mount {
 		mux.Handle(pattern, s.observe(h))
+		if method, path, ok := strings.Cut(pattern, " "); ok && strings.HasPrefix(path, "/") && !strings.HasSuffix(path, "/") {
+			allowed[path] = append(allowed[path], method)
+		}
+	}
+	// A webhook asked with another method (GET /line/webhook) answers a
+	// JSON 405 as the API does, not the mux's plain text.
+	for path, methods := range allowed {
+		allow := strings.Join(sortStrings(methods), ", ")
+		mux.Handle(path, s.observe(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			WriteError(w, r, bot.Errorf(errMethod, "method %s not allowed", r.Method))
+		})))
 	}
 	return mux
 }
