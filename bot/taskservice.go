@@ -727,6 +727,10 @@ func (ts *TaskService) OfferTo(ctx context.Context, taskID, profileID string) (*
 	if err := checkID("task", taskID); err != nil {
 		return nil, err
 	}
+	if strings.TrimSpace(profileID) == "" {
+		// As POST /api/sessions/{id}/rsvps says it.
+		return nil, FieldErrorf(EUNPROCESSABLE, "profile_id", "profile_id is required")
+	}
 	if ValidateProfileID(profileID) != nil {
 		return nil, FieldErrorf(ENOTFOUND, "profile_id", "profile %q not found", profileID)
 	}

@@ -114,6 +114,8 @@ func TestErrorJSONNamesTheField(t *testing.T) {
 		{"broadcast: send_at not a time", "POST", "/api/broadcasts", `{"text":"お知らせ","send_at":"tomorrow"}`, 422, "send_at"},
 		{"conversations: unknown status", "GET", "/api/conversations?status=sleeping", "", 400, "status"},
 		{"malformed JSON names no field", "POST", "/api/tasks", `{"title":`, 400, ""},
+		{"a body that is not an object", "POST", "/api/profiles", `[]`, 400, ""},
+		{"an audience that is not an object", "POST", "/api/sessions", with(session, "audience", []string{}), 400, "audience"},
 		{"unknown route names no field", "GET", "/api/nothing", "", 404, ""},
 		{"internal error names no field", "POST", "/api/tasks", with(task, "title", "boom"), 500, ""},
 	}
@@ -131,6 +133,9 @@ func TestErrorJSONNamesTheField(t *testing.T) {
 			}
 			if body.Error["code"] == nil || body.Error["message"] == nil {
 				t.Errorf("no code or message: %s", rec.Body)
+			}
+			if msg, _ := body.Error["message"].(string); strings.Contains(msg, "httpapi.") || strings.Contains(msg, "bot.") {
+				t.Errorf("the message names a Go type: %q", msg)
 			}
 			field, has := body.Error["field"]
 			switch {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"time"
 
 	"tsunagu/bot"
 )
@@ -56,6 +58,33 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
+// jsonKind names the JSON a Go type is read from, for a client: "an
+// object", not "httpapi.audienceInput".
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		if t == reflect.TypeOf(time.Time{}) {
+			return "a string"
+		}
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "another type"
+}
+
 // decodeError turns a JSON decoding failure into a domain error a client
 // can act on.
 func decodeError(err error) error {
@@ -71,8 +100,10 @@ func decodeError(err error) error {
 		return bot.Errorf(bot.EINVALID, "malformed JSON: body ends early")
 	case errors.As(err, &syntax):
 		return bot.Errorf(bot.EINVALID, "malformed JSON at byte %d: %v", syntax.Offset, syntax)
+	case errors.As(err, &typ) && typ.Field == "":
+		return bot.Errorf(bot.EINVALID, "malformed JSON: the body must be an object, not %s", typ.Value)
 	case errors.As(err, &typ):
-		return bot.FieldErrorf(bot.EINVALID, typ.Field, "malformed JSON: %s must be %s, not %s", typ.Field, typ.Type, typ.Value)
+		return bot.FieldErrorf(bot.EINVALID, typ.Field, "malformed JSON: %s must be %s, not %s", typ.Field, jsonKind(typ.Type), typ.Value)
 	}
 	// The decoder's own messages, e.g. `json: unknown field "x"`, say
 	// nothing about the service, so they can be shown.
