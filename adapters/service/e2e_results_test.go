@@ -74,7 +74,7 @@ func TestFromAcceptedToDone(t *testing.T) {
 		{"/api/tasks/" + named + "/offers", map[string]any{"profile_id": "line:" + friend.id}, http.StatusConflict},
 		{"/api/tasks/" + named + "/offers", map[string]any{"profile_id": "line:U" + strings.Repeat("0", 32)}, http.StatusNotFound},
 		{"/api/tasks/nosuchtask/offers", map[string]any{"profile_id": "line:" + friend.id}, http.StatusNotFound},
-		{"/api/tasks/" + named + "/offers", map[string]any{}, http.StatusUnprocessableEntity}, // as an RSVP without one
+		{"/api/tasks/" + named + "/offers", map[string]any{}, http.StatusUnprocessableEntity},                    // as an RSVP without one
 		{"/api/tasks/" + id + "/offers", map[string]any{"profile_id": "line:" + friend.id}, http.StatusConflict}, // filled
 	} {
 		if code, body := s.api(t, "POST", tc.path, tc.body); code != tc.want || body["error"] == nil {
