@@ -338,6 +338,15 @@ func (s *BroadcastService) broadcastReport(bc *Broadcast, now time.Time) Outgoin
 	return coordinatorNotice(reportNoticeID(bc.ID), fmt.Sprintf(ja.Broadcast.Report, string(excerpt)), now)
 }
 
+// BroadcastSweep is what one run of the broadcasts job did: the
+// broadcasts it sent (or found another run sending), the recipients it
+// reached, and those it put off until the quiet hours end.
+type BroadcastSweep struct {
+	Broadcasts int `json:"broadcasts"`
+	Sent       int `json:"sent"`
+	Deferred   int `json:"deferred"`
+}
+
 // Broadcaster sends one broadcast's unfinished batches, leasing it from
 // other runs, and records the progress; the run that finishes the last
 // batch queues report (adapters/broadcast.Runner). It returns how many
@@ -352,10 +361,10 @@ var errNoBroadcaster = Errorf(EUNAVAILABLE, "no broadcast sender is configured")
 // RunBroadcasts sends the broadcasts that are due, after the quiet hours;
 // a broadcast another replica is sending is left to it, and one
 // interrupted by a crash is resumed where it stopped once its lease lapses.
-func (s *BroadcastService) RunBroadcasts(ctx context.Context) (SweepSummary, error) {
+func (s *BroadcastService) RunBroadcasts(ctx context.Context) (BroadcastSweep, error) {
 	now := s.Now()
 	ids, err := s.Store.DueBroadcasts(ctx, now, sweepBatch)
-	var sum SweepSummary
+	var sum BroadcastSweep
 	errs := []error{err}
 	if len(ids) == 0 {
 		return sum, errors.Join(errs...)
@@ -364,6 +373,7 @@ func (s *BroadcastService) RunBroadcasts(ctx context.Context) (SweepSummary, err
 	for _, id := range ids {
 		if s.Quiet != nil && s.Quiet.Contains(now.In(s.loc())) {
 			errs = append(errs, s.Store.RescheduleBroadcast(ctx, id, s.Quiet.EndAfter(now.In(s.loc()))))
+			sum.Deferred++
 			continue
 		}
 		if sender == nil {
@@ -376,7 +386,8 @@ func (s *BroadcastService) RunBroadcasts(ctx context.Context) (SweepSummary, err
 			continue
 		}
 		n, err := sender.SendBroadcast(ctx, &v.Broadcast, s.broadcastReport(&v.Broadcast, s.Now()))
-		sum.Due += n
+		sum.Broadcasts++
+		sum.Sent += n
 		errs = append(errs, err)
 	}
 	return sum, errors.Join(errs...)

@@ -145,7 +145,7 @@ func TestTwoRunsAtOnceOnOneBroadcast(t *testing.T) {
 	<-slack.entered
 
 	sum, err := bw.bs.RunBroadcasts(context.Background())
-	if err != nil || sum.Due != 0 {
+	if err != nil || sum.Sent != 0 {
 		t.Fatalf("second run: %+v %v, want it to leave the broadcast to the first", sum, err)
 	}
 	if v := bw.progress(t); v.Status != bot.BroadcastSending {

@@ -50,7 +50,7 @@ func TestBroadcastReachesTheAudienceOnce(t *testing.T) {
 	}
 	s.waitNotice(t, "配信完了", "送信 2件", "失敗 0件", "送らなかった方 1件")
 	// A second run sends nothing more.
-	if code, sum := s.api(t, "POST", "/api/jobs/broadcasts/run", nil); code != http.StatusOK || !strings.Contains(fmtAny(sum), `"due":0`) {
+	if code, sum := s.api(t, "POST", "/api/jobs/broadcasts/run", nil); code != http.StatusOK || !strings.Contains(fmtAny(sum), `"sent":0`) {
 		t.Fatalf("second run: %d %v", code, sum)
 	}
 	s.settled(t)

@@ -424,7 +424,7 @@ func TestSlackAnnounceIsForCoordinators(t *testing.T) {
 	if draft == nil {
 		t.Fatalf("no send button in %s", got)
 	}
-	if code, sum := s.api(t, "POST", "/api/jobs/broadcasts/run", nil); code != http.StatusOK || fmt.Sprint(sum["result"]) != fmt.Sprint(map[string]any{"due": 0.0, "offered": 0.0, "tasks": 0.0}) {
+	if code, sum := s.api(t, "POST", "/api/jobs/broadcasts/run", nil); code != http.StatusOK || fmt.Sprint(sum["result"]) != fmt.Sprint(map[string]any{"broadcasts": 0.0, "deferred": 0.0, "sent": 0.0}) {
 		t.Fatalf("sent before the confirmation: %d %v", code, sum)
 	}
 	if res := c.interact("UTARO", "ephemeral", "tsunagu_announce_send", draft[1]); res.StatusCode != http.StatusOK {
