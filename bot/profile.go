@@ -34,6 +34,10 @@ const (
 	MaxSkills      = 15
 )
 
+// ClockSkew is how far ahead of the service's clock a time a client says
+// has passed (a consent) may be: their clock may run fast.
+const ClockSkew = 5 * time.Minute
+
 // Profile is one person on one channel.
 type Profile struct {
 	ID           string     `json:"id"`

@@ -139,9 +139,15 @@ func validateSpan(start, end, now time.Time) error {
 		return FieldErrorf(EUNPROCESSABLE, "end", "end must be after start")
 	case !start.After(now):
 		return FieldErrorf(EUNPROCESSABLE, "start", "start is in the past").sayJA(ja.Fields.StartPast)
+	case start.After(now.AddDate(MaxYearsAhead, 0, 0)):
+		// 9999-12-21 is a typo, and its offers would go out today.
+		return FieldErrorf(EUNPROCESSABLE, "start", "start must be within %d years", MaxYearsAhead).sayJA(ja.Fields.StartTooFar)
 	}
 	return nil
 }
+
+// MaxYearsAhead is how far ahead a task or session may be posted.
+const MaxYearsAhead = 2
 
 var weekdaysJA = [...]string{"日", "月", "火", "水", "木", "金", "土"}
 

@@ -44,7 +44,7 @@ var homeJAText = homeJA{
 // errors about no field.
 type fieldsJA struct {
 	ByField                                         map[string]string
-	StartPast                                       string
+	StartPast, StartTooFar                          string
 	NotFound, Conflict, Unavailable, Invalid, Other string
 }
 
@@ -76,6 +76,7 @@ var fieldsJAText = fieldsJA{
 		"audience.profile_ids": "ご案内する方のIDの形が正しくありません。",
 	},
 	StartPast:   "開始がもう過ぎています。",
+	StartTooFar: "開始が2年より先になっています。日付をお確かめください。",
 	NotFound:    "見つかりませんでした。すでに削除されたかもしれません。",
 	Conflict:    "ほかの操作と重なりました。画面を開き直して、もう一度お試しください。",
 	Unavailable: "いま送信先のサービスにつながりません。少し待ってから、もう一度お試しください。",

@@ -115,6 +115,8 @@ func TestErrorJSONNamesTheField(t *testing.T) {
 		{"conversations: unknown status", "GET", "/api/conversations?status=sleeping", "", 400, "status"},
 		{"malformed JSON names no field", "POST", "/api/tasks", `{"title":`, 400, ""},
 		{"a body that is not an object", "POST", "/api/profiles", `[]`, 400, ""},
+		{"profile: consent in the future", "POST", "/api/profiles", with(hanako, "consented_at", "2099-01-01T00:00:00Z"), 422, "consented_at"},
+		{"task: start years ahead", "POST", "/api/tasks", with(with(task, "start", "9999-12-21T09:00:00+09:00"), "end", "9999-12-21T11:00:00+09:00"), 422, "start"},
 		{"an audience that is not an object", "POST", "/api/sessions", with(session, "audience", []string{}), 400, "audience"},
 		{"unknown route names no field", "GET", "/api/nothing", "", 404, ""},
 		{"internal error names no field", "POST", "/api/tasks", with(task, "title", "boom"), 500, ""},

@@ -57,6 +57,9 @@ func (in profileInput) profile(cat *bot.Catalog, now time.Time) (*bot.Profile, e
 	consented := now
 	if in.ConsentedAt != nil {
 		consented = *in.ConsentedAt
+		if consented.After(now.Add(bot.ClockSkew)) {
+			return nil, bot.FieldErrorf(bot.EUNPROCESSABLE, "consented_at", "consented_at is in the future: consent is given before it is recorded")
+		}
 	}
 	p := &bot.Profile{
 		ID:           in.ID,

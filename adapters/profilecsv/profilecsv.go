@@ -474,9 +474,12 @@ func (rr *rowReader) profile(now time.Time) *bot.Profile {
 
 	consented := now
 	if v := rr.get(colConsentedAt); v != "" {
-		if t, err := time.Parse(time.RFC3339, v); err != nil {
+		switch t, err := time.Parse(time.RFC3339, v); {
+		case err != nil:
 			rr.problem(colConsentedAt, fmt.Sprintf("同意日時「%s」が読めません（例: 2025-03-01T09:00:00+09:00）。", v), "consented_at %q is not a time such as 2025-03-01T09:00:00+09:00", v)
-		} else {
+		case t.After(now.Add(bot.ClockSkew)):
+			rr.problem(colConsentedAt, fmt.Sprintf("同意日時「%s」がまだ来ていません。同意をいただいた日時を入れてください。", v), "consented_at %q is in the future", v)
+		default:
 			consented = t
 		}
 	}

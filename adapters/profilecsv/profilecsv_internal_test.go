@@ -230,6 +230,8 @@ func TestCSVReaderNamesEveryBadRow(t *testing.T) {
 			[]rowProblem{{2, "name", "name"}}},
 		{"bad consented_at", header + ",consented_at\n" + good + ",yesterday\n",
 			[]rowProblem{{2, "consented_at", "not a time"}}},
+		{"consented_at to come", header + ",consented_at\n" + good + ",2099-01-01T09:00:00+09:00\n",
+			[]rowProblem{{2, "consented_at", "in the future"}}},
 		{"too many skills", header + "\n" + hanakoID + ",花子,世田谷区,\"" + strings.Join(skillIDs(cat)[:16], "、") + "\",平日の午前,2\n",
 			[]rowProblem{{2, "skills", "at most 15"}}},
 		{"a duplicate id names the first line",
