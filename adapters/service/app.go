@@ -71,12 +71,17 @@ const (
 	rememberFor    = 10 * time.Minute
 )
 
+// errConfig marks what newApp refuses in the configuration itself (a
+// CATALOG_FILE missing or wrong), as against a Redis it cannot reach:
+// serve exits 2 for it, as for the other configuration problems.
+var errConfig = errors.New("configuration")
+
 // newApp wires the service from its configuration. The caller runs it with
 // serveHTTP.
 func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
 	cat, err := loadCatalog(cfg.CatalogFile)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", errConfig, err)
 	}
 	rdb, closeRedis, err := redisadapter.Open(ctx, redisadapter.Options{URL: cfg.RedisURL, ClusterAddrs: cfg.RedisClusterAddrs})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -500,6 +501,22 @@ func TestDeleteLeavesNoKeyNamingThePerson(t *testing.T) {
 	code, _ := s.api(t, "GET", "/api/profiles/line:"+p.id, nil)
 	if code != http.StatusNotFound {
 		t.Fatalf("GET deleted profile: %d", code)
+	}
+}
+
+// TestServeRefusesAMissingCatalog: a CATALOG_FILE that is not there is a
+// configuration problem like the others, exit code 2 (it was 1).
+func TestServeRefusesAMissingCatalog(t *testing.T) {
+	var stderr bytes.Buffer
+	env := map[string]string{"ADMIN_TOKEN": "t", "LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "a",
+		"CATALOG_FILE": filepath.Join(t.TempDir(), "nothing.json")}
+	newTestRedis(t).setEnv(env)
+	code := Run(context.Background(), []string{"serve"}, Environment{
+		Lookup: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		Stdout: io.Discard, Stderr: &stderr,
+	})
+	if code != 2 || !strings.Contains(stderr.String(), "nothing.json") {
+		t.Fatalf("exit code %d, want 2 naming the file: %s", code, stderr.String())
 	}
 }
 

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 
@@ -22,6 +23,9 @@ func serve(ctx context.Context, env Environment) int {
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "tsunagu: %v\n", err)
+		if errors.Is(err, errConfig) {
+			return 2
+		}
 		return 1
 	}
 	a.useClock(env.Now)
