@@ -21,6 +21,7 @@ func (s *server) broadcastRoutes(route func(string, http.HandlerFunc)) {
 	route("POST "+Prefix+"broadcasts", s.broadcastSend)
 	route("GET "+Prefix+"broadcasts/{id}", s.broadcastShow)
 	route("GET "+Prefix+"broadcasts/{id}/progress", s.broadcastProgress)
+	route("GET "+Prefix+"broadcasts/{id}/cancel", s.broadcastCancelConfirm)
 	route("POST "+Prefix+"broadcasts/{id}/cancel", s.broadcastCancel)
 }
 
@@ -189,6 +190,21 @@ func (s *server) loadBroadcast(w http.ResponseWriter, r *http.Request) (*broadca
 	n := v.Sent + v.Failed + v.Skipped
 	live := v.Status != bot.BroadcastDone && v.Status != bot.BroadcastCancelled
 	return &broadcastPage{BroadcastView: v, Done: n, Percent: percent(n, v.Total), Live: live}, true
+}
+
+// broadcastCancelConfirm asks before calling a broadcast off, as for a
+// task or a session: it cannot be undone. One begun already says so on
+// its page.
+func (s *server) broadcastCancelConfirm(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.loadBroadcast(w, r)
+	switch {
+	case !ok:
+	case p.Status != bot.BroadcastScheduled:
+		p.Error = ja.BroadcastBegun
+		s.render(w, r, http.StatusConflict, "broadcast", ja.TitleBroadcasts, p)
+	default:
+		s.render(w, r, http.StatusOK, "broadcast_cancel", ja.TitleBroadcastCancel, p)
+	}
 }
 
 // broadcastCancel calls off a broadcast not begun yet: a scheduled one with

@@ -462,6 +462,15 @@ func TestAScheduledBroadcastCanBeCalledOff(t *testing.T) {
 	if _, body := b.get("/console/broadcasts/b-9"); !strings.Contains(body, "この送信を取り消す") {
 		t.Fatalf("a scheduled broadcast offers no way to call it off: %s", body)
 	}
+	// The button asks first, as for a task or a session (it acted in one
+	// click, for good).
+	if resp, body := b.get("/console/broadcasts/b-9/cancel"); resp.StatusCode != http.StatusOK || !strings.Contains(body, "よろしいですか") ||
+		!strings.Contains(body, "年末年始のお知らせ") || !strings.Contains(body, "13人") {
+		t.Fatalf("the confirmation: %d %s", resp.StatusCode, body)
+	}
+	if f.svc.bcs["b-9"].Status != bot.BroadcastScheduled {
+		t.Fatal("asking called it off")
+	}
 	resp, _ := b.post("/console/broadcasts/b-9/cancel", url.Values{})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel: %d", resp.StatusCode)
@@ -475,6 +484,9 @@ func TestAScheduledBroadcastCanBeCalledOff(t *testing.T) {
 	}
 	if resp, body := b.post("/console/broadcasts/b-8/cancel", url.Values{}); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "取り消せません") {
 		t.Errorf("calling off one sending: %d", resp.StatusCode)
+	}
+	if resp, body := b.get("/console/broadcasts/b-8/cancel"); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "取り消せません") {
+		t.Errorf("the confirmation of one sending: %d", resp.StatusCode)
 	}
 }
 

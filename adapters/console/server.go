@@ -146,7 +146,7 @@ var pageNames = []string{
 	"login", "setup", "status", "today",
 	"tasks", "task_new", "task", "task_cancel", "task_edit",
 	"sessions", "session_new", "session", "session_cancel",
-	"broadcasts", "broadcast_new", "broadcast_confirm", "broadcast",
+	"broadcasts", "broadcast_new", "broadcast_confirm", "broadcast", "broadcast_cancel",
 	"people", "person_new", "person", "person_edit", "person_delete", "people_import",
 	"talks", "talk",
 	"coordinators", "reports",

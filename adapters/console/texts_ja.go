@@ -9,20 +9,20 @@ import (
 // ja is what the console's Go code says; the pages' own words are in
 // templates/. Errors about a form's field come from bot.ErrorJA.
 var ja = struct {
-	TitleLogin, TitleSetup, TitleToday, TitleTasks, TitleTaskNew, TitleTaskCancel        string
-	TitleLoginNeeded, TitleForbidden, TitleNotFound, TitleRefused, TitleUnavailable      string
-	TitleError, Departed, TaskNotCancellable, TaskNotEditable                            string
-	TitleTaskEdit, HeadcountInvalid, TitleSessionCancel, SessionNotCancellable           string
-	TitleSessions, TitleSessionNew, TitleBroadcasts, TitleBroadcastNew, TitleBroadcastOK string
-	BroadcastBegun                                                                       string
-	TitlePeople, TitlePersonNew, TitlePersonDelete, TitleTalks, TitleCoordinators        string
-	TitlePersonEdit, PersonNotEditable                                                   string
-	LoginNeeded, Forbidden, AdminOnly, FormExpired, NotFound, Internal                   string
-	WrongPassword, TooManyFailures, PasswordRules, PasswordsDiffer, SetupLinkInvalid     string
-	DateMissing, TimeMissing, AvailabilityUnknown, SkillsMissing, IDMissing, TextMissing string
-	SendDateMissing, SendTimeMissing, SendPast                                           string
-	ConsentMissing, PersonExists, EmailExists, UntilMissing                              string
-	TitlePeopleImport, FileMissing, FileUnreadable, FileTooLarge                         string
+	TitleLogin, TitleSetup, TitleToday, TitleTasks, TitleTaskNew, TitleTaskCancel                              string
+	TitleLoginNeeded, TitleForbidden, TitleNotFound, TitleRefused, TitleUnavailable                            string
+	TitleError, Departed, TaskNotCancellable, TaskNotEditable                                                  string
+	TitleTaskEdit, HeadcountInvalid, TitleSessionCancel, SessionNotCancellable                                 string
+	TitleSessions, TitleSessionNew, TitleBroadcasts, TitleBroadcastNew, TitleBroadcastOK, TitleBroadcastCancel string
+	BroadcastBegun                                                                                             string
+	TitlePeople, TitlePersonNew, TitlePersonDelete, TitleTalks, TitleCoordinators                              string
+	TitlePersonEdit, PersonNotEditable                                                                         string
+	LoginNeeded, Forbidden, AdminOnly, FormExpired, NotFound, Internal                                         string
+	WrongPassword, TooManyFailures, PasswordRules, PasswordsDiffer, SetupLinkInvalid                           string
+	DateMissing, TimeMissing, AvailabilityUnknown, SkillsMissing, IDMissing, TextMissing                       string
+	SendDateMissing, SendTimeMissing, SendPast                                                                 string
+	ConsentMissing, PersonExists, EmailExists, UntilMissing                                                    string
+	TitlePeopleImport, FileMissing, FileUnreadable, FileTooLarge                                               string
 	// ImportRefused (the number of problems) and ImportStopped (the people
 	// written before it stopped) are formats.
 	ImportRefused, ImportStopped string
@@ -68,6 +68,7 @@ var ja = struct {
 	TitleSessionCancel:    "説明会・交流会の中止",
 	SessionNotCancellable: "この会はもう終わっているか、すでに中止になっているため、中止にできません。",
 	TitleBroadcasts:       "お知らせ",
+	TitleBroadcastCancel:  "お知らせの取り消し",
 	TitleBroadcastNew:     "お知らせを書く",
 	TitleBroadcastOK:      "お知らせの確認",
 	TitlePeople:           "登録者",
