@@ -194,6 +194,16 @@ func TestOutcomesAreRecordedPerAcceptedPerson(t *testing.T) {
 		if c.beside != "" && (!strings.Contains(body, `<p id="err-`+c.beside+`" class="error" role="alert">`) || !strings.Contains(body, `value="`+c.hours+`"`)) {
 			t.Errorf("%s: the refusal is not beside the person's form with what was typed", c.name)
 		}
+		// Said at the top of the page too, where she is after the reload
+		// (the form is at the bottom, out of view).
+		if c.beside != "" {
+			top := body[strings.Index(body, "<h1>"):strings.Index(body, `id="fill"`)]
+			// The link's colon is escaped; a browser decodes it to find
+			// the field.
+			if !strings.Contains(top, `class="errors" role="alert"`) || !strings.Contains(top, `href="#h-`+strings.ReplaceAll(c.beside, ":", "%3a")+`"`) {
+				t.Errorf("%s: no word of the refusal at the top of the page", c.name)
+			}
+		}
 		if len(f.svc.results) != n {
 			t.Errorf("%s: recorded anyway", c.name)
 		}
