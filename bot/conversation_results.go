@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -242,7 +243,21 @@ func (t *turn) showRecord() {
 }
 
 // formatHours writes hours as people read them: 2, 2.5, 1.25.
-func formatHours(h float64) string { return strconv.FormatFloat(h, 'f', -1, 64) }
+// formatHours says hours as people say them: 「2時間」「2時間半」
+// 「1時間15分」「30分」, not 「1.5時間」.
+func formatHours(h float64) string {
+	minutes := int(math.Round(h * 60))
+	hh, mm := minutes/60, minutes%60
+	switch {
+	case mm == 0:
+		return strconv.Itoa(hh) + "時間"
+	case mm == 30 && hh > 0:
+		return strconv.Itoa(hh) + "時間半"
+	case hh == 0:
+		return strconv.Itoa(mm) + "分"
+	}
+	return fmt.Sprintf("%d時間%d分", hh, mm)
+}
 
 // aboutSomethingElse reports a message that, whatever yes or no it holds,
 // is not about the task r a question is open for: it names a gathering

@@ -132,3 +132,12 @@ func TestRegisteredByCoordinator(t *testing.T) {
 		}
 	}
 }
+
+// Hours are said as people say them, not 「1.5時間」.
+func TestFormatHours(t *testing.T) {
+	for h, want := range map[float64]string{2: "2時間", 1.5: "1時間半", 0.5: "30分", 2.25: "2時間15分", 1.0 / 3: "20分", 0: "0時間", 10.75: "10時間45分"} {
+		if got := formatHours(h); got != want {
+			t.Errorf("formatHours(%v) = %q, want %q", h, got, want)
+		}
+	}
+}

@@ -134,7 +134,7 @@ func TestFromAcceptedToDone(t *testing.T) {
 			t.Fatalf("the question after the task to %s: %s", graders[i].id, texts(msgs))
 		}
 	}
-	if msgs := graders[1].say("無事に終わりました。1時間半くらいでした"); !contains(msgs, "1.5時間") {
+	if msgs := graders[1].say("無事に終わりました。1時間半くらいでした"); !contains(msgs, "1時間半として記録") {
 		t.Fatalf("hours in words: %s", texts(msgs))
 	}
 	if msgs := graders[2].tap("task:notdone:" + id); !contains(msgs, "気になさらないで") {
