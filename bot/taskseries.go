@@ -71,7 +71,7 @@ func (ts *TaskService) seriesWave(ctx context.Context, tasks []*Task, now time.T
 	refs := make([]OfferRef, len(tasks))
 	expiry := make([]time.Time, len(tasks))
 	for i, t := range tasks {
-		expiry[i] = offerExpiry(t, now)
+		expiry[i] = ts.offerExpiry(t, now)
 		refs[i] = ts.taskRef(t)
 		refs[i].ExpiresAt, refs[i].State, refs[i].At = expiry[i], OfferOffered, now
 	}

@@ -276,7 +276,7 @@ func (ts *TaskService) offerWave(ctx context.Context, id string, now time.Time) 
 	}
 	target := room * ts.waveFactor()
 	w := Wave{TaskID: id, At: now, Target: target}
-	expires := offerExpiry(t, now)
+	expires := ts.offerExpiry(t, now)
 	if len(ws.Waitlist) > 0 {
 		// A freed place goes to those who already said yes, in order, one
 		// place each, before anyone new is asked.
@@ -328,6 +328,21 @@ func offerExpiry(t *Task, now time.Time) time.Time {
 	}
 	if exp := now.Add(ttl); exp.Before(t.Start) {
 		return exp
+	}
+	return t.Start
+}
+
+// offerExpiry is offerExpiry with the quiet hours: a deadline that falls
+// in them (「お返事の期限: 12月8日 2:05まで」) moves to an hour after they
+// end, so that a senior who wakes at eight still has time to answer; never
+// past the start.
+func (ts *TaskService) offerExpiry(t *Task, now time.Time) time.Time {
+	exp := offerExpiry(t, now)
+	if ts.Quiet == nil || !ts.Quiet.Contains(exp.In(ts.loc())) {
+		return exp
+	}
+	if later := ts.Quiet.EndAfter(exp.In(ts.loc())).Add(time.Hour); later.Before(t.Start) {
+		return later
 	}
 	return t.Start
 }
@@ -760,7 +775,7 @@ func (ts *TaskService) OfferTo(ctx context.Context, taskID, profileID string) (*
 	if _, _, week := snap.Conv.Recent(v.Start, ts.loc()); p.WeeklyLimit > 0 && week >= p.WeeklyLimit {
 		return nil, FieldErrorf(EUNPROCESSABLE, "profile_id", "%s has reached their weekly limit of %d", profileID, p.WeeklyLimit)
 	}
-	o := ts.waveOffer(&v.Task, profileID, []string{ja.Task.WhyNamed}, false, now, offerExpiry(&v.Task, now))
+	o := ts.waveOffer(&v.Task, profileID, []string{ja.Task.WhyNamed}, false, now, ts.offerExpiry(&v.Task, now))
 	ev := namedOfferEventID(taskID, ts.NewID())
 	o.Out.ID, o.Out.Event.ID = ev, ev
 	o.Out.Event.Offer.Named = true

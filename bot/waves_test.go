@@ -676,3 +676,35 @@ func TestAYesAfterTheEveningIsTheConfirmation(t *testing.T) {
 		t.Fatalf("two hours before: %+v", got)
 	}
 }
+
+// TestNoDeadlineInTheNight: an offer made at 20:00 with six hours to
+// answer had its deadline at 2:00 in the night; it moves to 9:00, an hour
+// after the quiet hours end, and the card says so.
+func TestNoDeadlineInTheNight(t *testing.T) {
+	loc := tokyo(t)
+	evening := time.Date(2026, 11, 30, 20, 0, 0, 0, loc)
+	w := newWorld(t, evening, "21:00-08:00")
+	w.people(3)
+	task := w.gradingTask(time.Date(2026, 12, 3, 10, 0, 0, 0, loc), 1, 6*time.Hour)
+	cards := w.deliver()
+	id := w.task(task.ID).Offered[0]
+	if len(cards[id]) != 1 || cards[id][0].Card == nil {
+		t.Fatalf("offer to %s: %+v", id, cards[id])
+	}
+	deadline := ""
+	for _, f := range cards[id][0].Card.Fields {
+		if strings.Contains(f.Label, "期限") {
+			deadline = f.Value
+		}
+	}
+	if !strings.Contains(deadline, "12月1日") || !strings.Contains(deadline, "9:00") {
+		t.Errorf("deadline %q, want 12月1日 9:00", deadline)
+	}
+	// Nothing expires before then: no new wave at 3:00 or 8:30.
+	for _, at := range []time.Time{time.Date(2026, 12, 1, 3, 0, 0, 0, loc), time.Date(2026, 12, 1, 8, 30, 0, 0, loc)} {
+		w.clock = at
+		if sum := w.sweep(); sum.Offered != 0 {
+			t.Errorf("at %v a wave offered %d", at, sum.Offered)
+		}
+	}
+}
