@@ -477,8 +477,11 @@ func (t *turn) answerCancelTask() {
 // します」) keeps the place, and one that only acknowledges (「わかりまし
 // た」) is asked again: neither cancels.
 func cancelAnswer(text string) (cancel, ok bool) {
-	if cancelTaskWords[key(text)] {
+	switch k := key(text); {
+	case cancelTaskWords[k]:
 		return true, true
+	case k == key("まちがい") || k == key("間違い"):
+		return false, true // the cancellation asked for by mistake
 	}
 	n := jtext.Normalize(text)
 	switch {
@@ -500,7 +503,8 @@ var keepGoingWords = normalizeAll("行けます", "いけます", "行けそう"
 
 // keepPlaceWords say not to cancel, though they name cancelling.
 var keepPlaceWords = normalizeAll("キャンセルしない", "キャンセルしません", "キャンセルはしない", "キャンセルはしません", "キャンセルはやめ",
-	"キャンセルをやめ", "キャンセルは取り消", "キャンセルを取り消", "取り消さない", "取り消しません", "やめない", "やめません", "そのままで")
+	"キャンセルをやめ", "キャンセルは取り消", "キャンセルを取り消", "取り消さない", "取り消しません", "やめない", "やめません", "そのままで",
+	"まちがいです", "間違いです", "まちがいでした", "間違いでした", "まちがえ", "間違え")
 
 // idleText reads free text from a registered person between
 // conversations: answers to offers, cancellations and 「なぜ私に？」.
@@ -515,8 +519,9 @@ func (t *turn) idleText() {
 			yes, isAnswer = y, true
 		}
 	}
-	if !isAnswer && becameUnable(t.in.Text) {
-		// 「あした いけなくなった」 is a no, though no word of a no is in it.
+	if !isAnswer && (becameUnable(t.in.Text) || containsAny(jtext.Normalize(t.in.Text), plainNotGoingWords)) {
+		// 「あした いけなくなった」「いかない」 are a no, though no word of
+		// a no is in them.
 		yes, isAnswer = false, true
 	}
 	if jtext.Refuses(t.in.Text) {

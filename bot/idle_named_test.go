@@ -430,3 +430,13 @@ func TestAskingAboutThePay(t *testing.T) {
 		}
 	}
 }
+
+// TestTerseNotGoing: 「いかない」 from someone holding two places asks which
+// (it was not understood).
+func TestTerseNotGoing(t *testing.T) {
+	c := newOfferClock(t)
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(c.a1(), c.a2()), textIn("いかない"))
+	if r.Conv.Asked != askedWhichCancel || r.Answer != nil {
+		t.Errorf("いかない: asked %q answer %+v said %q", r.Conv.Asked, r.Answer, said(r))
+	}
+}

@@ -305,6 +305,8 @@ func TestCancellingAsSeniorsConfirmIt(t *testing.T) {
 		{"わかりました", false},
 		{"了解です", false},
 		{"はい、わかりました", false},
+		{"まちがい", false},
+		{"まちがいです、行けます", false},
 	} {
 		r := Converse(cat, c.now, offerPerson(StatusActive), asking(), textIn(tc.text))
 		if got := r.Answer != nil && r.Answer.Op == OpCancel; got != tc.cancel {

@@ -190,7 +190,7 @@ var (
 	// when the package loads); not going is looked for first, since
 	// 「行けなくなりました」 contains 「行け」.
 	notGoingWords = normalizeAll("行けなく", "いけなく", "行けません", "いけません", "行けない", "いけない", "行かれません", "参加できなく",
-		"参加できません", "都合が悪", "キャンセル", "やめたい", "やめさせて", "無理にな", "むりにな", "休みます", "お休みします", "欠席", "行きません", "can't go", "cannot go")
+		"参加できません", "都合が悪", "キャンセル", "やめたい", "やめさせて", "無理にな", "むりにな", "休みます", "お休みします", "欠席", "行きません", "いきません", "行かない", "いかない", "can't go", "cannot go")
 	// Turn the days named into the others (see acceptNamedDays).
 	exceptWords = normalizeAll("以外", "除いて", "のぞいて", "抜きで", "ぬきで", "except")
 	// Take a cancellation back (see takesBack), or say "after all".
@@ -218,7 +218,8 @@ var (
 	// Begin a sentence that says the last answer was not what was meant.
 	correctionWords = normalizeAll("ちがいます", "違います", "ちがう", "違う", "まちがえました", "間違えました", "そうじゃなくて", "そうではなくて")
 	// Found anywhere in a no: it was a yes before.
-	becameUnableWords = normalizeAll("行けなくな", "いけなくな", "参加できなくな", "行かれなくな", "無理にな", "むりにな", "ムリにな",
+	plainNotGoingWords = normalizeAll("行かない", "いかない", "行きません", "いきません")
+	becameUnableWords  = normalizeAll("行けなくな", "いけなくな", "参加できなくな", "行かれなくな", "無理にな", "むりにな", "ムリにな",
 		"だめにな", "ダメにな", "駄目にな", "都合が悪くな", "都合がつかなくな")
 	goingWords = normalizeAll("行けます", "いけます", "行きます", "いきます", "参加します", "伺います", "うかがいます", "大丈夫", "だいじょうぶ",
 		"予定どおり", "予定通り", "行けるよ", "行けると思", "参ります", "まいります", "i'll be there", "i will come", "going")
