@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -294,18 +295,43 @@ func speaksOfAChange(text string) bool {
 // without 「も」 or 「〜なりました」 (「月曜は病院です」) may be one day
 // only, and is left alone.
 func (t *turn) weekChangedInPassing() bool {
-	if t.p == nil || t.p.Availability.IsZero() || namesADate(t.in.Text) {
+	text := t.in.Text
+	when, rest, from := changeFrom(text)
+	if from {
+		// 「来月から火曜も大丈夫になりました」: a change from then on.
+		text = rest
+	}
+	if t.p == nil || t.p.Availability.IsZero() || namesADate(text) {
 		// 「来週の月曜も行けます」 is about one Monday, not every one.
 		return false
 	}
-	w, ok := t.amendedWeek(t.in.Text, true)
+	w, ok := t.amendedWeek(text, !from)
 	if !ok {
 		return false
 	}
 	t.p.Availability, t.changed = w, true
+	if from {
+		// The week has one availability: it changes now, and she is told
+		// so, with what to do until then.
+		t.text(fmt.Sprintf(ja.WeekChangedFrom, when, w.Japanese()))
+		return true
+	}
 	t.text(fmt.Sprintf(ja.WeekChanged, w.Japanese()))
 	return true
 }
+
+// changeFrom splits off a leading 「来月から」「4月から」「年明けからは」:
+// when the change begins, and the rest of the sentence.
+func changeFrom(text string) (when, rest string, ok bool) {
+	n := jtext.Normalize(text)
+	m := changeFromRE.FindStringSubmatch(n)
+	if m == nil {
+		return "", text, false
+	}
+	return m[1], strings.TrimLeft(n[len(m[0]):], "、, "), true
+}
+
+var changeFromRE = regexp.MustCompile(`^(?:(?:あの|えっと|えーと|実は|じつは)[、, ]*)?(来月|らいげつ|再来月|来週|らいしゅう|再来週|年明け|来年|\d+月|[一二三四五六七八九十]+月|\d+月\d+日)(?:の\d+日)?(?:から|以降|より)(?:は)?`)
 
 // amendedWeek is the person's week as a sentence told as a change amends
 // it, and whether it does: 「木曜も空きました」 adds, 「水曜はだめになりま

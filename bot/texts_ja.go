@@ -24,9 +24,9 @@ var ja = struct {
 	ProfileTitle, MenuTitle, MenuBody, Help, HelpOnboarding, Paused, AlreadyPaused, Resumed,
 	PauseOneDay, PauseYes, PauseNo, AlreadyActive, DeleteTitle, DeleteBody, DeleteTakesJobs, DeleteYes, DeleteNo, Deleted, DeleteCancelled, DeleteCancelledJobs, DeleteDeferred,
 	DeleteOrPause, PauseInstead, ButtonOfNoOne, TalkEndedByPerson, NameFixed, WeekFixed, AreaFixed string // WeekFixed, AreaFixed fmt: the new week, the new area
-	NotUnderstood, NotUnderstoodField, WeekChanged, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
-	Greetings                                                                                                                                             []greetingJA
-	GreetingTail, GreetingPending                                                                                                                         string
+	NotUnderstood, NotUnderstoodField, WeekChanged, WeekChangedFrom, CurrentAvailability, NothingToDelete, YoureWelcome, TextOnly, StaleButton, InOnboarding, ConfirmRetry string
+	Greetings                                                                                                                                                              []greetingJA
+	GreetingTail, GreetingPending                                                                                                                                          string
 
 	AlsoNoted, AvailabilityBackwards, LimitTookLower, SkillsNotAdded, SkillsAdded, DeleteRetry,
 	SkillsRemoved, SkillRemoveButton, SkillsTakenOff, CurrentSkills, OneDayNotWeek, PausedByCoordinator, ResumedByCoordinator,
@@ -122,6 +122,7 @@ var ja = struct {
 	NotUnderstood:                "すみません、よくわかりませんでした。下のメニューから選んでください。",
 	CurrentAvailability:          "いまの空き時間：%s\n",
 	WeekChanged:                  "空き時間を変更しました。いまの空き時間：%s\n違うときは「変更」と送ってください。",
+	WeekChangedFrom:              "空き時間を変更しました。%sからとのことですが、ご案内はいまから、この空き時間で届きます。それまでのご案内は「見送る」でお答えください。\nいまの空き時間：%s",
 	WeekFixed:                    "空き時間を直しました：%s",
 	NameFixed:                    "お名前を直しました：%s",
 	AreaFixed:                    "地域を直しました：%s",

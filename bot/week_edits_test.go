@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 
 	"tsunagu/bot/avail"
@@ -97,5 +98,27 @@ func TestCorrectionsAtTheCard(t *testing.T) {
 		if !tc.ok(r.Profile) || r.Conv.Step != StepConfirm || r.Profile.Status != StatusOnboarding {
 			t.Errorf("%q: name %q area %q step %q status %q (said %q)", tc.text, r.Profile.Name, r.Profile.Area, r.Conv.Step, r.Profile.Status, said(r))
 		}
+	}
+}
+
+// TestAChangeFromNextMonth: 「来月から火曜も大丈夫になりました」 was read
+// as a yes to no offer, and 「来月から火曜日の午前も空きます」 not at all;
+// the week changes now, and she is told it does, with what to do until
+// then.
+func TestAChangeFromNextMonth(t *testing.T) {
+	c := newOfferClock(t)
+	for text, want := range map[string]string{
+		"来月から火曜日の午前も空きます":  "月・火 9:00〜12:00",
+		"来月から火曜日の午前も空きました": "月・火 9:00〜12:00",
+		"4月からは火曜日の午前も空きます": "月・火 9:00〜12:00",
+	} {
+		r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(), textIn(text))
+		if got := r.Profile.Availability.Japanese(); got != want || !strings.Contains(said(r), "からとのことですが") {
+			t.Errorf("%q: week %q (want %q), said %q", text, got, want, said(r))
+		}
+	}
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(), textIn("来月から火曜も大丈夫になりました"))
+	if !strings.Contains(r.Profile.Availability.Japanese(), "火曜") || strings.Contains(said(r), ja.Task.NoPending) {
+		t.Errorf("来月から火曜も大丈夫になりました: week %q, said %q", r.Profile.Availability.Japanese(), said(r))
 	}
 }
