@@ -154,7 +154,7 @@ func (t *turn) notify(text string) { t.notices = append(t.notices, text) }
 // who names the person for the coordinators: name and ID.
 func (t *turn) who() string {
 	if t.p != nil && t.p.Name != "" {
-		return fmt.Sprintf("%s（%s）", t.p.Name, t.in.ProfileID)
+		return fmt.Sprintf("%s（%s）", san(t.p.Name), t.in.ProfileID)
 	}
 	return t.in.ProfileID
 }

@@ -564,7 +564,7 @@ func (ts *TaskService) apply(ctx context.Context, in Inbound, snap Snapshot, res
 		a.Filled = ts.filledNotice(ctx, ref, span, in.ProfileID, name, now)
 	case OpCancel, OpForget:
 		a.Reminders = ts.allReminders(ref, in.ProfileID)
-		who, whoID := name, in.ProfileID
+		who, whoID := san(name), in.ProfileID
 		if req.Op == OpForget || who == "" {
 			who = ja.Task.SomeoneWithdrew
 		}
@@ -579,7 +579,7 @@ func (ts *TaskService) apply(ctx context.Context, in Inbound, snap Snapshot, res
 	case OpComplete:
 		a.Result = req.Result
 		if req.Result.Status == NotCompleted {
-			who := name
+			who := san(name)
 			if who == "" {
 				who = ja.Task.SomeoneWithdrew
 			}
@@ -657,7 +657,7 @@ func (ts *TaskService) filledNotice(ctx context.Context, ref OfferRef, span, pid
 	if err != nil || slices.Contains(v.Accepted, pid) {
 		return coordinatorNotice(id, fmt.Sprintf(ja.Task.NoticeFilled, ref.Title, span), now)
 	}
-	if name == "" {
+	if name = san(name); name == "" {
 		name = pid
 	}
 	names, about := make([]string, 0, len(v.Accepted)+1), append(slices.Clone(v.Accepted), pid)
@@ -668,15 +668,24 @@ func (ts *TaskService) filledNotice(ctx context.Context, ref OfferRef, span, pid
 	return coordinatorNotice(id, fmt.Sprintf(ja.Task.NoticeFilledNamed, ref.Title, span, strings.Join(names, "、")), now, about...)
 }
 
-// nameOf is how the coordinators' notices name a person: their name, or
-// their ID when it cannot be read.
+// nameOf is how the coordinators' notices name a person: 「山田 花子さん」,
+// or their ID when their name cannot be read.
 func (ts *TaskService) nameOf(ctx context.Context, pid string) string {
 	if ts.People != nil {
 		if snap, err := ts.People.Load(ctx, pid, ""); err == nil && snap.Profile != nil && snap.Profile.Name != "" {
-			return snap.Profile.Name
+			return san(snap.Profile.Name)
 		}
 	}
 	return pid
+}
+
+// san is a name as the coordinators' notices say it, with さん ("" stays
+// ""): they speak of the people they work with.
+func san(name string) string {
+	if name == "" {
+		return ""
+	}
+	return name + "さん"
 }
 
 // RecordResult records or corrects how a task went for a person who held a

@@ -154,7 +154,7 @@ func TestTaskIsOfferedAndFilled(t *testing.T) {
 	}
 	// The notice names who will come, so that the coordinator need not
 	// open the task.
-	s.waitNotice(t, "定員", "朝テストの採点", span, "佐藤、鈴木")
+	s.waitNotice(t, "定員", "朝テストの採点", span, "佐藤さん、鈴木さん")
 
 	if msgs := graders[0].say("予定"); !contains(msgs, "朝テストの採点") || !contains(msgs, span) {
 		t.Fatalf("予定: %s", texts(msgs))
@@ -170,7 +170,7 @@ func TestTaskIsOfferedAndFilled(t *testing.T) {
 	if msgs := graders[2].reply(); !contains(msgs, "繰り上がりました") || !offers(msgs, "task:cancel:"+id) {
 		t.Fatalf("waitlist promotion: %s", texts(msgs))
 	}
-	s.waitNotice(t, "キャンセル", "佐藤", "朝テストの採点", "繰り上がり")
+	s.waitNotice(t, "キャンセル", "佐藤さんが", "朝テストの採点", "繰り上がり")
 	task = s.task(t, id)
 	want = []string{"line:" + graders[1].id, "line:" + graders[2].id}
 	slices.Sort(want)
