@@ -1079,8 +1079,10 @@ func (t *turn) notGoingOnANamedDay(upcoming []OfferRef) bool {
 // の？」「謝礼はありますか」「交通費は出ますか」.
 func asksAboutPay(text string) bool {
 	n := jtext.Normalize(text)
-	return containsAny(n, payWords) && (isQuestion(text) || containsAny(n, normalizeAll("いくら", "なんぼ", "教えて")))
+	return containsAny(n, payWords) && (isQuestion(text) || containsAny(n, payAskWords))
 }
+
+var payAskWords = normalizeAll("いくら", "なんぼ", "教えて")
 
 var payWords = normalizeAll("いくら", "なんぼ", "報酬", "謝礼", "お礼", "給料", "給与", "時給", "日当", "お金", "おかね",
 	"交通費", "ギャラ", "お駄賃", "もらえる", "貰える", "払われ", "支払")
