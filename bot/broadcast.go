@@ -308,24 +308,9 @@ const maxListedBroadcasts = 200
 // next 91), the latest first, at most 200: announcements made on Slack
 // with 「/tsunagu announce」 are found here too.
 func (s *BroadcastService) ListBroadcasts(ctx context.Context, from, to string) ([]*BroadcastView, error) {
-	loc := s.loc()
-	y, m, d := s.Now().In(loc).Date()
-	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	start, end := today.AddDate(0, 0, -30), today.AddDate(0, 0, 91)
-	var err error
-	if from != "" {
-		if start, err = parseDay("from", from, loc); err != nil {
-			return nil, err
-		}
-	}
-	if to != "" {
-		if end, err = parseDay("to", to, loc); err != nil {
-			return nil, err
-		}
-		end = end.AddDate(0, 0, 1)
-	}
-	if !end.After(start) {
-		return nil, FieldErrorf(EINVALID, "to", "to must not be before from")
+	start, end, err := listedDays(from, to, s.Now().In(s.loc()))
+	if err != nil {
+		return nil, err
 	}
 	return s.Store.FindBroadcasts(ctx, start, end, maxListedBroadcasts)
 }

@@ -127,27 +127,37 @@ func (ts *TaskService) FindTask(ctx context.Context, id string) (*TaskView, erro
 // (YYYY-MM-DD, inclusive, in the service time zone), soonest first; empty
 // dates mean from 30 days ago to 90 days ahead.
 func (ts *TaskService) ListTasks(ctx context.Context, from, to string) ([]*TaskView, error) {
-	loc := ts.loc()
-	now := ts.Now().In(loc)
+	now := ts.Now().In(ts.loc())
+	start, end, err := listedDays(from, to, now)
+	if err != nil {
+		return nil, err
+	}
+	return ts.Tasks.FindTasks(ctx, start, end, now)
+}
+
+// listedDays is the period a list of tasks or broadcasts covers: the days
+// from and to (YYYY-MM-DD, both included, in now's location), by default
+// the last 30 days and the next 91, as [start, end).
+func listedDays(from, to string, now time.Time) (start, end time.Time, err error) {
+	loc := now.Location()
 	y, m, d := now.Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
-	start, end := today.AddDate(0, 0, -30), today.AddDate(0, 0, 91)
-	var err error
+	start, end = today.AddDate(0, 0, -30), today.AddDate(0, 0, 91)
 	if from != "" {
 		if start, err = parseDay("from", from, loc); err != nil {
-			return nil, err
+			return start, end, err
 		}
 	}
 	if to != "" {
 		if end, err = parseDay("to", to, loc); err != nil {
-			return nil, err
+			return start, end, err
 		}
 		end = end.AddDate(0, 0, 1)
 	}
 	if !end.After(start) {
-		return nil, FieldErrorf(EINVALID, "to", "to must not be before from")
+		return start, end, FieldErrorf(EINVALID, "to", "to must not be before from")
 	}
-	return ts.Tasks.FindTasks(ctx, start, end, now)
+	return start, end, nil
 }
 
 // CancelTask cancels a task and tells everyone who was offered it, accepted
