@@ -1233,8 +1233,12 @@ const askedOverLimit = "over-limit:"
 // the same when they say so: the limit is theirs.
 func (t *turn) keepWithinLimit() {
 	r := t.request
-	if r == nil || r.Op != OpAccept || len(r.Series) > 0 || t.p == nil || t.p.WeeklyLimit <= 0 ||
+	if r == nil || r.Op != OpAccept || t.p == nil || t.p.WeeklyLimit <= 0 ||
 		t.overLimitTold || t.asked == askedOverLimit+r.TaskID {
+		return
+	}
+	if len(r.Series) > 0 {
+		t.keepAllWithinLimit(r.Series)
 		return
 	}
 	ref, i := findRef(t.conv.Offers, r.TaskID)
@@ -1249,6 +1253,38 @@ func (t *turn) keepWithinLimit() {
 	t.conv.Asked = askedOverLimit + ref.TaskID
 	t.text(fmt.Sprintf(ja.Task.OverLimit, ref.Title, t.span(ref), week, t.p.WeeklyLimit),
 		OfferAcceptOver(ref.TaskID).button(ja.Task.Accept), OfferDecline(ref.TaskID).button(ja.Task.Decline))
+}
+
+// keepAllWithinLimit is keepWithinLimit for several offers taken at once
+// (「両方ともお受けします」, a series' 「全部引き受ける」): when they would
+// take some week past the limit, each is offered to take on its own.
+func (t *turn) keepAllWithinLimit(ids []string) {
+	loc := t.loc()
+	var refs []OfferRef
+	added := map[time.Time]int{}
+	for _, id := range ids {
+		ref, i := findRef(t.conv.Offers, id)
+		if i < 0 || ref.State == OfferAccepted || ref.State == OfferWaitlisted {
+			continue
+		}
+		refs = append(refs, ref)
+		added[mondayOf(ref.Start, loc)]++
+	}
+	over := false
+	for monday, n := range added {
+		if _, _, week := t.conv.Recent(monday, loc); week+n > t.p.WeeklyLimit {
+			over = true
+		}
+	}
+	if !over {
+		return
+	}
+	t.request = nil
+	ch := make([]Choice, 0, len(refs))
+	for _, r := range refs {
+		ch = append(ch, OfferAccept(r.TaskID).button(choiceLabel(r, loc)))
+	}
+	t.text(fmt.Sprintf(ja.Task.OverLimitAll, t.p.WeeklyLimit), ch...)
 }
 
 // confirmAccept asks before taking a job on a yes that may not be one:

@@ -1753,3 +1753,23 @@ func TestWeeklyLimitAsksBeforeTakingMore(t *testing.T) {
 		})
 	}
 }
+
+// TestTakingAllPastTheWeeklyLimit: 「両方ともお受けします」 that would take
+// a week past the limit offers each to take on its own; within it, both
+// are taken.
+func TestTakingAllPastTheWeeklyLimit(t *testing.T) {
+	c := newOfferClock(t)
+	p := offerPerson(StatusActive) // 2 a week
+	withOne := offers(c.t1(), c.t2(), c.a1())
+	r := Converse(testCatalog(t), c.now, p, withOne, textIn("両方ともお受けします"))
+	if r.Answer != nil || !strings.Contains(said(r), "週2件まで") {
+		t.Fatalf("past the limit: answer %+v, said %q", r.Answer, said(r))
+	}
+	if got := choiceData(r.Messages[0].Choices); !slices.Equal(got, []string{"offer:accept:T1", "offer:accept:T2"}) {
+		t.Errorf("buttons %q", got)
+	}
+	r = Converse(testCatalog(t), c.now, p, offers(c.t1(), c.t2()), textIn("両方ともお受けします"))
+	if r.Answer == nil || len(r.Answer.Series) != 2 {
+		t.Errorf("within the limit: answer %+v, said %q", r.Answer, said(r))
+	}
+}

@@ -23,7 +23,7 @@ type tasksJA struct {
 	NoticeFilled, NoticeFilledNamed, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                                                string // NoticeFilledNamed fmt: title, span, names
 	PromotedTitle, NoticePromoted                                                                                                                                              string // NoticePromoted fmt: who, title, span
 	PayLine, PayNone, NoJobThatDay, WhichNotGoing, NotOfferedThatDay, LimitChanged, WhichCancelAgain, NoticeUnreachable, WhichAnswer, PausedLeavesWaitlists, ReminderSoonTitle string // LimitChanged fmt: count; PayLine fmt: title, reward; PayNone fmt: title
-	OverLimit                                                                                                                                                                  string // fmt: title, span, accepted that week, weekly limit
+	OverLimit, OverLimitAll                                                                                                                                                    string // OverLimit fmt: title, span, accepted that week, weekly limit; OverLimitAll fmt: weekly limit
 	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                                                                      string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
 
 	// The day-before question and the question after the task.
@@ -41,6 +41,7 @@ var tasksJAText = tasksJA{
 	OfferBody:    "お仕事のご案内です。お引き受けいただけますか？",
 	PromotedBody: "キャンセル待ちのお仕事に空きが出ました。お引き受けいただけますか？",
 	Accept:       "引き受ける",
+	OverLimitAll: "全部お引き受けいただくと、ご登録の「週%d件まで」を超える週があります。お引き受けになるものを、ひとつずつ選んでください。",
 	OverLimit:    "「%s」（%s）と同じ週に、もう%d件お引き受けいただいています。ご登録では、お仕事は週%d件までです。それでも引き受けますか？",
 	Decline:      "見送る",
 	Why:          "なぜ私に？",
