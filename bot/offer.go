@@ -151,6 +151,11 @@ type Promotion struct {
 	Reminders []Due
 	// Notice tells the coordinators, instead of Answer.Cancelled.
 	Notice Outgoing
+	// Expected is the first on the waitlist as read before the answer,
+	// and NamedNotice the notice naming them: the store queues it when
+	// the place does go to them, Notice when someone else got there first.
+	Expected    string
+	NamedNotice Outgoing
 }
 
 // Due is an outbox entry to queue at a time (a reminder, a check).

@@ -379,18 +379,27 @@ func summary(description string) string {
 // promotion gives a place freed by who (profile whoID) at once to the
 // first person on the waitlist: the event for their conversation, their
 // reminders and the coordinators' notice, naming them as Waitlisted.
-func (ts *TaskService) promotion(ref OfferRef, who, whoID string, now time.Time) Promotion {
+func (ts *TaskService) promotion(ctx context.Context, ref OfferRef, who, whoID string, now time.Time) Promotion {
 	r := ref
 	r.State, r.AcceptedAt, r.At, r.Promoted, r.Reasons, r.ExpiresAt = OfferAccepted, now, now, true, nil, time.Time{}
 	r.Confirm, r.Asked, r.Result, r.Named = "", false, nil, false
 	ev := promotedEventID(ref.TaskID, ts.NewID())
 	span := FormatSpanJA(ref.Start, ref.End, ts.loc())
-	return Promotion{
+	p := Promotion{
 		Out: Outgoing{ID: ev, Kind: OutEvent, To: Waitlisted, CreatedAt: now,
 			Event: &Inbound{ID: ev, Kind: EventPromoted, ProfileID: Waitlisted, Data: ref.TaskID, Offer: &r, At: now}},
 		Reminders: ts.reminders(ref, Waitlisted, now),
 		Notice:    coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticePromoted, who, ref.Title, span), now, whoID),
 	}
+	// Who moves up, named for the coordinators (「キャンセル待ちの方」 left
+	// them to open the task): read here, and checked by the store as the
+	// place is given.
+	if v, err := ts.Tasks.FindTask(ctx, ref.TaskID, now); err == nil && len(v.Waitlist) > 0 {
+		first := v.Waitlist[0]
+		p.Expected = first
+		p.NamedNotice = coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticePromotedNamed, who, ref.Title, span, ts.nameOf(ctx, first)), now, whoID, first)
+	}
+	return p
 }
 
 // place says where a task happens, in words.
@@ -584,7 +593,7 @@ func (ts *TaskService) apply(ctx context.Context, in Inbound, snap Snapshot, res
 			whoID = ""
 		}
 		a.Cancelled = coordinatorNotice(ts.NewID(), fmt.Sprintf(ja.Task.NoticeCancelled, who, ref.Title, span), now, whoID)
-		a.Promote = ts.promotion(ref, who, whoID, now)
+		a.Promote = ts.promotion(ctx, ref, who, whoID, now)
 		a.Anon = req.Anon
 	case OpComplete:
 		a.Result = req.Result

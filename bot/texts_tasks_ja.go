@@ -21,7 +21,7 @@ type tasksJA struct {
 	ScheduleTitle, ScheduleNone, ScheduleLine                                                                                                                                  string // ScheduleLine fmt: span, title, place
 	ReminderEvening, ReminderSoon, TaskCancelledByOrg                                                                                                                          string
 	NoticeFilled, NoticeFilledNamed, NoticeCancelled, NoticeShort, SomeoneWithdrew, CmdSchedule                                                                                string // NoticeFilledNamed fmt: title, span, names
-	PromotedTitle, NoticePromoted                                                                                                                                              string // NoticePromoted fmt: who, title, span
+	PromotedTitle, NoticePromoted, NoticePromotedNamed                                                                                                                         string // NoticePromoted fmt: who, title, span; NoticePromotedNamed: the same, then who moved up
 	PayLine, PayNone, NoJobThatDay, WhichNotGoing, NotOfferedThatDay, LimitChanged, WhichCancelAgain, NoticeUnreachable, WhichAnswer, PausedLeavesWaitlists, ReminderSoonTitle string // LimitChanged fmt: count; PayLine fmt: title, reward; PayNone fmt: title
 	OverLimit, OverLimitAll                                                                                                                                                    string // OverLimit fmt: title, span, accepted that week, weekly limit; OverLimitAll fmt: weekly limit
 	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                                                                      string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
@@ -121,12 +121,13 @@ var tasksJAText = tasksJA{
 	ReminderSoon:       "まもなくお仕事の時間です（2時間前のお知らせ）。お気をつけてお出かけください。",
 	TaskCancelledByOrg: "申し訳ありません。「%s」（%s）は、依頼元のご都合で中止になりました。",
 
-	NoticeFilled:      "【定員到達】「%s」（%s）の参加者が決まりました。",
-	NoticeFilledNamed: "【定員到達】「%s」（%s）の参加者が決まりました：%s。",
-	NoticeCancelled:   "【キャンセル】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方はいません。空いた席は、条件に合う方が見つかればあらためてご案内します。お心当たりの方がいれば、お仕事のページから指名してご案内できます。",
-	NoticeShort:       "【人数不足】「%s」（%s）は、%d名の募集に対して、いま%d名です。",
-	SomeoneWithdrew:   "参加予定の方",
-	NoticePromoted:    "【キャンセル・繰り上げ】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方が繰り上がり、参加が決まりました。",
+	NoticeFilled:        "【定員到達】「%s」（%s）の参加者が決まりました。",
+	NoticeFilledNamed:   "【定員到達】「%s」（%s）の参加者が決まりました：%s。",
+	NoticeCancelled:     "【キャンセル】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方はいません。空いた席は、条件に合う方が見つかればあらためてご案内します。お心当たりの方がいれば、お仕事のページから指名してご案内できます。",
+	NoticeShort:         "【人数不足】「%s」（%s）は、%d名の募集に対して、いま%d名です。",
+	SomeoneWithdrew:     "参加予定の方",
+	NoticePromoted:      "【キャンセル・繰り上げ】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの方が繰り上がり、参加が決まりました。",
+	NoticePromotedNamed: "【キャンセル・繰り上げ】%sが「%s」（%s）をキャンセルしました。キャンセル待ちの%sが繰り上がり、参加が決まりました。",
 
 	PromotedTitle: "キャンセル待ちから繰り上がりました",
 	CmdSchedule:   "予定",

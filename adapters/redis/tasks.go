@@ -354,7 +354,9 @@ func withoutAnon(ids []string) []string {
 // due offers, answered outcomes, confirmations, results, offered at.
 // ARGV: event ID, now ms, person, op, task ID, filled notice JSON,
 // cancelled notice JSON, forget-answers-before ms, promotion event JSON,
-// promotion notice JSON, n, confirm now ('1' or ”), result
+// promotion notice (JSON, or the first on the waitlist as read, a line
+// break, the notice naming them and the one not: see promotionNotice), n,
+// confirm now ('1' or ”), result
 // ("completed:2.5"), entry queued when the result changes (JSON), anonymous token, then n (due ms,
 // entry JSON) pairs of the person's reminders, then those of the promoted
 // person.
@@ -410,7 +412,16 @@ local function release()
     if ARGV[12] == '1' then redis.call('HSET', KEYS[11], q, 'confirmed') end
     redis.call('XADD', KEYS[7], '*', 'out', fill(ARGV[9], q), 'attempt', 0)
     for i = own, #ARGV, 2 do redis.call('ZADD', KEYS[8], ARGV[i], fill(ARGV[i + 1], q)) end
-    if ARGV[10] ~= '' then redis.call('XADD', KEYS[7], '*', 'out', ARGV[10], 'attempt', 0) end
+    if ARGV[10] ~= '' then
+      local notice = ARGV[10]
+      local i = string.find(notice, '\n', 1, true)
+      if i then
+        local rest = string.sub(notice, i + 1)
+        local j = string.find(rest, '\n', 1, true)
+        if string.sub(notice, 1, i - 1) == q then notice = string.sub(rest, 1, j - 1) else notice = string.sub(rest, j + 1) end
+      end
+      redis.call('XADD', KEYS[7], '*', 'out', notice, 'attempt', 0)
+    end
     return
   end
   if status == 'filled' then
@@ -537,6 +548,26 @@ end
 return {state, status, changed, started}
 `)
 
+// promotionNotice is the answer script's promotion notice argument: the
+// notice as JSON, or, when the service read who is first on the waitlist,
+// their ID, a line break, the notice naming them and the notice naming no
+// one, each as JSON (which never holds a raw line break). The script
+// queues the first when the place goes to that person, the other when
+// someone else was first by then.
+func promotionNotice(p bot.Promotion) ([]byte, error) {
+	generic, err := json.Marshal(p.Notice)
+	if err != nil || p.Expected == "" || p.NamedNotice.ID == "" {
+		return generic, err
+	}
+	named, err := json.Marshal(p.NamedNotice)
+	if err != nil {
+		return nil, err
+	}
+	out := append([]byte(p.Expected+"\n"), named...)
+	out = append(out, '\n')
+	return append(out, generic...), nil
+}
+
 // Answer applies a person's answer to an offer atomically.
 func (s *Tasks) Answer(ctx context.Context, a bot.Answer) (bot.Outcome, error) {
 	id := a.TaskID
@@ -559,7 +590,7 @@ func (s *Tasks) Answer(ctx context.Context, a bot.Answer) (bot.Outcome, error) {
 		if promoted, err = json.Marshal(a.Promote.Out); err != nil {
 			return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
 		}
-		if promotedNotice, err = notice(a.Promote.Notice); err != nil {
+		if promotedNotice, err = promotionNotice(a.Promote); err != nil {
 			return bot.Outcome{}, fmt.Errorf("answer %s: %w", id, err)
 		}
 	}

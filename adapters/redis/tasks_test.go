@@ -630,6 +630,37 @@ func testTasks(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		}
 	})
 
+	t.Run("the promotion notice names who moved up, unless another was first", func(t *testing.T) {
+		c := newClient(t)
+		s, q := taskStores(t, c)
+		createTask(t, s, newTestTask("T1", 1, now), bot.Due{})
+		offerWave(t, s, testWave("T1", now, 3, hour, "line:U1", "line:U2", "line:U3"))
+		answer(t, s, accept("T1", "line:U1", "ev1", now.Add(time.Minute)))
+		answer(t, s, accept("T1", "line:U2", "ev2", now.Add(2*time.Minute)))
+		answer(t, s, accept("T1", "line:U3", "ev3", now.Add(3*time.Minute)))
+		outIDs(t, q)
+		at := now.Add(10 * time.Minute)
+		named := func(a bot.Answer, expected string) bot.Answer {
+			a.Promote.Expected = expected
+			a.Promote.NamedNotice = bot.Outgoing{ID: "named-notice:" + a.EventID, To: bot.CoordinatorID,
+				Messages: []bot.Message{{Text: expected + "が繰り上がり"}}, About: []string{expected}}
+			return a
+		}
+		// line:U2 is first, as read: the notice naming them.
+		c1 := named(withPromotion(cancelAnswer("T1", "line:U1", "ev4", at), now, start), "line:U2")
+		answer(t, s, c1)
+		if got, want := outIDs(t, q), []string{"promoted:T1:line:U2", c1.Promote.NamedNotice.ID}; !reflect.DeepEqual(got, want) {
+			t.Errorf("queued %v, want %v", got, want)
+		}
+		// Read as line:U2, but line:U3 got the place (a race): the notice
+		// naming no one.
+		c2 := named(withPromotion(cancelAnswer("T1", "line:U2", "ev5", at), now, start), "line:U9")
+		answer(t, s, c2)
+		if got, want := outIDs(t, q), []string{"promoted:T1:line:U3", c2.Promote.Notice.ID}; !reflect.DeepEqual(got, want) {
+			t.Errorf("queued %v, want %v", got, want)
+		}
+	})
+
 	t.Run("forgetting a person removes them from the task", func(t *testing.T) {
 		c := newClient(t)
 		s, q := taskStores(t, c)

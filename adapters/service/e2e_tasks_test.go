@@ -170,7 +170,7 @@ func TestTaskIsOfferedAndFilled(t *testing.T) {
 	if msgs := graders[2].reply(); !contains(msgs, "繰り上がりました") || !offers(msgs, "task:cancel:"+id) {
 		t.Fatalf("waitlist promotion: %s", texts(msgs))
 	}
-	s.waitNotice(t, "キャンセル", "佐藤さんが", "朝テストの採点", "繰り上がり")
+	s.waitNotice(t, "キャンセル", "佐藤さんが", "朝テストの採点", "キャンセル待ちの高橋さんが繰り上がり")
 	task = s.task(t, id)
 	want = []string{"line:" + graders[1].id, "line:" + graders[2].id}
 	slices.Sort(want)
