@@ -573,7 +573,9 @@ func testTasks(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		}
 	})
 
-	t.Run("a place given back goes at once to the first on the waitlist", func(t *testing.T) {
+	// oneTakenTwoWaiting is T1 for one: line:U1 holds the place, line:U2
+	// and line:U3 wait in that order; nothing is left queued.
+	oneTakenTwoWaiting := func(t *testing.T) (goredis.UniversalClient, *Tasks, *Outbox) {
 		c := newClient(t)
 		s, q := taskStores(t, c)
 		createTask(t, s, newTestTask("T1", 1, now), bot.Due{})
@@ -582,6 +584,11 @@ func testTasks(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 		answer(t, s, accept("T1", "line:U2", "ev2", now.Add(2*time.Minute)))
 		answer(t, s, accept("T1", "line:U3", "ev3", now.Add(3*time.Minute)))
 		outIDs(t, q)
+		return c, s, q
+	}
+
+	t.Run("a place given back goes at once to the first on the waitlist", func(t *testing.T) {
+		c, s, q := oneTakenTwoWaiting(t)
 
 		at := now.Add(10 * time.Minute)
 		c1 := withPromotion(cancelAnswer("T1", "line:U1", "ev4", at), now, start)
@@ -631,14 +638,7 @@ func testTasks(t *testing.T, newClient func(t *testing.T) goredis.UniversalClien
 	})
 
 	t.Run("the promotion notice names who moved up, unless another was first", func(t *testing.T) {
-		c := newClient(t)
-		s, q := taskStores(t, c)
-		createTask(t, s, newTestTask("T1", 1, now), bot.Due{})
-		offerWave(t, s, testWave("T1", now, 3, hour, "line:U1", "line:U2", "line:U3"))
-		answer(t, s, accept("T1", "line:U1", "ev1", now.Add(time.Minute)))
-		answer(t, s, accept("T1", "line:U2", "ev2", now.Add(2*time.Minute)))
-		answer(t, s, accept("T1", "line:U3", "ev3", now.Add(3*time.Minute)))
-		outIDs(t, q)
+		_, s, q := oneTakenTwoWaiting(t)
 		at := now.Add(10 * time.Minute)
 		named := func(a bot.Answer, expected string) bot.Answer {
 			a.Promote.Expected = expected
