@@ -128,12 +128,33 @@ func (t *turn) sessionReminder() {
 	t.putSession(r)
 	t.say(Message{Card: &Card{
 		Title:  ref.Title,
-		Body:   fmt.Sprintf(ja.Session.ReminderBody, ref.Title, offsetJA(t.in.Text)),
+		Body:   fmt.Sprintf(ja.Session.ReminderBody, quoteJA(ref.Title), t.startsJA(ref.Start)),
 		Fields: t.sessionFields(r),
 		Buttons: []Choice{
 			SessionRSVP(RSVPNo, ref.SessionID).button(ja.Session.NotJoin),
 		},
 	}})
+}
+
+// startsJA says when something starts as seen from now: 「きょう 19:00か
+// ら」「あした 19:00から」, else its date (「12月10日(木) 19:00から」).
+// 「始まる1日前」 left the person to work out which day that was.
+func (t *turn) startsJA(start time.Time) string {
+	s, now := start.In(t.loc()), t.now.In(t.loc())
+	day := fmt.Sprintf("%d月%d日(%s)", s.Month(), s.Day(), weekdaysJA[s.Weekday()])
+	switch {
+	case sameDay(s, now):
+		day = ja.Session.Today
+	case sameDay(s, now.AddDate(0, 0, 1)):
+		day = ja.Session.Tomorrow
+	}
+	return fmt.Sprintf("%s %d:%02dから", day, s.Hour(), s.Minute())
+}
+
+// quoteJA puts a title in 「」, its own 「」 becoming 『』 as Japanese
+// writes quotes within quotes (「「…「…」」」 nested three deep).
+func quoteJA(title string) string {
+	return "「" + strings.NewReplacer("「", "『", "」", "』").Replace(title) + "」"
 }
 
 // calledOff tells an attendee that the session was called off; it takes

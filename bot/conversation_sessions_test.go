@@ -349,8 +349,10 @@ func TestSessionReminderEvent(t *testing.T) {
 			t.Fatalf("messages %+v, want one card", r.Messages)
 		}
 		card := r.Messages[0].Card
-		if card.Title != s1.Title || !strings.Contains(card.Body, "1時間前") {
-			t.Errorf("card title %q body %q, want 1時間前", card.Title, card.Body)
+		// When it starts, as a day she knows (「始まる1時間前」 left her to
+		// work it out).
+		if want := fmt.Sprintf("きょう %d:%02dから", s1.Start.In(c.loc).Hour(), s1.Start.In(c.loc).Minute()); card.Title != s1.Title || !strings.Contains(card.Body, want) {
+			t.Errorf("card title %q body %q, want %q", card.Title, card.Body, want)
 		}
 		if !strings.Contains(said(r), sesURL) {
 			t.Errorf("said %q, want the URL", said(r))
@@ -371,8 +373,8 @@ func TestSessionReminderEvent(t *testing.T) {
 
 	t.Run("a day before, to someone added by a coordinator", func(t *testing.T) {
 		r := Converse(cat, s1.Start.Add(-24*time.Hour), offerPerson(StatusActive), Conversation{}, sesIn(EventSessionReminder, s1, "24h0m0s"))
-		if len(r.Messages) != 1 || r.Messages[0].Card == nil || !strings.Contains(r.Messages[0].Card.Body, "1日前") {
-			t.Fatalf("messages %+v, want a card with 1日前", r.Messages)
+		if len(r.Messages) != 1 || r.Messages[0].Card == nil || !strings.Contains(r.Messages[0].Card.Body, "あした") {
+			t.Fatalf("messages %+v, want a card with あした", r.Messages)
 		}
 		if got := sesOf(t, r.Conv, "S1"); got.RSVP != RSVPYes {
 			t.Errorf("ref RSVP %q, want yes", got.RSVP)
@@ -1072,5 +1074,18 @@ func TestLeavingAJoinedSessionInWords(t *testing.T) {
 	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), sessionsConv(withRSVP(c.s1(), RSVPYes)), textIn("やっぱり参加しません"))
 	if r.RSVP == nil || r.RSVP.SessionID != "S1" || r.RSVP.Answer != RSVPNo {
 		t.Errorf("rsvp %+v (said %q)", r.RSVP, said(r))
+	}
+}
+
+// A title with its own brackets is quoted as Japanese does, 『』 within
+// 「」 (the reminder read 「「オンライン説明会「シニアのお仕事はじめ」」).
+func TestQuoteJA(t *testing.T) {
+	for in, want := range map[string]string{
+		"交流会": "「交流会」",
+		"オンライン説明会「シニアのお仕事はじめ」": "「オンライン説明会『シニアのお仕事はじめ』」",
+	} {
+		if got := quoteJA(in); got != want {
+			t.Errorf("quoteJA(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -3,7 +3,7 @@ package bot
 // sessionsJA is the Japanese message catalog of sessions.
 type sessionsJA struct {
 	InviteBody, Join, NotJoin, FieldURL, JoinedTitle, JoinedBody, JoinedNoReminder, NotJoining, NotFound string
-	WhichRSVP, ReminderBody, CannotJoinReply, NoSessionNow, NoticeCannotJoin                             string
+	WhichRSVP, ReminderBody, CannotJoinReply, NoSessionNow, NoticeCannotJoin, Today, Tomorrow            string // ReminderBody fmt: the quoted title, when it starts
 	SomeoneCannotJoin                                                                                    string
 	CalledOff, CalledOffAnswer, AlreadyCancelled, EndedNoCancel, ScheduleWhere                           string // CalledOff fmt: title, when
 	ConfirmJoin, AskedAbout, AlreadyJoined, AlreadyNotJoining, LinkAgain, AnswerEach, SameDay            string // Already*: title
@@ -20,7 +20,9 @@ var sessionsJAText = sessionsJA{
 	NotJoining:        "承知しました。「%s」には今回は参加されないと承りました。またのご案内をお待ちください。",
 	NotFound:          "すみません、この集まりのご案内は見つかりませんでした。",
 	WhichRSVP:         "どの集まりへのお返事ですか？",
-	ReminderBody:      "「%s」のお知らせです（始まる%s）。時間になったら、下のURLからご参加ください。",
+	Today:             "きょう",
+	Tomorrow:          "あした",
+	ReminderBody:      "%sは、%sです。時間になったら、下のURLからご参加ください。",
 	CannotJoinReply:   "担当者に伝えました。少しお待ちください。念のため、もう一度URLをお送りします：\n%s",
 	NoSessionNow:      "いま始まる集まりは見つかりませんでした。お困りのことは、そのまま文字で送ってください。",
 	NoticeCannotJoin:  "【入室できない】%sが「%s」（%s）に入れないようです。ご連絡をお願いします。",
