@@ -673,7 +673,9 @@ func (ts *TaskService) checkUnconfirmed(ctx context.Context, id string) error {
 func (ts *TaskService) filledNotice(ctx context.Context, ref OfferRef, span, pid, name string, now time.Time) Outgoing {
 	id := filledNoticeID(ref.TaskID)
 	v, err := ts.Tasks.FindTask(ctx, ref.TaskID, now)
-	if err != nil || slices.Contains(v.Accepted, pid) {
+	if err != nil || slices.Contains(v.Accepted, pid) || len(v.Accepted)+1 < v.Headcount {
+		// An acceptance that leaves places open queues no notice: the
+		// names are read only for the one that fills the task.
 		return coordinatorNotice(id, fmt.Sprintf(ja.Task.NoticeFilled, ref.Title, span), now)
 	}
 	if name = san(name); name == "" {

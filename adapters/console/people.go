@@ -161,15 +161,26 @@ type personEditPage struct {
 	Finishing bool
 }
 
-// personEditForm shows a person's name, area, skills, free time and
-// limit to change.
-func (s *server) personEditForm(w http.ResponseWriter, r *http.Request) {
+// editablePerson is the person of the path when the console can change
+// their details: not without imports, nor for someone who blocked the bot.
+// Otherwise it answers the request itself.
+func (s *server) editablePerson(w http.ResponseWriter, r *http.Request) (*bot.Profile, bool) {
 	p, ok := s.loadPerson(w, r)
 	if !ok {
-		return
+		return nil, false
 	}
 	if s.imports == nil || p.Status == bot.StatusBlocked {
 		s.renderStatus(w, r, http.StatusConflict, ja.PersonNotEditable)
+		return nil, false
+	}
+	return p, true
+}
+
+// personEditForm shows a person's name, area, skills, free time and
+// limit to change.
+func (s *server) personEditForm(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.editablePerson(w, r)
+	if !ok {
 		return
 	}
 	form := url.Values{"name": {p.Name}, "area": {p.Area}, "skill": p.Skills, "weekly_limit": {strconv.Itoa(p.WeeklyLimit)}}
@@ -190,12 +201,8 @@ func (s *server) personEditForm(w http.ResponseWriter, r *http.Request) {
 // which had left them halfway.
 func (s *server) personEdit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	stored, ok := s.loadPerson(w, r)
+	stored, ok := s.editablePerson(w, r)
 	if !ok {
-		return
-	}
-	if s.imports == nil || stored.Status == bot.StatusBlocked {
-		s.renderStatus(w, r, http.StatusConflict, ja.PersonNotEditable)
 		return
 	}
 	form := r.PostForm
