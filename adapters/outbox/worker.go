@@ -100,6 +100,11 @@ const (
 	// settleTimeout bounds the queue update after it.
 	sendTimeout   = 10 * time.Second
 	settleTimeout = 5 * time.Second
+	// ackWait is how long a landed entry may wait to be acknowledged with
+	// the next ones (at most batchSize wait together). The entry is sent;
+	// until the acknowledgement, a crash would send it again, as it would
+	// between any send and its acknowledgement.
+	ackWait = 5 * time.Millisecond
 	// lookupAttempts: a display name is a nicety, not worth more retries.
 	lookupAttempts = 3
 )
@@ -140,11 +145,18 @@ type Worker struct {
 	// Concurrency is how many sends may be in flight at once, to as many
 	// recipients (default DefaultConcurrency).
 	Concurrency int
+	// Inbound, if set, tells how many calls of the platforms (webhooks)
+	// the service is serving at this moment. While they are many, the
+	// worker yields: see room.
+	Inbound func() int
 
 	once        sync.Once
 	wake        chan struct{}
 	lastReclaim time.Time
 	lastPromote time.Time
+	// lastAge is how long the entry started last had waited since it was
+	// queued: the worker's lag behind the queue.
+	lastAge time.Duration
 }
 
 func (w *Worker) setup() {
@@ -205,6 +217,11 @@ func (w *Worker) Run(ctx context.Context) error {
 	inFlight := 0
 	more := true // the queue may hold entries to read now
 	lastTouch := w.Now()
+	// The entries landed and not yet acknowledged, and since when the
+	// oldest waits: acknowledging them together (see ackWait) takes one
+	// round trip where one per landing took most of the worker's.
+	var unacked []flight
+	var unackedSince time.Time
 	timer := time.NewTimer(w.PollInterval)
 	defer timer.Stop()
 	for {
@@ -223,14 +240,26 @@ func (w *Worker) Run(ctx context.Context) error {
 			lastTouch = now
 			w.touch(ctx, l)
 		}
-		inFlight += w.start(l, w.Concurrency-inFlight, sends)
+		inFlight += w.start(l, w.room(inFlight), sends)
+		// The wait is measured on the real clock: w.Now is for the
+		// domain's times, which a simulation may stop or move.
+		waited := time.Since(unackedSince)
+		if len(unacked) > 0 && (len(unacked) >= batchSize || inFlight == 0 || waited >= ackWait) {
+			w.acknowledge(ctx, unacked)
+			unacked = unacked[:0]
+		}
 		if more && l.count() < maxHeld {
 			continue
 		}
-		timer.Reset(w.PollInterval)
+		wait := w.PollInterval
+		if len(unacked) > 0 {
+			wait = min(wait, ackWait-waited)
+		}
+		timer.Reset(wait)
 		select {
 		case f := <-done:
-			// Settle what else has landed with it, in one batch.
+			// Take what else has landed with it. Each recipient's lane
+			// is free at once; the acknowledgement waits for others.
 			fs := []flight{f}
 			for len(fs) < inFlight {
 				select {
@@ -242,7 +271,13 @@ func (w *Worker) Run(ctx context.Context) error {
 				break
 			}
 			inFlight -= len(fs)
-			w.landed(ctx, l, fs)
+			if len(unacked) == 0 {
+				unackedSince = time.Now()
+			}
+			for _, f := range fs {
+				l.settled(f.d)
+			}
+			unacked = append(unacked, fs...)
 		case <-w.wake:
 			more = true
 		case <-timer.C:
@@ -254,8 +289,11 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 	}
 	for ; inFlight > 0; inFlight-- {
-		w.landed(ctx, l, []flight{<-done})
+		f := <-done
+		l.settled(f.d)
+		unacked = append(unacked, f)
 	}
+	w.acknowledge(ctx, unacked)
 	w.handBack(ctx, l)
 	return nil
 }
@@ -329,8 +367,9 @@ func (w *Worker) checkBlocked(ctx context.Context, ds []Delivery) {
 	}
 	var ids []string
 	seen := map[string]bool{}
+	now := w.Now()
 	for _, d := range ds {
-		if d.Out.Kind != bot.OutEvent && !seen[d.Out.To] {
+		if d.Out.Kind != bot.OutEvent && !freshReply(d, now) && !seen[d.Out.To] {
 			seen[d.Out.To] = true
 			ids = append(ids, d.Out.To)
 		}
@@ -352,6 +391,15 @@ func (w *Worker) checkBlocked(ctx context.Context, ds []Delivery) {
 			ds[i].blocked = blocked[to]
 		}
 	}
+}
+
+// freshReply tells whether d answers, on its first attempt and in time, a
+// message its recipient just sent. Its status is not read: someone who
+// blocked the bot sent nothing to answer (the bot answers nothing of
+// theirs), and a reply token reaches no one else. On a later attempt, or
+// too late, the reply may go out as a push, which is checked.
+func freshReply(d Delivery, now time.Time) bool {
+	return d.Out.ReplyToken != "" && d.Attempt == 0 && now.Before(d.Out.ReplyBefore)
 }
 
 // flight is the outcome of one entry's send: settled (retried or dead)
@@ -385,6 +433,34 @@ func (w *Worker) senders(ctx context.Context, done chan<- flight) chan<- Deliver
 	return sends
 }
 
+// Yielding to a burst of inbound events (see room).
+const (
+	// busyInbound is how many webhook calls in hand at once make a
+	// burst: a few people writing at the same moment make one or two.
+	busyInbound = 8
+	// yieldTo is how many sends stay in flight during a burst.
+	yieldTo = 2
+	// maxYield bounds the lag yielding adds: a worker whose last entry
+	// had waited this long sends at full concurrency again.
+	maxYield = 2 * time.Second
+)
+
+// room is how many more sends may start now, with inFlight in flight.
+//
+// During a burst of webhook calls the worker keeps only yieldTo sends in
+// flight, leaving the machine to the webhooks: an event not answered in
+// time may be lost or redelivered by the platform, while what the worker
+// sends is durable in the queue and goes out moments later. The yield
+// ends with the burst, or once the entries the worker starts had waited
+// maxYield: a reply then lags a burst by two seconds at most, far inside
+// its token's minute, and a sustained load is sent at full speed.
+func (w *Worker) room(inFlight int) int {
+	if w.Inbound != nil && w.lastAge < maxYield && w.Inbound() >= busyInbound {
+		return max(yieldTo-inFlight, 0)
+	}
+	return w.Concurrency - inFlight
+}
+
 // start hands up to n entries to the senders and returns how many it
 // handed.
 func (w *Worker) start(l *lanes, n int, sends chan<- Delivery) int {
@@ -394,16 +470,31 @@ func (w *Worker) start(l *lanes, n int, sends chan<- Delivery) int {
 		if !ok {
 			break
 		}
+		if !d.Out.CreatedAt.IsZero() {
+			w.lastAge = w.Now().Sub(d.Out.CreatedAt)
+		}
 		sends <- d
 	}
 	return started
 }
 
-// landed acknowledges the entries of fs sent or skipped, all in one
-// call, and records every one in l. An entry that could not be settled
+// landed records every entry of fs in l and acknowledges those sent or
+// skipped.
+func (w *Worker) landed(ctx context.Context, l *lanes, fs []flight) error {
+	for _, f := range fs {
+		l.settled(f.d)
+	}
+	return w.acknowledge(ctx, fs)
+}
+
+// acknowledge acknowledges the entries of fs sent or skipped, all in one
+// call, and reports each one's result. An entry that could not be settled
 // stays pending and is reclaimed later (and may be sent again: the
 // outbox delivers at least once). It returns the first error.
-func (w *Worker) landed(ctx context.Context, l *lanes, fs []flight) error {
+func (w *Worker) acknowledge(ctx context.Context, fs []flight) error {
+	if len(fs) == 0 {
+		return nil
+	}
 	var acks []Delivery
 	for _, f := range fs {
 		if f.ack {
@@ -418,7 +509,6 @@ func (w *Worker) landed(ctx context.Context, l *lanes, fs []flight) error {
 	}
 	var first error
 	for _, f := range fs {
-		l.settled(f.d)
 		err := f.err
 		if f.ack {
 			if err = ackErr; err == nil {

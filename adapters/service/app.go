@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -207,6 +208,12 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			mount[pattern] = h
 		}
 	}
+	// The platforms' calls in hand: the outbox worker yields to many.
+	inbound := new(atomic.Int64)
+	worker.Inbound = func() int { return int(inbound.Load()) }
+	for pattern, h := range mount {
+		mount[pattern] = counting(h, inbound)
+	}
 	// A profile made by a coordinator (the API, the console, an import)
 	// joins the match index, and is invited to the upcoming sessions for
 	// people like them as one registered in chat is (an entry each: an
@@ -329,6 +336,15 @@ func (n notifying) Enqueue(ctx context.Context, out bot.Outgoing) error {
 	}
 	n.notify()
 	return nil
+}
+
+// counting counts in n the requests h is serving.
+func counting(h http.Handler, n *atomic.Int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		defer n.Add(-1)
+		h.ServeHTTP(w, r)
+	})
 }
 
 // timed measures how long the bot takes per event, waiting for the
