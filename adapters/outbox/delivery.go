@@ -1,6 +1,10 @@
 package outbox
 
-import "tsunagu/bot"
+import (
+	"time"
+
+	"tsunagu/bot"
+)
 
 // Delivery is one outbox entry handed to a worker by its Queue. It stays
 // pending until Ack, Retry or DeadLetter settles it; Shard and StreamID are
@@ -16,4 +20,6 @@ type Delivery struct {
 	// other entries of its batch; statusErr is why that could not be read.
 	blocked   bool
 	statusErr error
+	// read is when this worker read the entry, on the real clock.
+	read time.Time
 }

@@ -1,5 +1,7 @@
 package outbox
 
+import "time"
+
 // lanes holds the entries a worker has read and not settled: a queue per
 // recipient, of which at most one entry is in flight, and the line of
 // recipients whose turn it is. A recipient goes to the back of the line
@@ -61,6 +63,21 @@ func (l *lanes) next() (Delivery, bool) {
 		return d, true
 	}
 	return Delivery{}, false
+}
+
+// nextRead is when the entry next would hand out was read, if any waits.
+// It looks at the recipient whose turn it is, whose first entry is about
+// the oldest held: recipients join the line in the order their entries
+// were read.
+func (l *lanes) nextRead() (time.Time, bool) {
+	for _, to := range l.line {
+		for _, d := range l.queued[to] {
+			if l.holds(d) {
+				return d.read, true
+			}
+		}
+	}
+	return time.Time{}, false
 }
 
 // settled forgets d, which next handed out, and puts its recipient at the

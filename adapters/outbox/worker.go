@@ -101,9 +101,9 @@ const (
 	sendTimeout   = 10 * time.Second
 	settleTimeout = 5 * time.Second
 	// ackWait is how long a landed entry may wait to be acknowledged with
-	// the next ones (at most batchSize wait together). The entry is sent;
-	// until the acknowledgement, a crash would send it again, as it would
-	// between any send and its acknowledgement.
+	// the next ones (they go together once batchSize have landed). The
+	// entry is sent; until the acknowledgement, a crash would send it
+	// again, as it would between any send and its acknowledgement.
 	ackWait = 5 * time.Millisecond
 	// lookupAttempts: a display name is a nicety, not worth more retries.
 	lookupAttempts = 3
@@ -154,9 +154,6 @@ type Worker struct {
 	wake        chan struct{}
 	lastReclaim time.Time
 	lastPromote time.Time
-	// lastAge is how long the entry started last had waited since it was
-	// queued: the worker's lag behind the queue.
-	lastAge time.Duration
 }
 
 func (w *Worker) setup() {
@@ -222,11 +219,16 @@ func (w *Worker) Run(ctx context.Context) error {
 	// round trip where one per landing took most of the worker's.
 	var unacked []flight
 	var unackedSince time.Time
+	// The queue is read again at nextPoll without a Notify. The timer
+	// also wakes the worker for the acknowledgements and the end of a
+	// yield, which need no read.
+	nextPoll := time.Now().Add(w.PollInterval)
 	timer := time.NewTimer(w.PollInterval)
 	defer timer.Stop()
 	for {
 		if more && l.count() < maxHeld {
 			want := min(batchSize, maxHeld-l.count())
+			nextPoll = time.Now().Add(w.PollInterval)
 			n, err := w.fetch(ctx, l, want, w.Now().Sub(w.lastPromote) >= promoteEvery)
 			if ctx.Err() != nil {
 				break
@@ -240,7 +242,8 @@ func (w *Worker) Run(ctx context.Context) error {
 			lastTouch = now
 			w.touch(ctx, l)
 		}
-		inFlight += w.start(l, w.room(inFlight), sends)
+		room, yieldEnds := w.room(l, inFlight)
+		inFlight += w.start(l, room, sends)
 		// The wait is measured on the real clock: w.Now is for the
 		// domain's times, which a simulation may stop or move.
 		waited := time.Since(unackedSince)
@@ -251,11 +254,14 @@ func (w *Worker) Run(ctx context.Context) error {
 		if more && l.count() < maxHeld {
 			continue
 		}
-		wait := w.PollInterval
+		wait := time.Until(nextPoll)
 		if len(unacked) > 0 {
 			wait = min(wait, ackWait-waited)
 		}
-		timer.Reset(wait)
+		if yieldEnds > 0 {
+			wait = min(wait, yieldEnds)
+		}
+		timer.Reset(max(wait, time.Millisecond))
 		select {
 		case f := <-done:
 			// Take what else has landed with it. Each recipient's lane
@@ -281,7 +287,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		case <-w.wake:
 			more = true
 		case <-timer.C:
-			more = true
+			more = more || !time.Now().Before(nextPoll)
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
@@ -351,7 +357,9 @@ func (w *Worker) fetch(ctx context.Context, l *lanes, max int, promote bool) (in
 		ds, readErr = append(ds, fresh...), err
 	}
 	w.checkBlocked(ctx, ds)
+	read := time.Now()
 	for _, d := range ds {
+		d.read = read
 		l.add(d)
 	}
 	return len(ds), readErr
@@ -367,9 +375,8 @@ func (w *Worker) checkBlocked(ctx context.Context, ds []Delivery) {
 	}
 	var ids []string
 	seen := map[string]bool{}
-	now := w.Now()
 	for _, d := range ds {
-		if d.Out.Kind != bot.OutEvent && !freshReply(d, now) && !seen[d.Out.To] {
+		if d.Out.Kind != bot.OutEvent && !seen[d.Out.To] {
 			seen[d.Out.To] = true
 			ids = append(ids, d.Out.To)
 		}
@@ -391,15 +398,6 @@ func (w *Worker) checkBlocked(ctx context.Context, ds []Delivery) {
 			ds[i].blocked = blocked[to]
 		}
 	}
-}
-
-// freshReply tells whether d answers, on its first attempt and in time, a
-// message its recipient just sent. Its status is not read: someone who
-// blocked the bot sent nothing to answer (the bot answers nothing of
-// theirs), and a reply token reaches no one else. On a later attempt, or
-// too late, the reply may go out as a push, which is checked.
-func freshReply(d Delivery, now time.Time) bool {
-	return d.Out.ReplyToken != "" && d.Attempt == 0 && now.Before(d.Out.ReplyBefore)
 }
 
 // flight is the outcome of one entry's send: settled (retried or dead)
@@ -440,25 +438,32 @@ const (
 	busyInbound = 8
 	// yieldTo is how many sends stay in flight during a burst.
 	yieldTo = 2
-	// maxYield bounds the lag yielding adds: a worker whose last entry
-	// had waited this long sends at full concurrency again.
+	// maxYield bounds the lag yielding adds: once the entry next to start
+	// was read this long ago, the worker sends at full concurrency.
 	maxYield = 2 * time.Second
 )
 
-// room is how many more sends may start now, with inFlight in flight.
+// room is how many more sends may start now, with inFlight in flight, and
+// when yielding, how soon the yield ends for the entry next to start.
 //
 // During a burst of webhook calls the worker keeps only yieldTo sends in
 // flight, leaving the machine to the webhooks: an event not answered in
 // time may be lost or redelivered by the platform, while what the worker
 // sends is durable in the queue and goes out moments later. The yield
-// ends with the burst, or once the entries the worker starts had waited
-// maxYield: a reply then lags a burst by two seconds at most, far inside
-// its token's minute, and a sustained load is sent at full speed.
-func (w *Worker) room(inFlight int) int {
-	if w.Inbound != nil && w.lastAge < maxYield && w.Inbound() >= busyInbound {
-		return max(yieldTo-inFlight, 0)
+// ends with the burst, or once the entry next to start was read maxYield
+// ago (on the real clock): a reply then lags a burst by two seconds at
+// most, far inside its token's minute, whatever holds the calls open or
+// the sends in flight, and a sustained load is sent at full speed.
+func (w *Worker) room(l *lanes, inFlight int) (int, time.Duration) {
+	n, ends := w.Concurrency, time.Duration(0)
+	if w.Inbound != nil && w.Inbound() >= busyInbound {
+		if read, ok := l.nextRead(); ok {
+			if ends = maxYield - time.Since(read); ends > 0 {
+				n = min(yieldTo, n)
+			}
+		}
 	}
-	return w.Concurrency - inFlight
+	return max(n-inFlight, 0), max(ends, 0)
 }
 
 // start hands up to n entries to the senders and returns how many it
@@ -469,9 +474,6 @@ func (w *Worker) start(l *lanes, n int, sends chan<- Delivery) int {
 		d, ok := l.next()
 		if !ok {
 			break
-		}
-		if !d.Out.CreatedAt.IsZero() {
-			w.lastAge = w.Now().Sub(d.Out.CreatedAt)
 		}
 		sends <- d
 	}

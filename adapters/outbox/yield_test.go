@@ -3,14 +3,11 @@ package outbox_test
 import (
 	"context"
 	"fmt"
-	"slices"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"tsunagu/adapters/outbox"
-	"tsunagu/bot"
 )
 
 // startedSoFar drains s.started into got until it holds n entries or wait
@@ -28,34 +25,38 @@ func startedSoFar(s *gatedSender, got []string, n int, wait time.Duration) []str
 	return got
 }
 
+// yieldEnv is a worker with 8 sends at most, 12 entries queued to as many
+// recipients, every send held until the test opens them, and the webhook
+// calls in hand that inbound says.
+func yieldEnv(t *testing.T, inbound *atomic.Int64) (*env, *gatedSender) {
+	t.Helper()
+	s := newGatedSender()
+	e := newEnv(t, map[string]outbox.Sender{"line": s})
+	e.w.Concurrency = 8
+	e.w.Now = time.Now
+	e.w.PollInterval = time.Hour // no read but the first: the yield ends on its own clock
+	e.w.Inbound = func() int { return int(inbound.Load()) }
+	for i := range 12 {
+		to := fmt.Sprintf("line:U%02d", i)
+		s.held[to] = true
+		e.enqueue(out(fmt.Sprintf("o%02d", i), to))
+	}
+	return e, s
+}
+
 func TestWorkerYieldsToABurstOfInboundEvents(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		waited  time.Duration // how long the entries waited in the queue
-		inbound int64         // webhook calls in hand
-		first   int           // sends in flight while the inbound stays
+		inbound int64 // webhook calls in hand
+		first   int   // sends in flight while they stay
 	}{
-		{"a burst: two sends in flight", 0, 20, 2},
-		{"a conversation or two: all", 0, 2, 8},
-		{"a burst, but the replies waited two seconds: all", 3 * time.Second, 20, 8},
+		{"a burst: two sends in flight", 20, 2},
+		{"a conversation or two: all", 2, 8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newGatedSender()
-			e := newEnv(t, map[string]outbox.Sender{"line": s})
-			e.w.Concurrency = 8
-			e.w.Now = time.Now
-			e.w.PollInterval = 10 * time.Millisecond
 			var inbound atomic.Int64
 			inbound.Store(tc.inbound)
-			e.w.Inbound = func() int { return int(inbound.Load()) }
-			const entries = 12
-			for i := range entries {
-				to := fmt.Sprintf("line:U%02d", i)
-				s.held[to] = true
-				o := out(fmt.Sprintf("o%02d", i), to)
-				o.CreatedAt = time.Now().Add(-tc.waited)
-				e.enqueue(o)
-			}
+			e, s := yieldEnv(t, &inbound)
 			e.run()
 			t.Cleanup(s.open)
 
@@ -73,52 +74,32 @@ func TestWorkerYieldsToABurstOfInboundEvents(t *testing.T) {
 				t.Fatalf("%d sends in flight after the burst, want 8", len(got))
 			}
 			s.open()
-			got = startedSoFar(s, got, entries, 10*time.Second)
-			if len(got) != entries {
-				t.Fatalf("%d of %d entries sent", len(got), entries)
+			if got = startedSoFar(s, got, 12, 10*time.Second); len(got) != 12 {
+				t.Fatalf("%d of 12 entries sent", len(got))
 			}
 		})
 	}
 }
 
-// blockedSpy reads nobody as blocked and records whose status was read.
-type blockedSpy struct {
-	mu   sync.Mutex
-	read []string
-}
-
-func (b *blockedSpy) Blocked(_ context.Context, ids []string) (map[string]bool, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.read = append(b.read, ids...)
-	return map[string]bool{}, nil
-}
-
-func TestWorkerReadsNoStatusForAFreshReply(t *testing.T) {
-	s := &fakeSender{}
-	e := newEnv(t, map[string]outbox.Sender{"line": s})
-	spy := &blockedSpy{}
-	e.w.Profiles = spy
-	reply := func(id, to string, before time.Time) bot.Outgoing {
-		o := out(id, to)
-		o.ReplyToken, o.ReplyBefore = "token-"+id, before
-		return o
+// The yield lasts two seconds at most, even when the burst goes on and the
+// two sends in flight hang: the others' replies do not wait for either.
+func TestWorkerYieldsForTwoSecondsAtMost(t *testing.T) {
+	var inbound atomic.Int64
+	inbound.Store(20)
+	e, s := yieldEnv(t, &inbound)
+	start := time.Now()
+	e.run()
+	t.Cleanup(s.open)
+	got := startedSoFar(s, nil, 3, 250*time.Millisecond)
+	if len(got) != 2 {
+		t.Fatalf("%d sends in flight (%v), want 2", len(got), got)
 	}
-	e.enqueue(reply("fresh", "line:Ufresh", t0.Add(50*time.Second)))
-	e.enqueue(reply("late", "line:Ulate", t0.Add(-time.Second))) // goes as a push
-	e.enqueue(out("push", "line:Upush"))
-	e.processOnce()
-
-	slices.Sort(spy.read)
-	if want := []string{"line:Ulate", "line:Upush"}; !slices.Equal(spy.read, want) {
-		t.Errorf("status read of %v, want %v: a reply answering a message just sent needs none", spy.read, want)
+	if got = startedSoFar(s, got, 8, 10*time.Second); len(got) != 8 {
+		t.Fatalf("%d sends in flight with the burst going on, want 8 after two seconds", len(got))
 	}
-	got := s.ids()
-	slices.Sort(got)
-	if want := []string{"fresh", "late", "push"}; !slices.Equal(got, want) {
-		t.Errorf("sent %v, want %v", got, want)
+	if took := time.Since(start); took < 1900*time.Millisecond {
+		t.Errorf("the yield ended after %v, want two seconds", took)
 	}
-	e.wantDepth(0)
 }
 
 func TestWorkerAcknowledgesSentEntriesWhileAnotherSendHangs(t *testing.T) {
