@@ -208,7 +208,9 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, err
 			mount[pattern] = h
 		}
 	}
-	// The platforms' calls in hand: the outbox worker yields to many.
+	// The platforms' calls in hand, counted before their signature is
+	// checked: the outbox worker yields to many, for two seconds at most
+	// (outbox.Worker.room), so calls held open cost a reply two seconds.
 	inbound := new(atomic.Int64)
 	worker.Inbound = func() int { return int(inbound.Load()) }
 	for pattern, h := range mount {
