@@ -433,6 +433,44 @@ func TestTheNewerQuestionIsAnswered(t *testing.T) {
 	}
 }
 
+// TestAHesitationThatQualifiesIsNoNo: 「ちょっと」 before what it
+// qualifies is not 「その日はちょっと…」. 「行けますけどちょっと遅れます」
+// cancelled her place at once, and 「はい終わりました、ちょっと早めに終わり
+// ました」 recorded the task as not done.
+func TestAHesitationThatQualifiesIsNoNo(t *testing.T) {
+	c := newOfferClock(t)
+	cat := testCatalog(t)
+	for _, tc := range []struct {
+		say  string
+		done bool // the question after the task, or else the day before
+		want AnswerRequest
+	}{
+		{"行けますけどちょっと遅れます", false, AnswerRequest{TaskID: "A1", Op: OpConfirm}},
+		{"ちょっと遅れます", false, AnswerRequest{TaskID: "A1", Op: OpConfirm}},
+		{"はい、ちょっと遅れます", false, AnswerRequest{TaskID: "A1", Op: OpConfirm}},
+		{"遅れるので行けません", false, AnswerRequest{TaskID: "A1", Op: OpCancel}},
+		{"その日はちょっと…", false, AnswerRequest{TaskID: "A1", Op: OpCancel}},
+		// Two hours is the task's own length, taken when none is said.
+		{"はい終わりました、ちょっと早めに終わりました", true, AnswerRequest{TaskID: "P1", Op: OpComplete, Result: TaskResult{Status: Completed, Hours: 2}}},
+		{"母は無事終わったと言っています。三時間ちょっとだったそうです", true, AnswerRequest{TaskID: "P1", Op: OpComplete, Result: TaskResult{Status: Completed, Hours: 3}}},
+		{"ちょっと…できませんでした", true, AnswerRequest{TaskID: "P1", Op: OpComplete, Result: TaskResult{Status: NotCompleted}}},
+	} {
+		t.Run(tc.say, func(t *testing.T) {
+			ref := c.ref("A1", "漢字テストの採点", c.now.Add(24*time.Hour), 3, OfferAccepted)
+			ref.Confirm = ConfirmAsked
+			if tc.done {
+				ref = c.ref("P1", "漢字テストの採点", c.now.Add(-5*time.Hour), 2, OfferAccepted)
+				ref.Asked = true
+			}
+			r := Converse(cat, c.now, offerPerson(StatusActive), offers(ref), textIn(tc.say))
+			if r.Answer == nil || r.Answer.TaskID != tc.want.TaskID || r.Answer.Op != tc.want.Op ||
+				r.Answer.Result.Status != tc.want.Result.Status || r.Answer.Result.Hours != tc.want.Result.Hours {
+				t.Errorf("answer %+v, want %+v (said %q)", r.Answer, tc.want, said(r))
+			}
+		})
+	}
+}
+
 // TestAPauseInsteadOfWithdrawing: 「退会はやめて、休止にしてください」 said
 // on its own pauses (it showed the withdrawal card).
 func TestAPauseInsteadOfWithdrawing(t *testing.T) {

@@ -81,6 +81,14 @@ func TestAnswer(t *testing.T) {
 		{"参加したいけど、日にちが合わないです", false, true},
 		{"行けますか？", false, false},
 		{"来週の天気はどうでしょう", false, false},
+		// A hesitation that qualifies what follows is no soft no.
+		{"その日はちょっとですね…", false, true},
+		{"ちょっと…", false, true},
+		{"行けますけどちょっと遅れます", true, true},
+		{"はい、ちょっと遅れます", true, true},
+		{"はい終わりました、ちょっと早めに終わりました", true, true},
+		{"ちょっと遅れます", false, false},
+		{"行きたいけど、その日はちょっと", false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -280,7 +280,15 @@ var hedges = normalizeAll("たぶん", "多分", "おそらく", "恐らく", "�
 var addingWords = normalizeAll("あと", "時も", "曜も", "曜日も", "午前も", "午後も", "も空", "もあい", "も大丈夫", "もいけ", "も行け", "も可能", "もok", "も出来", "もでき", "追加", "加えて", "増え", "増やし")
 
 // softNo is a hesitation that, alone, declines: 「その日はちょっと…」.
-var softNo = normalizeAll("ちょっと", "ちょいと", "うーん", "微妙", "いまいち", "その日は", "その時間は", "その日って")
+// trailingEndings may follow a soft no without saying more, longest
+// first: 「その日はちょっとですね…」「ちょっと…なので」.
+var trailingEndings = normalizeAll("なんです", "ですね", "でして", "なので", "です", "ので", "かな", "ね", "な")
+
+var softNo = normalizeAll("ちょっと", "ちょいと", "うーん", "微妙", "いまいち")
+
+// dayNo names the day as the trouble, whatever reason follows: 「その日は
+// 孫の運動会なんです」.
+var dayNo = normalizeAll("その日は", "その時間は", "その日って")
 
 // setAside negates a place: 「世田谷じゃなくて調布」「以前は大田区でした」.
 var setAside = normalizeAll("じゃなく", "ではなく", "じゃない", "ではない", "以外", "でしたが", "だったけど", "だったが", "から引っ越", "を離れ")

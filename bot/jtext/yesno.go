@@ -124,7 +124,13 @@ func Answer(s string) (yes, ok bool) {
 	decided := false
 	for _, sent := range strings.FieldsFunc(n, func(r rune) bool { return strings.ContainsRune("。!?\n", r) }) {
 		if i := lastContrast(sent); i >= 0 {
-			sent = sent[i:]
+			// What follows the contrast decides, when it answers:
+			// 「行けますけどちょっと遅れます」 is still a yes.
+			if _, known := sentenceAnswer(sent[i:]); known || undecidedIn(sent[i:]) {
+				sent = sent[i:]
+			} else {
+				sent = sent[:i]
+			}
 		}
 		if q := strings.TrimRight(sent, "…. ~"); strings.HasSuffix(q, "か") || strings.HasSuffix(q, "かな") && !strings.Contains(q, "しようかな") && !strings.Contains(q, "みようかな") {
 			continue
@@ -184,8 +190,15 @@ func sentenceAnswer(n string) (yes, ok bool) {
 		}
 	}
 	if !neg && !pos {
-		// 「その日はちょっと…」: a hesitation alone is a soft no.
+		// 「その日はちょっと…」: a hesitation that ends the sentence is a
+		// soft no. Followed by what it qualifies, it is not one:
+		// 「ちょっと遅れます」「ちょっと早めに終わりました」.
 		for _, w := range softNo {
+			if i := strings.LastIndex(n, w); i >= 0 && trailsOff(n[i+len(w):]) {
+				return false, true
+			}
+		}
+		for _, w := range dayNo {
 			if strings.Contains(n, w) {
 				return false, true
 			}
@@ -195,6 +208,17 @@ func sentenceAnswer(n string) (yes, ok bool) {
 		return false, false
 	}
 	return pos, true
+}
+
+// trailsOff reports whether what follows a hesitation says nothing more:
+// marks, 「…」, or an ending such as 「です」「なので」.
+func trailsOff(rest string) bool {
+	const marks = " …・.,、。~ー-"
+	rest = strings.Trim(rest, marks)
+	for _, e := range trailingEndings {
+		rest = strings.Trim(strings.TrimPrefix(rest, e), marks)
+	}
+	return rest == ""
 }
 
 // Undecided reports a sentence that says the person has not decided yet
