@@ -1550,8 +1550,18 @@ func namesDay(n string, t, now time.Time) bool {
 		want := weekSaid(n)
 		return want < 0 || weeksApart(now, t) == want
 	}
+	if week := weekSaid(n); week >= 0 && containsAny(n, weekStartWords) {
+		// 「来週の頭」: its Monday or Tuesday.
+		return weeksApart(now, t) == week && (t.Weekday() == time.Monday || t.Weekday() == time.Tuesday)
+	}
+	if named, ok := seasonNamed(n, t, now); ok {
+		return named
+	}
 	y1, m1, d1 := now.Date()
 	y2, m2, d2 := t.Date()
+	// 「しあさって」 holds 「あさって」: each is looked for without the other.
+	threeDays := strings.Contains(n, "しあさって") || strings.Contains(n, "明明後日")
+	n = strings.NewReplacer("しあさって", "", "明明後日", "").Replace(n)
 	switch time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC).Sub(time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour) {
 	case 0:
 		return namesToday(n)
@@ -1559,8 +1569,44 @@ func namesDay(n string, t, now time.Time) bool {
 		return (strings.Contains(n, "明日") && !strings.Contains(n, "明後日")) || strings.Contains(n, "あした") || strings.Contains(n, "あす")
 	case 2:
 		return strings.Contains(n, "明後日") || strings.Contains(n, "あさって")
+	case 3:
+		return threeDays
 	}
 	return false
+}
+
+// weekStartWords say the start of a week: 「来週の頭」「来週はじめ」.
+var weekStartWords = []string{"頭", "はじめ", "初め", "始め"}
+
+// seasonNamed tells whether n, naming a time of the month or the year
+// (「月末」「年末年始」「お盆」), names t's; ok is false when it names none.
+// A time without fixed days (「連休」) is taken to include t: a person
+// who says it about a job means that job.
+func seasonNamed(n string, t, now time.Time) (named, ok bool) {
+	_, m, d := t.Date()
+	last := time.Date(t.Year(), m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	months := (t.Year()-now.Year())*12 + int(m-now.Month())
+	switch {
+	case strings.Contains(n, "年末年始"):
+		return m == time.December && d >= 20 || m == time.January && d <= 7, true
+	case strings.Contains(n, "年末"):
+		return m == time.December && d >= 20, true
+	case strings.Contains(n, "年始") || strings.Contains(n, "正月"):
+		return m == time.January && d <= 7, true
+	case strings.Contains(n, "お盆"):
+		return m == time.August && d >= 10 && d <= 20, true
+	case strings.Contains(n, "月末"):
+		return d > last-7 && (months == 0 || strings.Contains(n, "来月") && months == 1), true
+	case strings.Contains(n, "月初") || strings.Contains(n, "月はじめ") || strings.Contains(n, "月の初め"):
+		return d <= 7 && (months == 0 && !strings.Contains(n, "来月") || strings.Contains(n, "来月") && months == 1), true
+	case strings.Contains(n, "再来月"):
+		return months == 2, true
+	case strings.Contains(n, "来月"):
+		return months == 1, true
+	case strings.Contains(n, "連休") || strings.Contains(n, "ゴールデンウィーク"):
+		return true, true
+	}
+	return false, false
 }
 
 // kanaDays are the days of the month said in words rather than numbers

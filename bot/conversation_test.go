@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
 	"tsunagu/bot/avail"
+	"tsunagu/bot/jtext"
 )
 
 var testNow = time.Date(2026, 12, 1, 10, 0, 0, 0, time.FixedZone("JST", 9*3600))
@@ -623,6 +625,44 @@ func TestOneDayOffIsNotAPause(t *testing.T) {
 	c = registered(t)
 	if c.say("しばらくお休みしたいです"); c.p.Status != StatusPaused {
 		t.Errorf("しばらくお休みしたいです: status %q, want paused", c.p.Status)
+	}
+	// A time of the month or the year is some days too: 「月末は…」
+	// paused her for good, and she missed the offers after it.
+	for _, say := range []string{"えーと月末は孫が来るのでお休みしたいです", "年末年始はお休みします", "お盆はお休みさせてください"} {
+		c = registered(t)
+		if r := c.say(say); c.p.Status != StatusActive || !strings.Contains(said(r), ja.PauseOneDay) {
+			t.Errorf("%s: status %q, said %q; want asked first", say, c.p.Status, said(r))
+		}
+	}
+}
+
+func TestNamesDay(t *testing.T) {
+	tue := time.Date(2026, 12, 22, 10, 0, 0, 0, time.UTC) // a Tuesday
+	day := func(d int) time.Time { return time.Date(2026, 12, d, 9, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		say  string
+		day  time.Time
+		want bool
+	}{
+		{"しあさっては病院だと言ったでしょう", day(25), true},
+		{"しあさっては病院だと言ったでしょう", day(24), false},
+		{"あさっては病院です", day(24), true},
+		{"あさっては病院です", day(25), false},
+		{"来週の頭は空いてますけど", day(28), true}, // Monday
+		{"来週の頭は空いてますけど", day(29), true}, // Tuesday
+		{"来週の頭は空いてますけど", day(31), false},
+		{"来週の頭は空いてますけど", day(23), false},
+		{"月末はお休みしたいです", day(28), true},
+		{"月末はお休みしたいです", day(10), false},
+		{"年末年始は孫が来ます", day(30), true},
+		{"年末年始は孫が来ます", time.Date(2027, 1, 5, 9, 0, 0, 0, time.UTC), true},
+		{"年末年始は孫が来ます", time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC), false},
+		{"来月はだめです", time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC), true},
+		{"来月はだめです", day(30), false},
+	} {
+		if got := namesDay(jtext.Normalize(tc.say), tc.day, tue); got != tc.want {
+			t.Errorf("namesDay(%q, %s) = %v, want %v", tc.say, tc.day.Format("1/2 Mon"), got, tc.want)
+		}
 	}
 }
 

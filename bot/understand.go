@@ -273,7 +273,10 @@ func isIntent(text string, cmd command) bool {
 // aDate finds a particular day in a sentence (「来週の」「明日」「14日」
 // 「二十九日」; 「一日」 is as often "one day"), as
 // against a day of every week (「月曜」).
-var aDate = regexp.MustCompile(`来週|再来週|今週|明日|あした|あす|明後日|あさって|今日|きょう|今度の|\d+日|[二三四五六七八九十][一二三四五六七八九十]*日|\d+/\d+`)
+var aDate = regexp.MustCompile(`来週|再来週|今週|明日|あした|あす|明後日|あさって|今日|きょう|今度の|\d+日|[二三四五六七八九十][一二三四五六七八九十]*日|\d+/\d+|` +
+	// A time of the month or the year is some days, not every week:
+	// 「月末はお休みしたいです」 is not a pause for good.
+	`月末|月初|月はじめ|年末|年始|正月|お盆|連休|ゴールデンウィーク|来月|再来月`)
 
 // namesADate reports a sentence about a particular day: 「来週の月曜も
 // 行けます」 is about one Monday, not every one.
