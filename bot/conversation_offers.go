@@ -992,11 +992,36 @@ func withoutCorrection(text string) (string, bool) {
 // clauses splits a sentence where one answer may end and another begin:
 // at punctuation and at contrasts (「…やりますが、…」「…けど…」).
 func clauses(text string) []string {
-	n := jtext.Normalize(text)
+	n := runOnSentences(jtext.Normalize(text))
 	for _, c := range []string{"けれども", "けれど", "けど", "でも", "が、", "が,"} {
 		n = strings.ReplaceAll(n, c, "。")
 	}
 	return strings.FieldsFunc(n, func(r rune) bool { return strings.ContainsRune("、,。.!?\n", r) })
+}
+
+// runOnSentences ends a sentence after each polite ending another
+// sentence runs on from, as dictation writes them: 「見送りますテストの採点
+// はやります」. An ending followed by what continues it (「ますが」「ます
+// ので」「ますよろしく…」) is left alone.
+func runOnSentences(n string) string {
+	var b strings.Builder
+	for {
+		i, end := -1, 0
+		for _, e := range []string{"ます", "です", "ません", "ました"} {
+			if j := strings.Index(n, e); j >= 0 && (i < 0 || j < i || j == i && len(e) > end) {
+				i, end = j, len(e)
+			}
+		}
+		if i < 0 {
+			b.WriteString(n)
+			return b.String()
+		}
+		b.WriteString(n[:i+end])
+		n = n[i+end:]
+		if r, _ := utf8.DecodeRuneInString(n); n != "" && !strings.ContainsRune("がしけよねのでかなわとー…。、,.!?~ )」", r) {
+			b.WriteString("。")
+		}
+	}
 }
 
 // takesBack reports a sentence taking a cancellation back: 「やっぱり
@@ -1514,6 +1539,14 @@ func namesTitle(n, title string) bool {
 	}) {
 		if utf8.RuneCountInString(w) >= 2 && strings.Contains(n, w) {
 			return true
+		}
+		// 「宿題の見守り」 names 「宿題見守り」: a compound is said with
+		// 「の」 between its parts.
+		rs := []rune(w)
+		for i := 2; i <= len(rs)-2; i++ {
+			if strings.Contains(n, string(rs[:i])+"の"+string(rs[i:])) {
+				return true
+			}
 		}
 	}
 	return false

@@ -1773,3 +1773,40 @@ func TestTakingAllPastTheWeeklyLimit(t *testing.T) {
 		t.Errorf("within the limit: answer %+v, said %q", r.Answer, said(r))
 	}
 }
+
+// TestAMixedAnswerDictatedInOneBreath: 「宿題の見守りは今回は見送りますテスト
+// の採点はやります」, dictated without a stop, declined the job she wanted:
+// 「宿題の見守り」 did not name 「学童の宿題見守り」, and the whole sentence's
+// 見送り went to the one named. Each clause is read alone, and what was
+// understood is said back with each card to answer on.
+func TestAMixedAnswerDictatedInOneBreath(t *testing.T) {
+	c := newOfferClock(t)
+	watch := c.ref("W1", "学童の宿題見守り", c.at(12, 3, 15, 0), 2, OfferOffered)
+	grade := c.ref("G1", "学力テストの採点", c.at(12, 4, 9, 0), 3, OfferOffered)
+	for _, say := range []string{
+		"宿題の見守りは今回は見送りますテストの採点はやりますよろしくお願いします",
+		"えーと宿題の見守りは見送りです採点はやります",
+	} {
+		r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(watch, grade), textIn(say))
+		if r.Answer != nil {
+			t.Errorf("%s: answered %+v on a sentence split by guess", say, r.Answer)
+		}
+		if got := said(r); !strings.Contains(got, "学童の宿題見守り") || !strings.Contains(got, "学力テストの採点") {
+			t.Errorf("%s: said %q, want both named back", say, got)
+		}
+	}
+}
+
+func TestRunOnSentences(t *testing.T) {
+	for in, want := range map[string]string{
+		"見送りますテストの採点はやります": "見送ります。テストの採点はやります",
+		"やりますよろしくお願いします":   "やりますよろしくお願いします",
+		"行けますが遅れます":        "行けますが遅れます",
+		"見送りです採点はやります":     "見送りです。採点はやります",
+		"できませんでした":         "できませんでした",
+	} {
+		if got := runOnSentences(in); got != want {
+			t.Errorf("runOnSentences(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
