@@ -101,6 +101,10 @@ type parser struct {
 	// held are such clauses waiting for their other half.
 	gather bool
 	held   clause
+	// days are the days the last clause named: a clause of times alone
+	// after it restates or adds to their time (「月水金の午前中、9時から
+	// 12時まで」 is Monday, Wednesday and Friday, not every day).
+	days uint8
 }
 
 func (p *parser) peek(k int) token {
@@ -177,7 +181,12 @@ func (p *parser) flush() {
 			return
 		}
 	}
-	if c.days == 0 {
+	switch {
+	case c.days != 0:
+		p.days = c.days
+	case p.days != 0:
+		c.days = p.days
+	default:
 		c.days = allDays
 	}
 	if len(c.spans) == 0 {

@@ -12,6 +12,10 @@ func TestRead(t *testing.T) {
 		days     bool
 	}{
 		{"days and a part of the day in a sentence", "月水金の午前中なら大丈夫です", "月水金の午前", true},
+		// Dictated: the clock restates the part of the day; it read as
+		// every day, and offers came on Saturdays.
+		{"a time restated after days keeps them", "月水金の午前中、９時から１２時まで", "月水金9時〜12時", true},
+		{"a time restated with fillers", "月水金の午前中、あー、９時から１２時くらいまでなら。週２回まで。", "月水金9時〜12時", true},
 		{"以外 turns the days into the others", "土日以外ならいつでも", "平日", true},
 		{"だめ after a comma rules a day out", "平日の午前、でも水曜はだめです", "月火木金の午前", true},
 		{"only a day ruled out: every other day", "月曜はだめです", "火水木金土日", true},
