@@ -50,11 +50,41 @@ func Name(s string) (name, rest string) {
 	if best != "" {
 		return best, withoutLast(s, best)
 	}
+	if m := renamed.FindStringSubmatch(s); m != nil {
+		// 「名前を佐藤文子に変えてください」「佐藤文子にしてください」.
+		if n := strings.TrimSpace(m[1]); n != "" && utf8.RuneCountInString(n) <= 20 && !notAName(n) {
+			return n, ""
+		}
+	}
 	body := strings.TrimRight(stripPrefix(trimFillers(s)), "。.! ")
 	if utf8.RuneCountInString(body) <= 15 && !strings.ContainsAny(body, "、。,?？") && !notAName(body) {
 		return body, ""
 	}
 	return "", s
+}
+
+// renamed finds the name a request to change it names: 「名前を佐藤文子に
+// 変えてください」, or at the question 「佐藤文子にしてください」.
+var renamed = regexp.MustCompile(`^(?:.{0,6}?名前[をは])?\s*([^、。,!?\s]{1,20}?)\s*(?:に|へ)(?:変え|変更|して|直し|訂正)`)
+
+// afterRequest is what follows the last request or polite ending in
+// dictation that runs on: 「漢字の文子にしてください佐藤文子」 is 「佐藤文子」.
+// 「ます」「です」 end a sentence only before a kanji or katakana (not in
+// 「増田ますみ」).
+func afterRequest(stem string) string {
+	for _, e := range []string{"ください", "下さい", "お願いします"} {
+		if i := strings.LastIndex(stem, e); i >= 0 {
+			stem = stem[i+len(e):]
+		}
+	}
+	for _, e := range []string{"ます", "です"} {
+		if i := strings.LastIndex(stem, e); i >= 0 {
+			if r, _ := utf8.DecodeRuneInString(stem[i+len(e):]); unicode.Is(unicode.Han, r) || unicode.Is(unicode.Katakana, r) {
+				stem = stem[i+len(e):]
+			}
+		}
+	}
+	return strings.TrimSpace(stem)
 }
 
 // introduced reads the name from one sentence of an introduction, or "".
@@ -82,7 +112,7 @@ func introduced(sent string) string {
 			_, size := utf8.DecodeRuneInString(stem[j:])
 			stem = strings.TrimSpace(stem[j+size:])
 		}
-		stem = stripPrefix(stem)
+		stem = stripPrefix(afterRequest(stem))
 		// 「調布に住んでいる山本です」: the name is the last word.
 		if tail := nameTail(stem); tail != "" && tail != stem && clauseBefore(stem, tail) {
 			stem = tail

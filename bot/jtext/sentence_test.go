@@ -9,6 +9,12 @@ import (
 func TestName(t *testing.T) {
 	tests := []struct{ name, in, want, restHas string }{
 		{"introduction", "山田花子と申します", "山田花子", ""},
+		// Dictated after 「名前を変えたいです」: the whole sentence was
+		// stored as her name.
+		{"a request, then the name", "漢字の文子にしてください佐藤文子です", "佐藤文子", ""},
+		{"the name in the request", "名前を佐藤文子に変えてください", "佐藤文子", ""},
+		{"the name as the request", "佐藤文子にしてください", "佐藤文子", ""},
+		{"ます inside a name", "増田ますみです", "増田ますみ", ""},
 		{"after a clause with 、", "先ほど申し上げました通り、山田ふみでございます。", "山田ふみ", ""},
 		{"a yes is no name", "はい", "", ""},
 		{"a consent is no name", "同意します", "", ""},
