@@ -1442,6 +1442,9 @@ func (t *turn) answeredText(req *AnswerRequest, out Outcome, ref OfferRef) {
 		t.text(ja.Task.AlreadyAccepted)
 	case out.State == OfferWaitlisted && req.Op == OpAccept:
 		t.text(ja.Task.AlreadyWaitlisted)
+	case out.Started && !ref.End.IsZero() && !t.now.Before(ref.End):
+		// A card from a week ago: 「始まっています」 said of a job long over.
+		t.text(ja.Task.Ended)
 	case out.Started:
 		t.text(ja.Task.Started)
 	case out.Status != TaskOpen && out.Status != TaskFilled:

@@ -678,6 +678,8 @@ func TestAnswered(t *testing.T) {
 			out: Outcome{}, wantText: ja.Task.NotFound, wantState: OfferOffered},
 		{name: "started", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
 			out: Outcome{State: OfferOffered, Status: TaskOpen, Started: true}, wantText: ja.Task.Started, wantState: OfferOffered},
+		{name: "ended: a card from a week ago", ref: c.ref("T1", "テストの採点", c.now.Add(-10*24*time.Hour), 2, OfferOffered), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
+			out: Outcome{State: OfferOffered, Status: TaskOpen, Started: true}, wantText: ja.Task.Ended, wantState: OfferOffered},
 		{name: "task cancelled", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpAccept},
 			out: Outcome{State: OfferOffered, Status: TaskCancelled}, wantText: ja.Task.Closed, wantState: OfferOffered},
 		{name: "task closed", ref: c.t1(), req: AnswerRequest{TaskID: "T1", Op: OpDecline},

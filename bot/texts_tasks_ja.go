@@ -25,6 +25,7 @@ type tasksJA struct {
 	PayLine, PayNone, NoJobThatDay, WhichNotGoing, NotOfferedThatDay, LimitChanged, WhichCancelAgain, NoticeUnreachable, WhichAnswer, PausedLeavesWaitlists, ReminderSoonTitle string // LimitChanged fmt: count; PayLine fmt: title, reward; PayNone fmt: title
 	OverLimit, OverLimitAll                                                                                                                                                    string // OverLimit fmt: title, span, accepted that week, weekly limit; OverLimitAll fmt: weekly limit
 	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                                                                      string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
+	Ended                                                                                                                                                                      string
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -68,6 +69,7 @@ var tasksJAText = tasksJA{
 	NotFound:               "すみません、このお仕事のご案内は見つかりませんでした。",
 	Closed:                 "このお仕事の募集は終了しました。ご返信ありがとうございました。",
 	Started:                "このお仕事は、すでに始まっています。",
+	Ended:                  "このお仕事は、もう終わっています。",
 	NoPending:              "いま、お返事をお待ちしているご案内はありません。",
 	WhichAccept:            "どのお仕事をお引き受けいただけますか？",
 	WhichDecline:           "どのお仕事を見送りますか？",
