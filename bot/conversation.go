@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"tsunagu/bot/avail"
 	"tsunagu/bot/jtext"
@@ -308,11 +309,37 @@ func (t *turn) unblock() {
 	t.prompt()
 }
 
+// onlySymbols reports a text of emoji and marks alone (「👍」「🙆‍♀️」「🙏🙏」).
+func onlySymbols(s string) bool {
+	symbols := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSymbol(r):
+			symbols = true
+		case unicode.IsSpace(r), unicode.IsPunct(r), unicode.Is(unicode.Variation_Selector, r), unicode.Is(unicode.Mn, r), r == 0x200D:
+		default:
+			return false
+		}
+	}
+	return symbols
+}
+
 // answer handles text and button taps.
 func (t *turn) answer() {
-	if t.in.Kind == EventText && strings.TrimSpace(t.in.Text) == "" {
-		t.text(ja.TextOnly)
-		t.prompt()
+	if t.in.Kind == EventText && (strings.TrimSpace(t.in.Text) == "" || onlySymbols(t.in.Text)) {
+		// A sticker, a photo, a place, 👍: nothing to read.
+		switch {
+		case t.conv.Step == StepIdle && !t.talkOpen() && len(t.pending()) > 0:
+			t.text(ja.YoureWelcome + "\n" + ja.GreetingPending)
+		case t.conv.Step == StepIdle && !t.talkOpen():
+			// Most often a thank-you, after a reminder or an answer.
+			t.text(ja.YoureWelcome)
+		case t.conv.Step != StepIdle:
+			// Counted as a miss: the second in a row offers a person.
+			t.miss(ja.TextOnly)
+		default:
+			t.text(ja.TextOnly)
+		}
 		return
 	}
 	var act Action

@@ -734,3 +734,28 @@ func TestOneMondayIsNotEveryMonday(t *testing.T) {
 		t.Errorf("来週の月曜も行けます changed the week to %s", c.p.Availability.Japanese())
 	}
 }
+
+// TestStickersAndEmoji: a sticker, a photo or 👍 has nothing to read. Idle,
+// it is most often a thank-you, and was answered with an apology and the
+// whole menu; at a question, two in a row never offered a person, as two
+// answers not understood do.
+func TestStickersAndEmoji(t *testing.T) {
+	handoff := commandAction(cmdHandoff).String()
+	for _, in := range []string{"", "  ", "👍", "🙆‍♀️", "🙏🙏🙏"} {
+		c := registered(t)
+		r := c.say(in)
+		if got := said(r); got != ja.YoureWelcome+"\n" || c.conv.Misses != 0 {
+			t.Errorf("idle %q: said %q, misses %d; want thanked back", in, got, c.conv.Misses)
+		}
+	}
+	c := newChat(t)
+	c.follow()
+	c.tap("consent:yes")
+	c.say("山田 花子")
+	if r := c.say(""); slices.Contains(buttons(r), handoff) || !strings.Contains(said(r), ja.TextOnly) {
+		t.Errorf("first sticker at the area question: said %q, buttons %v", said(r), buttons(r))
+	}
+	if r := c.say("👍"); !slices.Contains(buttons(r), handoff) {
+		t.Errorf("second in a row: buttons %v, want a person offered", buttons(r))
+	}
+}
