@@ -1812,3 +1812,15 @@ func TestRunOnSentences(t *testing.T) {
 		}
 	}
 }
+
+// TestAskingSomeoneFirstKeepsTheOfferOpen: 「母に聞いてみますので少しお待ち
+// ください」, written by a daughter, was not understood and got the menu.
+func TestAskingSomeoneFirstKeepsTheOfferOpen(t *testing.T) {
+	c := newOfferClock(t)
+	for _, say := range []string{"母に聞いてみますので少しお待ちください", "夫と相談してみます"} {
+		r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(c.t1()), textIn(say))
+		if r.Answer != nil || !strings.Contains(said(r), ja.Task.TakeYourTime) {
+			t.Errorf("%s: answer %+v, said %q; want the offer left open", say, r.Answer, said(r))
+		}
+	}
+}

@@ -250,6 +250,8 @@ var answerYesLeading = normalizeAll("はい", "ええ", "うん")
 var undecided = normalizeAll("考えさせて", "考えます", "考えてみ", "考えてから", "考え中", "考えておき", "考えとき",
 	"検討", "迷って", "迷い中", "悩んで", "悩み中", "かどうか", "まだわから", "わからない", "わかりません", "分からない", "分かりません",
 	"後で返事", "あとで返事", "後ほど", "のちほど", "改めて", "あらためて", "また連絡", "どうしようかな", "どうしよう",
+	// Asking someone first: 「母に聞いてみますので少しお待ちください」.
+	"聞いてみます", "聞いてから", "相談してみます", "相談してから", "確認してみます", "確認してから", "お待ちください", "待ってください",
 	"let me think", "not sure", "i'll think")
 
 // committingYes are the words of a yes that takes something on: a
