@@ -149,6 +149,8 @@ func TestDefaultCatalogUnderstandsEverydayWords(t *testing.T) {
 		{"ふるさと納税", "skill:product_planning"},
 		{"セタガヤ", "area:setagaya"},
 		{"せたがや", "area:setagaya"},
+		{"世田ヶ谷", "area:setagaya"}, // as dictation writes it
+		{"瀬田谷", "area:setagaya"},
 		{"Setagaya", "area:setagaya"},
 		{"調布", "area:chofu"},
 		{"おおた", "area:ota"},
