@@ -1590,6 +1590,10 @@ func namesDay(n string, t, now time.Time) bool {
 		// 「来週の頭」: its Monday or Tuesday.
 		return weeksApart(now, t) == week && (t.Weekday() == time.Monday || t.Weekday() == time.Tuesday)
 	}
+	if week := weekSaid(n); week >= 0 && !aWeekday.MatchString(n) && !aDate.MatchString(strings.NewReplacer("再来週", "", "来週", "", "今週", "").Replace(n)) {
+		// 「今週は無理そうです」: every day of that week.
+		return weeksApart(now, t) == week
+	}
 	if named, ok := seasonNamed(n, t, now); ok {
 		return named
 	}

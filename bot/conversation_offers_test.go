@@ -1824,3 +1824,23 @@ func TestAskingSomeoneFirstKeepsTheOfferOpen(t *testing.T) {
 		}
 	}
 }
+
+// TestThisWeekIsEveryDayOfIt: 「今週は無理そうです」 was read as naming a day
+// and answered 「その日のお仕事は、いまご案内していません」, again at every
+// repeat; with places held this week it said no cancellation was needed.
+func TestThisWeekIsEveryDayOfIt(t *testing.T) {
+	c := newOfferClock(t) // Monday 11/30
+	sat := c.ref("T1", "地域サイトの不具合修正", c.at(12, 5, 9, 0), 3, OfferOffered)
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(sat), textIn("今週は無理そうです"))
+	if r.Answer == nil || r.Answer.TaskID != "T1" || r.Answer.Op != OpDecline {
+		t.Errorf("an offer this week: answer %+v, said %q; want it declined", r.Answer, said(r))
+	}
+	held := c.ref("A1", "子ども食堂の会計チェック", c.at(12, 2, 19, 0), 2, OfferAccepted)
+	r = Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(held), textIn("今週は無理そうです"))
+	if r.Answer != nil {
+		t.Errorf("a place held this week was answered %+v at once; want asked first", r.Answer)
+	}
+	if got := said(r); !strings.Contains(got, "子ども食堂の会計チェック") || strings.Contains(got, "キャンセルはいりません") {
+		t.Errorf("a place held this week: said %q; want it named, and no word that no cancellation is needed", got)
+	}
+}

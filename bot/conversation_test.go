@@ -659,6 +659,10 @@ func TestNamesDay(t *testing.T) {
 		{"年末年始は孫が来ます", time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC), false},
 		{"来月はだめです", time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC), true},
 		{"来月はだめです", day(30), false},
+		{"今週は無理そうです", day(25), true}, // Friday of the same week
+		{"今週は無理そうです", day(28), false},
+		{"来週は全部だめです", day(28), true},
+		{"来週は全部だめです", day(25), false},
 	} {
 		if got := namesDay(jtext.Normalize(tc.say), tc.day, tue); got != tc.want {
 			t.Errorf("namesDay(%q, %s) = %v, want %v", tc.say, tc.day.Format("1/2 Mon"), got, tc.want)
