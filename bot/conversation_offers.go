@@ -389,6 +389,13 @@ func (t *turn) taskButton(a Action) {
 	case TaskCancel(id):
 		t.askCancel(ref)
 	case TaskCancelYes(id):
+		if t.conv.Step != StepCancelTask || t.conv.CancelTask != id {
+			// The 「キャンセルする」 of a question no longer open, such
+			// as one answered before she took the place again: it
+			// cancelled the new place without a word. It is asked anew.
+			t.askCancel(ref)
+			return
+		}
 		t.conv.endDetour()
 		t.request = &AnswerRequest{TaskID: id, Op: OpCancel}
 	case TaskKeep(id):

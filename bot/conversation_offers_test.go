@@ -1844,3 +1844,19 @@ func TestThisWeekIsEveryDayOfIt(t *testing.T) {
 		t.Errorf("a place held this week: said %q; want it named, and no word that no cancellation is needed", got)
 	}
 }
+
+// TestAnOldCancelConfirmationAsksAgain: the 「キャンセルする」 of a question
+// answered long ago (before she took the place again) cancelled the place
+// at once, and the coordinators were told.
+func TestAnOldCancelConfirmationAsksAgain(t *testing.T) {
+	c := newOfferClock(t)
+	conv := offers(c.a1())
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), conv, tapIn(TaskCancelYes("A1").String()))
+	if r.Answer != nil || r.Conv.Step != StepCancelTask || !strings.Contains(said(r), "子ども食堂の保育補助") {
+		t.Fatalf("an old confirmation: answer %+v, step %q, said %q; want asked again", r.Answer, r.Conv.Step, said(r))
+	}
+	r = Converse(testCatalog(t), c.now, offerPerson(StatusActive), r.Conv, tapIn(TaskCancelYes("A1").String()))
+	if r.Answer == nil || r.Answer.Op != OpCancel || r.Answer.TaskID != "A1" {
+		t.Errorf("the confirmation of the open question: answer %+v, want the place cancelled", r.Answer)
+	}
+}
