@@ -1134,7 +1134,13 @@ func (t *turn) tellPay(pending, upcoming []OfferRef) {
 			lines = append(lines, fmt.Sprintf(ja.Task.PayNone, r.Title))
 			continue
 		}
-		lines = append(lines, fmt.Sprintf(ja.Task.PayLine, r.Title, r.Reward))
+		// 「謝礼 2,000円」 as the coordinator wrote it: the line says 謝礼
+		// itself.
+		reward := strings.TrimSpace(strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(r.Reward, "謝礼"), "報酬"), ":：　 "))
+		if reward == "" {
+			reward = r.Reward
+		}
+		lines = append(lines, fmt.Sprintf(ja.Task.PayLine, r.Title, reward))
 	}
 	if none {
 		t.text(strings.Join(lines, "\n"), commandAction(cmdHandoff).button(ja.HandoffButton))

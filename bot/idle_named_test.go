@@ -415,6 +415,8 @@ func TestAskingAboutThePay(t *testing.T) {
 	offered := c.t1()
 	offered.Reward = "日当8,000円"
 	held := c.a1()
+	withWord := c.t1()
+	withWord.Reward = "謝礼 2,000円" // it read 「謝礼は、謝礼 2,000円です」
 	for _, tc := range []struct {
 		name, text string
 		conv       Conversation
@@ -423,6 +425,7 @@ func TestAskingAboutThePay(t *testing.T) {
 		{"an offer waiting", "これいくらもらえるの？", offers(offered), "「テストの採点」の謝礼は、日当8,000円です"},
 		{"in hiragana", "いくら", offers(offered), "日当8,000円"},
 		{"a place held without a reward", "謝礼はありますか", offers(held), "ご案内に書かれていません"},
+		{"a reward written with its word", "報酬はいくらですか", offers(withWord), "「テストの採点」の謝礼は、2,000円です"},
 	} {
 		r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), tc.conv, textIn(tc.text))
 		if !strings.Contains(said(r), tc.want) || r.Answer != nil {

@@ -343,6 +343,9 @@ func TestAQuestionWhileTalkingGoesToTheCoordinator(t *testing.T) {
 	if r.Conv.Step == StepCancelTask || len(r.Notices) != 1 || !strings.Contains(said(r), ja.HandoffForwarded) {
 		t.Fatalf("a question while talking: step %q, notices %q, said %q", r.Conv.Step, r.Notices, said(r))
 	}
+	if want := "【ご相談】山田 花子さん（line:U0042）："; !strings.HasPrefix(r.Notices[0], want) {
+		t.Errorf("notice %q, want it to start %q (it read 「さん（…） さん」)", r.Notices[0], want)
+	}
 	conv.Step, conv.CancelTask = StepCancelTask, "A1"
 	msg := Inbound{ID: "ev2", Kind: EventCoordinatorMessage, ProfileID: "line:U0042", Text: "2日は予定どおりお願いできますか？"}
 	r = Converse(cat, c.now, offerPerson(StatusActive), conv, msg)

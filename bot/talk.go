@@ -152,11 +152,13 @@ func (t *turn) expireTalk() {
 func (t *turn) notify(text string) { t.notices = append(t.notices, text) }
 
 // who names the person for the coordinators: name and ID.
+// who names the person to the coordinators: 「高橋健太さん（line:U…）」, or
+// 「line:U… さん」 before they gave a name.
 func (t *turn) who() string {
 	if t.p != nil && t.p.Name != "" {
 		return fmt.Sprintf("%s（%s）", san(t.p.Name), t.in.ProfileID)
 	}
-	return t.in.ProfileID
+	return t.in.ProfileID + " さん"
 }
 
 func quoteOr(s string) string {
