@@ -158,6 +158,12 @@ func (f *fakeSlack) lastResponse() string {
 	return string(b)
 }
 
+func (f *fakeSlack) responseCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.responses)
+}
+
 // trigger issues a trigger ID for the user, as Slack does with each
 // command and click.
 func (f *fakeSlack) trigger(user string, seq int) string {
@@ -441,9 +447,11 @@ func TestSlackAnnounceIsForCoordinators(t *testing.T) {
 	waitUntil(t, "the confirmation answered", func() bool {
 		return strings.Contains(c.fake.lastResponse(), "2人へのお知らせを受け付けました")
 	})
-	// A second click on the same button sends nothing more.
+	// A second click on the same button sends nothing more, and leaves
+	// the first click's answer in place: replaced with 「送信済みか、期限が
+	// 過ぎています」, it invited sending the announcement again.
+	answers := c.fake.responseCount()
 	c.interact("UBOSS", "ephemeral", "tsunagu_announce_send", draft[1])
-	waitUntil(t, "the second click answered", func() bool { return strings.Contains(c.fake.lastResponse(), "送信済み") })
 
 	if code, sum := s.api(t, "POST", "/api/jobs/broadcasts/run", nil); code != http.StatusOK {
 		t.Fatalf("run: %d %v", code, sum)
@@ -472,6 +480,16 @@ func TestSlackAnnounceIsForCoordinators(t *testing.T) {
 	}
 	c.interact("UBOSS", "ephemeral", "tsunagu_announce_cancel", draft[1])
 	waitUntil(t, "the cancel answered", func() bool { return strings.Contains(c.fake.lastResponse(), "やめました") })
+	if n := c.fake.responseCount(); n != answers+1 {
+		t.Errorf("%d answers after the double click and the やめる, want 1 (the やめる's)", n-answers)
+	}
+	// The dropped draft's 送信 (from a double click) sends nothing, and
+	// 「やめました」 stays.
 	c.interact("UBOSS", "ephemeral", "tsunagu_announce_send", draft[1])
-	waitUntil(t, "the dropped draft refused", func() bool { return strings.Contains(c.fake.lastResponse(), "送信済み") })
+	if code, list := s.api(t, "GET", "/api/broadcasts", nil); code != http.StatusOK || len(list["broadcasts"].([]any)) != 1 {
+		t.Fatalf("after the dropped draft's 送信: %d %v", code, list)
+	}
+	// A draft gone (its hour passed) is told so.
+	c.interact("UBOSS", "ephemeral", "tsunagu_announce_send", "0123456789abcdef")
+	waitUntil(t, "the expired draft refused", func() bool { return strings.Contains(c.fake.lastResponse(), "期限") })
 }

@@ -85,6 +85,13 @@ func (wh *Webhook) confirmAnnouncement(ctx context.Context, cb *slack.Interactio
 		}
 		return answer(jaSlack.NotCoordinator)
 	}
+	// A double click answers once: the second answer would replace the
+	// first's 「送信しました」 with 「送信済みか、期限が過ぎています」, which
+	// invites sending it again.
+	answered := a.Value + ":answered"
+	if first, err := wh.Drafts.Claim(ctx, answered, draftTTL); err != nil || !first {
+		return err
+	}
 	b, ok, err := wh.Drafts.Take(ctx, a.Value)
 	if err != nil {
 		return err
@@ -104,6 +111,9 @@ func (wh *Webhook) confirmAnnouncement(ctx context.Context, cb *slack.Interactio
 		// The draft goes back, so the button works again.
 		if perr := wh.Drafts.Put(ctx, a.Value, b, draftTTL); perr != nil {
 			wh.Logger.ErrorContext(ctx, "announce: draft not put back", "err", perr)
+		}
+		if rerr := wh.Drafts.Release(ctx, answered); rerr != nil {
+			wh.Logger.ErrorContext(ctx, "announce: answer mark not released", "err", rerr)
 		}
 	}
 	if bot.ErrorCode(err) == bot.EUNPROCESSABLE {
