@@ -284,18 +284,27 @@ func (t *turn) offerCard(r OfferRef) Message {
 	return Message{Card: card}
 }
 
+// rewardAmount is a reward as the coordinator wrote it without the word
+// the bot says before it: 「謝礼 2,000円」 would read 「謝礼: 謝礼 2,000円」
+// on a card and 「謝礼は、謝礼 2,000円です」 in a reply.
+func rewardAmount(reward string) string {
+	amount := reward
+	for _, w := range []string{ja.Task.FieldReward, "報酬"} {
+		amount = strings.TrimPrefix(amount, w)
+	}
+	if amount = strings.TrimSpace(strings.TrimLeft(amount, ":：　 ")); amount == "" {
+		return reward
+	}
+	return amount
+}
+
 func (t *turn) taskFields(r OfferRef) []Field {
 	f := []Field{{Label: ja.Task.FieldWhen, Value: t.span(r)}}
 	if r.Place != "" {
 		f = append(f, Field{Label: ja.Task.FieldPlace, Value: r.Place})
 	}
 	if r.Reward != "" {
-		// 「謝礼: 謝礼2,000円」 says it twice: the label goes from the value.
-		reward := strings.TrimSpace(strings.TrimLeft(strings.TrimPrefix(r.Reward, ja.Task.FieldReward), ":：　 "))
-		if reward == "" {
-			reward = r.Reward
-		}
-		f = append(f, Field{Label: ja.Task.FieldReward, Value: reward})
+		f = append(f, Field{Label: ja.Task.FieldReward, Value: rewardAmount(r.Reward)})
 	}
 	return f
 }
@@ -1134,13 +1143,7 @@ func (t *turn) tellPay(pending, upcoming []OfferRef) {
 			lines = append(lines, fmt.Sprintf(ja.Task.PayNone, r.Title))
 			continue
 		}
-		// 「謝礼 2,000円」 as the coordinator wrote it: the line says 謝礼
-		// itself.
-		reward := strings.TrimSpace(strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(r.Reward, "謝礼"), "報酬"), ":：　 "))
-		if reward == "" {
-			reward = r.Reward
-		}
-		lines = append(lines, fmt.Sprintf(ja.Task.PayLine, r.Title, reward))
+		lines = append(lines, fmt.Sprintf(ja.Task.PayLine, r.Title, rewardAmount(r.Reward)))
 	}
 	if none {
 		t.text(strings.Join(lines, "\n"), commandAction(cmdHandoff).button(ja.HandoffButton))
