@@ -115,6 +115,7 @@ func Converse(cat *Catalog, now time.Time, p *Profile, c Conversation, in Inboun
 		t.p = &cp
 	}
 	t.run()
+	t.keepFromClash()
 	t.keepWithinLimit()
 	if t.del {
 		return Result{Delete: true, Messages: t.out}

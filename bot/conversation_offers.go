@@ -210,6 +210,10 @@ func (t *turn) offered() {
 	}
 	if old, i := findRef(t.conv.Offers, ref.TaskID); i >= 0 && old.State == OfferAccepted {
 		return // already has the place (a stale wave)
+	} else if _, clash := t.clashing(*ref); clash {
+		// Busy then with a place taken: the wave goes on to others.
+		t.request = &AnswerRequest{TaskID: ref.TaskID, Op: OpDecline, Silent: true}
+		return
 	} else if i >= 0 {
 		t.conv.Offers = append(t.conv.Offers[:i:i], t.conv.Offers[i+1:]...)
 	}
@@ -1272,6 +1276,42 @@ const askedOverLimit = "over-limit:"
 // offers sent before their other acceptances can each be taken, and a
 // senior may not remember having said yes to another that week. Taken all
 // the same when they say so: the limit is theirs.
+// HeldDuring returns a place the person holds, other than task's, at some
+// time from start to end, if any: nobody can be at two jobs at once, and a
+// coordinator counting on two people would see one.
+func (c Conversation) HeldDuring(task string, start, end time.Time) (OfferRef, bool) {
+	for _, h := range c.Offers {
+		if h.TaskID != task && h.State == OfferAccepted && !h.CalledOff && h.Start.Before(end) && start.Before(h.End) {
+			return h, true
+		}
+	}
+	return OfferRef{}, false
+}
+
+func (t *turn) clashing(r OfferRef) (OfferRef, bool) {
+	return t.conv.HeldDuring(r.TaskID, r.Start, r.End)
+}
+
+// keepFromClash refuses to take an offer at the time of a place the person
+// holds, and says which.
+func (t *turn) keepFromClash() {
+	r := t.request
+	if r == nil || r.Op != OpAccept || t.p == nil {
+		return
+	}
+	for _, id := range append([]string{r.TaskID}, r.Series...) {
+		ref, i := findRef(t.conv.Offers, id)
+		if i < 0 || ref.State == OfferAccepted || ref.State == OfferWaitlisted {
+			continue
+		}
+		if held, ok := t.clashing(ref); ok {
+			t.request = nil
+			t.text(fmt.Sprintf(ja.Task.Clash, ref.Title, t.span(ref), held.Title, t.span(held)))
+			return
+		}
+	}
+}
+
 func (t *turn) keepWithinLimit() {
 	r := t.request
 	if r == nil || r.Op != OpAccept || t.p == nil || t.p.WeeklyLimit <= 0 ||

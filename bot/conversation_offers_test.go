@@ -1860,3 +1860,29 @@ func TestAnOldCancelConfirmationAsksAgain(t *testing.T) {
 		t.Errorf("the confirmation of the open question: answer %+v, want the place cancelled", r.Answer)
 	}
 }
+
+// TestNoTwoJobsAtOnce: he held 地域サイトの不具合修正 on Saturday 9–12, was
+// offered another job on Saturday 9–11 and took it: two places at once,
+// and a coordinator counting on him at both.
+func TestNoTwoJobsAtOnce(t *testing.T) {
+	c := newOfferClock(t)
+	held := c.ref("A1", "地域サイトの不具合修正", c.at(12, 5, 9, 0), 3, OfferAccepted)
+	same := c.ref("T1", "市民セミナーのZoom配信", c.at(12, 5, 9, 0), 2, OfferOffered)
+	after := c.ref("T2", "商店街サイトの更新", c.at(12, 5, 12, 0), 2, OfferOffered)
+
+	in := Inbound{ID: "ev1", Kind: EventOffer, ProfileID: "line:U0042", Offer: &same}
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(held), in)
+	if r.Answer == nil || r.Answer.Op != OpDecline || !r.Answer.Silent || len(r.Messages) != 0 {
+		t.Errorf("an offer at the time of a place held: answer %+v, said %q; want declined quietly", r.Answer, said(r))
+	}
+	for _, accept := range []Inbound{tapIn(OfferAccept("T1").String()), textIn("はい、引き受けます")} {
+		r = Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(held, same), accept)
+		if r.Answer != nil || !strings.Contains(said(r), "地域サイトの不具合修正") {
+			t.Errorf("%s on a clashing offer: answer %+v, said %q; want refused, naming the place held", accept.Text+accept.Data, r.Answer, said(r))
+		}
+	}
+	r = Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(held, after), tapIn(OfferAccept("T2").String()))
+	if r.Answer == nil || r.Answer.Op != OpAccept {
+		t.Errorf("a job right after the one held: answer %+v, said %q; want taken", r.Answer, said(r))
+	}
+}

@@ -805,6 +805,11 @@ func (ts *TaskService) OfferTo(ctx context.Context, taskID, profileID string) (*
 	if _, _, week := snap.Conv.Recent(v.Start, ts.loc()); p.WeeklyLimit > 0 && week >= p.WeeklyLimit {
 		return nil, FieldErrorf(EUNPROCESSABLE, "profile_id", "%s has reached their weekly limit of %d", profileID, p.WeeklyLimit)
 	}
+	if h, ok := snap.Conv.HeldDuring(taskID, v.Start, v.End); ok {
+		// The bot would decline it quietly (see turn.offered): the
+		// coordinator who named the person is told instead.
+		return nil, FieldErrorf(EUNPROCESSABLE, "profile_id", "%s holds a place in %q at that time", profileID, h.Title)
+	}
 	o := ts.waveOffer(&v.Task, profileID, []string{ja.Task.WhyNamed}, false, now, ts.offerExpiry(&v.Task, now))
 	ev := namedOfferEventID(taskID, ts.NewID())
 	o.Out.ID, o.Out.Event.ID = ev, ev

@@ -26,6 +26,7 @@ type tasksJA struct {
 	OverLimit, OverLimitAll                                                                                                                                                    string // OverLimit fmt: title, span, accepted that week, weekly limit; OverLimitAll fmt: weekly limit
 	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                                                                      string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
 	Ended                                                                                                                                                                      string
+	Clash                                                                                                                                                                      string // fmt: title, span, title held, its span
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -70,6 +71,7 @@ var tasksJAText = tasksJA{
 	Closed:                 "このお仕事の募集は終了しました。ご返信ありがとうございました。",
 	Started:                "このお仕事は、すでに始まっています。",
 	Ended:                  "このお仕事は、もう終わっています。",
+	Clash:                  "「%s」（%s）は、お引き受けの「%s」（%s）と時間が重なるため、お引き受けできません。こちらに行かれる場合は、先に「%[3]s」をキャンセルしてください。",
 	NoPending:              "いま、お返事をお待ちしているご案内はありません。",
 	WhichAccept:            "どのお仕事をお引き受けいただけますか？",
 	WhichDecline:           "どのお仕事を見送りますか？",
