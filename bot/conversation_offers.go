@@ -423,6 +423,15 @@ func (t *turn) taskButton(a Action) {
 	case TaskDone(id):
 		t.request = t.doneRequest(ref, 0)
 	case TaskNotDone(id):
+		if ref.Result != nil && ref.Result.Status == Completed && t.asked != askedRedo+id {
+			// An old card's 「できませんでした」 over a task recorded as
+			// done: it turned the record and told the coordinators to
+			// follow up, on a misclick. It is asked once.
+			t.conv.Asked = askedRedo + id
+			t.text(fmt.Sprintf(ja.Task.RedoNotDone, ref.Title, formatHours(ref.Result.Hours)),
+				TaskNotDone(id).button(ja.Task.NotDone), TaskDone(id).button(ja.Task.RedoKeep))
+			return
+		}
 		t.request = &AnswerRequest{TaskID: id, Op: OpComplete, Result: TaskResult{Status: NotCompleted}}
 	default:
 		t.text(ja.StaleButton)
@@ -1266,6 +1275,10 @@ func saysAll(text string) bool { return containsAny(jtext.Normalize(text), allWo
 
 var allWords = normalizeAll("両方", "りょうほう", "どちらも", "どっちも", "全部", "ぜんぶ", "全て", "すべて", "どれも",
 	"二つとも", "ふたつとも", "2つとも", "二件とも", "2件とも", "みんな")
+
+// askedRedo, before a task's ID, is Conversation.Asked after asking
+// whether a task recorded as done was not done after all.
+const askedRedo = "redo:"
 
 // askedOverLimit, before a task's ID, is Conversation.Asked after
 // keepWithinLimit's question about that task: a yes to it takes the task.

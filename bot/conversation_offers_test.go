@@ -1886,3 +1886,27 @@ func TestNoTwoJobsAtOnce(t *testing.T) {
 		t.Errorf("a job right after the one held: answer %+v, said %q; want taken", r.Answer, said(r))
 	}
 }
+
+// TestAnOldNotDoneButtonAsksFirst: 「できませんでした」 on an old card, over a
+// task recorded as done in 1.5 hours, turned the record at once and told the
+// coordinators to follow up.
+func TestAnOldNotDoneButtonAsksFirst(t *testing.T) {
+	c := newOfferClock(t)
+	done := c.ref("P1", "漢字テストの採点", c.now.Add(-5*time.Hour), 2, OfferAccepted)
+	done.Asked, done.Result = true, &TaskResult{Status: Completed, Hours: 1.5}
+	tap := tapIn(TaskNotDone("P1").String())
+	r := Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(done), tap)
+	if r.Answer != nil || !strings.Contains(said(r), "1時間半") {
+		t.Fatalf("the first tap: answer %+v, said %q; want asked, with what is recorded", r.Answer, said(r))
+	}
+	r = Converse(testCatalog(t), c.now, offerPerson(StatusActive), r.Conv, tap)
+	if r.Answer == nil || r.Answer.Result.Status != NotCompleted {
+		t.Errorf("the second tap: answer %+v; want recorded as not done", r.Answer)
+	}
+	open := c.ref("P2", "名簿の入力", c.now.Add(-5*time.Hour), 2, OfferAccepted)
+	open.Asked = true
+	r = Converse(testCatalog(t), c.now, offerPerson(StatusActive), offers(open), tapIn(TaskNotDone("P2").String()))
+	if r.Answer == nil || r.Answer.Result.Status != NotCompleted {
+		t.Errorf("the question's own button: answer %+v; want recorded at once", r.Answer)
+	}
+}

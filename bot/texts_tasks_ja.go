@@ -27,6 +27,7 @@ type tasksJA struct {
 	HeldAlready, DeclinedBefore, CancelledBefore, MixedAnswers, MixedAccept, MixedDecline                                                                                      string // HeldAlready fmt: title, span; DeclinedBefore, MixedAccept, MixedDecline fmt: title; MixedAnswers fmt: what was understood
 	Ended                                                                                                                                                                      string
 	Clash                                                                                                                                                                      string // fmt: title, span, title held, its span
+	RedoNotDone, RedoKeep                                                                                                                                                      string // RedoNotDone fmt: title, hours
 
 	// The day-before question and the question after the task.
 	GoingAsk, Going, NotGoing, GoingThanks, GoingStarted     string // GoingAsk fmt: when (明日), title
@@ -71,6 +72,8 @@ var tasksJAText = tasksJA{
 	Closed:                 "このお仕事の募集は終了しました。ご返信ありがとうございました。",
 	Started:                "このお仕事は、すでに始まっています。",
 	Ended:                  "このお仕事は、もう終わっています。",
+	RedoNotDone:            "「%s」は「終わりました（%s）」と記録しています。「できませんでした」に直しますか？",
+	RedoKeep:               "終わりました（そのまま）",
 	Clash:                  "「%s」（%s）は、お引き受けの「%s」（%s）と時間が重なるため、お引き受けできません。こちらに行かれる場合は、先に「%[3]s」をキャンセルしてください。",
 	NoPending:              "いま、お返事をお待ちしているご案内はありません。",
 	WhichAccept:            "どのお仕事をお引き受けいただけますか？",
