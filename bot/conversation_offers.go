@@ -210,7 +210,7 @@ func (t *turn) offered() {
 	}
 	if old, i := findRef(t.conv.Offers, ref.TaskID); i >= 0 && old.State == OfferAccepted {
 		return // already has the place (a stale wave)
-	} else if _, clash := t.clashing(*ref); clash {
+	} else if _, clash := t.conv.HeldDuring(ref.TaskID, ref.Start, ref.End); clash {
 		// Busy then with a place taken: the wave goes on to others.
 		t.request = &AnswerRequest{TaskID: ref.TaskID, Op: OpDecline, Silent: true}
 		return
@@ -1301,10 +1301,6 @@ func (c Conversation) HeldDuring(task string, start, end time.Time) (OfferRef, b
 	return OfferRef{}, false
 }
 
-func (t *turn) clashing(r OfferRef) (OfferRef, bool) {
-	return t.conv.HeldDuring(r.TaskID, r.Start, r.End)
-}
-
 // keepFromClash refuses to take an offer at the time of a place the person
 // holds, and says which.
 func (t *turn) keepFromClash() {
@@ -1317,7 +1313,7 @@ func (t *turn) keepFromClash() {
 		if i < 0 || ref.State == OfferAccepted || ref.State == OfferWaitlisted {
 			continue
 		}
-		if held, ok := t.clashing(ref); ok {
+		if held, ok := t.conv.HeldDuring(ref.TaskID, ref.Start, ref.End); ok {
 			t.request = nil
 			t.text(fmt.Sprintf(ja.Task.Clash, ref.Title, t.span(ref), held.Title, t.span(held)))
 			return
@@ -1655,13 +1651,15 @@ func namesDay(n string, t, now time.Time) bool {
 		want := weekSaid(n)
 		return want < 0 || weeksApart(now, t) == want
 	}
-	if week := weekSaid(n); week >= 0 && containsAny(n, weekStartWords) {
-		// 「来週の頭」: its Monday or Tuesday.
-		return weeksApart(now, t) == week && (t.Weekday() == time.Monday || t.Weekday() == time.Tuesday)
-	}
-	if week := weekSaid(n); week >= 0 && !aWeekday.MatchString(n) && !aDate.MatchString(strings.NewReplacer("再来週", "", "来週", "", "今週", "").Replace(n)) {
-		// 「今週は無理そうです」: every day of that week.
-		return weeksApart(now, t) == week
+	if week := weekSaid(n); week >= 0 {
+		switch {
+		case containsAny(n, weekStartWords):
+			// 「来週の頭」: its Monday or Tuesday.
+			return weeksApart(now, t) == week && (t.Weekday() == time.Monday || t.Weekday() == time.Tuesday)
+		case !aWeekday.MatchString(n) && !aDate.MatchString(strings.NewReplacer("再来週", "", "来週", "", "今週", "").Replace(n)):
+			// 「今週は無理そうです」: the week alone is every day of it.
+			return weeksApart(now, t) == week
+		}
 	}
 	if named, ok := seasonNamed(n, t, now); ok {
 		return named

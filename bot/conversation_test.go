@@ -752,6 +752,13 @@ func TestStickersAndEmoji(t *testing.T) {
 			t.Errorf("idle %q: said %q, misses %d; want thanked back", in, got, c.conv.Misses)
 		}
 	}
+	// With an offer waiting, a 👍 takes nothing: it is thanked and the
+	// offer pointed at.
+	oc := newOfferClock(t)
+	r := Converse(testCatalog(t), oc.now, offerPerson(StatusActive), offers(oc.t1()), textIn("👍"))
+	if r.Answer != nil || !strings.Contains(said(r), ja.GreetingPending) {
+		t.Errorf("👍 with an offer waiting: answer %+v, said %q", r.Answer, said(r))
+	}
 	c := newChat(t)
 	c.follow()
 	c.tap("consent:yes")
